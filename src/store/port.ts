@@ -1,0 +1,261 @@
+/**
+ * The store port: everything a gateway persists, shaped around the gateway's questions rather than
+ * around one database. Every adapter (src/store/sqlite, src/store/mongo) passes the one conformance
+ * suite in tests/store/. Several gateway processes may share one store: nothing here assumes one
+ * process — uniqueness and state transitions are enforced by the database (unique indexes, conditional
+ * updates), never by an in-memory check followed by a write.
+ *
+ * Times are epoch milliseconds (numbers) in records; ISO strings appear only in wire messages.
+ */
+import type { MessageType, StateCode, TnxMessage } from '../protocol/types.js';
+
+// ------------------------------------------------------------------------------------------------
+// Outbound messages (notifications, updates, follow-ups we send)
+
+export type OutboundState =
+  | 'accepted' // durably stored, not yet handed to the queue (the outbox)
+  | 'queued' // a delivery job exists
+  | 'delivering' // an attempt is in flight
+  | 'retrying' // last attempt failed transiently; another is scheduled
+  | 'delivered' // a valid receipt is stored
+  | 'failed' // permanent failure or retry budget exhausted
+  | 'cancelled' // cancelled before delivery
+  | 'no_channel'; // destination runs no gateway: manual handling by our point of contact
+
+export const OUTBOUND_STATES: readonly OutboundState[] = [
+  'accepted', 'queued', 'delivering', 'retrying', 'delivered', 'failed', 'cancelled', 'no_channel',
+];
+/** States after which nothing changes any more. */
+export const TERMINAL_STATES: readonly OutboundState[] = ['delivered', 'failed', 'cancelled', 'no_channel'];
+
+export type Timeliness = 'on_time' | 'late' | 'after_departure';
+
+export interface OutboundRecord {
+  /** Message-level id: notificationId for a TravelNotification, updateId / followUpId otherwise. */
+  id: string;
+  messageType: Exclude<MessageType, 'Receipt'>;
+  /** The notification this message is about (equals `id` for a TravelNotification). */
+  notificationId: string;
+  /** Destination state of this message. */
+  partner: StateCode;
+  state: OutboundState;
+  /** Who submitted it (token id) and under which idempotency key; unique together when the key is set. */
+  submittedBy: string;
+  idempotencyKey: string | null;
+  /** base64url SHA-256 of the canonical submitted message, to tell a retry from a conflicting reuse. */
+  requestHash: string;
+  /** The message as submitted (after the gateway filled ids and origin). */
+  message: TnxMessage;
+  /** Source of a TravelNotification ('self_report' | 'manifest_match' | 'other'); null for others. */
+  source: string | null;
+  /** Departure of the first leg, epoch ms; null for follow-ups. */
+  departureAt: number | null;
+  /** The sealed JWE sent on every attempt (same bytes each time, so the receiver de-duplicates). */
+  jwe: string | null;
+  /** `jti` of the JWS inside `jwe`. */
+  jti: string | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+  queuedAt: number | null;
+  /** Receipt's `receivedAt`, epoch ms. */
+  deliveredAt: number | null;
+  /** The receipt JWS exactly as received. */
+  receiptJws: string | null;
+  receiptDigest: string | null;
+  /** departureAt − deliveredAt, seconds (negative after departure). */
+  leadTimeSeconds: number | null;
+  timeliness: Timeliness | null;
+  /** Set once the at-risk alert fired, so it fires once. */
+  atRiskAlertedAt: number | null;
+  /** Optimistic-concurrency counter, incremented on every update. */
+  version: number;
+}
+
+export type NewOutbound = Omit<
+  OutboundRecord,
+  | 'state' | 'jwe' | 'jti' | 'attempts' | 'lastError' | 'updatedAt' | 'queuedAt' | 'deliveredAt' | 'receiptJws'
+  | 'receiptDigest' | 'leadTimeSeconds' | 'timeliness' | 'atRiskAlertedAt' | 'version'
+> & { state: 'accepted' | 'no_channel' };
+
+export interface DeliveryAttempt {
+  messageId: string;
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  /** HTTP status, or null for a network error / timeout. */
+  httpStatus: number | null;
+  /** Problem `code` from the partner, or a network error name (ECONNREFUSED, timeout, …). */
+  error: string | null;
+  outcome: 'delivered' | 'retry' | 'failed';
+}
+
+export interface OutboundFilter {
+  partner?: StateCode;
+  state?: OutboundState | OutboundState[];
+  messageType?: OutboundRecord['messageType'];
+  notificationId?: string;
+  /** createdAt range, epoch ms, inclusive from / exclusive to. */
+  from?: number;
+  to?: number;
+}
+
+/** Fields a state transition may set alongside `state`. */
+export type OutboundPatch = Partial<
+  Pick<
+    OutboundRecord,
+    | 'jwe' | 'jti' | 'attempts' | 'lastError' | 'queuedAt' | 'deliveredAt' | 'receiptJws' | 'receiptDigest'
+    | 'leadTimeSeconds' | 'timeliness' | 'atRiskAlertedAt' | 'source' | 'message'
+  >
+>;
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; null at the end. */
+  next: string | null;
+}
+
+export interface OutboundRepo {
+  /**
+   * Insert; on a unique clash of (submittedBy, idempotencyKey) return the existing record and
+   * `created: false` instead of inserting (the caller compares requestHash).
+   */
+  insert(rec: NewOutbound): Promise<{ record: OutboundRecord; created: boolean }>;
+  get(id: string): Promise<OutboundRecord | null>;
+  findByIdempotencyKey(submittedBy: string, key: string): Promise<OutboundRecord | null>;
+  /**
+   * Conditional transition: applies only when the current state is one of `from`; returns the updated
+   * record, or null when the record was in another state (someone else moved it). Bumps version/updatedAt.
+   */
+  transition(id: string, from: readonly OutboundState[], to: OutboundState, patch?: OutboundPatch): Promise<OutboundRecord | null>;
+  /** Patch without a state change (e.g. attempts counter), guarded by version; null on a lost race. */
+  update(id: string, version: number, patch: OutboundPatch): Promise<OutboundRecord | null>;
+  /** Cursor-paginated, newest first (createdAt desc, id desc). */
+  list(filter: OutboundFilter, page: { limit: number; cursor?: string | null }): Promise<Page<OutboundRecord>>;
+  /** The outbox: records in `accepted` older than `olderThan` (epoch ms), oldest first. */
+  listAccepted(olderThan: number, limit: number): Promise<OutboundRecord[]>;
+  /** Not yet delivered, no at-risk alert yet, departure before `departureBefore`. */
+  listAtRisk(departureBefore: number, limit: number): Promise<OutboundRecord[]>;
+  addAttempt(a: DeliveryAttempt): Promise<void>;
+  listAttempts(messageId: string): Promise<DeliveryAttempt[]>;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Inbound messages (what partners delivered to us) and the receipts we issued
+
+export interface InboundRecord {
+  /** Internal id (UUID). */
+  id: string;
+  /** Sender state (JWS `iss`) and message id (`jti`): unique together — the de-duplication key. */
+  iss: StateCode;
+  jti: string;
+  messageType: Exclude<MessageType, 'Receipt'>;
+  notificationId: string;
+  message: TnxMessage;
+  /** base64url SHA-256 of the exact JWE bytes received. */
+  digest: string;
+  receivedAt: number;
+  /** The receipt JWS we answered with; a duplicate gets these exact bytes again. */
+  receiptJws: string;
+  /** Departure time from the message (TravelNotification / amend), epoch ms, for listing and stats. */
+  departureAt: number | null;
+}
+
+export interface InboundFilter {
+  iss?: StateCode;
+  messageType?: InboundRecord['messageType'];
+  notificationId?: string;
+  from?: number;
+  to?: number;
+}
+
+export interface InboundRepo {
+  /** Insert unless (iss, jti) exists; on a clash return the stored record and `created: false`. */
+  insertOnce(rec: InboundRecord): Promise<{ record: InboundRecord; created: boolean }>;
+  get(id: string): Promise<InboundRecord | null>;
+  getByJti(iss: StateCode, jti: string): Promise<InboundRecord | null>;
+  list(filter: InboundFilter, page: { limit: number; cursor?: string | null }): Promise<Page<InboundRecord>>;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Audit trail (hash-chained; see src/audit and docs/audit-trail.md)
+
+export interface AuditEventInput {
+  /** `<entity>.<action>`, e.g. "notification.accepted", "delivery.attempt", "personal_data.read". */
+  action: string;
+  /** Token id, "system", or a partner state code for inbound actions. */
+  actor: string;
+  /** When it happened, epoch ms. */
+  at: number;
+  messageId?: string | null;
+  partner?: StateCode | null;
+  outcome?: string | null;
+  /** References and outcomes only — never personal data (names, dates of birth, document numbers). */
+  detail?: Record<string, unknown> | null;
+}
+
+export interface AuditEvent extends Required<AuditEventInput> {
+  /** 1-based, gapless, assigned by the store in chain order. */
+  seq: number;
+  id: string;
+  /** Hex SHA-256 of the previous event's hash and this event's canonical form (src/audit/chain.ts). */
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditCheckpoint {
+  /** Sequence number of the chain head this checkpoint covers. */
+  seq: number;
+  headHash: string;
+  /** Compact JWS (ES256, typ "tnx-audit-checkpoint+jwt") over {seq, headHash, at, state}. */
+  jws: string;
+  at: number;
+}
+
+export interface AuditFilter {
+  messageId?: string;
+  partner?: StateCode;
+  action?: string;
+  actor?: string;
+  from?: number;
+  to?: number;
+}
+
+export interface AuditRepo {
+  /**
+   * Append events atomically in the given order, chaining each to the current head. Safe with several
+   * appenders in several processes: the adapter serialises chain extension (see its docs).
+   */
+  append(events: AuditEventInput[]): Promise<AuditEvent[]>;
+  head(): Promise<{ seq: number; hash: string } | null>;
+  /** Events with seq in [fromSeq, toSeq], ascending, in batches (for verify/export). */
+  range(fromSeq: number, toSeq: number, limit: number): Promise<AuditEvent[]>;
+  query(filter: AuditFilter, page: { limit: number; cursor?: string | null }): Promise<Page<AuditEvent>>;
+  count(): Promise<number>;
+  saveCheckpoint(c: AuditCheckpoint): Promise<void>;
+  listCheckpoints(): Promise<AuditCheckpoint[]>;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Small shared primitives
+
+export interface KvRepo {
+  /**
+   * A lease for leader election (e.g. the audit sealer): acquire or renew `name` for `holder` until
+   * `now + ttlMs`. Returns true when `holder` holds it afterwards.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'mongodb';
+  readonly outbound: OutboundRepo;
+  readonly inbound: InboundRepo;
+  readonly audit: AuditRepo;
+  readonly kv: KvRepo;
+  /** Cheap liveness check for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

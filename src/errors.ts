@@ -77,6 +77,8 @@ export const ERROR_CODES = {
   key_material_invalid: { status: 500, retry: false, expose: false, title: 'Key material invalid' },
   store_unavailable: { status: 503, retry: true, expose: false, title: 'Store unavailable' },
   audit_tampered: { status: 500, retry: false, expose: false, title: 'Audit trail integrity failure' },
+  /** A domain event the audit trail will not record (unknown action, personal-data-looking field). */
+  audit_event_refused: { status: 500, retry: false, expose: false, title: 'Audit event refused' },
   service_unavailable: { status: 503, retry: true, expose: true, title: 'Service unavailable' },
   internal_error: { status: 500, retry: true, expose: false, title: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   unsupported_version: { status: 400, retry: false, expose: true, title: 'Unsupported protocol version' },
   unsupported_message_type: { status: 400, retry: false, expose: true, title: 'Message type not accepted' },
   unknown_reference: { status: 422, retry: false, expose: true, title: 'Referenced message is unknown' },
+  /** A PAXLST or JSON passenger manifest that cannot be parsed; detail names segment/field and position. */
+  malformed_manifest: { status: 400, retry: false, expose: true, title: 'Malformed manifest' },
 
   // ---- receipts (raised on the sending side) --------------------------------------------------
   receipt_invalid: { status: 502, retry: false, expose: true, title: 'Receipt does not verify' },

@@ -1,0 +1,51 @@
+/**
+ * Chain extension shared by both adapters: given the current head and the new inputs, the events to
+ * store. The adapter's job is only to make "read head → insert these" atomic against other
+ * appenders (SQLite: one BEGIN IMMEDIATE transaction; MongoDB: unique seq + head compare-and-set).
+ */
+import { randomUUID } from 'node:crypto';
+import { tnxError } from '../errors.js';
+import { GENESIS_HASH, canonicalJson, chainHash } from '../audit/chain.js';
+import { checkAuditFields } from './check-input.js';
+import type { AuditEvent, AuditEventInput } from './port.js';
+
+/** At most this many events per append call: one append is one transaction, kept short. */
+export const MAX_APPEND_BATCH = 10_000;
+
+/** Refuse a bad batch before any lock is taken; returns the inputs with absent fields as null. */
+export function checkAuditBatch(events: AuditEventInput[]): Required<AuditEventInput>[] {
+  if (!Array.isArray(events) || events.length > MAX_APPEND_BATCH) {
+    throw tnxError('invalid_request', `append takes an array of at most ${MAX_APPEND_BATCH} events`, { pointer: 'events' });
+  }
+  return events.map((e, i) => {
+    checkAuditFields(e, `events/${i}`);
+    const detail = e.detail ?? null;
+    if (detail !== null) canonicalJson(detail, `/events/${i}/detail`); // refuses non-JSON values now
+    return {
+      action: e.action,
+      actor: e.actor,
+      at: e.at,
+      messageId: e.messageId ?? null,
+      partner: e.partner ?? null,
+      outcome: e.outcome ?? null,
+      detail,
+    };
+  });
+}
+
+export function extendChain(
+  head: { seq: number; hash: string } | null,
+  inputs: Required<AuditEventInput>[],
+  newId: () => string = randomUUID,
+): AuditEvent[] {
+  let seq = head?.seq ?? 0;
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  return inputs.map((input) => {
+    seq += 1;
+    const fields = { seq, id: newId(), ...input };
+    const hash = chainHash(prevHash, fields);
+    const ev: AuditEvent = { ...fields, prevHash, hash };
+    prevHash = hash;
+    return ev;
+  });
+}

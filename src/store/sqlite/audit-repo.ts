@@ -1,0 +1,84 @@
+/**
+ * The audit trail in SQLite. Chain extension is one `BEGIN IMMEDIATE` transaction: it takes the
+ * database's single write lock *before* reading the head, so no other connection — in this process
+ * or another — can append between our read of the head and our insert. Other appenders wait
+ * (busy_timeout) and then chain onto our last event. A batch is one transaction: all or nothing.
+ * PRIMARY KEY (seq) is the backstop: two events can never share a position in the chain.
+ */
+import type Database from 'better-sqlite3';
+import { tnxError } from '../../errors.js';
+import { checkAuditBatch, extendChain } from '../audit-extend.js';
+import { checkCheckpoint, checkRangeTimes } from '../check-input.js';
+import { checkLimit, decodeSeqCursor, encodeSeqCursor, toPage } from '../paging.js';
+import type { AuditCheckpoint, AuditEvent, AuditEventInput, AuditFilter, AuditRepo, Page } from '../port.js';
+import { guard } from './errors.js';
+import { StatementCache } from './statement-cache.js';
+
+const SELECT = `SELECT seq, id, at, action, actor, message_id AS messageId, partner, outcome, detail,
+  prev_hash AS prevHash, hash FROM audit_events`;
+
+type Row = Omit<AuditEvent, 'detail'> & { detail: string | null };
+
+export function sqliteAuditRepo(db: Database.Database): AuditRepo {
+  const head = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+  const insert = db.prepare(
+    `INSERT INTO audit_events (seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash)
+     VALUES (@seq, @id, @at, @action, @actor, @messageId, @partner, @outcome, @detail, @prevHash, @hash)`,
+  );
+  const range = db.prepare(`${SELECT} WHERE seq >= ? AND seq <= ? ORDER BY seq ASC LIMIT ?`);
+  const count = db.prepare('SELECT count(*) AS n FROM audit_events');
+  const saveCheckpoint = db.prepare('INSERT INTO audit_checkpoints (seq, head_hash, jws, at) VALUES (@seq, @headHash, @jws, @at)');
+  const checkpoints = db.prepare('SELECT seq, head_hash AS headHash, jws, at FROM audit_checkpoints ORDER BY seq ASC, at ASC, id ASC');
+  const queries = new StatementCache(db);
+
+  const appendTx = db.transaction((inputs: Required<AuditEventInput>[]) => {
+    const events = extendChain((head.get() as { seq: number; hash: string } | undefined) ?? null, inputs);
+    for (const e of events) insert.run({ ...e, detail: e.detail === null ? null : JSON.stringify(e.detail) });
+    return events;
+  });
+
+  return {
+    async append(events: AuditEventInput[]) {
+      const inputs = checkAuditBatch(events);
+      if (inputs.length === 0) return [];
+      return guard('audit.append', () => appendTx.immediate(inputs));
+    },
+    head: () => guard('audit.head', () => (head.get() as { seq: number; hash: string } | undefined) ?? null),
+    async range(fromSeq: number, toSeq: number, limit: number) {
+      checkLimit(limit);
+      if (!Number.isSafeInteger(fromSeq) || !Number.isSafeInteger(toSeq)) {
+        throw tnxError('invalid_request', 'range bounds must be integers', { pointer: 'fromSeq' });
+      }
+      return guard('audit.range', () => range.all(fromSeq, toSeq, limit).map((r) => fromRow(r as Row)));
+    },
+    async query(filter: AuditFilter, page): Promise<Page<AuditEvent>> {
+      const limit = checkLimit(page.limit);
+      const before = decodeSeqCursor(page.cursor);
+      checkRangeTimes(filter);
+      const where: string[] = [];
+      const params: Record<string, unknown> = { limit: limit + 1 };
+      if (filter.messageId !== undefined) { where.push('message_id = @messageId'); params.messageId = filter.messageId; }
+      if (filter.partner !== undefined) { where.push('partner = @partner'); params.partner = filter.partner; }
+      if (filter.action !== undefined) { where.push('action = @action'); params.action = filter.action; }
+      if (filter.actor !== undefined) { where.push('actor = @actor'); params.actor = filter.actor; }
+      if (filter.from !== undefined) { where.push('at >= @from'); params.from = filter.from; }
+      if (filter.to !== undefined) { where.push('at < @to'); params.to = filter.to; }
+      if (before !== null) { where.push('seq < @before'); params.before = before; }
+      const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;
+      return guard('audit.query', () => {
+        const rows = queries.get(sql).all(params).map((r) => fromRow(r as Row));
+        return toPage(rows, limit, (last) => encodeSeqCursor(last.seq));
+      });
+    },
+    count: () => guard('audit.count', () => (count.get() as { n: number }).n),
+    async saveCheckpoint(c: AuditCheckpoint) {
+      checkCheckpoint(c);
+      await guard('audit.saveCheckpoint', () => saveCheckpoint.run(c));
+    },
+    listCheckpoints: () => guard('audit.listCheckpoints', () => checkpoints.all() as AuditCheckpoint[]),
+  };
+}
+
+function fromRow(row: Row): AuditEvent {
+  return { ...row, detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>) };
+}

@@ -1,0 +1,163 @@
+/**
+ * Schema migrations of the SQLite store, versioned in code. A migration is appended, never edited
+ * once released: a database records which versions it has (`schema_migrations`) and gets only the
+ * missing ones. Every constraint the port relies on for de-duplication lives here, in the database —
+ * not in an in-memory check — because several processes share one file.
+ *
+ * Index ↔ query map (docs/store.md repeats it):
+ *   outbound PK(id)                                   get, transition, update
+ *   ux_outbound_idem (submitted_by, idempotency_key)  insert de-duplication, findByIdempotencyKey
+ *   ix_outbound_created (created_at, id)              list, no filter / time range only
+ *   ix_outbound_partner (partner, created_at, id)     list by partner (+ time range)
+ *   ix_outbound_state (state, created_at, id)         list by state; listAccepted (the outbox)
+ *   ix_outbound_notification (notification_id, …)     list by notification (updates/follow-ups of one)
+ *   ix_outbound_type (message_type, created_at, id)   list by message type
+ *   ix_outbound_at_risk (departure_at) partial        listAtRisk (only live, un-alerted rows are indexed)
+ *   delivery_attempts PK(message_id, attempt)         listAttempts, idempotent addAttempt
+ *   inbound PK(id); ux_inbound_jti (iss, jti)         get; insertOnce de-duplication, getByJti
+ *   ix_inbound_received / _iss / _notification / _type   inbound list (+ filters, time range)
+ *   audit_events PK(seq) (rowid)                      head, range, gapless chain order, seq cursor
+ *   ux_audit_id (id)                                  event lookup by id, uniqueness
+ *   ix_audit_message / _partner / _action / _actor (…, seq)   audit query filters, newest first
+ *   ix_audit_at (at, seq)                             audit query by time range
+ *   ix_checkpoints_seq (seq)                          listCheckpoints in chain order
+ *   leases PK(name)                                   acquireLease / releaseLease
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'outbound, attempts, inbound, audit trail, checkpoints, leases',
+    sql: `
+      CREATE TABLE outbound (
+        id TEXT PRIMARY KEY,
+        message_type TEXT NOT NULL CHECK (message_type IN ('TravelNotification','TravelUpdate','FollowUpReport')),
+        notification_id TEXT NOT NULL,
+        partner TEXT NOT NULL CHECK (length(partner) = 3),
+        state TEXT NOT NULL CHECK (state IN ('accepted','queued','delivering','retrying','delivered','failed','cancelled','no_channel')),
+        submitted_by TEXT NOT NULL,
+        idempotency_key TEXT,
+        request_hash TEXT NOT NULL,
+        message TEXT NOT NULL CHECK (json_valid(message)),
+        source TEXT,
+        departure_at INTEGER,
+        jwe TEXT,
+        jti TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        queued_at INTEGER,
+        delivered_at INTEGER,
+        receipt_jws TEXT,
+        receipt_digest TEXT,
+        lead_time_seconds REAL,
+        timeliness TEXT CHECK (timeliness IS NULL OR timeliness IN ('on_time','late','after_departure')),
+        at_risk_alerted_at INTEGER,
+        version INTEGER NOT NULL DEFAULT 1
+      ) STRICT;
+      CREATE UNIQUE INDEX ux_outbound_idem ON outbound (submitted_by, idempotency_key) WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX ix_outbound_created ON outbound (created_at, id);
+      CREATE INDEX ix_outbound_partner ON outbound (partner, created_at, id);
+      CREATE INDEX ix_outbound_state ON outbound (state, created_at, id);
+      CREATE INDEX ix_outbound_notification ON outbound (notification_id, created_at, id);
+      CREATE INDEX ix_outbound_type ON outbound (message_type, created_at, id);
+      CREATE INDEX ix_outbound_at_risk ON outbound (departure_at)
+        WHERE at_risk_alerted_at IS NULL AND state IN ('accepted','queued','delivering','retrying');
+
+      CREATE TABLE delivery_attempts (
+        message_id TEXT NOT NULL REFERENCES outbound (id),
+        attempt INTEGER NOT NULL CHECK (attempt >= 1),
+        started_at INTEGER NOT NULL,
+        duration_ms REAL NOT NULL CHECK (duration_ms >= 0),
+        http_status INTEGER,
+        error TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('delivered','retry','failed')),
+        PRIMARY KEY (message_id, attempt)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE inbound (
+        id TEXT PRIMARY KEY,
+        iss TEXT NOT NULL CHECK (length(iss) = 3),
+        jti TEXT NOT NULL,
+        message_type TEXT NOT NULL CHECK (message_type IN ('TravelNotification','TravelUpdate','FollowUpReport')),
+        notification_id TEXT NOT NULL,
+        message TEXT NOT NULL CHECK (json_valid(message)),
+        digest TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        receipt_jws TEXT NOT NULL,
+        departure_at INTEGER
+      ) STRICT;
+      CREATE UNIQUE INDEX ux_inbound_jti ON inbound (iss, jti);
+      CREATE INDEX ix_inbound_received ON inbound (received_at, id);
+      CREATE INDEX ix_inbound_iss ON inbound (iss, received_at, id);
+      CREATE INDEX ix_inbound_notification ON inbound (notification_id, received_at, id);
+      CREATE INDEX ix_inbound_type ON inbound (message_type, received_at, id);
+
+      CREATE TABLE audit_events (
+        seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+        id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        message_id TEXT,
+        partner TEXT,
+        outcome TEXT,
+        detail TEXT CHECK (detail IS NULL OR json_valid(detail)),
+        prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+        hash TEXT NOT NULL CHECK (length(hash) = 64)
+      ) STRICT;
+      CREATE UNIQUE INDEX ux_audit_id ON audit_events (id);
+      CREATE INDEX ix_audit_message ON audit_events (message_id, seq) WHERE message_id IS NOT NULL;
+      CREATE INDEX ix_audit_partner ON audit_events (partner, seq) WHERE partner IS NOT NULL;
+      CREATE INDEX ix_audit_action ON audit_events (action, seq);
+      CREATE INDEX ix_audit_actor ON audit_events (actor, seq);
+      CREATE INDEX ix_audit_at ON audit_events (at, seq);
+
+      CREATE TABLE audit_checkpoints (
+        id INTEGER PRIMARY KEY,
+        seq INTEGER NOT NULL CHECK (seq >= 0),
+        head_hash TEXT NOT NULL CHECK (length(head_hash) = 64),
+        jws TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX ix_checkpoints_seq ON audit_checkpoints (seq, at);
+
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+];
+
+/**
+ * Apply the missing migrations in one BEGIN IMMEDIATE transaction: the first process to take the
+ * write lock migrates, the others wait (busy_timeout), then find the versions recorded and do
+ * nothing. Idempotent across any number of processes opening the same file at once.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const run = db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`);
+    const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+    const applied: number[] = [];
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue;
+      db.exec(m.sql);
+      record.run(m.version, m.name, Date.now());
+      applied.push(m.version);
+    }
+    return applied;
+  });
+  return run.immediate();
+}

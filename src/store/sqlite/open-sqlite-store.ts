@@ -1,0 +1,95 @@
+/**
+ * The embedded default store: one SQLite file (data/tnx.sqlite unless configured) that several
+ * gateway processes on one host may open at once.
+ *
+ * Pragmas, and why:
+ *  - journal_mode = WAL: readers never block the writer nor the writer the readers, so API reads and
+ *    delivery workers in other processes do not stall behind an audit append.
+ *  - synchronous = NORMAL: in WAL mode a commit appends to the WAL and is fsync'ed at checkpoint, not
+ *    on every commit. A crash of the process loses nothing (the WAL is in the OS cache); a power
+ *    loss can roll back the last few commits but never corrupts the file or breaks a transaction in
+ *    half (SQLite docs, "WAL mode … synchronous=NORMAL is consistent"). An audit batch is therefore
+ *    either entirely in the chain or not at all. Deployments that must survive power loss without
+ *    losing the last commits use MongoDB (write concern majority) instead.
+ *  - busy_timeout: the write lock is held only for one short transaction; other processes wait for
+ *    it instead of failing at once. Past the timeout the call fails with store_unavailable (retry).
+ *  - foreign_keys = ON: delivery attempts cannot point at a message that does not exist.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../../util/clock.js';
+import type { Store } from '../port.js';
+import { sqliteAuditRepo } from './audit-repo.js';
+import { mapSqliteError } from './errors.js';
+import { sqliteInboundRepo } from './inbound-repo.js';
+import { sqliteKvRepo } from './kv-repo.js';
+import { migrate } from './migrations.js';
+import { sqliteOutboundRepo } from './outbound-repo.js';
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:' (tests of a single connection only). */
+  path: string;
+  /** Stamps updatedAt on transitions; tests freeze it. */
+  clock?: Clock;
+  /** How long to wait for another process's write lock, ms. */
+  busyTimeoutMs?: number;
+}
+
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
+  const clock = opts.clock ?? systemClock;
+  let db: Database.Database;
+  try {
+    if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+    db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 10_000 });
+  } catch (err) {
+    throw mapSqliteError(err, 'sqlite.open');
+  }
+  try {
+    db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 10_000)}`);
+    if (opts.path !== ':memory:') await setWal(db);
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw mapSqliteError(err, 'sqlite.open');
+  }
+
+  const ping = db.prepare('SELECT 1');
+  return {
+    kind: 'sqlite',
+    outbound: sqliteOutboundRepo(db, clock),
+    inbound: sqliteInboundRepo(db),
+    audit: sqliteAuditRepo(db),
+    kv: sqliteKvRepo(db),
+    async ping() {
+      try {
+        ping.get();
+      } catch (err) {
+        throw mapSqliteError(err, 'sqlite.ping');
+      }
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+/**
+ * Switching to WAL needs a moment of exclusive access; when several processes open a fresh file at
+ * once SQLite may answer SQLITE_BUSY without consulting the busy handler, so retry briefly. Once the
+ * file is in WAL mode (persistent) this is a no-op.
+ */
+async function setWal(db: Database.Database): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode === 'wal') return;
+      throw Object.assign(new Error(`journal_mode is ${String(mode)}`), { code: 'SQLITE_CANTOPEN' });
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || i >= 50) throw err;
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 40));
+    }
+  }
+}

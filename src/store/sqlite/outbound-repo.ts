@@ -1,0 +1,162 @@
+/**
+ * Outbound messages and their delivery attempts in SQLite. State transitions are single
+ * `UPDATE … WHERE id = ? AND state IN (…)` statements: the check and the write are one atomic step,
+ * so two processes racing to move the same record cannot both win.
+ */
+import type Database from 'better-sqlite3';
+import { tnxError } from '../../errors.js';
+import type { Clock } from '../../util/clock.js';
+import { checkAttempt, checkNewOutbound, checkPatch, checkRangeTimes, checkStates, PATCH_FIELDS } from '../check-input.js';
+import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../paging.js';
+import type {
+  DeliveryAttempt, NewOutbound, OutboundFilter, OutboundPatch, OutboundRecord, OutboundRepo, OutboundState, Page,
+} from '../port.js';
+import { guard } from './errors.js';
+import { StatementCache } from './statement-cache.js';
+
+/** Port field → column. */
+const COLUMNS: Record<keyof OutboundRecord, string> = {
+  id: 'id', messageType: 'message_type', notificationId: 'notification_id', partner: 'partner', state: 'state',
+  submittedBy: 'submitted_by', idempotencyKey: 'idempotency_key', requestHash: 'request_hash', message: 'message',
+  source: 'source', departureAt: 'departure_at', jwe: 'jwe', jti: 'jti', attempts: 'attempts', lastError: 'last_error',
+  createdAt: 'created_at', updatedAt: 'updated_at', queuedAt: 'queued_at', deliveredAt: 'delivered_at',
+  receiptJws: 'receipt_jws', receiptDigest: 'receipt_digest', leadTimeSeconds: 'lead_time_seconds',
+  timeliness: 'timeliness', atRiskAlertedAt: 'at_risk_alerted_at', version: 'version',
+};
+const SELECT = `SELECT ${Object.entries(COLUMNS).map(([f, c]) => `${c} AS "${f}"`).join(', ')} FROM outbound`;
+/** States in which a departure can still be missed (the at-risk alert watches these). */
+const LIVE_STATES = `('accepted','queued','delivering','retrying')`;
+
+/**
+ * One prepared UPDATE for every patch shape: each patchable column is `CASE WHEN @has_x THEN @x ELSE x END`,
+ * so the statement is prepared once instead of per combination of fields.
+ */
+const PATCH_SET = PATCH_FIELDS.map((f) => `${COLUMNS[f]} = CASE WHEN @has_${f} THEN @${f} ELSE ${COLUMNS[f]} END`).join(', ');
+
+type Row = Omit<OutboundRecord, 'message'> & { message: string };
+
+export function sqliteOutboundRepo(db: Database.Database, clock: Clock): OutboundRepo {
+  const insert = db.prepare(
+    `INSERT INTO outbound (id, message_type, notification_id, partner, state, submitted_by, idempotency_key,
+       request_hash, message, source, departure_at, created_at, updated_at, version)
+     VALUES (@id, @messageType, @notificationId, @partner, @state, @submittedBy, @idempotencyKey,
+       @requestHash, @message, @source, @departureAt, @createdAt, @createdAt, 1)
+     ON CONFLICT (submitted_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
+  );
+  const byId = db.prepare(`${SELECT} WHERE id = ?`);
+  const byKey = db.prepare(`${SELECT} WHERE submitted_by = ? AND idempotency_key = ?`);
+  const transition = db.prepare(
+    `UPDATE outbound SET state = @to, ${PATCH_SET}, version = version + 1, updated_at = @now
+     WHERE id = @id AND state IN (SELECT value FROM json_each(@from))
+     RETURNING ${Object.entries(COLUMNS).map(([f, c]) => `${c} AS "${f}"`).join(', ')}`,
+  );
+  const update = db.prepare(
+    `UPDATE outbound SET ${PATCH_SET}, version = version + 1, updated_at = @now
+     WHERE id = @id AND version = @version
+     RETURNING ${Object.entries(COLUMNS).map(([f, c]) => `${c} AS "${f}"`).join(', ')}`,
+  );
+  const accepted = db.prepare(
+    `${SELECT} WHERE state = 'accepted' AND created_at < ? ORDER BY created_at ASC, id ASC LIMIT ?`,
+  );
+  const atRisk = db.prepare(
+    `${SELECT} WHERE at_risk_alerted_at IS NULL AND state IN ${LIVE_STATES} AND departure_at < ?
+     ORDER BY departure_at ASC, id ASC LIMIT ?`,
+  );
+  const addAttempt = db.prepare(
+    `INSERT INTO delivery_attempts (message_id, attempt, started_at, duration_ms, http_status, error, outcome)
+     VALUES (@messageId, @attempt, @startedAt, @durationMs, @httpStatus, @error, @outcome)
+     ON CONFLICT (message_id, attempt) DO NOTHING`,
+  );
+  const attempts = db.prepare(
+    `SELECT message_id AS messageId, attempt, started_at AS startedAt, duration_ms AS durationMs,
+       http_status AS httpStatus, error, outcome FROM delivery_attempts WHERE message_id = ? ORDER BY attempt ASC`,
+  );
+  const lists = new StatementCache(db);
+
+  const one = (row: unknown): OutboundRecord | null => (row ? fromRow(row as Row) : null);
+
+  return {
+    async insert(rec: NewOutbound) {
+      checkNewOutbound(rec);
+      return guard('outbound.insert', () =>
+        // One transaction: the insert and the read-back of the winner see the same snapshot.
+        db.transaction(() => {
+          const r = insert.run({ ...rec, message: JSON.stringify(rec.message) });
+          if (r.changes === 1) return { record: one(byId.get(rec.id)) as OutboundRecord, created: true };
+          return { record: one(byKey.get(rec.submittedBy, rec.idempotencyKey)) as OutboundRecord, created: false };
+        }).immediate(),
+      );
+    },
+    get: (id) => guard('outbound.get', () => one(byId.get(id))),
+    findByIdempotencyKey: (submittedBy, key) => guard('outbound.findByIdempotencyKey', () => one(byKey.get(submittedBy, key))),
+    async transition(id: string, from: readonly OutboundState[], to: OutboundState, patch: OutboundPatch = {}) {
+      checkStates(from, 'from');
+      checkStates([to], 'to');
+      checkPatch(patch);
+      return guard('outbound.transition', () =>
+        one(transition.get({ ...patchParams(patch), id, to, from: JSON.stringify(from), now: clock.now() })),
+      );
+    },
+    async update(id: string, version: number, patch: OutboundPatch) {
+      checkPatch(patch);
+      if (!Number.isSafeInteger(version)) throw tnxError('invalid_request', 'version must be an integer', { pointer: 'version' });
+      return guard('outbound.update', () => one(update.get({ ...patchParams(patch), id, version, now: clock.now() })));
+    },
+    async list(filter: OutboundFilter, page): Promise<Page<OutboundRecord>> {
+      const limit = checkLimit(page.limit);
+      const after = decodeTimeCursor(page.cursor);
+      checkRangeTimes(filter);
+      const where: string[] = [];
+      const params: Record<string, unknown> = { limit: limit + 1 };
+      if (filter.partner !== undefined) { where.push('partner = @partner'); params.partner = filter.partner; }
+      if (filter.messageType !== undefined) { where.push('message_type = @messageType'); params.messageType = filter.messageType; }
+      if (filter.notificationId !== undefined) { where.push('notification_id = @notificationId'); params.notificationId = filter.notificationId; }
+      if (filter.state !== undefined) {
+        const states = Array.isArray(filter.state) ? filter.state : [filter.state];
+        checkStates(states, 'filter/state');
+        // One placeholder per state keeps `state IN (…)` index-friendly; the SQL text varies only by count.
+        where.push(`state IN (${states.map((_, i) => `@state${i}`).join(', ')})`);
+        states.forEach((s, i) => (params[`state${i}`] = s));
+      }
+      if (filter.from !== undefined) { where.push('created_at >= @from'); params.from = filter.from; }
+      if (filter.to !== undefined) { where.push('created_at < @to'); params.to = filter.to; }
+      if (after) {
+        where.push('(created_at < @afterT OR (created_at = @afterT AND id < @afterId))');
+        params.afterT = after.t;
+        params.afterId = after.id;
+      }
+      const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+      return guard('outbound.list', () => {
+        const rows = lists.get(sql).all(params).map((r) => fromRow(r as Row));
+        return toPage(rows, limit, (last) => encodeTimeCursor({ t: last.createdAt, id: last.id }));
+      });
+    },
+    async listAccepted(olderThan: number, limit: number) {
+      checkLimit(limit);
+      return guard('outbound.listAccepted', () => accepted.all(olderThan, limit).map((r) => fromRow(r as Row)));
+    },
+    async listAtRisk(departureBefore: number, limit: number) {
+      checkLimit(limit);
+      return guard('outbound.listAtRisk', () => atRisk.all(departureBefore, limit).map((r) => fromRow(r as Row)));
+    },
+    async addAttempt(a: DeliveryAttempt) {
+      checkAttempt(a);
+      await guard('outbound.addAttempt', () => addAttempt.run(a));
+    },
+    listAttempts: (messageId) => guard('outbound.listAttempts', () => attempts.all(messageId) as DeliveryAttempt[]),
+  };
+}
+
+function patchParams(patch: OutboundPatch): Record<string, unknown> {
+  const p: Record<string, unknown> = {};
+  for (const f of PATCH_FIELDS) {
+    const v = patch[f];
+    p[`has_${f}`] = v === undefined ? 0 : 1;
+    p[f] = v === undefined ? null : f === 'message' ? JSON.stringify(v) : v;
+  }
+  return p;
+}
+
+function fromRow(row: Row): OutboundRecord {
+  return { ...row, message: JSON.parse(row.message) as OutboundRecord['message'] };
+}

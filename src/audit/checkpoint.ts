@@ -2,18 +2,23 @@
  * Signed checkpoints of the audit chain head.
  *
  * A checkpoint is a compact JWS (RFC 7515) over {seq, headHash, at, state}, signed with the gateway's
- * signing key (ES256) and typed "tnx-audit-checkpoint+jwt" (RFC 8725 §3.11: explicit typing, so a
+ * signing key (ES256 on the default key profile) and typed "tnx-audit-checkpoint+jwt" (RFC 8725 §3.11: explicit typing, so a
  * checkpoint can never be mistaken for a TNX/1 message or a receipt signed with the same key). Because
  * headHash commits to every event up to seq, one signature protects the whole prefix of the chain:
  * rewriting any event at or before seq means forging a signature. Verification needs the public JWKS
  * only, so an auditor can check it offline.
  */
 import { CompactSign, compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
+import { FORBIDDEN_HEADERS, JWS_ALGORITHMS } from '../protocol/envelope/algorithms.js';
+import { tnxError } from '../errors.js';
 import type { AuditCheckpoint } from '../store/port.js';
 
 export const CHECKPOINT_TYP = 'tnx-audit-checkpoint+jwt';
-/** Explicit allow-list (RFC 8725 §3.1): the gateway signs with ES256 only. */
-export const CHECKPOINT_ALGS = ['ES256'] as const;
+/**
+ * Explicit allow-list (RFC 8725 §3.1): the TNX/1 signature algorithms — ES256, or PS256 for a
+ * gateway on the optional RSA key profile. The checkpoint is signed with whatever our signing key is.
+ */
+export const CHECKPOINT_ALGS = JWS_ALGORITHMS;
 
 /** What a checkpoint signs. `at` is epoch ms; `state` is the signing gateway's ISO 3166-1 alpha-3 code. */
 export interface CheckpointPayload {
@@ -30,13 +35,11 @@ export interface CheckpointSigningKey {
   key: Parameters<CompactSign['sign']>[0];
 }
 
-/** Key material must come from our JWKS, never from the token itself (RFC 8725 §3.10). */
-const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 export async function signCheckpoint(payload: CheckpointPayload, signer: CheckpointSigningKey): Promise<AuditCheckpoint> {
   if (!(CHECKPOINT_ALGS as readonly string[]).includes(signer.alg)) {
-    throw new Error(`checkpoint signing key ${signer.kid} has alg ${signer.alg}; ES256 required`);
+    throw tnxError('key_material_invalid', `checkpoint signing key ${signer.kid} has an algorithm outside ${CHECKPOINT_ALGS.join(', ')}`);
   }
   const body = { seq: payload.seq, headHash: payload.headHash, at: payload.at, state: payload.state };
   const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(body)))
@@ -60,6 +63,7 @@ export async function checkCheckpoint(cp: AuditCheckpoint, jwks: JSONWebKeySet):
   try {
     const header = decodeProtectedHeader(cp.jws);
     if (header.typ !== CHECKPOINT_TYP || typeof header.kid !== 'string') return invalid;
+    // Key material must come from our JWKS, never from the token itself (RFC 8725 §3.10).
     if (FORBIDDEN_HEADERS.some((h) => h in header)) return invalid;
     kid = header.kid;
   } catch {

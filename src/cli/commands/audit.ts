@@ -1,0 +1,193 @@
+/**
+ * `tnx audit verify|export|verify-export`.
+ *
+ *   verify         checks the whole trail in the configured store and every checkpoint signature;
+ *                  exit 0 when intact, 1 naming the first bad event (seq, id) and the problem.
+ *   export         writes events and the checkpoints covering them as JSON Lines (src/audit/export.ts),
+ *                  and records an `audit.exported` event.
+ *   verify-export  what an auditor runs offline: an export file and a public JWKS, no store, no config.
+ *
+ * Verification keys are the public parts of every signing key in the key file, retired ones included
+ * (src/audit/audit-jwks.ts), or a public JWKS given with --jwks.
+ */
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { JSONWebKeySet } from 'jose';
+import { auditJwksFromFile } from '../../audit/audit-jwks.js';
+import { exportLines, type ExportSelection, type ExportSummary } from '../../audit/export.js';
+import { attachAuditTrail } from '../../audit/subscriber.js';
+import { verifyExport } from '../../audit/verify-export.js';
+import { verifyTrail, type BadEntry } from '../../audit/verify.js';
+import { loadConfigFile } from '../../config/load.js';
+import type { TnxConfig } from '../../config/schema.js';
+import { TnxError } from '../../errors.js';
+import { EventBus } from '../../events/bus.js';
+import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.js';
+import type { Store } from '../../store/port.js';
+import { systemClock } from '../../util/clock.js';
+import type { CliIo } from '../main.js';
+import { configPathFrom, parseCommandArgs, requireOption, subcommand, UsageError, withUsage } from '../args.js';
+
+const USAGE = [
+  'usage: tnx audit verify --config FILE [--jwks PUBLIC_JWKS] [--json]',
+  '       tnx audit export --config FILE (--from ISO --to ISO | --from-seq N --to-seq N) [--out FILE] [--actor ID]',
+  '       tnx audit verify-export --jwks PUBLIC_JWKS [--in FILE]   (reads standard input without --in)',
+].join('\n');
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  return withUsage(io, USAGE, async () => {
+    const { verb, rest } = subcommand(args, ['verify', 'export', 'verify-export'] as const);
+    if (verb === 'verify') return verifyCommand(rest, io);
+    if (verb === 'export') return exportCommand(rest, io);
+    return verifyExportCommand(rest, io);
+  });
+}
+
+async function verifyCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, { config: { type: 'string' }, jwks: { type: 'string' }, json: { type: 'boolean' } });
+  const config = loadConfigFile(configPathFrom(values));
+  const jwks = values.jwks ? readPublicJwks(values.jwks) : auditJwksFromFile(config.keys.privateJwksPath);
+  const store = await openExistingStore(config);
+  try {
+    const result = await verifyTrail(store.audit, jwks);
+    if (values.json) io.out(JSON.stringify(result));
+    else if (result.ok) {
+      io.out(`audit trail intact: ${result.events} events, ${result.checkpoints} checkpoints checked`);
+      if (result.unsealed > 0) io.out(`note: the last ${result.unsealed} events are not yet covered by a checkpoint`);
+    } else {
+      io.err(`audit trail TAMPERED: ${describeBad(result.firstBad)}`);
+      io.err(`checked ${result.events} events and ${result.checkpoints} checkpoints before it`);
+    }
+    return result.ok ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+async function exportCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    config: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    'from-seq': { type: 'string' },
+    'to-seq': { type: 'string' },
+    out: { type: 'string' },
+    actor: { type: 'string' },
+  });
+  const selection = selectionFrom(values);
+  const config = loadConfigFile(configPathFrom(values));
+  const jwks = auditJwksFromFile(config.keys.privateJwksPath);
+  const store = await openExistingStore(config);
+  try {
+    const summary: ExportSummary = { fromSeq: 0, toSeq: 0, events: 0, checkpoints: 0 };
+    const lines = exportLines(store.audit, { selection, jwks, state: config.state, now: systemClock.now() }, summary);
+    if (values.out) await writeLines(values.out, lines);
+    else for await (const line of lines) io.out(line);
+
+    // Handing the trail to someone is itself an audited act; it goes through the one audit writer.
+    const bus = new EventBus();
+    attachAuditTrail(bus, store.audit);
+    await bus.publish({
+      action: 'audit.exported',
+      actor: values.actor ?? 'cli',
+      at: systemClock.now(),
+      outcome: 'exported',
+      detail: { fromSeq: summary.fromSeq, toSeq: summary.toSeq, events: summary.events, checkpoints: summary.checkpoints },
+    });
+    io.err(`exported ${summary.events} events (seq ${summary.fromSeq}..${summary.toSeq}) and ${summary.checkpoints} checkpoints`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function verifyExportCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, { jwks: { type: 'string' }, in: { type: 'string' }, json: { type: 'boolean' } });
+  const jwks = readPublicJwks(requireOption(values, 'jwks'));
+  const input = values.in ? createReadStream(values.in, 'utf8') : process.stdin;
+  const result = await verifyExport(createInterface({ input, crlfDelay: Infinity }), jwks);
+  if (values.json) io.out(JSON.stringify(result));
+  else if (result.ok) {
+    io.out(`export intact: ${result.events} events (seq ${result.fromSeq}..${result.toSeq}), ${result.checkpoints} checkpoints checked`);
+    if (result.unsealed > 0) io.out(`warning: the last ${result.unsealed} events are not covered by a checkpoint signature`);
+  } else {
+    io.err(`export TAMPERED: ${describeBad(result.firstBad)}`);
+  }
+  return result.ok ? 0 : 1;
+}
+
+function describeBad(bad: BadEntry | undefined): string {
+  if (!bad) return 'unknown problem';
+  return `first bad event seq ${bad.seq}${bad.id ? ` (id ${bad.id})` : ''}: ${bad.problem}`;
+}
+
+function selectionFrom(values: Record<string, string | undefined>): ExportSelection {
+  const byTime = values.from !== undefined || values.to !== undefined;
+  const bySeq = values['from-seq'] !== undefined || values['to-seq'] !== undefined;
+  if (byTime === bySeq) throw new UsageError('give either --from and --to, or --from-seq and --to-seq');
+  if (byTime) {
+    const from = isoTime(requireOption(values, 'from'), 'from');
+    const to = isoTime(requireOption(values, 'to'), 'to');
+    if (to <= from) throw new UsageError('--to must be after --from');
+    return { from, to };
+  }
+  const fromSeq = seqNumber(requireOption(values, 'from-seq'), 'from-seq');
+  const toSeq = seqNumber(requireOption(values, 'to-seq'), 'to-seq');
+  if (toSeq < fromSeq) throw new UsageError('--to-seq must not be below --from-seq');
+  return { fromSeq, toSeq };
+}
+
+/** RFC 3339 with an explicit offset only: a bare local time would mean different instants on different hosts. */
+function isoTime(text: string, name: string): number {
+  const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(t)) throw new UsageError(`--${name} must be an RFC 3339 date-time with offset, e.g. 2026-11-27T00:00:00Z`);
+  return t;
+}
+
+function seqNumber(text: string, name: string): number {
+  const n = /^[0-9]{1,15}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer`);
+  return n;
+}
+
+function readPublicJwks(path: string): JSONWebKeySet {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new TnxError('key_material_invalid', `cannot read JWKS file ${path}`, { cause });
+  }
+  const keys = (value as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) throw new TnxError('key_material_invalid', `${path} is not a JWKS with keys`);
+  // An auditor's key file must hold public keys only; a private member means the wrong file was given.
+  if (keys.some((k) => k && typeof k === 'object' && ('d' in k || 'p' in k || 'k' in k))) {
+    throw new TnxError('key_material_invalid', `${path} holds private key material; give the public JWKS`);
+  }
+  return { keys } as JSONWebKeySet;
+}
+
+/** Verification must not create an empty store where none was: that would "verify" nothing as intact. */
+async function openExistingStore(config: TnxConfig): Promise<Store> {
+  if (config.store.kind !== 'sqlite') {
+    throw new TnxError('config_invalid', 'tnx audit supports store.kind "sqlite" in this build', { pointer: 'config/store/kind' });
+  }
+  if (config.store.sqlitePath !== ':memory:' && !existsSync(config.store.sqlitePath)) {
+    throw new TnxError('store_unavailable', `no store at ${config.store.sqlitePath}`);
+  }
+  return openSqliteStore({ path: config.store.sqlitePath });
+}
+
+async function writeLines(path: string, lines: AsyncIterable<string>): Promise<void> {
+  // 'wx': never overwrite an earlier export an auditor may already hold a digest of.
+  const out = createWriteStream(path, { flags: 'wx', mode: 0o640 });
+  try {
+    await once(out, 'open');
+  } catch (cause) {
+    const exists = (cause as { code?: string }).code === 'EEXIST';
+    throw new TnxError(exists ? 'conflict' : 'invalid_request', exists ? `${path} exists; choose another --out` : `cannot write ${path}`, { cause });
+  }
+  for await (const line of lines) if (!out.write(`${line}\n`)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+}

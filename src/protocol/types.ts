@@ -148,6 +148,13 @@ export interface PointOfContact {
   hours: string;
 }
 
+/**
+ * Extension members (protocol/SPEC.md, "Versioning and extensions"): the only place a TNX/1 message may
+ * carry fields the standard does not define. Keys are `STATE_name` (e.g. "USA_caseReference"), values
+ * strings. Receivers store them with the message and never reject a message for an unknown key here.
+ */
+export type Extensions = Record<string, string>;
+
 export interface TravelNotification {
   v: '1';
   type: 'TravelNotification';
@@ -163,6 +170,7 @@ export interface TravelNotification {
   handling: Handling;
   dataQuality: DataQuality;
   pointOfContact: PointOfContact;
+  ext?: Extensions;
 }
 
 export interface TravelUpdate {
@@ -179,6 +187,7 @@ export interface TravelUpdate {
   travel?: Travel;
   reason?: string;
   issuedAt: DateTime;
+  ext?: Extensions;
 }
 
 export type FollowUpAction =
@@ -204,6 +213,7 @@ export interface FollowUpReport {
   action: FollowUpAction;
   actionAt: DateTime;
   note?: string;
+  ext?: Extensions;
 }
 
 export interface Receipt {

@@ -8,6 +8,8 @@
  * Keys are imported once (jose importJWK) when the ring is built; lookups are synchronous.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { importJWK, type CryptoKey } from 'jose';
 import { TnxError } from '../errors.js';
 import type { JweKeyAlgorithm, JwsAlgorithm, KeyAlgorithm, KeyUse } from '../protocol/envelope/algorithms.js';
@@ -39,6 +41,17 @@ export interface KeyRingOptions {
    * folders; a gateway never sets it.
    */
   allowInsecureMode?: boolean;
+}
+
+/**
+ * keys/dev/ of this repository: demo and test keys, published on purpose. Git does not keep file
+ * modes, so on a fresh clone they are 0644; the mode check protects nothing for them, and callers may
+ * pass `allowInsecureMode: isDevKeyFile(path)`. Nothing outside keys/dev/ qualifies.
+ */
+export const DEV_KEYS_DIR = fileURLToPath(new URL('../../keys/dev/', import.meta.url));
+
+export function isDevKeyFile(path: string): boolean {
+  return resolve(path).startsWith(DEV_KEYS_DIR.endsWith(sep) ? DEV_KEYS_DIR : DEV_KEYS_DIR + sep);
 }
 
 /** Members handed to WebCrypto: key material only (its `use`/`key_ops` checks would refuse ours). */

@@ -1,0 +1,109 @@
+/**
+ * `tnx keys generate|rotate|retire`: manage a gateway's private key set (docs/keys-and-directory.md).
+ *
+ *   tnx keys generate --state USA --out DIR [--profile ec|rsa] [--name NAME] [--force]
+ *   tnx keys rotate   --keys FILE [--public FILE] [--profile ec|rsa]
+ *   tnx keys retire   --keys FILE --kid KID [--public FILE]
+ *
+ * The private JWKS is written with mode 0600; the public JWKS (what partners put in their directory)
+ * next to it. Output names kids, uses and algorithms — never key material.
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { CliIo } from '../main.js';
+import { parseCommandArgs, requireOption, subcommand, UsageError, withUsage } from '../args.js';
+import { systemClock } from '../../util/clock.js';
+import { generateKeySet, KEY_PROFILES, type KeyProfile } from '../../keys/generate.js';
+import { rotateKeySet, retireKey } from '../../keys/rotate.js';
+import { readPrivateJwksFile, writePrivateJwksFile, writePublicJwksFile } from '../../keys/files.js';
+import type { Jwks, TnxJwk } from '../../keys/jwk.js';
+
+const USAGE = [
+  'usage: tnx keys generate --state XXX --out DIR [--profile ec|rsa] [--name NAME] [--force]',
+  '       tnx keys rotate   --keys FILE [--public FILE] [--profile ec|rsa]',
+  '       tnx keys retire   --keys FILE --kid KID [--public FILE]',
+].join('\n');
+
+const VERBS = ['generate', 'rotate', 'retire'] as const;
+
+function profileOption(v: string | undefined): KeyProfile | undefined {
+  if (v === undefined) return undefined;
+  if (!(KEY_PROFILES as readonly string[]).includes(v)) throw new UsageError(`--profile must be one of ${KEY_PROFILES.join(', ')}`);
+  return v as KeyProfile;
+}
+
+/** FILE.private.jwks.json → FILE.public.jwks.json; other names need --public. */
+function publicPathFor(privatePath: string, explicit: string | undefined): string | undefined {
+  if (explicit) return explicit;
+  return privatePath.endsWith('.private.jwks.json') ? privatePath.replace(/\.private\.jwks\.json$/, '.public.jwks.json') : undefined;
+}
+
+function describe(io: CliIo, prefix: string, keys: readonly TnxJwk[]): void {
+  for (const k of keys) io.out(`${prefix} ${k.kid}  use=${k.use}  alg=${k.alg}${k.tnx_retired ? `  retired=${k.tnx_retired}` : ''}`);
+}
+
+async function generate(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    state: { type: 'string' },
+    out: { type: 'string' },
+    profile: { type: 'string' },
+    name: { type: 'string' },
+    force: { type: 'boolean' },
+  });
+  const state = requireOption(values, 'state');
+  if (!/^[A-Z]{3}$/.test(state)) throw new UsageError('--state must be an ISO 3166-1 alpha-3 code in upper case');
+  const out = requireOption(values, 'out');
+  const name = values.name ?? state.toLowerCase();
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError('--name may hold A-Z a-z 0-9 . _ - only');
+  const jwks = await generateKeySet(state, systemClock, profileOption(values.profile) ?? 'ec');
+  mkdirSync(out, { recursive: true, mode: 0o700 });
+  const privatePath = join(out, `${name}.private.jwks.json`);
+  const publicPath = join(out, `${name}.public.jwks.json`);
+  const overwrite = values.force === true;
+  writePrivateJwksFile(privatePath, jwks, { overwrite });
+  writePublicJwksFile(publicPath, jwks, { overwrite });
+  io.out(`private JWKS (mode 0600): ${privatePath}`);
+  io.out(`public JWKS:              ${publicPath}`);
+  describe(io, '  new', jwks.keys);
+  return 0;
+}
+
+function writeBoth(privatePath: string, publicPath: string | undefined, jwks: Jwks, io: CliIo): void {
+  writePrivateJwksFile(privatePath, jwks, { overwrite: true });
+  if (publicPath) {
+    writePublicJwksFile(publicPath, jwks, { overwrite: true });
+    io.out(`public JWKS updated: ${publicPath} (send it to every partner)`);
+  } else {
+    io.out('no public JWKS path (pass --public FILE); partners need the new public keys');
+  }
+}
+
+async function rotate(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, { keys: { type: 'string' }, public: { type: 'string' }, profile: { type: 'string' } });
+  const path = requireOption(values, 'keys');
+  const profile = profileOption(values.profile);
+  const { jwks, added } = await rotateKeySet(readPrivateJwksFile(path), systemClock, profile ? { profile } : {});
+  writeBoth(path, publicPathFor(path, values.public), jwks, io);
+  describe(io, '  added', added);
+  io.out('older keys stay valid for opening and verifying until retired (tnx keys retire)');
+  return 0;
+}
+
+async function retire(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, { keys: { type: 'string' }, kid: { type: 'string' }, public: { type: 'string' } });
+  const path = requireOption(values, 'keys');
+  const kid = requireOption(values, 'kid');
+  const jwks = retireKey(readPrivateJwksFile(path), kid, systemClock);
+  writeBoth(path, publicPathFor(path, values.public), jwks, io);
+  describe(io, '  retired', jwks.keys.filter((k) => k.kid === kid));
+  return 0;
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  return withUsage(io, USAGE, async () => {
+    const { verb, rest } = subcommand(args, VERBS);
+    if (verb === 'generate') return generate(rest, io);
+    if (verb === 'rotate') return rotate(rest, io);
+    return retire(rest, io);
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * Build the GatewayContext (src/context.ts) from a validated TnxConfig: store, event bus wired to the
+ * audit trail, our KeyRing, the partner Directory, clock, logger and metrics — and `close()`.
+ * Everything a gateway process holds open is opened here, so everything is closed here too.
+ */
+import type { Logger } from 'pino';
+import { attachAuditTrail } from '../audit/subscriber.js';
+import type { TnxConfig } from '../config/schema.js';
+import type { GatewayContext } from '../context.js';
+import { Directory } from '../directory/directory.js';
+import { TnxError } from '../errors.js';
+import { EventBus } from '../events/bus.js';
+import { KeyRing, type KeyRingOptions } from '../keys/keyring.js';
+import { createLogger } from '../observability/logger.js';
+import { Metrics } from '../observability/metrics.js';
+import type { Store } from '../store/port.js';
+import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
+import { systemClock, type Clock } from '../util/clock.js';
+
+export interface RunningContext extends GatewayContext {
+  close(): Promise<void>;
+}
+
+export interface CreateContextOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Use this store instead of opening one from config (tests, the MongoDB adapter). */
+  store?: Store;
+  keyRing?: KeyRingOptions;
+  /** Collect Node process metrics too (the `serve` command; off in tests with several gateways). */
+  defaultMetrics?: boolean;
+}
+
+export async function openStoreFor(config: TnxConfig, clock: Clock): Promise<Store> {
+  if (config.store.kind === 'sqlite') return openSqliteStore({ path: config.store.sqlitePath, clock });
+  throw new TnxError('config_invalid', 'store.kind "mongodb" must be opened by the caller and passed as options.store', { pointer: 'config/store/kind' });
+}
+
+export async function createContext(config: TnxConfig, options: CreateContextOptions = {}): Promise<RunningContext> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger({ level: config.log.level, base: { state: config.state } });
+  // Keys and directory first: they fail fast on bad material and hold nothing open.
+  const keys = await KeyRing.fromFile(config.keys.privateJwksPath, options.keyRing ?? {});
+  const directory = new Directory(config);
+  await directory.importAll();
+  const store = options.store ?? (await openStoreFor(config, clock));
+  const events = new EventBus();
+  const detach = attachAuditTrail(events, store.audit);
+  const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
+
+  let closed = false;
+  return {
+    config, store, events, keys, directory, clock, log, metrics,
+    async close() {
+      if (closed) return;
+      closed = true;
+      detach();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/** What the route handlers are given: the gateway context and the few services around it. */
+import type { GatewayContext } from '../../context.js';
+import type { OutboundQueue } from '../../gateway/outbound-queue.js';
+import type { InboundRecord } from '../../store/port.js';
+import type { TokenAuthenticator } from '../auth.js';
+import type { ClientCertVerifier } from '../tls.js';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface HttpDeps {
+  ctx: GatewayContext;
+  queue: OutboundQueue;
+  auth: TokenAuthenticator;
+  /** Checked by GET /readyz in addition to the store and keys (e.g. Redis). */
+  readiness: readonly ReadinessCheck[];
+  /** Set when the inbox requires client certificates. */
+  clientCerts: ClientCertVerifier | null;
+  /** Current delivery backlog, sampled for the tnx_queue_depth gauge on each scrape. */
+  queueDepth?: () => Promise<number>;
+  /** Push hook for new inbound messages (webhook to the national system). */
+  onReceived?: (record: InboundRecord) => void;
+}

@@ -1,0 +1,75 @@
+/** Liveness, readiness and metrics. */
+import type { Request, Response } from 'express';
+import { CompactSign } from 'jose';
+import { TnxError } from '../../errors.js';
+import { sendProblem } from '../middleware/error-handler.js';
+import type { HttpDeps, ReadinessCheck } from './deps.js';
+
+export function healthz() {
+  return function healthzStep(_req: Request, res: Response): void {
+    res.status(200).json({ status: 'ok' });
+  };
+}
+
+/** Built-in readiness checks: the store answers, and our signing key still signs. */
+export function coreChecks(deps: Pick<HttpDeps, 'ctx'>): ReadinessCheck[] {
+  return [
+    { name: 'store', check: () => deps.ctx.store.ping() },
+    {
+      name: 'keys',
+      async check() {
+        const k = deps.ctx.keys.signingKey();
+        await new CompactSign(new TextEncoder().encode('readyz')).setProtectedHeader({ alg: k.alg }).sign(k.key);
+        if (deps.ctx.keys.encryptionKeys().length === 0) throw new Error('no encryption key');
+      },
+    },
+  ];
+}
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+function withTimeout(p: Promise<void>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
+    p.then(
+      () => { clearTimeout(t); resolve(); },
+      (e: unknown) => { clearTimeout(t); reject(e as Error); },
+    );
+  });
+}
+
+export function readyz(deps: HttpDeps) {
+  const checks = [...coreChecks(deps), ...deps.readiness];
+  return async function readyzStep(_req: Request, res: Response): Promise<void> {
+    const results = await Promise.all(
+      checks.map(async (c) => {
+        try {
+          await withTimeout(c.check());
+          return [c.name, 'ok'] as const;
+        } catch (err) {
+          deps.ctx.log.warn({ check: c.name, err }, 'readiness check failed');
+          return [c.name, 'failed'] as const;
+        }
+      }),
+    );
+    const status = Object.fromEntries(results);
+    if (results.every(([, r]) => r === 'ok')) {
+      res.status(200).json({ status: 'ready', checks: status });
+      return;
+    }
+    sendProblem(res, new TnxError('service_unavailable', 'not ready', { detail: { checks: status } }), deps.ctx.log);
+  };
+}
+
+export function metrics(deps: HttpDeps) {
+  return async function metricsStep(_req: Request, res: Response): Promise<void> {
+    if (deps.queueDepth) {
+      try {
+        deps.ctx.metrics.queueDepth.set(await deps.queueDepth());
+      } catch (err) {
+        deps.ctx.log.warn({ err }, 'could not sample the queue depth');
+      }
+    }
+    res.status(200).type(deps.ctx.metrics.contentType).send(await deps.ctx.metrics.text());
+  };
+}

@@ -1,0 +1,55 @@
+/** TNX/1 wire endpoints: the inbox and our public keys. */
+import type { NextFunction, Request, Response } from 'express';
+import type { TLSSocket } from 'node:tls';
+import { TnxError } from '../../errors.js';
+import { receiveMessage } from '../../inbox/receive.js';
+import { MEDIA_TYPE_JWT } from '../../protocol/types.js';
+import { bodyOf, stateOf } from '../state.js';
+import { ClientCertVerifier } from '../tls.js';
+import type { HttpDeps } from './deps.js';
+
+const tlsPartnersKey = Symbol('tlsPartners');
+type WithPartners = { [tlsPartnersKey]?: string[] };
+
+/**
+ * mTLS on the inbox: before the body is even read, the connection's certificate must belong to some
+ * partner; which one is compared with the signer after the envelope is opened.
+ */
+export function checkClientCertificate(deps: HttpDeps) {
+  return function checkClientCertificateStep(req: Request, res: Response, next: NextFunction): void {
+    if (!deps.clientCerts) return next();
+    const socket = req.socket as TLSSocket;
+    const chain = typeof socket.getPeerCertificate === 'function' ? ClientCertVerifier.chainOf(socket) : [];
+    const partners = deps.clientCerts.partnersFor(chain);
+    if (partners.length === 0) {
+      throw new TnxError('unauthenticated', 'a client certificate issued to a partner state is required');
+    }
+    (res.locals as WithPartners)[tlsPartnersKey] = partners;
+    next();
+  };
+}
+
+export function receiveEnvelope(deps: HttpDeps) {
+  return async function receiveEnvelopeStep(_req: Request, res: Response): Promise<void> {
+    const state = stateOf(res);
+    const tlsPartners = (res.locals as WithPartners)[tlsPartnersKey];
+    try {
+      const result = await receiveMessage(deps.ctx, bodyOf(res).text, {
+        ...(tlsPartners ? { tlsPartners } : {}),
+        ...(deps.onReceived ? { onReceived: deps.onReceived } : {}),
+      });
+      res.status(200).type(MEDIA_TYPE_JWT).send(result.receiptJws);
+    } catch (err) {
+      state.audited = true; // receiveMessage audited the refusal as message.refused
+      throw err;
+    }
+  };
+}
+
+export function serveJwks(deps: HttpDeps) {
+  return function serveJwksStep(_req: Request, res: Response): void {
+    // Public keys may be cached briefly by partners; rotation publishes new keys ahead of use.
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.status(200).type('application/jwk-set+json').send(JSON.stringify(deps.ctx.keys.publicJwks()));
+  };
+}

@@ -1,0 +1,21 @@
+/** Authentication and role checks: the first steps of every protected route. */
+import type { NextFunction, Request, Response } from 'express';
+import type { Role } from '../../config/schema.js';
+import { requireRoleOf, type TokenAuthenticator } from '../auth.js';
+import { stateOf } from '../state.js';
+
+export function authenticate(auth: TokenAuthenticator) {
+  return function authenticateStep(req: Request, res: Response, next: NextFunction): void {
+    stateOf(res).principal = auth.authenticate(req.headers.authorization);
+    next();
+  };
+}
+
+export function requireRole(roles: readonly Role[]) {
+  return function requireRoleStep(_req: Request, res: Response, next: NextFunction): void {
+    const p = stateOf(res).principal;
+    if (!p) throw new Error('requireRole without authenticate');
+    requireRoleOf(p, roles);
+    next();
+  };
+}

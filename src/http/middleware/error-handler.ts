@@ -1,0 +1,61 @@
+/**
+ * The final error middleware: every error of every route goes through toProblem() and leaves as
+ * application/problem+json. Unexpected errors are logged with their cause at error level under the
+ * request id; the caller sees only the generic document. Refusals of local API input are audited
+ * (`input.refused`, code only) unless the handler audited them itself.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { EventBus } from '../../events/bus.js';
+import { TnxError } from '../../errors.js';
+import type { Clock } from '../../util/clock.js';
+import { PROBLEM_MEDIA_TYPE, toProblem } from '../problem.js';
+import type { RequestState } from '../state.js';
+
+export interface ErrorHandlerDeps {
+  log: Logger;
+  events: EventBus;
+  clock: Clock;
+}
+
+export function sendProblem(res: Response, err: unknown, log: Logger): void {
+  const state = (res.locals as { tnx?: RequestState }).tnx;
+  const reqId = state?.requestId ?? 'unknown';
+  const problem = toProblem(err, reqId);
+  if (state && err instanceof TnxError) state.error = err;
+  if (problem.unexpected) log.error({ reqId, route: state?.route, err }, 'unexpected error');
+  else if (err instanceof TnxError && err.cause !== undefined) log.debug({ reqId, code: err.code, err: err.cause }, 'refusal cause');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (problem.status === 405 && err instanceof TnxError && Array.isArray(err.detail?.allowed)) {
+    res.setHeader('Allow', (err.detail.allowed as string[]).join(', '));
+  }
+  if (problem.status === 413) {
+    // The request body may not have been read to its end; do not reuse this connection for another request.
+    res.setHeader('Connection', 'close');
+  }
+  res.status(problem.status).type(PROBLEM_MEDIA_TYPE).send(JSON.stringify(problem.body));
+}
+
+export function errorHandler(deps: ErrorHandlerDeps) {
+  // Express recognises error middleware by its four parameters.
+  return async function errorHandlerStep(err: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> {
+    const state = (res.locals as { tnx?: RequestState }).tnx;
+    if (err instanceof TnxError && err.status < 500 && state && !state.audited && req.path.startsWith('/api/') && state.route !== 'unmatched') {
+      try {
+        await deps.events.publish({
+          action: 'input.refused',
+          actor: state.principal?.id ?? 'anonymous',
+          at: deps.clock.now(),
+          outcome: err.code,
+          detail: { route: state.route, status: err.status },
+        });
+      } catch (auditErr) {
+        deps.log.error({ reqId: state.requestId, err: auditErr }, 'could not audit a refusal');
+      }
+    }
+    sendProblem(res, err, deps.log);
+  };
+}

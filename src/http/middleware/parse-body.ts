@@ -1,0 +1,27 @@
+/**
+ * Body parsing step: media-type allow-list → size-limited read → strict UTF-8 → strict JSON or the
+ * hardened XML codec. Nothing reaches a handler that was not refused-or-accepted here first.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { parseStrictJson } from '../../protocol/strict-json.js';
+import { parseXmlMessage } from '../../protocol/xml-codec.js';
+import { decodeUtf8, readRawBody, selectBodyKind, type BodyKind } from '../body.js';
+import { stateOf } from '../state.js';
+
+export interface ParseBodyOptions {
+  kinds: readonly BodyKind[];
+  limit: number;
+}
+
+export function parseBody(options: ParseBodyOptions) {
+  return async function parseBodyStep(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const kind = selectBodyKind(req.headers['content-type'], options.kinds);
+    const raw = await readRawBody(req, options.limit);
+    const text = decodeUtf8(raw, kind);
+    let value: unknown = text;
+    if (kind === 'json') value = parseStrictJson(text);
+    else if (kind === 'xml') value = parseXmlMessage(text);
+    stateOf(res).body = { kind, value, raw, text };
+    next();
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Serve the app over HTTP, or HTTPS when http.tls is configured. Port 0 picks a free port (tests);
+ * the returned URL is the one actually bound.
+ */
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { TnxConfig } from '../config/schema.js';
+import { tlsServerOptions } from './tls.js';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function listen(app: Express, config: TnxConfig, overrides: { host?: string; port?: number } = {}): Promise<RunningServer> {
+  const tls = config.http.tls !== undefined;
+  const server: Server = tls ? createHttpsServer(tlsServerOptions(config), app) : createHttpServer(app);
+  // Slow-loris bounds: a request must arrive whole within these limits.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+  const host = overrides.host ?? config.http.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(overrides.port ?? config.http.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    server,
+    url: `${tls ? 'https' : 'http'}://${h}:${addr.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

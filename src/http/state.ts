@@ -1,0 +1,47 @@
+/**
+ * Per-request state, kept in `res.locals.tnx` (typed here) rather than by monkey-patching `req`, so
+ * every middleware reads the same shape: the request id, the authenticated principal, the parsed body.
+ */
+import type { Response } from 'express';
+import type { TnxError } from '../errors.js';
+import type { Principal } from './auth.js';
+import type { BodyKind } from './body.js';
+
+export interface ParsedBody {
+  kind: BodyKind;
+  /** JSON value, or the message decoded from XML. */
+  value: unknown;
+  /** The exact bytes received (the inbox digests them). */
+  raw: Buffer;
+  text: string;
+}
+
+export interface RequestState {
+  requestId: string;
+  startedAt: number;
+  /** Route table entry name, e.g. "submitNotification"; "unmatched" before routing. */
+  route: string;
+  principal?: Principal;
+  body?: ParsedBody;
+  /** Set when a refusal was already audited by its handler (the inbox), so it is not audited twice. */
+  audited?: boolean;
+  error?: TnxError;
+}
+
+export function stateOf(res: Response): RequestState {
+  const s = (res.locals as { tnx?: RequestState }).tnx;
+  if (!s) throw new Error('request state missing: requestContext middleware must run first');
+  return s;
+}
+
+export function principalOf(res: Response): Principal {
+  const p = stateOf(res).principal;
+  if (!p) throw new Error('principal missing: authenticate must run before this step');
+  return p;
+}
+
+export function bodyOf(res: Response): ParsedBody {
+  const b = stateOf(res).body;
+  if (!b) throw new Error('body missing: parseBody must run before this step');
+  return b;
+}

@@ -1,0 +1,134 @@
+/**
+ * HTTPS and mutual TLS for the gateway's own server.
+ *
+ * - TLS 1.2 is the floor, 1.3 is negotiated whenever the client offers it (Node prefers the highest
+ *   shared version); TLS 1.2 suites are limited to ECDHE with AEAD ciphers (forward secrecy, no CBC).
+ * - Client certificates (issue 4 §4): when `http.tls.requireClientCert` is set, the inbox accepts a
+ *   message only over a connection whose certificate belongs to a partner — chaining to that
+ *   partner's `tls.clientCaPath`, or pinned by `tls.clientCertSha256` — and only if that partner is
+ *   the message's verified signer. The handshake itself admits any certificate
+ *   (`rejectUnauthorized: false`) because pinned self-signed certificates chain to nothing; the
+ *   decision is made here, per partner, where a refusal can be a problem document rather than a reset.
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { ServerOptions } from 'node:https';
+import type { TLSSocket, DetailedPeerCertificate } from 'node:tls';
+import type { Partner, TnxConfig } from '../config/schema.js';
+import { TnxError } from '../errors.js';
+import type { StateCode } from '../protocol/types.js';
+import type { Clock } from '../util/clock.js';
+
+const TLS12_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256',
+].join(':');
+
+function readPem(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (cause) {
+    throw new TnxError('config_invalid', `cannot read ${what} ${path}`, { pointer: `config/http/tls/${what}`, cause });
+  }
+}
+
+/** Options for https.createServer from config.http.tls. */
+export function tlsServerOptions(config: TnxConfig): ServerOptions {
+  const tls = config.http.tls;
+  if (!tls) throw new TnxError('config_invalid', 'http.tls is not configured', { pointer: 'config/http/tls' });
+  const options: ServerOptions = {
+    cert: readPem(tls.certPath, 'certPath'),
+    key: readPem(tls.keyPath, 'keyPath'),
+    minVersion: 'TLSv1.2',
+    ciphers: TLS12_CIPHERS,
+    honorCipherOrder: true,
+  };
+  if (tls.requireClientCert) {
+    options.requestCert = true;
+    options.rejectUnauthorized = false;
+    // Advertise the partner CAs so a client with several certificates picks the right one.
+    const cas = config.directory.partners.flatMap((p) => (p.tls?.clientCaPath ? [readPem(p.tls.clientCaPath, 'clientCaPath')] : []));
+    if (tls.caPath) cas.push(readPem(tls.caPath, 'caPath'));
+    if (cas.length > 0) options.ca = cas;
+  }
+  return options;
+}
+
+/** Split a PEM bundle into certificates. */
+export function certificatesOf(pem: string): X509Certificate[] {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  return blocks.map((b) => new X509Certificate(b));
+}
+
+export function normaliseFingerprint(fp: string): string {
+  return fp.replace(/:/g, '').toUpperCase();
+}
+
+interface PartnerTrust {
+  state: StateCode;
+  cas: X509Certificate[];
+  pinned: string | null;
+}
+
+function validAt(c: X509Certificate, now: number): boolean {
+  return Date.parse(c.validFrom) <= now && now <= Date.parse(c.validTo);
+}
+
+/** Which partners a client certificate chain identifies. */
+export class ClientCertVerifier {
+  readonly #trust: PartnerTrust[];
+
+  constructor(partners: readonly Partner[], private readonly clock: Clock) {
+    this.#trust = partners
+      .filter((p) => p.tls?.clientCaPath || p.tls?.clientCertSha256)
+      .map((p) => ({
+        state: p.state,
+        cas: p.tls?.clientCaPath ? certificatesOf(readFileSync(p.tls.clientCaPath, 'utf8')) : [],
+        pinned: p.tls?.clientCertSha256 ? normaliseFingerprint(p.tls.clientCertSha256) : null,
+      }));
+  }
+
+  /** Partners whose trust settings admit this chain (leaf first). Usually one; empty when none. */
+  partnersFor(chain: readonly X509Certificate[]): StateCode[] {
+    const leaf = chain[0];
+    if (!leaf) return [];
+    const now = this.clock.now();
+    if (!validAt(leaf, now)) return [];
+    const fp = normaliseFingerprint(leaf.fingerprint256);
+    return this.#trust.filter((t) => (t.pinned !== null && t.pinned === fp) || chainsTo(chain, t.cas, now)).map((t) => t.state);
+  }
+
+  /** Read the peer chain from a TLS socket. */
+  static chainOf(socket: TLSSocket): X509Certificate[] {
+    const out: X509Certificate[] = [];
+    let c = socket.getPeerCertificate(true) as DetailedPeerCertificate | undefined;
+    const seen = new Set<string>();
+    while (c && c.raw && out.length < 8) {
+      const x = new X509Certificate(c.raw);
+      if (seen.has(x.fingerprint256)) break; // a self-signed root points at itself
+      seen.add(x.fingerprint256);
+      out.push(x);
+      c = c.issuerCertificate;
+    }
+    return out;
+  }
+}
+
+/**
+ * True when the chain, followed from the leaf, reaches a certificate issued and signed by one of
+ * `cas`; each link is checked (issuer name and signature) and must be valid now. Intermediates must
+ * be CA certificates.
+ */
+function chainsTo(chain: readonly X509Certificate[], cas: readonly X509Certificate[], now: number): boolean {
+  if (cas.length === 0) return false;
+  for (let i = 0; i < chain.length; i += 1) {
+    const cert = chain[i]!;
+    if (!validAt(cert, now)) return false;
+    if (i > 0 && !cert.ca) return false;
+    if (cas.some((ca) => validAt(ca, now) && cert.checkIssued(ca) && cert.verify(ca.publicKey))) return true;
+    const next = chain[i + 1];
+    if (!next || !cert.checkIssued(next) || !cert.verify(next.publicKey)) return false;
+  }
+  return false;
+}

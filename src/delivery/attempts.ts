@@ -1,0 +1,21 @@
+/** Delivery attempts: stored (the notification's delivery view lists them) and audited, one per HTTP try. */
+import type { GatewayContext } from '../context.js';
+import type { DeliveryAttempt, OutboundRecord } from '../store/port.js';
+
+export async function recordAttempt(
+  ctx: GatewayContext,
+  rec: OutboundRecord,
+  a: Pick<DeliveryAttempt, 'startedAt' | 'durationMs' | 'httpStatus' | 'error' | 'outcome'>,
+): Promise<void> {
+  const attempt: DeliveryAttempt = { messageId: rec.id, attempt: Math.max(1, rec.attempts), ...a, error: a.error === null ? null : a.error.slice(0, 256) };
+  await ctx.store.outbound.addAttempt(attempt);
+  await ctx.events.publish({
+    action: 'delivery.attempt',
+    actor: 'system',
+    at: a.startedAt,
+    messageId: rec.id,
+    partner: rec.partner,
+    outcome: a.outcome,
+    detail: { attempt: attempt.attempt, httpStatus: a.httpStatus, error: attempt.error, durationMs: a.durationMs },
+  });
+}

@@ -1,0 +1,40 @@
+/** One sending gateway + worker + receiving gateway per test, torn down in reverse order. */
+import { DeliveryQueue } from '../../src/delivery/queue.js';
+import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../../src/delivery/worker.js';
+import { startReceiver, startSender, type Receiver, type Sender, type SenderOptions } from './fixture.js';
+
+export interface Rig extends Sender {
+  receiver: Receiver | null;
+  queue: DeliveryQueue;
+  worker: DeliveryWorker;
+  teardown(): Promise<void>;
+}
+
+export async function rig(
+  o: Partial<SenderOptions> & { noReceiver?: boolean; worker?: DeliveryWorkerOptions } = {},
+): Promise<Rig> {
+  const receiver = o.noReceiver ? null : await startReceiver();
+  const port = o.port ?? receiver?.port ?? 9;
+  const sender = await startSender({ ...o, port });
+  const queue = new DeliveryQueue({ url: sender.config.redis.url, prefix: sender.config.redis.prefix, name: sender.queueName });
+  const worker = startDeliveryWorker(sender.ctx, {
+    queue,
+    random: () => 0.5,
+    atRiskScanIntervalMs: 0,
+    depthIntervalMs: 0,
+    shutdownTimeoutMs: 3000,
+    ...o.worker,
+  });
+  return {
+    ...sender,
+    receiver,
+    queue,
+    worker,
+    async teardown() {
+      await worker.close();
+      await queue.close();
+      await sender.ctx.close();
+      await receiver?.close();
+    },
+  };
+}

@@ -48,6 +48,11 @@ export interface Receiver {
   answer: (n: number) => Answer;
   /** Order in which message ids (jti → notificationId) were opened. */
   opened: string[];
+  /** Awaited before answering each request (hold requests open). */
+  before: () => Promise<void>;
+  /** Requests being answered now, and the most seen at once. */
+  inFlight: number;
+  peak: number;
   close(): Promise<void>;
 }
 
@@ -79,7 +84,10 @@ export async function startReceiver(port = 0): Promise<Receiver> {
   const keys = await KeyRing.fromJwks(k.gbrPriv);
   const directory = new Directory({ directory: { partners: [{ state: 'USA', jwks: k.usaPub } as never] } });
   const app = express();
-  const r: Receiver = { url: '', port: 0, bodies: [], alerts: [], opened: [], answer: () => 'ok', close: async () => undefined };
+  const r: Receiver = {
+    url: '', port: 0, bodies: [], alerts: [], opened: [], answer: () => 'ok', before: async () => undefined, inFlight: 0, peak: 0,
+    close: async () => undefined,
+  };
   app.post('/alerts', express.json(), (req, res) => {
     r.alerts.push(req.body as Record<string, unknown>);
     res.status(204).end();
@@ -88,6 +96,12 @@ export async function startReceiver(port = 0): Promise<Receiver> {
     const n = r.bodies.length;
     const jwe = req.body as string;
     r.bodies.push(jwe);
+    r.inFlight += 1;
+    r.peak = Math.max(r.peak, r.inFlight);
+    res.on('close', () => {
+      r.inFlight -= 1;
+    });
+    await r.before();
     const a = r.answer(n);
     if (a === 'hang') return; // never answers: the sender's timeout fires
     if (typeof a === 'object') {

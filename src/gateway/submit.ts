@@ -82,6 +82,24 @@ function replay(existing: OutboundRecord, principal: Principal, hash: string): S
 export interface SubmitDeps {
   ctx: GatewayContext;
   queue: OutboundQueue;
+  /**
+   * How long a submission waits for the queue before answering anyway (default 2000 ms). The record is
+   * durable already; with Redis down, a client must not hang — the outbox recovery enqueues later.
+   */
+  enqueueTimeoutMs?: number;
+}
+
+export const DEFAULT_ENQUEUE_TIMEOUT_MS = 2_000;
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`enqueue took longer than ${ms} ms`)), ms);
+    t.unref();
+    p.then(
+      (v) => { clearTimeout(t); resolve(v); },
+      (e: unknown) => { clearTimeout(t); reject(e as Error); },
+    );
+  });
 }
 
 export async function submitMessage(deps: SubmitDeps, input: SubmitInput): Promise<SubmitResult> {
@@ -164,7 +182,7 @@ export async function submitMessage(deps: SubmitDeps, input: SubmitInput): Promi
 export async function handOver(deps: SubmitDeps, record: OutboundRecord): Promise<OutboundRecord> {
   const { ctx, queue } = deps;
   try {
-    await queue.enqueue(record);
+    await within(Promise.resolve(queue.enqueue(record)), deps.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS);
   } catch (err) {
     ctx.log.warn({ id: record.id, err }, 'enqueue failed; the outbox recovery will retry');
     return record;

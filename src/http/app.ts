@@ -43,6 +43,7 @@ export interface AppOptions {
   queue: OutboundQueue;
   readiness?: readonly ReadinessCheck[];
   queueDepth?: () => Promise<number>;
+  enqueueTimeoutMs?: number;
   onReceived?: (record: InboundRecord) => void;
 }
 
@@ -56,6 +57,7 @@ export function buildDeps(options: AppOptions): HttpDeps {
     readiness: options.readiness ?? [],
     clientCerts: mtls ? new ClientCertVerifier(ctx.config.directory.partners, ctx.clock) : null,
     ...(options.queueDepth ? { queueDepth: options.queueDepth } : {}),
+    ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
     ...(options.onReceived ? { onReceived: options.onReceived } : {}),
   };
 }

@@ -6,15 +6,14 @@
 import type { GatewayContext } from '../context.js';
 import { TnxError } from '../errors.js';
 import { ID } from '../gateway/query-params.js';
-import { submitMessage, type SubmitResult } from '../gateway/submit.js';
-import type { OutboundQueue } from '../gateway/outbound-queue.js';
+import { submitMessage, type SubmitDeps, type SubmitResult } from '../gateway/submit.js';
 import type { Principal } from '../http/auth.js';
 
 /** What a PoC may say; the gateway fills everything that identifies the notification and the parties. */
 const FOLLOW_UP_FIELDS = ['followUpId', 'action', 'actionAt', 'note'] as const;
 
 export async function createFollowUp(
-  deps: { ctx: GatewayContext; queue: OutboundQueue },
+  deps: SubmitDeps,
   principal: Principal,
   inboundId: string,
   body: unknown,

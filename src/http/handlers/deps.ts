@@ -13,6 +13,8 @@ export interface ReadinessCheck {
 export interface HttpDeps {
   ctx: GatewayContext;
   queue: OutboundQueue;
+  /** See SubmitDeps.enqueueTimeoutMs. */
+  enqueueTimeoutMs?: number;
   auth: TokenAuthenticator;
   /** Checked by GET /readyz in addition to the store and keys (e.g. Redis). */
   readiness: readonly ReadinessCheck[];

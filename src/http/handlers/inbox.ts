@@ -21,7 +21,7 @@ export function readInbox(deps: HttpDeps) {
 export function postFollowUp(deps: HttpDeps) {
   return async function postFollowUpStep(req: Request, res: Response): Promise<void> {
     const result = await createFollowUp(
-      { ctx: deps.ctx, queue: deps.queue },
+      deps,
       principalOf(res),
       String(req.params.id),
       bodyOf(res).value,

@@ -7,7 +7,7 @@ import type { HttpDeps } from './deps.js';
 export function submit(deps: HttpDeps, expect: OutboundType) {
   return async function submitStep(req: Request, res: Response): Promise<void> {
     const result = await submitMessage(
-      { ctx: deps.ctx, queue: deps.queue },
+      deps,
       { principal: principalOf(res), idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key']), body: bodyOf(res).value, expect },
     );
     res.setHeader('Location', result.statusUrl);

@@ -1,0 +1,116 @@
+/**
+ * Shared test bootstrap (node-oidc-provider test/test_helper.js): a whole gateway on 127.0.0.1 port 0
+ * with its own SQLite file in a temp dir, its own Redis key prefix (real redis-server from the
+ * harness), the dev keys of keys/dev and the demo directory, one bearer token per role. `close()`
+ * tears everything down. No worker runs: delivery jobs stay in the (real) BullMQ queue where tests
+ * can look at them.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { buildConfig, loadConfigFile } from '../../src/config/load.js';
+import { ROLES, type Partner, type Role, type TnxConfig, type TnxConfigInput } from '../../src/config/schema.js';
+import { DeliveryQueue } from '../../src/delivery/queue.js';
+import { Directory } from '../../src/directory/directory.js';
+import { createContext, type RunningContext } from '../../src/gateway/create-context.js';
+import { createApp } from '../../src/http/app.js';
+import { sha256Hex } from '../../src/http/auth.js';
+import { listen, type RunningServer } from '../../src/http/server.js';
+import { KeyRing } from '../../src/keys/keyring.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { seal } from '../../src/protocol/envelope/index.js';
+import type { TnxMessage } from '../../src/protocol/types.js';
+import type { Clock } from '../../src/util/clock.js';
+import { systemClock } from '../../src/util/clock.js';
+import { redisUrl, uniquePrefix } from '../harness/redis.js';
+import { tempDir } from '../harness/tmp.js';
+
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const CONFIG_DIR = join(ROOT, 'config');
+export const EXAMPLES = join(ROOT, 'protocol/examples');
+
+export function example<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(join(EXAMPLES, name), 'utf8')) as T;
+}
+export function exampleText(name: string): string {
+  return readFileSync(join(EXAMPLES, name), 'utf8');
+}
+
+/** Bearer secret of each test token: `secret-<id>`; ids are the role names plus "submitter2". */
+export const TOKEN_IDS = [...ROLES, 'submitter2'] as const;
+export type TokenId = (typeof TOKEN_IDS)[number];
+export function secretOf(id: TokenId): string {
+  return `secret-${id}-0123456789abcdef`;
+}
+export function bearer(id: TokenId): string {
+  return `Bearer ${secretOf(id)}`;
+}
+
+export interface BootstrapOptions {
+  clock?: Clock;
+  /** Extra partners added to the demo directory (e.g. a state without an endpoint). */
+  extraPartners?: Partial<Partner>[];
+  /** Config overrides merged over the defaults (http, protocol, …). */
+  config?: Partial<TnxConfigInput>;
+  log?: Logger;
+}
+
+export interface TestGateway {
+  config: TnxConfig;
+  ctx: RunningContext;
+  queue: DeliveryQueue;
+  app: Express;
+  server: RunningServer;
+  url: string;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGateway> {
+  const dir = tempDir('tnx-gw');
+  const demoDirectory = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.usa.json'), 'utf8')) as { partners: Partial<Partner>[] };
+  const input: TnxConfigInput = {
+    state: 'USA',
+    pointOfContact: { unit: 'Test desk', email: 'desk@usa.test.example', phone: '+1 202 555 0199', hours: '24/7' },
+    keys: { privateJwksPath: '../keys/dev/usa.private.jwks.json' },
+    http: { host: '127.0.0.1', port: 0 },
+    redis: { url: await redisUrl(), prefix: uniquePrefix('gw') },
+    store: { kind: 'sqlite', sqlitePath: join(dir, 'tnx.sqlite') },
+    directory: { partners: [...demoDirectory.partners, ...(options.extraPartners ?? [])] },
+    auth: { tokens: TOKEN_IDS.map((id) => ({ id, role: (id === 'submitter2' ? 'submitter' : id) as Role, sha256: sha256Hex(secretOf(id)) })) },
+    log: { level: 'silent' },
+    ...(options.config ?? {}),
+  } as TnxConfigInput;
+  const config = buildConfig(input, { baseDir: CONFIG_DIR });
+  const log = options.log ?? createLogger({ level: 'silent' });
+  const ctx = await createContext(config, { clock: options.clock ?? systemClock, log });
+  const queue = DeliveryQueue.fromConfig(config, uniquePrefix('q'));
+  const app = createApp({ ctx, queue, readiness: [{ name: 'redis', check: () => queue.ping() }], queueDepth: () => queue.depth() });
+  const server = await listen(app, config);
+  return {
+    config, ctx, queue, app, server, url: server.url, dir,
+    async close() {
+      await server.close();
+      await queue.close();
+      await ctx.close();
+    },
+  };
+}
+
+/** A partner gateway's sealing side (keys/dev + config/<state>.json), to post real envelopes to us. */
+export interface PartnerSealer {
+  state: string;
+  seal(message: TnxMessage, clock?: Clock): Promise<{ jwe: string; jti: string; digest: string }>;
+}
+
+export async function partnerSealer(state: 'THA' | 'GBR' | 'FRA' = 'THA'): Promise<PartnerSealer> {
+  const cfg = loadConfigFile(join(CONFIG_DIR, `${state.toLowerCase()}.json`), {});
+  const keys = await KeyRing.fromFile(cfg.keys.privateJwksPath, { allowInsecureMode: true });
+  const directory = new Directory(cfg);
+  return {
+    state,
+    seal: (message, clock = systemClock) => seal(message, 'USA', { keys, directory, state, clock }),
+  };
+}

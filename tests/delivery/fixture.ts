@@ -187,29 +187,29 @@ export async function startSender(o: SenderOptions): Promise<Sender> {
 }
 
 /** A valid TravelNotification USA → GBR departing at `departureAt` (epoch ms, whole seconds). */
-export function notification(departureAt: number): TravelNotification {
+export function notification(departureAt: number, origin = 'USA', destination = 'GBR'): TravelNotification {
   const n = example('travel-notification-late') as unknown as TravelNotification;
   const dep = new Date(Math.floor(departureAt / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   const reported = departureAt - 3 * 24 * HOUR;
   n.notificationId = randomUUID();
-  n.origin = 'USA';
-  n.destination = 'GBR';
+  n.origin = origin;
+  n.destination = destination;
   n.travel.departureAt = dep;
   n.travel.legs = [{ ...n.travel.legs[0]!, scheduledDeparture: dep }];
   delete n.travel.legs[0]!.scheduledArrival;
-  n.travel.destinationCountries = ['GBR'];
+  n.travel.destinationCountries = [destination];
   n.report = { reportedAt: new Date(reported).toISOString().replace(/\.\d{3}Z$/, 'Z'), daysOfNotice: 3, late: false };
   return n;
 }
 
 /** Store a notification as the submission service does (state `accepted`). */
-export async function storeNotification(ctx: RunningContext, departureAt: number): Promise<OutboundRecord> {
-  const message = notification(departureAt);
+export async function storeNotification(ctx: RunningContext, departureAt: number, partner = 'GBR'): Promise<OutboundRecord> {
+  const message = notification(departureAt, ctx.config.state, partner);
   const { record } = await ctx.store.outbound.insert({
     id: message.notificationId,
     messageType: 'TravelNotification',
     notificationId: message.notificationId,
-    partner: 'GBR',
+    partner,
     state: 'accepted',
     submittedBy: 'test-submitter',
     idempotencyKey: null,

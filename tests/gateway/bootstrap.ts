@@ -15,6 +15,7 @@ import { ROLES, type Partner, type Role, type TnxConfig, type TnxConfigInput } f
 import { DeliveryQueue } from '../../src/delivery/queue.js';
 import { Directory } from '../../src/directory/directory.js';
 import { createContext, type RunningContext } from '../../src/gateway/create-context.js';
+import type { OutboundQueue } from '../../src/gateway/outbound-queue.js';
 import { createApp } from '../../src/http/app.js';
 import { sha256Hex } from '../../src/http/auth.js';
 import { listen, type RunningServer } from '../../src/http/server.js';
@@ -55,6 +56,11 @@ export interface BootstrapOptions {
   /** Config overrides merged over the defaults (http, protocol, …). */
   config?: Partial<TnxConfigInput>;
   log?: Logger;
+  /** Reuse another gateway's SQLite file, Redis prefix and queue name (restart after a crash). */
+  reuse?: { sqlitePath: string; redisPrefix: string; queueName: string };
+  /** Wrap the real queue (e.g. to crash at a precise point); the real queue is still closed on teardown. */
+  wrapQueue?: (queue: DeliveryQueue) => OutboundQueue;
+  enqueueTimeoutMs?: number;
 }
 
 export interface TestGateway {
@@ -65,6 +71,7 @@ export interface TestGateway {
   server: RunningServer;
   url: string;
   dir: string;
+  queueName: string;
   close(): Promise<void>;
 }
 
@@ -76,8 +83,8 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
     pointOfContact: { unit: 'Test desk', email: 'desk@usa.test.example', phone: '+1 202 555 0199', hours: '24/7' },
     keys: { privateJwksPath: '../keys/dev/usa.private.jwks.json' },
     http: { host: '127.0.0.1', port: 0 },
-    redis: { url: await redisUrl(), prefix: uniquePrefix('gw') },
-    store: { kind: 'sqlite', sqlitePath: join(dir, 'tnx.sqlite') },
+    redis: { url: await redisUrl(), prefix: options.reuse?.redisPrefix ?? uniquePrefix('gw') },
+    store: { kind: 'sqlite', sqlitePath: options.reuse?.sqlitePath ?? join(dir, 'tnx.sqlite') },
     directory: { partners: [...demoDirectory.partners, ...(options.extraPartners ?? [])] },
     auth: { tokens: TOKEN_IDS.map((id) => ({ id, role: (id === 'submitter2' ? 'submitter' : id) as Role, sha256: sha256Hex(secretOf(id)) })) },
     log: { level: 'silent' },
@@ -86,11 +93,18 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
   const config = buildConfig(input, { baseDir: CONFIG_DIR });
   const log = options.log ?? createLogger({ level: 'silent' });
   const ctx = await createContext(config, { clock: options.clock ?? systemClock, log });
-  const queue = DeliveryQueue.fromConfig(config, uniquePrefix('q'));
-  const app = createApp({ ctx, queue, readiness: [{ name: 'redis', check: () => queue.ping() }], queueDepth: () => queue.depth() });
+  const queueName = options.reuse?.queueName ?? uniquePrefix('q');
+  const queue = DeliveryQueue.fromConfig(config, queueName);
+  const app = createApp({
+    ctx,
+    queue: options.wrapQueue ? options.wrapQueue(queue) : queue,
+    readiness: [{ name: 'redis', check: () => queue.ping() }],
+    queueDepth: () => queue.depth(),
+    ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
+  });
   const server = await listen(app, config);
   return {
-    config, ctx, queue, app, server, url: server.url, dir,
+    config, ctx, queue, app, server, url: server.url, dir, queueName,
     async close() {
       await server.close();
       await queue.close();

@@ -10,12 +10,11 @@
  * Every state change goes through a conditional store transition, so a cancel landing meanwhile wins
  * and the attempt stops instead of overwriting it. Returns what the BullMQ wrapper must do next.
  */
+import type { Partner } from '../config/schema.js';
 import type { GatewayContext } from '../context.js';
 import { tnxError } from '../errors.js';
-import { digestOf } from '../protocol/envelope/headers.js';
-import { verifyReceipt } from '../protocol/envelope/receipt.js';
 import { seal } from '../protocol/envelope/seal.js';
-import { MEDIA_TYPE_JOSE, MEDIA_TYPE_JWT } from '../protocol/types.js';
+import { MEDIA_TYPE_JOSE, MEDIA_TYPE_JWT, type Receipt } from '../protocol/types.js';
 import { TERMINAL_STATES, type OutboundRecord, type OutboundState } from '../store/port.js';
 import type { Alerts } from './alerts.js';
 import { classifyError, classifyStatus, type Failure } from './failure-classes.js';
@@ -23,7 +22,8 @@ import { checkEndpoint, type HttpAnswer, type PartnerHttpClient } from './http-c
 import type { PartnerLimiter } from './partner-limits.js';
 import { recordAttempt } from './attempts.js';
 import { nextRetry, retryDeadline } from './retry-policy.js';
-import { classifyLeadTime } from './timeliness.js';
+import { outboundEvent as event } from './outbound-events.js';
+import { checkReceipt, recordDelivery } from './receipt-handler.js';
 
 export interface DeliveryDeps {
   ctx: GatewayContext;
@@ -59,18 +59,17 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
   if (isFinal(rec.state)) return { next: 'done', state: rec.state };
 
   let url: URL;
-  let caPath: string | undefined;
+  let partner: Partner | undefined;
   try {
-    const partner = ctx.directory.partner(rec.partner);
+    partner = ctx.directory.partner(rec.partner);
     if (!partner) throw tnxError('config_invalid', 'destination is not in the partner directory', { pointer: 'directory/partners' });
     if (!partner.endpoint) throw tnxError('config_invalid', 'partner has no endpoint', { pointer: `directory/partners/${rec.partner}/endpoint` });
     url = checkEndpoint(partner.endpoint, `directory/partners/${rec.partner}/endpoint`);
-    caPath = partner.tls?.caPath;
     rec = await ensureSealed(ctx, rec);
   } catch (err) {
     return afterFailure(deps, rec, classifyError(err), false);
   }
-  const partner = ctx.directory.partner(rec.partner)!;
+  const caPath = partner.tls?.caPath;
 
   const release = await deps.limiter.gate(rec.partner, partner.limits).acquire(deps.partnerWaitMs);
   if (!release) return { next: 'delay', at: Date.now() + 50 + Math.floor(deps.random() * 450), why: 'partner_busy' };
@@ -97,12 +96,12 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
     release();
   }
 
-  let receipt: Awaited<ReturnType<typeof verifyReceipt>> | null = null;
+  let receipt: Receipt | null = null;
   if (answer) {
     ctx.metrics.deliveryAttemptSeconds.observe({ partner: active.partner }, answer.durationMs / 1000);
     if (answer.status === 200) {
       try {
-        receipt = await verifyReceipt(answer.body.trim(), { partner: active.partner, messageId: active.jti!, digest: digestOf(active.jwe!) }, receiptContext(ctx));
+        receipt = await checkReceipt(ctx, active, answer.body);
       } catch (err) {
         failure = classifyError(err);
       }
@@ -115,11 +114,10 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
 
   if (receipt && !failure) {
     await recordAttempt(ctx, active, { startedAt, durationMs, httpStatus: 200, error: null, outcome: 'delivered' });
-    return delivered(ctx, active, answer!.body.trim(), receipt);
+    return recordDelivery(ctx, active, answer!.body.trim(), receipt);
   }
   const f = failure!;
-  const outcome = await afterFailure(deps, active, f, true, { startedAt, durationMs, httpStatus: answer?.status ?? null, error: partnerCode ?? f.reason });
-  return outcome;
+  return afterFailure(deps, active, f, true, { startedAt, durationMs, httpStatus: answer?.status ?? null, error: partnerCode ?? f.reason });
 }
 
 /** Seal once; a concurrent sealer's bytes win so that every attempt carries the same JWE. */
@@ -190,40 +188,6 @@ async function afterFailure(deps: DeliveryDeps, rec: OutboundRecord, f: Failure,
   return { next: 'failed', reason };
 }
 
-async function delivered(
-  ctx: GatewayContext,
-  rec: OutboundRecord,
-  receiptJws: string,
-  receipt: { receivedAt: string; digest: string },
-): Promise<Outcome> {
-  const receivedAt = Date.parse(receipt.receivedAt);
-  const lead = classifyLeadTime(rec.departureAt, receivedAt, ctx.config.delivery.onTimeThresholdHours);
-  const done = await ctx.store.outbound.transition(rec.id, ['delivering'], 'delivered', {
-    receiptJws,
-    receiptDigest: receipt.digest,
-    deliveredAt: receivedAt,
-    leadTimeSeconds: lead.leadTimeSeconds,
-    timeliness: lead.timeliness,
-    lastError: null,
-  });
-  if (!done) {
-    // Someone moved the record while the partner was answering (a cancel racing the attempt); the
-    // partner holds the message, which the log must say for the point of contact to follow up.
-    const cur = await ctx.store.outbound.get(rec.id);
-    ctx.log.warn({ messageId: rec.id, partner: rec.partner, deliveryState: cur?.state }, 'receipt arrived for a record no longer in delivering');
-    return { next: 'done', state: cur?.state ?? 'missing' };
-  }
-  const now = ctx.clock.now();
-  await ctx.events.publish(
-    event('notification.delivered', done, now, { attempt: done.attempts, timeliness: lead.timeliness, leadTimeSeconds: lead.leadTimeSeconds, receiptDigest: receipt.digest }),
-    // The transfer of personal data to another state is a disclosure (LED 2016/680 Art 25(1)).
-    event('personal_data.disclosed', done, now, { recipientState: done.partner, purpose: 'TNX/1 travel notice to the destination state' }),
-  );
-  ctx.metrics.deliveries.inc({ partner: done.partner, outcome: 'delivered' });
-  if (lead.leadTimeSeconds !== null) ctx.metrics.leadTimeHours.observe({ partner: done.partner }, lead.leadTimeSeconds / 3600);
-  return { next: 'done', state: 'delivered' };
-}
-
 function problemCode(answer: HttpAnswer): string | null {
   const type = String(answer.headers['content-type'] ?? '');
   if (!type.startsWith('application/problem+json')) return null;
@@ -233,20 +197,4 @@ function problemCode(answer: HttpAnswer): string | null {
   } catch {
     return null;
   }
-}
-
-function receiptContext(ctx: GatewayContext) {
-  return { keys: ctx.keys, directory: ctx.directory, state: ctx.config.state, clock: ctx.clock };
-}
-
-function event(action: 'notification.sealed' | 'notification.delivering' | 'notification.retrying' | 'notification.delivered' | 'personal_data.disclosed', rec: OutboundRecord, at: number, extra: Record<string, unknown>) {
-  return {
-    action,
-    actor: 'system',
-    at,
-    messageId: rec.id,
-    partner: rec.partner,
-    outcome: rec.state,
-    detail: { messageType: rec.messageType, notificationId: rec.notificationId, ...extra },
-  };
 }

@@ -1,0 +1,54 @@
+/**
+ * The sending side of receipts (issue 4 §2): verify the partner's receipt with the partner's pinned
+ * signing keys (never a key named by the token), check that it names exactly the message id and the
+ * digest of the bytes WE sent, then store it as proof of delivery and time it against departure.
+ * A receipt that does not verify (receipt_invalid) or does not match (receipt_mismatch) is a permanent
+ * failure (./failure-classes.ts): retrying cannot make a forged or misdirected receipt valid.
+ */
+import type { GatewayContext } from '../context.js';
+import { digestOf } from '../protocol/envelope/headers.js';
+import { verifyReceipt } from '../protocol/envelope/receipt.js';
+import type { Receipt } from '../protocol/types.js';
+import type { OutboundRecord } from '../store/port.js';
+import type { Outcome } from './deliver-one.js';
+import { outboundEvent as event } from './outbound-events.js';
+import { classifyLeadTime } from './timeliness.js';
+
+/** Verify the body of a 200 answer against what `rec` carried (its jti and the digest of its JWE). */
+export function checkReceipt(ctx: GatewayContext, rec: OutboundRecord, body: string): Promise<Receipt> {
+  return verifyReceipt(body.trim(), { partner: rec.partner, messageId: rec.jti!, digest: digestOf(rec.jwe!) }, { directory: ctx.directory, state: ctx.config.state });
+}
+
+export async function recordDelivery(
+  ctx: GatewayContext,
+  rec: OutboundRecord,
+  receiptJws: string,
+  receipt: { receivedAt: string; digest: string },
+): Promise<Outcome> {
+  const receivedAt = Date.parse(receipt.receivedAt);
+  const lead = classifyLeadTime(rec.departureAt, receivedAt, ctx.config.delivery.onTimeThresholdHours);
+  const done = await ctx.store.outbound.transition(rec.id, ['delivering'], 'delivered', {
+    receiptJws,
+    receiptDigest: receipt.digest,
+    deliveredAt: receivedAt,
+    leadTimeSeconds: lead.leadTimeSeconds,
+    timeliness: lead.timeliness,
+    lastError: null,
+  });
+  if (!done) {
+    // Someone moved the record while the partner was answering (a cancel racing the attempt); the
+    // partner holds the message, which the log must say for the point of contact to follow up.
+    const cur = await ctx.store.outbound.get(rec.id);
+    ctx.log.warn({ messageId: rec.id, partner: rec.partner, deliveryState: cur?.state }, 'receipt arrived for a record no longer in delivering');
+    return { next: 'done', state: cur?.state ?? 'missing' };
+  }
+  const now = ctx.clock.now();
+  await ctx.events.publish(
+    event('notification.delivered', done, now, { attempt: done.attempts, timeliness: lead.timeliness, leadTimeSeconds: lead.leadTimeSeconds, receiptDigest: receipt.digest }),
+    // The transfer of personal data to another state is a disclosure (LED 2016/680 Art 25(1)).
+    event('personal_data.disclosed', done, now, { recipientState: done.partner, purpose: 'TNX/1 travel notice to the destination state' }),
+  );
+  ctx.metrics.deliveries.inc({ partner: done.partner, outcome: 'delivered' });
+  if (lead.leadTimeSeconds !== null) ctx.metrics.leadTimeHours.observe({ partner: done.partner }, lead.leadTimeSeconds / 3600);
+  return { next: 'done', state: 'delivered' };
+}

@@ -80,7 +80,7 @@ export function createApp(options: AppOptions): Express {
     list.push(route.method, ...(route.method === 'GET' ? ['HEAD'] : []));
     methods.set(route.path, list);
   }
-  for (const [path, allowed] of methods) app.all(path, methodNotAllowed(allowed));
+  for (const [path, allowed] of methods) app.all(path, methodNotAllowed([...allowed].sort()));
   app.use(notFound());
   app.use(errorHandler({ log: deps.ctx.log, events: deps.ctx.events, clock: deps.ctx.clock }));
   return app;

@@ -1,0 +1,97 @@
+import { strict as assert } from 'node:assert';
+import { AUDIT_ACTIONS } from '../../src/audit/actions.js';
+import { GENESIS_HASH, chainHash } from '../../src/audit/chain.js';
+import { checkAuditEvent } from '../../src/audit/subscriber.js';
+import { isTnxError } from '../../src/errors.js';
+import { auditFixture, type AuditFixture } from './helpers.js';
+
+function refusedAt(pointer: string) {
+  return (err: unknown) => isTnxError(err, 'audit_event_refused') && err.pointer === pointer;
+}
+
+describe('audit subscriber', () => {
+  let f: AuditFixture;
+  beforeEach(async () => {
+    f = await auditFixture('audit-sub');
+  });
+  afterEach(async () => {
+    await f.store.close();
+  });
+
+  it('appends published events to the store as one hash chain, in publishing order', async () => {
+    await f.bus.publish(
+      { action: 'notification.accepted', actor: 'submitter-1', at: 1, messageId: 'n-1', partner: 'XBB' },
+      { action: 'delivery.attempt', actor: 'system', at: 2, messageId: 'n-1', partner: 'XBB', outcome: 'retry', detail: { attempt: 1, httpStatus: 503 } },
+    );
+    await f.bus.publish({ action: 'notification.delivered', actor: 'system', at: 3, messageId: 'n-1', partner: 'XBB', outcome: 'delivered' });
+    const events = await f.store.audit.range(1, 100, 100);
+    assert.deepEqual(events.map((e) => [e.seq, e.action]), [
+      [1, 'notification.accepted'],
+      [2, 'delivery.attempt'],
+      [3, 'notification.delivered'],
+    ]);
+    assert.equal(events[0]!.prevHash, GENESIS_HASH);
+    assert.equal(events[1]!.prevHash, events[0]!.hash);
+    assert.equal(events[2]!.hash, chainHash(events[1]!.hash, events[2]!));
+    assert.deepEqual(events[1]!.detail, { attempt: 1, httpStatus: 503 });
+  });
+
+  for (const key of ['name', 'family', 'given', 'dateOfBirth', 'date_of_birth', 'documentNumber', 'number', 'DOB', 'passportNumber']) {
+    it(`refuses a detail field named "${key}" and stores nothing of the batch`, async () => {
+      await assert.rejects(
+        f.bus.publish(
+          { action: 'notification.accepted', actor: 'submitter-1', at: 1, messageId: 'n-1' },
+          { action: 'message.received', actor: 'XBB', at: 2, detail: { [key]: 'x' } },
+        ),
+        refusedAt(`/detail/${key}`),
+      );
+      assert.equal(await f.store.audit.count(), 0);
+    });
+  }
+
+  it('finds personal-data fields nested in objects and arrays', async () => {
+    assert.throws(
+      () => checkAuditEvent({ action: 'message.received', actor: 'XBB', at: 1, detail: { person: undefined, refs: [{ ok: 1 }, { traveller: { given: ['A'] } }] } }),
+      refusedAt('/detail/person'),
+    );
+    assert.throws(
+      () => checkAuditEvent({ action: 'message.received', actor: 'XBB', at: 1, detail: { refs: [{ ok: 1 }, { traveller: { given: ['A'] } }] } }),
+      refusedAt('/detail/refs/1/traveller/given'),
+    );
+  });
+
+  it('never repeats the refused value in the error message', () => {
+    try {
+      checkAuditEvent({ action: 'message.received', actor: 'XBB', at: 1, detail: { familyName: 'SECRETNAME' } });
+      assert.fail('expected a refusal');
+    } catch (err) {
+      assert.ok(isTnxError(err, 'audit_event_refused'));
+      assert.doesNotMatch(`${err.message} ${JSON.stringify(err.detail ?? {})}`, /SECRETNAME/);
+    }
+  });
+
+  it('refuses actions outside the audited list, and malformed references', () => {
+    assert.throws(() => checkAuditEvent({ action: 'notification.teleported', actor: 'system', at: 1 }), refusedAt('/action'));
+    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, partner: 'usa' }), refusedAt('/partner'));
+    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'a b', at: 1 }), refusedAt('/actor'));
+    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1.5 }), refusedAt('/at'));
+    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, detail: { blob: 'x'.repeat(5000) } }), refusedAt('/detail'));
+    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, detail: JSON.parse('{"__proto__":{"x":1}}') }), refusedAt('/detail/__proto__'));
+  });
+
+  it('requires a purpose for consultation and disclosure of personal data (LED Art 25)', () => {
+    assert.throws(() => checkAuditEvent({ action: 'personal_data.read', actor: 'poc-1', at: 1, messageId: 'n-1' }), refusedAt('/detail/purpose'));
+    assert.throws(() => checkAuditEvent({ action: 'personal_data.disclosed', actor: 'poc-1', at: 1, detail: { purpose: '  ' } }), refusedAt('/detail/purpose'));
+    checkAuditEvent({ action: 'personal_data.read', actor: 'poc-1', at: 1, messageId: 'n-1', detail: { purpose: 'case 2026/114 review' } });
+    checkAuditEvent({ action: 'personal_data.erased', actor: 'system', at: 1, messageId: 'n-1' });
+  });
+
+  it('lists every action the issue names, each as <entity>.<action>', () => {
+    for (const a of ['notification.accepted', 'delivery.attempt', 'notification.at_risk', 'message.duplicate', 'followup.received', 'update.sent',
+      'config.changed', 'key.retired', 'input.refused', 'personal_data.combined', 'audit.checkpoint', 'audit.exported', 'audit.queried']) {
+      assert.ok((AUDIT_ACTIONS as readonly string[]).includes(a), a);
+    }
+    for (const a of AUDIT_ACTIONS) assert.match(a, /^[a-z_]+\.[a-z_]+$/);
+    assert.equal(new Set(AUDIT_ACTIONS).size, AUDIT_ACTIONS.length);
+  });
+});

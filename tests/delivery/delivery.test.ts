@@ -89,6 +89,16 @@ describe('delivery worker (real Redis, real receiving gateway on loopback)', fun
     assert.deepEqual(attempts.map((a) => a.outcome), ['retry', 'retry', 'retry', 'delivered']);
   });
 
+  it('a zero jitter draw (random() = 0) retries at once and still delivers', async () => {
+    r = await rig({ worker: { random: () => 0 } });
+    r.receiver!.answer = (n) => (n < 2 ? { status: 502 } : 'ok');
+    const rec = await storeNotification(r.ctx, Date.now() + 48 * HOURS);
+    await r.queue.enqueue(rec);
+    const done = await settled(r.ctx, rec.id);
+    assert.equal(done.state, 'delivered');
+    assert.equal(done.attempts, 3);
+  });
+
   it('partner answering 400: no retry, failed, alert raised (log, metric, audit, webhook)', async () => {
     const hook = await startReceiver();
     extra.push(hook);

@@ -56,6 +56,12 @@ describe('delivery: departure-aware order, at-risk escalation, limits, shutdown'
     assert.deepEqual(await r.worker.scanAtRisk(), []);
   });
 
+  it('publishes the queue depth (waiting + delayed) as tnx_queue_depth', async () => {
+    r = await rig({ worker: { autorun: false, depthIntervalMs: 20 } });
+    for (let i = 0; i < 3; i += 1) await r.queue.enqueue(await storeNotification(r.ctx, Date.now() + (30 + i) * HOURS));
+    await waitFor('the gauge', async () => /tnx_queue_depth 3\b/.test(await r!.ctx.metrics.text()));
+  });
+
   it('the periodic scanner fires on its own', async () => {
     r = await rig({ worker: { autorun: false, atRiskScanIntervalMs: 50 } });
     const soon = await storeNotification(r.ctx, Date.now() + HOURS);

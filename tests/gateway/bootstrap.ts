@@ -5,6 +5,7 @@
  * tears everything down. No worker runs: delivery jobs stay in the (real) BullMQ queue where tests
  * can look at them.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +22,8 @@ import { sha256Hex } from '../../src/http/auth.js';
 import { listen, type RunningServer } from '../../src/http/server.js';
 import { KeyRing } from '../../src/keys/keyring.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { seal } from '../../src/protocol/envelope/index.js';
-import type { TnxMessage } from '../../src/protocol/types.js';
+import { seal, verifyReceipt } from '../../src/protocol/envelope/index.js';
+import type { Receipt, TnxMessage, TravelNotification } from '../../src/protocol/types.js';
 import type { Clock } from '../../src/util/clock.js';
 import { systemClock } from '../../src/util/clock.js';
 import { redisUrl, uniquePrefix } from '../harness/redis.js';
@@ -35,6 +36,17 @@ export const EXAMPLES = join(ROOT, 'protocol/examples');
 export function example<T = Record<string, unknown>>(name: string): T {
   return JSON.parse(readFileSync(join(EXAMPLES, name), 'utf8')) as T;
 }
+/** The example notification turned around: from `origin` to USA (our test gateway). */
+export function inboundNotification(origin = 'THA'): TravelNotification {
+  const n = example<TravelNotification>('travel-notification.json');
+  n.notificationId = randomUUID();
+  n.origin = origin;
+  n.destination = 'USA';
+  n.travel.destinationCountries = ['USA'];
+  for (const a of n.travel.accommodation ?? []) a.country = 'USA';
+  return n;
+}
+
 export function exampleText(name: string): string {
   return readFileSync(join(EXAMPLES, name), 'utf8');
 }
@@ -117,6 +129,8 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
 export interface PartnerSealer {
   state: string;
   seal(message: TnxMessage, clock?: Clock): Promise<{ jwe: string; jti: string; digest: string }>;
+  /** Verify a receipt from our gateway (USA) as this partner would. */
+  verifyReceipt(jws: string, expected: { messageId: string; digest: string }): Promise<Receipt>;
 }
 
 export async function partnerSealer(state: 'THA' | 'GBR' | 'FRA' = 'THA'): Promise<PartnerSealer> {
@@ -126,5 +140,6 @@ export async function partnerSealer(state: 'THA' | 'GBR' | 'FRA' = 'THA'): Promi
   return {
     state,
     seal: (message, clock = systemClock) => seal(message, 'USA', { keys, directory, state, clock }),
+    verifyReceipt: (jws, expected) => verifyReceipt(jws, { partner: 'USA', ...expected }, { directory, state }),
   };
 }

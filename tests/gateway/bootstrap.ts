@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { buildConfig, loadConfigFile } from '../../src/config/load.js';
-import { ROLES, type Partner, type Role, type TnxConfig, type TnxConfigInput } from '../../src/config/schema.js';
+import { ROLES, type Partner, type PartnerTls, type Role, type TnxConfig, type TnxConfigInput } from '../../src/config/schema.js';
 import { DeliveryQueue } from '../../src/delivery/queue.js';
 import { Directory } from '../../src/directory/directory.js';
 import { createContext, type RunningContext } from '../../src/gateway/create-context.js';
@@ -63,6 +63,8 @@ export function bearer(id: TokenId): string {
 
 export interface BootstrapOptions {
   clock?: Clock;
+  /** TLS settings merged into demo partners (mTLS tests). */
+  partnerTls?: Record<string, PartnerTls>;
   /** Extra partners added to the demo directory (e.g. a state without an endpoint). */
   extraPartners?: Partial<Partner>[];
   /** Config overrides merged over the defaults (http, protocol, …). */
@@ -97,7 +99,12 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
     http: { host: '127.0.0.1', port: 0 },
     redis: { url: await redisUrl(), prefix: options.reuse?.redisPrefix ?? uniquePrefix('gw') },
     store: { kind: 'sqlite', sqlitePath: options.reuse?.sqlitePath ?? join(dir, 'tnx.sqlite') },
-    directory: { partners: [...demoDirectory.partners, ...(options.extraPartners ?? [])] },
+    directory: {
+      partners: [
+        ...demoDirectory.partners.map((p) => (p.state && options.partnerTls?.[p.state] ? { ...p, tls: options.partnerTls[p.state] } : p)),
+        ...(options.extraPartners ?? []),
+      ],
+    },
     auth: { tokens: TOKEN_IDS.map((id) => ({ id, role: (id === 'submitter2' ? 'submitter' : id) as Role, sha256: sha256Hex(secretOf(id)) })) },
     log: { level: 'silent' },
     ...(options.config ?? {}),

@@ -164,7 +164,10 @@ describe('delivery worker (real Redis, real receiving gateway on loopback)', fun
     assert.match(done.lastError ?? '', /^retry_budget_exhausted/);
     const attempts = await r.ctx.store.outbound.listAttempts(rec.id);
     assert.ok(attempts.length >= 3, `several attempts (${attempts.length})`);
-    assert.ok(attempts.every((a) => a.startedAt <= deadline + 50));
+    // Retries are scheduled no later than the deadline (the last one pulled in to it); BullMQ's delayed
+    // promotion may start it a little after.
+    assert.ok(attempts.slice(0, -1).every((a) => a.startedAt < deadline));
+    assert.ok(attempts.at(-1)!.startedAt <= deadline + 1000);
     assert.equal(attempts.at(-1)!.outcome, 'failed');
     assert.match(await r.ctx.metrics.text(), /tnx_alerts_total\{kind="failed"\} 1/);
   });

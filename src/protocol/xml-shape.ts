@@ -13,7 +13,7 @@ export type XmlMessageType = keyof typeof XML_SCHEMA_FILES;
 export type Shape =
   | { kind: 'string' | 'integer' | 'boolean' }
   | { kind: 'nullable'; inner: Shape }
-  | { kind: 'object'; fields: ReadonlyMap<string, Shape> }
+  | { kind: 'object'; fields: ReadonlyMap<string, Shape>; required: ReadonlySet<string> }
   | { kind: 'array'; itemName: string; item: Shape }
   /** `ext`: string values under `STATE_name` keys, written as <entry key="…">…</entry>. */
   | { kind: 'map' };
@@ -51,7 +51,7 @@ export function messageShape(type: XmlMessageType): Shape & { kind: 'object' } {
     const fields = new Map(root.fields);
     fields.delete('v');
     fields.delete('type');
-    s = { kind: 'object', fields };
+    s = { kind: 'object', fields, required: root.required };
     cache.set(type, s);
   }
   return s;
@@ -83,7 +83,7 @@ function shapeOf(raw: Json, common: Json, field: string): Shape {
     for (const [name, sub] of Object.entries(schema.properties as Record<string, Json>)) {
       fields.set(name, shapeOf(sub, common, name));
     }
-    return { kind: 'object', fields };
+    return { kind: 'object', fields, required: new Set((schema.required as string[] | undefined) ?? []) };
   }
   if (schema.type === 'array') {
     const itemName = ITEM_NAMES[field];

@@ -80,6 +80,8 @@ describe('http: hardened bodies', () => {
       const res = await request(gw.url).post('/tnx/v1/messages').set('Content-Type', type).send('a.b.c.d.e').expect(415);
       assert.equal(res.body.code, 'unsupported_media_type', type);
     }
+    const refused = await gw.ctx.store.audit.query({ action: 'message.refused' }, { limit: 10 });
+    assert.equal(refused.items.filter((e) => e.outcome === 'unsupported_media_type').length, 4, 'inbox refusals before opening are audited');
   });
 
   it('refuses bodies over the limit (payload_too_large), announced or chunked', async () => {

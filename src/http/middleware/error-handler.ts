@@ -43,17 +43,22 @@ export function errorHandler(deps: ErrorHandlerDeps) {
   // Express recognises error middleware by its four parameters.
   return async function errorHandlerStep(err: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> {
     const state = (res.locals as { tnx?: RequestState }).tnx;
-    if (err instanceof TnxError && err.status < 500 && state && !state.audited && req.path.startsWith('/api/') && state.route !== 'unmatched') {
-      try {
-        await deps.events.publish({
-          action: 'input.refused',
-          actor: state.principal?.id ?? 'anonymous',
-          at: deps.clock.now(),
-          outcome: err.code,
-          detail: { route: state.route, status: err.status },
-        });
-      } catch (auditErr) {
-        deps.log.error({ reqId: state.requestId, err: auditErr }, 'could not audit a refusal');
+    if (err instanceof TnxError && err.status < 500 && state && !state.audited && state.route !== 'unmatched') {
+      // Local API refusals and inbox refusals that happened before the envelope was opened (media
+      // type, size, client certificate): the sender is not known yet, so only the code is recorded.
+      const inbox = req.path.startsWith('/tnx/');
+      if (inbox || req.path.startsWith('/api/')) {
+        try {
+          await deps.events.publish({
+            action: inbox ? 'message.refused' : 'input.refused',
+            actor: state.principal?.id ?? (inbox ? 'unknown' : 'anonymous'),
+            at: deps.clock.now(),
+            outcome: err.code,
+            detail: { route: state.route, status: err.status },
+          });
+        } catch (auditErr) {
+          deps.log.error({ reqId: state.requestId, err: auditErr }, 'could not audit a refusal');
+        }
       }
     }
     sendProblem(res, err, deps.log);

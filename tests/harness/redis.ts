@@ -1,70 +1,19 @@
 /**
  * A real redis-server for the tests. When REDIS_URL is set it is used as is; otherwise the first
- * caller starts `redis-server` on a free loopback port (no persistence, its own temp dir) and the root
- * hook stops it after the run. When redis-server is missing, tests fail at once with one line that
- * names the Debian package.
+ * caller starts `redis-server` on a free loopback port (no persistence, its own temp dir; the logic
+ * lives in src/util/redis-server.ts, shared with the demo) and the root hook stops it after the run.
+ * When redis-server is missing, tests fail at once with one line that names the Debian package.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { freePort, startRedisServer, type LocalRedis } from '../../src/util/redis-server.js';
 
-let child: ChildProcess | null = null;
-let dir: string | null = null;
+export { freePort };
+
+let server: LocalRedis | null = null;
 let started: Promise<string> | null = null;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function redisServerPath(): string {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  if (found.status !== 0 || !path) {
-    throw new Error('redis-server not found: install the Debian package "redis-server" (apt-get install -y redis-server) or set REDIS_URL');
-  }
-  return path;
-}
-
-function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      const sock = connect(port, '127.0.0.1');
-      sock.once('connect', () => {
-        sock.end();
-        resolve();
-      });
-      sock.once('error', () => {
-        sock.destroy();
-        if (Date.now() > deadline) reject(new Error(`redis-server did not listen on port ${port} within ${timeoutMs} ms`));
-        else setTimeout(attempt, 25);
-      });
-    };
-    attempt();
-  });
-}
-
 async function start(): Promise<string> {
-  const bin = redisServerPath();
-  const port = await freePort();
-  dir = mkdtempSync(join(tmpdir(), 'tnx-redis-'));
-  child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  child.unref();
-  await waitForPort(port, 10_000);
-  return `redis://127.0.0.1:${port}`;
+  server = await startRedisServer();
+  return server.url;
 }
 
 /** URL of the test Redis: REDIS_URL, or a redis-server started for this run. */
@@ -75,21 +24,10 @@ export function redisUrl(): Promise<string> {
 }
 
 export async function stopRedis(): Promise<void> {
-  if (child && child.exitCode === null) {
-    const c = child;
-    await new Promise<void>((resolve) => {
-      c.once('exit', () => resolve());
-      c.kill('SIGTERM');
-      setTimeout(() => {
-        c.kill('SIGKILL');
-        resolve();
-      }, 3000).unref();
-    });
-  }
-  child = null;
+  const s = server;
+  server = null;
   started = null;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = null;
+  await s?.stop();
 }
 
 let counter = 0;

@@ -1,0 +1,104 @@
+/**
+ * A throw-away local redis-server: on a free loopback port, no persistence, its own temp dir. The demo
+ * (`npm run demo` without REDIS_URL) and the test harness (tests/harness/redis.ts) both start Redis
+ * this way, so the demo runs on a fresh machine with nothing but the Debian package installed.
+ *
+ * Bound to 127.0.0.1 only: a Redis without a password must never be reachable from the network.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface LocalRedis {
+  url: string;
+  port: number;
+  /** SIGTERM, then SIGKILL after 3 s; removes the temp dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago on 127.0.0.1 (bind 0, read it, close). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function redisServerPath(): string {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  const path = found.stdout.trim();
+  if (found.status !== 0 || !path) {
+    throw new Error('redis-server not found: install the Debian package "redis-server" (apt-get install -y redis-server) or set REDIS_URL');
+  }
+  return path;
+}
+
+export function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      const sock = connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.end();
+        resolve();
+      });
+      sock.once('error', () => {
+        sock.destroy();
+        if (Date.now() > deadline) reject(new Error(`redis-server did not listen on port ${port} within ${timeoutMs} ms`));
+        else setTimeout(attempt, 25);
+      });
+    };
+    attempt();
+  });
+}
+
+export interface StartRedisOptions {
+  /** Keep the child attached to the event loop (default false: it never keeps the parent alive). */
+  ref?: boolean;
+  /** Where redis-server's stderr goes (default: inherited). */
+  stderr?: 'inherit' | 'ignore';
+}
+
+export async function startRedisServer(options: StartRedisOptions = {}): Promise<LocalRedis> {
+  const bin = redisServerPath();
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tnx-redis-'));
+  const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: ['ignore', 'ignore', options.stderr ?? 'inherit'],
+  });
+  if (!options.ref) child.unref();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitForPort(port, 10_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop() {
+      stopping ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+          timer.unref();
+          await exited;
+          clearTimeout(timer);
+        }
+        rmSync(dir, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
+}

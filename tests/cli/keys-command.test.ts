@@ -1,0 +1,101 @@
+/** `tnx keys …` run as the real command (node bin/tnx.mjs) against files in a temp folder. */
+import assert from 'node:assert/strict';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../harness/tmp.js';
+import { tnx } from './keys-spawn.js';
+
+interface Jwk {
+  kid: string;
+  use: string;
+  alg: string;
+  d?: string;
+  tnx_retired?: string;
+}
+const read = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as { keys: Jwk[] };
+
+describe('cli: tnx keys', () => {
+  let dir: string;
+  let priv: string;
+  let pub: string;
+
+  before(() => {
+    dir = tempDir('keys-cli');
+    priv = join(dir, 'usa.private.jwks.json');
+    pub = join(dir, 'usa.public.jwks.json');
+  });
+
+  it('generate writes a 0600 private JWKS (ES256 sig + ECDH-ES+A256KW enc) and its public JWKS', () => {
+    const r = tnx(['keys', 'generate', '--state', 'USA', '--out', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(statSync(priv).mode & 0o777, 0o600);
+    const keys = read(priv).keys;
+    assert.deepEqual(keys.map((k) => [k.use, k.alg]), [['sig', 'ES256'], ['enc', 'ECDH-ES+A256KW']]);
+    assert.ok(keys.every((k) => typeof k.d === 'string' && k.kid.startsWith('USA-')));
+    const published = read(pub).keys;
+    assert.deepEqual(published.map((k) => k.kid), keys.map((k) => k.kid));
+    assert.ok(published.every((k) => k.d === undefined));
+    assert.ok(!r.stdout.includes(keys[0]!.d!), 'no key material printed');
+  });
+
+  it('generate refuses to overwrite without --force, and replaces with --force', () => {
+    const before = read(priv).keys.map((k) => k.kid);
+    const r = tnx(['keys', 'generate', '--state', 'USA', '--out', dir]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /conflict: .* exists; pass --force/);
+    assert.deepEqual(read(priv).keys.map((k) => k.kid), before, 'untouched');
+    const f = tnx(['keys', 'generate', '--state', 'USA', '--out', dir, '--force']);
+    assert.equal(f.status, 0, f.stderr);
+    assert.notDeepEqual(read(priv).keys.map((k) => k.kid), before);
+  });
+
+  it('rotate adds a new signing and encryption key with new kids and keeps the old ones', () => {
+    const old = read(priv).keys;
+    const r = tnx(['keys', 'rotate', '--keys', priv]);
+    assert.equal(r.status, 0, r.stderr);
+    const now = read(priv).keys;
+    assert.equal(now.length, 4);
+    assert.deepEqual(now.slice(0, 2).map((k) => k.kid), old.map((k) => k.kid));
+    assert.deepEqual(now.slice(2).map((k) => k.use), ['sig', 'enc']);
+    assert.equal(new Set(now.map((k) => k.kid)).size, 4);
+    assert.equal(statSync(priv).mode & 0o777, 0o600, 'still 0600 after rewrite');
+    assert.equal(read(pub).keys.length, 4);
+  });
+
+  it('retire marks a key retired and the public JWKS stops publishing it', () => {
+    const oldEnc = read(priv).keys.find((k) => k.use === 'enc')!.kid;
+    const r = tnx(['keys', 'retire', '--keys', priv, '--kid', oldEnc]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(read(priv).keys.find((k) => k.kid === oldEnc)?.tnx_retired);
+    assert.ok(!read(pub).keys.some((k) => k.kid === oldEnc));
+    assert.equal(read(pub).keys.length, 3);
+  });
+
+  it('generate --profile rsa makes PS256 + RSA-OAEP-256 keys', () => {
+    const r = tnx(['keys', 'generate', '--state', 'GBR', '--out', dir, '--profile', 'rsa']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(read(join(dir, 'gbr.private.jwks.json')).keys.map((k) => k.alg), ['PS256', 'RSA-OAEP-256']);
+  });
+
+  it('usage errors exit 2 with the usage text: unknown option, bad state, missing --kid, unknown verb', () => {
+    for (const args of [
+      ['keys', 'generate', '--state', 'USA', '--out', dir, '--forse'],
+      ['keys', 'generate', '--state', 'usa', '--out', dir],
+      ['keys', 'retire', '--keys', priv],
+      ['keys', 'destroy'],
+    ]) {
+      const r = tnx(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /usage: tnx keys generate/);
+    }
+  });
+
+  it('a corrupt key file is refused with key_material_invalid (exit 1) and left as it was', () => {
+    const bad = join(dir, 'bad.private.jwks.json');
+    writeFileSync(bad, '{"keys":[{"kty":"EC"}]}', { mode: 0o600 });
+    const r = tnx(['keys', 'rotate', '--keys', bad]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /key_material_invalid/);
+    assert.equal(readFileSync(bad, 'utf8'), '{"keys":[{"kty":"EC"}]}');
+  });
+});

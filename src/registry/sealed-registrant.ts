@@ -192,6 +192,16 @@ export function rekeyRegistrant(sealed: SealedRegistrant, keys: RegistryKeys, no
 }
 
 /**
+ * Blind-index key rotation: decrypt the record and recompute its indexes under `next` (the new index
+ * key). Index values are one-way, so every record must be opened once; fields are untouched.
+ */
+export function reindexRegistrant(sealed: SealedRegistrant, keys: RegistryKeys, next: RegistryKeys['indexKey'], now: number): SealedRegistrant {
+  if (!sealed.dek) return sealed;
+  const r = openRegistrant(sealed, keys);
+  return { ...sealed, blindIndexes: personIndexes(r.person, next), updatedAt: now };
+}
+
+/**
  * Erasure by crypto-shredding: the wrapped data key, every ciphertext and every blind index are
  * dropped; what remains is a tombstone of non-personal fields for statistics. The store must
  * overwrite the record with this (not merely flag it).

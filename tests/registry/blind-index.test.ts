@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { isTnxError } from '../../src/errors.js';
 import { BLIND_INDEX_BYTES, blindIndex, matchesAll, nameTokens, normaliseDocumentNumber, searchTerms, type RegistrantQuery } from '../../src/registry/blind-index.js';
 import { parseSymmetricKeys } from '../../src/registry/key-file.js';
-import { sealRegistrant, type SealedRegistrant } from '../../src/registry/sealed-registrant.js';
+import { reindexRegistrant, sealRegistrant, type SealedRegistrant } from '../../src/registry/sealed-registrant.js';
 import { cyrillicRegistrant, freshKeys, greekRegistrant, secret } from './fixtures.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
@@ -86,6 +86,14 @@ describe('registry: blind indexes', () => {
       const other = freshKeys();
       const terms = searchTerms({ name: 'Petrov' }, other.indexKey);
       assert.equal(db.filter((s) => matchesAll(s.blindIndexes, terms)).length, 0);
+    });
+
+    it('re-indexes under a new index key without touching the encrypted fields', () => {
+      const next = freshKeys().indexKey;
+      const moved = reindexRegistrant(db[0]!, keys, next, NOW + 1);
+      assert.deepEqual(moved.fields, db[0]!.fields);
+      assert.ok(matchesAll(moved.blindIndexes, searchTerms({ name: 'Petrov', dateOfBirth: '1979-03-14' }, next)));
+      assert.ok(!matchesAll(moved.blindIndexes, searchTerms({ name: 'Petrov' }, keys.indexKey)), 'old-key terms no longer match');
     });
 
     it('refuses a malformed date-of-birth query', () => {

@@ -83,7 +83,7 @@ export async function verifyExport(lines: Iterable<string> | AsyncIterable<strin
   }
   if (!header) return malformed(0);
   walker ??= new ChainWalker(await indexCheckpoints(checkpoints, jwks), { anchor: GENESIS_HASH, firstSeq: header.fromSeq || 1 });
-  walker.finish({ beforeStart: 'checkpoint outside the exported range' });
+  walker.finish({ checkBeforeStart: true });
   if (!walker.firstBad && header.toSeq > 0 && walker.expectedSeq - 1 < header.toSeq) {
     // Lines cut from the end of the file: fewer events than the header announces.
     walker.fail({ seq: walker.expectedSeq, id: null, problem: 'sequence gap (event removed)' });

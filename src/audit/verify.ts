@@ -6,10 +6,11 @@
  * disagrees anyway, and the first bad event is what an investigator needs.
  */
 import type { JSONWebKeySet } from 'jose';
-import type { AuditCheckpoint, AuditEvent, AuditRepo } from '../store/port.js';
+import type { AuditCheckpoint, AuditRepo } from '../store/port.js';
 import { GENESIS_HASH } from './chain.js';
 import { checkCheckpoint } from './checkpoint.js';
-import { ChainWalker, type BadEntry } from './walker.js';
+import { verifySegment } from './verify-segment.js';
+import type { BadEntry } from './walker.js';
 
 export type { BadEntry, Problem } from './walker.js';
 
@@ -47,32 +48,19 @@ export async function indexCheckpoints(
 }
 
 export async function verifyTrail(audit: AuditRepo, jwks: JSONWebKeySet, options: VerifyOptions = {}): Promise<VerifyResult> {
-  const batchSize = options.batchSize ?? 5000;
-  const walker = new ChainWalker(await indexCheckpoints(await audit.listCheckpoints(), jwks), { anchor: GENESIS_HASH, firstSeq: 1 });
-  for (;;) {
-    let batch: AuditEvent[];
-    try {
-      batch = await audit.range(walker.expectedSeq, Number.MAX_SAFE_INTEGER, batchSize);
-    } catch {
-      // A row the adapter cannot even decode (edited JSON column): find it by reading one at a time.
-      batch = await readOne(audit, walker.expectedSeq);
-      if (batch.length === 0) {
-        walker.fail({ seq: walker.expectedSeq, id: null, problem: 'event unreadable (event altered)' });
-        break;
-      }
-    }
-    if (batch.length === 0) break;
-    for (const e of batch) if (!walker.step(e)) break;
-    if (walker.firstBad) break;
-  }
-  walker.finish();
-  return walker.result();
+  const checkpoints = await indexCheckpoints(await audit.listCheckpoints(), jwks);
+  const seg = await verifySegment(audit, {
+    fromSeq: 1,
+    toSeq: null,
+    anchor: GENESIS_HASH,
+    checkpoints: [...checkpoints],
+    batchSize: options.batchSize ?? 5000,
+    checkBeforeStart: true,
+  });
+  return toResult(seg.events, seg.checkpoints, seg.lastSeq, seg.sealedUpTo, seg.firstBad);
 }
 
-async function readOne(audit: AuditRepo, seq: number): Promise<AuditEvent[]> {
-  try {
-    return await audit.range(seq, Number.MAX_SAFE_INTEGER, 1);
-  } catch {
-    return [];
-  }
+export function toResult(events: number, checkpoints: number, lastSeq: number, sealedUpTo: number, firstBad?: BadEntry): VerifyResult {
+  const base = { ok: !firstBad, events, checkpoints, unsealed: events === 0 ? 0 : lastSeq - sealedUpTo };
+  return firstBad ? { ...base, firstBad } : base;
 }

@@ -22,7 +22,7 @@ export type Problem =
   | 'checkpoint record does not match its signed payload'
   | 'checkpoint does not match chain'
   | 'chain ends before a checkpoint (tail truncated)'
-  | 'checkpoint outside the exported range'
+  | 'checkpoint outside the chain'
   | 'malformed export line';
 
 export interface BadEntry {
@@ -99,11 +99,12 @@ export class ChainWalker {
 
   /**
    * After the last event: a checkpoint beyond the end means signed events are gone from the tail
-   * (the first missing seq is reported); one before the start cannot be checked against this walk.
+   * (the first missing seq is reported); one before the first event cannot be checked by this walk —
+   * refused when `checkBeforeStart` (a whole trail, or an export that must cover its checkpoints).
    */
-  finish(options: { beforeStart?: 'checkpoint outside the exported range' } = {}): void {
+  finish(options: { checkBeforeStart?: boolean } = {}): void {
     if (this.#bad) return;
-    const end = (this.#expected ?? 1) - 1;
+    const end = this.lastSeq;
     const first = this.#first ?? this.#expected ?? 1;
     const seqs = [...this.#cps.keys()].sort((a, b) => a - b);
     for (const seq of seqs) {
@@ -111,15 +112,30 @@ export class ChainWalker {
         this.fail({ seq: end + 1, id: null, problem: 'chain ends before a checkpoint (tail truncated)' });
         return;
       }
-      if (seq < first && options.beforeStart) {
-        this.fail({ seq, id: null, problem: options.beforeStart });
+      if (seq < first && options.checkBeforeStart) {
+        this.fail({ seq, id: null, problem: 'checkpoint outside the chain' });
         return;
       }
     }
   }
 
+  /** Seq of the last event accepted (firstSeq − 1 before any). */
+  get lastSeq(): number {
+    return (this.#expected ?? 1) - 1;
+  }
+
+  /** Hash of the last event accepted; the anchor before any. */
+  get lastHash(): string | null {
+    return this.#prev;
+  }
+
+  /** Seq of the last event covered by a good checkpoint (0 when none). */
+  get sealedUpTo(): number {
+    return this.#sealedUpTo;
+  }
+
   result(): { ok: boolean; events: number; checkpoints: number; unsealed: number; firstBad?: BadEntry } {
-    const end = (this.#expected ?? 1) - 1;
+    const end = this.lastSeq;
     const unsealed = this.#events === 0 ? 0 : end - Math.max(this.#sealedUpTo, (this.#first ?? 1) - 1);
     const base = { ok: !this.#bad, events: this.#events, checkpoints: this.#checkpoints, unsealed };
     return this.#bad ? { ...base, firstBad: this.#bad } : base;

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import { chainHash } from '../../src/audit/chain.js';
 import { signCheckpoint } from '../../src/audit/checkpoint.js';
 import { verifyTrail } from '../../src/audit/verify.js';
+import { verifySqliteTrail } from '../../src/audit/verify-parallel.js';
 import { generateKeySet } from '../../src/keys/generate.js';
 import { KeyRing } from '../../src/keys/keyring.js';
 import { auditFixture, event, rawDb, seed, type AuditFixture } from './helpers.js';
@@ -56,8 +57,15 @@ describe('audit verify: tampering in SQLite is detected', () => {
     await f.store.close();
   });
 
+  /**
+   * Both verifiers, which must agree exactly: the sequential walk, and the parallel one split into
+   * four segments (three in worker threads) so that segment boundaries fall inside the tampering.
+   */
   async function verify(batchSize = 7) {
-    return verifyTrail(f.store.audit, f.jwks, { batchSize });
+    const sequential = await verifyTrail(f.store.audit, f.jwks, { batchSize });
+    const parallel = await verifySqliteTrail({ sqlitePath: f.path, jwks: f.jwks, parallelism: 4, minEventsPerSegment: 5, batchSize });
+    assert.deepEqual(parallel, sequential, 'parallel and sequential verification disagree');
+    return sequential;
   }
 
   it('passes an untouched trail, counting every event and checkpoint', async () => {
@@ -210,13 +218,13 @@ describe('audit verify: tampering in SQLite is detected', () => {
   it('verifies in batches of any size with the same result', async () => {
     db.prepare("UPDATE audit_events SET partner = 'XDD' WHERE seq = 44").run();
     for (const size of [1, 2, 44, 45, 1000]) {
-      const r = await verify(size);
+      const r = await verifyTrail(f.store.audit, f.jwks, { batchSize: size });
       assert.deepEqual([r.firstBad?.seq, r.events], [44, 43], `batch ${size}`);
     }
   });
 
   it('keeps verifying while new events are appended after it started', async () => {
-    const pending = verify(3);
+    const pending = verifyTrail(f.store.audit, f.jwks, { batchSize: 3 });
     await f.bus.publish(event(999, f.clock));
     const r = await pending;
     assert.equal(r.ok, true);

@@ -18,7 +18,8 @@ import { auditJwksFromFile } from '../../audit/audit-jwks.js';
 import { exportLines, type ExportSelection, type ExportSummary } from '../../audit/export.js';
 import { attachAuditTrail } from '../../audit/subscriber.js';
 import { verifyExport } from '../../audit/verify-export.js';
-import { verifyTrail, type BadEntry } from '../../audit/verify.js';
+import { verifySqliteTrail } from '../../audit/verify-parallel.js';
+import type { BadEntry } from '../../audit/verify.js';
 import { loadConfigFile } from '../../config/load.js';
 import type { TnxConfig } from '../../config/schema.js';
 import { TnxError } from '../../errors.js';
@@ -48,21 +49,17 @@ async function verifyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { config: { type: 'string' }, jwks: { type: 'string' }, json: { type: 'boolean' } });
   const config = loadConfigFile(configPathFrom(values));
   const jwks = values.jwks ? readPublicJwks(values.jwks) : auditJwksFromFile(config.keys.privateJwksPath);
-  const store = await openExistingStore(config);
-  try {
-    const result = await verifyTrail(store.audit, jwks);
-    if (values.json) io.out(JSON.stringify(result));
-    else if (result.ok) {
-      io.out(`audit trail intact: ${result.events} events, ${result.checkpoints} checkpoints checked`);
-      if (result.unsealed > 0) io.out(`note: the last ${result.unsealed} events are not yet covered by a checkpoint`);
-    } else {
-      io.err(`audit trail TAMPERED: ${describeBad(result.firstBad)}`);
-      io.err(`checked ${result.events} events and ${result.checkpoints} checkpoints before it`);
-    }
-    return result.ok ? 0 : 1;
-  } finally {
-    await store.close();
+  // Segments of the trail are walked on all cores (src/audit/verify-parallel.ts); same result as one walk.
+  const result = await verifySqliteTrail({ sqlitePath: existingSqlitePath(config), jwks });
+  if (values.json) io.out(JSON.stringify(result));
+  else if (result.ok) {
+    io.out(`audit trail intact: ${result.events} events, ${result.checkpoints} checkpoints checked`);
+    if (result.unsealed > 0) io.out(`note: the last ${result.unsealed} events are not yet covered by a checkpoint`);
+  } else {
+    io.err(`audit trail TAMPERED: ${describeBad(result.firstBad)}`);
+    io.err(`checked ${result.events} events and ${result.checkpoints} checkpoints before it`);
   }
+  return result.ok ? 0 : 1;
 }
 
 async function exportCommand(args: string[], io: CliIo): Promise<number> {
@@ -168,14 +165,18 @@ function readPublicJwks(path: string): JSONWebKeySet {
 }
 
 /** Verification must not create an empty store where none was: that would "verify" nothing as intact. */
-async function openExistingStore(config: TnxConfig): Promise<Store> {
+function existingSqlitePath(config: TnxConfig): string {
   if (config.store.kind !== 'sqlite') {
     throw new TnxError('config_invalid', 'tnx audit supports store.kind "sqlite" in this build', { pointer: 'config/store/kind' });
   }
-  if (config.store.sqlitePath !== ':memory:' && !existsSync(config.store.sqlitePath)) {
+  if (config.store.sqlitePath === ':memory:' || !existsSync(config.store.sqlitePath)) {
     throw new TnxError('store_unavailable', `no store at ${config.store.sqlitePath}`);
   }
-  return openSqliteStore({ path: config.store.sqlitePath });
+  return config.store.sqlitePath;
+}
+
+async function openExistingStore(config: TnxConfig): Promise<Store> {
+  return openSqliteStore({ path: existingSqlitePath(config) });
 }
 
 async function writeLines(path: string, lines: AsyncIterable<string>): Promise<void> {

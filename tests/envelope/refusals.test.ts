@@ -169,6 +169,13 @@ describe('envelope: open() refusals', () => {
     const err = await refused(await craft(msg, { innerJws: signRaw({ alg: 'ES256', typ: 'tnx+jwt', kid: signer.kid }, payload, signer) }), 'invalid_claims');
     assert.deepEqual(err.detail, { reason: 'duplicate_property' });
   });
+  it('a message whose origin/destination differ from iss/aud → invalid_claims', async () => {
+    const e1 = await refused(await craft({ ...msg, origin: 'GBR' }), 'invalid_claims');
+    assert.equal(e1.pointer, '/tnx/origin');
+    const fu = example<Record<string, unknown>>('follow-up-report');
+    const e2 = await refused(await craft({ ...fu, origin: 'USA', destination: 'GBR' }), 'invalid_claims');
+    assert.equal(e2.pointer, '/tnx/destination');
+  });
   it('a message that breaks its schema → invalid_message (after every envelope check)', async () => {
     await refused(await craft({ ...msg, notificationId: 'nope' }), 'invalid_message');
   });

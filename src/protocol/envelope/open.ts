@@ -15,7 +15,7 @@ import type { DecryptionKey, KeyRing } from '../../keys/keyring.js';
 import type { Clock } from '../../util/clock.js';
 import { parseStrictJson } from '../strict-json.js';
 import { JWE_CTY, JWS_TYP, type StateCode, type TnxClaims, type TnxMessage } from '../types.js';
-import { validateClaims, validateMessageClaims } from '../validate.js';
+import { validateClaims, validateMessage } from '../validate.js';
 import { isJweKeyAlgorithm, isJwsAlgorithm, JWE_CONTENT_ALGORITHMS, JWE_KEY_ALGORITHMS, JWS_ALGORITHMS } from './algorithms.js';
 import { checkIat } from './claims.js';
 import { decodeHeader, digestOf, kidOf, mediaTypeEquals, refuseForbiddenHeaders, splitCompact, utf8Text, type Header } from './headers.js';
@@ -86,9 +86,12 @@ export async function open(jwe: string, ctx: OpenContext): Promise<Opened> {
   if (claims.iss !== signer.state) throw new TnxError('sender_mismatch', 'iss does not own the signing key', { pointer: '/iss' });
   checkIat(claims.iat, ctx);
 
-  // The message, then its binding to the envelope: origin = iss, destination = aud.
-  const full = validateMessageClaims(raw);
-  return { claims: full, sender: full.iss, digest };
+  const tnx = validateMessage(claims.tnx);
+  // The message repeats the routing; it must say what the verified envelope says (the same binding
+  // validateMessageClaims applies, without validating the claims a second time).
+  if (tnx.origin !== claims.iss) throw new TnxError('invalid_claims', '/tnx/origin must equal iss', { pointer: '/tnx/origin' });
+  if (tnx.destination !== claims.aud) throw new TnxError('invalid_claims', '/tnx/destination must equal aud', { pointer: '/tnx/destination' });
+  return { claims: { ...claims, tnx }, sender: claims.iss, digest };
 }
 
 function checkJweHeader(h: Header, keys: KeyRing): DecryptionKey {

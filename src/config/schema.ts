@@ -106,6 +106,14 @@ export interface TnxConfig {
   };
   /** Which parts this process runs. */
   roles: { http: boolean; workers: boolean };
+  /** Inbox options (optional section). */
+  inbox?: {
+    /**
+     * POSTed a JSON notice (references only: inbound id, sender, type, ids, times — no personal data)
+     * for every new inbound message, so the national system can fetch it through GET /api/v1/inbox/{id}.
+     */
+    webhookUrl?: string;
+  };
   auth: { tokens: ApiToken[] };
   audit: {
     /** How often the elected sealer signs a checkpoint of the chain head, seconds. */
@@ -277,6 +285,11 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: { http: { type: 'boolean', default: true }, workers: { type: 'boolean', default: true } },
+    },
+    inbox: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { webhookUrl: { type: 'string', format: 'uri', pattern: '^https?://' } },
     },
     auth: {
       type: 'object',

@@ -14,6 +14,7 @@ import { createApp } from '../http/app.js';
 import { listen, type RunningServer } from '../http/server.js';
 import { createContext, type CreateContextOptions, type RunningContext } from './create-context.js';
 import { startOutboxRecovery } from './outbox.js';
+import { InboxPush, startInboxPushWorker } from '../inbox/push.js';
 
 export interface StartOptions extends CreateContextOptions {
   /** Override config.roles (e.g. `--http-only`). */
@@ -42,23 +43,32 @@ export async function startGateway(config: TnxConfig, options: StartOptions = {}
   let server: RunningServer | null = null;
   let worker: DeliveryWorker | null = null;
   let outbox: ReturnType<typeof startOutboxRecovery> | null = null;
+  let push: InboxPush | null = null;
+  let pushWorker: { close(): Promise<void> } | null = null;
   try {
     if (roles.http) {
+      push = config.inbox?.webhookUrl ? new InboxPush(ctx) : null;
       const app = createApp({
         ctx,
         queue,
         readiness: [{ name: 'redis', check: () => queue.ping() }],
         queueDepth: () => queue.depth(),
+        ...(push ? { onReceived: push.hook() } : {}),
       });
       server = await listen(app, config, options.port === undefined ? {} : { port: options.port });
     }
-    if (roles.workers) worker = startDeliveryWorker(ctx, { ...(options.worker ?? {}), queue });
+    if (roles.workers) {
+      worker = startDeliveryWorker(ctx, { ...(options.worker ?? {}), queue });
+      pushWorker = startInboxPushWorker(ctx);
+    }
     // Whoever runs, recovers: a process that only serves HTTP still owns the outbox of what it accepted.
     outbox = startOutboxRecovery(ctx, queue, { intervalMs: options.outboxIntervalMs ?? 10_000 });
     await outbox.firstPass;
   } catch (err) {
     await server?.close();
     await worker?.close();
+    await pushWorker?.close();
+    await push?.close();
     await queue.close();
     await ctx.close();
     throw err;
@@ -73,6 +83,8 @@ export async function startGateway(config: TnxConfig, options: StartOptions = {}
         await server?.close();
         await outbox?.stop();
         await worker?.close();
+        await pushWorker?.close();
+        await push?.close();
         await queue.close();
         await ctx.close();
       })();

@@ -9,10 +9,12 @@
  * event: an audit trail is kept for years and exported to auditors, so personal data in it would
  * outlive the data's own retention (LED 2016/680 Art 5). Refusal messages name the field, never a value.
  */
-import { tnxError, type TnxError } from '../errors.js';
+import { isTnxError, tnxError, type TnxError } from '../errors.js';
 import type { DomainEvent, EventBus, Subscriber } from '../events/bus.js';
+import { MAX_APPEND_BATCH } from '../store/audit-extend.js';
 import type { AuditRepo } from '../store/port.js';
 import { isAuditAction, PURPOSE_REQUIRED } from './actions.js';
+import { canonicalJson } from './chain.js';
 
 /**
  * Field names (compared case-insensitively, ignoring `_`, `-` and `.`) that events may not carry at any
@@ -64,9 +66,14 @@ function checkDetail(value: unknown, pointer: string, depth: number): void {
   }
 }
 
+/** References are printable ASCII (ids, codes), as the store adapters require too. */
+const REF = /^[\x20-\x7E]+$/;
+
 function optionalString(v: unknown, max: number, pointer: string): void {
   if (v === undefined || v === null) return;
-  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw refuse(pointer, `must be a string of 1..${max} characters or null`);
+  if (typeof v !== 'string' || v.length === 0 || v.length > max || !REF.test(v)) {
+    throw refuse(pointer, `must be 1..${max} printable ASCII characters or null`);
+  }
 }
 
 /** Throws audit_event_refused unless `e` may enter the audit trail. Pure; exported for tests and publishers. */
@@ -85,9 +92,10 @@ export function checkAuditEvent(e: DomainEvent): void {
     checkDetail(d, '/detail', 1);
     let size: number;
     try {
-      size = JSON.stringify(d).length;
-    } catch {
-      throw refuse('/detail', 'must be JSON');
+      // The chain's canonical form refuses what would not survive the store's JSON round trip.
+      size = canonicalJson(d, '/detail').length;
+    } catch (err) {
+      throw refuse(isTnxError(err) && err.pointer ? err.pointer : '/detail', 'must hold JSON values only');
     }
     if (size > MAX_DETAIL_CHARS) throw refuse('/detail', `larger than ${MAX_DETAIL_CHARS} characters`);
   }
@@ -100,15 +108,89 @@ export function checkAuditEvent(e: DomainEvent): void {
   }
 }
 
-/** The subscriber: checks the whole batch, then appends it in one atomic call. */
-export function auditSubscriber(audit: AuditRepo): Subscriber {
-  return async (events) => {
+export interface AuditSubscriberOptions {
+  /**
+   * Group commit (default on): publishes made while an append is being scheduled — concurrent
+   * delivery workers, HTTP requests — are appended in one transaction instead of one each. Each
+   * publish stays contiguous and in order, and its promise still resolves only once its events are
+   * stored. With SQLite the write lock is the bottleneck; fewer, larger transactions keep appends
+   * ahead of the gateway (bench/store.bench.ts, BENCHMARKS.md).
+   */
+  groupCommit?: boolean;
+}
+
+interface Pending {
+  events: DomainEvent[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** The subscriber: checks every event of a publish, then appends the publish atomically. */
+export function auditSubscriber(audit: AuditRepo, options: AuditSubscriberOptions = {}): Subscriber {
+  if (options.groupCommit === false) {
+    return async (events) => {
+      for (const e of events) checkAuditEvent(e);
+      await audit.append(events.map((e) => ({ ...e })));
+    };
+  }
+  let queue: Pending[] = [];
+  let scheduled = false;
+  // Flushes run one after another, so appends reach the store in the order they were published
+  // even on an adapter whose calls can overtake each other (MongoDB).
+  let flushing: Promise<void> = Promise.resolve();
+
+  const flush = async (): Promise<void> => {
+    const pending = queue;
+    queue = [];
+    scheduled = false;
+    for (const chunk of chunks(pending)) {
+      try {
+        await audit.append(chunk.flatMap((p) => p.events));
+        for (const p of chunk) p.resolve();
+      } catch (err) {
+        if (chunk.length > 1 && isTnxError(err, 'invalid_request')) {
+          // The adapter refused something in the chunk: retry each publish alone, so one bad
+          // publish fails by itself instead of taking its neighbours down.
+          for (const p of chunk) await audit.append(p.events).then(p.resolve, p.reject);
+        } else {
+          for (const p of chunk) p.reject(err);
+        }
+      }
+    }
+  };
+
+  return (events) => {
     for (const e of events) checkAuditEvent(e);
-    await audit.append(events.map((e) => ({ ...e })));
+    return new Promise<void>((resolve, reject) => {
+      queue.push({ events: events.map((e) => ({ ...e })), resolve, reject });
+      if (!scheduled) {
+        scheduled = true;
+        // setImmediate, not a microtask: gathers the publishes of every callback in this I/O phase.
+        setImmediate(() => {
+          flushing = flushing.then(flush);
+        });
+      }
+    });
   };
 }
 
+/** Split pending publishes into appends of at most MAX_APPEND_BATCH events, never splitting one. */
+function* chunks(pending: Pending[]): Generator<Pending[]> {
+  let chunk: Pending[] = [];
+  let size = 0;
+  for (const p of pending) {
+    if (chunk.length > 0 && size + p.events.length > MAX_APPEND_BATCH) {
+      yield chunk;
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(p);
+    size += p.events.length;
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
 /** Wire the audit trail to a bus; returns the unsubscribe function. */
-export function attachAuditTrail(bus: EventBus, audit: AuditRepo): () => void {
-  return bus.subscribe(auditSubscriber(audit));
+export function attachAuditTrail(bus: EventBus, audit: AuditRepo, options?: AuditSubscriberOptions): () => void {
+  return bus.subscribe(auditSubscriber(audit, options));
 }

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { AUDIT_ACTIONS } from '../../src/audit/actions.js';
 import { GENESIS_HASH, chainHash } from '../../src/audit/chain.js';
-import { checkAuditEvent } from '../../src/audit/subscriber.js';
-import { isTnxError } from '../../src/errors.js';
+import { attachAuditTrail, checkAuditEvent } from '../../src/audit/subscriber.js';
+import { EventBus } from '../../src/events/bus.js';
+import { isTnxError, tnxError } from '../../src/errors.js';
 import { auditFixture, type AuditFixture } from './helpers.js';
 
 function refusedAt(pointer: string) {
@@ -84,6 +85,61 @@ describe('audit subscriber', () => {
     assert.throws(() => checkAuditEvent({ action: 'personal_data.disclosed', actor: 'poc-1', at: 1, detail: { purpose: '  ' } }), refusedAt('/detail/purpose'));
     checkAuditEvent({ action: 'personal_data.read', actor: 'poc-1', at: 1, messageId: 'n-1', detail: { purpose: 'case 2026/114 review' } });
     checkAuditEvent({ action: 'personal_data.erased', actor: 'system', at: 1, messageId: 'n-1' });
+  });
+
+  it('group commit: concurrent publishes share one append, each contiguous and in publishing order', async () => {
+    const appends: number[] = [];
+    const counting = { ...f.store.audit, append: (events: Parameters<typeof f.store.audit.append>[0]) => (appends.push(events.length), f.store.audit.append(events)) };
+    const bus = new EventBus();
+    attachAuditTrail(bus, counting);
+    const publishes = Array.from({ length: 40 }, (_, i) =>
+      Array.from({ length: 1 + (i % 3) }, (_, j) => ({ action: 'delivery.attempt', actor: 'system', at: i, messageId: `m-${i}`, outcome: 'retry', detail: { attempt: j + 1 } })),
+    );
+    await Promise.all(publishes.map((events) => bus.publish(...events)));
+    const total = publishes.reduce((n, p) => n + p.length, 0);
+    assert.equal(await f.store.audit.count(), total);
+    assert.ok(appends.length < 5, `40 concurrent publishes took ${appends.length} appends`);
+    const stored = await f.store.audit.range(1, total, total);
+    const order = stored.map((e) => `${e.messageId}/${(e.detail as { attempt: number }).attempt}`);
+    assert.deepEqual(order, publishes.flatMap((p) => p.map((e) => `${e.messageId}/${e.detail.attempt}`)));
+  });
+
+  it('group commit: a publish too large for one append fails alone; its neighbours are stored', async () => {
+    const bus = new EventBus();
+    attachAuditTrail(bus, f.store.audit);
+    // Accepted by the subscriber's checks, refused by the adapter (an append of over 10,000 events).
+    const huge = Array.from({ length: 10_001 }, (_, i) => ({ action: 'notification.queued', actor: 'system', at: i }));
+    const results = await Promise.allSettled([
+      bus.publish({ action: 'notification.accepted', actor: 'system', at: 1, messageId: 'ok-1' }),
+      bus.publish(...huge),
+      bus.publish({ action: 'notification.accepted', actor: 'system', at: 2, messageId: 'ok-2' }),
+    ]);
+    assert.equal(results[1]!.status, 'rejected');
+    assert.ok(isTnxError((results[1] as PromiseRejectedResult).reason, 'invalid_request'));
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual((await f.store.audit.range(1, 10, 10)).map((e) => e.messageId), ['ok-1', 'ok-2']);
+  });
+
+  it('group commit: when an adapter refuses one publish of a shared append, only that publish fails', async () => {
+    // The real store, plus one rule of a stricter adapter: it refuses the message id "poison".
+    const strict = {
+      ...f.store.audit,
+      append: async (events: Parameters<typeof f.store.audit.append>[0]) => {
+        if (events.some((e) => e.messageId === 'poison')) throw tnxError('invalid_request', 'refused by the adapter');
+        return f.store.audit.append(events);
+      },
+    };
+    const bus = new EventBus();
+    attachAuditTrail(bus, strict);
+    const results = await Promise.allSettled(['a', 'poison', 'b'].map((messageId, at) => bus.publish({ action: 'notification.accepted', actor: 'system', at, messageId })));
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual((await f.store.audit.range(1, 10, 10)).map((e) => e.messageId), ['a', 'b']);
+  });
+
+  it('refuses detail values that would not survive the store round trip', () => {
+    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, detail: { ms: Number.NaN } }), refusedAt('/detail/ms'));
+    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, detail: { when: new Date(0) } as never }), refusedAt('/detail/when'));
+    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, messageId: 'ü-1' }), refusedAt('/messageId'));
   });
 
   it('lists every action the issue names, each as <entity>.<action>', () => {

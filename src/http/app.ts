@@ -45,6 +45,12 @@ export interface AppOptions {
   queueDepth?: () => Promise<number>;
   enqueueTimeoutMs?: number;
   onReceived?: (record: InboundRecord) => void;
+  /**
+   * Routes of other TNX parts (registry, screening), built from the same deps and mounted through the
+   * same machinery: named, authenticated, role-checked, problem+json on error. They must not reuse a
+   * path of the built-in table.
+   */
+  extraRoutes?: (deps: HttpDeps) => Route[];
 }
 
 export function buildDeps(options: AppOptions): HttpDeps {
@@ -70,7 +76,13 @@ export function createApp(options: AppOptions): Express {
   app.set('trust proxy', false);
   app.use(requestContext(deps.ctx.log, deps.ctx.metrics));
 
-  const routes = routeTable(deps);
+  const routes = [...routeTable(deps), ...(options.extraRoutes?.(deps) ?? [])];
+  const seen = new Set<string>();
+  for (const r of routes) {
+    const key = `${r.method} ${r.path}`;
+    if (seen.has(key)) throw new Error(`route ${key} is declared twice`);
+    seen.add(key);
+  }
   const methods = new Map<string, string[]>();
   for (const route of routes) {
     const guard = route.roles === null ? [] : [authenticate(deps.auth), requireRole(route.roles)];

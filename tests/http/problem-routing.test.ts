@@ -107,3 +107,35 @@ describe('http: problem documents and routing', () => {
     });
   });
 });
+
+describe('http: extra routes from other parts', () => {
+  it('mounts them with the same authentication, roles and problem documents', async () => {
+    const { createApp } = await import('../../src/http/app.js');
+    const { listen } = await import('../../src/http/server.js');
+    const gw = await bootstrap();
+    const app = createApp({
+      ctx: gw.ctx,
+      queue: gw.queue,
+      extraRoutes: () => [
+        {
+          name: 'registryPing', method: 'GET', path: '/api/v1/registry/ping', roles: ['registry'],
+          steps: [(_req, res) => void res.status(200).json({ ok: true })],
+        },
+      ],
+    });
+    const srv = await listen(app, gw.config);
+    try {
+      await request(srv.url).get('/api/v1/registry/ping').expect(401);
+      const forbidden = await request(srv.url).get('/api/v1/registry/ping').set('Authorization', bearer('poc')).expect(403);
+      assert.equal(forbidden.body.code, 'forbidden');
+      const ok = await request(srv.url).get('/api/v1/registry/ping').set('Authorization', bearer('registry')).expect(200);
+      assert.deepEqual(ok.body, { ok: true });
+      assert.throws(() =>
+        createApp({ ctx: gw.ctx, queue: gw.queue, extraRoutes: () => [{ name: 'dup', method: 'GET', path: '/healthz', roles: null, steps: [] }] }),
+      );
+    } finally {
+      await srv.close();
+      await gw.close();
+    }
+  });
+});

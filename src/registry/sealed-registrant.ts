@@ -53,28 +53,31 @@ export interface SealedRegistrant {
   blindIndexes: string[];
 }
 
-function plainFields(r: Registrant): Partial<Record<PersonalField, unknown>> {
+/**
+ * Every personal field, always: an absent optional field is encrypted as JSON null. A record whose
+ * field set was trimmed in the database (e.g. notes deleted to hide them) then fails to open instead
+ * of silently opening with less.
+ */
+function plainFields(r: Registrant): Record<PersonalField, unknown> {
   const p = r.person;
-  const out: Partial<Record<PersonalField, unknown>> = {
+  return {
     'person.name': p.name,
+    'person.nameOriginalScript': p.nameOriginalScript ?? null,
+    'person.aliases': p.aliases ?? null,
     'person.dateOfBirth': p.dateOfBirth,
     'person.sex': p.sex,
     'person.citizenships': p.citizenships,
     'person.travelDocuments': p.travelDocuments,
+    photoRef: r.photoRef ?? null,
     convictions: r.convictions,
+    notes: r.notes ?? null,
   };
-  if (p.nameOriginalScript !== undefined) out['person.nameOriginalScript'] = p.nameOriginalScript;
-  if (p.aliases !== undefined) out['person.aliases'] = p.aliases;
-  if (r.photoRef !== undefined) out.photoRef = r.photoRef;
-  if (r.notes !== undefined) out.notes = r.notes;
-  return out;
 }
 
 function encryptAll(r: Registrant, dek: DataKey): Partial<Record<PersonalField, string>> {
   const out: Partial<Record<PersonalField, string>> = {};
-  for (const [field, value] of Object.entries(plainFields(r)) as [PersonalField, unknown][]) {
-    out[field] = encryptField(value, dek, r.id, field);
-  }
+  const plain = plainFields(r);
+  for (const field of PERSONAL_FIELDS) out[field] = encryptField(plain[field], dek, r.id, field);
   return out;
 }
 
@@ -136,7 +139,9 @@ export function openRegistrant(sealed: SealedRegistrant, keys: RegistryKeys): Re
   try {
     const f = (name: PersonalField): unknown => {
       const token = sealed.fields[name];
-      return token === undefined ? undefined : decryptField(token, dek, sealed.id, name);
+      if (token === undefined) throw new TnxError('personal_data_unreadable', `field ${name} of registrant ${sealed.id} is missing`);
+      const value = decryptField(token, dek, sealed.id, name);
+      return value === null ? undefined : value;
     };
     const person: Person = {
       name: f('person.name') as Person['name'],

@@ -90,6 +90,7 @@ export async function startRedisServer(options: StartRedisOptions = {}): Promise
     stop() {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
+          child.ref(); // an unref'd child's exit event alone would not keep the loop alive to see it
           child.kill('SIGTERM');
           const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
           timer.unref();

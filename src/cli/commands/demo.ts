@@ -1,0 +1,90 @@
+/**
+ * `npm run demo` (= `tnx demo [--once]`): two gateways, USA and GBR, on loopback with the dev keys of
+ * keys/dev, an embedded SQLite store each, and a local redis-server (started here on a free port
+ * unless REDIS_URL is set). It writes their configuration files into a temp folder, starts both
+ * exactly as `tnx serve` would (src/gateway/run-gateway.ts), tells the story of src/cli/demo/scenario.ts
+ * through the HTTP API, prints every delivery with its receipt and lead time, and keeps running with
+ * the URLs, tokens and example requests printed until Ctrl-C. `--once` stops after the printout
+ * (exit 0 only when every outcome was the expected one).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliIo } from '../main.js';
+import { parseCommandArgs, withUsage } from '../args.js';
+import { loadConfigFile } from '../../config/load.js';
+import { startGateway, type RunningGateway } from '../../gateway/run-gateway.js';
+import { freePort, startRedisServer, type LocalRedis } from '../../util/redis-server.js';
+import { allAsExpected, resultLines, usageLines } from '../demo/report.js';
+import { sampleNotification } from '../demo/samples.js';
+import { runScenario, type Party } from '../demo/scenario.js';
+import { tokenFor, writeStateConfigs } from '../demo/two-states.js';
+
+const USAGE = 'usage: tnx demo [--once]';
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve();
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+async function demo(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, { once: { type: 'boolean' } });
+  const dir = mkdtempSync(join(tmpdir(), 'tnx-demo-'));
+  let redis: LocalRedis | null = null;
+  const gateways: RunningGateway[] = [];
+  try {
+    const redisUrl = process.env.REDIS_URL ?? (redis = await startRedisServer({ stderr: 'ignore' })).url;
+    const setups = writeStateConfigs({
+      dir,
+      redisUrl,
+      ports: { USA: await freePort(), GBR: await freePort() },
+      // Short back-off so a retry is visible within the demo; warn-level logs keep the printout readable.
+      overrides: { delivery: { backoffBaseMs: 200, backoffCapMs: 5_000 }, audit: { checkpointIntervalSeconds: 5 }, log: { level: 'warn' } },
+    });
+    const env = { ...process.env, REDIS_URL: redisUrl };
+    const usaSetup = setups.USA!;
+    const gbrSetup = setups.GBR!;
+    const gbrGw = await startGateway(loadConfigFile(gbrSetup.configPath, env));
+    gateways.push(gbrGw);
+    const usaGw = await startGateway(loadConfigFile(usaSetup.configPath, env));
+    gateways.push(usaGw);
+
+    io.out('TNX demo: two gateways on loopback (dev keys, embedded SQLite, local Redis)');
+    io.out(`  Redis ${redisUrl}${redis ? ' (started for this demo)' : ' (REDIS_URL)'}   files in ${dir}`);
+    io.out('');
+    const party = (s: typeof usaSetup, gw: RunningGateway): Party => ({ state: s.state, url: gw.url!, gw, submitter: tokenFor(s.tokens, 'submitter'), poc: tokenFor(s.tokens, 'poc') });
+    const usa = party(usaSetup, usaGw);
+    const gbr = party(gbrSetup, gbrGw);
+    const result = await runScenario(usa, gbr);
+    for (const line of resultLines(usa, gbr, result)) io.out(line);
+
+    const samplePath = join(dir, 'sample-notification.json');
+    writeFileSync(samplePath, `${JSON.stringify(sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 7 * 86_400_000 }), null, 2)}\n`);
+    io.out('');
+    for (const line of usageLines(setups, samplePath)) io.out(line);
+    const ok = allAsExpected(result);
+    if (!ok) io.err('tnx demo: some outcomes were not the expected ones (see ✗ above)');
+    if (values.once) return ok ? 0 : 1;
+
+    io.out('');
+    io.out('Running until Ctrl-C.');
+    await untilSignal();
+    io.out('stopping…');
+    return ok ? 0 : 1;
+  } finally {
+    for (const gw of gateways.reverse()) await gw.close().catch(() => undefined);
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  return withUsage(io, USAGE, () => demo(args, io));
+}

@@ -1,0 +1,73 @@
+/**
+ * `tnx serve --config FILE [--http-only | --workers-only] [--port N]`: run one gateway process
+ * (src/gateway/run-gateway.ts) until SIGINT or SIGTERM, then shut down in order. Without a flag the
+ * process runs what config.roles says (default: HTTP and workers).
+ *
+ * The first line on stdout is machine-readable, `tnx serve: listening on <url>` (or `tnx serve:
+ * workers running`), so scripts and tests that start `tnx serve` with port 0 learn the bound URL.
+ * Logs are pino JSON lines on stdout after it. A second signal while shutting down exits at once
+ * (code 130): the operator asked twice, and nothing durable depends on the shutdown finishing.
+ */
+import type { CliIo } from '../main.js';
+import { configPathFrom, parseCommandArgs, UsageError, withUsage } from '../args.js';
+import { loadConfigFile } from '../../config/load.js';
+import { startGateway } from '../../gateway/run-gateway.js';
+import { isDevKeyFile } from '../../keys/keyring.js';
+
+const USAGE = 'usage: tnx serve [--config FILE] [--http-only | --workers-only] [--port N]   (default config: $TNX_CONFIG)';
+
+export function rolesFrom(values: { 'http-only'?: boolean; 'workers-only'?: boolean }, configured: { http: boolean; workers: boolean }): { http: boolean; workers: boolean } {
+  if (values['http-only'] && values['workers-only']) throw new UsageError('--http-only and --workers-only exclude each other');
+  if (values['http-only']) return { http: true, workers: false };
+  if (values['workers-only']) return { http: false, workers: true };
+  if (!configured.http && !configured.workers) throw new UsageError('config roles disable both the HTTP side and the workers: nothing to run');
+  return configured;
+}
+
+function portFrom(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError('--port must be an integer 0-65535');
+  return Number(value);
+}
+
+/** Resolves with the signal that asked us to stop. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      // From now on a second signal means "stop now".
+      const force = (): void => process.exit(130);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+async function serve(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    config: { type: 'string' },
+    'http-only': { type: 'boolean' },
+    'workers-only': { type: 'boolean' },
+    port: { type: 'string' },
+  });
+  const config = loadConfigFile(configPathFrom(values));
+  const roles = rolesFrom(values, config.roles);
+  const port = portFrom(values.port);
+  const stopped = untilSignal();
+  const gw = await startGateway(config, { roles, defaultMetrics: true, ...(port !== undefined ? { port } : {}) });
+  io.out(gw.url ? `tnx serve: listening on ${gw.url}` : 'tnx serve: workers running');
+  if (isDevKeyFile(config.keys.privateJwksPath)) gw.ctx.log.warn('running with the DEMO keys of keys/dev: never in production');
+
+  const sig = await stopped;
+  gw.ctx.log.info({ signal: sig }, 'shutting down');
+  await gw.close();
+  return 0;
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  return withUsage(io, USAGE, () => serve(args, io));
+}

@@ -1,0 +1,108 @@
+/**
+ * Configuration files for a small federation on one machine: each state gets a config file in `dir`
+ * with its own loopback port, its own SQLite file, its own Redis key prefix, the dev keys of keys/dev
+ * and an inline directory in which every other state of the set points at its loopback inbox. The
+ * demo, the end-to-end tests and the benchmark all start gateways from files written here, so they
+ * exercise the same loader (src/config/load.ts) as `tnx serve`.
+ *
+ * Partner data (name, point of contact, public keys) comes from config/directory.<state>.json; only
+ * the endpoint is rewritten. Bearer tokens are generated per run and only their hashes are written.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApiToken, Partner, Role, TnxConfigInput } from '../../config/schema.js';
+import { sha256Hex } from '../../http/auth.js';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export const CONFIG_DIR = join(REPO_ROOT, 'config');
+
+/** The demo states: those with a config/<state>.json and dev keys. */
+export type DemoState = 'USA' | 'GBR' | 'FRA' | 'THA';
+
+/** One token per role the demo and tests use; `secret` is printed (dev only), `sha256` is configured. */
+export interface DemoToken {
+  id: string;
+  role: Role;
+  secret: string;
+}
+
+export const DEMO_TOKEN_ROLES: readonly { id: string; role: Role }[] = [
+  { id: 'national-system', role: 'submitter' },
+  { id: 'poc-desk', role: 'poc' },
+  { id: 'auditor', role: 'auditor' },
+  { id: 'admin', role: 'admin' },
+];
+
+export function newTokens(state: string): DemoToken[] {
+  return DEMO_TOKEN_ROLES.map(({ id, role }) => ({ id, role, secret: `${state.toLowerCase()}-${role}-${randomBytes(18).toString('base64url')}` }));
+}
+
+export function tokenFor(tokens: readonly DemoToken[], role: Role): string {
+  const t = tokens.find((x) => x.role === role);
+  if (!t) throw new RangeError(`no ${role} token`);
+  return t.secret;
+}
+
+export interface StateSetup {
+  state: DemoState;
+  port: number;
+  tokens: DemoToken[];
+  configPath: string;
+  sqlitePath: string;
+  redisPrefix: string;
+  /** Base URL this state will listen on (http, loopback). */
+  url: string;
+}
+
+export interface WriteOptions {
+  dir: string;
+  redisUrl: string;
+  /** Port per state (from freePort()). */
+  ports: Partial<Record<DemoState, number>>;
+  /** Redis key prefix per state; default `tnx-<state>-<random>`. */
+  prefixes?: Partial<Record<DemoState, string>>;
+  /** Merged over each state's config (delivery tuning, log level, roles …). */
+  overrides?: Partial<TnxConfigInput>;
+  /** Extra partners in every state's directory (e.g. a state that runs no gateway). */
+  extraPartners?: Partial<Partner>[];
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** Write `<dir>/<state>.json` for every state in `ports`; returns what callers need to reach them. */
+export function writeStateConfigs(options: WriteOptions): Record<string, StateSetup> {
+  const states = Object.keys(options.ports) as DemoState[];
+  const url = (s: DemoState): string => `http://127.0.0.1:${options.ports[s]!}`;
+  const out: Record<string, StateSetup> = {};
+  for (const state of states) {
+    const lower = state.toLowerCase();
+    const base = readJson<TnxConfigInput & { directoryPath?: string }>(join(CONFIG_DIR, `${lower}.json`));
+    const dirFile = readJson<{ partners: Partial<Partner>[] }>(join(CONFIG_DIR, `directory.${lower}.json`));
+    const partners = dirFile.partners
+      .filter((p) => p.state !== undefined && p.state !== state && states.includes(p.state as DemoState))
+      .map((p) => ({ ...p, endpoint: `${url(p.state as DemoState)}/tnx/v1/messages`, jwksPath: resolve(CONFIG_DIR, p.jwksPath!) }));
+    const tokens = newTokens(state);
+    const sqlitePath = join(options.dir, `${lower}.sqlite`);
+    const redisPrefix = options.prefixes?.[state] ?? `tnx-${lower}-${randomBytes(4).toString('hex')}`;
+    const { directoryPath: _dropped, ...rest } = base;
+    void _dropped;
+    const config: TnxConfigInput = {
+      ...rest,
+      keys: { privateJwksPath: resolve(CONFIG_DIR, base.keys.privateJwksPath) },
+      http: { host: '127.0.0.1', port: options.ports[state]! },
+      redis: { url: options.redisUrl, prefix: redisPrefix },
+      store: { kind: 'sqlite', sqlitePath },
+      directory: { partners: [...partners, ...(options.extraPartners ?? [])] },
+      auth: { tokens: tokens.map((t): ApiToken => ({ id: t.id, role: t.role, sha256: sha256Hex(t.secret) })) },
+      ...(options.overrides ?? {}),
+    };
+    const configPath = join(options.dir, `${lower}.json`);
+    writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+    out[state] = { state, port: options.ports[state]!, tokens, configPath, sqlitePath, redisPrefix, url: url(state) };
+  }
+  return out;
+}

@@ -7,6 +7,7 @@
  * is refused (CJEU C-118/22: no keep-until-death without review).
  */
 import { TnxError } from '../errors.js';
+import { isRealPartialDate } from '../protocol/semantic-checks.js';
 import type { Conviction, DateTime, FullDate, Person } from '../protocol/types.js';
 import { schemaGuard } from './json-schema.js';
 
@@ -55,6 +56,12 @@ export function validateRegistrant(value: unknown): Registrant {
 
 /** Cross-field date rules (ISO dates compare correctly as strings). */
 function checkDates(r: Registrant): void {
+  if (!isRealPartialDate(r.person.dateOfBirth)) throw refuse('/person/dateOfBirth', 'is not a real calendar date');
+  r.convictions.forEach((c, i) => {
+    if (c.registrationEndsOn !== null && c.registrationEndsOn < c.convictedOn) {
+      throw refuse(`/convictions/${i}/registrationEndsOn`, 'must not be before convictedOn');
+    }
+  });
   if (r.registrationEnd !== null && r.registrationEnd < r.registrationStart) {
     throw refuse('/registrationEnd', 'must not be before registrationStart');
   }

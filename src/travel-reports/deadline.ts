@@ -8,6 +8,7 @@
  * A late report is accepted and flagged, never refused: a late warning protects more than none.
  */
 import { TnxError } from '../errors.js';
+import { instantOf } from '../protocol/semantic-checks.js';
 import type { StateCode } from '../protocol/types.js';
 import type { Clock } from '../util/clock.js';
 import { departureOf, type TravelReport } from './travel-report.js';
@@ -62,7 +63,7 @@ export function rulesForState(byState: DeadlineRulesByState, state: StateCode): 
 export interface DeadlineAssessment {
   /** Reported with less than the minimum notice, and not a recognised emergency. */
   late: boolean;
-  /** Whole days between reportedAt and the first departure (0 when reported at or after departure). */
+  /** floor((first departure − reportedAt) / 24 h), as TNX/1 defines it; negative when reported after departure. */
   daysOfNotice: number;
   /** An emergency the rules recognise (reason given and emergencies allowed). */
   emergency: boolean;
@@ -83,9 +84,9 @@ export function assessDeadline(
   clock: Clock,
 ): DeadlineAssessment {
   const departureAt = departureOf(report);
-  const reportedAt = Date.parse(report.reportedAt);
   // Whole days, rounded down: 20 days 23 hours is 20 days of notice, so late under a 21-day rule.
-  const daysOfNotice = Math.max(0, Math.floor((departureAt - reportedAt) / DAY_MS));
+  // The same formula the receiving gateway checks (src/protocol/semantic-checks.ts daysOfNotice).
+  const daysOfNotice = Math.floor((departureAt - instantOf(report.reportedAt)) / DAY_MS);
   const emergency = report.emergency !== undefined && rules.emergencyAllowed;
   const changeDeadline = departureAt - rules.changeCutoffHours * HOUR_MS;
   return {

@@ -7,6 +7,7 @@
  */
 import { TnxError } from '../errors.js';
 import type { DateTime, Travel } from '../protocol/types.js';
+import { instantOf } from '../protocol/semantic-checks.js';
 import { schemaGuard } from '../registry/json-schema.js';
 
 export type ReportedTravel = Omit<Travel, 'departureAt'>;
@@ -35,24 +36,31 @@ export function validateTravelReport(value: unknown): TravelReport {
   guard(value);
   checkLegs(value.travel);
   checkAccommodation(value.travel);
-  if (Date.parse(value.reportedAt) > Date.parse(value.enteredAt)) throw refuse('/reportedAt', 'must not be after enteredAt');
+  if (instantOf(value.reportedAt) > instantOf(value.enteredAt)) throw refuse('/reportedAt', 'must not be after enteredAt');
   return value;
 }
 
-/** Legs numbered 1..n in order, each departing no earlier than the previous one, arriving after it departs. */
+/**
+ * The TNX/1 leg rules (protocol/SPEC.md, semantic rules), checked at entry so a report that is
+ * accepted can always be notified: legs numbered 1..n in order, each arriving after it departs and
+ * departing no earlier than the previous leg arrived; no return before the first departure.
+ */
 function checkLegs(t: ReportedTravel): void {
-  let previous = -Infinity;
+  let previousEnd = -Infinity;
   t.legs.forEach((leg, i) => {
-    if (leg.sequence !== i + 1) throw refuse(`/travel/legs/${i}/sequence`, `must be ${i + 1} (1-based, ascending, no gaps)`);
-    const dep = Date.parse(leg.scheduledDeparture);
-    if (dep < previous) throw refuse(`/travel/legs/${i}/scheduledDeparture`, 'must not be before the previous leg');
-    if (leg.scheduledArrival !== undefined && Date.parse(leg.scheduledArrival) < dep) {
-      throw refuse(`/travel/legs/${i}/scheduledArrival`, 'must not be before scheduledDeparture');
+    if (leg.sequence !== i + 1) throw refuse(`/travel/legs/${i}/sequence`, 'must be 1..n in array order');
+    const dep = instantOf(leg.scheduledDeparture);
+    if (dep < previousEnd) throw refuse(`/travel/legs/${i}/scheduledDeparture`, 'must not be before the previous leg');
+    previousEnd = dep;
+    if (leg.scheduledArrival !== undefined) {
+      const arr = instantOf(leg.scheduledArrival);
+      if (!(arr > dep)) throw refuse(`/travel/legs/${i}/scheduledArrival`, 'must be after scheduledDeparture');
+      previousEnd = arr;
     }
-    previous = dep;
   });
+  // The local calendar date of the first departure, as written with its own offset.
   const firstDay = t.legs[0]!.scheduledDeparture.slice(0, 10);
-  if (t.returnDate !== null && t.returnDate < firstDay) throw refuse('/travel/returnDate', 'must not be before the first departure');
+  if (t.returnDate !== null && t.returnDate < firstDay) throw refuse('/travel/returnDate', 'must not be before the departure date');
 }
 
 /** Addresses abroad lie in a destination of the trip, with a coherent stay. */
@@ -65,5 +73,5 @@ function checkAccommodation(t: ReportedTravel): void {
 
 /** Departure of the trip, epoch ms: the first leg's scheduled departure. */
 export function departureOf(report: Pick<TravelReport, 'travel'>): number {
-  return Date.parse(report.travel.legs[0]!.scheduledDeparture);
+  return instantOf(report.travel.legs[0]!.scheduledDeparture);
 }

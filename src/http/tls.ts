@@ -75,6 +75,18 @@ function validAt(c: X509Certificate, now: number): boolean {
   return Date.parse(c.validFrom) <= now && now <= Date.parse(c.validTo);
 }
 
+function partnerCas(state: StateCode, path: string): X509Certificate[] {
+  let cas: X509Certificate[];
+  try {
+    cas = certificatesOf(readPem(path, 'clientCaPath').toString('utf8'));
+  } catch (cause) {
+    if (cause instanceof TnxError) throw cause;
+    throw new TnxError('config_invalid', `directory partner ${state}: tls.clientCaPath is not a PEM certificate bundle`, { cause });
+  }
+  if (cas.length === 0) throw new TnxError('config_invalid', `directory partner ${state}: tls.clientCaPath holds no certificate`);
+  return cas;
+}
+
 /** Which partners a client certificate chain identifies. */
 export class ClientCertVerifier {
   readonly #trust: PartnerTrust[];
@@ -84,7 +96,7 @@ export class ClientCertVerifier {
       .filter((p) => p.tls?.clientCaPath || p.tls?.clientCertSha256)
       .map((p) => ({
         state: p.state,
-        cas: p.tls?.clientCaPath ? certificatesOf(readFileSync(p.tls.clientCaPath, 'utf8')) : [],
+        cas: p.tls?.clientCaPath ? partnerCas(p.state, p.tls.clientCaPath) : [],
         pinned: p.tls?.clientCertSha256 ? normaliseFingerprint(p.tls.clientCertSha256) : null,
       }));
   }

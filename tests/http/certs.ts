@@ -48,3 +48,11 @@ export function makeSelfSigned(dir: string, name: string): Pem {
 export function certDir(): string {
   return tempDir('tnx-certs');
 }
+
+/** An intermediate CA signed by `ca`. */
+export function makeIntermediate(dir: string, name: string, ca: Pem): Pem {
+  openssl(dir, ['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
+  writeFileSync(join(dir, `${name}.ext`), 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n');
+  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
+  return load(dir, name);
+}

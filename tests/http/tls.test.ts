@@ -7,7 +7,10 @@ import { X509Certificate } from 'node:crypto';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { bootstrap, inboundNotification, partnerSealer, type PartnerSealer, type TestGateway } from '../gateway/bootstrap.js';
-import { certDir, makeCa, makeLeaf, makeSelfSigned, type Pem } from './certs.js';
+import { certDir, makeCa, makeIntermediate, makeLeaf, makeSelfSigned, type Pem } from './certs.js';
+import { ClientCertVerifier } from '../../src/http/tls.js';
+import { isTnxError } from '../../src/errors.js';
+import { systemClock } from '../../src/util/clock.js';
 
 interface Answer {
   status: number;
@@ -114,5 +117,23 @@ describe('http: HTTPS and mTLS', () => {
       assert.equal(res.status, 401);
       assert.equal((JSON.parse(res.body) as { code: string }).code, 'unauthenticated');
     }
+  });
+
+  it('admits a chain through an intermediate CA sent by the client', async () => {
+    const inter = makeIntermediate(dir, 'tha-intermediate', thaCa);
+    const leaf = makeLeaf(dir, 'tha-client-2', inter, 'clientAuth');
+    const { jwe } = await tha.seal(inboundNotification('THA'));
+    const res = await inbox({ ...leaf, cert: Buffer.concat([leaf.cert, inter.cert]) }, jwe);
+    assert.equal(res.status, 200, res.body);
+    // without the intermediate the chain does not reach the THA CA
+    const { jwe: jwe2 } = await tha.seal(inboundNotification('THA'));
+    assert.equal((await inbox(leaf, jwe2)).status, 401);
+  });
+
+  it('refuses a directory whose client CA file is missing, naming the partner (config_invalid)', () => {
+    assert.throws(
+      () => new ClientCertVerifier([{ ...gw.config.directory.partners[0]!, tls: { clientCaPath: '/nonexistent/ca.pem' } }], systemClock),
+      (err: unknown) => isTnxError(err, 'config_invalid'),
+    );
   });
 });

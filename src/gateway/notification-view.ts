@@ -86,6 +86,21 @@ export async function getNotificationView(ctx: GatewayContext, principal: Princi
   return view;
 }
 
+/**
+ * The message itself, for our point of contact's manual handling (a `no_channel` destination is told
+ * by phone or e-mail): a consultation of personal data, so a purpose is required and
+ * `personal_data.read` is durable before the data leaves.
+ */
+export async function readOutboundMessage(ctx: GatewayContext, principal: Principal, id: string, purpose: string): Promise<{ id: string; state: OutboundState; message: OutboundRecord['message'] }> {
+  const r = ID.test(id) ? await ctx.store.outbound.get(id) : null;
+  if (!r) throw new TnxError('not_found', 'no such notification');
+  await ctx.events.publish({
+    action: 'personal_data.read', actor: principal.id, at: ctx.clock.now(), messageId: r.id, partner: r.partner, outcome: 'disclosed',
+    detail: { purpose, messageType: r.messageType, direction: 'outbound' },
+  });
+  return { id: r.id, state: r.state, message: r.message };
+}
+
 export const NOTIFICATION_QUERY = ['partner', 'state', 'type', 'notificationId', 'from', 'to', 'limit', 'cursor'] as const;
 
 export async function listNotificationViews(ctx: GatewayContext, principal: Principal, query: unknown): Promise<{ items: NotificationView[]; next: string | null }> {

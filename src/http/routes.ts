@@ -7,7 +7,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Role } from '../config/schema.js';
-import { getNotification, listNotifications, queryAuditTrail } from './handlers/queries.js';
+import { getNotification, listNotifications, queryAuditTrail, readNotificationMessage } from './handlers/queries.js';
 import { healthz, metrics, readyz } from './handlers/health.js';
 import { listInboxMessages, postFollowUp, readInbox } from './handlers/inbox.js';
 import { submit } from './handlers/submissions.js';
@@ -32,6 +32,8 @@ export const ROLE_SETS = {
   deliveryView: ['auditor', 'admin', 'submitter', 'poc'],
   audit: ['auditor', 'admin'],
   inbox: ['poc'],
+  /** Our PoC reads an outbound message to pass it on by hand (no_channel destinations). */
+  manualHandling: ['poc'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export function routeTable(deps: HttpDeps): Route[] {
@@ -62,6 +64,10 @@ export function routeTable(deps: HttpDeps): Route[] {
     // ---- delivery audit view and audit trail -----------------------------------------------------------
     { name: 'listNotifications', method: 'GET', path: '/api/v1/notifications', roles: ROLE_SETS.deliveryView, steps: [listNotifications(deps)] },
     { name: 'getNotification', method: 'GET', path: '/api/v1/notifications/:id', roles: ROLE_SETS.deliveryView, steps: [getNotification(deps)] },
+    {
+      name: 'readNotificationMessage', method: 'GET', path: '/api/v1/notifications/:id/message', roles: ROLE_SETS.manualHandling,
+      steps: [readNotificationMessage(deps)],
+    },
     { name: 'queryAudit', method: 'GET', path: '/api/v1/audit', roles: ROLE_SETS.audit, steps: [queryAuditTrail(deps)] },
 
     // ---- inbox (points of contact) ---------------------------------------------------------------------

@@ -158,6 +158,16 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
     assert.equal(await gw.queue.queue.getJob(res.body.id as string), undefined, 'no delivery job');
     const view = await request(gw.url).get('/api/v1/notifications?state=no_channel').set('Authorization', bearer('poc')).expect(200);
     assert.deepEqual(view.body.items.map((i: { id: string }) => i.id), [res.body.id]);
+    // the PoC reads it to pass it on by hand: purpose required, logged as a consultation
+    const noPurpose = await request(gw.url).get(`/api/v1/notifications/${res.body.id as string}/message`).set('Authorization', bearer('poc')).expect(400);
+    assert.equal(noPurpose.body.code, 'purpose_required');
+    const msg = await request(gw.url).get(`/api/v1/notifications/${res.body.id as string}/message?purpose=manual%20handling`).set('Authorization', bearer('poc')).expect(200);
+    assert.equal(msg.body.message.destination, 'PHL');
+    assert.equal(msg.body.state, 'no_channel');
+    const reads = await gw.ctx.store.audit.query({ action: 'personal_data.read', messageId: res.body.id as string }, { limit: 5 });
+    assert.equal(reads.items.length, 1);
+    assert.equal((reads.items[0]!.detail as { purpose: string }).purpose, 'manual handling');
+    await request(gw.url).get(`/api/v1/notifications/${res.body.id as string}/message?purpose=x`).set('Authorization', bearer('auditor')).expect(403);
     const metrics = await request(gw.url).get('/metrics').expect(200);
     assert.match(metrics.text, /tnx_deliveries_total\{partner="PHL",outcome="no_channel"\} 1/);
     assert.match(metrics.text, /tnx_submissions_total\{type="TravelNotification"\} 1/);

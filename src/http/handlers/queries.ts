@@ -2,7 +2,8 @@
 import type { Request, Response } from 'express';
 import { TnxError } from '../../errors.js';
 import { auditCsv, queryAudit } from '../../gateway/audit-query.js';
-import { getNotificationView, listNotificationViews } from '../../gateway/notification-view.js';
+import { getNotificationView, listNotificationViews, readOutboundMessage } from '../../gateway/notification-view.js';
+import { purposeOf } from '../../inbox/read.js';
 import { principalOf } from '../state.js';
 import type { HttpDeps } from './deps.js';
 
@@ -28,6 +29,13 @@ export function getNotification(deps: HttpDeps) {
   return async function getNotificationStep(req: Request, res: Response): Promise<void> {
     const id = String(req.params.id);
     res.status(200).json(await getNotificationView(deps.ctx, principalOf(res), id));
+  };
+}
+
+export function readNotificationMessage(deps: HttpDeps) {
+  return async function readNotificationMessageStep(req: Request, res: Response): Promise<void> {
+    const purpose = purposeOf(req.query);
+    res.status(200).json(await readOutboundMessage(deps.ctx, principalOf(res), String(req.params.id), purpose));
   };
 }
 

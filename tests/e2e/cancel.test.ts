@@ -1,0 +1,67 @@
+/**
+ * Cancel before delivery stops the delivery; cancel after delivery travels to the partner as a
+ * TravelUpdate. Two real gateways; the USA worker starts paused so "before delivery" is certain.
+ */
+import { strict as assert } from 'node:assert';
+import request from 'supertest';
+import { sampleCancel, sampleNotification } from '../../src/cli/demo/samples.js';
+import type { RunningGateway } from '../../src/gateway/run-gateway.js';
+import { federation, settled, start, type Member } from './federation.js';
+
+const HOUR = 3600_000;
+
+describe('e2e: cancel', function () {
+  this.timeout(30_000);
+  let usaM: Member;
+  let usa: RunningGateway;
+  let gbr: RunningGateway;
+
+  before(async () => {
+    const f = await federation(['USA', 'GBR'] as const);
+    usaM = f.USA;
+    gbr = await start(f.GBR);
+    usa = await start(usaM, { worker: { autorun: false, atRiskScanIntervalMs: 0, depthIntervalMs: 0, shutdownTimeoutMs: 2_000 } });
+  });
+  after(async () => {
+    await usa?.close();
+    await gbr?.close();
+  });
+
+  const submit = (path: string, body: unknown) =>
+    request(usa.url!).post(path).set('Authorization', `Bearer ${usaM.submitter}`).send(body as object).expect(202);
+  const receivedAtGbr = async (notificationId: string) =>
+    (await gbr.ctx.store.inbound.list({ iss: 'USA', notificationId }, { limit: 10 })).items;
+
+  it('before delivery: the job is removed, nothing reaches GBR even once the worker runs', async () => {
+    const n = await submit('/api/v1/notifications', sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 48 * HOUR }));
+    const id = n.body.id as string;
+    assert.equal(n.body.status, 'queued');
+    assert.ok(await usa.queue.queue.getJob(id), 'a delivery job is waiting');
+
+    const u = await submit('/api/v1/updates', sampleCancel({ origin: 'USA', destination: 'GBR', notificationId: id }));
+    assert.equal(u.body.status, 'cancelled', 'the cancel itself has nothing to deliver');
+    assert.equal((await usa.ctx.store.outbound.get(id))!.state, 'cancelled');
+    assert.equal(await usa.queue.queue.getJob(id), undefined, 'the job is gone');
+
+    usa.worker!.run();
+    // A later notification is delivered by the now running worker: proof that it ran past the cancelled one.
+    const later = await submit('/api/v1/notifications', sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 49 * HOUR }));
+    assert.equal((await settled(usa, later.body.id as string)).state, 'delivered');
+    const rec = (await usa.ctx.store.outbound.get(id))!;
+    assert.equal(rec.state, 'cancelled');
+    assert.equal(rec.attempts, 0);
+    assert.equal(rec.jwe, null, 'never even sealed');
+    assert.deepEqual(await receivedAtGbr(id), []);
+  });
+
+  it('after delivery: the cancel is delivered to GBR as a TravelUpdate', async () => {
+    const n = await submit('/api/v1/notifications', sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 50 * HOUR }));
+    const id = n.body.id as string;
+    assert.equal((await settled(usa, id)).state, 'delivered');
+    const u = await submit('/api/v1/updates', sampleCancel({ origin: 'USA', destination: 'GBR', notificationId: id }));
+    const upd = await settled(usa, u.body.id as string);
+    assert.equal(upd.state, 'delivered');
+    const types = (await receivedAtGbr(id)).map((r) => r.messageType).sort();
+    assert.deepEqual(types, ['TravelNotification', 'TravelUpdate']);
+  });
+});

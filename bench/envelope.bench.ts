@@ -38,20 +38,29 @@ type Workload = () => Promise<unknown> | unknown;
  * other processes hits every workload alike instead of whichever ran first; the ratio is then taken
  * per round (paired) and its median reported, which a noisy machine moves far less than a best-of.
  */
-async function measure(workloads: Workload[]): Promise<number[][]> {
+interface Sample {
+  /** Wall-clock operations per second. */
+  ops: number;
+  /** CPU time (user + system, all threads of the process) per operation, microseconds. */
+  cpuUs: number;
+}
+
+async function measure(workloads: Workload[]): Promise<Sample[][]> {
   for (const fn of workloads) for (let i = 0; i < 50; i++) await fn(); // warm-up: JIT, key caches
-  const rounds: number[][] = [];
+  const rounds: Sample[][] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const round: number[] = [];
+    const round: Sample[] = [];
     for (const fn of workloads) {
       let n = 0;
+      const cpu0 = process.cpuUsage();
       const start = performance.now();
       let elapsed = 0;
       while ((elapsed = performance.now() - start) < ROUND_MS) {
         await fn();
         n++;
       }
-      round.push((n * 1000) / elapsed);
+      const cpu = process.cpuUsage(cpu0);
+      round.push({ ops: (n * 1000) / elapsed, cpuUs: (cpu.user + cpu.system) / n });
     }
     rounds.push(round);
   }
@@ -154,23 +163,26 @@ async function main(): Promise<void> {
   ]);
 
   const ms = (ops: number) => 1000 / ops;
-  const col = (i: number) => median(rounds.map((r) => r[i]!));
+  const col = (i: number) => median(rounds.map((r) => r[i]!.ops));
+  const cpuCol = (i: number) => median(rounds.map((r) => r[i]!.cpuUs));
   const [oursSeal, oursOpen, rawSealOps, rawOpenOps] = [col(0), col(1), col(2), col(3)];
-  const ratios = rounds.map(([s, o, rs, ro]) => (ms(s!) + ms(o!)) / (ms(rs!) + ms(ro!)));
+  const ratios = rounds.map(([s, o, rs, ro]) => (ms(s!.ops) + ms(o!.ops)) / (ms(rs!.ops) + ms(ro!.ops)));
+  const cpuRatio = (cpuCol(0) + cpuCol(1)) / (cpuCol(2) + cpuCol(3));
   const cpu = cpus();
-  const row = (name: string, s: number, o: number) =>
-    `| ${name.padEnd(22)} | ${s.toFixed(0).padStart(9)} | ${o.toFixed(0).padStart(9)} | ${(ms(s) + ms(o)).toFixed(3).padStart(14)} |`;
+  const row = (name: string, s: number, o: number, cs: number, co: number) =>
+    `| ${name.padEnd(22)} | ${s.toFixed(0).padStart(9)} | ${o.toFixed(0).padStart(9)} | ${(ms(s) + ms(o)).toFixed(3).padStart(14)} | ${(cs + co).toFixed(0).padStart(22)} |`;
   const lines = [
     `date ${new Date().toISOString()}  node ${process.version}  ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}  ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `message: protocol/examples/travel-notification.json, ${Buffer.byteLength(JSON.stringify(message))} bytes JSON; sealed JWE ${sample.jwe.length} bytes`,
     `${ROUNDS} interleaved rounds × ${ROUND_MS} ms per workload, sequential; medians shown; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     '',
-    '| implementation         | seal op/s | open op/s | seal+open (ms) |',
-    '|------------------------|-----------|-----------|----------------|',
-    row('TNX seal()/open()', oursSeal, oursOpen),
-    row('raw node:crypto', rawSealOps, rawOpenOps),
+    '| implementation         | seal op/s | open op/s | seal+open (ms) | seal+open CPU (µs/op) |',
+    '|------------------------|-----------|-----------|----------------|------------------------|',
+    row('TNX seal()/open()', oursSeal, oursOpen, cpuCol(0), cpuCol(1)),
+    row('raw node:crypto', rawSealOps, rawOpenOps, cpuCol(2), cpuCol(3)),
     '',
     `ratio (TNX seal+open time / raw time), paired per round: median ${median(ratios).toFixed(2)}×, best ${Math.min(...ratios).toFixed(2)}×, worst ${Math.max(...ratios).toFixed(2)}×  (target ≤ 1.5×)`,
+    `CPU-time ratio (all threads): ${cpuRatio.toFixed(2)}×`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

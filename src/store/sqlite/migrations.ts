@@ -12,7 +12,7 @@
  *   ix_outbound_state (state, created_at, id)         list by state; listAccepted (the outbox)
  *   ix_outbound_notification (notification_id, …)     list by notification (updates/follow-ups of one)
  *   ix_outbound_type (message_type, created_at, id)   list by message type
- *   ix_outbound_at_risk (departure_at) partial        listAtRisk (only live, un-alerted rows are indexed)
+ *   ix_outbound_at_risk (departure_at, id) partial    listAtRisk (only live, un-alerted rows are indexed)
  *   delivery_attempts PK(message_id, attempt)         listAttempts, idempotent addAttempt
  *   inbound PK(id); ux_inbound_jti (iss, jti)         get; insertOnce de-duplication, getByJti
  *   ix_inbound_received / _iss / _notification / _type   inbound list (+ filters, time range)
@@ -69,7 +69,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ix_outbound_state ON outbound (state, created_at, id);
       CREATE INDEX ix_outbound_notification ON outbound (notification_id, created_at, id);
       CREATE INDEX ix_outbound_type ON outbound (message_type, created_at, id);
-      CREATE INDEX ix_outbound_at_risk ON outbound (departure_at)
+      CREATE INDEX ix_outbound_at_risk ON outbound (departure_at, id)
         WHERE at_risk_alerted_at IS NULL AND state IN ('accepted','queued','delivering','retrying');
 
       CREATE TABLE delivery_attempts (

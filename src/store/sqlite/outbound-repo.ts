@@ -58,8 +58,10 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock): Outboun
   const accepted = db.prepare(
     `${SELECT} WHERE state = 'accepted' AND created_at < ? ORDER BY created_at ASC, id ASC LIMIT ?`,
   );
+  // INDEXED BY: the partial index holds only live, un-alerted rows, so the scan touches exactly the
+  // candidates; without statistics the planner would pick ix_outbound_state and sort every live row.
   const atRisk = db.prepare(
-    `${SELECT} WHERE at_risk_alerted_at IS NULL AND state IN ${LIVE_STATES} AND departure_at < ?
+    `${SELECT} INDEXED BY ix_outbound_at_risk WHERE at_risk_alerted_at IS NULL AND state IN ${LIVE_STATES} AND departure_at < ?
      ORDER BY departure_at ASC, id ASC LIMIT ?`,
   );
   const addAttempt = db.prepare(

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { isTnxError } from '../../src/errors.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
+import { tempDir } from '../harness/tmp.js';
+import { runStoreConformance, verifyWholeChain } from './conformance.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+const conformanceFile = join(tempDir('tnx-store'), 'conformance.sqlite');
+runStoreConformance('sqlite', () => openSqliteStore({ path: conformanceFile }));
+
+describe('sqlite store specifics', function () {
+  this.timeout(60_000);
+
+  it('opens in WAL mode with the pragmas documented, and records every migration once', async () => {
+    const path = join(tempDir('tnx-store'), 'pragmas.sqlite');
+    // Several openers of a fresh file at once: exactly one migrates, none fails.
+    const stores = await Promise.all([1, 2, 3, 4].map(() => openSqliteStore({ path })));
+    for (const s of stores) await s.close();
+    const again = await openSqliteStore({ path });
+    await again.close();
+    const db = new Database(path, { readonly: true });
+    try {
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];
+      assert.deepEqual(versions.map((v) => v.version), MIGRATIONS.map((m) => m.version));
+      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
+      for (const ix of ['ux_outbound_idem', 'ux_inbound_jti', 'ux_audit_id', 'ix_outbound_state', 'ix_outbound_at_risk', 'ix_audit_action', 'ix_audit_at']) {
+        assert.ok(indexes.includes(ix), `index ${ix} exists`);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  it('uses an index (no full scan) for the port\'s filtered queries', () => {
+    const path = join(tempDir('tnx-store'), 'plans.sqlite');
+    return openSqliteStore({ path }).then(async (s) => {
+      await s.close();
+      const db = new Database(path, { readonly: true });
+      try {
+        const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+        const cases: [string, RegExp][] = [
+          ["SELECT * FROM outbound WHERE partner = 'FRA' ORDER BY created_at DESC, id DESC LIMIT 50", /ix_outbound_partner/],
+          ["SELECT * FROM outbound WHERE state = 'accepted' AND created_at < 5 ORDER BY created_at, id LIMIT 50", /ix_outbound_state/],
+          // the adapter's statement names the partial index; preparing it proves the index can serve it
+          ["SELECT * FROM outbound INDEXED BY ix_outbound_at_risk WHERE at_risk_alerted_at IS NULL AND state IN ('accepted','queued','delivering','retrying') AND departure_at < 5 ORDER BY departure_at, id LIMIT 5", /ix_outbound_at_risk \(departure_at<\?\)$/],
+          ["SELECT * FROM inbound WHERE iss = 'FRA' AND jti = 'x'", /ux_inbound_jti/],
+          ["SELECT * FROM audit_events WHERE action = 'a.b' ORDER BY seq DESC LIMIT 50", /ix_audit_action/],
+          ["SELECT * FROM audit_events WHERE message_id = 'm' ORDER BY seq DESC LIMIT 50", /ix_audit_message/],
+          ["SELECT * FROM audit_events WHERE at >= 1 AND at < 2 ORDER BY seq DESC LIMIT 50", /ix_audit_at|PRIMARY KEY|INTEGER PRIMARY KEY/],
+        ];
+        for (const [sql, re] of cases) {
+          const p = plan(sql);
+          assert.match(p, re, sql);
+          assert.doesNotMatch(p, /^SCAN (outbound|inbound)$/m, sql);
+        }
+      } finally {
+        db.close();
+      }
+    });
+  });
+
+  it('keeps one gapless, verifiable chain with three PROCESSES appending to the same file', async () => {
+    const path = join(tempDir('tnx-store'), 'multi.sqlite');
+    const worker = join(here, 'fixtures', 'append-worker.ts');
+    const batches = 150; // 1–3 events each → 300 events per process
+    const results = await Promise.all(['p1', 'p2', 'p3'].map((name) => runChild(worker, [path, name, String(batches)])));
+    const appended = results.reduce((n, r) => n + r.appended, 0);
+    assert.equal(appended, 3 * 300);
+    const store = await openSqliteStore({ path });
+    try {
+      assert.equal(await verifyWholeChain(store), appended);
+      // The processes really interleaved: the chain is not three solid blocks.
+      const all = await store.audit.range(1, appended, 10_000);
+      let switches = 0;
+      for (let i = 1; i < all.length; i++) if (all[i]!.actor !== all[i - 1]!.actor) switches += 1;
+      assert.ok(switches > 2, `appenders interleaved (${switches} switches)`);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reports a path or file it cannot open as store_unavailable', async () => {
+    const dir = tempDir('tnx-store');
+    writeFileSync(join(dir, 'a-file'), 'not a folder');
+    await assert.rejects(openSqliteStore({ path: join(dir, 'a-file', 'x.sqlite') }), (e: unknown) => isTnxError(e, 'store_unavailable'));
+    writeFileSync(join(dir, 'garbage.sqlite'), 'this is not an SQLite database, just text long enough to look like a header…');
+    await assert.rejects(openSqliteStore({ path: join(dir, 'garbage.sqlite') }), (e: unknown) => isTnxError(e, 'store_unavailable'));
+  });
+});
+
+function runChild(script: string, args: string[]): Promise<{ worker: string; appended: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`worker exited ${code}: ${err.slice(0, 2000)}`));
+      else resolve(JSON.parse(out.trim()) as { worker: string; appended: number });
+    });
+  });
+}

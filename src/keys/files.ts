@@ -7,12 +7,13 @@ import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from '
 import { randomBytes } from 'node:crypto';
 import { dirname, join, basename } from 'node:path';
 import { TnxError } from '../errors.js';
+import { parseStrictJson } from '../protocol/strict-json.js';
 import { checkJwks, toPublicJwk, isRetired, type Jwks } from './jwk.js';
 
 export function readPrivateJwksFile(path: string): Jwks {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = parseStrictJson(readFileSync(path, 'utf8'));
   } catch (cause) {
     throw new TnxError('key_material_invalid', `cannot read key file ${path} as JSON`, { cause });
   }

@@ -12,6 +12,7 @@ import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importJWK, type CryptoKey } from 'jose';
 import { TnxError } from '../errors.js';
+import { parseStrictJson } from '../protocol/strict-json.js';
 import type { JweKeyAlgorithm, JwsAlgorithm, KeyAlgorithm, KeyUse } from '../protocol/envelope/algorithms.js';
 import { checkJwks, isRetired, newestFirst, toPublicJwk, type Jwks, type TnxJwk } from './jwk.js';
 
@@ -99,7 +100,8 @@ export class KeyRing {
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      // Strict: a key file with a duplicated member (two "d", two "use") is ambiguous, not "last wins".
+      parsed = parseStrictJson(text);
     } catch (cause) {
       throw new TnxError('key_material_invalid', `key file ${path} is not valid JSON`, { pointer: 'keys/privateJwksPath', cause });
     }

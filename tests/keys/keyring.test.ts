@@ -102,6 +102,13 @@ describe('keys: KeyRing', () => {
     });
   });
 
+  it('a key file with a duplicated member is refused, not read as "last wins"', async () => {
+    const text = JSON.stringify(base).replace('"use":"sig"', '"use":"sig","use":"enc"');
+    const path = join(tempDir('keyring'), 'dup.json');
+    writeFileSync(path, text, { mode: 0o600 });
+    await assert.rejects(KeyRing.fromFile(path), (e) => isTnxError(e, 'key_material_invalid') && /not valid JSON/.test(e.message) && isTnxError(e.cause, 'duplicate_property'));
+  });
+
   it('error messages never contain key material', async () => {
     const s = base.keys.find((k) => k.use === 'sig')!;
     try {

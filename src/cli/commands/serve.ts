@@ -3,7 +3,7 @@
  * (src/gateway/run-gateway.ts) until SIGINT or SIGTERM, then shut down in order. Without a flag the
  * process runs what config.roles says (default: HTTP and workers).
  *
- * The first line on stdout is machine-readable, `tnx serve: listening on <url>` (or `tnx serve:
+ * One line on stdout is machine-readable, `tnx serve: listening on <url>` (or `tnx serve:
  * workers running`), so scripts and tests that start `tnx serve` with port 0 learn the bound URL.
  * Logs are pino JSON lines on stdout after it. A second signal while shutting down exits at once
  * (code 130): the operator asked twice, and nothing durable depends on the shutdown finishing.
@@ -16,12 +16,17 @@ import { isDevKeyFile } from '../../keys/keyring.js';
 
 const USAGE = 'usage: tnx serve [--config FILE] [--http-only | --workers-only] [--port N]   (default config: $TNX_CONFIG)';
 
-export function rolesFrom(values: { 'http-only'?: boolean; 'workers-only'?: boolean }, configured: { http: boolean; workers: boolean }): { http: boolean; workers: boolean } {
+/** The roles asked for on the command line, or null to follow config.roles. Checked before any file is read. */
+export function rolesFromFlags(values: { 'http-only'?: boolean; 'workers-only'?: boolean }): { http: boolean; workers: boolean } | null {
   if (values['http-only'] && values['workers-only']) throw new UsageError('--http-only and --workers-only exclude each other');
   if (values['http-only']) return { http: true, workers: false };
   if (values['workers-only']) return { http: false, workers: true };
-  if (!configured.http && !configured.workers) throw new UsageError('config roles disable both the HTTP side and the workers: nothing to run');
-  return configured;
+  return null;
+}
+
+function checkRoles(roles: { http: boolean; workers: boolean }): { http: boolean; workers: boolean } {
+  if (!roles.http && !roles.workers) throw new UsageError('config roles disable both the HTTP side and the workers: nothing to run');
+  return roles;
 }
 
 function portFrom(value: string | undefined): number | undefined {
@@ -54,9 +59,10 @@ async function serve(args: string[], io: CliIo): Promise<number> {
     'workers-only': { type: 'boolean' },
     port: { type: 'string' },
   });
-  const config = loadConfigFile(configPathFrom(values));
-  const roles = rolesFrom(values, config.roles);
+  const flagged = rolesFromFlags(values);
   const port = portFrom(values.port);
+  const config = loadConfigFile(configPathFrom(values));
+  const roles = checkRoles(flagged ?? config.roles);
   const stopped = untilSignal();
   const gw = await startGateway(config, { roles, defaultMetrics: true, ...(port !== undefined ? { port } : {}) });
   io.out(gw.url ? `tnx serve: listening on ${gw.url}` : 'tnx serve: workers running');

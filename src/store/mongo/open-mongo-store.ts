@@ -1,0 +1,82 @@
+/**
+ * The production store: MongoDB through mongoose. Every write uses write concern `majority` (a
+ * write acknowledged to a caller survives the loss of the primary) and retryable writes (a network
+ * blip during a single-document write is retried by the driver exactly once, without duplicates).
+ * No multi-document transactions are used anywhere — see audit-repo.ts for how the audit chain is
+ * extended safely without them — so a standalone server works for development; production runs a
+ * replica set, which `majority` and retryable writes need to mean anything.
+ */
+import mongoose from 'mongoose';
+import { systemClock, type Clock } from '../../util/clock.js';
+import type { Store } from '../port.js';
+import { mongoAuditRepo } from './audit-repo.js';
+import { guard, mapMongoError } from './errors.js';
+import { mongoInboundRepo } from './inbound-repo.js';
+import { mongoKvRepo } from './kv-repo.js';
+import { mongoOutboundRepo } from './outbound-repo.js';
+import {
+  attemptSchema, auditEventSchema, auditHeadSchema, checkpointSchema, inboundSchema, leaseSchema, outboundSchema,
+} from './schemas.js';
+
+export interface MongoStoreOptions {
+  /** mongodb:// or mongodb+srv:// URI; the database named in it is used. */
+  uri: string;
+  clock?: Clock;
+  /** How long to wait for a server at start-up, ms. */
+  serverSelectionTimeoutMs?: number;
+}
+
+export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
+  const clock = opts.clock ?? systemClock;
+  const conn = mongoose.createConnection(opts.uri, {
+    w: 'majority',
+    retryWrites: true,
+    serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs ?? 10_000,
+    // Indexes are built explicitly below (init) so start-up fails loudly if one cannot be built.
+    autoIndex: false,
+    autoCreate: true,
+  });
+  try {
+    await conn.asPromise();
+  } catch (err) {
+    await conn.close().catch(() => undefined);
+    throw mapMongoError(err, 'mongodb.open');
+  }
+
+  const models = {
+    outbound: conn.model('Outbound', outboundSchema),
+    attempts: conn.model('DeliveryAttempt', attemptSchema),
+    inbound: conn.model('Inbound', inboundSchema),
+    auditEvents: conn.model('AuditEvent', auditEventSchema),
+    auditHead: conn.model('AuditHead', auditHeadSchema),
+    checkpoints: conn.model('AuditCheckpoint', checkpointSchema),
+    leases: conn.model('Lease', leaseSchema),
+  };
+  try {
+    // createIndexes is idempotent: several processes starting at once build each index once.
+    for (const m of Object.values(models)) {
+      await m.createCollection().catch((err: unknown) => {
+        if ((err as { codeName?: string }).codeName !== 'NamespaceExists') throw err;
+      });
+      await m.createIndexes();
+    }
+  } catch (err) {
+    await conn.close().catch(() => undefined);
+    throw mapMongoError(err, 'mongodb.indexes');
+  }
+
+  const m = models as unknown as Record<keyof typeof models, mongoose.Model<unknown>>;
+  return {
+    kind: 'mongodb',
+    outbound: mongoOutboundRepo(m.outbound, m.attempts, clock),
+    inbound: mongoInboundRepo(m.inbound),
+    audit: mongoAuditRepo(m.auditEvents, m.auditHead, m.checkpoints),
+    kv: mongoKvRepo(m.leases),
+    ping: () => guard('mongodb.ping', async () => {
+      await conn.db?.admin().ping();
+    }),
+    async close() {
+      await conn.close();
+    },
+  };
+}

@@ -182,6 +182,18 @@ describe('envelope: open() refusals', () => {
   it('an algorithm/key mismatch (RSA-OAEP-256 header on our EC key) → unsupported_algorithm', async () => {
     await refused(withHeaderText(await valid(), jweHeader({ alg: 'RSA-OAEP-256', epk: undefined })), 'unsupported_algorithm');
   });
+  it('checks run in the documented order: the first failing check names the error', async () => {
+    // oversize beats malformed; alg beats forbidden header; forbidden header beats cty and kid;
+    // cty beats kid; aud beats iss and iat; iss membership beats ownership; iat beats the message.
+    await refused(`${'x'.repeat(262144)}.`, 'payload_too_large');
+    await refused(withHeaderText(await valid(), jweHeader({ alg: 'RSA1_5', jku: 'https://127.0.0.1/' })), 'unsupported_algorithm');
+    await refused(withHeaderText(await valid(), jweHeader({ jku: 'https://127.0.0.1/', cty: 'json', kid: 'nope' })), 'forbidden_header');
+    await refused(withHeaderText(await valid(), jweHeader({ cty: 'json', kid: 'nope' })), 'invalid_token_type');
+    const old = Math.floor(T0 / 1000) - 9_999_999;
+    await refused(await craft({ ...msg, destination: 'GBR', origin: 'FRA' }, { claims: { aud: 'GBR', iss: 'FRA', iat: old } }), 'wrong_recipient');
+    await refused(await craft({ ...msg, origin: 'FRA' }, { claims: { iss: 'FRA', iat: old } }), 'unknown_sender');
+    await refused(await craft({ ...msg, notificationId: 'nope' }, { claims: { iat: old } }), 'stale_message');
+  });
   it('refusals never echo personal data from the message', async () => {
     const err = await refused(await craft({ ...msg, notificationId: 'nope' }), 'invalid_message');
     const text = `${err.message} ${JSON.stringify(err.detail ?? {})}`;

@@ -47,7 +47,7 @@ export function mongoAuditRepo(events: Model<unknown>, head: Model<unknown>, che
 
   const materialise = async (pending: AuditEventDoc[]): Promise<void> => {
     try {
-      await events.insertMany(pending, { ordered: false });
+      await events.insertMany(pending, { ordered: false, throwOnValidationError: true });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err; // already written (by us earlier, or by a helper)
     }

@@ -22,6 +22,8 @@ export interface MongoStoreOptions {
   /** mongodb:// or mongodb+srv:// URI; the database named in it is used. */
   uri: string;
   clock?: Clock;
+  /** Database to use instead of the one named in the URI (tests give each run its own). */
+  dbName?: string;
   /** How long to wait for a server at start-up, ms. */
   serverSelectionTimeoutMs?: number;
 }
@@ -35,6 +37,7 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
     // Indexes are built explicitly below (init) so start-up fails loudly if one cannot be built.
     autoIndex: false,
     autoCreate: true,
+    ...(opts.dbName ? { dbName: opts.dbName } : {}),
   });
   try {
     await conn.asPromise();

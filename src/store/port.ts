@@ -6,8 +6,13 @@
  * updates), never by an in-memory check followed by a write.
  *
  * Times are epoch milliseconds (numbers) in records; ISO strings appear only in wire messages.
+ *
+ * Errors: bad input → TnxError `invalid_request` (nothing stored); an id that already exists →
+ * `conflict`; the database unreachable, locked past its timeout or broken → `store_unavailable`.
+ * Page limits are 1…10 000 (src/store/paging.ts). docs/store.md describes both adapters.
  */
-import type { MessageType, StateCode, TnxMessage } from '../protocol/types.js';
+import type { MessageType, SourceKind, StateCode, TnxMessage } from '../protocol/types.js';
+import type { SealedRegistrant } from '../registry/sealed-registrant.js';
 
 // ------------------------------------------------------------------------------------------------
 // Outbound messages (notifications, updates, follow-ups we send)
@@ -137,7 +142,12 @@ export interface OutboundRepo {
   listAccepted(olderThan: number, limit: number): Promise<OutboundRecord[]>;
   /** Not yet delivered, no at-risk alert yet, departure before `departureBefore`. */
   listAtRisk(departureBefore: number, limit: number): Promise<OutboundRecord[]>;
+  /**
+   * Idempotent per (messageId, attempt): the first record of an attempt number stands (jobs run at least
+   * once). Rejects with `not_found` when the message does not exist.
+   */
   addAttempt(a: DeliveryAttempt): Promise<void>;
+  /** Ascending by attempt number. */
   listAttempts(messageId: string): Promise<DeliveryAttempt[]>;
 }
 
@@ -231,6 +241,7 @@ export interface AuditRepo {
   head(): Promise<{ seq: number; hash: string } | null>;
   /** Events with seq in [fromSeq, toSeq], ascending, in batches (for verify/export). */
   range(fromSeq: number, toSeq: number, limit: number): Promise<AuditEvent[]>;
+  /** Filtered, newest first (seq desc), keyset-paginated by seq; `from`/`to` bound `at` (inclusive / exclusive). */
   query(filter: AuditFilter, page: { limit: number; cursor?: string | null }): Promise<Page<AuditEvent>>;
   count(): Promise<number>;
   saveCheckpoint(c: AuditCheckpoint): Promise<void>;
@@ -249,12 +260,139 @@ export interface KvRepo {
   releaseLease(name: string, holder: string): Promise<void>;
 }
 
+// ------------------------------------------------------------------------------------------------
+// National registry, travel reports and the trip index (issue 5; src/national, docs/statistics.md)
+
+/** The fields the retention job reads, all in clear on the sealed record. */
+export type RegistrantRetentionView = Pick<
+  SealedRegistrant, 'id' | 'status' | 'registrationStart' | 'registrationEnd' | 'reviewDue' | 'reviewFlaggedAt' | 'erasedAt'
+>;
+
+export interface RegistryRepo {
+  /** Insert a new sealed registrant; `conflict` when the id exists. */
+  insert(rec: SealedRegistrant): Promise<void>;
+  get(id: string): Promise<SealedRegistrant | null>;
+  /** Replace when the stored `updatedAt` still equals `expectedUpdatedAt`; false on a lost race or an erased record. */
+  replace(rec: SealedRegistrant, expectedUpdatedAt: number): Promise<boolean>;
+  /**
+   * Overwrite the record with its tombstone (src/registry `shredRegistrant`) and drop its blind
+   * indexes, so that no copy of the wrapped data key or a ciphertext stays readable in the database.
+   */
+  erase(tombstone: SealedRegistrant): Promise<void>;
+  /** Live (not erased) records carrying every term (AND); empty terms match nothing. */
+  search(terms: readonly string[], limit: number): Promise<SealedRegistrant[]>;
+  /** Live records with registrationEnd < endBefore, or reviewDue < reviewBefore and not yet flagged. */
+  retentionCandidates(cutoffs: { endBefore: string; reviewBefore: string }, limit: number): Promise<RegistrantRetentionView[]>;
+}
+
+export type TravelReportState = 'active' | 'cancelled';
+
+export interface TravelReportRecord {
+  id: string;
+  registrantId: string;
+  state: TravelReportState;
+  /**
+   * The TravelReport (JSON) encrypted under the registrant's data key, so erasing the registrant
+   * shreds its travel too; null once shredded.
+   */
+  sealedReport: string | null;
+  /** Destination states, in the order visited (kept for statistics after shredding). */
+  destinations: StateCode[];
+  /** notificationId of the TravelNotification sent to each destination. */
+  notificationIds: Record<StateCode, string>;
+  /** First departure, epoch ms. */
+  departureAt: number;
+  late: boolean;
+  daysOfNotice: number;
+  emergency: boolean;
+  /** HMAC trip key (src/travel-reports/trip-key.ts) of the current first leg. */
+  tripKey: string;
+  /** Staff token id that entered the report, and when (epoch ms). */
+  enteredBy: string;
+  enteredAt: number;
+  createdAt: number;
+  updatedAt: number;
+  /** Optimistic-concurrency counter. */
+  version: number;
+}
+
+/** One trip of one registrant, already notified: tripKey → its notifications (de-duplication across sources). */
+export interface TripEntry {
+  tripKey: string;
+  registrantId: string;
+  notificationIds: string[];
+  firstSource: SourceKind;
+  /** Later sources that found the same trip, in order of discovery. */
+  alsoFoundBy: SourceKind[];
+  createdAt: number;
+}
+
+export interface TravelReportRepo {
+  insert(rec: TravelReportRecord): Promise<void>;
+  get(id: string): Promise<TravelReportRecord | null>;
+  /** Replace when the stored version equals `rec.version - 1`; null on a lost race. */
+  update(rec: TravelReportRecord): Promise<TravelReportRecord | null>;
+  listByRegistrant(registrantId: string): Promise<TravelReportRecord[]>;
+  /** Drop the sealed report of every report of a registrant (erasure); returns how many. */
+  shredForRegistrant(registrantId: string): Promise<number>;
+}
+
+export interface TripIndexRepo {
+  /** Claim a trip; when already claimed, nothing is written and the existing entry is returned. */
+  claim(entry: TripEntry): Promise<{ entry: TripEntry; created: boolean }>;
+  get(tripKey: string): Promise<TripEntry | null>;
+  /** Record a later source (idempotent); null when the trip is unknown. */
+  addSource(tripKey: string, kind: SourceKind): Promise<TripEntry | null>;
+  /** Forget a trip (its report was cancelled): a later sighting notifies afresh. */
+  release(tripKey: string): Promise<void>;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Statistics (computed by the store, never by loading records; docs/statistics.md)
+
+export interface StatsQuery {
+  /** Range, epoch ms, inclusive from / exclusive to: createdAt of what we sent, receivedAt of what we received. */
+  from: number;
+  to: number;
+  /** Lead time at or above which a notification counts as on time, seconds. */
+  onTimeThresholdSeconds: number;
+}
+
+/** Raw counts for one partner state (or, with `partner` null, all of them). */
+export interface StatsRow {
+  partner: StateCode | null;
+  notifications: number;
+  delivered: number;
+  deliveredBeforeDeparture: number;
+  onTime: number;
+  failed: number;
+  noChannel: number;
+  selfReported: number;
+  foundByManifest: number;
+  lateSelfReports: number;
+  /** Nearest-rank percentiles of the lead time (departure − receipt), seconds; null without deliveries. */
+  leadTimeSeconds: { p10: number | null; median: number | null; p90: number | null };
+  /** Follow-up reports by action: received from the partner (sent side) or sent to it (received side). */
+  followUps: Record<string, number>;
+}
+
+export interface StatsRepo {
+  /** TravelNotifications we sent, per destination, plus the total row (partner null) first. */
+  sent(q: StatsQuery): Promise<StatsRow[]>;
+  /** TravelNotifications we received, per origin, plus the total row first. */
+  received(q: StatsQuery): Promise<StatsRow[]>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly outbound: OutboundRepo;
   readonly inbound: InboundRepo;
   readonly audit: AuditRepo;
   readonly kv: KvRepo;
+  readonly registry: RegistryRepo;
+  readonly travelReports: TravelReportRepo;
+  readonly trips: TripIndexRepo;
+  readonly stats: StatsRepo;
   /** Cheap liveness check for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,164 @@
+/**
+ * Blocking keys: the few integers under which a registrant is filed, so that a passenger is compared
+ * only with registrants sharing one of them — never with the whole registry.
+ *
+ * Name tokens are reduced to phonetic keys (phonetic.ts). A key's neighbourhood N(k) is k and, for
+ * keys of three or more symbols, its one-symbol deletions; two keys one substitution, insertion,
+ * deletion or swap apart share a member of their neighbourhoods (symmetric deletion, as in SymSpell).
+ *
+ *   T<year>:{a,x}  for each pair of name tokens (a, b) of one name form: {a, x} for x in N(b) and
+ *                  {x, b} for x in N(a), unordered. Two tokens must agree — one exactly, the other up
+ *                  to one edit of its key — and the birth year must match. A passenger is looked up
+ *                  under years −1, 0, +1 and "unknown" (0). This is the main block: a common given
+ *                  name alone (JOHN, 1980) never makes a candidate; JOHN + SMITH, 1980 does, and so
+ *                  does JOHN + SMIHT.
+ *   S<year>:k      each token key: for passengers with a single name token.
+ *   M<year>:k      registrants with a single name token (mononyms), looked up with every passenger token.
+ *   P:{a,b}        exact pairs without year: for passengers without a date of birth.
+ *   D:<number>     each document number and its one-character deletions (one edit, as above).
+ *
+ * Keys are hashed to 31-bit integers (FNV-1a); a collision only adds a candidate, which scoring rejects.
+ */
+import { phoneticKey } from './phonetic.js';
+
+/** FNV-1a 32-bit, folded to 31 bits. */
+export function hashKey(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h ^ (h >>> 31)) & 0x7fffffff;
+}
+
+/** A phonetic key and its one-symbol deletions (only for keys of ≥ 3 symbols: shorter ones match too much). */
+export function keyNeighbourhood(key: string): string[] {
+  const out = [key];
+  if (key.length >= 3) {
+    for (let i = 0; i < key.length; i++) {
+      const d = key.slice(0, i) + key.slice(i + 1);
+      if (!out.includes(d)) out.push(d);
+    }
+  }
+  return out;
+}
+
+/** Document number and its one-character deletions. */
+export function documentNeighbourhood(n: string): string[] {
+  const out = new Set([n]);
+  if (n.length >= 6) for (let i = 0; i < n.length; i++) out.add(n.slice(0, i) + n.slice(i + 1));
+  return [...out];
+}
+
+const MAX_TOKENS = 5;
+
+/** Namespaces of the key kinds, mixed into every hash. */
+const NS_PAIR = 1;
+const NS_SINGLE = 2;
+const NS_MONONYM = 3;
+const NS_EXACT_PAIR = 4;
+
+/** 32-bit mixing (murmur3 finaliser): keys are built from numbers, not strings, on the hot path. */
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+const codeHashes = new Map<string, number>();
+const neighbourhoods = new Map<string, number[]>();
+
+function codeHash(code: string): number {
+  let h = codeHashes.get(code);
+  if (h === undefined) {
+    if (codeHashes.size > 100_000) codeHashes.clear();
+    h = hashKey(code);
+    codeHashes.set(code, h);
+  }
+  return h;
+}
+
+/** Hashes of N(code), cached: a registry has only tens of thousands of distinct codes. */
+function neighbourhoodHashes(code: string): number[] {
+  let n = neighbourhoods.get(code);
+  if (n === undefined) {
+    if (neighbourhoods.size > 100_000) neighbourhoods.clear();
+    n = keyNeighbourhood(code).map(codeHash);
+    neighbourhoods.set(code, n);
+  }
+  return n;
+}
+
+const unorderedKey = (ns: number, year: number, a: number, b: number): number =>
+  mix(mix(mix(ns, year), a < b ? a : b), a < b ? b : a) & 0x7fffffff;
+
+/** Phonetic keys of a name's tokens (at most MAX_TOKENS; the rest add little and cost keys). */
+export function tokenCodes(tokens: readonly string[]): string[] {
+  return tokens.slice(0, MAX_TOKENS).map(phoneticKey).filter((k) => k !== '');
+}
+
+/** Calls `emit` with the key of every unordered pair {a, x}, {x, b} over all code pairs (a, b). */
+function pairKeys(codes: readonly string[], year: number, emit: (k: number) => void): void {
+  for (let i = 0; i < codes.length; i++) {
+    const a = codes[i]!;
+    const ha = codeHash(a);
+    const na = neighbourhoodHashes(a);
+    for (let j = i + 1; j < codes.length; j++) {
+      const b = codes[j]!;
+      const hb = codeHash(b);
+      for (const x of neighbourhoodHashes(b)) emit(unorderedKey(NS_PAIR, year, ha, x));
+      for (const x of na) if (x !== ha) emit(unorderedKey(NS_PAIR, year, x, hb));
+    }
+  }
+}
+
+export const singleKey = (year: number, code: string): number => mix(mix(NS_SINGLE, year), codeHash(code)) & 0x7fffffff;
+export const mononymKey = (year: number, code: string): number => mix(mix(NS_MONONYM, year), codeHash(code)) & 0x7fffffff;
+export const exactPairKey = (a: string, b: string): number => unorderedKey(NS_EXACT_PAIR, 0, codeHash(a), codeHash(b));
+export const documentKey = (n: string): number => hashKey(`D:${n}`);
+
+/** Every key a registrant is filed under (deduplicated). */
+export function registrantKeys(names: readonly (readonly string[])[], year: number, documents: readonly string[]): number[] {
+  const keys = new Set<number>();
+  const add = (k: number): void => void keys.add(k);
+  for (const tokens of names) {
+    const codes = tokenCodes(tokens);
+    pairKeys(codes, year, add);
+    for (const c of codes) keys.add(singleKey(year, c));
+    if (codes.length === 1) keys.add(mononymKey(year, codes[0]!));
+    for (let i = 0; i < codes.length; i++) for (let j = i + 1; j < codes.length; j++) keys.add(exactPairKey(codes[i]!, codes[j]!));
+  }
+  for (const n of documents) for (const d of documentNeighbourhood(n)) keys.add(documentKey(d));
+  return [...keys];
+}
+
+/**
+ * Every key to look up for a passenger (may repeat a key; the index visits each slot once).
+ * `withUnknownYear`: also look in the "year unknown" bucket — skipped when no registrant lacks one.
+ */
+export function passengerKeys(tokens: readonly string[], year: number, documents: readonly string[], withUnknownYear = true): number[] {
+  const keys: number[] = [];
+  const add = (k: number): void => void keys.push(k);
+  const codes = tokenCodes(tokens);
+  if (year > 0) {
+    const years = withUnknownYear ? [year - 1, year, year + 1, 0] : [year - 1, year, year + 1];
+    // Given names written apart ("XIAO MING") where the registry joins them ("XIAOMING"): the joined
+    // token, paired with each token that is not part of it.
+    const joins: Array<{ code: string; others: string[] }> = [];
+    for (let i = 0; tokens.length >= 3 && i + 1 < Math.min(tokens.length, MAX_TOKENS); i++) {
+      const code = phoneticKey(tokens[i]! + tokens[i + 1]!);
+      joins.push({ code, others: codes.filter((_, k) => k !== i && k !== i + 1) });
+    }
+    for (const y of years) {
+      pairKeys(codes, y, add);
+      for (const j of joins) for (const o of j.others) pairKeys([j.code, o], y, add);
+      for (const c of codes) keys.push(mononymKey(y, c));
+      if (tokens.length === 1) for (const c of codes) keys.push(singleKey(y, c));
+    }
+  } else {
+    for (let i = 0; i < codes.length; i++) for (let j = i + 1; j < codes.length; j++) keys.push(exactPairKey(codes[i]!, codes[j]!));
+  }
+  for (const n of documents) for (const d of documentNeighbourhood(n)) keys.push(documentKey(d));
+  return keys;
+}

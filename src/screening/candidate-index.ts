@@ -1,0 +1,201 @@
+/**
+ * The in-memory screening index: registrants in compact columns (integer slots, typed arrays, one
+ * short string per registrant for names, citizenships and documents) plus the blocking keys of
+ * blocking-keys.ts in a PostingTable. Kept up to date with `upsert` / `remove` as the registry
+ * changes; `candidates` returns only the registrants sharing enough keys with a passenger.
+ *
+ * Personal data: the index holds normalised names, dates of birth and document numbers in memory
+ * only; it never logs or persists them. Ids are the registry's opaque ids.
+ */
+import type { PartialDate, PersonName, Sex } from '../protocol/types.js';
+import { birthYear, packBirthDate } from './birth-date.js';
+import { passengerKeys, registrantKeys } from './blocking-keys.js';
+import { normalizeDocumentNumber, normalizeName } from './normalize.js';
+import { PostingTable } from './posting-table.js';
+import type { ScoringSubject } from './score.js';
+
+/** What the registry gives the index about one registrant (a subset of protocol Person). */
+export interface RegistrantForScreening {
+  id: string;
+  name: PersonName;
+  nameOriginalScript?: PersonName;
+  aliases?: PersonName[];
+  dateOfBirth: PartialDate | null;
+  sex: Sex;
+  citizenships: string[];
+  travelDocuments: Array<{ number: string }>;
+}
+
+/** The passenger side, normalised once per passenger. */
+export interface PassengerQuery extends ScoringSubject {
+  /** Tokens of the passenger's name (one form). */
+  tokens: readonly string[];
+}
+
+export interface CandidateStats {
+  /** Posting entries visited (slot ids read from the table). */
+  postingsVisited: number;
+  /** Registrants returned for full scoring. */
+  candidates: number;
+}
+
+const SEX_CODE: Record<Sex, number> = { U: 0, F: 1, M: 2, X: 3 };
+const SEX_OF: Sex[] = ['U', 'F', 'M', 'X'];
+export interface QualifierView {
+  dateOfBirth: number;
+  sex: Sex;
+  nationalities: readonly string[];
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+export class CandidateIndex {
+  private readonly view: QualifierView = { dateOfBirth: 0, sex: 'U', nationalities: NONE };
+  private readonly table = new PostingTable();
+  private readonly slotById = new Map<string, number>();
+  private ids: (string | undefined)[] = [];
+  private names: string[] = [];
+  /** Interned: registrants with the same citizenships share one array. */
+  private nationalities: (readonly string[])[] = [];
+  private readonly internedNationalities = new Map<string, readonly string[]>();
+  private documents: string[] = [];
+  private dob = new Int32Array(1024);
+  private sex = new Uint8Array(1024);
+  private seen = new Uint8Array(1024);
+  private readonly freeSlots: number[] = [];
+  /** Registrants filed without a birth year; while none, passengers skip that bucket. */
+  private unknownYear = 0;
+
+  get size(): number {
+    return this.slotById.size;
+  }
+
+  /** Blocking-key entries filed. */
+  get keyCount(): number {
+    return this.table.size;
+  }
+
+  /** Bytes of the posting table (typed arrays, outside the JS heap). */
+  get tableBytes(): number {
+    return this.table.bytes;
+  }
+
+  has(id: string): boolean {
+    return this.slotById.has(id);
+  }
+
+  /** Adds a registrant, or replaces what the index holds for it. */
+  upsert(r: RegistrantForScreening): void {
+    this.remove(r.id);
+    const forms = [r.name, ...(r.nameOriginalScript ? [r.nameOriginalScript] : []), ...(r.aliases ?? [])]
+      .map((n) => normalizeName(n.family, n.given))
+      .filter((t) => t.length > 0);
+    const unique = [...new Map(forms.map((t) => [t.join(' '), t])).values()];
+    const docs = [...new Set(r.travelDocuments.map((d) => normalizeDocumentNumber(d.number)).filter((n) => n !== ''))];
+    const slot = this.freeSlots.pop() ?? this.ids.length;
+    this.ensureCapacity(slot + 1);
+    this.ids[slot] = r.id;
+    this.names[slot] = unique.map((t) => t.join(' ')).join('|');
+    this.nationalities[slot] = this.intern(r.citizenships);
+    this.documents[slot] = docs.join(' ');
+    this.dob[slot] = packBirthDate(r.dateOfBirth);
+    this.sex[slot] = SEX_CODE[r.sex] ?? 0;
+    this.slotById.set(r.id, slot);
+    if (this.dob[slot] === 0) this.unknownYear++;
+    for (const k of registrantKeys(unique, birthYear(this.dob[slot]!), docs)) this.table.add(k, slot);
+  }
+
+  remove(id: string): boolean {
+    const slot = this.slotById.get(id);
+    if (slot === undefined) return false;
+    const subject = this.subject(slot);
+    for (const k of registrantKeys(subject.names, birthYear(subject.dateOfBirth), subject.documents)) this.table.remove(k, slot);
+    this.slotById.delete(id);
+    if (subject.dateOfBirth === 0) this.unknownYear--;
+    this.ids[slot] = undefined;
+    this.names[slot] = '';
+    this.nationalities[slot] = NONE;
+    this.documents[slot] = '';
+    this.freeSlots.push(slot);
+    return true;
+  }
+
+  idOf(slot: number): string {
+    return this.ids[slot]!;
+  }
+
+  /**
+   * The registrant in slot `slot`, in the form scoreMatch compares.
+   */
+  subject(slot: number): ScoringSubject {
+    const names = this.names[slot]!;
+    const docs = this.documents[slot]!;
+    return {
+      names: names === '' ? [] : names.split('|').map((n) => n.split(' ')),
+      dateOfBirth: this.dob[slot]!,
+      sex: SEX_OF[this.sex[slot]!]!,
+      nationalities: this.nationalities[slot]!,
+      documents: docs === '' ? [] : docs.split(' '),
+    };
+  }
+
+  /**
+   * Slots of registrants filed under at least one of the passenger's blocking keys (blocking-keys.ts):
+   * two name tokens (one up to an edit) in the birth year ±1, a document number up to one edit, or —
+   * for a passenger without a date of birth — an exact pair of name tokens.
+   */
+  candidates(q: PassengerQuery, stats?: CandidateStats): number[] {
+    let visited = 0;
+    const out: number[] = [];
+    const seen = this.seen;
+    const visit = (slot: number): void => {
+      if (seen[slot] === 0) { seen[slot] = 1; out.push(slot); }
+    };
+    const keys = passengerKeys(q.tokens, birthYear(q.dateOfBirth), q.documents, this.unknownYear > 0);
+    for (const k of keys) visited += this.table.forEach(k, visit);
+    for (const slot of out) seen[slot] = 0;
+    if (stats) { stats.postingsVisited += visited; stats.candidates += out.length; }
+    return out;
+  }
+
+  /**
+   * Date of birth, sex and citizenships of slot `slot` in a reused object (no allocation): what the
+   * score's upper bound needs to rule a candidate out before names are compared.
+   */
+  qualifiersOf(slot: number): QualifierView {
+    const v = this.view;
+    v.dateOfBirth = this.dob[slot]!;
+    v.sex = SEX_OF[this.sex[slot]!]!;
+    v.nationalities = this.nationalities[slot]!;
+    return v;
+  }
+
+  documentsOf(slot: number): string[] {
+    const docs = this.documents[slot]!;
+    return docs === '' ? [] : docs.split(' ');
+  }
+
+  private intern(citizenships: readonly string[]): readonly string[] {
+    const k = citizenships.join(' ');
+    let a = this.internedNationalities.get(k);
+    if (a === undefined) {
+      a = Object.freeze([...citizenships]);
+      this.internedNationalities.set(k, a);
+    }
+    return a;
+  }
+
+  private ensureCapacity(n: number): void {
+    if (n <= this.dob.length) return;
+    let cap = this.dob.length;
+    while (cap < n) cap *= 2;
+    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (c: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.dob = grow(this.dob, (c) => new Int32Array(c));
+    this.sex = grow(this.sex, (c) => new Uint8Array(c));
+    this.seen = grow(this.seen, (c) => new Uint8Array(c));
+  }
+}

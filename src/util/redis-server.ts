@@ -14,6 +14,8 @@ import { join } from 'node:path';
 export interface LocalRedis {
   url: string;
   port: number;
+  /** Process id of redis-server (benchmarks read its CPU time). */
+  pid: number;
   /** SIGTERM, then SIGKILL after 3 s; removes the temp dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -87,6 +89,7 @@ export async function startRedisServer(options: StartRedisOptions = {}): Promise
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid ?? -1,
     stop() {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {

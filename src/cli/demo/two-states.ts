@@ -67,6 +67,8 @@ export interface WriteOptions {
   overrides?: Partial<TnxConfigInput>;
   /** Extra partners in every state's directory (e.g. a state that runs no gateway). */
   extraPartners?: Partial<Partner>[];
+  /** Per-partner delivery limits for every partner (default: the schema's, 8 in flight, 200/s). */
+  partnerLimits?: Partner['limits'];
 }
 
 function readJson<T>(path: string): T {
@@ -84,7 +86,12 @@ export function writeStateConfigs(options: WriteOptions): Record<string, StateSe
     const dirFile = readJson<{ partners: Partial<Partner>[] }>(join(CONFIG_DIR, `directory.${lower}.json`));
     const partners = dirFile.partners
       .filter((p) => p.state !== undefined && p.state !== state && states.includes(p.state as DemoState))
-      .map((p) => ({ ...p, endpoint: `${url(p.state as DemoState)}/tnx/v1/messages`, jwksPath: resolve(CONFIG_DIR, p.jwksPath!) }));
+      .map((p) => ({
+        ...p,
+        endpoint: `${url(p.state as DemoState)}/tnx/v1/messages`,
+        jwksPath: resolve(CONFIG_DIR, p.jwksPath!),
+        ...(options.partnerLimits ? { limits: options.partnerLimits } : {}),
+      }));
     const tokens = newTokens(state);
     const sqlitePath = join(options.dir, `${lower}.sqlite`);
     const redisPrefix = options.prefixes?.[state] ?? `tnx-${lower}-${randomBytes(4).toString('hex')}`;

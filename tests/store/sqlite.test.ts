@@ -45,7 +45,7 @@ describe('sqlite store specifics', function () {
       await s.close();
       const db = new Database(path, { readonly: true });
       try {
-        const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+        const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail);
         const cases: [string, RegExp][] = [
           ["SELECT * FROM outbound WHERE partner = 'FRA' ORDER BY created_at DESC, id DESC LIMIT 50", /ix_outbound_partner/],
           ["SELECT * FROM outbound WHERE state = 'accepted' AND created_at < 5 ORDER BY created_at, id LIMIT 50", /ix_outbound_state/],
@@ -54,12 +54,12 @@ describe('sqlite store specifics', function () {
           ["SELECT * FROM inbound WHERE iss = 'FRA' AND jti = 'x'", /ux_inbound_jti/],
           ["SELECT * FROM audit_events WHERE action = 'a.b' ORDER BY seq DESC LIMIT 50", /ix_audit_action/],
           ["SELECT * FROM audit_events WHERE message_id = 'm' ORDER BY seq DESC LIMIT 50", /ix_audit_message/],
-          ["SELECT * FROM audit_events WHERE at >= 1 AND at < 2 ORDER BY seq DESC LIMIT 50", /ix_audit_at|PRIMARY KEY|INTEGER PRIMARY KEY/],
+          ["SELECT * FROM audit_events WHERE at >= 1 AND at < 2 ORDER BY seq DESC LIMIT 50", /ix_audit_at/],
         ];
         for (const [sql, re] of cases) {
           const p = plan(sql);
-          assert.match(p, re, sql);
-          assert.doesNotMatch(p, /^SCAN (outbound|inbound)$/m, sql);
+          assert.match(p.join(' | '), re, sql);
+          for (const step of p) assert.doesNotMatch(step, /^SCAN \w+$/, `full table scan in: ${sql}`);
         }
       } finally {
         db.close();

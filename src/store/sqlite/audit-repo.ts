@@ -17,7 +17,10 @@ import { StatementCache } from './statement-cache.js';
 const SELECT = `SELECT seq, id, at, action, actor, message_id AS messageId, partner, outcome, detail,
   prev_hash AS prevHash, hash FROM audit_events`;
 
+const SELECT_RAW = 'SELECT seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash FROM audit_events';
+
 type Row = Omit<AuditEvent, 'detail'> & { detail: string | null };
+type RawRow = [number, string, number, string, string, string | null, string | null, string | null, string | null, string, string];
 
 export function sqliteAuditRepo(db: Database.Database): AuditRepo {
   const head = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
@@ -25,7 +28,9 @@ export function sqliteAuditRepo(db: Database.Database): AuditRepo {
     `INSERT INTO audit_events (seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash)
      VALUES (@seq, @id, @at, @action, @actor, @messageId, @partner, @outcome, @detail, @prevHash, @hash)`,
   );
-  const range = db.prepare(`${SELECT} WHERE seq >= ? AND seq <= ? ORDER BY seq ASC LIMIT ?`);
+  // Raw rows (arrays) for the bulk read verify/export stream through: about twice as fast as named
+  // objects at a million events, which is what keeps `audit verify` within its time budget.
+  const range = db.prepare(`${SELECT_RAW} WHERE seq >= ? AND seq <= ? ORDER BY seq ASC LIMIT ?`).raw(true);
   const count = db.prepare('SELECT count(*) AS n FROM audit_events');
   const saveCheckpoint = db.prepare('INSERT INTO audit_checkpoints (seq, head_hash, jws, at) VALUES (@seq, @headHash, @jws, @at)');
   const checkpoints = db.prepare('SELECT seq, head_hash AS headHash, jws, at FROM audit_checkpoints ORDER BY seq ASC, at ASC, id ASC');
@@ -49,7 +54,7 @@ export function sqliteAuditRepo(db: Database.Database): AuditRepo {
       if (!Number.isSafeInteger(fromSeq) || !Number.isSafeInteger(toSeq)) {
         throw tnxError('invalid_request', 'range bounds must be integers', { pointer: 'fromSeq' });
       }
-      return guard('audit.range', () => range.all(fromSeq, toSeq, limit).map((r) => fromRow(r as Row)));
+      return guard('audit.range', () => (range.all(fromSeq, toSeq, limit) as RawRow[]).map(fromRaw));
     },
     async query(filter: AuditFilter, page): Promise<Page<AuditEvent>> {
       const limit = checkLimit(page.limit);
@@ -81,4 +86,11 @@ export function sqliteAuditRepo(db: Database.Database): AuditRepo {
 
 function fromRow(row: Row): AuditEvent {
   return { ...row, detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>) };
+}
+
+function fromRaw(r: RawRow): AuditEvent {
+  return {
+    seq: r[0], id: r[1], at: r[2], action: r[3], actor: r[4], messageId: r[5], partner: r[6], outcome: r[7],
+    detail: r[8] === null ? null : (JSON.parse(r[8]) as Record<string, unknown>), prevHash: r[9], hash: r[10],
+  };
 }

@@ -61,25 +61,25 @@ export async function sweepOrphans(ctx: GatewayContext, queue: DeliveryQueue, op
   return { examined, requeued };
 }
 
+/** One Redis round trip per record: BullMQ answers `unknown` for a job id it does not hold. */
 async function orphanReason(queue: DeliveryQueue, rec: OutboundRecord): Promise<'job_missing' | 'job_finished' | null> {
-  const job = await queue.queue.getJob(rec.id);
-  if (!job) return 'job_missing';
-  return FINISHED.has(await job.getState()) ? 'job_finished' : null;
+  const state = await queue.queue.getJobState(rec.id);
+  if (state === 'unknown') return 'job_missing';
+  return FINISHED.has(state) ? 'job_finished' : null;
 }
 
 async function requeue(ctx: GatewayContext, queue: DeliveryQueue, seen: OutboundRecord, reason: 'job_missing' | 'job_finished'): Promise<boolean> {
   const rec = await ctx.store.outbound.get(seen.id);
   if (!rec || !JOB_BACKED.includes(rec.state)) return false; // finished meanwhile
-  if (reason === 'job_finished') {
-    const job = await queue.queue.getJob(rec.id);
-    if (job) {
-      if (!FINISHED.has(await job.getState())) return false; // someone re-added it meanwhile
-      try {
-        await job.remove();
-      } catch (err) {
-        ctx.log.warn({ messageId: rec.id, err }, 'orphan sweep could not remove a stale job');
-        return false;
-      }
+  if (!FINISHED.has(await queue.queue.getJobState(rec.id))) return false; // someone re-added it meanwhile
+  // A finished job (or the remains of one) still holds the id, and add() would be a no-op: remove it first.
+  const job = await queue.queue.getJob(rec.id);
+  if (job) {
+    try {
+      await job.remove();
+    } catch (err) {
+      ctx.log.warn({ messageId: rec.id, err }, 'orphan sweep could not remove a stale job');
+      return false;
     }
   }
   await queue.enqueue(rec);

@@ -20,16 +20,26 @@ export const TNX_XML_NS = 'urn:tnx:1';
 const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
-/** A node as xml2js builds it with `xmlns: true`: attributes under `$`, text under `_`, children by name. */
+/**
+ * A node as xml2js builds it with `xmlns: true`: attributes under `@`, text under `#text`, namespace
+ * under `@ns`, children by name. Neither `@` nor `#` can start an XML name, so no element can
+ * collide with these keys (the defaults `$` and `_` would let an element named `_` pose as text).
+ */
+const ATTR_KEY = '@';
+const TEXT_KEY = '#text';
+// xml2js always names the namespace key attrkey + "ns" when `xmlns` is on.
+const NS_KEY = `${ATTR_KEY}ns`;
 interface XNode {
-  $?: Record<string, { value: string; local: string; uri: string }>;
-  $ns?: { uri: string; local: string };
-  _?: string;
+  [ATTR_KEY]?: Record<string, { value: string; local: string; uri: string }>;
+  [NS_KEY]?: { uri: string; local: string };
+  [TEXT_KEY]?: string;
   [child: string]: unknown;
 }
 
 const PARSER_OPTIONS: xml2js.ParserOptions = {
   xmlns: true,
+  attrkey: ATTR_KEY,
+  charkey: TEXT_KEY,
   explicitArray: true,
   explicitRoot: true,
   async: false,
@@ -73,10 +83,10 @@ function parseXmlDocument(xml: string, limits: XmlLimits): Record<string, unknow
   const rootName = Object.keys(root)[0];
   const node = rootName === undefined ? undefined : (root[rootName] as XNode);
   if (!node || typeof node !== 'object') throw tnxError('malformed_xml', 'no root element');
-  if (node.$ns?.uri !== TNX_XML_NS) {
+  if (node[NS_KEY]?.uri !== TNX_XML_NS) {
     throw tnxError('invalid_message', `the root element must be in namespace ${TNX_XML_NS}`, { pointer: '' });
   }
-  const type = node.$ns.local;
+  const type = node[NS_KEY].local;
   if (!Object.hasOwn(XML_SCHEMA_FILES, type)) throw unsupportedType();
   const v = attributes(node, '', ['v']).get('v');
   if (v === undefined) throw invalid('/v', 'is required (attribute of the root element)');
@@ -115,7 +125,7 @@ function invalid(pointer: string, what: string, code: ErrorCode = 'invalid_messa
 /** Attributes of a node: namespace declarations ignored, `allowed` local names returned, others refused. */
 function attributes(node: XNode, pointer: string, allowed: string[], nilAllowed = false): Map<string, string> {
   const out = new Map<string, string>();
-  for (const a of Object.values(node.$ ?? {})) {
+  for (const a of Object.values(node[ATTR_KEY] ?? {})) {
     if (a.uri === XMLNS_NS) continue;
     if (a.uri === XSI_NS && a.local === 'nil' && nilAllowed) out.set('xsi:nil', a.value);
     else if (a.uri === '' && allowed.includes(a.local)) out.set(a.local, a.value);
@@ -128,17 +138,18 @@ function attributes(node: XNode, pointer: string, allowed: string[], nilAllowed 
 function children(node: XNode, pointer: string): [string, XNode[]][] {
   const out: [string, XNode[]][] = [];
   for (const [key, value] of Object.entries(node)) {
-    if (key === '$' || key === '$ns' || key === '_') continue;
+    if (key === ATTR_KEY || key === NS_KEY || key === TEXT_KEY) continue;
     const items = value as XNode[];
     const first = items[0];
-    if (!first || first.$ns?.uri !== TNX_XML_NS) throw invalid(pointer, `has a child element outside namespace ${TNX_XML_NS}`);
-    out.push([first.$ns.local, items]);
+    if (!first || first[NS_KEY]?.uri !== TNX_XML_NS) throw invalid(pointer, `has a child element outside namespace ${TNX_XML_NS}`);
+    out.push([first[NS_KEY].local, items]);
   }
   return out;
 }
 
 function text(node: XNode): string {
-  return typeof node._ === 'string' ? node._ : '';
+  const t = node[TEXT_KEY];
+  return typeof t === 'string' ? t : '';
 }
 
 function decode(node: XNode, shape: Shape, pointer: string): unknown {
@@ -149,7 +160,7 @@ function decode(node: XNode, shape: Shape, pointer: string): unknown {
       if (text(node) !== '' || children(node, pointer).length > 0) throw invalid(pointer, 'is xsi:nil but has content');
       return null;
     }
-    return decode({ ...node, $: {} }, shape.inner, pointer);
+    return decode({ ...node, [ATTR_KEY]: {} }, shape.inner, pointer);
   }
   switch (shape.kind) {
     case 'object':

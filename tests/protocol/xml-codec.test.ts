@@ -143,6 +143,9 @@ describe('protocol: XML form (xml-codec)', () => {
     refused(tn.replace('<registrationEndsOn xsi:nil="true"/>', '<registrationEndsOn xsi:nil="true">2030-01-01</registrationEndsOn>'), 'invalid_message', '/convictions/0/registrationEndsOn');
     refused(tn.replace('<origin>USA</origin>', '<origin>USA</origin><origin>USA</origin>'), 'invalid_message', '/origin');
     refused(tn.replace('<purpose>', '<purpose><b>x</b>'), 'invalid_message', '/travel/purpose');
+    // An element named like xml2js' internal keys is an unknown field, not text or attributes.
+    refused(tn.replace('<sex>', '<_>x</_><sex>'), 'invalid_message', '/person/_');
+    refused(withChild('<_>x</_>'), 'invalid_message', '/_');
     refused(FOLLOW_UP_XML.replace('</FollowUpReport>', ''), 'malformed_xml');
     refused(withChild('<x:note xmlns:y="urn:tnx:1">n</x:note>'), 'malformed_xml');
   });

@@ -63,12 +63,19 @@ export function mongoAuditRepo(events: Model<unknown>, head: Model<unknown>, che
     }
   };
 
-  const ensureHeadDoc = async (): Promise<void> => {
-    try {
-      await head.create({ _id: HEAD_ID, seq: 0, hash: GENESIS_HASH, pending: null });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
+  // The head document is created once (first append of this process); a duplicate key means another
+  // process or an earlier run created it. A failed attempt is retried on the next append.
+  let headCreated: Promise<void> | null = null;
+  const ensureHeadDoc = (): Promise<void> => {
+    headCreated ??= head.create({ _id: HEAD_ID, seq: 0, hash: GENESIS_HASH, pending: null }).then(
+      () => undefined,
+      (err: unknown) => {
+        if (isDuplicateKey(err)) return;
+        headCreated = null;
+        throw err;
+      },
+    );
+    return headCreated;
   };
 
   return {

@@ -11,12 +11,14 @@ import mongoose from 'mongoose';
 import { isTnxError } from '../../src/errors.js';
 import { openMongoStore } from '../../src/store/mongo/open-mongo-store.js';
 import { runStoreConformance } from './conformance.js';
+import { runManifestConformance } from './manifest-conformance.js';
 
 const uri = process.env.MONGODB_URI;
 
 if (uri) {
   const dbName = `tnx_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   runStoreConformance('mongodb', () => openMongoStore({ uri, dbName }));
+  runManifestConformance('mongodb', () => openMongoStore({ uri, dbName }));
   after(async () => {
     const conn = await mongoose.createConnection(uri, { dbName }).asPromise();
     await conn.dropDatabase();

@@ -9,11 +9,13 @@ import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { tempDir } from '../harness/tmp.js';
 import { runStoreConformance, verifyWholeChain } from './conformance.js';
+import { runManifestConformance } from './manifest-conformance.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 const conformanceFile = join(tempDir('tnx-store'), 'conformance.sqlite');
 runStoreConformance('sqlite', () => openSqliteStore({ path: conformanceFile }));
+runManifestConformance('sqlite', () => openSqliteStore({ path: conformanceFile }));
 
 describe('sqlite store specifics', function () {
   this.timeout(60_000);

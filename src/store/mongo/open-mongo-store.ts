@@ -10,13 +10,16 @@ import mongoose from 'mongoose';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Store } from '../port.js';
 import { mongoAuditRepo } from './audit-repo.js';
+import { mongoCaseRepo } from './case-repo.js';
 import { guard, mapMongoError } from './errors.js';
 import { mongoInboundRepo } from './inbound-repo.js';
 import { mongoKvRepo } from './kv-repo.js';
+import { mongoManifestRepo } from './manifest-repo.js';
 import { mongoOutboundRepo } from './outbound-repo.js';
 import {
   attemptSchema, auditEventSchema, auditHeadSchema, checkpointSchema, inboundSchema, leaseSchema, outboundSchema,
 } from './schemas.js';
+import { caseSchema, manifestSchema } from './screening-schemas.js';
 
 export interface MongoStoreOptions {
   /** mongodb:// or mongodb+srv:// URI; the database named in it is used. */
@@ -54,6 +57,8 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
     auditHead: conn.model('AuditHead', auditHeadSchema),
     checkpoints: conn.model('AuditCheckpoint', checkpointSchema),
     leases: conn.model('Lease', leaseSchema),
+    manifests: conn.model('Manifest', manifestSchema),
+    cases: conn.model('ScreeningCase', caseSchema),
   };
   try {
     // createIndexes is idempotent: several processes starting at once build each index once.
@@ -75,6 +80,8 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
     inbound: mongoInboundRepo(m.inbound),
     audit: mongoAuditRepo(m.auditEvents, m.auditHead, m.checkpoints),
     kv: mongoKvRepo(m.leases),
+    manifests: mongoManifestRepo(m.manifests),
+    cases: mongoCaseRepo(m.cases),
     ping: () => guard('mongodb.ping', async () => {
       await conn.db?.admin().ping();
     }),

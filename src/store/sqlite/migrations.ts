@@ -22,6 +22,11 @@
  *   ix_audit_at (at, seq)                             audit query by time range
  *   ix_checkpoints_seq (seq)                          listCheckpoints in chain order
  *   leases PK(name)                                   acquireLease / releaseLease
+ *   manifests PK(id); ix_manifests_due (partial)      get; listDue (retention: only unpurged rows)
+ *   ix_manifests_received (received_at, id)           stats by time range
+ *   manifest_candidates ix_candidates_manifest         candidates of a manifest; _decided: stats
+ *   screening_cases ux_cases_trip (trip_key)          one case per trip (de-duplication)
+ *   ix_cases_opened / ix_cases_registrant             case list (+ registrant), count
  */
 import type Database from 'better-sqlite3';
 
@@ -135,6 +140,70 @@ export const MIGRATIONS: readonly Migration[] = [
         holder TEXT NOT NULL,
         expires_at INTEGER NOT NULL
       ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    // Manifest screening (src/manifests). Versions 20-29 are the screening workflow's.
+    version: 20,
+    name: 'manifests, screening candidates, unreported-travel cases',
+    sql: `
+      CREATE TABLE manifests (
+        id TEXT PRIMARY KEY,
+        format TEXT NOT NULL CHECK (format IN ('paxlst','json')),
+        submitted_by TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        flight TEXT NOT NULL CHECK (json_valid(flight)),
+        passenger_count INTEGER NOT NULL CHECK (passenger_count >= 0),
+        crew_count INTEGER NOT NULL CHECK (crew_count >= 0),
+        sealed_people TEXT,
+        wrapped_key TEXT,
+        purge_after INTEGER NOT NULL,
+        purged_at INTEGER,
+        threshold REAL NOT NULL,
+        screening_ms REAL NOT NULL,
+        candidate_count INTEGER NOT NULL CHECK (candidate_count >= 0),
+        CHECK ((purged_at IS NULL) OR (sealed_people IS NULL AND wrapped_key IS NULL))
+      ) STRICT;
+      CREATE INDEX ix_manifests_due ON manifests (purge_after, id) WHERE purged_at IS NULL;
+      CREATE INDEX ix_manifests_received ON manifests (received_at, id);
+
+      CREATE TABLE manifest_candidates (
+        id TEXT PRIMARY KEY,
+        manifest_id TEXT NOT NULL REFERENCES manifests (id),
+        passenger_index INTEGER NOT NULL CHECK (passenger_index >= 0),
+        role TEXT NOT NULL CHECK (role IN ('passenger','crew')),
+        registrant_id TEXT NOT NULL,
+        score REAL NOT NULL CHECK (score >= 0 AND score <= 1),
+        features TEXT NOT NULL CHECK (json_valid(features)),
+        decision TEXT NOT NULL CHECK (decision IN ('pending','confirmed','rejected')),
+        decided_by TEXT,
+        decided_at INTEGER,
+        reason TEXT,
+        outcome TEXT CHECK (outcome IS NULL OR outcome IN ('case_opened','case_exists','already_notified')),
+        case_id TEXT,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX ix_candidates_manifest ON manifest_candidates (manifest_id, passenger_index, score DESC);
+      CREATE INDEX ix_candidates_decided ON manifest_candidates (decided_at, decision) WHERE decided_at IS NOT NULL;
+      CREATE INDEX ix_candidates_registrant ON manifest_candidates (registrant_id);
+
+      CREATE TABLE screening_cases (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('unreported_travel')),
+        registrant_id TEXT NOT NULL,
+        manifest_id TEXT NOT NULL,
+        candidate_id TEXT NOT NULL,
+        trip_key TEXT NOT NULL,
+        flight TEXT NOT NULL CHECK (json_valid(flight)),
+        destination TEXT CHECK (destination IS NULL OR length(destination) = 3),
+        opened_by TEXT NOT NULL,
+        opened_at INTEGER NOT NULL,
+        notification_id TEXT,
+        notification TEXT NOT NULL CHECK (notification IN ('submitted','disabled','no_destination','own_state'))
+      ) STRICT;
+      CREATE UNIQUE INDEX ux_cases_trip ON screening_cases (trip_key);
+      CREATE INDEX ix_cases_opened ON screening_cases (opened_at, id);
+      CREATE INDEX ix_cases_registrant ON screening_cases (registrant_id, opened_at, id);
     `,
   },
 ];

@@ -21,9 +21,11 @@ import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Store } from '../port.js';
 import { sqliteAuditRepo } from './audit-repo.js';
+import { sqliteCaseRepo } from './case-repo.js';
 import { mapSqliteError } from './errors.js';
 import { sqliteInboundRepo } from './inbound-repo.js';
 import { sqliteKvRepo } from './kv-repo.js';
+import { sqliteManifestRepo } from './manifest-repo.js';
 import { migrate } from './migrations.js';
 import { sqliteOutboundRepo } from './outbound-repo.js';
 
@@ -63,6 +65,8 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
     inbound: sqliteInboundRepo(db),
     audit: sqliteAuditRepo(db),
     kv: sqliteKvRepo(db),
+    manifests: sqliteManifestRepo(db),
+    cases: sqliteCaseRepo(db),
     async ping() {
       try {
         ping.get();

@@ -88,9 +88,11 @@ export function mongoOutboundRepo(outbound: Model<unknown>, attempts: Model<unkn
         }
         try {
           // First record of an attempt number wins; a re-run of the same job changes nothing.
+          // messageId and attempt come from the filter's equality on insert, so they are not repeated here.
+          const { messageId, attempt, ...rest } = a;
           await attempts.updateOne(
-            { messageId: { $eq: a.messageId }, attempt: { $eq: a.attempt } },
-            { $setOnInsert: { ...a } },
+            { messageId: { $eq: messageId }, attempt: { $eq: attempt } },
+            { $setOnInsert: rest },
             { upsert: true, runValidators: true },
           );
         } catch (err) {

@@ -417,6 +417,8 @@ export interface RegistryRepo {
   search(terms: readonly string[], limit: number): Promise<SealedRegistrant[]>;
   /** Live records with registrationEnd < endBefore, or reviewDue < reviewBefore and not yet flagged. */
   retentionCandidates(cutoffs: { endBefore: string; reviewBefore: string }, limit: number): Promise<RegistrantRetentionView[]>;
+  /** Live (not erased) records with id > afterId, by id: the screening index is built from these at start-up. */
+  scan(afterId: string | null, limit: number): Promise<SealedRegistrant[]>;
 }
 
 export type TravelReportState = 'active' | 'cancelled';

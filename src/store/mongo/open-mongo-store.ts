@@ -16,6 +16,11 @@ import { mongoInboundRepo } from './inbound-repo.js';
 import { mongoKvRepo } from './kv-repo.js';
 import { mongoManifestRepo } from './manifest-repo.js';
 import { mongoOutboundRepo } from './outbound-repo.js';
+import { mongoRegistryRepo } from './registry-repo.js';
+import { registrantSchema, travelReportSchema, tripSchema } from './registry-schemas.js';
+import { STATS_INDEXES } from './stats-pipelines.js';
+import { mongoStatsRepo } from './stats-repo.js';
+import { mongoTravelReportRepo, mongoTripIndexRepo } from './travel-report-repo.js';
 import {
   attemptSchema, auditEventSchema, auditHeadSchema, checkpointSchema, inboundSchema, leaseSchema, outboundSchema,
 } from './schemas.js';
@@ -59,6 +64,9 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
     leases: conn.model('Lease', leaseSchema),
     manifests: conn.model('Manifest', manifestSchema),
     cases: conn.model('ScreeningCase', caseSchema),
+    registrants: conn.model('Registrant', registrantSchema),
+    travelReports: conn.model('TravelReport', travelReportSchema),
+    trips: conn.model('Trip', tripSchema),
   };
   try {
     // createIndexes is idempotent: several processes starting at once build each index once.
@@ -68,6 +76,8 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
       });
       await m.createIndexes();
     }
+    for (const k of STATS_INDEXES.outbound) await models.outbound.collection.createIndex(k);
+    for (const k of STATS_INDEXES.inbound) await models.inbound.collection.createIndex(k);
   } catch (err) {
     await conn.close().catch(() => undefined);
     throw mapMongoError(err, 'mongodb.indexes');
@@ -82,6 +92,10 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
     kv: mongoKvRepo(m.leases),
     manifests: mongoManifestRepo(m.manifests),
     cases: mongoCaseRepo(m.cases),
+    registry: mongoRegistryRepo(m.registrants),
+    travelReports: mongoTravelReportRepo(m.travelReports),
+    trips: mongoTripIndexRepo(m.trips),
+    stats: mongoStatsRepo(m.outbound, m.inbound),
     ping: () => guard('mongodb.ping', async () => {
       await conn.db?.admin().ping();
     }),

@@ -27,6 +27,13 @@
  *   manifest_candidates ix_candidates_manifest         candidates of a manifest; _decided: stats
  *   screening_cases ux_cases_trip (trip_key)          one case per trip (de-duplication)
  *   ix_cases_opened / ix_cases_registrant             case list (+ registrant), count
+ *   registrants PK(id); ix_registrants_end / _review   registry get; retention candidates (partial: live rows)
+ *   registrant_index PK(term, registrant_id)          blind-index search (one probe per term)
+ *   travel_reports PK(id); ix_travel_reports_registrant   reports of one registrant
+ *   trip_index PK(trip_key)                           de-duplication of one trip across sources
+ *   ix_outbound_stats / ix_inbound_stats (covering)   statistics counts per partner over a time range
+ *   ix_outbound_stats_lead (…, lead_time_seconds, …)  lead-time percentiles per partner
+ * Versions 10–19 belong to the registry/statistics part, 20–29 to manifest screening.
  */
 import type Database from 'better-sqlite3';
 
@@ -140,6 +147,84 @@ export const MIGRATIONS: readonly Migration[] = [
         holder TEXT NOT NULL,
         expires_at INTEGER NOT NULL
       ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 10,
+    name: 'registry, travel reports, trip index; statistics columns and indexes',
+    // Registrants: the sealed record as one JSON document plus its clear retention fields as columns;
+    // blind indexes in their own table (one row per value) so an AND search is an indexed join.
+    // Statistics columns on outbound/inbound are filled by triggers from the message at insert, so a
+    // statistics query reads narrow covering indexes and never parses message JSON (bench/stats.bench.ts).
+    sql: `
+      CREATE TABLE registrants (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('active','suspended','ended')),
+        registration_start TEXT NOT NULL,
+        registration_end TEXT,
+        review_due TEXT NOT NULL,
+        review_flagged_at INTEGER,
+        erased_at INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        record TEXT NOT NULL CHECK (json_valid(record))
+      ) STRICT;
+      CREATE INDEX ix_registrants_end ON registrants (registration_end) WHERE erased_at IS NULL AND registration_end IS NOT NULL;
+      CREATE INDEX ix_registrants_review ON registrants (review_due) WHERE erased_at IS NULL AND review_flagged_at IS NULL;
+
+      CREATE TABLE registrant_index (
+        term TEXT NOT NULL,
+        registrant_id TEXT NOT NULL REFERENCES registrants (id),
+        PRIMARY KEY (term, registrant_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX ix_registrant_index_id ON registrant_index (registrant_id);
+
+      CREATE TABLE travel_reports (
+        id TEXT PRIMARY KEY,
+        registrant_id TEXT NOT NULL REFERENCES registrants (id),
+        state TEXT NOT NULL CHECK (state IN ('active','cancelled')),
+        version INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        record TEXT NOT NULL CHECK (json_valid(record))
+      ) STRICT;
+      CREATE INDEX ix_travel_reports_registrant ON travel_reports (registrant_id, created_at);
+
+      CREATE TABLE trip_index (
+        trip_key TEXT PRIMARY KEY,
+        registrant_id TEXT NOT NULL,
+        notification_ids TEXT NOT NULL CHECK (json_valid(notification_ids)),
+        first_source TEXT NOT NULL,
+        also_found_by TEXT NOT NULL CHECK (json_valid(also_found_by)),
+        created_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+
+      ALTER TABLE outbound ADD COLUMN report_late INTEGER;
+      ALTER TABLE outbound ADD COLUMN followup_action TEXT;
+      CREATE TRIGGER tr_outbound_stats AFTER INSERT ON outbound BEGIN
+        UPDATE outbound SET
+          report_late = CASE WHEN NEW.message_type = 'TravelNotification' THEN json_extract(NEW.message, '$.report.late') END,
+          followup_action = CASE WHEN NEW.message_type = 'FollowUpReport' THEN json_extract(NEW.message, '$.action') END
+        WHERE rowid = NEW.rowid;
+      END;
+      ALTER TABLE inbound ADD COLUMN source_kind TEXT;
+      ALTER TABLE inbound ADD COLUMN report_late INTEGER;
+      ALTER TABLE inbound ADD COLUMN followup_action TEXT;
+      CREATE TRIGGER tr_inbound_stats AFTER INSERT ON inbound BEGIN
+        UPDATE inbound SET
+          source_kind = CASE WHEN NEW.message_type = 'TravelNotification' THEN json_extract(NEW.message, '$.source.kind') END,
+          report_late = CASE WHEN NEW.message_type = 'TravelNotification' THEN json_extract(NEW.message, '$.report.late') END,
+          followup_action = CASE WHEN NEW.message_type = 'FollowUpReport' THEN json_extract(NEW.message, '$.action') END
+        WHERE rowid = NEW.rowid;
+      END;
+      UPDATE outbound SET report_late = json_extract(message, '$.report.late') WHERE message_type = 'TravelNotification';
+      UPDATE outbound SET followup_action = json_extract(message, '$.action') WHERE message_type = 'FollowUpReport';
+      UPDATE inbound SET source_kind = json_extract(message, '$.source.kind'), report_late = json_extract(message, '$.report.late')
+        WHERE message_type = 'TravelNotification';
+      UPDATE inbound SET followup_action = json_extract(message, '$.action') WHERE message_type = 'FollowUpReport';
+
+      CREATE INDEX ix_outbound_stats ON outbound (message_type, created_at, partner, state, source, report_late, lead_time_seconds, followup_action);
+      CREATE INDEX ix_outbound_stats_lead ON outbound (message_type, state, partner, lead_time_seconds, created_at);
+      CREATE INDEX ix_inbound_stats ON inbound (message_type, received_at, iss, departure_at, source_kind, report_late, followup_action);
     `,
   },
   {

@@ -28,6 +28,9 @@ import { sqliteKvRepo } from './kv-repo.js';
 import { sqliteManifestRepo } from './manifest-repo.js';
 import { migrate } from './migrations.js';
 import { sqliteOutboundRepo } from './outbound-repo.js';
+import { sqliteRegistryRepo } from './registry-repo.js';
+import { sqliteStatsRepo } from './stats-repo.js';
+import { sqliteTravelReportRepo, sqliteTripIndexRepo } from './travel-report-repo.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' (tests of a single connection only). */
@@ -65,6 +68,10 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
     inbound: sqliteInboundRepo(db),
     audit: sqliteAuditRepo(db),
     kv: sqliteKvRepo(db),
+    registry: sqliteRegistryRepo(db),
+    travelReports: sqliteTravelReportRepo(db),
+    trips: sqliteTripIndexRepo(db),
+    stats: sqliteStatsRepo(db),
     manifests: sqliteManifestRepo(db),
     cases: sqliteCaseRepo(db),
     async ping() {

@@ -51,12 +51,20 @@ export function inboxNotice(rec: InboundRecord, state: string): InboxNotice {
   };
 }
 
-/** Producer side (the HTTP process): queue a notice for each new inbound record. */
+/**
+ * Producer side (the HTTP process): queue a notice for each new inbound record. Built from config and
+ * a logger only, so a process can create it before its context and pass `hook()` to createApp:
+ *
+ *   const push = config.inbox?.webhookUrl ? new InboxPush({ config, log }) : null;
+ *   createApp({ …, onReceived: push?.hook() });          // HTTP side
+ *   const pushWorker = startInboxPushWorker(ctx);          // worker side (null without a webhook)
+ *   // shutdown: await pushWorker?.close(); await push?.close();
+ */
 export class InboxPush {
   readonly #connection;
   readonly #queue: Queue<InboxNotice>;
 
-  constructor(private readonly ctx: GatewayContext) {
+  constructor(private readonly ctx: Pick<GatewayContext, 'config' | 'log'>) {
     this.#connection = bullConnection(ctx.config.redis.url);
     this.#queue = new Queue<InboxNotice>(INBOX_PUSH_QUEUE, {
       connection: this.#connection,

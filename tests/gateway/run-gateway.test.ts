@@ -1,5 +1,5 @@
 /**
- * Two whole gateways started the way `tnx serve` starts one (startGateway: HTTP + worker + outbox) on
+ * Two whole gateways started the way `tnx serve` starts one (src/gateway/run-gateway.ts) on
  * loopback: a notification travels USA → THA, the receipt comes back and is timed against departure,
  * the THA point of contact reports back, and the follow-up is recorded against the USA notification.
  */
@@ -9,7 +9,7 @@ import request from 'supertest';
 import { buildConfig } from '../../src/config/load.js';
 import type { Partner, TnxConfigInput } from '../../src/config/schema.js';
 import { sha256Hex } from '../../src/http/auth.js';
-import { startGateway, type RunningGateway } from '../../src/gateway/start-gateway.js';
+import { startGateway, type RunningGateway } from '../../src/gateway/run-gateway.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { freePort, redisUrl, uniquePrefix } from '../harness/redis.js';
 import { tempDir } from '../harness/tmp.js';
@@ -49,7 +49,7 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
   }
 }
 
-describe('gateway: startGateway, two gateways end to end', () => {
+describe('gateway: two whole gateways end to end (run-gateway)', () => {
   let usa: RunningGateway;
   let tha: RunningGateway;
   before(async function () {

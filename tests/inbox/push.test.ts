@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { buildConfig } from '../../src/config/load.js';
 import type { Partner, TnxConfigInput } from '../../src/config/schema.js';
-import { startGateway, type RunningGateway } from '../../src/gateway/start-gateway.js';
+import { startGateway, type RunningGateway } from '../../src/gateway/run-gateway.js';
+import { InboxPush, startInboxPushWorker } from '../../src/inbox/push.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { redisUrl, uniquePrefix } from '../harness/redis.js';
 import { tempDir } from '../harness/tmp.js';
@@ -22,6 +23,8 @@ describe('inbox: push to the national system', () => {
   const bodies: string[] = [];
   let answers: number[] = [];
   let gw: RunningGateway;
+  let push: InboxPush;
+  let pushWorker: { close(): Promise<void> } | null;
 
   before(async () => {
     receiver = createServer((req, res) => {
@@ -51,9 +54,14 @@ describe('inbox: push to the national system', () => {
       } as TnxConfigInput,
       { baseDir: CONFIG_DIR },
     );
-    gw = await startGateway(config, { log: createLogger({ level: 'silent' }) });
+    const log = createLogger({ level: 'silent' });
+    push = new InboxPush({ config, log });
+    gw = await startGateway(config, { log, app: { onReceived: push.hook() } });
+    pushWorker = startInboxPushWorker(gw.ctx);
   });
   after(async () => {
+    await pushWorker?.close();
+    await push?.close();
     await gw?.close();
     await new Promise<void>((r) => receiver.close(() => r()));
   });

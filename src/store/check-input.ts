@@ -57,9 +57,10 @@ export function checkPatch(patch: OutboundPatch): void {
   for (const k of ['jwe', 'jti', 'lastError', 'receiptJws', 'receiptDigest', 'source'] as const) {
     if (p[k] !== undefined && p[k] !== null && typeof p[k] !== 'string') throw bad(`patch/${k}`, 'must be a string or null');
   }
-  for (const k of ['queuedAt', 'deliveredAt', 'atRiskAlertedAt', 'leadTimeSeconds'] as const) {
-    if (p[k] !== undefined) nullableNumber(p[k], `patch/${k}`);
+  for (const k of ['queuedAt', 'deliveredAt', 'atRiskAlertedAt'] as const) {
+    if (p[k] !== undefined) nullableTime(p[k], `patch/${k}`);
   }
+  if (p.leadTimeSeconds !== undefined) nullableNumber(p.leadTimeSeconds, 'patch/leadTimeSeconds');
   if (p.attempts !== undefined && (!Number.isSafeInteger(p.attempts) || (p.attempts as number) < 0)) {
     throw bad('patch/attempts', 'must be a non-negative integer');
   }

@@ -130,7 +130,8 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
           code('invalid_request'),
           'state is not a patchable field',
         );
-        assert.equal((await store.outbound.get(record.id))?.state, 'delivered');
+        await assert.rejects(store.outbound.transition(record.id, ['delivered'], 'failed', { deliveredAt: 1.5 }), code('invalid_request'));
+        assert.deepEqual(await store.outbound.get(record.id), delivered, 'refused transitions change nothing');
       });
 
       it('lets exactly one of two concurrent transitions (two instances) win', async () => {

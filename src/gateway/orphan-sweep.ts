@@ -21,9 +21,16 @@ export const JOB_BACKED: readonly OutboundState[] = ['queued', 'retrying', 'deli
 
 const FINISHED = new Set(['completed', 'failed', 'unknown']);
 
+/**
+ * Default period and minimum age of periodic passes: 5 minutes. Losing jobs is rare (a Redis without
+ * persistence restarting), retry budgets run for hours, and a pass reads every live record — with a
+ * backlog of thousands, running it every minute would cost the delivery path measurable CPU.
+ */
+export const SWEEP_DEFAULT_MS = 300_000;
+
 export interface SweepOptions {
   /**
-   * Only records created at least this long ago (ms). Default 60 000: a just-submitted record is left
+   * Only records created at least this long ago (ms). Default 300 000: a just-submitted record is left
    * to its submission path. 0 in tests and at start-up is safe too: `queued` is only written after
    * the job was added, so a job-backed record without a job is never a transient state.
    */
@@ -43,7 +50,7 @@ export interface SweepResult {
 export async function sweepOrphans(ctx: GatewayContext, queue: DeliveryQueue, options: SweepOptions = {}): Promise<SweepResult> {
   const batch = options.batch ?? 200;
   const maxPerPass = options.maxPerPass ?? 100_000;
-  const to = ctx.clock.now() - (options.minAgeMs ?? 60_000) + 1; // `to` is exclusive
+  const to = ctx.clock.now() - (options.minAgeMs ?? SWEEP_DEFAULT_MS) + 1; // `to` is exclusive
   let cursor: string | null = null;
   let examined = 0;
   let requeued = 0;
@@ -109,8 +116,8 @@ export function startOrphanSweep(
   };
   const firstPass = pass(options.firstMinAgeMs ?? 0);
   const timer = setInterval(() => {
-    if (!busy) void pass(options.minAgeMs ?? 60_000); // a slow pass must not stack another
-  }, options.intervalMs ?? 60_000);
+    if (!busy) void pass(options.minAgeMs ?? SWEEP_DEFAULT_MS); // a slow pass must not stack another
+  }, options.intervalMs ?? SWEEP_DEFAULT_MS);
   timer.unref();
   return {
     firstPass,

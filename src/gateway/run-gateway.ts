@@ -27,7 +27,7 @@ import { createApp, type AppOptions } from '../http/app.js';
 import { listen, type RunningServer } from '../http/server.js';
 import { isDevKeyFile } from '../keys/keyring.js';
 import { createContext, type CreateContextOptions, type RunningContext } from './create-context.js';
-import { startOrphanSweep, type SweepResult } from './orphan-sweep.js';
+import { startOrphanSweep, SWEEP_DEFAULT_MS, type SweepResult } from './orphan-sweep.js';
 import { startOutboxRecovery } from './outbox.js';
 
 export interface GatewayOptions extends CreateContextOptions {
@@ -40,7 +40,7 @@ export interface GatewayOptions extends CreateContextOptions {
   worker?: Omit<DeliveryWorkerOptions, 'queue'>;
   /** Outbox recovery period, ms (default 10 000). */
   outboxIntervalMs?: number;
-  /** Orphan sweep period, ms (default 60 000), and the minimum record age for periodic passes. */
+  /** Orphan sweep period, ms (default 300 000), and the minimum record age for periodic passes (same default). */
   sweepIntervalMs?: number;
   sweepMinAgeMs?: number;
   /** false: no checkpoint sealer in this process (default true; a lease elects one across processes). */
@@ -117,7 +117,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
     await outbox.firstPass;
     if (roles.workers) {
       sweep = startOrphanSweep(ctx, queue, {
-        intervalMs: options.sweepIntervalMs ?? 60_000,
+        intervalMs: options.sweepIntervalMs ?? SWEEP_DEFAULT_MS,
         ...(options.sweepMinAgeMs !== undefined ? { minAgeMs: options.sweepMinAgeMs } : {}),
       });
     }

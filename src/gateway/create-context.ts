@@ -24,16 +24,22 @@ export interface RunningContext extends GatewayContext {
 export interface CreateContextOptions {
   clock?: Clock;
   log?: Logger;
-  /** Use this store instead of opening one from config (tests, the MongoDB adapter). */
+  /** Use this store instead of opening one from config (tests). */
   store?: Store;
   keyRing?: KeyRingOptions;
   /** Collect Node process metrics too (the `serve` command; off in tests with several gateways). */
   defaultMetrics?: boolean;
 }
 
+/** The store named by config: embedded SQLite by default, MongoDB when store.kind is "mongodb". */
 export async function openStoreFor(config: TnxConfig, clock: Clock): Promise<Store> {
   if (config.store.kind === 'sqlite') return openSqliteStore({ path: config.store.sqlitePath, clock });
-  throw new TnxError('config_invalid', 'store.kind "mongodb" must be opened by the caller and passed as options.store', { pointer: 'config/store/kind' });
+  const uri = config.store.mongodbUri;
+  // load.ts checkStore() guarantees the URI; re-checked so a hand-built config fails by name.
+  if (!uri) throw new TnxError('config_invalid', 'store.mongodbUri is required for store.kind "mongodb"', { pointer: 'config/store/mongodbUri' });
+  // Loaded on demand: the embedded default never pays for the MongoDB driver (start-up time, RSS).
+  const { openMongoStore } = await import('../store/mongo/open-mongo-store.js');
+  return openMongoStore({ uri, clock });
 }
 
 export async function createContext(config: TnxConfig, options: CreateContextOptions = {}): Promise<RunningContext> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -73,7 +73,16 @@ describe('sqlite store specifics', function () {
     const path = join(tempDir('tnx-store'), 'multi.sqlite');
     const worker = join(here, 'fixtures', 'append-worker.ts');
     const batches = 150; // 1–3 events each → 300 events per process
-    const results = await Promise.all(['p1', 'p2', 'p3'].map((name) => runChild(worker, [path, name, String(batches)])));
+    const barrier = tempDir('tnx-barrier');
+    const names = ['p1', 'p2', 'p3'];
+    const children = Promise.all(names.map((name) => runChild(worker, [path, name, String(batches), barrier])));
+    // Release all three at once, once each has started and opened the file.
+    const deadline = Date.now() + 30_000;
+    while (!names.every((n) => existsSync(join(barrier, `ready-${n}`))) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    writeFileSync(join(barrier, 'go'), '');
+    const results = await children;
     const appended = results.reduce((n, r) => n + r.appended, 0);
     assert.equal(appended, 3 * 300);
     const store = await openSqliteStore({ path });

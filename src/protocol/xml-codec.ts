@@ -65,6 +65,17 @@ export function parseXmlMessage(xml: string, limits: XmlLimits = DEFAULT_XML_LIM
   return validateMessage(doc);
 }
 
+/**
+ * Hardened parse and mapping of a message in its XML form WITHOUT schema validation, for the local
+ * submission API: there, as with JSON, the gateway first fills what it owns (origin, ids, point of
+ * contact) and then validates once (src/gateway/submit.ts). Every hardening check still applies.
+ */
+export function parseXmlSubmission(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): Record<string, unknown> {
+  const doc = parseXmlDocument(xml, limits);
+  if (doc.type === 'Receipt') throw unsupportedType();
+  return doc;
+}
+
 /** Parses and validates a Receipt in its XML form. */
 export function parseXmlReceipt(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): Receipt {
   const doc = parseXmlDocument(xml, limits);

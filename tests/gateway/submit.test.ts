@@ -68,6 +68,38 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
     assert.equal(rec.state, 'queued');
   });
 
+  it('fills origin, notificationId and pointOfContact in an XML submission too', async () => {
+    const xml = exampleText('travel-notification.xml')
+      .replace(/<origin>[A-Z]{3}<\/origin>/, '')
+      .replace(/<notificationId>[^<]*<\/notificationId>/, '')
+      .replace(/<pointOfContact>[\s\S]*?<\/pointOfContact>/, '');
+    assert.doesNotMatch(xml, /<origin>|<notificationId>|<pointOfContact>/);
+    const res = await request(gw.url)
+      .post('/api/v1/notifications')
+      .set('Authorization', bearer('submitter'))
+      .set('Content-Type', 'application/xml')
+      .send(xml)
+      .expect(202);
+    const rec = await gw.ctx.store.outbound.get(res.body.id as string);
+    assert.ok(rec);
+    const m = rec.message as unknown as Record<string, unknown>;
+    assert.equal(m.origin, 'USA');
+    assert.equal(m.notificationId, res.body.id);
+    assert.deepEqual(m.pointOfContact, gw.config.pointOfContact);
+  });
+
+  it('refuses a schema-invalid XML submission with the pointer of the field', async () => {
+    const xml = exampleText('travel-notification.xml').replace(/<departureAt>[^<]*<\/departureAt>/, '<departureAt>tomorrow</departureAt>');
+    const res = await request(gw.url)
+      .post('/api/v1/notifications')
+      .set('Authorization', bearer('submitter'))
+      .set('Content-Type', 'application/xml')
+      .send(xml)
+      .expect(422);
+    assert.equal(res.body.code, 'invalid_message');
+    assert.match(String(res.body.pointer), /^\/travel/);
+  });
+
   it('refuses a notification claiming another origin, naming the field', async () => {
     const n = example('travel-notification.json');
     n.origin = 'GBR';

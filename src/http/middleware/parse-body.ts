@@ -4,7 +4,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { parseStrictJson } from '../../protocol/strict-json.js';
-import { parseXmlMessage } from '../../protocol/xml-codec.js';
+import { parseXmlSubmission } from '../../protocol/xml-codec.js';
 import { decodeUtf8, readRawBody, selectBodyKind, type BodyKind } from '../body.js';
 import { stateOf } from '../state.js';
 
@@ -20,7 +20,8 @@ export function parseBody(options: ParseBodyOptions) {
     const text = decodeUtf8(raw, kind);
     let value: unknown = text;
     if (kind === 'json') value = parseStrictJson(text);
-    else if (kind === 'xml') value = parseXmlMessage(text);
+    // XML, like JSON, is validated by the handler after the gateway fills the fields it owns.
+    else if (kind === 'xml') value = parseXmlSubmission(text);
     stateOf(res).body = { kind, value, raw, text };
     next();
   };

@@ -29,7 +29,16 @@ const STATE_CODE = /^[A-Z]{3}$/;
 const REF = /^[\x20-\x7E]{1,256}$/;
 const ACTION = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
+const NEW_OUTBOUND_FIELDS = [
+  'id', 'messageType', 'notificationId', 'partner', 'state', 'submittedBy', 'idempotencyKey', 'requestHash', 'message',
+  'source', 'departureAt', 'createdAt',
+] as const satisfies readonly (keyof NewOutbound)[];
+const INBOUND_FIELDS = [
+  'id', 'iss', 'jti', 'messageType', 'notificationId', 'message', 'digest', 'receivedAt', 'receiptJws', 'departureAt',
+] as const satisfies readonly (keyof InboundRecord)[];
+
 export function checkNewOutbound(rec: NewOutbound): void {
+  onlyKeys(rec, NEW_OUTBOUND_FIELDS);
   ref(rec.id, 'id');
   oneOf(rec.messageType, MESSAGE_TYPES_STORED, 'messageType');
   ref(rec.notificationId, 'notificationId');
@@ -69,6 +78,7 @@ export function checkPatch(patch: OutboundPatch): void {
 }
 
 export function checkInbound(rec: InboundRecord): void {
+  onlyKeys(rec, INBOUND_FIELDS);
   ref(rec.id, 'id');
   stateCode(rec.iss, 'iss');
   ref(rec.jti, 'jti');
@@ -124,6 +134,12 @@ export function checkCheckpoint(c: AuditCheckpoint): void {
 export function checkRangeTimes(filter: { from?: number; to?: number }): void {
   if (filter.from !== undefined) time(filter.from, 'filter/from');
   if (filter.to !== undefined) time(filter.to, 'filter/to');
+}
+
+/** Explicit allow-list: an unexpected field is refused rather than silently dropped by one adapter. */
+function onlyKeys(rec: object, allowed: readonly string[]): void {
+  if (rec === null || typeof rec !== 'object') throw bad('', 'must be an object');
+  for (const k of Object.keys(rec)) if (!allowed.includes(k)) throw bad(k, 'is not a field of this record');
 }
 
 function ref(v: unknown, pointer: string): void {

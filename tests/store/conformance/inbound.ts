@@ -1,7 +1,7 @@
 /** Conformance: inbound messages, de-duplication by (iss, jti), lists. */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../../src/store/port.js';
+import type { InboundRecord, Store } from '../../../src/store/port.js';
 import { code, newInbound, shuffle, type ConformanceContext } from './fixtures.js';
 
 export function inboundConformance(ctx: ConformanceContext): void {
@@ -60,6 +60,9 @@ export function inboundConformance(ctx: ConformanceContext): void {
       const rec = { ...newInbound(), iss: 'nope' };
       await assert.rejects(store.inbound.insertOnce(rec), code('invalid_request'));
       assert.equal(await store.inbound.get(rec.id), null);
+      const extra = { ...newInbound(), note: 'x' } as InboundRecord;
+      await assert.rejects(store.inbound.insertOnce(extra), code('invalid_request'));
+      assert.equal(await store.inbound.get(extra.id), null);
     });
   });
 }

@@ -74,6 +74,7 @@ export function outboundConformance(ctx: ConformanceContext): void {
         { ...newOutbound(), messageType: 'Receipt' },
         { ...newOutbound(), createdAt: 1.5 },
         { ...newOutbound(), message: 'not an object' },
+        { ...newOutbound(), version: 7 },
       ] as unknown as NewOutbound[];
       for (const rec of bad) {
         await assert.rejects(store.outbound.insert(rec), code('invalid_request'));

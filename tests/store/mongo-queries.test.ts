@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Query, find, update } from 'mingo';
 import mongoose from 'mongoose';
 import { GENESIS_HASH } from '../../src/audit/chain.js';
+import { mongoConnectOptions } from '../../src/store/mongo/open-mongo-store.js';
 import { extendChain } from '../../src/store/audit-extend.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../src/store/paging.js';
 import type { OutboundFilter, OutboundState } from '../../src/store/port.js';
@@ -189,6 +190,16 @@ describe('mongo query builders (executed with mingo)', () => {
     assert.deepEqual(lease, { _id: 'sealer', holder: 'B', expiresAt: 2000 });
     assert.equal(m(leaseReleaseFilter('sealer', 'A')), false);
     assert.equal(m(leaseReleaseFilter('sealer', 'B')), true);
+  });
+});
+
+describe('mongodb connection options', () => {
+  it('write with concern majority and retryable writes; indexes built explicitly', () => {
+    const o = mongoConnectOptions({});
+    assert.equal(o.w, 'majority');
+    assert.equal(o.retryWrites, true);
+    assert.equal(o.autoIndex, false);
+    assert.equal(mongoConnectOptions({ dbName: 'x' }).dbName, 'x');
   });
 });
 

@@ -36,17 +36,22 @@ export interface MongoStoreOptions {
   serverSelectionTimeoutMs?: number;
 }
 
-export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
-  const clock = opts.clock ?? systemClock;
-  const conn = mongoose.createConnection(opts.uri, {
+/** Connection options, as data (tests/store/mongo-queries.test.ts holds them to what docs/store.md promises). */
+export function mongoConnectOptions(opts: Omit<MongoStoreOptions, 'uri' | 'clock'>): mongoose.ConnectOptions {
+  return {
     w: 'majority',
     retryWrites: true,
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs ?? 10_000,
-    // Indexes are built explicitly below (init) so start-up fails loudly if one cannot be built.
+    // Indexes are built explicitly below (createIndexes) so start-up fails loudly if one cannot be built.
     autoIndex: false,
     autoCreate: true,
     ...(opts.dbName ? { dbName: opts.dbName } : {}),
-  });
+  };
+}
+
+export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
+  const clock = opts.clock ?? systemClock;
+  const conn = mongoose.createConnection(opts.uri, mongoConnectOptions(opts));
   try {
     await conn.asPromise();
   } catch (err) {

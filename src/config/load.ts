@@ -83,6 +83,10 @@ export function buildConfig(input: TnxConfigInput, options: BuildOptions = {}): 
     cfg.http.tls.keyPath = resolveFrom(baseDir, cfg.http.tls.keyPath);
     if (cfg.http.tls.caPath) cfg.http.tls.caPath = resolveFrom(baseDir, cfg.http.tls.caPath);
   }
+  if (cfg.registry) {
+    cfg.registry.kekPath = resolveFrom(baseDir, cfg.registry.kekPath);
+    cfg.registry.indexKeyPath = resolveFrom(baseDir, cfg.registry.indexKeyPath);
+  }
   cfg.directory = loadDirectory(cfg, baseDir);
   if (options.configPath) cfg.configPath = options.configPath;
 

@@ -7,6 +7,7 @@
  * After fastify build/build-validation.js: defaults and docs live next to each setting.
  */
 import type { PointOfContact, StateCode } from '../protocol/types.js';
+import { deadlineRulesSchema, type DeadlineRules } from '../travel-reports/deadline.js';
 
 export type Role = 'submitter' | 'poc' | 'auditor' | 'admin' | 'registry' | 'screening';
 export const ROLES: readonly Role[] = ['submitter', 'poc', 'auditor', 'admin', 'registry', 'screening'];
@@ -115,6 +116,19 @@ export interface TnxConfig {
     webhookUrl?: string;
   };
   auth: { tokens: ApiToken[] };
+  /** The national registry (optional section; the registry API and retention job run only when set). */
+  registry?: {
+    /** KEK file (JWKS of "oct" keys, first non-retired active, mode 0600) wrapping each registrant's data key. */
+    kekPath: string;
+    /** Blind-index key file (one "oct" key, mode 0600); must differ from every KEK. */
+    indexKeyPath: string;
+    /** Days a record is kept after its registration end before the retention job shreds it. */
+    retentionDaysAfterEnd: number;
+    /** How often the retention job runs (a BullMQ job scheduler shared by all processes), seconds. */
+    retentionScanIntervalSeconds: number;
+  };
+  /** Self-reported travel: this state's deadline rules (minimum notice, emergencies, change cut-off). */
+  travelReports: { deadlines: DeadlineRules };
   audit: {
     /** How often the elected sealer signs a checkpoint of the chain head, seconds. */
     checkpointIntervalSeconds: number;
@@ -311,6 +325,23 @@ export const configSchema = {
           },
         },
       },
+    },
+    registry: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kekPath', 'indexKeyPath'],
+      properties: {
+        kekPath: { type: 'string', minLength: 1 },
+        indexKeyPath: { type: 'string', minLength: 1 },
+        retentionDaysAfterEnd: { type: 'integer', minimum: 0, maximum: 36500, default: 365 },
+        retentionScanIntervalSeconds: { type: 'integer', minimum: 1, maximum: 604800, default: 3600 },
+      },
+    },
+    travelReports: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: { deadlines: { ...deadlineRulesSchema, default: {} } },
     },
     audit: {
       type: 'object',

@@ -33,7 +33,7 @@ interface Entry {
 }
 
 export class Directory {
-  readonly #partners: ReadonlyMap<StateCode, Partner>;
+  readonly #partners: Map<StateCode, Partner>;
   readonly #byKid = new Map<string, Entry>();
   readonly #currentEnc = new Map<StateCode, Entry>();
   readonly #imported = new Map<string, Promise<CryptoKey>>();
@@ -60,6 +60,19 @@ export class Directory {
 
   partner(state: StateCode): Partner | undefined {
     return this.#partners.get(state);
+  }
+
+  /**
+   * Replace a partner's contact details (endpoint, point of contact, accepted types) at run time, as the
+   * directory API does; its keys are not touched here (they are pinned at start-up and change by
+   * configuration and restart only).
+   */
+  updatePartner(state: StateCode, patch: Pick<Partial<Partner>, 'endpoint' | 'pointOfContact' | 'accepts'>): Partner {
+    const p = this.#partners.get(state);
+    if (!p) throw new TnxError('not_found', `no partner ${state} in the directory`);
+    const next: Partner = { ...p, ...patch };
+    this.#partners.set(state, next);
+    return next;
   }
 
   list(): Partner[] {

@@ -26,6 +26,8 @@ import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } 
 import { createApp, type AppOptions } from '../http/app.js';
 import { listen, type RunningServer } from '../http/server.js';
 import { isDevKeyFile } from '../keys/keyring.js';
+import { startRetentionJob, type RetentionJob } from '../national/retention-job.js';
+import { nationalRoutes } from '../national/routes.js';
 import { createContext, type CreateContextOptions, type RunningContext } from './create-context.js';
 import { startOrphanSweep, SWEEP_DEFAULT_MS, type SweepResult } from './orphan-sweep.js';
 import { startOutboxRecovery } from './outbox.js';
@@ -46,7 +48,7 @@ export interface GatewayOptions extends CreateContextOptions {
   /** false: no checkpoint sealer in this process (default true; a lease elects one across processes). */
   sealer?: boolean;
   /** Extra app options (onReceived hook, enqueue timeout). */
-  app?: Pick<AppOptions, 'onReceived' | 'enqueueTimeoutMs'>;
+  app?: Pick<AppOptions, 'onReceived' | 'enqueueTimeoutMs' | 'extraRoutes'>;
 }
 
 export interface RunningGateway {
@@ -75,6 +77,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   let server: RunningServer | null = null;
   let worker: DeliveryWorker | null = null;
   let sealer: AuditSealer | null = null;
+  let retention: RetentionJob | null = null;
   let outbox: ReturnType<typeof startOutboxRecovery> | null = null;
   let sweep: ReturnType<typeof startOrphanSweep> | null = null;
 
@@ -83,6 +86,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
     await outbox?.stop();
     await sweep?.stop();
     await worker?.close();
+    await retention?.close().catch((err: unknown) => ctx.log.warn({ err }, 'retention job close failed'));
     await sealer?.stop().catch((err: unknown) => ctx.log.warn({ err }, 'sealer stop failed'));
     await queue.close().catch((err: unknown) => ctx.log.warn({ err }, 'queue close failed'));
     await ctx.close();
@@ -96,10 +100,13 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         readiness: [{ name: 'redis', check: () => queue.ping() }],
         queueDepth: () => queue.depth(),
         ...(options.app ?? {}),
+        // The national workflow (registry, travel reports, directory, statistics) plus any other part's routes.
+        extraRoutes: (deps) => [...nationalRoutes()(deps), ...(options.app?.extraRoutes?.(deps) ?? [])],
       });
       server = await listen(app, config, options.port === undefined ? {} : { port: options.port });
     }
     if (roles.workers) worker = startDeliveryWorker(ctx, { ...(options.worker ?? {}), queue });
+    if (roles.workers && config.registry) retention = await startRetentionJob(ctx, null);
     if (options.sealer !== false) {
       sealer = new AuditSealer({
         store: ctx.store,

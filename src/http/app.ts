@@ -86,7 +86,7 @@ export function createApp(options: AppOptions): Express {
   const methods = new Map<string, string[]>();
   for (const route of routes) {
     const guard = route.roles === null ? [] : [authenticate(deps.auth), requireRole(route.roles)];
-    const m = route.method.toLowerCase() as 'get' | 'post';
+    const m = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     app[m](route.path, named(route), ...guard, ...route.steps);
     const list = methods.get(route.path) ?? [];
     list.push(route.method, ...(route.method === 'GET' ? ['HEAD'] : []));

@@ -18,7 +18,7 @@ import { parseBody } from './middleware/parse-body.js';
 export interface Route {
   /** Stable name: log field, metric label, audit detail. */
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Express path pattern. */
   path: string;
   /** Roles admitted; null = no bearer token (wire and probe endpoints). */

@@ -131,6 +131,14 @@ export function checkCheckpoint(c: AuditCheckpoint): void {
   if (!Number.isSafeInteger(c.at)) throw bad('at', 'must be integer epoch milliseconds');
 }
 
+/**
+ * A time bound given by a caller (outbox cut-off, at-risk horizon): any finite number, since such
+ * bounds are computed (now + hours × 3 600 000) and need not be whole milliseconds.
+ */
+export function checkTime(v: unknown, pointer: string): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(pointer, 'must be a finite epoch-milliseconds number');
+}
+
 export function checkRangeTimes(filter: { from?: number; to?: number }): void {
   if (filter.from !== undefined) time(filter.from, 'filter/from');
   if (filter.to !== undefined) time(filter.to, 'filter/to');

@@ -6,7 +6,7 @@
 import type { Model } from 'mongoose';
 import { tnxError } from '../../errors.js';
 import type { Clock } from '../../util/clock.js';
-import { checkAttempt, checkNewOutbound, checkPatch, checkRangeTimes, checkStates } from '../check-input.js';
+import { checkAttempt, checkNewOutbound, checkPatch, checkRangeTimes, checkStates, checkTime } from '../check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../paging.js';
 import type { DeliveryAttempt, NewOutbound, OutboundRecord, OutboundRepo, Page } from '../port.js';
 import { guard, isDuplicateKey } from './errors.js';
@@ -71,11 +71,13 @@ export function mongoOutboundRepo(outbound: Model<unknown>, attempts: Model<unkn
     },
     async listAccepted(olderThan, limit) {
       checkLimit(limit);
+      checkTime(olderThan, 'olderThan');
       return guard('outbound.listAccepted', async () =>
         (await outbound.find(acceptedFilter(olderThan)).sort(OLDEST_FIRST).limit(limit).lean<Doc[]>()).map((d) => toRecord(d) as OutboundRecord));
     },
     async listAtRisk(departureBefore, limit) {
       checkLimit(limit);
+      checkTime(departureBefore, 'departureBefore');
       return guard('outbound.listAtRisk', async () =>
         (await outbound.find(atRiskFilter(departureBefore)).sort(DEPARTURE_FIRST).limit(limit).lean<Doc[]>()).map((d) => toRecord(d) as OutboundRecord));
     },

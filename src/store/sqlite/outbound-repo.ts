@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { tnxError } from '../../errors.js';
 import type { Clock } from '../../util/clock.js';
-import { checkAttempt, checkNewOutbound, checkPatch, checkRangeTimes, checkStates, PATCH_FIELDS } from '../check-input.js';
+import { checkAttempt, checkNewOutbound, checkPatch, checkRangeTimes, checkStates, checkTime, PATCH_FIELDS } from '../check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../paging.js';
 import type {
   DeliveryAttempt, NewOutbound, OutboundFilter, OutboundPatch, OutboundRecord, OutboundRepo, OutboundState, Page,
@@ -135,10 +135,12 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock): Outboun
     },
     async listAccepted(olderThan: number, limit: number) {
       checkLimit(limit);
+      checkTime(olderThan, 'olderThan');
       return guard('outbound.listAccepted', () => accepted.all(olderThan, limit).map((r) => fromRow(r as Row)));
     },
     async listAtRisk(departureBefore: number, limit: number) {
       checkLimit(limit);
+      checkTime(departureBefore, 'departureBefore');
       return guard('outbound.listAtRisk', () => atRisk.all(departureBefore, limit).map((r) => fromRow(r as Row)));
     },
     async addAttempt(a: DeliveryAttempt) {

@@ -208,6 +208,8 @@ export function outboundConformance(ctx: ConformanceContext): void {
       assert.deepEqual(mine, [old1.id, old2.id]);
       for (let i = 1; i < due.length; i++) assert.ok((due[i - 1] as OutboundRecord).createdAt <= (due[i] as OutboundRecord).createdAt);
       assert.ok((await store.outbound.listAccepted(t + 1000, 1)).length <= 1);
+      await assert.rejects(store.outbound.listAccepted(Number.NaN, 10), code('invalid_request'));
+      await assert.rejects(store.outbound.listAtRisk(Number.POSITIVE_INFINITY, 10), code('invalid_request'));
     });
 
     it('lists at-risk records: live, not alerted, departing before the horizon', async () => {

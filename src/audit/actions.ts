@@ -53,6 +53,18 @@ export const AUDIT_ACTIONS = [
   'personal_data.combined',
   'personal_data.erased',
 
+  // ---- manifest screening (src/manifests): references, counts and outcomes only --------------------
+  'manifest.received',
+  /** Detail: passengers screened, candidates found, threshold, duration. */
+  'manifest.screened',
+  /** The retention job purged the manifest's people (the screening result stays). */
+  'manifest.expired',
+  /** A screening user's review of one candidate (LED Art 11: a match is a lead, a person decides). */
+  'match.confirmed',
+  'match.rejected',
+  /** A confirmed match on a trip the registrant did not report: an "unreported travel" case. */
+  'case.opened',
+
   // ---- the audit trail itself ---------------------------------------------------------------------
   'audit.checkpoint',
   'audit.exported',

@@ -8,6 +8,7 @@
  */
 import type { PointOfContact, StateCode } from '../protocol/types.js';
 import { deadlineRulesSchema, type DeadlineRules } from '../travel-reports/deadline.js';
+import type { ScreeningWeightsInput } from '../screening/config.js';
 
 export type Role = 'submitter' | 'poc' | 'auditor' | 'admin' | 'registry' | 'screening';
 export const ROLES: readonly Role[] = ['submitter', 'poc', 'auditor', 'admin', 'registry', 'screening'];
@@ -134,6 +135,22 @@ export interface TnxConfig {
     checkpointIntervalSeconds: number;
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  /** Manifest screening (src/manifests, docs/manifest-workflow.md). */
+  screening: {
+    /**
+     * Hours a received manifest's people (API data) are kept before the retention job purges them;
+     * the screening result stays without them. EU API rules: delete within 24 h.
+     */
+    retentionHours: number;
+    /** A confirmed match on a trip the registrant did not report becomes a TravelNotification (source manifest_match). */
+    notifyOnConfirmedUnreported: boolean;
+    /** How often the retention job runs, seconds. */
+    retentionIntervalSeconds: number;
+    /** Score weights and threshold (src/screening/config.ts); defaults there. */
+    weights: ScreeningWeightsInput;
+    /** Airports beyond the built-in table (src/manifests/airports.ts): IATA code → state and IANA time zone. */
+    airports: Record<string, { state: StateCode; timeZone: string }>;
+  };
   /** Absolute path of the file this came from (for resolving relative paths); absent when built in code. */
   configPath?: string;
 }
@@ -150,6 +167,8 @@ export type TnxConfigInput = {
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
 const stateCode = { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3' } as const;
+/** A score weight (src/screening/config.ts): contributions lie in [-1, 1]. */
+const UNIT = { type: 'number', minimum: -1, maximum: 1 } as const;
 
 const pointOfContact = {
   type: 'object',
@@ -355,6 +374,40 @@ export const configSchema = {
       default: {},
       properties: {
         level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+      },
+    },
+    screening: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        retentionHours: { type: 'number', exclusiveMinimum: 0, maximum: 8760, default: 24 },
+        notifyOnConfirmedUnreported: { type: 'boolean', default: true },
+        retentionIntervalSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 300 },
+        weights: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            threshold: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+            name: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['phoneticFloor', 'initial', 'stretchFrom', 'extraToken', 'extraTokenMax'].map((k) => [k, UNIT])) },
+            dateOfBirth: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['dayMonthSwapped', 'dayDiffers', 'monthAndDayDiffer', 'yearOffByOne', 'yearDiffers'].map((k) => [k, UNIT])) },
+            document: { type: 'object', additionalProperties: false, properties: { exact: UNIT, oneEdit: UNIT } },
+            nationalityDiffers: UNIT,
+            sexDiffers: UNIT,
+          },
+        },
+        airports: {
+          type: 'object',
+          default: {},
+          propertyNames: { pattern: '^[A-Z]{3}$' },
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['state', 'timeZone'],
+            properties: { state: stateCode, timeZone: { type: 'string', pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$' } },
+          },
+        },
       },
     },
   },

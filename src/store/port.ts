@@ -360,8 +360,12 @@ export interface CaseRecord {
   openedAt: number;
   /** The TravelNotification (source manifest_match) submitted for the case, if any. */
   notificationId: string | null;
-  /** submitted | disabled (policy) | no_destination | own_state */
-  notification: 'submitted' | 'disabled' | 'no_destination' | 'own_state';
+  /**
+   * submitted; disabled (policy screening.notifyOnConfirmedUnreported off); own_state (the flight
+   * arrives in our own state); not_notifiable (arrival state or departure time unknown);
+   * already_notified (a self-report of the same trip won the race: the second source was recorded).
+   */
+  notification: 'submitted' | 'disabled' | 'own_state' | 'not_notifiable' | 'already_notified';
 }
 
 export interface CaseFilter {

@@ -82,7 +82,7 @@ export const caseSchema = new Schema(
     openedBy: { type: String, required: true },
     openedAt: { ...epochMs, required: true },
     notificationId: { type: String, default: null },
-    notification: { type: String, enum: ['submitted', 'disabled', 'no_destination', 'own_state'], required: true },
+    notification: { type: String, enum: ['submitted', 'disabled', 'own_state', 'not_notifiable', 'already_notified'], required: true },
   },
   { ...opts, collection: 'screening_cases' },
 );

@@ -284,7 +284,7 @@ export const MIGRATIONS: readonly Migration[] = [
         opened_by TEXT NOT NULL,
         opened_at INTEGER NOT NULL,
         notification_id TEXT,
-        notification TEXT NOT NULL CHECK (notification IN ('submitted','disabled','no_destination','own_state'))
+        notification TEXT NOT NULL CHECK (notification IN ('submitted','disabled','own_state','not_notifiable','already_notified'))
       ) STRICT;
       CREATE UNIQUE INDEX ux_cases_trip ON screening_cases (trip_key);
       CREATE INDEX ix_cases_opened ON screening_cases (opened_at, id);

@@ -28,6 +28,8 @@ import { listen, type RunningServer } from '../http/server.js';
 import { isDevKeyFile } from '../keys/keyring.js';
 import { startRetentionJob, type RetentionJob } from '../national/retention-job.js';
 import { nationalRoutes } from '../national/routes.js';
+import { startManifestScreening, type RunningScreening } from '../manifests/start-screening.js';
+import { loadRegistryKeys } from '../registry/registry-keys.js';
 import { createContext, type CreateContextOptions, type RunningContext } from './create-context.js';
 import { startOrphanSweep, SWEEP_DEFAULT_MS, type SweepResult } from './orphan-sweep.js';
 import { startOutboxRecovery } from './outbox.js';
@@ -62,6 +64,8 @@ export interface RunningGateway {
   readonly sealer: AuditSealer | null;
   /** Resolves when the start-up orphan sweep is done (null when no worker runs here). */
   readonly firstSweep: Promise<SweepResult> | null;
+  /** Manifest screening (src/manifests), when the registry is configured. */
+  readonly screening: RunningScreening | null;
   /** Orderly shutdown (idempotent); see the module comment for the order. */
   close(): Promise<void>;
 }
@@ -78,6 +82,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   let worker: DeliveryWorker | null = null;
   let sealer: AuditSealer | null = null;
   let retention: RetentionJob | null = null;
+  let screening: RunningScreening | null = null;
   let outbox: ReturnType<typeof startOutboxRecovery> | null = null;
   let sweep: ReturnType<typeof startOrphanSweep> | null = null;
 
@@ -87,12 +92,18 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
     await sweep?.stop();
     await worker?.close();
     await retention?.close().catch((err: unknown) => ctx.log.warn({ err }, 'retention job close failed'));
+    await screening?.close().catch((err: unknown) => ctx.log.warn({ err }, 'screening close failed'));
     await sealer?.stop().catch((err: unknown) => ctx.log.warn({ err }, 'sealer stop failed'));
     await queue.close().catch((err: unknown) => ctx.log.warn({ err }, 'queue close failed'));
     await ctx.close();
   };
 
   try {
+    // Manifest screening screens against the registry, so it runs where the registry is configured:
+    // the index where HTTP is served, the manifest retention job where workers run.
+    if (config.registry) {
+      screening = await startManifestScreening(ctx, queue, { keys: loadRegistryKeys(config.registry), index: roles.http, retention: roles.workers });
+    }
     if (roles.http) {
       const app = createApp({
         ctx,
@@ -101,7 +112,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         queueDepth: () => queue.depth(),
         ...(options.app ?? {}),
         // The national workflow (registry, travel reports, directory, statistics) plus any other part's routes.
-        extraRoutes: (deps) => [...nationalRoutes()(deps), ...(options.app?.extraRoutes?.(deps) ?? [])],
+        extraRoutes: (deps) => [...nationalRoutes()(deps), ...(screening?.routes ?? []), ...(options.app?.extraRoutes?.(deps) ?? [])],
       });
       server = await listen(app, config, options.port === undefined ? {} : { port: options.port });
     }
@@ -136,7 +147,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
 
   let closing: Promise<void> | null = null;
   return {
-    ctx, queue, roles, server, worker, sealer,
+    ctx, queue, roles, server, worker, sealer, screening,
     url: server?.url ?? null,
     firstSweep: sweep?.firstPass ?? null,
     close() {

@@ -7,9 +7,9 @@
  *      recorded), and the candidate still pending (a decision is taken once: 409 otherwise);
  *   2. the decision is recorded (conditional update) and audited;
  *   3. the trip key (src/travel-reports/trip-key.ts: registrant + flight + local departure date) is
- *      looked up in the trip index: a trip already notified — self-reported, or found by an earlier
- *      manifest — gets `manifest_match` recorded as a further source on that notification's trip
- *      entry, and nothing else happens (no case, no second notification);
+ *      looked up in the trip index (src/national/trips.ts): a trip already notified — self-reported,
+ *      or found by an earlier manifest — gets `manifest_match` recorded as a further source on its
+ *      notifications (`source.alsoFoundBy`), and nothing else happens (no case, no second notification);
  *   4. otherwise an "unreported travel" case is opened — one per trip, the store's unique index
  *      decides between racing confirmations — and, when policy says so
  *      (screening.notifyOnConfirmedUnreported), a TravelNotification with source `manifest_match` is
@@ -20,6 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import { TnxError } from '../errors.js';
 import { submitMessage } from '../gateway/submit.js';
+import { findNotifiedTrip, recordSecondSource } from '../national/trips.js';
 import type { Principal } from '../http/auth.js';
 import type { Registrant } from '../registry/registrant.js';
 import { openRegistrant } from '../registry/sealed-registrant.js';
@@ -96,8 +97,8 @@ async function confirmed(deps: ScreeningDeps, principal: Principal, m: ManifestR
   const { store, events, clock, config } = ctx;
   const key = tripOf(deps, m, c.registrantId);
 
-  const known = await store.trips.get(key);
-  if (known) return secondSource(deps, c, key, known.notificationIds);
+  const known = await findNotifiedTrip(ctx, key);
+  if (known) return secondSource(deps, c, key);
 
   const destination = deps.airports.stateOf(m.flight.arrivalAirport);
   const leg = legOf(m.flight, deps.airports);
@@ -122,7 +123,7 @@ async function confirmed(deps: ScreeningDeps, principal: Principal, m: ManifestR
       tripKey: key, registrantId: c.registrantId, notificationIds: [kase.notificationId], firstSource: 'manifest_match', alsoFoundBy: [], createdAt: now,
     });
     if (!claim.created) {
-      await store.trips.addSource(key, 'manifest_match');
+      await recordSecondSource(ctx, key, 'manifest_match', principal.id);
       kase = (await store.cases.setNotification(kase.id, null, 'already_notified')) ?? kase;
     } else {
       const notification = caseNotification({
@@ -140,10 +141,12 @@ async function confirmed(deps: ScreeningDeps, principal: Principal, m: ManifestR
   return { candidate: { ...c, outcome: 'case_opened', caseId: kase.id }, case: kase, alreadyNotified: null };
 }
 
-async function secondSource(deps: ScreeningDeps, c: CandidateRecord, key: string, notificationIds: string[]): Promise<DecisionResult> {
-  const { store, events, clock } = deps.ctx;
-  await store.trips.addSource(key, 'manifest_match');
-  await store.manifests.setOutcome(c.id, 'already_notified', null);
-  await events.publish(secondSourceRecorded(c, notificationIds, clock.now()));
+/** The trip was notified already: `manifest_match` goes onto its notifications (source.alsoFoundBy). */
+async function secondSource(deps: ScreeningDeps, c: CandidateRecord, key: string): Promise<DecisionResult> {
+  const { ctx } = deps;
+  const entry = await recordSecondSource(ctx, key, 'manifest_match', c.decidedBy ?? 'system');
+  const notificationIds = entry?.notificationIds ?? [];
+  await ctx.store.manifests.setOutcome(c.id, 'already_notified', null);
+  await ctx.events.publish(secondSourceRecorded(c, notificationIds, ctx.clock.now()));
   return { candidate: { ...c, outcome: 'already_notified' }, case: null, alreadyNotified: notificationIds };
 }

@@ -22,6 +22,8 @@ import type { ScreeningDeps } from './screening-deps.js';
 
 export interface ScreeningOptions {
   keys: RegistryKeys;
+  /** Build the index now and follow registry events (processes serving HTTP; default true). */
+  index?: boolean;
   /** Run the retention job in this process (default true). */
   retention?: boolean;
   /** Retention queue name (tests isolate gateways sharing one Redis prefix). */
@@ -41,7 +43,8 @@ export interface RunningScreening {
 
 export async function startManifestScreening(ctx: GatewayContext, queue: OutboundQueue, options: ScreeningOptions): Promise<RunningScreening> {
   const index = new RegistryIndex({ registry: ctx.store.registry, keys: options.keys, log: ctx.log });
-  index.follow(ctx.events);
+  const serving = options.index !== false;
+  if (serving) index.follow(ctx.events);
   const deps: ScreeningDeps = {
     ctx, queue, keys: options.keys, index,
     airports: new AirportTable(ctx.config.screening.airports),
@@ -50,8 +53,8 @@ export async function startManifestScreening(ctx: GatewayContext, queue: Outboun
   };
   let retention: RetentionJob | null = null;
   try {
-    await index.ready();
-    if (options.rebuildIntervalMs) index.startPeriodicRebuild(options.rebuildIntervalMs);
+    if (serving) await index.ready();
+    if (serving && options.rebuildIntervalMs) index.startPeriodicRebuild(options.rebuildIntervalMs);
     if (options.retention !== false) {
       retention = await startManifestRetention(ctx, options.retentionQueueName ? { queueName: options.retentionQueueName } : {});
     }

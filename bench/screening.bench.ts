@@ -34,7 +34,8 @@ function memory(): { heapMB: number; externalMB: number; rssMB: number } {
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
   const mb = (x: number): number => Math.round(x / 1048576);
-  return { heapMB: mb(m.heapUsed), externalMB: mb(m.external + m.arrayBuffers), rssMB: mb(m.rss) };
+  // `external` includes `arrayBuffers` (the index's typed arrays).
+  return { heapMB: mb(m.heapUsed), externalMB: mb(m.external), rssMB: mb(m.rss) };
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -86,6 +87,8 @@ const cpuTimes: number[] = [];
 let tp = 0, fp = 0, found = 0, onBoard = 0, scored = 0, candidates = 0;
 const byKind = new Map<string, { total: number; found: number; fp: number }>();
 const misses: string[] = [];
+const falses: string[] = [];
+const SHOW_FALSE = Number(process.env.BENCH_SHOW_FALSE ?? 0);
 for (const { manifest, truth } of manifests) {
   const s = performance.now();
   const c0 = process.cpuUsage();
@@ -101,7 +104,14 @@ for (const { manifest, truth } of manifests) {
     stat.total++;
     for (const c of ps.candidates) {
       if (c.registrantId === t.registrantId) tp++;
-      else { fp++; stat.fp++; }
+      else {
+        fp++;
+        stat.fp++;
+        if (falses.length < SHOW_FALSE) {
+          const p = manifest.passengers[k]!;
+          falses.push(`${t.kind}: ${p.familyName}/${p.givenNames.join(' ')} ${p.dateOfBirth} → ${c.registrantId} ${c.score} ${c.features.map((f) => `${f.feature}:${f.contribution}`).join(' ')}`);
+        }
+      }
     }
     if (t.registrantId !== null) {
       onBoard++;
@@ -125,9 +135,10 @@ console.log(`time per manifest  p50 ${fmt(quantile(times, 0.5))} ms  p99 ${fmt(q
 console.log(`CPU per manifest   p50 ${fmt(quantile(cpuTimes, 0.5))} ms  p99 ${fmt(quantile(cpuTimes, 0.99))} ms (user+system; less sensitive to other load)`);
 console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`per passenger (mean): ${fmt(candidates / (MANIFESTS * PASSENGERS))} candidates from blocking, ${fmt(scored / (MANIFESTS * PASSENGERS))} names compared`);
-console.log(`index build ${fmt(buildMs / 1000, 1)} s (incl. generating the people); memory after GC: heap +${after.heapMB - before.heapMB} MB, array buffers +${after.externalMB - before.externalMB} MB (posting table ${Math.round(index.tableBytes / 1048576)} MB), RSS ${after.rssMB} MB`);
+console.log(`index build ${fmt(buildMs / 1000, 1)} s (incl. generating the people); memory after GC: heap +${after.heapMB - before.heapMB} MB, off-heap +${after.externalMB - before.externalMB} MB (posting table ${Math.round(index.tableBytes / 1048576)} MB); index total ${after.heapMB - before.heapMB + after.externalMB - before.externalMB} MB; RSS ${after.rssMB} MB`);
 console.log('by kind: kind, passengers, recall, false candidates');
 for (const [kind, s] of [...byKind].sort()) {
   console.log(`  ${kind.padEnd(22)} ${String(s.total).padStart(6)}  ${kind === 'namesake' || kind === 'stranger' ? '   -  ' : fmt(s.found / s.total, 3)}  ${s.fp}`);
 }
 for (const m of misses) console.log('  miss:', m);
+for (const f of falses) console.log('  false:', f);

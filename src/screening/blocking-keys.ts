@@ -8,11 +8,13 @@
  *
  *   T<year>:{a,x}  for each pair of name tokens (a, b) of one name form: {a, x} for x in N(b) and
  *                  {x, b} for x in N(a), unordered. Two tokens must agree — one exactly, the other up
- *                  to one edit of its key — and the birth year must match. A passenger is looked up
- *                  under years −1, 0, +1 and "unknown" (0). This is the main block: a common given
- *                  name alone (JOHN, 1980) never makes a candidate; JOHN + SMITH, 1980 does, and so
- *                  does JOHN + SMIHT.
- *   S<year>:k      each token key: for passengers with a single name token.
+ *                  to one edit of its key — and the birth year must match. This is the main block:
+ *                  a common given name alone (JOHN, 1980) never makes a candidate; JOHN + SMITH,
+ *                  1980 does, and so does JOHN + SMIHT. A registrant with a partial date of birth
+ *                  is filed under the years either side too.
+ *   F<date>:{a,b}  exact pairs under the full date of birth: a passenger born on the same day a year
+ *                  earlier or later (a year typo) is looked up here, not in the whole year.
+ *   S<year>:k      each token key: for passengers with a single name token (years −1…+1).
  *   M<year>:k      registrants with a single name token (mononyms), looked up with every passenger token.
  *   P:{a,b}        exact pairs without year: for passengers without a date of birth.
  *   D:<number>     each document number and its one-character deletions (one edit, as above).
@@ -57,6 +59,7 @@ const NS_PAIR = 1;
 const NS_SINGLE = 2;
 const NS_MONONYM = 3;
 const NS_EXACT_PAIR = 4;
+const NS_FULL_DATE_PAIR = 5;
 
 /** 32-bit mixing (murmur3 finaliser): keys are built from numbers, not strings, on the hot path. */
 function mix(a: number, b: number): number {
@@ -98,8 +101,8 @@ export function tokenCodes(tokens: readonly string[]): string[] {
   return tokens.slice(0, MAX_TOKENS).map(phoneticKey).filter((k) => k !== '');
 }
 
-/** Calls `emit` with the key of every unordered pair {a, x}, {x, b} over all code pairs (a, b). */
-function pairKeys(codes: readonly string[], year: number, emit: (k: number) => void): void {
+/** Appends the key of every unordered pair {a, x}, {x, b} over all code pairs (a, b) to `out`. */
+function pairKeys(codes: readonly string[], year: number, out: { push(k: number): unknown }): void {
   for (let i = 0; i < codes.length; i++) {
     const a = codes[i]!;
     const ha = codeHash(a);
@@ -107,8 +110,8 @@ function pairKeys(codes: readonly string[], year: number, emit: (k: number) => v
     for (let j = i + 1; j < codes.length; j++) {
       const b = codes[j]!;
       const hb = codeHash(b);
-      for (const x of neighbourhoodHashes(b)) emit(unorderedKey(NS_PAIR, year, ha, x));
-      for (const x of na) if (x !== ha) emit(unorderedKey(NS_PAIR, year, x, hb));
+      for (const x of neighbourhoodHashes(b)) out.push(unorderedKey(NS_PAIR, year, ha, x));
+      for (const x of na) if (x !== ha) out.push(unorderedKey(NS_PAIR, year, x, hb));
     }
   }
 }
@@ -116,49 +119,87 @@ function pairKeys(codes: readonly string[], year: number, emit: (k: number) => v
 export const singleKey = (year: number, code: string): number => mix(mix(NS_SINGLE, year), codeHash(code)) & 0x7fffffff;
 export const mononymKey = (year: number, code: string): number => mix(mix(NS_MONONYM, year), codeHash(code)) & 0x7fffffff;
 export const exactPairKey = (a: string, b: string): number => unorderedKey(NS_EXACT_PAIR, 0, codeHash(a), codeHash(b));
+/** Exact pair of codes with the full packed date of birth (YYYYMMDD). */
+export const fullDatePairKey = (packedDate: number, a: string, b: string): number => unorderedKey(NS_FULL_DATE_PAIR, packedDate, codeHash(a), codeHash(b));
 export const documentKey = (n: string): number => hashKey(`D:${n}`);
 
-/** Every key a registrant is filed under (deduplicated). */
-export function registrantKeys(names: readonly (readonly string[])[], year: number, documents: readonly string[]): number[] {
-  const keys = new Set<number>();
-  const add = (k: number): void => void keys.add(k);
-  for (const tokens of names) {
-    const codes = tokenCodes(tokens);
-    pairKeys(codes, year, add);
-    for (const c of codes) keys.add(singleKey(year, c));
-    if (codes.length === 1) keys.add(mononymKey(year, codes[0]!));
-    for (let i = 0; i < codes.length; i++) for (let j = i + 1; j < codes.length; j++) keys.add(exactPairKey(codes[i]!, codes[j]!));
-  }
-  for (const n of documents) for (const d of documentNeighbourhood(n)) keys.add(documentKey(d));
-  return [...keys];
-}
+const isPartialDate = (packed: number): boolean => packed % 100 === 0 || Math.floor(packed / 100) % 100 === 0;
 
 /**
- * Every key to look up for a passenger (may repeat a key; the index visits each slot once).
- * `withUnknownYear`: also look in the "year unknown" bucket — skipped when no registrant lacks one.
+ * Every key a registrant is filed under (deduplicated). `packedDate`: YYYYMMDD, 00 for unknown parts,
+ * 0 when unknown. A full date files the name pairs under its year, plus exact pairs under the full
+ * date (found by passengers born a year apart on the same day); a partial date files the name pairs
+ * under its year and the years either side, since it cannot say more.
  */
-export function passengerKeys(tokens: readonly string[], year: number, documents: readonly string[], withUnknownYear = true): number[] {
+export function registrantKeys(names: readonly (readonly string[])[], packedDate: number, documents: readonly string[]): number[] {
   const keys: number[] = [];
-  const add = (k: number): void => void keys.push(k);
-  const codes = tokenCodes(tokens);
-  if (year > 0) {
-    const years = withUnknownYear ? [year - 1, year, year + 1, 0] : [year - 1, year, year + 1];
-    // Given names written apart ("XIAO MING") where the registry joins them ("XIAOMING"): the joined
-    // token, paired with each token that is not part of it.
-    const joins: Array<{ code: string; others: string[] }> = [];
-    for (let i = 0; tokens.length >= 3 && i + 1 < Math.min(tokens.length, MAX_TOKENS); i++) {
-      const code = phoneticKey(tokens[i]! + tokens[i + 1]!);
-      joins.push({ code, others: codes.filter((_, k) => k !== i && k !== i + 1) });
+  const year = Math.floor(packedDate / 10000);
+  const partial = year === 0 || isPartialDate(packedDate);
+  const years = year === 0 ? [0] : partial ? [year - 1, year, year + 1] : [year];
+  for (const tokens of names) {
+    const codes = tokenCodes(tokens);
+    for (const y of years) pairKeys(codes, y, keys);
+    for (let i = 0; i < codes.length; i++) {
+      for (let j = i + 1; j < codes.length; j++) {
+        if (!partial) keys.push(fullDatePairKey(packedDate, codes[i]!, codes[j]!));
+        keys.push(exactPairKey(codes[i]!, codes[j]!));
+      }
     }
-    for (const y of years) {
-      pairKeys(codes, y, add);
-      for (const j of joins) for (const o of j.others) pairKeys([j.code, o], y, add);
-      for (const c of codes) keys.push(mononymKey(y, c));
-      if (tokens.length === 1) for (const c of codes) keys.push(singleKey(y, c));
-    }
-  } else {
-    for (let i = 0; i < codes.length; i++) for (let j = i + 1; j < codes.length; j++) keys.push(exactPairKey(codes[i]!, codes[j]!));
+    for (const c of codes) keys.push(singleKey(year, c));
+    if (codes.length === 1) keys.push(mononymKey(year, codes[0]!));
   }
+  for (const n of documents) for (const d of documentNeighbourhood(n)) keys.push(documentKey(d));
+  return [...new Set(keys)];
+}
+
+export interface PassengerKeyOptions {
+  /** Also look in the "year unknown" bucket — skipped while no registrant lacks a birth year. */
+  withUnknownYear: boolean;
+  /**
+   * Look up name pairs in the years either side with any month and day. Needed only when a year off
+   * by one *and* a different day could still reach the threshold; otherwise a full date looks up
+   * exact pairs under the same day a year either side, which is far more selective.
+   */
+  wideYears: boolean;
+}
+
+/** Name keys to look up for a passenger (may repeat a key; the index visits each slot once). */
+export function passengerNameKeys(tokens: readonly string[], packedDate: number, o: PassengerKeyOptions): number[] {
+  const keys: number[] = [];
+  const codes = tokenCodes(tokens);
+  const year = Math.floor(packedDate / 10000);
+  if (year === 0) {
+    for (let i = 0; i < codes.length; i++) for (let j = i + 1; j < codes.length; j++) keys.push(exactPairKey(codes[i]!, codes[j]!));
+    return keys;
+  }
+  // Pairs of codes to look up: every pair of tokens, and — for given names written apart ("XIAO MING")
+  // where the registry joins them ("XIAOMING") — the joined token with each token not part of it.
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < codes.length; i++) for (let j = i + 1; j < codes.length; j++) pairs.push([codes[i]!, codes[j]!]);
+  for (let i = 0; tokens.length >= 3 && i + 1 < Math.min(tokens.length, MAX_TOKENS); i++) {
+    const joined = phoneticKey(tokens[i]! + tokens[i + 1]!);
+    for (let k = 0; k < codes.length; k++) if (k !== i && k !== i + 1) pairs.push([joined, codes[k]!]);
+  }
+  const years = [year];
+  if (o.withUnknownYear) years.push(0);
+  const wide = o.wideYears || isPartialDate(packedDate);
+  if (wide) years.push(year - 1, year + 1);
+  for (const y of years) for (const p of pairs) pairKeys(p, y, keys);
+  if (!wide) {
+    for (const p of pairs) {
+      keys.push(fullDatePairKey(packedDate - 10000, p[0], p[1]), fullDatePairKey(packedDate + 10000, p[0], p[1]));
+    }
+  }
+  for (const y of [year - 1, year, year + 1]) {
+    for (const c of codes) keys.push(mononymKey(y, c));
+    if (tokens.length === 1) for (const c of codes) keys.push(singleKey(y, c));
+  }
+  return keys;
+}
+
+/** Keys of the passenger's document numbers and their one-edit neighbourhoods. */
+export function passengerDocumentKeys(documents: readonly string[]): number[] {
+  const keys: number[] = [];
   for (const n of documents) for (const d of documentNeighbourhood(n)) keys.push(documentKey(d));
   return keys;
 }

@@ -8,8 +8,9 @@
  * only; it never logs or persists them. Ids are the registry's opaque ids.
  */
 import type { PartialDate, PersonName, Sex } from '../protocol/types.js';
-import { birthYear, packBirthDate } from './birth-date.js';
-import { passengerKeys, registrantKeys } from './blocking-keys.js';
+import { packBirthDate } from './birth-date.js';
+import { DEFAULT_WEIGHTS, type ScreeningWeights } from './config.js';
+import { passengerDocumentKeys, passengerNameKeys, registrantKeys } from './blocking-keys.js';
 import { normalizeDocumentNumber, normalizeName } from './normalize.js';
 import { PostingTable } from './posting-table.js';
 import type { ScoringSubject } from './score.js';
@@ -30,6 +31,12 @@ export interface RegistrantForScreening {
 export interface PassengerQuery extends ScoringSubject {
   /** Tokens of the passenger's name (one form). */
   tokens: readonly string[];
+}
+
+export interface CandidateSet {
+  slots: number[];
+  /** Slots found through a document number (exact or one edit). */
+  viaDocument: ReadonlySet<number>;
 }
 
 export interface CandidateStats {
@@ -102,14 +109,14 @@ export class CandidateIndex {
     this.sex[slot] = SEX_CODE[r.sex] ?? 0;
     this.slotById.set(r.id, slot);
     if (this.dob[slot] === 0) this.unknownYear++;
-    for (const k of registrantKeys(unique, birthYear(this.dob[slot]!), docs)) this.table.add(k, slot);
+    for (const k of registrantKeys(unique, this.dob[slot]!, docs)) this.table.add(k, slot);
   }
 
   remove(id: string): boolean {
     const slot = this.slotById.get(id);
     if (slot === undefined) return false;
     const subject = this.subject(slot);
-    for (const k of registrantKeys(subject.names, birthYear(subject.dateOfBirth), subject.documents)) this.table.remove(k, slot);
+    for (const k of registrantKeys(subject.names, subject.dateOfBirth, subject.documents)) this.table.remove(k, slot);
     this.slotById.delete(id);
     if (subject.dateOfBirth === 0) this.unknownYear--;
     this.ids[slot] = undefined;
@@ -141,21 +148,29 @@ export class CandidateIndex {
 
   /**
    * Slots of registrants filed under at least one of the passenger's blocking keys (blocking-keys.ts):
-   * two name tokens (one up to an edit) in the birth year ±1, a document number up to one edit, or —
-   * for a passenger without a date of birth — an exact pair of name tokens.
+   * two name tokens (one up to an edit) in the birth year, the same two tokens on the same day a year
+   * either side, a document number up to one edit, or — for a passenger without a date of birth — an
+   * exact pair of name tokens. `weights` decide whether the years either side must be searched whole.
    */
-  candidates(q: PassengerQuery, stats?: CandidateStats): number[] {
+  candidates(q: PassengerQuery, stats?: CandidateStats, weights: ScreeningWeights = DEFAULT_WEIGHTS): CandidateSet {
     let visited = 0;
-    const out: number[] = [];
+    const slots: number[] = [];
     const seen = this.seen;
-    const visit = (slot: number): void => {
-      if (seen[slot] === 0) { seen[slot] = 1; out.push(slot); }
-    };
-    const keys = passengerKeys(q.tokens, birthYear(q.dateOfBirth), q.documents, this.unknownYear > 0);
-    for (const k of keys) visited += this.table.forEach(k, visit);
-    for (const slot of out) seen[slot] = 0;
-    if (stats) { stats.postingsVisited += visited; stats.candidates += out.length; }
-    return out;
+    // Document keys first: a slot found through them is flagged, so scoring compares document
+    // numbers only for those (the others cannot have a near number, hash collisions aside).
+    for (const k of passengerDocumentKeys(q.documents)) visited += this.table.collect(k, seen, 2, slots);
+    const d = weights.dateOfBirth;
+    const wideYears = 1 + d.yearOffByOne + Math.max(d.dayDiffers, d.monthAndDayDiffer) >= weights.threshold;
+    for (const k of passengerNameKeys(q.tokens, q.dateOfBirth, { withUnknownYear: this.unknownYear > 0, wideYears })) {
+      visited += this.table.collect(k, seen, 1, slots);
+    }
+    const viaDocument = new Set<number>();
+    for (const slot of slots) {
+      if (seen[slot] === 2) viaDocument.add(slot);
+      seen[slot] = 0;
+    }
+    if (stats) { stats.postingsVisited += visited; stats.candidates += slots.length; }
+    return { slots, viaDocument };
   }
 
   /**

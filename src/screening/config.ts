@@ -4,10 +4,11 @@
  *
  * Reference: OpenSanctions' published matcher (logic-v1): name 0.8–1.0, birth year differs −0.15,
  * birth day differs −0.2, country differs −0.2, gender differs −0.2, threshold 0.70. Deviations, and
- * why (docs/screening.md): a birth year off by more than one costs −0.45, because on a passenger
- * manifest the date of birth is read from the passport and a namesake born years apart is not the
- * registrant; so does a date in the same year whose month and day both differ (−0.35); a matching
- * document number adds, since passports are re-used across trips.
+ * why (docs/screening.md): on a passenger manifest the date of birth is read from the passport's
+ * machine-readable zone, not from a press release, so a date that differs is strong evidence of a
+ * namesake — a different day or month costs −0.35 (−0.45 when both differ), a year off by more than
+ * one −0.45 — while a partial date costs −0.15 for the evidence it lacks; a matching document number
+ * adds, since passports are re-used across trips. Measured effect: docs/screening.md, BENCHMARKS.md.
  */
 export interface ScreeningWeights {
   /** Candidates scoring at least this are reported for review. */
@@ -28,9 +29,11 @@ export interface ScreeningWeights {
     extraTokenMax: number;
   };
   dateOfBirth: {
+    /** One date is partial (year, or year and month): less evidence than a full date. Added to the other date penalties. */
+    partial: number;
     /** Same year, day and month exchanged (03-07 vs 07-03): a frequent clerical error. */
     dayMonthSwapped: number;
-    /** Same year, either the month or the day differs (OpenSanctions "birth day differs"). */
+    /** Same year, either the month or the day differs (OpenSanctions "birth day differs", −0.2 there). */
     dayDiffers: number;
     /** Same year, month and day both differ (and are not swapped): two fields wrong is rarely a typo. */
     monthAndDayDiffer: number;
@@ -57,8 +60,8 @@ export type ScreeningWeightsInput = {
 
 export const DEFAULT_WEIGHTS: ScreeningWeights = Object.freeze({
   threshold: 0.7,
-  name: Object.freeze({ phoneticFloor: 0.85, initial: 0.8, stretchFrom: 0.5, extraToken: 0.1, extraTokenMax: 0.2 }),
-  dateOfBirth: Object.freeze({ dayMonthSwapped: -0.05, dayDiffers: -0.2, monthAndDayDiffer: -0.35, yearOffByOne: -0.15, yearDiffers: -0.45 }),
+  name: Object.freeze({ phoneticFloor: 0.85, initial: 0.8, stretchFrom: 0.5, extraToken: 0.15, extraTokenMax: 0.3 }),
+  dateOfBirth: Object.freeze({ partial: -0.15, dayMonthSwapped: -0.05, dayDiffers: -0.35, monthAndDayDiffer: -0.45, yearOffByOne: -0.15, yearDiffers: -0.45 }),
   document: Object.freeze({ exact: 0.25, oneEdit: 0.1 }),
   nationalityDiffers: -0.2,
   sexDiffers: -0.2,

@@ -86,6 +86,25 @@ export class PostingTable {
     return n;
   }
 
+  /**
+   * Collects the slots filed under `key` into `out`, once each: `seen[slot]` is raised to `mark`, and a
+   * slot is appended when first seen (seen was 0). The caller resets `seen` for the collected slots.
+   * (A loop, not a callback: this is the innermost loop of screening.)
+   */
+  collect(key: number, seen: Uint8Array, mark: number, out: number[]): number {
+    const en = this.entries;
+    let n = 0;
+    for (let e = this.heads[this.bucket(key)]!; e !== EMPTY; e = en[e + NEXT]!) {
+      n++;
+      if (en[e + KEY] !== key) continue;
+      const slot = en[e + VAL]!;
+      const s = seen[slot]!;
+      if (s === 0) out.push(slot);
+      if (s < mark) seen[slot] = mark;
+    }
+    return n;
+  }
+
   private growEntries(): void {
     const cap = (Math.ceil((this.entries.length / STRIDE) * 1.5) + 16) * STRIDE;
     const b = new Int32Array(cap);

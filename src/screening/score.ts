@@ -17,7 +17,7 @@
  * the data it compares.
  */
 import type { Sex } from '../protocol/types.js';
-import { compareBirthDates, type BirthDateMatch } from './birth-date.js';
+import { compareBirthDates, isPartial, type BirthDateMatch } from './birth-date.js';
 import type { ScreeningWeights } from './config.js';
 import { nameSimilarity } from './name-similarity.js';
 
@@ -86,6 +86,7 @@ function documentFeature(q: readonly string[], r: readonly string[]): 'document_
 
 function birthDateContribution(m: BirthDateMatch, w: ScreeningWeights['dateOfBirth']): number {
   switch (m) {
+    case 'dob_partial': return w.partial;
     case 'dob_day_month_swapped': return w.dayMonthSwapped;
     case 'dob_day_differs': return w.dayDiffers;
     case 'dob_month_and_day_differ': return w.monthAndDayDiffer;
@@ -122,6 +123,10 @@ export function scoreMatch(passenger: ScoringSubject, registrant: ScoringSubject
   return { score: round(Math.min(1, Math.max(0, score))), features };
 }
 
+function knownSex(x: Sex): boolean {
+  return x === 'F' || x === 'M';
+}
+
 /** Date of birth, nationality and sex: the sum of their contributions (≤ 0), features appended if asked. */
 export function qualifiers(
   passenger: Pick<ScoringSubject, 'dateOfBirth' | 'sex' | 'nationalities'>,
@@ -131,14 +136,17 @@ export function qualifiers(
 ): number {
   const dob = compareBirthDates(passenger.dateOfBirth, registrant.dateOfBirth);
   let sum = birthDateContribution(dob, w.dateOfBirth);
+  if (dob !== 'dob_missing' && dob !== 'dob_partial' && (isPartial(passenger.dateOfBirth) || isPartial(registrant.dateOfBirth))) {
+    sum += w.dateOfBirth.partial; // partial and otherwise off (e.g. year ±1): both count
+  }
   features?.push({ feature: dob, contribution: sum });
   if (passenger.nationalities.length > 0 && registrant.nationalities.length > 0) {
-    const shared = passenger.nationalities.some((n) => registrant.nationalities.includes(n));
+    let shared = false;
+    for (const n of passenger.nationalities) if (registrant.nationalities.includes(n)) shared = true;
     features?.push({ feature: shared ? 'nationality_match' : 'nationality_differs', contribution: shared ? 0 : w.nationalityDiffers });
     if (!shared) sum += w.nationalityDiffers;
   }
-  const known = (x: Sex): boolean => x === 'F' || x === 'M';
-  if (known(passenger.sex) && known(registrant.sex)) {
+  if (knownSex(passenger.sex) && knownSex(registrant.sex)) {
     const same = passenger.sex === registrant.sex;
     features?.push({ feature: same ? 'sex_match' : 'sex_differs', contribution: same ? 0 : w.sexDiffers });
     if (!same) sum += w.sexDiffers;
@@ -147,21 +155,23 @@ export function qualifiers(
 }
 
 /**
- * The most `scoreMatch` could give without comparing names: name similarity at most 1, plus the
- * qualifiers, plus the document bonus only if a document is near (`documents` is asked for only
- * then). Screening skips the name comparison when this bound is below the threshold — the result is
- * the same, only faster: most candidates from blocking are born in another month of the year.
+ * The most `scoreMatch` could give without comparing names or documents: name similarity at most 1,
+ * plus the qualifiers, plus the document bonus when `mayHaveDocument`. Screening skips the name
+ * comparison when this bound is below the threshold — the result is the same, only faster: most
+ * candidates from blocking were born in another month of the year.
  */
 export function scoreUpperBound(
   passenger: ScoringSubject,
   registrant: Pick<ScoringSubject, 'dateOfBirth' | 'sex' | 'nationalities'>,
-  documents: () => readonly string[],
   w: ScreeningWeights,
 ): number {
-  const bound = 1 + qualifiers(passenger, registrant, w);
-  if (bound >= w.threshold || bound + w.document.exact < w.threshold || passenger.documents.length === 0) return Math.min(1, bound);
-  const doc = documentFeature(passenger.documents, documents());
-  return Math.min(1, bound + (doc === 'document_exact' ? w.document.exact : doc === 'document_one_edit' ? w.document.oneEdit : 0));
+  return 1 + qualifiers(passenger, registrant, w);
+}
+
+/** The document bonus one passenger and one registrant would get (0 when no number is near). */
+export function documentBonus(passenger: readonly string[], registrant: readonly string[], w: ScreeningWeights): number {
+  const doc = documentFeature(passenger, registrant);
+  return doc === 'document_exact' ? w.document.exact : doc === 'document_one_edit' ? w.document.oneEdit : 0;
 }
 
 function round(x: number): number {

@@ -12,7 +12,7 @@ import type { CandidateIndex, CandidateStats, PassengerQuery } from './candidate
 import { DEFAULT_WEIGHTS, type ScreeningWeights } from './config.js';
 import type { Manifest, ManifestPassenger, ManifestRole } from './manifest.js';
 import { normalizeDocumentNumber, normalizeName } from './normalize.js';
-import { scoreMatch, scoreUpperBound, type FeatureContribution } from './score.js';
+import { documentBonus, scoreMatch, scoreUpperBound, type FeatureContribution } from './score.js';
 
 export interface ScreeningCandidate {
   registrantId: string;
@@ -56,8 +56,14 @@ export function passengerQuery(p: ManifestPassenger): PassengerQuery {
 
 export function screenPassenger(q: PassengerQuery, index: CandidateIndex, weights: ScreeningWeights, stats: ScreeningStats): ScreeningCandidate[] {
   const out: ScreeningCandidate[] = [];
-  for (const slot of index.candidates(q, stats)) {
-    if (scoreUpperBound(q, index.qualifiersOf(slot), () => index.documentsOf(slot), weights) < weights.threshold) continue;
+  const { slots, viaDocument } = index.candidates(q, stats, weights);
+  for (const slot of slots) {
+    const bound = scoreUpperBound(q, index.qualifiersOf(slot), weights);
+    if (bound < weights.threshold) {
+      // Only a near document number could lift it: look at documents only then.
+      if (!viaDocument.has(slot) || bound + weights.document.exact < weights.threshold) continue;
+      if (bound + documentBonus(q.documents, index.documentsOf(slot), weights) < weights.threshold) continue;
+    }
     stats.scored++;
     const r = scoreMatch(q, index.subject(slot), weights);
     if (r.score >= weights.threshold) out.push({ registrantId: index.idOf(slot), score: r.score, features: r.features });

@@ -8,15 +8,28 @@ import type { RegistrantForScreening } from '../../../src/screening/candidate-in
 import { transliterate } from '../../../src/screening/transliterate.js';
 import * as N from './names.js';
 
-/** mulberry32: small, fast, good enough for test data. */
+/**
+ * sfc32 (128-bit state) seeded through splitmix32: streams from different seeds do not overlap,
+ * so a "stranger" can never be a copy of a registry person generated from another seed.
+ */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
+  let s = seed >>> 0;
+  const split = (): number => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = split(), b = split(), c = split(), d = split();
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const t = (((a + b) >>> 0) + d) >>> 0;
+    d = (d + 1) >>> 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) >>> 0;
+    c = ((c << 21) | (c >>> 11)) >>> 0;
+    c = (c + t) >>> 0;
+    return t / 4294967296;
   };
 }
 

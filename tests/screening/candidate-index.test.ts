@@ -1,0 +1,123 @@
+import { strict as assert } from 'node:assert';
+import { CandidateIndex, type RegistrantForScreening } from '../../src/screening/candidate-index.js';
+import { DEFAULT_WEIGHTS } from '../../src/screening/config.js';
+import { passengerQuery, screenPassenger, type ScreeningStats } from '../../src/screening/screen.js';
+import { rng, syntheticPerson, toRegistrant, type SyntheticPerson } from './synthetic/population.js';
+import { namesake, registrantOnBoard, VARIANT_KINDS } from './synthetic/variants.js';
+
+const REGISTRY = 4000;
+
+function build(): { index: CandidateIndex; people: SyntheticPerson[] } {
+  const index = new CandidateIndex();
+  const people: SyntheticPerson[] = [];
+  const r = rng(42);
+  for (let i = 0; i < REGISTRY; i++) {
+    const p = syntheticPerson(r, `R${i}`);
+    people.push(p);
+    index.upsert(toRegistrant(p, r));
+  }
+  return { index, people };
+}
+
+const stats = (): ScreeningStats => ({ postingsVisited: 0, candidates: 0, passengers: 0, scored: 0 });
+
+describe('screening: candidate index', () => {
+  const { index, people } = build();
+
+  it('holds every registrant once', () => {
+    assert.equal(index.size, REGISTRY);
+    assert.ok(index.keyCount > REGISTRY);
+  });
+
+  for (const kind of VARIANT_KINDS) {
+    it(`finds registrants written as "${kind}" through blocking and scoring`, () => {
+      const r = rng(kind.length * 7919);
+      let found = 0;
+      const tries = 60;
+      for (let k = 0; k < tries; k++) {
+        const p = people[Math.floor(r() * people.length)]!;
+        const q = passengerQuery(registrantOnBoard(p, kind, r, 'ZZ0000000'));
+        const st = stats();
+        if (screenPassenger(q, index, DEFAULT_WEIGHTS, st).some((c) => c.registrantId === p.id)) found++;
+      }
+      assert.ok(found >= tries - 1, `${kind}: found ${found}/${tries}`);
+    });
+  }
+
+  it('does not compare a passenger with the whole registry', () => {
+    const r = rng(7);
+    const st = stats();
+    const n = 300;
+    for (let k = 0; k < n; k++) {
+      const p = people[Math.floor(r() * people.length)]!;
+      screenPassenger(passengerQuery(registrantOnBoard(p, 'typo', r, 'ZZ0000000')), index, DEFAULT_WEIGHTS, st);
+    }
+    const perPassenger = st.candidates / n;
+    assert.ok(perPassenger < REGISTRY * 0.02, `candidates per passenger ${perPassenger}`);
+    assert.ok(st.scored / n < perPassenger, 'the date-of-birth bound rules most candidates out before names are compared');
+  });
+
+  it('rarely reports namesakes born at another time', () => {
+    const r = rng(8);
+    let reported = 0;
+    for (let k = 0; k < 200; k++) {
+      const p = people[Math.floor(r() * people.length)]!;
+      const fresh = syntheticPerson(r, 'N', p.origin);
+      const hits = screenPassenger(passengerQuery(namesake(p, r, fresh)), index, DEFAULT_WEIGHTS, stats());
+      if (hits.length > 0) reported++;
+    }
+    assert.ok(reported <= 10, `namesakes reported: ${reported}/200`);
+  });
+
+  it('follows the registry: add, update and remove', () => {
+    const idx = new CandidateIndex();
+    const base: RegistrantForScreening = {
+      id: 'reg-1', name: { family: 'KOWALSKI', given: ['JAN'] }, dateOfBirth: '1970-05-06', sex: 'M',
+      citizenships: ['POL'], travelDocuments: [{ number: 'AB1234567' }],
+    };
+    const passenger = passengerQuery({
+      role: 'passenger', familyName: 'KOWALSKI', givenNames: ['JAN'], sex: 'M', dateOfBirth: '1970-05-06', nationality: 'POL',
+      documents: [], bookingRef: null, embarkation: null, debarkation: null,
+    });
+    const found = (): string[] => screenPassenger(passenger, idx, DEFAULT_WEIGHTS, stats()).map((c) => c.registrantId);
+    assert.deepEqual(found(), []);
+    idx.upsert(base);
+    assert.deepEqual(found(), ['reg-1']);
+    idx.upsert({ ...base, dateOfBirth: '1950-01-01' }); // corrected date of birth: no longer this passenger
+    assert.equal(idx.size, 1);
+    assert.deepEqual(found(), []);
+    idx.upsert({ ...base, aliases: [{ family: 'NOWAK', given: ['JAN'] }] });
+    assert.deepEqual(found(), ['reg-1']);
+    assert.ok(idx.remove('reg-1'));
+    assert.equal(idx.remove('reg-1'), false);
+    assert.equal(idx.size, 0);
+    assert.deepEqual(found(), []);
+    // Slots are reused and nothing stale remains after many updates.
+    for (let i = 0; i < 50; i++) idx.upsert({ ...base, id: `reg-${i % 5}` });
+    assert.equal(idx.size, 5);
+    assert.deepEqual(found().sort(), ['reg-0', 'reg-1', 'reg-2', 'reg-3', 'reg-4']);
+  });
+
+  it('finds a registrant by document number one edit away, whatever the name', () => {
+    const idx = new CandidateIndex();
+    idx.upsert({ id: 'd', name: { family: 'SMITH', given: ['JOHN'] }, dateOfBirth: '1960-02-03', sex: 'M', citizenships: ['GBR'], travelDocuments: [{ number: '533380006' }] });
+    const q = passengerQuery({
+      role: 'passenger', familyName: 'SMYTHE', givenNames: ['JON'], sex: 'M', dateOfBirth: '1966-02-03', nationality: 'GBR',
+      documents: [{ type: 'passport', number: '533380060', issuingState: 'GBR', expiresOn: null }], bookingRef: null, embarkation: null, debarkation: null,
+    });
+    const st = stats();
+    const c = idx.candidates(q, st);
+    assert.equal(st.candidates, 1, 'the document key makes it a candidate although the birth years differ');
+    assert.ok(c.viaDocument.has(c.slots[0]!));
+  });
+
+  it('finds passengers without a date of birth by an exact pair of name tokens', () => {
+    const idx = new CandidateIndex();
+    idx.upsert({ id: 'x', name: { family: 'PAPADOPOULOS', given: ['GEORGIOS'] }, dateOfBirth: '1975', sex: 'M', citizenships: ['GRC'], travelDocuments: [] });
+    const q = passengerQuery({
+      role: 'passenger', familyName: 'GEORGIOS', givenNames: ['PAPADOPOYLOS'], sex: 'M', dateOfBirth: null, nationality: 'GRC',
+      documents: [], bookingRef: null, embarkation: null, debarkation: null,
+    });
+    assert.deepEqual(screenPassenger(q, idx, DEFAULT_WEIGHTS, stats()).map((c) => c.registrantId), ['x']);
+  });
+});

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   config: { summary: 'validate a configuration and its directory (config check)', load: () => import('./commands/config.js') },
   audit: { summary: 'verify or export the audit trail (audit verify|export)', load: () => import('./commands/audit.js') },
   serve: { summary: 'run a gateway (HTTP and/or delivery workers)', load: () => import('./commands/serve.js') },
+  stats: { summary: 'notification statistics for a period (stats --from --to)', load: () => import('./commands/stats.js') },
   demo: { summary: 'two gateways on loopback exchanging sample notifications', load: () => import('./commands/demo.js') },
 };
 

@@ -1,0 +1,34 @@
+/**
+ * `tnx stats --config FILE --from DATE --to DATE [--csv | --json]`: the statistics of GET /api/v1/stats
+ * (src/stats), computed by the configured store and printed as a table (default), CSV or JSON.
+ * `--to` is exclusive; dates are YYYY-MM-DD (UTC midnight) or RFC 3339.
+ */
+import { loadConfigFile } from '../../config/load.js';
+import { statsCsv, statsTable } from '../../stats/render.js';
+import { buildStatsReport, parseRange } from '../../stats/report.js';
+import { openStore } from '../../store/open-store.js';
+import { configPathFrom, parseCommandArgs, requireOption, UsageError, withUsage } from '../args.js';
+import type { CliIo } from '../main.js';
+
+const USAGE = 'usage: tnx stats --config FILE --from DATE --to DATE [--csv | --json]   (--to exclusive; DATE: YYYY-MM-DD or RFC 3339)';
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  return withUsage(io, USAGE, async () => {
+    const { values } = parseCommandArgs(args, {
+      config: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'boolean' }, json: { type: 'boolean' },
+    });
+    if (values.csv && values.json) throw new UsageError('give --csv or --json, not both');
+    const range = parseRange(requireOption(values, 'from'), requireOption(values, 'to'));
+    const config = loadConfigFile(configPathFrom(values));
+    const store = await openStore(config.store);
+    try {
+      const report = await buildStatsReport(store, range, config.delivery.onTimeThresholdHours);
+      if (values.json) io.out(JSON.stringify(report, null, 2));
+      else if (values.csv) io.out(statsCsv(report).trimEnd());
+      else for (const line of statsTable(report)) io.out(line);
+      return 0;
+    } finally {
+      await store.close();
+    }
+  });
+}

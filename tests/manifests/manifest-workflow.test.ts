@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import type { TravelNotification } from '../../src/protocol/types.js';
 import type { AuditEvent } from '../../src/store/port.js';
+import { purgeDueManifests } from '../../src/manifests/retention.js';
 import { settled, until } from '../e2e/federation.js';
 import { paxlst } from '../screening/paxlst-builder.js';
 import { call, jfkLocal, registrantBody, screeningWorld, type ScreeningWorld } from './setup.js';
@@ -286,5 +287,46 @@ describe('manifest screening workflow (two gateways)', function () {
     assert.equal(erased.status, 200, erased.text);
     const after = await post(jsonManifest([passenger]));
     assert.ok(!after.body.candidates.some((c) => c.registrantId === r.id));
+  });
+  it('retention: the people are purged past retentionHours; the result stays, without passenger data', async () => {
+    const r = await createRegistrant({ family: 'Lindgren', given: ['Henrik'], dateOfBirth: '1970-10-10', passport: 'US5500331' });
+    const posted = await post(jsonManifest([
+      bystander('PEMBERTON'),
+      { role: 'passenger', familyName: 'LINDGREN', givenNames: ['HENRIK'], sex: 'M', dateOfBirth: '1970-10-10', nationality: 'USA', documents: [{ type: 'passport', number: 'US5500331', issuingState: 'USA' }] },
+    ]));
+    const id = posted.body.id;
+    const early = await purgeDueManifests(w.usa.ctx, w.usa.ctx.clock.now() + 23 * 3_600_000);
+    assert.ok(!early.includes(id), 'kept within the 24 h');
+    const purged = await purgeDueManifests(w.usa.ctx, w.usa.ctx.clock.now() + 24 * 3_600_000 + 1000);
+    assert.ok(purged.includes(id));
+    assert.deepEqual(await purgeDueManifests(w.usa.ctx, w.usa.ctx.clock.now() + 48 * 3_600_000), [], 'purged once');
+
+    const db = new Database(w.usa.ctx.config.store.sqlitePath, { readonly: true });
+    try {
+      const row = db.prepare('SELECT sealed_people, wrapped_key, purged_at FROM manifests WHERE id = ?').get(id) as Record<string, unknown>;
+      assert.equal(row.sealed_people, null);
+      assert.equal(row.wrapped_key, null);
+      assert.ok(typeof row.purged_at === 'number');
+    } finally {
+      db.close();
+    }
+    const view = await call<ManifestOut>(`${api}/manifests/${id}?purpose=audit%20of%20lead`, { auth: w.auth('screening') });
+    assert.equal(view.status, 200, view.text);
+    assert.ok(view.body.purgedAt);
+    assert.equal(view.body.passengers, 2);
+    const c = view.body.candidates.find((x) => x.registrantId === r.id)!;
+    assert.equal(c.passengerIndex, 1, 'the result stays: position, registrant, score, features');
+    assert.ok(c.score > 0 && c.features.length > 0);
+    assert.equal(c.passenger, null, 'the passenger data is gone');
+    assert.ok(!view.text.includes('LINDGREN') && !view.text.includes('PEMBERTON'));
+    const trail = await actions(id);
+    assert.ok(trail.includes('manifest.expired') && trail.includes('personal_data.erased'), trail.join());
+  });
+
+  it('retention runs as a BullMQ job scheduler at the configured interval', async () => {
+    const schedulers = await w.usa.screening!.retention!.queue.getJobSchedulers();
+    const s = schedulers.find((x) => x.key === 'manifest-retention' || x.id === 'manifest-retention');
+    assert.ok(s, JSON.stringify(schedulers));
+    assert.equal(Number(s.every), 1000);
   });
 });

@@ -83,7 +83,7 @@ export async function startRetentionJob(ctx: GatewayContext, _keys: RegistryKeys
     return { shredded: r.shredded.length, flagged: r.flagged.length };
   }, { connection: workerConn, prefix, concurrency: 1 });
   worker.on('error', (err) => ctx.log.warn({ err }, 'retention worker error'));
-  await queue.upsertJobScheduler(RETENTION_SCHEDULER_ID, { every: intervalMs, immediately: true }, { name: 'retention', opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  await queue.upsertJobScheduler(RETENTION_SCHEDULER_ID, { every: intervalMs }, { name: 'retention', opts: { removeOnComplete: 100, removeOnFail: 100 } });
   return {
     queueName,
     onPass: (fn) => void listeners.push(fn),

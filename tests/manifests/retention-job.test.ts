@@ -1,17 +1,17 @@
 /**
- * The scheduled retention job on a running gateway (no test hook): with retentionHours ≈ 1 s and the
- * job every second, a manifest's people disappear from the store by themselves, audited, while the
- * screening result stays.
+ * A gateway with other screening settings: the scheduled retention job on its own (retentionHours
+ * ≈ 1 s, the job every second: a manifest's people disappear by themselves, audited, the result
+ * stays), and notifyOnConfirmedUnreported off (a confirmed unreported trip opens a case, sends nothing).
  */
 import assert from 'node:assert/strict';
 import { until } from '../e2e/federation.js';
-import { call, jfkLocal, screeningWorld, type ScreeningWorld } from './setup.js';
+import { call, jfkLocal, registrantBody, screeningWorld, type ScreeningWorld } from './setup.js';
 
-describe('manifest retention job (BullMQ scheduler, real clock)', function () {
+describe('manifest retention job and notification policy (BullMQ scheduler, real clock)', function () {
   this.timeout(30_000);
   let w: ScreeningWorld;
   before(async () => {
-    w = await screeningWorld({ screening: { retentionHours: 0.0003, retentionIntervalSeconds: 1 } } as never);
+    w = await screeningWorld({ screening: { retentionHours: 0.0003, retentionIntervalSeconds: 1, notifyOnConfirmedUnreported: false } } as never);
   });
   after(async () => w?.close());
 
@@ -36,5 +36,27 @@ describe('manifest retention job (BullMQ scheduler, real clock)', function () {
     const ev = await w.usa.ctx.store.audit.query({ action: 'manifest.expired', messageId: res.body.id }, { limit: 5 });
     assert.equal(ev.items.length, 1);
     assert.equal(ev.items[0]!.actor, 'system');
+  });
+
+  it('with notifyOnConfirmedUnreported off, a confirmed unreported trip opens a case and notifies nobody', async () => {
+    const created = await call<{ id: string }>(`${w.usa.url}/api/v1/registrants`, {
+      auth: w.auth('registry'), body: registrantBody({ family: 'Pennington', given: ['Giles'], dateOfBirth: '1964-03-03', passport: 'US2299110' }),
+    });
+    assert.equal(created.status, 201, created.text);
+    const m = await call<{ id: string; candidates: { id: string; registrantId: string }[] }>(`${w.usa.url}/api/v1/manifests`, {
+      auth: w.auth('screening'),
+      body: {
+        flight: { carrier: 'BA', flightNumber: 'BA0116', departureAirport: 'JFK', arrivalAirport: 'LHR', scheduledDeparture: jfkLocal(4) },
+        passengers: [{ role: 'passenger', familyName: 'PENNINGTON', givenNames: ['GILES'], sex: 'M', dateOfBirth: '1964-03-03', documents: [{ type: 'passport', number: 'US2299110' }] }],
+      },
+    });
+    const cand = m.body.candidates.find((c) => c.registrantId === created.body.id)!;
+    const res = await call<{ case: { notification: string; notificationId: string | null } }>(`${w.usa.url}/api/v1/manifests/${m.body.id}/candidates/${cand.id}/decision`, {
+      auth: w.auth('screening'), body: { decision: 'confirmed', reason: 'passport matches' },
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.case.notification, 'disabled');
+    assert.equal(res.body.case.notificationId, null);
+    assert.deepEqual((await w.usa.ctx.store.outbound.list({}, { limit: 10 })).items, []);
   });
 });

@@ -12,6 +12,7 @@ import { isTnxError } from '../../src/errors.js';
 import { openMongoStore } from '../../src/store/mongo/open-mongo-store.js';
 import { runStoreConformance } from './conformance.js';
 import { runManifestConformance } from './manifest-conformance.js';
+import { runRegistryConformance } from './registry-conformance.js';
 
 const uri = process.env.MONGODB_URI;
 
@@ -19,6 +20,7 @@ if (uri) {
   const dbName = `tnx_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   runStoreConformance('mongodb', () => openMongoStore({ uri, dbName }));
   runManifestConformance('mongodb', () => openMongoStore({ uri, dbName }));
+  runRegistryConformance('mongodb', () => openMongoStore({ uri, dbName }));
   after(async () => {
     const conn = await mongoose.createConnection(uri, { dbName }).asPromise();
     await conn.dropDatabase();

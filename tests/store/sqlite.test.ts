@@ -10,12 +10,14 @@ import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { tempDir } from '../harness/tmp.js';
 import { runStoreConformance, verifyWholeChain } from './conformance.js';
 import { runManifestConformance } from './manifest-conformance.js';
+import { runRegistryConformance } from './registry-conformance.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 const conformanceFile = join(tempDir('tnx-store'), 'conformance.sqlite');
 runStoreConformance('sqlite', () => openSqliteStore({ path: conformanceFile }));
 runManifestConformance('sqlite', () => openSqliteStore({ path: conformanceFile }));
+runRegistryConformance('sqlite', () => openSqliteStore({ path: conformanceFile }));
 
 describe('sqlite store specifics', function () {
   this.timeout(60_000);

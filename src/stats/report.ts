@@ -5,7 +5,7 @@
  * Definitions are in docs/statistics.md.
  */
 import { TnxError } from '../errors.js';
-import type { Store, StatsRow } from '../store/port.js';
+import type { ManifestStats, Store, StatsRow } from '../store/port.js';
 
 export interface StatsLine {
   /** State code, or "ALL" for the total. */
@@ -34,6 +34,12 @@ export interface StatsReport {
   received: { total: StatsLine; byOrigin: StatsLine[] };
   /** Destinations by number of registrant trips notified (one notification = one trip to one state). */
   topDestinations: { state: string; trips: number }[];
+  /**
+   * Manifest screening (src/manifests): manifests received and people screened in the range,
+   * candidates found, reviews taken in the range (confirmed / rejected; pending of those manifests),
+   * and unreported-travel cases opened. Notifications found by manifest are `foundByManifest` above.
+   */
+  screening: ManifestStats & { casesOpened: number };
 }
 
 export const TOTAL_LABEL = 'ALL';
@@ -80,7 +86,9 @@ export function parseRange(from: unknown, to: unknown): { from: number; to: numb
 
 export async function buildStatsReport(store: Store, range: { from: number; to: number }, onTimeThresholdHours: number): Promise<StatsReport> {
   const q = { ...range, onTimeThresholdSeconds: onTimeThresholdHours * 3600 };
-  const [sent, received] = await Promise.all([store.stats.sent(q), store.stats.received(q)]);
+  const [sent, received, screening, casesOpened] = await Promise.all([
+    store.stats.sent(q), store.stats.received(q), store.manifests.stats(range.from, range.to), store.cases.count(range.from, range.to),
+  ]);
   const [sentTotal, ...byDestination] = sent.map(lineOf);
   const [receivedTotal, ...byOrigin] = received.map(lineOf);
   return {
@@ -90,5 +98,6 @@ export async function buildStatsReport(store: Store, range: { from: number; to: 
     sent: { total: sentTotal!, byDestination },
     received: { total: receivedTotal!, byOrigin },
     topDestinations: byDestination.filter((l) => l.notifications > 0).map((l) => ({ state: l.state, trips: l.notifications })),
+    screening: { ...screening, casesOpened },
   };
 }

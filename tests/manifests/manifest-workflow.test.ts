@@ -329,4 +329,19 @@ describe('manifest screening workflow (two gateways)', function () {
     assert.ok(s, JSON.stringify(schedulers));
     assert.equal(Number(s.every), 1000);
   });
+  it('statistics count manifests, reviews, cases and notifications found by manifest', async () => {
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const res = await call<{ sent: { total: { foundByManifest: number } }; screening: Record<string, number> }>(
+      `${api}/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { auth: w.auth('auditor') });
+    assert.equal(res.status, 200, res.text);
+    const s = res.body.screening;
+    // This suite: 11 manifests accepted (malformed ones are not), 3 confirmations, 1 rejection, 1 case.
+    assert.equal(s.manifests, 11);
+    assert.equal(s.confirmed, 3);
+    assert.equal(s.rejected, 1);
+    assert.equal(s.casesOpened, 1);
+    assert.ok(s.people! >= s.manifests! && s.candidates! >= 4);
+    assert.equal(res.body.sent.total.foundByManifest, 1);
+  });
 });

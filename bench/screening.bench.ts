@@ -14,7 +14,8 @@ import { performance } from 'node:perf_hooks';
 import { CandidateIndex } from '../src/screening/candidate-index.js';
 import { DEFAULT_WEIGHTS } from '../src/screening/config.js';
 import type { Manifest, ManifestPassenger } from '../src/screening/manifest.js';
-import { screenManifest } from '../src/screening/screen.js';
+import { passengerQuery, screenManifest } from '../src/screening/screen.js';
+import { scoreMatch } from '../src/screening/score.js';
 import { rng, syntheticPerson, toRegistrant, type SyntheticPerson } from '../tests/screening/synthetic/population.js';
 import { namesake, registrantOnBoard, stranger, VARIANT_KINDS, type VariantKind } from '../tests/screening/synthetic/variants.js';
 
@@ -40,6 +41,19 @@ function memory(): { heapMB: number; externalMB: number; rssMB: number } {
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+/** For tuning: the registrant alone in an index, and what the matcher makes of the passenger. */
+function explainMiss(p: ManifestPassenger, t: Truth): string {
+  const i = Number(t.registrantId!.slice(1));
+  const r = rng(SEED ^ Math.imul(i + 1, 0x9e3779b1));
+  const reg = toRegistrant(syntheticPerson(r, t.registrantId!), r);
+  const solo = new CandidateIndex();
+  solo.upsert(reg);
+  const q = passengerQuery(p);
+  const found = solo.candidates(q).slots.length > 0;
+  const s = scoreMatch(q, solo.subject(0), DEFAULT_WEIGHTS);
+  return `${t.kind}: ${q.tokens.join(' ')} ${p.dateOfBirth} vs ${solo.subject(0).names.map((n) => n.join(' ')).join(' / ')} ${reg.dateOfBirth} — ${found ? 'candidate' : 'not a candidate'}, score ${s.score} ${s.features.map((f) => `${f.feature}:${f.contribution}`).join(' ')}`;
 }
 
 const before = memory();
@@ -116,7 +130,7 @@ for (const { manifest, truth } of manifests) {
     if (t.registrantId !== null) {
       onBoard++;
       if (ps.candidates.some((c) => c.registrantId === t.registrantId)) { found++; stat.found++; }
-      else if (misses.length < Number(process.env.BENCH_SHOW_MISSES ?? 0)) misses.push(`${t.kind} ${t.registrantId}`);
+      else if (misses.length < Number(process.env.BENCH_SHOW_MISSES ?? 0)) misses.push(explainMiss(manifest.passengers[k]!, t));
     }
   });
 }

@@ -50,6 +50,8 @@ export function phoneticKey(token: string): string {
     key += c;
     if (key.length === MAX_KEY) break;
   }
+  // Tokens of vowels and H only (HE, HU, AI): still a key, or they could not take part in blocking.
+  if (key === '' && token !== '') key = 'A';
   if (cache.size > 200_000) cache.clear();
   cache.set(token, key);
   return key;

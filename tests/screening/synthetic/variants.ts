@@ -85,7 +85,7 @@ export function registrantOnBoard(p: SyntheticPerson, kind: VariantKind, r: Rng,
     case 'swapped_order': name = { family: p.given.join(' '), given: [p.family] }; break;
     case 'dropped_middle_name':
       if (p.given.length > 1) name = { family: p.family, given: p.given.slice(0, 1) };
-      else if (p.family.includes(' ')) name = { family: p.family.split(' ')[0]!, given: p.given };
+      else if (p.origin === 'spanish') name = { family: p.family.split(' ')[0]!, given: p.given }; // second surname dropped
       else name = { family: p.family, given: [...p.given, pick(r, N.ENGLISH_GIVEN_M)] }; // an added middle name
       break;
     case 'typo': {

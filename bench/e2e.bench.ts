@@ -14,9 +14,12 @@
  *   3. crypto-only ceiling, same run: seal (USA) → open (GBR) → sign receipt (GBR) → verify receipt
  *      (USA) with src/protocol/envelope directly — no HTTP, queue or store — 64 in flight, in this
  *      process (WebCrypto runs on the libuv pool, so one process uses every core).
+ *   BENCH_SPLIT=1 runs the sender as two processes (`--http-only`, `--workers-only`).
+ *   BENCH_WORKER_CONCURRENCY (default 64) sets the sender's workers and the per-partner limit.
  *   RSS of each gateway is sampled from /proc every 200 ms; the peak is reported.
  *
- * BENCH_PROFILE=1 runs the gateways with `node --cpu-prof` (profiles in the printed folder).
+ * BENCH_PROFILE=1 runs the gateways with `node --cpu-prof` (profiles in the printed folder);
+ * BENCH_GATEWAY_NODE_FLAGS passes node flags to them (e.g. "--max-semi-space-size=4").
  * Targets: ≥ 500 notifications/s and ≥ 60 % of the crypto-only ceiling; p99 ≤ 100 ms at 100/s;
  * RSS ≤ 250 MB per gateway. Prints a Markdown block for BENCHMARKS.md.
  */
@@ -32,6 +35,7 @@ import { Directory } from '../src/directory/directory.js';
 import { KeyRing } from '../src/keys/keyring.js';
 import { open, seal, signReceipt, verifyReceipt } from '../src/protocol/envelope/index.js';
 import type { TnxMessage } from '../src/protocol/types.js';
+import type { Store } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite/open-sqlite-store.js';
 import { systemClock } from '../src/util/clock.js';
 import { freePort, startRedisServer, type LocalRedis } from '../src/util/redis-server.js';
@@ -41,7 +45,13 @@ const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 64);
 const STEADY_RATE = intEnv('BENCH_STEADY_RATE', 100);
 const STEADY_SECONDS = intEnv('BENCH_STEADY_SECONDS', 30);
 const CRYPTO_OPS = intEnv('BENCH_CRYPTO_OPS', 3_000);
+/** delivery.workerConcurrency of the sender and the directory's per-partner concurrency. */
+const WORKERS = intEnv('BENCH_WORKER_CONCURRENCY', 64);
+/** BENCH_SPLIT=1: the sender runs as two processes, `--http-only` and `--workers-only` (two event loops). */
+const SPLIT = process.env.BENCH_SPLIT === '1';
 const PROFILE = process.env.BENCH_PROFILE === '1';
+/** Extra node flags for the gateway processes, e.g. "--max-semi-space-size=4" (memory experiments). */
+const GATEWAY_NODE_FLAGS = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter((f) => /^--[a-z-]+(=[\w.-]+)?$/.test(f));
 const HOUR = 3600_000;
 
 function intEnv(name: string, dflt: number): number {
@@ -68,9 +78,11 @@ interface Gateway {
   exited: Promise<number | string>;
 }
 
-async function serve(state: string, configPath: string, profileDir: string | null): Promise<Gateway> {
-  const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${state.toLowerCase()}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...flags, join(REPO_ROOT, 'bin/tnx.mjs'), 'serve', '--config', configPath], {
+async function serve(state: string, configPath: string, profileDir: string | null, role: string[] = []): Promise<Gateway> {
+  const flags = [...GATEWAY_NODE_FLAGS];
+  const name = `${state.toLowerCase()}${role.length ? role[0]!.replace('--', '-') : ''}`;
+  if (profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`);
+  const child = spawn(process.execPath, [...flags, join(REPO_ROOT, 'bin/tnx.mjs'), 'serve', '--config', configPath, ...role], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -79,8 +91,8 @@ async function serve(state: string, configPath: string, profileDir: string | nul
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig ?? -1)));
   const end = Date.now() + 30_000;
   for (;;) {
-    const m = /tnx serve: listening on (\S+)/.exec(out);
-    if (m) return { state, child, url: m[1]!, peakRssMb: 0, exited };
+    const m = /tnx serve: (?:listening on (\S+)|workers running)/.exec(out);
+    if (m) return { state: name.toUpperCase(), child, url: m[1] ?? '', peakRssMb: 0, exited };
     if (child.exitCode !== null || Date.now() > end) throw new Error(`${state} gateway did not start: ${out}`);
     await sleep(50);
   }
@@ -174,19 +186,44 @@ async function submitSteady(pool: Pool, token: string, all: string[], rate: numb
   return Promise.all(pending);
 }
 
-async function deliveredCount(metricsUrl: string): Promise<number> {
-  const res = await fetch(metricsUrl);
-  const text = await res.text();
-  const m = /^tnx_deliveries_total\{partner="GBR",outcome="delivered"\} (\d+)/m.exec(text);
-  return m ? Number(m[1]) : 0;
+/** Heap figures of a gateway from its own /metrics (prom-client default metrics), MB. */
+async function heapMb(url: string): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
+  return {
+    heapUsed: read('tnx_process_nodejs_heap_size_used_bytes'),
+    heapTotal: read('tnx_process_nodejs_heap_size_total_bytes'),
+    external: read('tnx_process_nodejs_external_memory_bytes'),
+  };
 }
 
-async function waitDelivered(metricsUrl: string, target: number, timeoutMs: number): Promise<void> {
+/** Messages GBR accepted from USA, from GBR's /metrics (works whichever USA process delivers). */
+async function receivedCount(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  const line = text.split('\n').find((l) => l.startsWith('tnx_inbound_total{') && l.includes('iss="USA"') && l.includes('outcome="accepted"'));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+/**
+ * Wait until GBR has received `target` messages in total, then until USA has recorded the receipt of
+ * every id in `subs` (its `delivered` transition) — read from USA's store, so the wait ends on what
+ * the measurement measures.
+ */
+async function waitDelivered(gbrMetricsUrl: string, store: Store, target: number, subs: Submitted[], timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const n = await deliveredCount(metricsUrl);
-    if (n >= target) return;
-    if (Date.now() > end) throw new Error(`only ${n} of ${target} delivered after ${timeoutMs} ms`);
+    const n = await receivedCount(gbrMetricsUrl);
+    if (n >= target) break;
+    if (Date.now() > end) throw new Error(`only ${n} of ${target} received after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+  let pending = subs.map((s) => s.id);
+  while (pending.length > 0) {
+    const still: string[] = [];
+    for (const id of pending) if ((await store.outbound.get(id))?.state !== 'delivered') still.push(id);
+    pending = still;
+    if (pending.length === 0) return;
+    if (Date.now() > end) throw new Error(`${pending.length} receipts not recorded after ${timeoutMs} ms`);
     await sleep(100);
   }
 }
@@ -200,9 +237,8 @@ interface Latencies {
 }
 
 /** submit → receipt recorded, from USA's own store (updatedAt of the `delivered` transition). */
-async function latencies(sqlitePath: string, subs: Submitted[]): Promise<Latencies> {
-  const store = await openSqliteStore({ path: sqlitePath, clock: systemClock });
-  try {
+async function latencies(store: Store, subs: Submitted[]): Promise<Latencies> {
+  {
     const lat: number[] = [];
     let last = 0;
     let notDelivered = 0;
@@ -217,8 +253,6 @@ async function latencies(sqlitePath: string, subs: Submitted[]): Promise<Latenci
     }
     lat.sort((a, b) => a - b);
     return { p50: quantile(lat, 0.5), p99: quantile(lat, 0.99), max: lat.at(-1) ?? Number.NaN, lastRecordedAt: last, notDelivered };
-  } finally {
-    await store.close();
   }
 }
 
@@ -275,22 +309,26 @@ async function main(): Promise<void> {
       redisUrl,
       ports: { USA: await freePort(), GBR: await freePort() },
       overrides: {
-        delivery: { workerConcurrency: 64, backoffBaseMs: 100, backoffCapMs: 2_000 },
+        delivery: { workerConcurrency: WORKERS, backoffBaseMs: 100, backoffCapMs: 2_000 },
         audit: { checkpointIntervalSeconds: 60 },
         log: { level: 'error' },
       },
       // The benchmark measures the gateway, not the directory's courtesy limits toward a partner.
-      partnerLimits: { concurrency: 64, ratePerSecond: 100_000 },
+      partnerLimits: { concurrency: WORKERS, ratePerSecond: 100_000 },
     });
     const usaSetup = setups.USA!;
     const gbrSetup = setups.GBR!;
     gateways.push(await serve('GBR', gbrSetup.configPath, profileDir));
-    gateways.push(await serve('USA', usaSetup.configPath, profileDir));
+    gateways.push(await serve('USA', usaSetup.configPath, profileDir, SPLIT ? ['--http-only'] : []));
+    if (SPLIT) gateways.push(await serve('USA', usaSetup.configPath, profileDir, ['--workers-only']));
     const [gbr, usa] = gateways as [Gateway, Gateway];
+    const senders = gateways.slice(1);
     const stopRss = sampleRss(gateways);
     const token = tokenFor(usaSetup.tokens, 'submitter');
     const pool = new Pool(usa.url, { connections: CONCURRENCY, pipelining: 1 });
-    const metricsUrl = `${usa.url}/metrics`;
+    const gbrMetrics = `${gbr.url}/metrics`;
+    // A reader on USA's SQLite file (WAL: it never blocks the gateway's writes).
+    const usaStore = await openSqliteStore({ path: usaSetup.sqlitePath, clock: systemClock });
     let delivered = 0;
 
     const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -298,9 +336,9 @@ async function main(): Promise<void> {
 
     // Warm-up (JIT, connection pools, SQLite caches): not measured.
     const warm = Math.min(500, N);
-    await submitAll(pool, token, bodies(warm, Date.now()), CONCURRENCY);
+    const warmSubs = await submitAll(pool, token, bodies(warm, Date.now()), CONCURRENCY);
     delivered += warm;
-    await waitDelivered(metricsUrl, delivered, 120_000);
+    await waitDelivered(gbrMetrics, usaStore, delivered, warmSubs, 120_000);
 
     // 1. throughput
     const all = bodies(N, Date.now());
@@ -311,13 +349,14 @@ async function main(): Promise<void> {
     const subs = await submitAll(pool, token, all, CONCURRENCY);
     const acceptedAllAt = Date.now();
     delivered += N;
-    await waitDelivered(metricsUrl, delivered, 30 * 60_000);
+    await waitDelivered(gbrMetrics, usaStore, delivered, subs, 30 * 60_000);
     // CPU per notification: independent of what else the machine runs, unlike wall-clock rates.
     const cpuMs = gateways.map((g, i) => ((cpuSeconds(g.child.pid!) - cpu0[i]!) * 1000) / N);
     const redisCpuMs = ((cpuSeconds(redis?.pid ?? -1) - redisCpu0) * 1000) / N;
     const own = process.cpuUsage(own0);
+    const heaps = await Promise.all([heapMb(gbr.url), heapMb(usa.url)]); // (in split mode: the HTTP process)
     const clientCpuMs = (own.user + own.system) / 1000 / N;
-    const lat = await latencies(usaSetup.sqlitePath, subs);
+    const lat = await latencies(usaStore, subs);
     const firstStart = Math.min(...subs.map((s) => s.startedAt));
     const throughput = N / ((lat.lastRecordedAt - firstStart) / 1000);
     const acceptRate = N / ((acceptedAllAt - t0) / 1000);
@@ -327,8 +366,9 @@ async function main(): Promise<void> {
     const steadyN = STEADY_RATE * STEADY_SECONDS;
     const steadySubs = await submitSteady(pool, token, bodies(steadyN, Date.now()), STEADY_RATE);
     delivered += steadyN;
-    await waitDelivered(metricsUrl, delivered, 10 * 60_000);
-    const steady = await latencies(usaSetup.sqlitePath, steadySubs);
+    await waitDelivered(gbrMetrics, usaStore, delivered, steadySubs, 10 * 60_000);
+    const steady = await latencies(usaStore, steadySubs);
+    await usaStore.close();
     const steadyAccept = steadySubs.map((s) => s.acceptedAt - s.startedAt).sort((a, b) => a - b);
     log(`steady ${STEADY_RATE}/s: p50 ${steady.p50} ms, p99 ${steady.p99} ms`);
     stopRss();
@@ -337,7 +377,8 @@ async function main(): Promise<void> {
     // 3. crypto-only ceiling (gateways idle meanwhile)
     const { rate: ceiling, cpuMs: cryptoCpuMs } = await cryptoCeiling(usaSetup.configPath, gbrSetup.configPath, CRYPTO_OPS, 64);
     log(`crypto-only ceiling ${ceiling.toFixed(0)}/s, ${cryptoCpuMs.toFixed(2)} ms CPU per op`);
-    const gatewayCpuMs = cpuMs[0]! + cpuMs[1]!;
+    const senderCpuMs = cpuMs.slice(1).reduce((a, b) => a + b, 0);
+    const gatewayCpuMs = cpuMs[0]! + senderCpuMs;
 
     for (const g of gateways) g.child.kill('SIGTERM');
     const codes = await Promise.all(gateways.map((g) => g.exited));
@@ -348,7 +389,7 @@ async function main(): Promise<void> {
     const out = [
       `### ${new Date().toISOString().slice(0, 16).replace('T', ', ')} UTC — ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.versions.node}, load average at the end ${loadavg()[0]!.toFixed(1)}`,
       '',
-      `N = ${N} (after ${warm} warm-up), ${CONCURRENCY} concurrent HTTP clients; steady ${STEADY_RATE}/s for ${STEADY_SECONDS} s; gateways as child processes${PROFILE ? ' (with --cpu-prof)' : ''}.`,
+      `N = ${N} (after ${warm} warm-up), ${CONCURRENCY} concurrent HTTP clients, ${WORKERS} delivery workers (partner limit ${WORKERS} in flight, rate unlimited); steady ${STEADY_RATE}/s for ${STEADY_SECONDS} s; gateways as child processes${SPLIT ? ' (USA split into --http-only + --workers-only)' : ''}${PROFILE ? ' (with --cpu-prof)' : ''}${GATEWAY_NODE_FLAGS.length ? ` with node ${GATEWAY_NODE_FLAGS.join(' ')}` : ''}.`,
       '',
       '| measure | value | target |',
       '|---|---|---|',
@@ -357,10 +398,11 @@ async function main(): Promise<void> {
       `| latency submit → receipt recorded, at full load | p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms | — |`,
       `| crypto-only ceiling (seal+open+receipt sign+verify, 64 in flight, one process) | ${ceiling.toFixed(0)} /s | — |`,
       `| throughput / ceiling | ${pct.toFixed(0)} % | ≥ 60 %: ${mark(pct >= 60)} |`,
-      `| CPU per notification: USA ${cpuMs[1]!.toFixed(2)} ms + GBR ${cpuMs[0]!.toFixed(2)} ms = ${gatewayCpuMs.toFixed(2)} ms (redis-server ${Number.isNaN(redisCpuMs) ? 'n/a' : redisCpuMs.toFixed(2)} ms, bench client ${clientCpuMs.toFixed(2)} ms) | crypto-only ${cryptoCpuMs.toFixed(2)} ms per op → CPU ratio ${((100 * cryptoCpuMs) / gatewayCpuMs).toFixed(0)} % | — |`,
+      `| CPU per notification: USA ${senderCpuMs.toFixed(2)} ms${SPLIT ? ` (${senders.map((g, i) => `${g.state} ${cpuMs[i + 1]!.toFixed(2)}`).join(' + ')})` : ''} + GBR ${cpuMs[0]!.toFixed(2)} ms = ${gatewayCpuMs.toFixed(2)} ms (redis-server ${Number.isNaN(redisCpuMs) ? 'n/a' : redisCpuMs.toFixed(2)} ms, bench client ${clientCpuMs.toFixed(2)} ms) | crypto-only ${cryptoCpuMs.toFixed(2)} ms per op → CPU ratio ${((100 * cryptoCpuMs) / gatewayCpuMs).toFixed(0)} % | — |`,
       `| latency at a steady ${STEADY_RATE}/s | p50 ${steady.p50} ms, p99 ${steady.p99} ms, max ${steady.max} ms (202 itself: p50 ${quantile(steadyAccept, 0.5)} ms, p99 ${quantile(steadyAccept, 0.99)} ms) | p99 ≤ 100 ms: ${mark(steady.p99 <= 100)} |`,
-      `| peak RSS, USA gateway (sender) | ${usa.peakRssMb.toFixed(0)} MB | ≤ 250 MB: ${mark(usa.peakRssMb <= 250)} |`,
+      ...senders.map((g) => `| peak RSS, ${g.state} gateway process (sender) | ${g.peakRssMb.toFixed(0)} MB | ≤ 250 MB: ${mark(g.peakRssMb <= 250)} |`),
       `| peak RSS, GBR gateway (receiver) | ${gbr.peakRssMb.toFixed(0)} MB | ≤ 250 MB: ${mark(gbr.peakRssMb <= 250)} |`,
+      `| V8 heap right after the throughput phase (used / total, external) | USA ${heaps[1]!.heapUsed.toFixed(0)} / ${heaps[1]!.heapTotal.toFixed(0)} MB, ${heaps[1]!.external.toFixed(0)} MB; GBR ${heaps[0]!.heapUsed.toFixed(0)} / ${heaps[0]!.heapTotal.toFixed(0)} MB, ${heaps[0]!.external.toFixed(0)} MB | — |`,
       '',
       `Not delivered: ${lat.notDelivered + steady.notDelivered}. Gateway exit codes after SIGTERM: ${codes.join(', ')}.${profileDir ? ` CPU profiles: ${profileDir}` : ''}`,
     ];

@@ -288,6 +288,23 @@ describe('manifest screening workflow (two gateways)', function () {
     const after = await post(jsonManifest([passenger]));
     assert.ok(!after.body.candidates.some((c) => c.registrantId === r.id));
   });
+  it('confirmed on a flight to an airport not in the table: a case marked not_notifiable, no guess, nothing sent', async () => {
+    const r = await createRegistrant({ family: 'Marchetti', given: ['Paolo'], dateOfBirth: '1969-09-09', passport: 'US8800442' });
+    const posted = await post(jsonManifest([
+      { role: 'passenger', familyName: 'MARCHETTI', givenNames: ['PAOLO'], sex: 'M', dateOfBirth: '1969-09-09', documents: [{ type: 'passport', number: 'US8800442' }] },
+    ], { carrier: 'ZZ', flightNumber: 'ZZ0901', arrivalAirport: 'QQQ' }));
+    const cand = posted.body.candidates.find((c) => c.registrantId === r.id)!;
+    const outBefore = (await w.usa.ctx.store.outbound.list({}, { limit: 1000 })).items.length;
+    const res = await decide(posted.body.id, cand.id, 'confirmed');
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.case!.notification, 'not_notifiable');
+    assert.equal(res.body.case!.destination, null);
+    assert.equal((await w.usa.ctx.store.outbound.list({}, { limit: 1000 })).items.length, outBefore);
+    const read = await call<{ id: string; notification: string }>(`${api}/cases/${res.body.case!.id}`, { auth: w.auth('auditor') });
+    assert.equal(read.status, 200);
+    assert.equal(read.body.notification, 'not_notifiable');
+  });
+
   it('retention: the people are purged past retentionHours; the result stays, without passenger data', async () => {
     const r = await createRegistrant({ family: 'Lindgren', given: ['Henrik'], dateOfBirth: '1970-10-10', passport: 'US5500331' });
     const posted = await post(jsonManifest([
@@ -336,11 +353,11 @@ describe('manifest screening workflow (two gateways)', function () {
       `${api}/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { auth: w.auth('auditor') });
     assert.equal(res.status, 200, res.text);
     const s = res.body.screening;
-    // This suite: 11 manifests accepted (malformed ones are not), 3 confirmations, 1 rejection, 1 case.
-    assert.equal(s.manifests, 11);
-    assert.equal(s.confirmed, 3);
+    // This suite: 12 manifests accepted (malformed ones are not), 4 confirmations, 1 rejection, 2 cases.
+    assert.equal(s.manifests, 12);
+    assert.equal(s.confirmed, 4);
     assert.equal(s.rejected, 1);
-    assert.equal(s.casesOpened, 1);
+    assert.equal(s.casesOpened, 2);
     assert.ok(s.people! >= s.manifests! && s.candidates! >= 4);
     assert.equal(res.body.sent.total.foundByManifest, 1);
   });

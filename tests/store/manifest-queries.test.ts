@@ -85,7 +85,7 @@ describe('mongodb manifest queries (mingo)', () => {
 
   it('schemas declare the indexes the queries use, the unique trip key, and refuse unknown fields', () => {
     const names = (s: mongoose.Schema) => s.indexes().map(([, o]) => (o as { name?: string }).name);
-    assert.deepEqual(names(manifestSchema).sort(), ['ix_manifests_decided', 'ix_manifests_due', 'ix_manifests_received']);
+    assert.deepEqual(names(manifestSchema).sort(), ['ix_manifests_candidate', 'ix_manifests_decided', 'ix_manifests_due', 'ix_manifests_received']);
     const trip = caseSchema.indexes().find(([, o]) => (o as { name?: string }).name === 'ux_cases_trip');
     assert.equal((trip?.[1] as { unique?: boolean }).unique, true);
     const M = mongoose.model('ManifestCheck', manifestSchema);

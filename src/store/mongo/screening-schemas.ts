@@ -6,6 +6,7 @@
  *   manifests {purgedAt, purgeAfter, _id}           listDue (retention: purgedAt null, due first)
  *   manifests {receivedAt}                          stats by time range
  *   manifests {candidates.decidedAt}                decision counts by time range
+ *   manifests {candidates.id}                       setOutcome (a candidate by its id)
  *   screening_cases {tripKey} unique                one case per trip (de-duplication)
  *   screening_cases {openedAt:-1,_id:-1}, {registrantId, openedAt:-1, _id:-1}   case list, count
  */
@@ -68,6 +69,7 @@ export const manifestSchema = new Schema(
 manifestSchema.index({ purgedAt: 1, purgeAfter: 1, _id: 1 }, { name: 'ix_manifests_due' });
 manifestSchema.index({ receivedAt: 1 }, { name: 'ix_manifests_received' });
 manifestSchema.index({ 'candidates.decidedAt': 1 }, { name: 'ix_manifests_decided' });
+manifestSchema.index({ 'candidates.id': 1 }, { name: 'ix_manifests_candidate' });
 
 export const caseSchema = new Schema(
   {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { buildDeps } from '../../src/http/app.js';
 import { routeTable } from '../../src/http/routes.js';
+import { nationalRoutes } from '../../src/national/routes.js';
+import { freshKeys } from '../registry/fixtures.js';
 import { manifestRoutes } from '../../src/manifests/routes.js';
 import type { ScreeningDeps } from '../../src/manifests/screening-deps.js';
 import { bootstrap, ROOT, type TestGateway } from '../gateway/bootstrap.js';
@@ -24,7 +26,8 @@ describe('http: OpenAPI document matches the route table', () => {
     const api = parse(readFileSync(join(ROOT, 'protocol/openapi.yaml'), 'utf8')) as { paths: Record<string, Record<string, Op>> };
     // The built-in table plus the manifest-screening routes (mounted through extraRoutes); building
     // them reads only the config, so the collaborators their handlers would use are not needed here.
-    const routes = [...routeTable(buildDeps({ ctx: gw.ctx, queue: gw.queue })), ...manifestRoutes({ ctx: gw.ctx } as unknown as ScreeningDeps)];
+    const routes = [...routeTable(buildDeps({ ctx: gw.ctx, queue: gw.queue })), ...manifestRoutes({ ctx: gw.ctx } as unknown as ScreeningDeps),
+      ...nationalRoutes({ keys: freshKeys() })(buildDeps({ ctx: gw.ctx, queue: gw.queue }))];
     const documented = new Set<string>();
     for (const [path, item] of Object.entries(api.paths)) {
       for (const [method, op] of Object.entries(item)) documented.add(`${method.toUpperCase()} ${path}`);

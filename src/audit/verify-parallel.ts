@@ -9,7 +9,7 @@
  *
  * The main thread walks the first segment itself, so N segments cost N − 1 workers.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { JSONWebKeySet } from 'jose';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
@@ -20,7 +20,7 @@ import { indexCheckpoints, toResult, verifyTrail, type VerifyResult } from './ve
 export interface ParallelVerifyOptions {
   sqlitePath: string;
   jwks: JSONWebKeySet;
-  /** Segments walked at once (main thread included); default: available cores, at most 8. */
+  /** Segments walked at once (main thread included); default: idle cores (idleCores()). */
   parallelism?: number;
   /** Below this many events per segment a worker costs more than it saves. */
   minEventsPerSegment?: number;
@@ -37,7 +37,7 @@ export async function verifySqliteTrail(options: ParallelVerifyOptions): Promise
     // were removed, and events appended meanwhile are walked by the last (open-ended) segment.
     const index = await indexCheckpoints(await store.audit.listCheckpoints(), options.jwks);
     const n = (await store.audit.head())?.seq ?? 0;
-    const wanted = options.parallelism ?? Math.min(8, availableParallelism());
+    const wanted = options.parallelism ?? idleCores();
     const segments = Math.max(1, Math.min(wanted, Math.floor(n / (options.minEventsPerSegment ?? 100_000))));
     if (segments === 1) return await verifyTrail(store.audit, options.jwks, { batchSize });
 
@@ -63,6 +63,15 @@ export async function verifySqliteTrail(options: ParallelVerifyOptions): Promise
   }
 }
 
+/**
+ * Cores nobody else is using (at most 8): on a busy machine extra segments only add worker start-up
+ * (BENCHMARKS.md, store section), so the walk stays in one thread there.
+ */
+export function idleCores(): number {
+  const cores = availableParallelism();
+  return Math.max(1, Math.min(8, cores - Math.floor(loadavg()[0] ?? 0)));
+}
+
 /** Join segment results in chain order; the first problem in seq order wins, as in a sequential walk. */
 export function combine(specs: readonly SegmentSpec[], results: readonly SegmentResult[]): VerifyResult {
   let events = 0;
@@ -80,8 +89,10 @@ export function combine(specs: readonly SegmentSpec[], results: readonly Segment
     sealed = Math.max(sealed, r.sealedUpTo);
     if (r.firstBad) return toResult(events, checkpoints, r.lastSeq, sealed, r.firstBad);
     if (spec.toSeq !== null && r.lastSeq !== spec.toSeq) {
-      // The segment ran out before its end although later events exist: rows were removed.
-      return toResult(events, checkpoints, r.lastSeq, sealed, { seq: r.lastSeq + 1, id: null, problem: 'sequence gap (event removed)' });
+      // The segment ran out before its end although later events exist: rows were removed. Name the
+      // event found in the missing one's place, as a single walk would.
+      const next = results.slice(k + 1).find((x) => x.first)?.first ?? null;
+      return toResult(events, checkpoints, r.lastSeq, sealed, { seq: r.lastSeq + 1, id: next?.id ?? null, problem: 'sequence gap (event removed)' });
     }
     prev = r;
   }

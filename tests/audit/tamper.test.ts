@@ -102,6 +102,16 @@ describe('audit verify: tampering in SQLite is detected', () => {
     assert.deepEqual(r.firstBad, { seq: 30, id: row(db, 31).id, problem: 'sequence gap (event removed)' });
   });
 
+  it('delete the rows at a segment boundary of the parallel walk → the same gap as one walk reports', async () => {
+    // 68 events in four segments of 17: [1..17] [18..34] [35..51] [52..].
+    db.prepare('DELETE FROM audit_events WHERE seq = 34').run();
+    const atEnd = await verify();
+    assert.deepEqual(atEnd.firstBad, { seq: 34, id: row(db, 35).id, problem: 'sequence gap (event removed)' });
+    db.prepare('DELETE FROM audit_events WHERE seq IN (35, 36)').run();
+    const across = await verify();
+    assert.deepEqual(across.firstBad, { seq: 34, id: row(db, 37).id, problem: 'sequence gap (event removed)' });
+  });
+
   it('delete a row and renumber the rest → prevHash mismatch where the chain breaks', async () => {
     db.prepare('DELETE FROM audit_events WHERE seq = 30').run();
     db.prepare('UPDATE audit_events SET seq = seq - 1 WHERE seq > 30').run();

@@ -49,7 +49,7 @@ async function verifyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { config: { type: 'string' }, jwks: { type: 'string' }, json: { type: 'boolean' } });
   const config = loadConfigFile(configPathFrom(values));
   const jwks = values.jwks ? readPublicJwks(values.jwks) : auditJwksFromFile(config.keys.privateJwksPath);
-  // Segments of the trail are walked on all cores (src/audit/verify-parallel.ts); same result as one walk.
+  // Segments of the trail are walked on the idle cores (src/audit/verify-parallel.ts); same result as one walk.
   const result = await verifySqliteTrail({ sqlitePath: existingSqlitePath(config), jwks });
   if (values.json) io.out(JSON.stringify(result));
   else if (result.ok) {

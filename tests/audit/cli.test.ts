@@ -1,7 +1,7 @@
 /** `tnx audit …` run as a real process, against a real SQLite file and a real key file. */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { writePrivateJwksFile, writePublicJwksFile } from '../../src/keys/files.js';
@@ -117,5 +117,12 @@ describe('tnx audit (CLI, real process)', function () {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /store_unavailable: no store at/);
     assert.equal(existsSync(join(f.dir, 'nowhere')), false, 'verify must not create an empty store');
+
+    const out = join(f.dir, 'export-bad-actor.jsonl');
+    const badActor = await tnx(['audit', 'export', '--config', config, '--from-seq', '1', '--to-seq', '5', '--out', out, '--actor', 'Jane Doe'], f.dir);
+    assert.equal(badActor.code, 1);
+    assert.match(badActor.stderr, /audit_event_refused/);
+    assert.equal(existsSync(out), false, 'nothing written when the export cannot be recorded');
+    assert.deepEqual(readdirSync(f.dir).filter((n) => n.endsWith('.partial')), [], 'no temporary files left behind');
   });
 });

@@ -10,13 +10,15 @@
  * Verification keys are the public parts of every signing key in the key file, retired ones included
  * (src/audit/audit-jwks.ts), or a public JWKS given with --jwks.
  */
-import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, linkSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { JSONWebKeySet } from 'jose';
 import { auditJwksFromFile } from '../../audit/audit-jwks.js';
 import { exportLines, type ExportSelection, type ExportSummary } from '../../audit/export.js';
-import { attachAuditTrail } from '../../audit/subscriber.js';
+import { attachAuditTrail, checkAuditEvent } from '../../audit/subscriber.js';
 import { verifyExport } from '../../audit/verify-export.js';
 import { verifySqliteTrail } from '../../audit/verify-parallel.js';
 import type { BadEntry } from '../../audit/verify.js';
@@ -73,6 +75,9 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
     actor: { type: 'string' },
   });
   const selection = selectionFrom(values);
+  const actor = values.actor ?? 'cli';
+  // Refuse a bad --actor now, not after the file is written and the export could not be recorded.
+  checkAuditEvent({ action: 'audit.exported', actor, at: systemClock.now() });
   const config = loadConfigFile(configPathFrom(values));
   const jwks = auditJwksFromFile(config.keys.privateJwksPath);
   const store = await openExistingStore(config);
@@ -87,7 +92,7 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
     attachAuditTrail(bus, store.audit);
     await bus.publish({
       action: 'audit.exported',
-      actor: values.actor ?? 'cli',
+      actor,
       at: systemClock.now(),
       outcome: 'exported',
       detail: { fromSeq: summary.fromSeq, toSeq: summary.toSeq, events: summary.events, checkpoints: summary.checkpoints },
@@ -179,16 +184,32 @@ async function openExistingStore(config: TnxConfig): Promise<Store> {
   return openSqliteStore({ path: existingSqlitePath(config) });
 }
 
+/**
+ * Write to a temporary file next to `path`, then link it into place: an interrupted export leaves no
+ * half file under the final name, and link() fails on an existing file, so an earlier export an
+ * auditor may already hold a digest of is never overwritten (not even by a concurrent export).
+ */
 async function writeLines(path: string, lines: AsyncIterable<string>): Promise<void> {
-  // 'wx': never overwrite an earlier export an auditor may already hold a digest of.
-  const out = createWriteStream(path, { flags: 'wx', mode: 0o640 });
+  if (existsSync(path)) throw new TnxError('conflict', `${path} exists; choose another --out`);
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.partial`);
+  const out = createWriteStream(tmp, { flags: 'wx', mode: 0o640 });
   try {
-    await once(out, 'open');
-  } catch (cause) {
-    const exists = (cause as { code?: string }).code === 'EEXIST';
-    throw new TnxError(exists ? 'conflict' : 'invalid_request', exists ? `${path} exists; choose another --out` : `cannot write ${path}`, { cause });
+    try {
+      await once(out, 'open');
+    } catch (cause) {
+      throw new TnxError('invalid_request', `cannot write next to ${path}`, { cause });
+    }
+    for await (const line of lines) if (!out.write(`${line}\n`)) await once(out, 'drain');
+    out.end();
+    await once(out, 'finish');
+    try {
+      linkSync(tmp, path);
+    } catch (cause) {
+      const exists = (cause as { code?: string }).code === 'EEXIST';
+      throw new TnxError(exists ? 'conflict' : 'invalid_request', exists ? `${path} exists; choose another --out` : `cannot write ${path}`, { cause });
+    }
+  } finally {
+    out.destroy();
+    rmSync(tmp, { force: true });
   }
-  for await (const line of lines) if (!out.write(`${line}\n`)) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
 }

@@ -36,7 +36,7 @@ export function hashKey(s: string): number {
 /** A phonetic key and its one-symbol deletions (only for keys of ≥ 3 symbols: shorter ones match too much). */
 export function keyNeighbourhood(key: string): string[] {
   const out = [key];
-  if (key.length >= 2) {
+  if (key.length >= 3) {
     for (let i = 0; i < key.length; i++) {
       const d = key.slice(0, i) + key.slice(i + 1);
       if (!out.includes(d)) out.push(d);

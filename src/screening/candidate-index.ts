@@ -11,7 +11,7 @@ import type { PartialDate, PersonName, Sex } from '../protocol/types.js';
 import { packBirthDate } from './birth-date.js';
 import { DEFAULT_WEIGHTS, type ScreeningWeights } from './config.js';
 import { passengerDocumentKeys, passengerNameKeys, registrantKeys } from './blocking-keys.js';
-import { normalizeDocumentNumber, normalizeName } from './normalize.js';
+import { normalizeDocumentNumber, normalizeName, withoutJoinedArticle } from './normalize.js';
 import { PostingTable } from './posting-table.js';
 import type { ScoringSubject } from './score.js';
 
@@ -96,7 +96,11 @@ export class CandidateIndex {
     this.remove(r.id);
     const forms = [r.name, ...(r.nameOriginalScript ? [r.nameOriginalScript] : []), ...(r.aliases ?? [])]
       .map((n) => normalizeName(n.family, n.given))
-      .filter((t) => t.length > 0);
+      .filter((t) => t.length > 0)
+      .flatMap((t) => {
+        const alternative = withoutJoinedArticle(t);
+        return alternative ? [t, alternative] : [t];
+      });
     const unique = [...new Map(forms.map((t) => [t.join(' '), t])).values()];
     const docs = [...new Set(r.travelDocuments.map((d) => normalizeDocumentNumber(d.number)).filter((n) => n !== ''))];
     const slot = this.freeSlots.pop() ?? this.ids.length;
@@ -161,8 +165,10 @@ export class CandidateIndex {
     for (const k of passengerDocumentKeys(q.documents)) visited += this.table.collect(k, seen, 2, slots);
     const d = weights.dateOfBirth;
     const wideYears = 1 + d.yearOffByOne + Math.max(d.dayDiffers, d.monthAndDayDiffer) >= weights.threshold;
-    for (const k of passengerNameKeys(q.tokens, q.dateOfBirth, { withUnknownYear: this.unknownYear > 0, wideYears })) {
-      visited += this.table.collect(k, seen, 1, slots);
+    for (const form of q.names) {
+      for (const k of passengerNameKeys(form, q.dateOfBirth, { withUnknownYear: this.unknownYear > 0, wideYears })) {
+        visited += this.table.collect(k, seen, 1, slots);
+      }
     }
     const viaDocument = new Set<number>();
     for (const slot of slots) {

@@ -7,8 +7,10 @@
  * why (docs/screening.md): on a passenger manifest the date of birth is read from the passport's
  * machine-readable zone, not from a press release, so a date that differs is strong evidence of a
  * namesake — a different day or month costs −0.35 (−0.45 when both differ), a year off by more than
- * one −0.45 — while a partial date costs −0.15 for the evidence it lacks; a matching document number
- * adds, since passports are re-used across trips. Measured effect: docs/screening.md, BENCHMARKS.md.
+ * one −0.45 — and one deviation (variant spelling, dropped name, partial date, year off by one,
+ * swapped day/month) stays above the threshold while two fall below it: with a million
+ * registrants two small differences are more often a namesake. A matching document number adds,
+ * since passports are re-used across trips. Measured effect: docs/screening.md, BENCHMARKS.md.
  */
 export interface ScreeningWeights {
   /** Candidates scoring at least this are reported for review. */
@@ -60,8 +62,8 @@ export type ScreeningWeightsInput = {
 
 export const DEFAULT_WEIGHTS: ScreeningWeights = Object.freeze({
   threshold: 0.7,
-  name: Object.freeze({ phoneticFloor: 0.85, initial: 0.8, stretchFrom: 0.5, extraToken: 0.15, extraTokenMax: 0.3 }),
-  dateOfBirth: Object.freeze({ partial: -0.15, dayMonthSwapped: -0.05, dayDiffers: -0.35, monthAndDayDiffer: -0.45, yearOffByOne: -0.15, yearDiffers: -0.45 }),
+  name: Object.freeze({ phoneticFloor: 0.85, initial: 0.8, stretchFrom: 0.5, extraToken: 0.2, extraTokenMax: 0.4 }),
+  dateOfBirth: Object.freeze({ partial: -0.2, dayMonthSwapped: -0.1, dayDiffers: -0.35, monthAndDayDiffer: -0.45, yearOffByOne: -0.2, yearDiffers: -0.45 }),
   document: Object.freeze({ exact: 0.25, oneEdit: 0.1 }),
   nationalityDiffers: -0.2,
   sexDiffers: -0.2,

@@ -48,6 +48,18 @@ export function normalizeName(familyName: string, givenNames: readonly string[] 
   return out;
 }
 
+/**
+ * The Arabic article is often written onto the name ("ALDOSSARY", "ELKHATIB") where the registry
+ * keeps it apart or drops it ("AL DOSSARY", "KHATIB"). For a name with such a token, the same name
+ * with the article removed — a second form to compare and to look up; null when there is none.
+ * (ALEXANDER gets a harmless second form EXANDER: it only adds a candidate that scoring judges.)
+ */
+export function withoutJoinedArticle(tokens: readonly string[]): string[] | null {
+  if (!tokens.some((t) => JOINED_ARTICLE.test(t))) return null;
+  return tokens.map((t) => (JOINED_ARTICLE.test(t) ? t.slice(2) : t));
+}
+const JOINED_ARTICLE = /^(AL|EL)[A-Z]{4,}$/;
+
 /** Document numbers compare without spaces, hyphens or the MRZ filler '<', upper case. */
 export function normalizeDocumentNumber(n: string): string {
   return n.toUpperCase().replace(/[^A-Z0-9]/g, '');

@@ -11,7 +11,7 @@ import { packBirthDate } from './birth-date.js';
 import type { CandidateIndex, CandidateStats, PassengerQuery } from './candidate-index.js';
 import { DEFAULT_WEIGHTS, type ScreeningWeights } from './config.js';
 import type { Manifest, ManifestPassenger, ManifestRole } from './manifest.js';
-import { normalizeDocumentNumber, normalizeName } from './normalize.js';
+import { normalizeDocumentNumber, normalizeName, withoutJoinedArticle } from './normalize.js';
 import { documentBonus, scoreMatch, scoreUpperBound, type FeatureContribution } from './score.js';
 
 export interface ScreeningCandidate {
@@ -44,9 +44,10 @@ export interface ScreeningResult {
 /** A manifest person in the form the index and the score compare. */
 export function passengerQuery(p: ManifestPassenger): PassengerQuery {
   const tokens = normalizeName(p.familyName, p.givenNames);
+  const alternative = withoutJoinedArticle(tokens);
   return {
     tokens,
-    names: [tokens],
+    names: alternative ? [tokens, alternative] : [tokens],
     dateOfBirth: packBirthDate(p.dateOfBirth),
     sex: p.sex,
     nationalities: p.nationality ? [p.nationality] : [],

@@ -121,3 +121,16 @@ describe('screening: candidate index', () => {
     assert.deepEqual(screenPassenger(q, idx, DEFAULT_WEIGHTS, stats()).map((c) => c.registrantId), ['x']);
   });
 });
+
+describe('screening: article written onto the name', () => {
+  it('finds AL DOSARI as ALDOSSARY', () => {
+    const idx = new CandidateIndex();
+    idx.upsert({ id: 'a', name: { family: 'AL DOSARI', given: ['MOHAMMED'] }, dateOfBirth: '1967-03-23', sex: 'M', citizenships: ['SAU'], travelDocuments: [] });
+    const q = passengerQuery({
+      role: 'passenger', familyName: 'ALDOSSARY', givenNames: ['MOHAMAD'], sex: 'M', dateOfBirth: '1967-03-23', nationality: 'SAU',
+      documents: [], bookingRef: null, embarkation: null, debarkation: null,
+    });
+    const st = { postingsVisited: 0, candidates: 0, passengers: 0, scored: 0 };
+    assert.deepEqual(screenPassenger(q, idx, DEFAULT_WEIGHTS, st).map((c) => c.registrantId), ['a']);
+  });
+});

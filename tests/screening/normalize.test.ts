@@ -94,3 +94,12 @@ describe('screening: spelling fold', () => {
     assert.notEqual(foldSpelling('MARIA'), foldSpelling('MARIO'));
   });
 });
+
+describe('screening: joined Arabic article', () => {
+  it('offers the name without an article written onto it', async () => {
+    const { withoutJoinedArticle } = await import('../../src/screening/normalize.js');
+    assert.deepEqual(withoutJoinedArticle(['ALDOSSARY', 'MOHAMAD']), ['DOSSARY', 'MOHAMAD']);
+    assert.deepEqual(withoutJoinedArticle(['ELKHATIB', 'MARIAM']), ['KHATIB', 'MARIAM']);
+    assert.equal(withoutJoinedArticle(['ALI', 'HASSAN']), null);
+  });
+});

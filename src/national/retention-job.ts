@@ -62,6 +62,8 @@ export interface RetentionJobOptions {
   queueName?: string;
   intervalMs?: number;
   policy?: RetentionPolicy;
+  /** Called after every completed pass (registered before the worker starts, so no pass is missed). */
+  onPass?: (r: RetentionResult) => void;
 }
 
 export const RETENTION_SCHEDULER_ID = 'registry-retention';
@@ -75,7 +77,7 @@ export async function startRetentionJob(ctx: GatewayContext, _keys: RegistryKeys
   const queueConn = bullConnection(url);
   const workerConn = bullConnection(url);
   const queue = new Queue(queueName, { connection: queueConn, prefix });
-  const listeners: ((r: RetentionResult) => void)[] = [];
+  const listeners: ((r: RetentionResult) => void)[] = options.onPass ? [options.onPass] : [];
   const worker = new Worker(queueName, async () => {
     const r = await runRetentionPass(ctx, policy);
     ctx.log.info({ shredded: r.shredded.length, flagged: r.flagged.length }, 'registry retention pass');

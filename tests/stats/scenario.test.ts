@@ -135,19 +135,43 @@ describe('statistics: seeded scenario', function () {
     assert.equal(await main(['stats', '--config', configPath, '--from', RANGE.from], { out: () => undefined, err: () => undefined }), 2);
   });
 
-  it('the MongoDB pipelines, run by mingo over the same records, give the same rows', async () => {
+  /** The Mongo pipelines executed by mingo over every stored record, as MongoDB documents. */
+  async function mongoRows(q: StatsQuery): Promise<{ sent: StatsRow[]; received: StatsRow[] }> {
     const outbound = (await gw.ctx.store.outbound.list({}, { limit: 500 })).items.map(({ id, ...r }) => ({ _id: id, ...r }));
     const inbound = (await gw.ctx.store.inbound.list({}, { limit: 500 })).items.map(({ id, ...r }) => ({ _id: id, ...r }));
     const run = <T>(docs: object[], p: Pipeline) => new Aggregator(p as never).run(docs as never) as unknown as T[];
     const sent = assembleRows(
-      run<CountRow>(outbound, sentCountsPipeline(Q)), run<LeadRow>(outbound, sentLeadPipeline(Q, true)),
-      run<LeadRow>(outbound, sentLeadPipeline(Q, false))[0], run<FollowUpRow>(inbound, followUpsReceivedPipeline(Q)),
+      run<CountRow>(outbound, sentCountsPipeline(q)), run<LeadRow>(outbound, sentLeadPipeline(q, true)),
+      run<LeadRow>(outbound, sentLeadPipeline(q, false))[0], run<FollowUpRow>(inbound, followUpsReceivedPipeline(q)),
     );
     const received = assembleRows(
-      run<CountRow>(inbound, receivedCountsPipeline(Q)), run<LeadRow>(inbound, receivedLeadPipeline(Q, true)),
-      run<LeadRow>(inbound, receivedLeadPipeline(Q, false))[0], run<FollowUpRow>(outbound, followUpsSentPipeline(Q)),
+      run<CountRow>(inbound, receivedCountsPipeline(q)), run<LeadRow>(inbound, receivedLeadPipeline(q, true)),
+      run<LeadRow>(inbound, receivedLeadPipeline(q, false))[0], run<FollowUpRow>(outbound, followUpsSentPipeline(q)),
     );
+    return { sent, received };
+  }
+
+  it('the MongoDB pipelines, run by mingo over the same records, give the same rows', async () => {
+    const { sent, received } = await mongoRows(Q);
     assert.deepEqual(sent, EXPECTED_SENT);
     assert.deepEqual(received, EXPECTED_RECEIVED);
+  });
+
+  it('ranges cutting through days (daily rollup + partial days) and other thresholds agree with the pipelines', async () => {
+    const at = (s: string) => Date.parse(s);
+    const cases: StatsQuery[] = [
+      { from: at('2026-12-01T09:00:00Z'), to: at('2026-12-01T14:00:00Z'), onTimeThresholdSeconds: 24 * H },
+      { from: at('2026-11-30T12:00:00Z'), to: at('2026-12-03T12:00:00Z'), onTimeThresholdSeconds: H },
+      { from: at('2026-12-01T00:00:00Z'), to: at('2026-12-04T00:00:00Z'), onTimeThresholdSeconds: 72 * H },
+      { from: at('2026-12-01T10:30:00Z'), to: at('2026-12-02T10:30:00Z'), onTimeThresholdSeconds: 24 * H },
+      { from: at('2026-12-01T11:00:00Z'), to: at('2026-12-03T00:00:00Z'), onTimeThresholdSeconds: 0 },
+    ];
+    for (const q of cases) {
+      const mongo = await mongoRows(q);
+      assert.deepEqual(await gw.ctx.store.stats.sent(q), mongo.sent, `sent ${JSON.stringify(q)}`);
+      assert.deepEqual(await gw.ctx.store.stats.received(q), mongo.received, `received ${JSON.stringify(q)}`);
+    }
+    const wide = await gw.ctx.store.stats.sent(cases[2]!);
+    assert.equal(wide[0]!.notifications, 11, 'the report of 2026-12-03 counts in the wider range');
   });
 });

@@ -31,8 +31,11 @@
  *   registrant_index PK(term, registrant_id)          blind-index search (one probe per term)
  *   travel_reports PK(id); ix_travel_reports_registrant   reports of one registrant
  *   trip_index PK(trip_key)                           de-duplication of one trip across sources
- *   ix_outbound_stats / ix_inbound_stats (covering)   statistics counts per partner over a time range
- *   ix_outbound_stats_lead (…, lead_time_seconds, …)  lead-time percentiles per partner
+ *   stats_daily PK(dir, day, partner, …)              statistics counts: whole days of a range (rollup kept by triggers)
+ *   ix_outbound_type / ix_inbound_type                statistics counts: the partial first and last day of a range
+ *   ix_outbound_stats_lead (…, partner, lead, …)      lead-time percentiles per partner (LIMIT 1 OFFSET k seeks)
+ *   ix_outbound_stats_lead_all (…, lead, created_at)  lead-time percentiles over all partners
+ *   ix_inbound_stats_lead / _all (departure − receipt)   the same for received notifications
  * Versions 10–19 belong to the registry/statistics part, 20–29 to manifest screening.
  */
 import type Database from 'better-sqlite3';
@@ -225,6 +228,104 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ix_outbound_stats ON outbound (message_type, created_at, partner, state, source, report_late, lead_time_seconds, followup_action);
       CREATE INDEX ix_outbound_stats_lead ON outbound (message_type, state, partner, lead_time_seconds, created_at);
       CREATE INDEX ix_inbound_stats ON inbound (message_type, received_at, iss, departure_at, source_kind, report_late, followup_action);
+    `,
+  },
+  {
+    version: 11,
+    name: 'statistics: daily rollup kept by triggers; lead-time indexes for percentile seeks',
+    // A one-year report over a million notifications must not aggregate half a million rows per
+    // request (bench/stats.bench.ts). Counts come from stats_daily, kept exact by triggers in the same
+    // transaction as every insert, state change and delete; only the partial first and last days of a
+    // range are counted from the rows. Percentiles and the lead-time thresholds are index seeks in
+    // lead-time order (LIMIT 1 OFFSET k; COUNT below a bound), never a sort.
+    sql: `
+      CREATE TABLE stats_daily (
+        dir TEXT NOT NULL CHECK (dir IN ('sent','received','fu_received','fu_sent')),
+        day INTEGER NOT NULL,
+        partner TEXT NOT NULL,
+        state TEXT NOT NULL,
+        source TEXT NOT NULL,
+        late INTEGER NOT NULL,
+        has_lead INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (dir, day, partner, state, source, late, has_lead)
+      ) STRICT, WITHOUT ROWID;
+
+      DROP TRIGGER tr_outbound_stats;
+      CREATE TRIGGER tr_outbound_stats AFTER INSERT ON outbound BEGIN
+        UPDATE outbound SET
+          report_late = CASE WHEN NEW.message_type = 'TravelNotification' THEN json_extract(NEW.message, '$.report.late') END,
+          followup_action = CASE WHEN NEW.message_type = 'FollowUpReport' THEN json_extract(NEW.message, '$.action') END
+        WHERE rowid = NEW.rowid;
+        INSERT INTO stats_daily (dir, day, partner, state, source, late, has_lead, n)
+          SELECT CASE NEW.message_type WHEN 'TravelNotification' THEN 'sent' ELSE 'fu_sent' END, NEW.created_at / 86400000, NEW.partner,
+            CASE NEW.message_type WHEN 'TravelNotification' THEN NEW.state ELSE coalesce(json_extract(NEW.message, '$.action'), '') END,
+            coalesce(NEW.source, ''),
+            NEW.message_type = 'TravelNotification' AND coalesce(json_extract(NEW.message, '$.report.late') = 1, 0),
+            NEW.lead_time_seconds IS NOT NULL, 1
+          WHERE NEW.message_type IN ('TravelNotification','FollowUpReport')
+          ON CONFLICT DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER tr_outbound_stats_update AFTER UPDATE OF state, source, lead_time_seconds ON outbound
+        WHEN NEW.message_type = 'TravelNotification' AND (OLD.state IS NOT NEW.state OR OLD.source IS NOT NEW.source
+          OR (OLD.lead_time_seconds IS NULL) <> (NEW.lead_time_seconds IS NULL)) BEGIN
+        UPDATE stats_daily SET n = n - 1 WHERE dir = 'sent' AND day = OLD.created_at / 86400000 AND partner = OLD.partner
+          AND state = OLD.state AND source = coalesce(OLD.source, '') AND late = coalesce(OLD.report_late = 1, 0)
+          AND has_lead = (OLD.lead_time_seconds IS NOT NULL);
+        INSERT INTO stats_daily (dir, day, partner, state, source, late, has_lead, n)
+          VALUES ('sent', NEW.created_at / 86400000, NEW.partner, NEW.state, coalesce(NEW.source, ''), coalesce(NEW.report_late = 1, 0),
+            NEW.lead_time_seconds IS NOT NULL, 1)
+          ON CONFLICT DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER tr_outbound_stats_delete AFTER DELETE ON outbound WHEN OLD.message_type IN ('TravelNotification','FollowUpReport') BEGIN
+        UPDATE stats_daily SET n = n - 1 WHERE dir = CASE OLD.message_type WHEN 'TravelNotification' THEN 'sent' ELSE 'fu_sent' END
+          AND day = OLD.created_at / 86400000 AND partner = OLD.partner
+          AND state = CASE OLD.message_type WHEN 'TravelNotification' THEN OLD.state ELSE coalesce(OLD.followup_action, '') END
+          AND source = coalesce(OLD.source, '') AND late = coalesce(OLD.report_late = 1, 0) AND has_lead = (OLD.lead_time_seconds IS NOT NULL);
+      END;
+
+      DROP TRIGGER tr_inbound_stats;
+      CREATE TRIGGER tr_inbound_stats AFTER INSERT ON inbound BEGIN
+        UPDATE inbound SET
+          source_kind = CASE WHEN NEW.message_type = 'TravelNotification' THEN json_extract(NEW.message, '$.source.kind') END,
+          report_late = CASE WHEN NEW.message_type = 'TravelNotification' THEN json_extract(NEW.message, '$.report.late') END,
+          followup_action = CASE WHEN NEW.message_type = 'FollowUpReport' THEN json_extract(NEW.message, '$.action') END
+        WHERE rowid = NEW.rowid;
+        INSERT INTO stats_daily (dir, day, partner, state, source, late, has_lead, n)
+          SELECT CASE NEW.message_type WHEN 'TravelNotification' THEN 'received' ELSE 'fu_received' END, NEW.received_at / 86400000, NEW.iss,
+            CASE NEW.message_type WHEN 'TravelNotification' THEN 'received' ELSE coalesce(json_extract(NEW.message, '$.action'), '') END,
+            CASE NEW.message_type WHEN 'TravelNotification' THEN coalesce(json_extract(NEW.message, '$.source.kind'), '') ELSE '' END,
+            NEW.message_type = 'TravelNotification' AND coalesce(json_extract(NEW.message, '$.report.late') = 1, 0),
+            NEW.departure_at IS NOT NULL, 1
+          WHERE NEW.message_type IN ('TravelNotification','FollowUpReport')
+          ON CONFLICT DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER tr_inbound_stats_delete AFTER DELETE ON inbound WHEN OLD.message_type IN ('TravelNotification','FollowUpReport') BEGIN
+        UPDATE stats_daily SET n = n - 1 WHERE dir = CASE OLD.message_type WHEN 'TravelNotification' THEN 'received' ELSE 'fu_received' END
+          AND day = OLD.received_at / 86400000 AND partner = OLD.iss
+          AND state = CASE OLD.message_type WHEN 'TravelNotification' THEN 'received' ELSE coalesce(OLD.followup_action, '') END
+          AND source = CASE OLD.message_type WHEN 'TravelNotification' THEN coalesce(OLD.source_kind, '') ELSE '' END
+          AND late = (OLD.message_type = 'TravelNotification' AND coalesce(OLD.report_late = 1, 0)) AND has_lead = (OLD.departure_at IS NOT NULL);
+      END;
+
+      INSERT INTO stats_daily (dir, day, partner, state, source, late, has_lead, n)
+        SELECT 'sent', created_at / 86400000, partner, state, coalesce(source, ''), coalesce(report_late = 1, 0), lead_time_seconds IS NOT NULL, COUNT(*)
+        FROM outbound WHERE message_type = 'TravelNotification' GROUP BY 1, 2, 3, 4, 5, 6, 7;
+      INSERT INTO stats_daily (dir, day, partner, state, source, late, has_lead, n)
+        SELECT 'fu_sent', created_at / 86400000, partner, coalesce(followup_action, ''), coalesce(source, ''), 0, lead_time_seconds IS NOT NULL, COUNT(*)
+        FROM outbound WHERE message_type = 'FollowUpReport' GROUP BY 1, 2, 3, 4, 5, 6, 7;
+      INSERT INTO stats_daily (dir, day, partner, state, source, late, has_lead, n)
+        SELECT 'received', received_at / 86400000, iss, 'received', coalesce(source_kind, ''), coalesce(report_late = 1, 0), departure_at IS NOT NULL, COUNT(*)
+        FROM inbound WHERE message_type = 'TravelNotification' GROUP BY 1, 2, 3, 4, 5, 6, 7;
+      INSERT INTO stats_daily (dir, day, partner, state, source, late, has_lead, n)
+        SELECT 'fu_received', received_at / 86400000, iss, coalesce(followup_action, ''), '', 0, departure_at IS NOT NULL, COUNT(*)
+        FROM inbound WHERE message_type = 'FollowUpReport' GROUP BY 1, 2, 3, 4, 5, 6, 7;
+
+      DROP INDEX ix_outbound_stats;
+      DROP INDEX ix_inbound_stats;
+      CREATE INDEX ix_outbound_stats_lead_all ON outbound (message_type, state, lead_time_seconds, created_at);
+      CREATE INDEX ix_inbound_stats_lead ON inbound (message_type, iss, (departure_at - received_at), received_at) WHERE departure_at IS NOT NULL;
+      CREATE INDEX ix_inbound_stats_lead_all ON inbound (message_type, (departure_at - received_at), received_at) WHERE departure_at IS NOT NULL;
     `,
   },
   {

@@ -91,6 +91,36 @@ describe('screening: PAXLST parser', () => {
     });
   });
 
+  describe('interchanges and lists', () => {
+    const msg = (ref: string, people: string[], count: number): string[] => {
+      const body = ['BGM+745', ...FLIGHT.slice(1), ...people, `CNT+42:${count}`];
+      return [`UNH+${ref}+PAXLST:D:02B:UN:IATA+F1+01:C`, ...body, `UNT+${body.length + 2}+${ref}`];
+    };
+    const interchange = (messages: string[][], unz = messages.length): string =>
+      ['UNB+UNOA:4+S:ZZ+R:ZZ+261201:0815+IC7', ...messages.flat(), `UNZ+${unz}+IC7`].map((x) => x + "'").join('\n');
+
+    it('joins the people of a flight split over several messages', () => {
+      const m = parsePaxlst(interchange([msg('A1', person('ONE:A'), 1), msg('A2', [...person('TWO:B'), ...person('THREE:C')], 2)]));
+      assert.deepEqual(m.passengers.map((p) => p.familyName), ['ONE', 'TWO', 'THREE']);
+      refused(interchange([msg('A1', person('ONE:A'), 1), msg('A2', person('TWO:B'), 1)], 1), 'UNZ', /message count/);
+      const other = msg('A2', person('TWO:B'), 1).map((x) => x.replace('LH0400', 'LH0402'));
+      refused(interchange([msg('A1', person('ONE:A'), 1), other]), 'TDT', /different flights/);
+    });
+
+    it('reads a crew list (BGM+250, CNT+41) and checks a crew count sent in a passenger list', () => {
+      const crew = parsePaxlst(paxlst(['BGM+250', ...FLIGHT.slice(1), ...person('PILOT:ANNA', [], 'FM'), 'CNT+41:1']));
+      assert.equal(crew.passengers[0]!.role, 'crew');
+      refused(paxlst([...FLIGHT, ...person('A:B'), ...person('C:D', [], 'FM'), 'CNT+42:1', 'CNT+41:2']), 'CNT', /crew count/);
+    });
+
+    it('refuses document details outside a document group', () => {
+      refused(paxlst([...FLIGHT, ...person('A:B', ['LOC+91+DEU']), 'CNT+42:1']), 'LOC', /issuing state outside/);
+      refused(paxlst([...FLIGHT, ...person('A:B', ['DTM+36:300101']), 'CNT+42:1']), 'DTM', /expiry date outside/);
+      refused(paxlst([...FLIGHT, 'ATT+2++M', ...person('A:B'), 'CNT+42:1']), 'ATT', /outside a person/);
+      refused(paxlst([...FLIGHT, ...person('A:B'), 'CNT+42:1', 'NAT+2+DEU']), 'NAT', /after CNT/);
+    });
+  });
+
   describe('malformed manifests', () => {
     const ok = [...FLIGHT, ...person('DOE:JOHN', ['DTM+329:700101', 'DOC+P+X1234567', 'DTM+36:300101']), 'CNT+42:1'];
 

@@ -23,6 +23,7 @@ import { seal } from '../src/protocol/envelope/seal.js';
 import type { Partner } from '../src/config/schema.js';
 import type { TnxMessage } from '../src/protocol/types.js';
 import { systemClock } from '../src/util/clock.js';
+import { importWebCryptoKeys, webCryptoOpen, webCryptoSeal } from './raw-webcrypto.js';
 
 const ROOT = new URL('../', import.meta.url);
 const readJson = <T>(p: string): T => JSON.parse(readFileSync(new URL(p, ROOT), 'utf8')) as T;
@@ -153,13 +154,17 @@ async function main(): Promise<void> {
 
   const sample = await seal(message, 'THA', sealCtx);
   const rawSample = rawSeal(claims(), sigKey, usaSig.kid!, encPub, thaEnc.kid!);
-  (await open(sample.jwe, openCtx)) && rawOpen(rawSample, encPriv, sigPub); // both sides work before timing
+  const wcKeys = await importWebCryptoKeys(usaSig, thaEnc);
+  const wcSample = await webCryptoSeal(claims(), wcKeys);
+  (await open(sample.jwe, openCtx)) && rawOpen(rawSample, encPriv, sigPub) && (await webCryptoOpen(wcSample, wcKeys)); // all work before timing
 
   const rounds = await measure([
     () => seal(message, 'THA', sealCtx),
     () => open(sample.jwe, openCtx),
     () => rawSeal(claims(), sigKey, usaSig.kid!, encPub, thaEnc.kid!),
     () => rawOpen(rawSample, encPriv, sigPub),
+    () => webCryptoSeal(claims(), wcKeys),
+    () => webCryptoOpen(wcSample, wcKeys),
   ]);
 
   const ms = (ops: number) => 1000 / ops;
@@ -168,6 +173,8 @@ async function main(): Promise<void> {
   const [oursSeal, oursOpen, rawSealOps, rawOpenOps] = [col(0), col(1), col(2), col(3)];
   const ratios = rounds.map(([s, o, rs, ro]) => (ms(s!.ops) + ms(o!.ops)) / (ms(rs!.ops) + ms(ro!.ops)));
   const cpuRatio = (cpuCol(0) + cpuCol(1)) / (cpuCol(2) + cpuCol(3));
+  const wcRatios = rounds.map(([s, o, , , ws, wo]) => (ms(s!.ops) + ms(o!.ops)) / (ms(ws!.ops) + ms(wo!.ops)));
+  const wcOverNode = rounds.map(([, , rs, ro, ws, wo]) => (ms(ws!.ops) + ms(wo!.ops)) / (ms(rs!.ops) + ms(ro!.ops)));
   const cpu = cpus();
   const row = (name: string, s: number, o: number, cs: number, co: number) =>
     `| ${name.padEnd(22)} | ${s.toFixed(0).padStart(9)} | ${o.toFixed(0).padStart(9)} | ${(ms(s) + ms(o)).toFixed(3).padStart(14)} | ${(cs + co).toFixed(0).padStart(22)} |`;
@@ -180,9 +187,12 @@ async function main(): Promise<void> {
     '|------------------------|-----------|-----------|----------------|------------------------|',
     row('TNX seal()/open()', oursSeal, oursOpen, cpuCol(0), cpuCol(1)),
     row('raw node:crypto', rawSealOps, rawOpenOps, cpuCol(2), cpuCol(3)),
+    row('raw WebCrypto', col(4), col(5), cpuCol(4), cpuCol(5)),
     '',
     `ratio (TNX seal+open time / raw time), paired per round: median ${median(ratios).toFixed(2)}×, best ${Math.min(...ratios).toFixed(2)}×, worst ${Math.max(...ratios).toFixed(2)}×  (target ≤ 1.5×)`,
     `CPU-time ratio (all threads): ${cpuRatio.toFixed(2)}×`,
+    `ratio TNX / raw WebCrypto (the API jose 6 is built on), paired per round: median ${median(wcRatios).toFixed(2)}×, best ${Math.min(...wcRatios).toFixed(2)}×, worst ${Math.max(...wcRatios).toFixed(2)}×`,
+    `ratio raw WebCrypto / raw node:crypto (Node's async WebCrypto dispatch alone): median ${median(wcOverNode).toFixed(2)}×`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

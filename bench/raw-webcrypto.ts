@@ -7,6 +7,8 @@
 import { randomBytes, webcrypto } from 'node:crypto';
 
 const subtle = webcrypto.subtle;
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
 type Jwk = Record<string, string>;
 const te = new TextEncoder();
 const b64 = (b: ArrayBuffer | Uint8Array | string): string =>

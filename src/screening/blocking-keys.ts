@@ -155,6 +155,8 @@ export function registrantKeys(names: readonly (readonly string[])[], packedDate
 export interface PassengerKeyOptions {
   /** Also look in the "year unknown" bucket — skipped while no registrant lacks a birth year. */
   withUnknownYear: boolean;
+  /** Look up registrants with a single name token — skipped while there are none. */
+  withMononyms: boolean;
   /**
    * Look up name pairs in the years either side with any month and day. Needed only when a year off
    * by one *and* a different day could still reach the threshold; otherwise a full date looks up
@@ -191,7 +193,7 @@ export function passengerNameKeys(tokens: readonly string[], packedDate: number,
     }
   }
   for (const y of [year - 1, year, year + 1]) {
-    for (const c of codes) keys.push(mononymKey(y, c));
+    if (o.withMononyms) for (const c of codes) keys.push(mononymKey(y, c));
     if (tokens.length === 1) for (const c of codes) keys.push(singleKey(y, c));
   }
   return keys;

@@ -72,6 +72,8 @@ export class CandidateIndex {
   private readonly freeSlots: number[] = [];
   /** Registrants filed without a birth year; while none, passengers skip that bucket. */
   private unknownYear = 0;
+  /** Registrants with a name form of a single token (filed under mononym keys). */
+  private mononyms = 0;
 
   get size(): number {
     return this.slotById.size;
@@ -113,6 +115,7 @@ export class CandidateIndex {
     this.sex[slot] = SEX_CODE[r.sex] ?? 0;
     this.slotById.set(r.id, slot);
     if (this.dob[slot] === 0) this.unknownYear++;
+    if (unique.some((t) => t.length === 1)) this.mononyms++;
     for (const k of registrantKeys(unique, this.dob[slot]!, docs)) this.table.add(k, slot);
   }
 
@@ -123,6 +126,7 @@ export class CandidateIndex {
     for (const k of registrantKeys(subject.names, subject.dateOfBirth, subject.documents)) this.table.remove(k, slot);
     this.slotById.delete(id);
     if (subject.dateOfBirth === 0) this.unknownYear--;
+    if (subject.names.some((t) => t.length === 1)) this.mononyms--;
     this.ids[slot] = undefined;
     this.names[slot] = '';
     this.nationalities[slot] = NONE;
@@ -166,7 +170,7 @@ export class CandidateIndex {
     const d = weights.dateOfBirth;
     const wideYears = 1 + d.yearOffByOne + Math.max(d.dayDiffers, d.monthAndDayDiffer) >= weights.threshold;
     for (const form of q.names) {
-      for (const k of passengerNameKeys(form, q.dateOfBirth, { withUnknownYear: this.unknownYear > 0, wideYears })) {
+      for (const k of passengerNameKeys(form, q.dateOfBirth, { withUnknownYear: this.unknownYear > 0, withMononyms: this.mononyms > 0, wideYears })) {
         visited += this.table.collect(k, seen, 1, slots);
       }
     }

@@ -134,3 +134,21 @@ describe('screening: article written onto the name', () => {
     assert.deepEqual(screenPassenger(q, idx, DEFAULT_WEIGHTS, st).map((c) => c.registrantId), ['a']);
   });
 });
+
+describe('screening: single-token names', () => {
+  it('finds a registrant known by one name, and a passenger with one name', () => {
+    const idx = new CandidateIndex();
+    idx.upsert({ id: 'm', name: { family: 'SUHARTONO', given: [] }, dateOfBirth: '1971-02-02', sex: 'M', citizenships: ['IDN'], travelDocuments: [] });
+    idx.upsert({ id: 'n', name: { family: 'WIJAYA', given: ['BUDI'] }, dateOfBirth: '1980-05-05', sex: 'M', citizenships: ['IDN'], travelDocuments: [] });
+    const query = (family: string, given: string[], dateOfBirth: string) => passengerQuery({
+      role: 'passenger', familyName: family, givenNames: given, sex: 'M', dateOfBirth, nationality: 'IDN',
+      documents: [], bookingRef: null, embarkation: null, debarkation: null,
+    });
+    const st = { postingsVisited: 0, candidates: 0, passengers: 0, scored: 0 };
+    assert.deepEqual(screenPassenger(query('SUHARTONO', [], '1971-02-02'), idx, DEFAULT_WEIGHTS, st).map((c) => c.registrantId), ['m']);
+    assert.ok(idx.candidates(query('SUHARTONO', ['ADI'], '1971-02-02')).slots.length === 1, 'a mononym registrant is a candidate for a longer name');
+    assert.ok(idx.candidates(query('BUDI', [], '1980-05-05')).slots.length === 1, 'a one-token passenger looks up single keys');
+    idx.remove('m');
+    assert.equal(idx.candidates(query('SUHARTONO', ['ADI'], '1971-02-02')).slots.length, 0);
+  });
+});

@@ -56,7 +56,14 @@ export async function verifySqliteTrail(options: ParallelVerifyOptions): Promise
         checkBeforeStart: k === 0,
       };
     });
-    const results = await Promise.all(specs.map((spec, k) => (k === 0 ? verifySegment(store.audit, spec) : inWorker(options.sqlitePath, spec))));
+    let results: SegmentResult[];
+    try {
+      results = await Promise.all(specs.map((spec, k) => (k === 0 ? verifySegment(store.audit, spec) : inWorker(options.sqlitePath, spec))));
+    } catch {
+      // A worker that could not run (threads unavailable, a loader problem) says nothing about the
+      // trail: fall back to one walk rather than report an infrastructure failure as a verdict.
+      return await verifyTrail(store.audit, options.jwks, { batchSize });
+    }
     return combine(specs, results);
   } finally {
     await store.close();
@@ -104,7 +111,8 @@ function inWorker(path: string, spec: SegmentSpec): Promise<SegmentResult> {
     const worker = new Worker(WORKER_URL, { workerData: { path, spec } });
     let result: SegmentResult | undefined;
     worker.once('message', (m: SegmentResult) => (result = m));
-    worker.once('error', reject);
+    // Errors cross the thread boundary as plain objects; wrap them so callers get an Error.
+    worker.once('error', (err: unknown) => reject(err instanceof Error ? err : new Error('verify worker failed', { cause: err })));
     worker.once('exit', (code) => (result ? resolve(result) : reject(new Error(`verify worker exited with code ${code} without a result`))));
   });
 }

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { AUDIT_ACTIONS } from '../../src/audit/actions.js';
 import { GENESIS_HASH, chainHash } from '../../src/audit/chain.js';
-import { attachAuditTrail, checkAuditEvent } from '../../src/audit/subscriber.js';
+import { checkAuditEvent } from '../../src/audit/check-event.js';
+import { attachAuditTrail } from '../../src/audit/subscriber.js';
 import { EventBus } from '../../src/events/bus.js';
 import { isTnxError, tnxError } from '../../src/errors.js';
 import { auditFixture, type AuditFixture } from './helpers.js';

@@ -19,7 +19,8 @@
  *   P:{a,b}        exact pairs without year: for passengers without a date of birth.
  *   D:<number>     each document number and its one-character deletions (one edit, as above).
  *
- * Keys are hashed to 31-bit integers (FNV-1a); a collision only adds a candidate, which scoring rejects.
+ * Keys are 31-bit integers (FNV-1a of strings, murmur3 mixing of code hashes, year and namespace);
+ * a collision only adds a candidate, which scoring rejects.
  */
 import { phoneticKey } from './phonetic.js';
 

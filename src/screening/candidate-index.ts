@@ -1,8 +1,9 @@
 /**
- * The in-memory screening index: registrants in compact columns (integer slots, typed arrays, one
- * short string per registrant for names, citizenships and documents) plus the blocking keys of
- * blocking-keys.ts in a PostingTable. Kept up to date with `upsert` / `remove` as the registry
- * changes; `candidates` returns only the registrants sharing enough keys with a passenger.
+ * The in-memory screening index: registrants in compact columns (integer slots; typed arrays for
+ * dates of birth and sex; one short string per registrant for its name forms and one for its
+ * documents; interned citizenship arrays) plus the blocking keys of blocking-keys.ts in a
+ * PostingTable. Kept up to date with `upsert` / `remove` as the registry changes; `candidates`
+ * returns only the registrants filed under one of the passenger's keys.
  *
  * Personal data: the index holds normalised names, dates of birth and document numbers in memory
  * only; it never logs or persists them. Ids are the registry's opaque ids.

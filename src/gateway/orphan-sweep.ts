@@ -15,6 +15,7 @@ import type { GatewayContext } from '../context.js';
 import type { DeliveryQueue } from '../delivery/queue.js';
 import type { OutboundRecord, OutboundState } from '../store/port.js';
 import { outboundEvent } from './events.js';
+import { startPeriodic, type PeriodicRun } from '../util/periodic.js';
 
 /** States in which the record promises that a job exists. */
 export const JOB_BACKED: readonly OutboundState[] = ['queued', 'retrying', 'delivering'];
@@ -94,36 +95,16 @@ async function requeue(ctx: GatewayContext, queue: DeliveryQueue, seen: Outbound
   return true;
 }
 
-/** Start-up pass plus a periodic one (timer unref'd); `stop()` waits for a pass in progress. */
+/** Start-up pass plus a periodic one (src/util/periodic.ts); `stop()` waits for a pass in progress. */
 export function startOrphanSweep(
   ctx: GatewayContext,
   queue: DeliveryQueue,
   options: SweepOptions & { intervalMs?: number; firstMinAgeMs?: number } = {},
-): { firstPass: Promise<SweepResult>; stop(): Promise<void> } {
-  const empty: SweepResult = { examined: 0, requeued: 0 };
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  const pass = (minAgeMs: number): Promise<SweepResult> => {
-    busy = true;
-    const p = sweepOrphans(ctx, queue, { ...options, minAgeMs })
-      .catch((err: unknown) => {
-        ctx.log.error({ err }, 'orphan sweep pass failed');
-        return empty;
-      })
-      .finally(() => (busy = false));
-    running = p;
-    return p;
-  };
-  const firstPass = pass(options.firstMinAgeMs ?? 0);
-  const timer = setInterval(() => {
-    if (!busy) void pass(options.minAgeMs ?? SWEEP_DEFAULT_MS); // a slow pass must not stack another
-  }, options.intervalMs ?? SWEEP_DEFAULT_MS);
-  timer.unref();
-  return {
-    firstPass,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+): PeriodicRun<SweepResult> {
+  const minAge = (first: boolean): number => (first ? options.firstMinAgeMs ?? 0 : options.minAgeMs ?? SWEEP_DEFAULT_MS);
+  return startPeriodic((first) => sweepOrphans(ctx, queue, { ...options, minAgeMs: minAge(first) }), {
+    intervalMs: options.intervalMs ?? SWEEP_DEFAULT_MS,
+    fallback: { examined: 0, requeued: 0 },
+    onError: (err) => ctx.log.error({ err }, 'orphan sweep pass failed'),
+  });
 }

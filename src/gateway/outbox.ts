@@ -7,6 +7,7 @@
 import type { GatewayContext } from '../context.js';
 import type { OutboundQueue } from './outbound-queue.js';
 import { handOver } from './submit.js';
+import { startPeriodic, type PeriodicRun } from '../util/periodic.js';
 
 export interface RecoverOptions {
   /** Only records accepted at least this long ago (ms): younger ones are probably mid-submission. Default 0. */
@@ -35,29 +36,15 @@ export async function recoverOutbox(ctx: GatewayContext, queue: OutboundQueue, o
   return handed;
 }
 
-/** Start-up pass plus a periodic one; returns a stop function. */
+/** Start-up pass plus a periodic one (src/util/periodic.ts); returns a stop function. */
 export function startOutboxRecovery(
   ctx: GatewayContext,
   queue: OutboundQueue,
   options: RecoverOptions & { intervalMs?: number } = {},
-): { stop(): Promise<void>; firstPass: Promise<number> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const pass = (minAgeMs: number): Promise<number> => {
-    const p = recoverOutbox(ctx, queue, { ...options, minAgeMs }).catch((err: unknown) => {
-      ctx.log.error({ err }, 'outbox recovery pass failed');
-      return 0;
-    });
-    running = p;
-    return p;
-  };
-  const firstPass = pass(0);
-  const timer = setInterval(() => void pass(options.minAgeMs ?? 5000), options.intervalMs ?? 10_000);
-  timer.unref();
-  return {
-    firstPass,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+): PeriodicRun<number> {
+  return startPeriodic((first) => recoverOutbox(ctx, queue, { ...options, minAgeMs: first ? 0 : options.minAgeMs ?? 5000 }), {
+    intervalMs: options.intervalMs ?? 10_000,
+    fallback: 0,
+    onError: (err) => ctx.log.error({ err }, 'outbox recovery pass failed'),
+  });
 }

@@ -25,6 +25,7 @@ import { DeliveryQueue } from '../delivery/queue.js';
 import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../delivery/worker.js';
 import { createApp, type AppOptions } from '../http/app.js';
 import { listen, type RunningServer } from '../http/server.js';
+import { InboxPush, startInboxPushWorker } from '../inbox/push.js';
 import { isDevKeyFile } from '../keys/keyring.js';
 import { startRetentionJob, type RetentionJob } from '../national/retention-job.js';
 import { nationalRoutes } from '../national/routes.js';
@@ -85,12 +86,18 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   let screening: RunningScreening | null = null;
   let outbox: ReturnType<typeof startOutboxRecovery> | null = null;
   let sweep: ReturnType<typeof startOrphanSweep> | null = null;
+  // Push notices to the national system when inbox.webhookUrl is set: produced where HTTP receives,
+  // delivered where workers run (src/inbox/push.ts).
+  const push = roles.http && config.inbox?.webhookUrl ? new InboxPush({ config, log: ctx.log }) : null;
+  let pushWorker: { close(): Promise<void> } | null = null;
 
   const shutdown = async (): Promise<void> => {
     await server?.close();
     await outbox?.stop();
     await sweep?.stop();
     await worker?.close();
+    await pushWorker?.close().catch((err: unknown) => ctx.log.warn({ err }, 'inbox push worker close failed'));
+    await push?.close().catch((err: unknown) => ctx.log.warn({ err }, 'inbox push queue close failed'));
     await retention?.close().catch((err: unknown) => ctx.log.warn({ err }, 'retention job close failed'));
     await screening?.close().catch((err: unknown) => ctx.log.warn({ err }, 'screening close failed'));
     await sealer?.stop().catch((err: unknown) => ctx.log.warn({ err }, 'sealer stop failed'));
@@ -110,6 +117,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         queue,
         readiness: [{ name: 'redis', check: () => queue.ping() }],
         queueDepth: () => queue.depth(),
+        ...(push ? { onReceived: push.hook() } : {}),
         ...(options.app ?? {}),
         // The national workflow (registry, travel reports, directory, statistics) plus any other part's routes.
         extraRoutes: (deps) => [...nationalRoutes()(deps), ...(screening?.routes ?? []), ...(options.app?.extraRoutes?.(deps) ?? [])],
@@ -117,6 +125,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
       server = await listen(app, config, options.port === undefined ? {} : { port: options.port });
     }
     if (roles.workers) worker = startDeliveryWorker(ctx, { ...(options.worker ?? {}), queue });
+    if (roles.workers) pushWorker = startInboxPushWorker(ctx);
     if (roles.workers && config.registry) retention = await startRetentionJob(ctx, null);
     if (options.sealer !== false) {
       sealer = new AuditSealer({

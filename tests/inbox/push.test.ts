@@ -11,7 +11,6 @@ import request from 'supertest';
 import { buildConfig } from '../../src/config/load.js';
 import type { Partner, TnxConfigInput } from '../../src/config/schema.js';
 import { startGateway, type RunningGateway } from '../../src/gateway/run-gateway.js';
-import { InboxPush, startInboxPushWorker } from '../../src/inbox/push.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { redisUrl, uniquePrefix } from '../harness/redis.js';
 import { tempDir } from '../harness/tmp.js';
@@ -23,8 +22,6 @@ describe('inbox: push to the national system', () => {
   const bodies: string[] = [];
   let answers: number[] = [];
   let gw: RunningGateway;
-  let push: InboxPush;
-  let pushWorker: { close(): Promise<void> } | null;
 
   before(async () => {
     receiver = createServer((req, res) => {
@@ -55,13 +52,10 @@ describe('inbox: push to the national system', () => {
       { baseDir: CONFIG_DIR },
     );
     const log = createLogger({ level: 'silent' });
-    push = new InboxPush({ config, log });
-    gw = await startGateway(config, { log, app: { onReceived: push.hook() } });
-    pushWorker = startInboxPushWorker(gw.ctx);
+    // startGateway wires the push itself when inbox.webhookUrl is set (as `tnx serve` runs it).
+    gw = await startGateway(config, { log });
   });
   after(async () => {
-    await pushWorker?.close();
-    await push?.close();
     await gw?.close();
     await new Promise<void>((r) => receiver.close(() => r()));
   });

@@ -53,12 +53,8 @@ export function inboxNotice(rec: InboundRecord, state: string): InboxNotice {
 
 /**
  * Producer side (the HTTP process): queue a notice for each new inbound record. Built from config and
- * a logger only, so a process can create it before its context and pass `hook()` to createApp:
- *
- *   const push = config.inbox?.webhookUrl ? new InboxPush({ config, log }) : null;
- *   createApp({ …, onReceived: push?.hook() });          // HTTP side
- *   const pushWorker = startInboxPushWorker(ctx);          // worker side (null without a webhook)
- *   // shutdown: await pushWorker?.close(); await push?.close();
+ * a logger only. src/gateway/run-gateway.ts wires both sides when inbox.webhookUrl is set: the
+ * producer's hook() on the HTTP side, startInboxPushWorker() where workers run, both closed at shutdown.
  */
 export class InboxPush {
   readonly #connection;

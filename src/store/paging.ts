@@ -4,7 +4,8 @@
  * repeats rows when new rows arrive between pages, and costs O(offset) per page).
  *
  *   time cursor:  ["t", <createdAt|receivedAt epoch ms>, <id>]   (lists, newest first)
- *   seq cursor:   ["s", <seq>]                                    (audit query, newest first)
+ *   seq cursor:   ["s", <seq>]                                    (audit query without a time range)
+ *   at cursor:    ["a", <at epoch ms>, <seq>]                     (audit query with a time range)
  *
  * Cursors are opaque to callers; a cursor that does not decode is a caller error (invalid_request),
  * not a 500.
@@ -13,6 +14,12 @@ import { tnxError } from '../errors.js';
 
 /** Largest page any list/query returns; larger requests are refused rather than silently cut. */
 export const MAX_PAGE_LIMIT = 10_000;
+
+/** Sort key of the audit query with a time range: (at, seq), both descending. */
+export interface AtSeqKey {
+  at: number;
+  seq: number;
+}
 
 export interface TimeKey {
   t: number;
@@ -34,6 +41,10 @@ export function encodeSeqCursor(seq: number): string {
   return Buffer.from(JSON.stringify(['s', seq])).toString('base64url');
 }
 
+export function encodeAtSeqCursor(key: AtSeqKey): string {
+  return Buffer.from(JSON.stringify(['a', key.at, key.seq])).toString('base64url');
+}
+
 export function decodeTimeCursor(cursor: string | null | undefined): TimeKey | null {
   if (cursor === null || cursor === undefined) return null;
   const v = decode(cursor);
@@ -48,6 +59,16 @@ export function decodeSeqCursor(cursor: string | null | undefined): number | nul
   const v = decode(cursor);
   if (v.length !== 2 || v[0] !== 's' || !Number.isSafeInteger(v[1]) || (v[1] as number) < 1) throw badCursor();
   return v[1] as number;
+}
+
+/** An "a" cursor only: a seq cursor (from a query without a time range) is refused, not reinterpreted. */
+export function decodeAtSeqCursor(cursor: string | null | undefined): AtSeqKey | null {
+  if (cursor === null || cursor === undefined) return null;
+  const v = decode(cursor);
+  if (v.length !== 3 || v[0] !== 'a' || !Number.isSafeInteger(v[1]) || !Number.isSafeInteger(v[2]) || (v[2] as number) < 1) {
+    throw badCursor();
+  }
+  return { at: v[1] as number, seq: v[2] as number };
 }
 
 /** Cut a page fetched with limit + 1 rows into items and the next cursor. */

@@ -9,11 +9,12 @@ import mongoose from 'mongoose';
 import { GENESIS_HASH } from '../../src/audit/chain.js';
 import { mongoConnectOptions } from '../../src/store/mongo/open-mongo-store.js';
 import { extendChain } from '../../src/store/audit-extend.js';
+import { AUDIT_INDEX_PRIORITY, auditCursor, planAuditQuery } from '../../src/store/audit-plan.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../src/store/paging.js';
-import type { OutboundFilter, OutboundState } from '../../src/store/port.js';
+import type { AuditEvent, AuditFilter, OutboundFilter, OutboundState } from '../../src/store/port.js';
 import {
   CLEAR_PENDING, DEPARTURE_FIRST, HEAD_ID, INBOUND_NEWEST_FIRST, NEWEST_FIRST, OLDEST_FIRST, SEQ_DESC, acceptedFilter,
-  atRiskFilter, auditQueryFilter, auditRangeFilter, clearPendingFilter, headCasFilter, headCasUpdate, idempotencyFilter,
+  atRiskFilter, auditQuery, auditQueryFilter, auditRangeFilter, clearPendingFilter, headCasFilter, headCasUpdate, idempotencyFilter,
   inboundListFilter, jtiFilter, leaseAcquireFilter, leaseAcquireUpdate, leaseReleaseFilter, outboundListFilter, patchUpdate,
   transitionFilter, versionFilter, type Filter, type Sort,
 } from '../../src/store/mongo/queries.js';
@@ -157,6 +158,59 @@ describe('mongo query builders (executed with mingo)', () => {
     assert.deepEqual(run(events, auditRangeFilter(7, 9), { seq: 1 }).map((e) => e.seq), [7, 8, 9]);
   });
 
+  it('audit with a time range: (at, seq) newest first, (at, seq) cursors page through ties and skewed clocks', () => {
+    // `at` out of chain order and with ties, as events from several processes arrive
+    const ats = [500, 510, 505, 505, 520, 505, 490, 530, 505, 515, 500, 525];
+    const events: Doc[] = ats.map((at, i) => ({
+      _id: `e${i + 1}`, seq: i + 1, at, action: i % 2 ? 'delivery.attempt' : 'notification.accepted', actor: 'system',
+      messageId: `m${i % 3}`, partner: i % 4 ? 'FRA' : 'NLD',
+    }));
+    const pageThrough = (f: AuditFilter, limit: number) => {
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const plan = planAuditQuery(f, cursor);
+        const { filter, sort } = auditQuery(f, plan);
+        const rows = run(events, filter, sort, limit + 1);
+        const page = rows.slice(0, limit);
+        seen.push(...page.map((e) => e.seq as number));
+        cursor = rows.length > limit ? auditCursor(plan, page[page.length - 1] as unknown as AuditEvent) : null;
+      } while (cursor !== null && seen.length < 100);
+      return seen;
+    };
+    const expected = (keep: (e: Doc) => boolean) =>
+      events.filter(keep).sort((a, b) => (b.at as number) - (a.at as number) || (b.seq as number) - (a.seq as number)).map((e) => e.seq);
+    assert.deepEqual(pageThrough({ from: 500, to: 525 }, 2), expected((e) => (e.at as number) >= 500 && (e.at as number) < 525));
+    assert.deepEqual(pageThrough({ to: 510 }, 1), expected((e) => (e.at as number) < 510));
+    assert.deepEqual(pageThrough({ partner: 'FRA', action: 'delivery.attempt', from: 0 }, 2),
+      expected((e) => e.partner === 'FRA' && e.action === 'delivery.attempt'));
+    // no time range: chain order, seq cursor
+    assert.deepEqual(pageThrough({ messageId: 'm1' }, 2), [11, 8, 5, 2]);
+  });
+
+  it('audit: names the index of the most selective filter, one whose keys the sort follows', () => {
+    const declared = new Map(auditEventSchema.indexes().map(([keys, o]) => [(o as { name: string }).name, keys as Record<string, number>]));
+    const values: Required<AuditFilter> = { messageId: 'm', partner: 'FRA', action: 'a.b', actor: 'poc', from: 1, to: 2 };
+    const fields = Object.keys(values) as (keyof AuditFilter)[];
+    for (let mask = 0; mask < 1 << fields.length; mask++) {
+      const f: AuditFilter = {};
+      for (const [i, k] of fields.entries()) if (mask & (1 << i)) Object.assign(f, { [k]: values[k] });
+      const plan = planAuditQuery(f, null);
+      const { sort, hint } = auditQuery(f, plan);
+      const keys = declared.get(hint);
+      assert.ok(keys, `hint ${hint} is a declared index (${JSON.stringify(f)})`);
+      const lead = AUDIT_INDEX_PRIORITY.find((k) => f[k] !== undefined);
+      // the index = [the most selective equality field] followed by exactly the sort keys, in the
+      // sort's directions or all reversed (an index is read either way: ux_audit_seq {seq: 1})
+      const want = Object.entries(sort);
+      const tail = Object.entries(keys).slice(lead ? 1 : 0);
+      if (lead) assert.deepEqual(Object.entries(keys)[0], [lead, 1], JSON.stringify(f));
+      assert.deepEqual(tail.map(([k]) => k), want.map(([k]) => k), JSON.stringify(f));
+      const flips = new Set(tail.map(([, d], i) => d === want[i]?.[1]));
+      assert.equal(flips.size, 1, `directions all equal or all reversed: ${JSON.stringify(f)}`);
+    }
+  });
+
   it('chain head compare-and-set: only the appender that read the current head wins; pending is cleared per batch', () => {
     const headDoc: Doc = { _id: HEAD_ID, seq: 0, hash: GENESIS_HASH, pending: null };
     const inputs = [{ action: 'a.b', actor: 'system', at: 1, messageId: null, partner: null, outcome: null, detail: null }];
@@ -227,7 +281,11 @@ describe('mongoose schemas', () => {
     has(inboundSchema, { receivedAt: -1, _id: -1 });
     has(inboundSchema, { iss: 1, receivedAt: -1, _id: -1 });
     has(inboundSchema, { notificationId: 1, receivedAt: -1, _id: -1 });
-    for (const f of ['messageId', 'partner', 'action', 'actor', 'at']) has(auditEventSchema, { [f]: 1, seq: -1 });
+    for (const f of ['messageId', 'partner', 'action', 'actor']) {
+      has(auditEventSchema, { [f]: 1, seq: -1 });
+      has(auditEventSchema, { [f]: 1, at: -1, seq: -1 });
+    }
+    has(auditEventSchema, { at: -1, seq: -1 });
     has(checkpointSchema, { seq: 1, at: 1 });
   });
 

@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { isTnxError } from '../../src/errors.js';
+import { planAuditQuery } from '../../src/store/audit-plan.js';
+import { encodeAtSeqCursor, encodeSeqCursor } from '../../src/store/paging.js';
+import type { AuditFilter } from '../../src/store/port.js';
+import { auditQuerySql } from '../../src/store/sqlite/audit-query.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
 import { tempDir } from '../harness/tmp.js';
@@ -58,7 +62,7 @@ describe('sqlite store specifics', function () {
           ["SELECT * FROM inbound WHERE iss = 'FRA' AND jti = 'x'", /ux_inbound_jti/],
           ["SELECT * FROM audit_events WHERE action = 'a.b' ORDER BY seq DESC LIMIT 50", /ix_audit_action/],
           ["SELECT * FROM audit_events WHERE message_id = 'm' ORDER BY seq DESC LIMIT 50", /ix_audit_message/],
-          ["SELECT * FROM audit_events WHERE at >= 1 AND at < 2 ORDER BY seq DESC LIMIT 50", /ix_audit_at/],
+          ["SELECT * FROM audit_events WHERE at >= 1 AND at < 2 ORDER BY at DESC, seq DESC LIMIT 50", /ix_audit_at/],
         ];
         for (const [sql, re] of cases) {
           const p = plan(sql);
@@ -69,6 +73,48 @@ describe('sqlite store specifics', function () {
         db.close();
       }
     });
+  });
+
+  it('answers every combination of audit filters from one index in sort order: no sort step, no full scan', async () => {
+    const path = join(tempDir('tnx-store'), 'audit-plans.sqlite');
+    await (await openSqliteStore({ path })).close();
+    const db = new Database(path, { readonly: true });
+    try {
+      const values: Required<AuditFilter> = { messageId: 'm', partner: 'FRA', action: 'a.b', actor: 'poc', from: 1, to: 2 };
+      const fields = Object.keys(values) as (keyof AuditFilter)[];
+      const leadColumn = { messageId: 'message_id', partner: 'partner', actor: 'actor', action: 'action' } as const;
+      let checked = 0;
+      for (let mask = 0; mask < 1 << fields.length; mask++) {
+        const filter: AuditFilter = {};
+        for (const [i, f] of fields.entries()) if (mask & (1 << i)) Object.assign(filter, { [f]: values[f] });
+        const timed = filter.from !== undefined || filter.to !== undefined;
+        for (const cursor of [null, timed ? encodeAtSeqCursor({ at: 1, seq: 9 }) : encodeSeqCursor(9)]) {
+          const plan = planAuditQuery(filter, cursor);
+          const { sql, params } = auditQuerySql(filter, plan, 101);
+          const steps = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail);
+          const where = `${JSON.stringify(filter)} cursor=${cursor !== null}: ${steps.join(' | ')}`;
+          assert.equal(steps.length, 1, `one step, no sort: ${where}`);
+          const step = steps[0] as string;
+          assert.doesNotMatch(step, /TEMP B-TREE/, where);
+          if (plan.lead === null && !timed) {
+            // no filter at all: the table in rowid (= seq) order, read from the end and cut by LIMIT
+            assert.match(step, cursor ? /^SEARCH audit_events USING INTEGER PRIMARY KEY \(rowid<\?\)$/ : /^SCAN audit_events$/, where);
+            continue;
+          }
+          const index = plan.lead === null ? 'ix_audit_at' : `ix_audit_${plan.lead === 'messageId' ? 'message' : plan.lead}${timed ? '_at' : ''}`;
+          // SEARCH on the chosen index, bounded by the lead equality (and the time range / cursor)
+          const lead = plan.lead === null ? '' : `${leadColumn[plan.lead]}=\\?`;
+          assert.match(step, new RegExp(`^SEARCH audit_events USING INDEX ${index} \\(${lead}`), where);
+          if (timed && plan.lead !== null) assert.match(step, /AND at[<>]/, `time range bounds the index: ${where}`);
+          // a later page starts at the cursor: the index scan's upper bound on at (or seq) is set
+          if (cursor) assert.match(step, timed ? /at<\?\)$/ : /seq<\?\)$/, `cursor bounds the index: ${where}`);
+          checked += 1;
+        }
+      }
+      assert.equal(checked, 2 * 63, 'every non-empty filter set, with and without a cursor');
+    } finally {
+      db.close();
+    }
   });
 
   it('keeps one gapless, verifiable chain with three PROCESSES appending to the same file', async () => {

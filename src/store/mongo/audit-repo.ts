@@ -21,11 +21,12 @@ import { GENESIS_HASH } from '../../audit/chain.js';
 import { tnxError } from '../../errors.js';
 import { checkAuditBatch, extendChain } from '../audit-extend.js';
 import { checkCheckpoint, checkRangeTimes } from '../check-input.js';
-import { checkLimit, decodeSeqCursor, encodeSeqCursor, toPage } from '../paging.js';
+import { auditCursor, planAuditQuery } from '../audit-plan.js';
+import { checkLimit, toPage } from '../paging.js';
 import type { AuditCheckpoint, AuditEvent, AuditEventInput, AuditRepo, Page } from '../port.js';
 import { guard, isDuplicateKey } from './errors.js';
 import {
-  CHECKPOINT_ORDER, CLEAR_PENDING, HEAD_ID, SEQ_ASC, SEQ_DESC, auditQueryFilter, auditRangeFilter, clearPendingFilter,
+  CHECKPOINT_ORDER, CLEAR_PENDING, HEAD_ID, SEQ_ASC, auditQuery, auditRangeFilter, clearPendingFilter,
   headCasFilter, headCasUpdate, type AuditEventDoc,
 } from './queries.js';
 
@@ -113,11 +114,12 @@ export function mongoAuditRepo(events: Model<unknown>, head: Model<unknown>, che
     },
     async query(filter, page): Promise<Page<AuditEvent>> {
       const limit = checkLimit(page.limit);
-      const before = decodeSeqCursor(page.cursor);
+      const plan = planAuditQuery(filter, page.cursor);
       checkRangeTimes(filter);
+      const { filter: where, sort, hint } = auditQuery(filter, plan);
       return guard('audit.query', async () => {
-        const docs = await events.find(auditQueryFilter(filter, before)).sort(SEQ_DESC).limit(limit + 1).lean<AuditEventDoc[]>();
-        return toPage(docs.map(fromDoc), limit, (last) => encodeSeqCursor(last.seq));
+        const docs = await events.find(where).sort(sort).hint(hint).limit(limit + 1).lean<AuditEventDoc[]>();
+        return toPage(docs.map(fromDoc), limit, (last) => auditCursor(plan, last));
       });
     },
     count: () =>

@@ -7,7 +7,8 @@
  * whole sub-filter, so a caller-supplied string cannot turn into a query operator.
  */
 import type { AuditEvent, AuditFilter, InboundFilter, OutboundFilter, OutboundPatch, OutboundState } from '../port.js';
-import type { TimeKey } from '../paging.js';
+import type { AuditEqualityField, AuditPlan } from '../audit-plan.js';
+import type { AtSeqKey, TimeKey } from '../paging.js';
 
 export type Filter = Record<string, unknown>;
 export type Sort = Record<string, 1 | -1>;
@@ -21,6 +22,8 @@ export const OLDEST_FIRST: Sort = { createdAt: 1, _id: 1 };
 export const DEPARTURE_FIRST: Sort = { departureAt: 1, _id: 1 };
 export const SEQ_ASC: Sort = { seq: 1 };
 export const SEQ_DESC: Sort = { seq: -1 };
+/** Audit query with a time range: newest first by event time, seq breaks ties (audit-plan.ts). */
+export const AT_SEQ_DESC: Sort = { at: -1, seq: -1 };
 export const CHECKPOINT_ORDER: Sort = { seq: 1, at: 1, _id: 1 };
 
 /** Keyset condition "strictly after `after` in (time desc, _id desc) order". */
@@ -92,15 +95,44 @@ export function jtiFilter(iss: string, jti: string): Filter {
   return { iss: { $eq: iss }, jti: { $eq: jti } };
 }
 
-export function auditQueryFilter(f: AuditFilter, beforeSeq: number | null): Filter {
+/**
+ * Filter of the audit query. `before` is the plan's cursor key: a seq (no time range, seq order) or
+ * (at, seq) (time range, (at, seq) order). The extra `at <= before.at` bound lets the index scan start
+ * at the cursor instead of filtering its way there through the $or.
+ */
+export function auditQueryFilter(f: AuditFilter, before: number | AtSeqKey | null): Filter {
   const parts: Filter[] = [];
   if (f.messageId !== undefined) parts.push({ messageId: { $eq: f.messageId } });
   if (f.partner !== undefined) parts.push({ partner: { $eq: f.partner } });
   if (f.action !== undefined) parts.push({ action: { $eq: f.action } });
   if (f.actor !== undefined) parts.push({ actor: { $eq: f.actor } });
   parts.push(...range('at', f.from, f.to));
-  if (beforeSeq !== null) parts.push({ seq: { $lt: beforeSeq } });
+  if (typeof before === 'number') parts.push({ seq: { $lt: before } });
+  else if (before !== null) {
+    parts.push({ at: { $lte: before.at } }, { $or: [{ at: { $lt: before.at } }, { at: { $eq: before.at }, seq: { $lt: before.seq } }] });
+  }
   return and(parts);
+}
+
+/** (field, seq -1) indexes: queries without a time range (schemas.ts). */
+const AUDIT_SEQ_INDEX: Record<AuditEqualityField, string> = {
+  messageId: 'ix_audit_message', partner: 'ix_audit_partner', actor: 'ix_audit_actor', action: 'ix_audit_action',
+};
+/** (field, at -1, seq -1) indexes: queries with a time range (schemas.ts). */
+const AUDIT_AT_INDEX: Record<AuditEqualityField, string> = {
+  messageId: 'ix_audit_message_at', partner: 'ix_audit_partner_at', actor: 'ix_audit_actor_at', action: 'ix_audit_action_at',
+};
+
+/**
+ * The whole audit query: filter, sort and the index to use (audit-plan.ts: the most selective
+ * equality filter followed by the sort key). The hint is explicit for the same reason as the SQLite
+ * adapter's INDEXED BY: the planner's trial run may settle on a less selective index.
+ */
+export function auditQuery(f: AuditFilter, plan: AuditPlan): { filter: Filter; sort: Sort; hint: string } {
+  if (plan.order === 'at') {
+    return { filter: auditQueryFilter(f, plan.before), sort: AT_SEQ_DESC, hint: plan.lead === null ? 'ix_audit_at_seq' : AUDIT_AT_INDEX[plan.lead] };
+  }
+  return { filter: auditQueryFilter(f, plan.before), sort: SEQ_DESC, hint: plan.lead === null ? 'ux_audit_seq' : AUDIT_SEQ_INDEX[plan.lead] };
 }
 
 export function auditRangeFilter(fromSeq: number, toSeq: number): Filter {

@@ -9,13 +9,12 @@ import type Database from 'better-sqlite3';
 import { tnxError } from '../../errors.js';
 import { checkAuditBatch, extendChain } from '../audit-extend.js';
 import { checkCheckpoint, checkRangeTimes } from '../check-input.js';
-import { checkLimit, decodeSeqCursor, encodeSeqCursor, toPage } from '../paging.js';
+import { auditCursor, planAuditQuery } from '../audit-plan.js';
+import { checkLimit, toPage } from '../paging.js';
 import type { AuditCheckpoint, AuditEvent, AuditEventInput, AuditFilter, AuditRepo, Page } from '../port.js';
+import { auditQuerySql } from './audit-query.js';
 import { guard } from './errors.js';
 import { StatementCache } from './statement-cache.js';
-
-const SELECT = `SELECT seq, id, at, action, actor, message_id AS messageId, partner, outcome, detail,
-  prev_hash AS prevHash, hash FROM audit_events`;
 
 const SELECT_RAW = 'SELECT seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash FROM audit_events';
 
@@ -58,21 +57,12 @@ export function sqliteAuditRepo(db: Database.Database): AuditRepo {
     },
     async query(filter: AuditFilter, page): Promise<Page<AuditEvent>> {
       const limit = checkLimit(page.limit);
-      const before = decodeSeqCursor(page.cursor);
+      const plan = planAuditQuery(filter, page.cursor);
       checkRangeTimes(filter);
-      const where: string[] = [];
-      const params: Record<string, unknown> = { limit: limit + 1 };
-      if (filter.messageId !== undefined) { where.push('message_id = @messageId'); params.messageId = filter.messageId; }
-      if (filter.partner !== undefined) { where.push('partner = @partner'); params.partner = filter.partner; }
-      if (filter.action !== undefined) { where.push('action = @action'); params.action = filter.action; }
-      if (filter.actor !== undefined) { where.push('actor = @actor'); params.actor = filter.actor; }
-      if (filter.from !== undefined) { where.push('at >= @from'); params.from = filter.from; }
-      if (filter.to !== undefined) { where.push('at < @to'); params.to = filter.to; }
-      if (before !== null) { where.push('seq < @before'); params.before = before; }
-      const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;
+      const { sql, params } = auditQuerySql(filter, plan, limit + 1);
       return guard('audit.query', () => {
         const rows = queries.get(sql).all(params).map((r) => fromRow(r as Row));
-        return toPage(rows, limit, (last) => encodeSeqCursor(last.seq));
+        return toPage(rows, limit, (last) => auditCursor(plan, last));
       });
     },
     count: () => guard('audit.count', () => (count.get() as { n: number }).n),

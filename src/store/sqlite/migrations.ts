@@ -18,8 +18,9 @@
  *   ix_inbound_received / _iss / _notification / _type   inbound list (+ filters, time range)
  *   audit_events PK(seq) (rowid)                      head, range, gapless chain order, seq cursor
  *   ux_audit_id (id)                                  event lookup by id, uniqueness
- *   ix_audit_message / _partner / _action / _actor (…, seq)   audit query filters, newest first
- *   ix_audit_at (at, seq)                             audit query by time range
+ *   ix_audit_message / _partner / _action / _actor (…, seq)   audit query filters, no time range (seq DESC)
+ *   ix_audit_message_at / _partner_at / _action_at / _actor_at (…, at, seq)   the same with a time range (at DESC, seq DESC)
+ *   ix_audit_at (at, seq)                             audit query by time range only
  *   ix_checkpoints_seq (seq)                          listCheckpoints in chain order
  *   leases PK(name)                                   acquireLease / releaseLease
  *   manifests PK(id); ix_manifests_due (partial)      get; listDue (retention: only unpurged rows)
@@ -36,7 +37,7 @@
  *   ix_outbound_stats_lead (…, partner, lead, …)      lead-time percentiles per partner (LIMIT 1 OFFSET k seeks)
  *   ix_outbound_stats_lead_all (…, lead, created_at)  lead-time percentiles over all partners
  *   ix_inbound_stats_lead / _all (departure − receipt)   the same for received notifications
- * Versions 10–19 belong to the registry/statistics part, 20–29 to manifest screening.
+ * Versions 10–19 belong to the registry/statistics part, 20–29 to manifest screening, 30–39 to the audit query.
  */
 import type Database from 'better-sqlite3';
 
@@ -390,6 +391,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX ux_cases_trip ON screening_cases (trip_key);
       CREATE INDEX ix_cases_opened ON screening_cases (opened_at, id);
       CREATE INDEX ix_cases_registrant ON screening_cases (registrant_id, opened_at, id);
+    `,
+  },
+  {
+    // Audit query with a time range: ordered (at DESC, seq DESC), each equality filter followed by
+    // the sort key, so the first page is read off one index instead of sorting every event in the
+    // range (docs/store.md, BENCHMARKS.md). Versions 30-39 belong to the audit query.
+    version: 30,
+    name: 'audit query indexes (field, at, seq) for time-ranged queries',
+    sql: `
+      CREATE INDEX ix_audit_message_at ON audit_events (message_id, at, seq) WHERE message_id IS NOT NULL;
+      CREATE INDEX ix_audit_partner_at ON audit_events (partner, at, seq) WHERE partner IS NOT NULL;
+      CREATE INDEX ix_audit_actor_at ON audit_events (actor, at, seq);
+      CREATE INDEX ix_audit_action_at ON audit_events (action, at, seq);
     `,
   },
 ];

@@ -111,6 +111,43 @@ export function auditConformance(ctx: ConformanceContext): void {
       await assert.rejects(store.audit.query({}, { limit: 5, cursor: 'WyJ0IiwxLCJ4Il0' }), code('invalid_request'), 'a time cursor');
     });
 
+    it('orders a time-ranged query by (at, seq) newest first, pages it with (at, seq) cursors, refuses a cursor of the other ordering', async () => {
+      const tag = tagName();
+      // Event times out of chain order (clocks of several processes differ) and ties on `at`.
+      const ats = [7_000_050, 7_000_010, 7_000_030, 7_000_030, 7_000_020, 7_000_030, 7_000_040, 7_000_005, 7_000_060, 7_000_030];
+      const stored = await store.audit.append(ats.map((at, i) => ({
+        action: `${tag}.${i % 2 ? 'odd' : 'even'}`, actor: `${tag}-carol`, at, partner: i % 3 === 0 ? 'NLD' : 'BEL', messageId: null,
+      })));
+      const byTime = (xs: typeof stored) => [...xs].sort((a, b) => b.at - a.at || b.seq - a.seq).map((e) => e.seq);
+      const inRange = stored.filter((e) => e.at >= 7_000_010 && e.at < 7_000_060);
+      const pageThrough = async (filter: Parameters<typeof store.audit.query>[0], limit: number) => {
+        const seen: number[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = await store.audit.query(filter, { limit, cursor });
+          seen.push(...page.items.map((e) => e.seq));
+          cursor = page.next;
+        } while (cursor !== null && seen.length < 100);
+        return seen;
+      };
+      // pages of 2 split the tie at 7_000_030 across pages: nothing repeated, nothing skipped
+      assert.deepEqual(await pageThrough({ actor: `${tag}-carol`, from: 7_000_010, to: 7_000_060 }, 2), byTime(inRange));
+      assert.deepEqual(await pageThrough({ actor: `${tag}-carol`, to: 7_000_060 }, 3), byTime(stored.filter((e) => e.at < 7_000_060)));
+      assert.deepEqual(await pageThrough({ actor: `${tag}-carol`, from: 7_000_030 }, 1), byTime(stored.filter((e) => e.at >= 7_000_030)));
+      assert.deepEqual(
+        await pageThrough({ actor: `${tag}-carol`, action: `${tag}.even`, partner: 'NLD', from: 7_000_000, to: 7_000_100 }, 1),
+        byTime(stored.filter((e) => e.action === `${tag}.even` && e.partner === 'NLD')),
+      );
+      // without a time range the same events come in chain order
+      assert.deepEqual(await pageThrough({ actor: `${tag}-carol` }, 4), [...stored].reverse().map((e) => e.seq));
+
+      const timed = await store.audit.query({ actor: `${tag}-carol`, from: 7_000_000 }, { limit: 2 });
+      const untimed = await store.audit.query({ actor: `${tag}-carol` }, { limit: 2 });
+      assert.ok(timed.next && untimed.next);
+      await assert.rejects(store.audit.query({ actor: `${tag}-carol` }, { limit: 2, cursor: timed.next }), code('invalid_request'), 'time cursor, no range');
+      await assert.rejects(store.audit.query({ actor: `${tag}-carol`, to: 7_000_100 }, { limit: 2, cursor: untimed.next }), code('invalid_request'), 'seq cursor, range');
+    });
+
     it('saves and lists checkpoints in chain order', async () => {
       const head = await store.audit.head();
       assert.ok(head);

@@ -10,12 +10,12 @@
  *      and combined, over those N events.                                        target p99 ≤ 50 ms
  *
  * Options: --events N  --appenders P  --concurrency C  --seconds S  --keep (leave the temp folder)
+ *          --only query (build the trail and measure 3 only: no append run, no verify)
  * Prints a Markdown block for BENCHMARKS.md.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import Database from 'better-sqlite3';
 import type { JSONWebKeySet } from 'jose';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -205,6 +205,19 @@ function queryKinds(messages: number): Record<string, () => AuditFilter> {
       const from = T_START + Math.floor(rand() * (SPAN_MS - 24 * hour));
       return { partner: pick(PARTNERS), action: pick(actions), from, to: from + 24 * hour };
     },
+    'actor + 7 d': () => {
+      const from = T_START + Math.floor(rand() * (SPAN_MS - 7 * 24 * hour));
+      return { actor: pick(['system', 'submitter-1']), from, to: from + 7 * 24 * hour };
+    },
+    'partner + action + 7 d': () => {
+      const from = T_START + Math.floor(rand() * (SPAN_MS - 7 * 24 * hour));
+      return { partner: pick(PARTNERS), action: pick(actions), from, to: from + 7 * 24 * hour };
+    },
+    'all six filters, 7 d': () => {
+      const from = T_START + Math.floor(rand() * (SPAN_MS - 7 * 24 * hour));
+      const messageId = `n-${Math.floor(rand() * messages).toString(36).padStart(8, '0')}`;
+      return { messageId, partner: pick(PARTNERS), action: pick(actions), actor: 'system', from, to: from + 7 * 24 * hour };
+    },
   };
   return kinds;
 }
@@ -230,38 +243,6 @@ async function benchQueries(store: Awaited<ReturnType<typeof openSqliteStore>>, 
   return { byFilter: out, overall: percentiles(all) };
 }
 
-/**
- * What the adapter's time-filtered query needs, measured on the same file with raw SQL: order a
- * time-filtered page by (at DESC, seq DESC) — keyset cursor (at, seq) — and give each filter column a
- * composite (column, at, seq) index, so the first page is read straight off an index instead of
- * sorting every row in the time range (EXPLAIN: "USE TEMP B-TREE FOR ORDER BY").
- */
-function benchProposedPlan(path: string, messages: number) {
-  const db = new Database(path);
-  db.exec(`CREATE INDEX IF NOT EXISTS ix_bench_partner_at ON audit_events (partner, at, seq) WHERE partner IS NOT NULL;
-           CREATE INDEX IF NOT EXISTS ix_bench_action_at ON audit_events (action, at, seq);
-           ANALYZE;`);
-  const cols = 'seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash';
-  const out: Record<string, ReturnType<typeof percentiles>> = {};
-  for (const [name, make] of Object.entries(queryKinds(messages))) {
-    const sample = make();
-    if (sample.from === undefined) continue; // untouched: those already use their index
-    const where = Object.keys(sample).map((k) => (k === 'from' ? 'at >= @from' : k === 'to' ? 'at < @to' : `${k === 'messageId' ? 'message_id' : k} = @${k}`));
-    const stmt = db.prepare(`SELECT ${cols} FROM audit_events WHERE ${where.join(' AND ')} ORDER BY at DESC, seq DESC LIMIT 101`);
-    for (let i = 0; i < 20; i++) stmt.all(make());
-    const lat: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const params = make();
-      const t0 = process.hrtime.bigint();
-      stmt.all(params).forEach((r) => JSON.parse(((r as { detail: string | null }).detail ?? 'null') as string));
-      lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    out[name] = percentiles(lat);
-  }
-  db.close();
-  return out;
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -270,8 +251,11 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '8' },
       seconds: { type: 'string', default: '5' },
       keep: { type: 'boolean' },
+      only: { type: 'string' },
     },
   });
+  if (values.only !== undefined && values.only !== 'query') throw new Error('--only takes "query"');
+  const onlyQuery = values.only === 'query';
   const n = Number(values.events);
   const appenders = Number(values.appenders);
   const seconds = Number(values.seconds);
@@ -281,7 +265,7 @@ async function main(): Promise<void> {
   const jwks = auditJwksOf(privateJwks);
   try {
     const append: AppendResult[] = [];
-    for (const concurrency of [1, Number(values.concurrency)]) {
+    for (const concurrency of onlyQuery ? [] : [1, Number(values.concurrency)]) {
       console.error(`append: ${appenders} processes × ${concurrency} publishers × ${seconds} s …`);
       append.push(await benchAppend(dir, appenders, concurrency, seconds, privateJwks));
       console.error(`append: ${append.at(-1)!.perSecond} events/s`);
@@ -291,14 +275,12 @@ async function main(): Promise<void> {
     const path = join(dir, 'trail.sqlite');
     const built = await buildTrail(path, n, keys);
     console.error(`built in ${built.ms} ms; verifying …`);
-    const verifySequential = (await child(['verify', path, JSON.stringify(jwks), '1'])) as unknown as VerifyFigures;
-    const verifyParallel = (await child(['verify', path, JSON.stringify(jwks), '0'])) as unknown as VerifyFigures;
-    console.error(`verify: ${Math.round(verifySequential.ms)} ms sequential, ${Math.round(verifyParallel.ms)} ms parallel`);
+    const verifySequential = onlyQuery ? null : ((await child(['verify', path, JSON.stringify(jwks), '1'])) as unknown as VerifyFigures);
+    const verifyParallel = onlyQuery ? null : ((await child(['verify', path, JSON.stringify(jwks), '0'])) as unknown as VerifyFigures);
+    if (verifySequential && verifyParallel) console.error(`verify: ${Math.round(verifySequential.ms)} ms sequential, ${Math.round(verifyParallel.ms)} ms parallel`);
     console.error('queries …');
     const queries = await benchQueries(built.store, built.messages);
     await built.store.close();
-    console.error('proposed query plan …');
-    const proposed = benchProposedPlan(path, built.messages);
 
     const report: Report = {
       date: new Date().toISOString(),
@@ -308,7 +290,6 @@ async function main(): Promise<void> {
       verifySequential,
       verifyParallel,
       queries,
-      proposed,
       load: loadavg().map((x) => round(x, 1)),
     };
     console.log(JSON.stringify(report, null, 2));
@@ -334,10 +315,10 @@ interface Report {
   machine: string;
   append: AppendResult[];
   bulkBuild: { events: number; ms: number; perSecond: number };
-  verifySequential: VerifyFigures;
-  verifyParallel: VerifyFigures;
+  /** null with --only query */
+  verifySequential: VerifyFigures | null;
+  verifyParallel: VerifyFigures | null;
   queries: Awaited<ReturnType<typeof benchQueries>>;
-  proposed: ReturnType<typeof benchProposedPlan>;
   /** 1/5/15-minute load averages at the end: the machine is shared, so say how busy it was. */
   load: number[];
 }
@@ -356,11 +337,10 @@ function markdown(r: Report): string {
       `| — CPU per appended event (per process) | ${a.perProcess.map((p) => `${p.cpuUsPerEvent} µs`).join('; ')} → one core sustains ≈ ${Math.round(1e6 / (a.perProcess.reduce((x, p) => x + p.cpuUsPerEvent, 0) / a.perProcess.length)).toLocaleString('en')} events/s | |`,
     ]),
     `| bulk build (appends of 10,000, checkpoint every 10,000) | ${r.bulkBuild.perSecond.toLocaleString('en')} events/s | — |`,
-    verifyRow(r.verifySequential, 'one walk'),
-    verifyRow(r.verifyParallel, `in ${r.verifyParallel.segments} parallel segments (as the CLI runs it)`),
+    ...(r.verifySequential ? [verifyRow(r.verifySequential, 'one walk')] : []),
+    ...(r.verifyParallel ? [verifyRow(r.verifyParallel, `in ${r.verifyParallel.segments} parallel segments (as the CLI runs it)`)] : []),
     ...Object.entries(r.queries.byFilter).map(([k, v]) => `| query, first page of 100, ${k} | p50 ${v.p50} ms, p99 ${v.p99} ms (avg ${v.avgItems} items) | p99 ≤ 50 ms |`),
     `| query, all filters above together | **p50 ${r.queries.overall.p50} ms, p99 ${r.queries.overall.p99} ms** | p99 ≤ 50 ms |`,
-    ...Object.entries(r.proposed).map(([k, v]) => `| proposed adapter plan (ORDER BY at DESC, seq DESC + (col, at, seq) indexes), ${k} | p50 ${v.p50} ms, p99 ${v.p99} ms | p99 ≤ 50 ms |`),
     '',
     `Load average at the end of the run (1/5/15 min): ${r.load.join(' / ')} on ${cpus().length} vCPU.`,
   ];

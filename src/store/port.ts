@@ -241,7 +241,13 @@ export interface AuditRepo {
   head(): Promise<{ seq: number; hash: string } | null>;
   /** Events with seq in [fromSeq, toSeq], ascending, in batches (for verify/export). */
   range(fromSeq: number, toSeq: number, limit: number): Promise<AuditEvent[]>;
-  /** Filtered, newest first (seq desc), keyset-paginated by seq; `from`/`to` bound `at` (inclusive / exclusive). */
+  /**
+   * Filtered, newest first, keyset-paginated; `from`/`to` bound `at` (inclusive / exclusive).
+   * Ordering rule: without a time range by chain position (seq desc); with a time range (`from` and/or
+   * `to`) by event time, (at desc, seq desc), so a wide range is answered from an index without
+   * sorting the range (src/store/audit-plan.ts). The cursor is opaque and carries its ordering: a
+   * cursor of the other ordering (a time range added or dropped between pages) is invalid_request.
+   */
   query(filter: AuditFilter, page: { limit: number; cursor?: string | null }): Promise<Page<AuditEvent>>;
   count(): Promise<number>;
   saveCheckpoint(c: AuditCheckpoint): Promise<void>;

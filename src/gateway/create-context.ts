@@ -14,7 +14,7 @@ import { KeyRing, type KeyRingOptions } from '../keys/keyring.js';
 import { createLogger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import type { Store } from '../store/port.js';
-import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
+import { openStore } from '../store/open-store.js';
 import { systemClock, type Clock } from '../util/clock.js';
 
 export interface RunningContext extends GatewayContext {
@@ -31,17 +31,6 @@ export interface CreateContextOptions {
   defaultMetrics?: boolean;
 }
 
-/** The store named by config: embedded SQLite by default, MongoDB when store.kind is "mongodb". */
-export async function openStoreFor(config: TnxConfig, clock: Clock): Promise<Store> {
-  if (config.store.kind === 'sqlite') return openSqliteStore({ path: config.store.sqlitePath, clock });
-  const uri = config.store.mongodbUri;
-  // load.ts checkStore() guarantees the URI; re-checked so a hand-built config fails by name.
-  if (!uri) throw new TnxError('config_invalid', 'store.mongodbUri is required for store.kind "mongodb"', { pointer: 'config/store/mongodbUri' });
-  // Loaded on demand: the embedded default never pays for the MongoDB driver (start-up time, RSS).
-  const { openMongoStore } = await import('../store/mongo/open-mongo-store.js');
-  return openMongoStore({ uri, clock });
-}
-
 export async function createContext(config: TnxConfig, options: CreateContextOptions = {}): Promise<RunningContext> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger({ level: config.log.level, base: { state: config.state } });
@@ -49,7 +38,7 @@ export async function createContext(config: TnxConfig, options: CreateContextOpt
   const keys = await KeyRing.fromFile(config.keys.privateJwksPath, options.keyRing ?? {});
   const directory = new Directory(config);
   await directory.importAll();
-  const store = options.store ?? (await openStoreFor(config, clock));
+  const store = options.store ?? (await openStore(config.store, clock));
   const events = new EventBus();
   const detach = attachAuditTrail(events, store.audit);
   const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });

@@ -106,6 +106,18 @@ describe('tnx audit (CLI, real process)', function () {
     assert.deepEqual(JSON.parse(json.stdout).firstBad, { seq: 14, id, problem: 'hash mismatch (event altered)' });
   });
 
+  it('verifies a MongoDB store through the port: an unreachable server is store_unavailable, exit 1', async function () {
+    this.timeout(40_000);
+    const cfg = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
+    const mongo = join(f.dir, 'mongo.config.json');
+    // Port 1 on loopback: nothing listens, so server selection fails (after its timeout) with a typed error.
+    writeFileSync(mongo, JSON.stringify({ ...cfg, store: { kind: 'mongodb', mongodbUri: 'mongodb://127.0.0.1:1/tnx' } }));
+    const r = await tnx(['audit', 'verify', '--config', mongo], f.dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /store_unavailable/);
+    assert.doesNotMatch(r.stderr, /supports store\.kind/);
+  });
+
   it('answers usage errors with exit 2 and a missing store with exit 1, creating nothing', async () => {
     const usage = await tnx(['audit', 'export', '--config', config, '--from', 'yesterday', '--to', '2026-11-28T00:00:00Z'], f.dir);
     assert.equal(usage.code, 2);

@@ -22,12 +22,12 @@ import { checkAuditEvent } from '../../audit/check-event.js';
 import { attachAuditTrail } from '../../audit/subscriber.js';
 import { verifyExport } from '../../audit/verify-export.js';
 import { verifySqliteTrail } from '../../audit/verify-parallel.js';
-import type { BadEntry } from '../../audit/verify.js';
+import { verifyTrail, type BadEntry, type VerifyResult } from '../../audit/verify.js';
 import { loadConfigFile } from '../../config/load.js';
 import type { TnxConfig } from '../../config/schema.js';
 import { TnxError } from '../../errors.js';
 import { EventBus } from '../../events/bus.js';
-import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.js';
+import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/port.js';
 import { systemClock } from '../../util/clock.js';
 import type { CliIo } from '../main.js';
@@ -52,8 +52,9 @@ async function verifyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { config: { type: 'string' }, jwks: { type: 'string' }, json: { type: 'boolean' } });
   const config = loadConfigFile(configPathFrom(values));
   const jwks = values.jwks ? readPublicJwks(values.jwks) : auditJwksFromFile(config.keys.privateJwksPath);
-  // Segments of the trail are walked on the idle cores (src/audit/verify-parallel.ts); same result as one walk.
-  const result = await verifySqliteTrail({ sqlitePath: existingSqlitePath(config), jwks });
+  // SQLite: segments of the trail are walked on the idle cores (src/audit/verify-parallel.ts), same result
+  // as one walk. MongoDB: one streaming walk through the store port.
+  const result = config.store.kind === 'sqlite' ? await verifySqliteTrail({ sqlitePath: existingSqlitePath(config), jwks }) : await verifyThroughPort(config, jwks);
   if (values.json) io.out(JSON.stringify(result));
   else if (result.ok) {
     io.out(`audit trail intact: ${result.events} events, ${result.checkpoints} checkpoints checked`);
@@ -172,9 +173,6 @@ function readPublicJwks(path: string): JSONWebKeySet {
 
 /** Verification must not create an empty store where none was: that would "verify" nothing as intact. */
 function existingSqlitePath(config: TnxConfig): string {
-  if (config.store.kind !== 'sqlite') {
-    throw new TnxError('config_invalid', 'tnx audit supports store.kind "sqlite" in this build', { pointer: 'config/store/kind' });
-  }
   if (config.store.sqlitePath === ':memory:' || !existsSync(config.store.sqlitePath)) {
     throw new TnxError('store_unavailable', `no store at ${config.store.sqlitePath}`);
   }
@@ -182,7 +180,17 @@ function existingSqlitePath(config: TnxConfig): string {
 }
 
 async function openExistingStore(config: TnxConfig): Promise<Store> {
-  return openSqliteStore({ path: existingSqlitePath(config) });
+  if (config.store.kind === 'sqlite') existingSqlitePath(config);
+  return openStore(config.store);
+}
+
+async function verifyThroughPort(config: TnxConfig, jwks: JSONWebKeySet): Promise<VerifyResult> {
+  const store = await openExistingStore(config);
+  try {
+    return await verifyTrail(store.audit, jwks);
+  } finally {
+    await store.close();
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import type { GatewayContext } from '../context.js';
 import { Directory } from '../directory/directory.js';
 import { TnxError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
-import { KeyRing, type KeyRingOptions } from '../keys/keyring.js';
+import { isDevKeyFile, KeyRing, type KeyRingOptions } from '../keys/keyring.js';
 import { createLogger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import type { Store } from '../store/port.js';
@@ -35,7 +35,10 @@ export async function createContext(config: TnxConfig, options: CreateContextOpt
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger({ level: config.log.level, base: { state: config.state } });
   // Keys and directory first: they fail fast on bad material and hold nothing open.
-  const keys = await KeyRing.fromFile(config.keys.privateJwksPath, options.keyRing ?? {});
+  // keys/dev/ is published on purpose and git does not keep file modes: the 0600 check protects nothing
+  // there, so demo keys are exempt wherever a context is built (tnx serve warns that they are in use).
+  const keyRingOptions = options.keyRing ?? { allowInsecureMode: isDevKeyFile(config.keys.privateJwksPath) };
+  const keys = await KeyRing.fromFile(config.keys.privateJwksPath, keyRingOptions);
   const directory = new Directory(config);
   await directory.importAll();
   const store = options.store ?? (await openStore(config.store, clock));

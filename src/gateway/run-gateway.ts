@@ -26,7 +26,6 @@ import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } 
 import { createApp, type AppOptions } from '../http/app.js';
 import { listen, type RunningServer } from '../http/server.js';
 import { InboxPush, startInboxPushWorker } from '../inbox/push.js';
-import { isDevKeyFile } from '../keys/keyring.js';
 import { startRetentionJob, type RetentionJob } from '../national/retention-job.js';
 import { nationalRoutes } from '../national/routes.js';
 import { startManifestScreening, type RunningScreening } from '../manifests/start-screening.js';
@@ -74,9 +73,7 @@ export interface RunningGateway {
 export async function startGateway(config: TnxConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const roles = options.roles ?? config.roles;
   if (!roles.http && !roles.workers) throw new RangeError('a gateway process must run the HTTP side, the workers, or both');
-  // keys/dev/ is published on purpose and git drops file modes: the 0600 check protects nothing there.
-  const keyRing = options.keyRing ?? { allowInsecureMode: isDevKeyFile(config.keys.privateJwksPath) };
-  const ctx = await createContext(config, { ...options, keyRing });
+  const ctx = await createContext(config, options);
   const queue = new DeliveryQueue({ url: config.redis.url, prefix: config.redis.prefix, ...(options.queueName ? { name: options.queueName } : {}) });
 
   let server: RunningServer | null = null;

@@ -8,18 +8,12 @@ import type { StatsRow } from '../store/port.js';
 /** Group key of a result row: the partner state code, or TOTAL for the all-partners window. */
 export const TOTAL = '*';
 
-export interface CountRow {
-  g: string;
-  notifications: number;
-  delivered: number;
-  deliveredBeforeDeparture: number;
-  onTime: number;
-  failed: number;
-  noChannel: number;
-  selfReported: number;
-  foundByManifest: number;
-  lateSelfReports: number;
-}
+/** The counting columns of StatsRow, per group key. */
+export type CountRow = { g: string } & Pick<
+  StatsRow,
+  | 'notifications' | 'delivered' | 'deliveredBeforeDeparture' | 'onTime' | 'failed' | 'noChannel'
+  | 'selfReported' | 'foundByManifest' | 'lateSelfReports'
+>;
 export interface LeadRow {
   g: string;
   p10: number | null;

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import request from 'supertest';
 import { sampleCancel, sampleNotification } from '../../src/cli/demo/samples.js';
 import type { RunningGateway } from '../../src/gateway/run-gateway.js';
-import { federation, settled, start, type Member } from './federation.js';
+import { federation, PAUSED_WORKER, settled, start, type Member } from './federation.js';
 
 const HOUR = 3600_000;
 
@@ -20,7 +20,7 @@ describe('e2e: cancel', function () {
     const f = await federation(['USA', 'GBR'] as const);
     usaM = f.USA;
     gbr = await start(f.GBR);
-    usa = await start(usaM, { worker: { autorun: false, atRiskScanIntervalMs: 0, depthIntervalMs: 0, shutdownTimeoutMs: 2_000 } });
+    usa = await start(usaM, { worker: PAUSED_WORKER });
   });
   after(async () => {
     await usa?.close();

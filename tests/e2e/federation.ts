@@ -52,8 +52,13 @@ export async function federation<S extends DemoState>(states: readonly S[], over
 
 const quiet = createLogger({ level: 'silent' });
 
+/** Worker settings for tests: no background scanners, short bounded shutdown. */
+export const TEST_WORKER = { atRiskScanIntervalMs: 0, depthIntervalMs: 0, shutdownTimeoutMs: 2_000 } as const;
+/** The same, started paused: the test builds its situation first, then calls worker.run(). */
+export const PAUSED_WORKER = { ...TEST_WORKER, autorun: false } as const;
+
 export function start(m: Member, options: GatewayOptions = {}): Promise<RunningGateway> {
-  return startGateway(m.config, { log: quiet, outboxIntervalMs: 500, sweepIntervalMs: 1_000, worker: { atRiskScanIntervalMs: 0, depthIntervalMs: 0, shutdownTimeoutMs: 2_000 }, ...options });
+  return startGateway(m.config, { log: quiet, outboxIntervalMs: 500, sweepIntervalMs: 1_000, worker: TEST_WORKER, ...options });
 }
 
 export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {

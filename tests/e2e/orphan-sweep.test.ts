@@ -8,7 +8,7 @@ import request from 'supertest';
 import { sampleCancel, sampleNotification } from '../../src/cli/demo/samples.js';
 import { sweepOrphans } from '../../src/gateway/orphan-sweep.js';
 import type { RunningGateway } from '../../src/gateway/run-gateway.js';
-import { federation, settled, start, type Member } from './federation.js';
+import { federation, PAUSED_WORKER, settled, start, type Member } from './federation.js';
 
 const HOUR = 3600_000;
 
@@ -21,7 +21,7 @@ describe('e2e: orphan sweep', function () {
     const f = await federation(['USA', 'GBR'] as const);
     usaM = f.USA;
     gbr = await start(f.GBR);
-    usa = await start(usaM, { sweepIntervalMs: 3_600_000, worker: { autorun: false, atRiskScanIntervalMs: 0, depthIntervalMs: 0, shutdownTimeoutMs: 2_000 } });
+    usa = await start(usaM, { sweepIntervalMs: 3_600_000, worker: PAUSED_WORKER });
   });
   after(async () => {
     await usa?.close();

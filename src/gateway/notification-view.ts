@@ -121,9 +121,10 @@ export async function listNotificationViews(ctx: GatewayContext, principal: Prin
   if (from !== undefined) filter.from = from;
   if (to !== undefined) filter.to = to;
   const cursor = patternParam(q.cursor, 'cursor', CURSOR, 'a cursor from a previous page') ?? null;
+  // A submitter sees only what it submitted: filtered in the store query, so every page is full.
+  if (principal.role === 'submitter') filter.submittedBy = principal.id;
   const page = await ctx.store.outbound.list(filter, { limit: limitParam(q.limit), cursor });
-  // Submitters are filtered after paging: a page may hold fewer items than `limit`, the cursor stays valid.
-  const items = page.items.filter((r) => visibleTo(principal, r)).map((r) => toView(r));
+  const items = page.items.map((r) => toView(r));
   await ctx.events.publish({
     action: 'audit.queried', actor: principal.id, at: ctx.clock.now(), messageId: null, partner: partner ?? null, outcome: 'ok',
     detail: { view: 'notifications', filter: { ...filter }, count: items.length },

@@ -98,6 +98,8 @@ export interface DeliveryAttempt {
 
 export interface OutboundFilter {
   partner?: StateCode;
+  /** Only what this token submitted (a submitter sees its own messages; the filter is in the query, so pages stay full). */
+  submittedBy?: string;
   state?: OutboundState | OutboundState[];
   messageType?: OutboundRecord['messageType'];
   notificationId?: string;

@@ -56,6 +56,7 @@ describe('sqlite store specifics', function () {
         const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail);
         const cases: [string, RegExp][] = [
           ["SELECT * FROM outbound WHERE partner = 'FRA' ORDER BY created_at DESC, id DESC LIMIT 50", /ix_outbound_partner/],
+          ["SELECT * FROM outbound WHERE submitted_by = 'tok-1' ORDER BY created_at DESC, id DESC LIMIT 50", /ix_outbound_submitter/],
           ["SELECT * FROM outbound WHERE state = 'accepted' AND created_at < 5 ORDER BY created_at, id LIMIT 50", /ix_outbound_state/],
           // the adapter's statement names the partial index; preparing it proves the index can serve it
           ["SELECT * FROM outbound INDEXED BY ix_outbound_at_risk WHERE at_risk_alerted_at IS NULL AND state IN ('accepted','queued','delivering','retrying') AND departure_at < 5 ORDER BY departure_at, id LIMIT 5", /ix_outbound_at_risk \(departure_at<\?\)$/],

@@ -46,6 +46,7 @@ function and(parts: Filter[]): Filter {
 export function outboundListFilter(f: OutboundFilter, after: TimeKey | null): Filter {
   const parts: Filter[] = [];
   if (f.partner !== undefined) parts.push({ partner: { $eq: f.partner } });
+  if (f.submittedBy !== undefined) parts.push({ submittedBy: { $eq: f.submittedBy } });
   if (f.messageType !== undefined) parts.push({ messageType: { $eq: f.messageType } });
   if (f.notificationId !== undefined) parts.push({ notificationId: { $eq: f.notificationId } });
   if (f.state !== undefined) parts.push({ state: { $in: Array.isArray(f.state) ? [...f.state] : [f.state] } });

@@ -72,6 +72,7 @@ outboundSchema.index({ partner: 1, createdAt: -1, _id: -1 }, { name: 'ix_outboun
 outboundSchema.index({ state: 1, createdAt: 1, _id: 1 }, { name: 'ix_outbound_state' });
 outboundSchema.index({ notificationId: 1, createdAt: -1, _id: -1 }, { name: 'ix_outbound_notification' });
 outboundSchema.index({ messageType: 1, createdAt: -1, _id: -1 }, { name: 'ix_outbound_type' });
+outboundSchema.index({ submittedBy: 1, createdAt: -1, _id: -1 }, { name: 'ix_outbound_submitter' });
 // Equality on atRiskAlertedAt (null = not alerted) first, then the departure range and sort. Not a
 // partial index: partial filters with null/$in need newer servers, and this works on any.
 outboundSchema.index({ atRiskAlertedAt: 1, departureAt: 1, _id: 1 }, { name: 'ix_outbound_at_risk' });

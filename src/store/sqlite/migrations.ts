@@ -12,6 +12,7 @@
  *   ix_outbound_state (state, created_at, id)         list by state; listAccepted (the outbox)
  *   ix_outbound_notification (notification_id, …)     list by notification (updates/follow-ups of one)
  *   ix_outbound_type (message_type, created_at, id)   list by message type
+ *   ix_outbound_submitter (submitted_by, created_at, id)  list of a submitter's own messages (v31)
  *   ix_outbound_at_risk (departure_at, id) partial    listAtRisk (only live, un-alerted rows are indexed)
  *   delivery_attempts PK(message_id, attempt)         listAttempts, idempotent addAttempt
  *   inbound PK(id); ux_inbound_jti (iss, jti)         get; insertOnce de-duplication, getByJti
@@ -405,6 +406,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ix_audit_actor_at ON audit_events (actor, at, seq);
       CREATE INDEX ix_audit_action_at ON audit_events (action, at, seq);
     `,
+  },
+  {
+    // A submitter lists what it submitted: the filter sits in the query (not applied after paging), so
+    // its pages come straight off this index, full and newest first.
+    version: 31,
+    name: 'outbound list by submitter',
+    sql: `CREATE INDEX ix_outbound_submitter ON outbound (submitted_by, created_at, id);`,
   },
 ];
 

@@ -117,6 +117,7 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock): Outboun
       const where: string[] = [];
       const params: Record<string, unknown> = { limit: limit + 1 };
       if (filter.partner !== undefined) { where.push('partner = @partner'); params.partner = filter.partner; }
+      if (filter.submittedBy !== undefined) { where.push('submitted_by = @submittedBy'); params.submittedBy = filter.submittedBy; }
       if (filter.messageType !== undefined) { where.push('message_type = @messageType'); params.messageType = filter.messageType; }
       if (filter.notificationId !== undefined) { where.push('notification_id = @notificationId'); params.notificationId = filter.notificationId; }
       if (filter.state !== undefined) {

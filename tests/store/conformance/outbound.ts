@@ -188,6 +188,23 @@ export function outboundConformance(ctx: ConformanceContext): void {
       const byType = await store.outbound.list({ notificationId, messageType: 'TravelUpdate' }, { limit: 100 });
       assert.equal(byType.items.length, 0);
 
+      // By submitter, in the query: full pages of only that submitter's records, newest first.
+      const mine: NewOutbound[] = [];
+      for (let i = 0; i < 7; i++) {
+        const r = newOutbound({ notificationId, createdAt: base + 50_000 + i, submittedBy: 'tok-other' });
+        mine.push(r);
+        await store.outbound.insert(r);
+      }
+      const firstPage = await store.outbound.list({ notificationId, submittedBy: 'tok-other' }, { limit: 5 });
+      assert.equal(firstPage.items.length, 5, 'a full page');
+      const rest = await store.outbound.list({ notificationId, submittedBy: 'tok-other' }, { limit: 5, cursor: firstPage.next });
+      assert.deepEqual(
+        [...firstPage.items, ...rest.items].map((r) => r.id),
+        [...mine].reverse().map((r) => r.id),
+        'only that submitter, newest first, every record once',
+      );
+      assert.equal(rest.next, null);
+
       await assert.rejects(store.outbound.list({}, { limit: 5, cursor: 'not-a-cursor!' }), code('invalid_request'));
       await assert.rejects(store.outbound.list({}, { limit: 5, cursor: 'WyJzIiwyXQ' }), code('invalid_request'), 'a seq cursor');
       await assert.rejects(store.outbound.list({}, { limit: 0 }), code('invalid_request'));

@@ -13,6 +13,7 @@ import { configPathFrom, parseCommandArgs, UsageError, withUsage } from '../args
 import { loadConfigFile } from '../../config/load.js';
 import { startGateway } from '../../gateway/run-gateway.js';
 import { isDevKeyFile } from '../../keys/keyring.js';
+import { applyServeHeapDefaults } from '../../util/heap-tuning.js';
 
 const USAGE = 'usage: tnx serve [--config FILE] [--http-only | --workers-only] [--port N]   (default config: $TNX_CONFIG)';
 
@@ -63,9 +64,11 @@ async function serve(args: string[], io: CliIo): Promise<number> {
   const port = portFrom(values.port);
   const config = loadConfigFile(configPathFrom(values));
   const roles = checkRoles(flagged ?? config.roles);
+  const heapFlag = applyServeHeapDefaults();
   const stopped = untilSignal();
   const gw = await startGateway(config, { roles, defaultMetrics: true, ...(port !== undefined ? { port } : {}) });
   io.out(gw.url ? `tnx serve: listening on ${gw.url}` : 'tnx serve: workers running');
+  if (heapFlag) gw.ctx.log.info({ v8: heapFlag }, 'heap growth capped (pass any heap flag to choose your own)');
   if (isDevKeyFile(config.keys.privateJwksPath)) gw.ctx.log.warn('running with the DEMO keys of keys/dev: never in production');
 
   const sig = await stopped;

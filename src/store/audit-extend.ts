@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { tnxError } from '../errors.js';
 import { GENESIS_HASH, canonicalJson, chainHash } from '../audit/chain.js';
+import { checkAuditEvent } from '../audit/check-event.js';
 import { checkAuditFields } from './check-input.js';
-import type { AuditEvent, AuditEventInput } from './port.js';
+import type { AuditEvent, AuditEventInput, AuditWith } from './port.js';
 
 /** At most this many events per append call: one append is one transaction, kept short. */
 export const MAX_APPEND_BATCH = 10_000;
@@ -48,4 +49,14 @@ export function extendChain(
     prevHash = hash;
     return ev;
   });
+}
+
+/**
+ * The events an `audit` argument gives for `record` (port.ts AuditWith), through the same checks a
+ * published event passes (src/audit/subscriber.ts) and the batch checks of an append.
+ */
+export function auditEventsFor<R>(audit: AuditWith<R>, record: R): Required<AuditEventInput>[] {
+  const events = audit(record);
+  for (const e of events) checkAuditEvent(e);
+  return checkAuditBatch(events);
 }

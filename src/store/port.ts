@@ -123,21 +123,37 @@ export interface Page<T> {
   next: string | null;
 }
 
+/**
+ * The audit events of a change, written WITH the change (the `audit` argument of the writes below):
+ * given the record as stored, the events to append to the chain. They are written only when the
+ * change happens (a transition that finds another state, an insert that finds the idempotency key or
+ * jti taken, a repeated attempt number: no events), and they pass the audit trail's own checks
+ * (src/audit/check-event.ts).
+ *
+ * SQLite: the change and its events are ONE transaction — a crash leaves both or neither, and events
+ * refused by the checks refuse the change. MongoDB: the events are appended right after the change,
+ * in the same call (the adapter avoids multi-document transactions so a standalone server works, as
+ * its audit chain does); a crash between the two loses those events (docs/audit-trail.md).
+ */
+export type AuditWith<R> = (record: R) => AuditEventInput[];
+
 export interface OutboundRepo {
   /**
    * Insert; on a unique clash of (submittedBy, idempotencyKey) return the existing record and
    * `created: false` instead of inserting (the caller compares requestHash).
    */
-  insert(rec: NewOutbound): Promise<{ record: OutboundRecord; created: boolean }>;
+  insert(rec: NewOutbound, audit?: AuditWith<OutboundRecord>): Promise<{ record: OutboundRecord; created: boolean }>;
   get(id: string): Promise<OutboundRecord | null>;
   findByIdempotencyKey(submittedBy: string, key: string): Promise<OutboundRecord | null>;
   /**
    * Conditional transition: applies only when the current state is one of `from`; returns the updated
    * record, or null when the record was in another state (someone else moved it). Bumps version/updatedAt.
    */
-  transition(id: string, from: readonly OutboundState[], to: OutboundState, patch?: OutboundPatch): Promise<OutboundRecord | null>;
+  transition(
+    id: string, from: readonly OutboundState[], to: OutboundState, patch?: OutboundPatch, audit?: AuditWith<OutboundRecord>,
+  ): Promise<OutboundRecord | null>;
   /** Patch without a state change (e.g. attempts counter), guarded by version; null on a lost race. */
-  update(id: string, version: number, patch: OutboundPatch): Promise<OutboundRecord | null>;
+  update(id: string, version: number, patch: OutboundPatch, audit?: AuditWith<OutboundRecord>): Promise<OutboundRecord | null>;
   /** Cursor-paginated, newest first (createdAt desc, id desc). */
   list(filter: OutboundFilter, page: { limit: number; cursor?: string | null }): Promise<Page<OutboundRecord>>;
   /** The outbox: records in `accepted` older than `olderThan` (epoch ms), oldest first. */
@@ -148,7 +164,7 @@ export interface OutboundRepo {
    * Idempotent per (messageId, attempt): the first record of an attempt number stands (jobs run at least
    * once). Rejects with `not_found` when the message does not exist.
    */
-  addAttempt(a: DeliveryAttempt): Promise<void>;
+  addAttempt(a: DeliveryAttempt, audit?: AuditWith<DeliveryAttempt>): Promise<void>;
   /** Ascending by attempt number. */
   listAttempts(messageId: string): Promise<DeliveryAttempt[]>;
 }
@@ -184,7 +200,7 @@ export interface InboundFilter {
 
 export interface InboundRepo {
   /** Insert unless (iss, jti) exists; on a clash return the stored record and `created: false`. */
-  insertOnce(rec: InboundRecord): Promise<{ record: InboundRecord; created: boolean }>;
+  insertOnce(rec: InboundRecord, audit?: AuditWith<InboundRecord>): Promise<{ record: InboundRecord; created: boolean }>;
   get(id: string): Promise<InboundRecord | null>;
   getByJti(iss: StateCode, jti: string): Promise<InboundRecord | null>;
   list(filter: InboundFilter, page: { limit: number; cursor?: string | null }): Promise<Page<InboundRecord>>;

@@ -8,6 +8,7 @@
  */
 import type { Store } from '../../src/store/port.js';
 import { auditConformance } from './conformance/audit.js';
+import { auditWithConformance } from './conformance/audit-with.js';
 import { inboundConformance } from './conformance/inbound.js';
 import { leaseConformance } from './conformance/leases.js';
 import { outboundConformance } from './conformance/outbound.js';
@@ -41,6 +42,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     outboundConformance(ctx);
     inboundConformance(ctx);
     auditConformance(ctx);
+    auditWithConformance(ctx);
     leaseConformance(ctx);
   });
 }

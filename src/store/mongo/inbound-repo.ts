@@ -2,21 +2,24 @@
 import type { Model } from 'mongoose';
 import { checkInbound, checkRangeTimes } from '../check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../paging.js';
-import type { InboundRecord, InboundRepo, Page } from '../port.js';
+import type { AuditEventInput, AuditWith, InboundRecord, InboundRepo, Page } from '../port.js';
+import { appendAfter } from './append-after.js';
 import { guard, isDuplicateKey } from './errors.js';
 import { INBOUND_NEWEST_FIRST, inboundListFilter, jtiFilter } from './queries.js';
 
 type Doc = Omit<InboundRecord, 'id'> & { _id: string };
 
-export function mongoInboundRepo(inbound: Model<unknown>): InboundRepo {
+export function mongoInboundRepo(inbound: Model<unknown>, append: (events: AuditEventInput[]) => Promise<unknown>): InboundRepo {
+  const withEvents = appendAfter(append);
   const byJti = async (iss: string, jti: string) => toRecord(await inbound.findOne(jtiFilter(iss, jti)).lean<Doc>());
   return {
-    async insertOnce(rec) {
+    async insertOnce(rec, audit?: AuditWith<InboundRecord>) {
       checkInbound(rec);
       const { id, ...rest } = rec;
       return guard('inbound.insertOnce', async () => {
         try {
           await inbound.create({ _id: id, ...rest });
+          await withEvents(rec, audit);
           return { record: rec, created: true };
         } catch (err) {
           if (isDuplicateKey(err, 'jti')) {

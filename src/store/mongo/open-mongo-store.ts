@@ -89,11 +89,12 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
   }
 
   const m = models as unknown as Record<keyof typeof models, mongoose.Model<unknown>>;
+  const audit = mongoAuditRepo(m.auditEvents, m.auditHead, m.checkpoints);
   return {
     kind: 'mongodb',
-    outbound: mongoOutboundRepo(m.outbound, m.attempts, clock),
-    inbound: mongoInboundRepo(m.inbound),
-    audit: mongoAuditRepo(m.auditEvents, m.auditHead, m.checkpoints),
+    outbound: mongoOutboundRepo(m.outbound, m.attempts, clock, (events) => audit.append(events)),
+    inbound: mongoInboundRepo(m.inbound, (events) => audit.append(events)),
+    audit,
     kv: mongoKvRepo(m.leases),
     manifests: mongoManifestRepo(m.manifests),
     cases: mongoCaseRepo(m.cases),

@@ -1,14 +1,16 @@
 /**
  * Outbound messages in MongoDB. Transitions are `findOneAndUpdate({ _id, state: { $in: from } })`:
  * one atomic single-document operation, so of two processes racing to move a record exactly one
- * matches. De-duplication is the partial unique index on (submittedBy, idempotencyKey).
+ * matches. De-duplication is the partial unique index on (submittedBy, idempotencyKey). A write's audit
+ * events (port.ts AuditWith) are appended right after the write, by `appendAfter`.
  */
 import type { Model } from 'mongoose';
 import { tnxError } from '../../errors.js';
 import type { Clock } from '../../util/clock.js';
 import { checkAttempt, checkNewOutbound, checkPatch, checkRangeTimes, checkStates, checkTime } from '../check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../paging.js';
-import type { DeliveryAttempt, NewOutbound, OutboundRecord, OutboundRepo, Page } from '../port.js';
+import type { AuditEventInput, AuditWith, DeliveryAttempt, NewOutbound, OutboundRecord, OutboundRepo, Page } from '../port.js';
+import { appendAfter } from './append-after.js';
 import { guard, isDuplicateKey } from './errors.js';
 import {
   DEPARTURE_FIRST, NEWEST_FIRST, OLDEST_FIRST, acceptedFilter, atRiskFilter, idempotencyFilter, outboundListFilter,
@@ -17,13 +19,19 @@ import {
 
 type Doc = Omit<OutboundRecord, 'id'> & { _id: string };
 
-export function mongoOutboundRepo(outbound: Model<unknown>, attempts: Model<unknown>, clock: Clock): OutboundRepo {
+export function mongoOutboundRepo(
+  outbound: Model<unknown>,
+  attempts: Model<unknown>,
+  clock: Clock,
+  append: (events: AuditEventInput[]) => Promise<unknown>,
+): OutboundRepo {
+  const withEvents = appendAfter(append);
   const get = async (id: string) => toRecord(await outbound.findOne({ _id: { $eq: id } }).lean<Doc>());
   const byKey = async (submittedBy: string, key: string) => toRecord(await outbound.findOne(idempotencyFilter(submittedBy, key)).lean<Doc>());
   const after = { returnDocument: 'after', lean: true, runValidators: true } as const;
 
   return {
-    async insert(rec: NewOutbound) {
+    async insert(rec: NewOutbound, audit?: AuditWith<OutboundRecord>) {
       checkNewOutbound(rec);
       const { id, ...rest } = rec;
       const doc: Doc = {
@@ -34,7 +42,9 @@ export function mongoOutboundRepo(outbound: Model<unknown>, attempts: Model<unkn
       return guard('outbound.insert', async () => {
         try {
           await outbound.create(doc);
-          return { record: toRecord(doc) as OutboundRecord, created: true };
+          const record = toRecord(doc) as OutboundRecord;
+          await withEvents(record, audit);
+          return { record, created: true };
         } catch (err) {
           if (rec.idempotencyKey !== null && isDuplicateKey(err, 'idempotencyKey')) {
             const first = await byKey(rec.submittedBy, rec.idempotencyKey);
@@ -46,18 +56,18 @@ export function mongoOutboundRepo(outbound: Model<unknown>, attempts: Model<unkn
     },
     get: (id) => guard('outbound.get', () => get(id)),
     findByIdempotencyKey: (submittedBy, key) => guard('outbound.findByIdempotencyKey', () => byKey(submittedBy, key)),
-    async transition(id, from, to, patch = {}) {
+    async transition(id, from, to, patch = {}, audit?) {
       checkStates(from, 'from');
       checkStates([to], 'to');
       checkPatch(patch);
       return guard('outbound.transition', async () =>
-        toRecord(await outbound.findOneAndUpdate(transitionFilter(id, from), patchUpdate(patch, clock.now(), to), after) as Doc | null));
+        withEvents(toRecord(await outbound.findOneAndUpdate(transitionFilter(id, from), patchUpdate(patch, clock.now(), to), after) as Doc | null), audit));
     },
-    async update(id, version, patch) {
+    async update(id, version, patch, audit?) {
       checkPatch(patch);
       if (!Number.isSafeInteger(version)) throw tnxError('invalid_request', 'version must be an integer', { pointer: 'version' });
       return guard('outbound.update', async () =>
-        toRecord(await outbound.findOneAndUpdate(versionFilter(id, version), patchUpdate(patch, clock.now()), after) as Doc | null));
+        withEvents(toRecord(await outbound.findOneAndUpdate(versionFilter(id, version), patchUpdate(patch, clock.now()), after) as Doc | null), audit));
     },
     async list(filter, page): Promise<Page<OutboundRecord>> {
       const limit = checkLimit(page.limit);
@@ -81,7 +91,7 @@ export function mongoOutboundRepo(outbound: Model<unknown>, attempts: Model<unkn
       return guard('outbound.listAtRisk', async () =>
         (await outbound.find(atRiskFilter(departureBefore)).sort(DEPARTURE_FIRST).limit(limit).lean<Doc[]>()).map((d) => toRecord(d) as OutboundRecord));
     },
-    async addAttempt(a: DeliveryAttempt) {
+    async addAttempt(a: DeliveryAttempt, audit?: AuditWith<DeliveryAttempt>) {
       checkAttempt(a);
       await guard('outbound.addAttempt', async () => {
         // Records are never deleted, so "exists, then insert" cannot race with a removal.
@@ -92,11 +102,13 @@ export function mongoOutboundRepo(outbound: Model<unknown>, attempts: Model<unkn
           // First record of an attempt number wins; a re-run of the same job changes nothing.
           // messageId and attempt come from the filter's equality on insert, so they are not repeated here.
           const { messageId, attempt, ...rest } = a;
-          await attempts.updateOne(
+          const r = await attempts.updateOne(
             { messageId: { $eq: messageId }, attempt: { $eq: attempt } },
             { $setOnInsert: rest },
             { upsert: true, runValidators: true },
           );
+          // Only the write that created the attempt carries its events (as in SQLite).
+          if (r.upsertedCount === 1) await withEvents(a, audit);
         } catch (err) {
           if (!isDuplicateKey(err)) throw err; // two upserts raced; the other inserted it
         }

@@ -21,12 +21,30 @@ const SELECT_RAW = 'SELECT seq, id, at, action, actor, message_id, partner, outc
 type Row = Omit<AuditEvent, 'detail'> & { detail: string | null };
 type RawRow = [number, string, number, string, string, string | null, string | null, string | null, string | null, string, string];
 
-export function sqliteAuditRepo(db: Database.Database): AuditRepo {
+/** Extends the chain with checked inputs; call it INSIDE a `BEGIN IMMEDIATE` transaction only. */
+export type ChainAppend = (inputs: Required<AuditEventInput>[]) => AuditEvent[];
+
+/**
+ * The chain extension, for the audit repo and for the writes that carry their own events (port.ts
+ * AuditWith): those run it inside their own transaction, so a change and its events commit together.
+ */
+export function sqliteChainAppend(db: Database.Database): ChainAppend {
   const head = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare(
     `INSERT INTO audit_events (seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash)
      VALUES (@seq, @id, @at, @action, @actor, @messageId, @partner, @outcome, @detail, @prevHash, @hash)`,
   );
+  return (inputs) => {
+    if (!db.inTransaction) throw new Error('sqliteChainAppend must run inside a transaction');
+    if (inputs.length === 0) return [];
+    const events = extendChain((head.get() as { seq: number; hash: string } | undefined) ?? null, inputs);
+    for (const e of events) insert.run({ ...e, detail: e.detail === null ? null : JSON.stringify(e.detail) });
+    return events;
+  };
+}
+
+export function sqliteAuditRepo(db: Database.Database, chainAppend: ChainAppend = sqliteChainAppend(db)): AuditRepo {
+  const head = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
   // Raw rows (arrays) for the bulk read verify/export stream through: about twice as fast as named
   // objects at a million events, which is what keeps `audit verify` within its time budget.
   const range = db.prepare(`${SELECT_RAW} WHERE seq >= ? AND seq <= ? ORDER BY seq ASC LIMIT ?`).raw(true);
@@ -35,11 +53,7 @@ export function sqliteAuditRepo(db: Database.Database): AuditRepo {
   const checkpoints = db.prepare('SELECT seq, head_hash AS headHash, jws, at FROM audit_checkpoints ORDER BY seq ASC, at ASC, id ASC');
   const queries = new StatementCache(db);
 
-  const appendTx = db.transaction((inputs: Required<AuditEventInput>[]) => {
-    const events = extendChain((head.get() as { seq: number; hash: string } | undefined) ?? null, inputs);
-    for (const e of events) insert.run({ ...e, detail: e.detail === null ? null : JSON.stringify(e.detail) });
-    return events;
-  });
+  const appendTx = db.transaction((inputs: Required<AuditEventInput>[]) => chainAppend(inputs));
 
   return {
     async append(events: AuditEventInput[]) {

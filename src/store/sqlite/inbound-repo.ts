@@ -5,9 +5,11 @@
  * bytes) back instead of a second copy.
  */
 import type Database from 'better-sqlite3';
+import { auditEventsFor } from '../audit-extend.js';
 import { checkInbound, checkRangeTimes } from '../check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../paging.js';
-import type { InboundFilter, InboundRecord, InboundRepo, Page } from '../port.js';
+import type { AuditWith, InboundFilter, InboundRecord, InboundRepo, Page } from '../port.js';
+import type { ChainAppend } from './audit-repo.js';
 import { guard } from './errors.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -16,7 +18,7 @@ const SELECT = `SELECT id, iss, jti, message_type AS messageType, notification_i
 
 type Row = Omit<InboundRecord, 'message'> & { message: string };
 
-export function sqliteInboundRepo(db: Database.Database): InboundRepo {
+export function sqliteInboundRepo(db: Database.Database, chainAppend: ChainAppend): InboundRepo {
   const insert = db.prepare(
     `INSERT INTO inbound (id, iss, jti, message_type, notification_id, message, digest, received_at, receipt_jws, departure_at)
      VALUES (@id, @iss, @jti, @messageType, @notificationId, @message, @digest, @receivedAt, @receiptJws, @departureAt)
@@ -28,12 +30,15 @@ export function sqliteInboundRepo(db: Database.Database): InboundRepo {
   const one = (row: unknown): InboundRecord | null => (row ? fromRow(row as Row) : null);
 
   return {
-    async insertOnce(rec: InboundRecord) {
+    async insertOnce(rec: InboundRecord, audit?: AuditWith<InboundRecord>) {
       checkInbound(rec);
       return guard('inbound.insertOnce', () =>
+        // One transaction: the insert, the read-back and the events (port.ts AuditWith) commit together.
         db.transaction(() => {
           const r = insert.run({ ...rec, message: JSON.stringify(rec.message) });
-          return { record: one(byJti.get(rec.iss, rec.jti)) as InboundRecord, created: r.changes === 1 };
+          const record = one(byJti.get(rec.iss, rec.jti)) as InboundRecord;
+          if (r.changes === 1 && audit) chainAppend(auditEventsFor(audit, record));
+          return { record, created: r.changes === 1 };
         }).immediate(),
       );
     },

@@ -27,7 +27,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Store } from '../port.js';
-import { sqliteAuditRepo } from './audit-repo.js';
+import { sqliteAuditRepo, sqliteChainAppend } from './audit-repo.js';
 import { sqliteCaseRepo } from './case-repo.js';
 import { mapSqliteError } from './errors.js';
 import { sqliteInboundRepo } from './inbound-repo.js';
@@ -73,11 +73,12 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
   }
 
   const ping = db.prepare('SELECT 1');
+  const chainAppend = sqliteChainAppend(db);
   return {
     kind: 'sqlite',
-    outbound: sqliteOutboundRepo(db, clock),
-    inbound: sqliteInboundRepo(db),
-    audit: sqliteAuditRepo(db),
+    outbound: sqliteOutboundRepo(db, clock, chainAppend),
+    inbound: sqliteInboundRepo(db, chainAppend),
+    audit: sqliteAuditRepo(db, chainAppend),
     kv: sqliteKvRepo(db),
     registry: sqliteRegistryRepo(db),
     travelReports: sqliteTravelReportRepo(db),

@@ -8,9 +8,11 @@ import { tnxError } from '../../errors.js';
 import type { Clock } from '../../util/clock.js';
 import { checkAttempt, checkNewOutbound, checkPatch, checkRangeTimes, checkStates, checkTime, PATCH_FIELDS } from '../check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../paging.js';
+import { auditEventsFor } from '../audit-extend.js';
 import type {
-  DeliveryAttempt, NewOutbound, OutboundFilter, OutboundPatch, OutboundRecord, OutboundRepo, OutboundState, Page,
+  AuditWith, DeliveryAttempt, NewOutbound, OutboundFilter, OutboundPatch, OutboundRecord, OutboundRepo, OutboundState, Page,
 } from '../port.js';
+import type { ChainAppend } from './audit-repo.js';
 import { guard } from './errors.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -44,7 +46,7 @@ function setList(patch: OutboundPatch): { sql: string; fields: (typeof PATCH_FIE
 
 type Row = Omit<OutboundRecord, 'message'> & { message: string };
 
-export function sqliteOutboundRepo(db: Database.Database, clock: Clock): OutboundRepo {
+export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainAppend: ChainAppend): OutboundRepo {
   const insert = db.prepare(
     `INSERT INTO outbound (id, message_type, notification_id, partner, state, submitted_by, idempotency_key,
        request_hash, message, source, departure_at, created_at, updated_at, version)
@@ -78,37 +80,57 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock): Outboun
 
   const one = (row: unknown): OutboundRecord | null => (row ? fromRow(row as Row) : null);
 
+  /**
+   * A change and its audit events (port.ts AuditWith) as ONE `BEGIN IMMEDIATE` transaction: the chain
+   * head is read under the write lock, and a crash or a refused event leaves neither. Without events,
+   * the change alone.
+   */
+  const withEvents = <T>(change: () => T, audit: ((result: T) => void) | null): T => {
+    if (!audit) return change();
+    return db.transaction(() => {
+      const result = change();
+      audit(result);
+      return result;
+    }).immediate();
+  };
+  const appendFor = <R>(audit: AuditWith<R> | undefined) =>
+    audit ? (rec: R | null) => { if (rec) chainAppend(auditEventsFor(audit, rec)); } : null;
+
   return {
-    async insert(rec: NewOutbound) {
+    async insert(rec: NewOutbound, audit?: AuditWith<OutboundRecord>) {
       checkNewOutbound(rec);
       return guard('outbound.insert', () =>
-        // One transaction: the insert and the read-back of the winner see the same snapshot.
+        // One transaction: the insert, the read-back of the winner and the events see the same snapshot.
         db.transaction(() => {
           const r = insert.run({ ...rec, message: JSON.stringify(rec.message) });
-          if (r.changes === 1) return { record: one(byId.get(rec.id)) as OutboundRecord, created: true };
+          if (r.changes === 1) {
+            const record = one(byId.get(rec.id)) as OutboundRecord;
+            if (audit) chainAppend(auditEventsFor(audit, record));
+            return { record, created: true };
+          }
           return { record: one(byKey.get(rec.submittedBy, rec.idempotencyKey)) as OutboundRecord, created: false };
         }).immediate(),
       );
     },
     get: (id) => guard('outbound.get', () => one(byId.get(id))),
     findByIdempotencyKey: (submittedBy, key) => guard('outbound.findByIdempotencyKey', () => one(byKey.get(submittedBy, key))),
-    async transition(id: string, from: readonly OutboundState[], to: OutboundState, patch: OutboundPatch = {}) {
+    async transition(id: string, from: readonly OutboundState[], to: OutboundState, patch: OutboundPatch = {}, audit?: AuditWith<OutboundRecord>) {
       checkStates(from, 'from');
       checkStates([to], 'to');
       checkPatch(patch);
       const set = setList(patch);
       const sql = `UPDATE outbound SET state = @to, ${set.sql}version = version + 1, updated_at = @now
         WHERE id = @id AND state IN (SELECT value FROM json_each(@from)) ${RETURNING}`;
-      return guard('outbound.transition', () =>
-        one(transitions.get(sql).get({ ...patchParams(patch, set.fields), id, to, from: JSON.stringify(from), now: clock.now() })),
-      );
+      const params = { ...patchParams(patch, set.fields), id, to, from: JSON.stringify(from), now: clock.now() };
+      return guard('outbound.transition', () => withEvents(() => one(transitions.get(sql).get(params)), appendFor(audit)));
     },
-    async update(id: string, version: number, patch: OutboundPatch) {
+    async update(id: string, version: number, patch: OutboundPatch, audit?: AuditWith<OutboundRecord>) {
       checkPatch(patch);
       if (!Number.isSafeInteger(version)) throw tnxError('invalid_request', 'version must be an integer', { pointer: 'version' });
       const set = setList(patch);
       const sql = `UPDATE outbound SET ${set.sql}version = version + 1, updated_at = @now WHERE id = @id AND version = @version ${RETURNING}`;
-      return guard('outbound.update', () => one(updates.get(sql).get({ ...patchParams(patch, set.fields), id, version, now: clock.now() })));
+      const params = { ...patchParams(patch, set.fields), id, version, now: clock.now() };
+      return guard('outbound.update', () => withEvents(() => one(updates.get(sql).get(params)), appendFor(audit)));
     },
     async list(filter: OutboundFilter, page): Promise<Page<OutboundRecord>> {
       const limit = checkLimit(page.limit);
@@ -150,9 +172,10 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock): Outboun
       checkTime(departureBefore, 'departureBefore');
       return guard('outbound.listAtRisk', () => atRisk.all(departureBefore, limit).map((r) => fromRow(r as Row)));
     },
-    async addAttempt(a: DeliveryAttempt) {
+    async addAttempt(a: DeliveryAttempt, audit?: AuditWith<DeliveryAttempt>) {
       checkAttempt(a);
-      await guard('outbound.addAttempt', () => addAttempt.run(a));
+      // A repeated attempt number changes nothing (the first record stands), so it gets no events either.
+      await guard('outbound.addAttempt', () => withEvents(() => (addAttempt.run(a).changes === 1 ? a : null), appendFor(audit)));
     },
     listAttempts: (messageId) => guard('outbound.listAttempts', () => attempts.all(messageId) as DeliveryAttempt[]),
   };

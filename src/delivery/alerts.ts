@@ -13,6 +13,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { GatewayContext } from '../context.js';
 import type { OutboundRecord } from '../store/port.js';
+import type { DomainEvent } from '../events/bus.js';
 import { fullJitterDelay } from './retry-policy.js';
 
 export type AlertKind = 'failed' | 'at_risk';
@@ -61,6 +62,19 @@ export function alertBackoff(baseMs: number, capMs: number): (attemptsMade: numb
   return (attemptsMade) => Math.max(1, fullJitterDelay(attemptsMade, { baseMs, capMs }));
 }
 
+/** The audit event of an alert: `notification.failed` or `notification.at_risk`, for the change that raised it. */
+export function alertEvent(kind: AlertKind, rec: OutboundRecord, reason: string, at: number, detail: Record<string, unknown> = {}): DomainEvent {
+  return {
+    action: kind === 'failed' ? 'notification.failed' : 'notification.at_risk',
+    actor: 'system',
+    at,
+    messageId: rec.id,
+    partner: rec.partner,
+    outcome: reason,
+    detail: { notificationId: rec.notificationId, messageType: rec.messageType, attempts: rec.attempts, alert: true, ...detail },
+  };
+}
+
 export class Alerts {
   readonly #queue: Queue<AlertPayload> | null;
 
@@ -83,8 +97,12 @@ export class Alerts {
       : null;
   }
 
-  /** Raise an alert for `rec` (already in its new state). `detail` goes into the audit event. */
-  async raise(kind: AlertKind, rec: OutboundRecord, reason: string, detail: Record<string, unknown> = {}): Promise<void> {
+  /**
+   * Raise an alert for `rec` (already in its new state). Its audit event is `alertEvent(...)`, written
+   * WITH the change that raised the alert (the `failed` transition, the at-risk claim) so that the two
+   * cannot part (store port AuditWith); `raise` does the rest: log line, metric, webhook.
+   */
+  async raise(kind: AlertKind, rec: OutboundRecord, reason: string): Promise<void> {
     const { ctx } = this;
     const now = ctx.clock.now();
     const payload = alertPayload(kind, rec, reason, ctx.config.state, now);
@@ -93,15 +111,6 @@ export class Alerts {
       kind === 'failed' ? 'delivery failed: alert raised' : 'delivery at risk: no receipt yet, alert raised',
     );
     ctx.metrics.alerts.inc({ kind });
-    await ctx.events.publish({
-      action: kind === 'failed' ? 'notification.failed' : 'notification.at_risk',
-      actor: 'system',
-      at: now,
-      messageId: rec.id,
-      partner: rec.partner,
-      outcome: reason,
-      detail: { notificationId: rec.notificationId, messageType: rec.messageType, attempts: rec.attempts, alert: true, ...detail },
-    });
     if (this.#queue) {
       await this.#queue.add(kind, payload, { jobId: `alert-${kind}-${rec.id}` });
     }

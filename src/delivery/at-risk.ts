@@ -7,11 +7,12 @@
  */
 import type { GatewayContext } from '../context.js';
 import type { OutboundState } from '../store/port.js';
-import type { Alerts } from './alerts.js';
+import { alertEvent, type Alerts } from './alerts.js';
 
 /** States in which a missing receipt is still our problem to chase (failed already alerted). */
 const CHASED: ReadonlySet<OutboundState> = new Set(['accepted', 'queued', 'delivering', 'retrying']);
 const PAGE = 200;
+const AT_RISK_REASON = 'no_receipt_before_lead_time';
 const MAX_PAGES = 50;
 
 /** One scan; returns the ids alerted by this process. */
@@ -26,10 +27,13 @@ export async function scanAtRisk(ctx: GatewayContext, alerts: Alerts): Promise<s
     for (const rec of batch) {
       seen.add(rec.id);
       if (!CHASED.has(rec.state) || rec.atRiskAlertedAt !== null || rec.departureAt === null) continue;
-      const claimed = await ctx.store.outbound.update(rec.id, rec.version, { atRiskAlertedAt: now });
-      if (!claimed) continue;
       const hoursLeft = Math.round(((rec.departureAt - now) / 3_600_000) * 10) / 10;
-      await alerts.raise('at_risk', claimed, 'no_receipt_before_lead_time', { hoursToDeparture: hoursLeft, deliveryState: claimed.state });
+      // The claim and the alert's audit event are written together (store port AuditWith).
+      const claimed = await ctx.store.outbound.update(rec.id, rec.version, { atRiskAlertedAt: now }, (r) => [
+        alertEvent('at_risk', r, AT_RISK_REASON, now, { hoursToDeparture: hoursLeft, deliveryState: r.state }),
+      ]);
+      if (!claimed) continue;
+      await alerts.raise('at_risk', claimed, AT_RISK_REASON);
       alerted.push(rec.id);
     }
     if (batch.length < PAGE) break;

@@ -8,14 +8,13 @@ export async function recordAttempt(
   a: Pick<DeliveryAttempt, 'startedAt' | 'durationMs' | 'httpStatus' | 'error' | 'outcome'>,
 ): Promise<void> {
   const attempt: DeliveryAttempt = { messageId: rec.id, attempt: Math.max(1, rec.attempts), ...a, error: a.error === null ? null : a.error.slice(0, 256) };
-  await ctx.store.outbound.addAttempt(attempt);
-  await ctx.events.publish({
+  await ctx.store.outbound.addAttempt(attempt, (t) => [{
     action: 'delivery.attempt',
     actor: 'system',
-    at: a.startedAt,
-    messageId: rec.id,
+    at: t.startedAt,
+    messageId: t.messageId,
     partner: rec.partner,
-    outcome: a.outcome,
-    detail: { attempt: attempt.attempt, httpStatus: a.httpStatus, error: attempt.error, durationMs: a.durationMs },
-  });
+    outcome: t.outcome,
+    detail: { attempt: t.attempt, httpStatus: t.httpStatus, error: t.error, durationMs: t.durationMs },
+  }]);
 }

@@ -16,7 +16,7 @@ import { tnxError } from '../errors.js';
 import { seal } from '../protocol/envelope/seal.js';
 import { MEDIA_TYPE_JOSE, MEDIA_TYPE_JWT, type Receipt } from '../protocol/types.js';
 import { TERMINAL_STATES, type OutboundRecord, type OutboundState } from '../store/port.js';
-import type { Alerts } from './alerts.js';
+import { alertEvent, type Alerts } from './alerts.js';
 import { classifyError, classifyStatus, type Failure } from './failure-classes.js';
 import { checkEndpoint, type HttpAnswer, type PartnerHttpClient } from './http-client.js';
 import type { PartnerLimiter } from './partner-limits.js';
@@ -79,14 +79,15 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
   let startedAt = 0;
   let active: OutboundRecord;
   try {
-    const moved = await ctx.store.outbound.transition(rec.id, LIVE, 'delivering', { attempts: rec.attempts + 1 });
+    startedAt = ctx.clock.now();
+    const moved = await ctx.store.outbound.transition(rec.id, LIVE, 'delivering', { attempts: rec.attempts + 1 }, (r) => [
+      event('notification.delivering', r, startedAt, { attempt: r.attempts }),
+    ]);
     if (!moved) {
       const now = await ctx.store.outbound.get(rec.id);
       return { next: 'done', state: now?.state ?? 'missing' };
     }
     active = moved;
-    startedAt = ctx.clock.now();
-    await ctx.events.publish(event('notification.delivering', active, startedAt, { attempt: active.attempts }));
     try {
       answer = await deps.http.post(url, active.jwe!, { contentType: MEDIA_TYPE_JOSE, accept: `${MEDIA_TYPE_JWT}, application/problem+json`, caPath, signal: deps.signal });
     } catch (err) {
@@ -126,11 +127,10 @@ async function ensureSealed(ctx: GatewayContext, rec: OutboundRecord): Promise<O
   const sealed = await seal(rec.message, rec.partner, { keys: ctx.keys, directory: ctx.directory, state: ctx.config.state, clock: ctx.clock });
   let current = rec;
   for (let round = 0; round < 5; round += 1) {
-    const stored = await ctx.store.outbound.update(current.id, current.version, { jwe: sealed.jwe, jti: sealed.jti });
-    if (stored) {
-      await ctx.events.publish(event('notification.sealed', stored, ctx.clock.now(), { jti: sealed.jti, digest: sealed.digest }));
-      return stored;
-    }
+    const stored = await ctx.store.outbound.update(current.id, current.version, { jwe: sealed.jwe, jti: sealed.jti }, (r) => [
+      event('notification.sealed', r, ctx.clock.now(), { jti: sealed.jti, digest: sealed.digest }),
+    ]);
+    if (stored) return stored;
     const again = await ctx.store.outbound.get(current.id);
     if (!again) throw tnxError('internal_error', 'record vanished while sealing');
     if (again.jwe && again.jti) return again;
@@ -169,22 +169,26 @@ async function afterFailure(deps: DeliveryDeps, rec: OutboundRecord, f: Failure,
   if (retry) {
     // Real time for BullMQ; the record's clock may be frozen in tests.
     const at = Date.now() + retry.delayMs;
-    const moved = await ctx.store.outbound.transition(rec.id, LIVE, 'retrying', { lastError });
+    const moved = await ctx.store.outbound.transition(rec.id, LIVE, 'retrying', { lastError }, (r) => [
+      event('notification.retrying', r, now, { attempt: r.attempts, failure: f.reason, delayMs: retry.delayMs }),
+    ]);
     if (!moved) {
       const cur = await ctx.store.outbound.get(rec.id);
       return { next: 'done', state: cur?.state ?? 'missing' };
     }
-    await ctx.events.publish(event('notification.retrying', moved, now, { attempt: moved.attempts, failure: f.reason, delayMs: retry.delayMs }));
     return { next: 'delay', at, why: 'retry' };
   }
   const reason = f.class === 'permanent' ? f.reason : 'retry_budget_exhausted';
-  const failedRec = await ctx.store.outbound.transition(rec.id, LIVE, 'failed', { lastError: f.class === 'permanent' ? lastError : `retry_budget_exhausted/${f.reason}` });
+  const failedRec = await ctx.store.outbound.transition(
+    rec.id, LIVE, 'failed', { lastError: f.class === 'permanent' ? lastError : `retry_budget_exhausted/${f.reason}` },
+    (r) => [alertEvent('failed', r, reason, now, { lastFailure: f.reason, httpStatus: f.httpStatus })],
+  );
   if (!failedRec) {
     const cur = await ctx.store.outbound.get(rec.id);
     return { next: 'done', state: cur?.state ?? 'missing' };
   }
   ctx.metrics.deliveries.inc({ partner: failedRec.partner, outcome: 'failed' });
-  await deps.alerts.raise('failed', failedRec, reason, { lastFailure: f.reason, httpStatus: f.httpStatus });
+  await deps.alerts.raise('failed', failedRec, reason);
   return { next: 'failed', reason };
 }
 

@@ -27,14 +27,13 @@ export async function recordDelivery(
 ): Promise<Outcome> {
   const receivedAt = Date.parse(receipt.receivedAt);
   const lead = classifyLeadTime(rec.departureAt, receivedAt, ctx.config.delivery.onTimeThresholdHours);
-  const done = await ctx.store.outbound.transition(rec.id, ['delivering'], 'delivered', {
-    receiptJws,
-    receiptDigest: receipt.digest,
-    deliveredAt: receivedAt,
-    leadTimeSeconds: lead.leadTimeSeconds,
-    timeliness: lead.timeliness,
-    lastError: null,
-  });
+  const now = ctx.clock.now();
+  const patch = { receiptJws, receiptDigest: receipt.digest, deliveredAt: receivedAt, leadTimeSeconds: lead.leadTimeSeconds, timeliness: lead.timeliness, lastError: null };
+  const done = await ctx.store.outbound.transition(rec.id, ['delivering'], 'delivered', patch, (r) => [
+    event('notification.delivered', r, now, { attempt: r.attempts, timeliness: lead.timeliness, leadTimeSeconds: lead.leadTimeSeconds, receiptDigest: receipt.digest }),
+    // The transfer of personal data to another state is a disclosure (LED 2016/680 Art 25(1)).
+    event('personal_data.disclosed', r, now, { recipientState: r.partner, purpose: 'TNX/1 travel notice to the destination state' }),
+  ]);
   if (!done) {
     // Someone moved the record while the partner was answering (a cancel racing the attempt); the
     // partner holds the message, which the log must say for the point of contact to follow up.
@@ -42,12 +41,6 @@ export async function recordDelivery(
     ctx.log.warn({ messageId: rec.id, partner: rec.partner, deliveryState: cur?.state }, 'receipt arrived for a record no longer in delivering');
     return { next: 'done', state: cur?.state ?? 'missing' };
   }
-  const now = ctx.clock.now();
-  await ctx.events.publish(
-    event('notification.delivered', done, now, { attempt: done.attempts, timeliness: lead.timeliness, leadTimeSeconds: lead.leadTimeSeconds, receiptDigest: receipt.digest }),
-    // The transfer of personal data to another state is a disclosure (LED 2016/680 Art 25(1)).
-    event('personal_data.disclosed', done, now, { recipientState: done.partner, purpose: 'TNX/1 travel notice to the destination state' }),
-  );
   ctx.metrics.deliveries.inc({ partner: done.partner, outcome: 'delivered' });
   if (lead.leadTimeSeconds !== null) ctx.metrics.leadTimeHours.observe({ partner: done.partner }, lead.leadTimeSeconds / 3600);
   return { next: 'done', state: 'delivered' };

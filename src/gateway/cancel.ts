@@ -25,7 +25,9 @@ export async function cancelForUpdate(deps: SubmitDeps, update: TravelUpdate, pr
     if (ref.state === 'cancelled') return ref.attempts > 0 ? 'send' : 'stopped';
     if (!STOPPABLE.includes(ref.state)) return 'send';
     const now = ctx.clock.now();
-    const done = await ctx.store.outbound.transition(ref.id, STOPPABLE, 'cancelled', { lastError: 'cancelled_by_update' });
+    const done = await ctx.store.outbound.transition(ref.id, STOPPABLE, 'cancelled', { lastError: 'cancelled_by_update' }, (r) => [
+      outboundEvent('notification.cancelled', r, principal.id, now, { updateId: update.updateId }),
+    ]);
     if (!done) continue; // a worker moved it meanwhile: look again
     try {
       await queue.cancel(ref.id);
@@ -33,7 +35,6 @@ export async function cancelForUpdate(deps: SubmitDeps, update: TravelUpdate, pr
       // The record is `cancelled`; a worker that still picks the job up finds it in a final state.
       ctx.log.warn({ id: ref.id, err }, 'could not remove the delivery job');
     }
-    await ctx.events.publish(outboundEvent('notification.cancelled', done, principal.id, now, { updateId: update.updateId }));
     ctx.metrics.deliveries.inc({ partner: done.partner, outcome: 'cancelled' });
     return done.attempts > 0 ? 'send' : 'stopped';
   }

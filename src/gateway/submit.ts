@@ -142,7 +142,8 @@ export async function submitMessage(deps: SubmitDeps, input: SubmitInput): Promi
 
   let inserted: { record: OutboundRecord; created: boolean };
   try {
-    inserted = await ctx.store.outbound.insert(rec);
+    // The record and its acceptance events commit together (store port AuditWith).
+    inserted = await ctx.store.outbound.insert(rec, (r) => acceptedEvents(r, principal, now));
   } catch (err) {
     // Lost a race on a client-supplied id: the other request's record decides.
     if (isTnxError(err, 'conflict')) {
@@ -153,8 +154,6 @@ export async function submitMessage(deps: SubmitDeps, input: SubmitInput): Promi
   }
   if (!inserted.created) return replay(inserted.record, principal, hash);
   const record = inserted.record;
-
-  await ctx.events.publish(...acceptedEvents(record, principal, now));
   ctx.metrics.submissions.inc({ type: expect });
 
   if (record.state === 'no_channel') {
@@ -165,11 +164,10 @@ export async function submitMessage(deps: SubmitDeps, input: SubmitInput): Promi
     const outcome = await cancelForUpdate(deps, message, principal);
     if (outcome === 'stopped') {
       // The partner never got the notification: there is nothing to cancel on their side.
-      const done = await ctx.store.outbound.transition(record.id, ['accepted'], 'cancelled', { lastError: 'notification_not_delivered' });
-      if (done) {
-        await ctx.events.publish(outboundEvent('notification.cancelled', done, principal.id, ctx.clock.now(), { reason: 'notification_not_delivered' }));
-        return answer(done, true);
-      }
+      const done = await ctx.store.outbound.transition(record.id, ['accepted'], 'cancelled', { lastError: 'notification_not_delivered' }, (r) => [
+        outboundEvent('notification.cancelled', r, principal.id, ctx.clock.now(), { reason: 'notification_not_delivered' }),
+      ]);
+      if (done) return answer(done, true);
     }
   }
   return answer(await handOver(deps, record), true);
@@ -188,10 +186,10 @@ export async function handOver(deps: SubmitDeps, record: OutboundRecord): Promis
     return record;
   }
   const now = ctx.clock.now();
-  const queued = await ctx.store.outbound.transition(record.id, ['accepted'], 'queued', { queuedAt: now });
-  if (!queued) return (await ctx.store.outbound.get(record.id)) ?? record; // a worker already moved it on
-  await ctx.events.publish(outboundEvent('notification.queued', queued, 'system', now));
-  return queued;
+  const queued = await ctx.store.outbound.transition(record.id, ['accepted'], 'queued', { queuedAt: now }, (r) => [
+    outboundEvent('notification.queued', r, 'system', now),
+  ]);
+  return queued ?? (await ctx.store.outbound.get(record.id)) ?? record; // null: a worker already moved it on
 }
 
 function asObject(body: unknown): Record<string, unknown> {

@@ -74,6 +74,8 @@ async function store(ctx: GatewayContext, opened: Opened, options: ReceiveOption
     { messageId: claims.jti, digest, receivedAt: new Date(now).toISOString(), sender },
     { keys: ctx.keys, state: ctx.config.state, clock: ctx.clock },
   );
+  const base = { actor: sender, at: now, messageId: messageIdOf(msg), partner: sender };
+  // The stored message and its reception events commit together (store port AuditWith).
   const { record, created } = await ctx.store.inbound.insertOnce({
     id: randomUUID(),
     iss: sender,
@@ -85,8 +87,7 @@ async function store(ctx: GatewayContext, opened: Opened, options: ReceiveOption
     receivedAt: now,
     receiptJws,
     departureAt: departureOf(msg),
-  });
-  const base = { actor: sender, at: now, messageId: messageIdOf(msg), partner: sender };
+  }, (r) => receivedEvents(r, msg, base, claims.jti));
 
   if (!created) {
     if (record.digest !== digest) {
@@ -99,18 +100,6 @@ async function store(ctx: GatewayContext, opened: Opened, options: ReceiveOption
     return { receiptJws: record.receiptJws, duplicate: true, record };
   }
 
-  const detail = { inboundId: record.id, jti: claims.jti, messageType: msg.type, notificationId: msg.notificationId };
-  const events: DomainEvent[] = [{ ...base, action: 'message.received', outcome: 'accepted', detail }];
-  if (msg.type === 'TravelNotification') {
-    // LED 2016/680 Art 25(1): receiving a notification is a collection of personal data.
-    events.push({ ...base, action: 'personal_data.created', outcome: 'stored', detail: { inboundId: record.id, messageType: msg.type } });
-  } else if (msg.type === 'TravelUpdate') {
-    events.push({ ...base, action: 'update.received', outcome: msg.action, detail });
-  } else {
-    // Recorded against our own notification: its id is the messageId a query by notification finds.
-    events.push({ ...base, messageId: msg.notificationId, action: 'followup.received', outcome: msg.action, detail: { inboundId: record.id, followUpId: msg.followUpId } });
-  }
-  await ctx.events.publish(...events);
   ctx.metrics.inbound.inc({ iss: sender, outcome: 'accepted' });
   options.onReceived?.(record);
   return { receiptJws, duplicate: false, record };
@@ -141,4 +130,25 @@ async function refused(ctx: GatewayContext, err: TnxError, sender: StateCode | n
   } catch (auditErr) {
     ctx.log.error({ err: auditErr, code: err.code }, 'could not audit an inbox refusal');
   }
+}
+
+/** The audit events of a newly stored inbound message. */
+function receivedEvents(
+  record: InboundRecord,
+  msg: InboundRecord['message'],
+  base: Pick<DomainEvent, 'actor' | 'at' | 'messageId' | 'partner'>,
+  jti: string,
+): DomainEvent[] {
+  const detail = { inboundId: record.id, jti, messageType: msg.type, notificationId: msg.notificationId };
+  const events: DomainEvent[] = [{ ...base, action: 'message.received', outcome: 'accepted', detail }];
+  if (msg.type === 'TravelNotification') {
+    // LED 2016/680 Art 25(1): receiving a notification is a collection of personal data.
+    events.push({ ...base, action: 'personal_data.created', outcome: 'stored', detail: { inboundId: record.id, messageType: msg.type } });
+  } else if (msg.type === 'TravelUpdate') {
+    events.push({ ...base, action: 'update.received', outcome: msg.action, detail });
+  } else if (msg.type === 'FollowUpReport') {
+    // Recorded against our own notification: its id is the messageId a query by notification finds.
+    events.push({ ...base, messageId: msg.notificationId, action: 'followup.received', outcome: msg.action, detail: { inboundId: record.id, followUpId: msg.followUpId } });
+  }
+  return events;
 }

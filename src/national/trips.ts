@@ -25,10 +25,12 @@ export async function recordSecondSource(ctx: GatewayContext, tripKey: string, k
       const message = rec.message as TravelNotification;
       const source = recordAlsoFoundBy(message.source, kind);
       if (source === message.source) break;
-      const done = await ctx.store.outbound.update(id, rec.version, { message: { ...message, source } });
+      // LED Art 25(1) "combination": two sources about one person's trip were joined on this record;
+      // the change and its audit event are written together (store port AuditWith).
+      const done = await ctx.store.outbound.update(id, rec.version, { message: { ...message, source } }, (r) => [
+        { action: 'personal_data.combined', actor, at: ctx.clock.now(), messageId: r.id, partner: r.partner, outcome: 'also_found_by', detail: { source: kind } },
+      ]);
       if (!done) continue; // a worker moved it meanwhile: read again
-      // LED Art 25(1) "combination": two sources about one person's trip were joined on this record.
-      await ctx.events.publish({ action: 'personal_data.combined', actor, at: ctx.clock.now(), messageId: id, partner: rec.partner, outcome: 'also_found_by', detail: { source: kind } });
       break;
     }
   }

@@ -29,12 +29,8 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { sampleNotification } from '../src/cli/demo/samples.js';
+import { cryptoRoundTrip } from './crypto-round-trip.js';
 import { REPO_ROOT, tokenFor, writeStateConfigs } from '../src/cli/demo/two-states.js';
-import { loadConfigFile } from '../src/config/load.js';
-import { Directory } from '../src/directory/directory.js';
-import { KeyRing } from '../src/keys/keyring.js';
-import { open, seal, signReceipt, verifyReceipt } from '../src/protocol/envelope/index.js';
-import type { TnxMessage } from '../src/protocol/types.js';
 import type { Store } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite/open-sqlite-store.js';
 import { systemClock } from '../src/util/clock.js';
@@ -259,29 +255,7 @@ async function latencies(store: Store, subs: Submitted[]): Promise<Latencies> {
 // ---- crypto-only ceiling ------------------------------------------------------------------------------
 
 async function cryptoCeiling(usaConfigPath: string, gbrConfigPath: string, ops: number, inFlight: number): Promise<{ rate: number; cpuMs: number }> {
-  const usaCfg = loadConfigFile(usaConfigPath);
-  const gbrCfg = loadConfigFile(gbrConfigPath);
-  const usaKeys = await KeyRing.fromFile(usaCfg.keys.privateJwksPath, { allowInsecureMode: true });
-  const gbrKeys = await KeyRing.fromFile(gbrCfg.keys.privateJwksPath, { allowInsecureMode: true });
-  const usaDir = new Directory(usaCfg);
-  const gbrDir = new Directory(gbrCfg);
-  await usaDir.importAll();
-  await gbrDir.importAll();
-  const message = {
-    ...sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 72 * HOUR }),
-    notificationId: crypto.randomUUID(),
-    pointOfContact: usaCfg.pointOfContact,
-  } as unknown as TnxMessage;
-  const openCtx = {
-    keys: gbrKeys, directory: gbrDir, state: 'GBR', clock: systemClock,
-    maxMessageBytes: gbrCfg.protocol.maxMessageBytes, clockSkewSeconds: gbrCfg.protocol.clockSkewSeconds, maxMessageAgeSeconds: gbrCfg.protocol.maxMessageAgeSeconds,
-  };
-  const one = async (): Promise<void> => {
-    const sealed = await seal(message, 'GBR', { keys: usaKeys, directory: usaDir, state: 'USA', clock: systemClock });
-    const opened = await open(sealed.jwe, openCtx);
-    const receipt = await signReceipt({ messageId: opened.claims.jti, digest: opened.digest, receivedAt: new Date().toISOString(), sender: 'USA' }, { keys: gbrKeys, state: 'GBR', clock: systemClock });
-    await verifyReceipt(receipt, { partner: 'GBR', messageId: sealed.jti, digest: sealed.digest }, { directory: usaDir, state: 'USA' });
-  };
+  const one = await cryptoRoundTrip(usaConfigPath, gbrConfigPath);
   for (let i = 0; i < 200; i += 1) await one(); // warm-up
   let next = 0;
   const cpu0 = process.cpuUsage();

@@ -31,14 +31,8 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { chainHash, GENESIS_HASH } from '../src/audit/chain.js';
-import { sampleNotification } from '../src/cli/demo/samples.js';
+import { cryptoRoundTrip } from './crypto-round-trip.js';
 import { REPO_ROOT, writeStateConfigs } from '../src/cli/demo/two-states.js';
-import { loadConfigFile } from '../src/config/load.js';
-import { Directory } from '../src/directory/directory.js';
-import { KeyRing } from '../src/keys/keyring.js';
-import { open, seal, signReceipt, verifyReceipt } from '../src/protocol/envelope/index.js';
-import type { TnxMessage } from '../src/protocol/types.js';
-import { systemClock } from '../src/util/clock.js';
 import { freePort, startRedisServer, type LocalRedis } from '../src/util/redis-server.js';
 
 const SECONDS = numEnv('BENCH_FLOOR_SECONDS', 3);
@@ -46,7 +40,6 @@ const ROUNDS = Math.max(1, Math.round(numEnv('BENCH_FLOOR_ROUNDS', 3)));
 const ROUND_MS = (SECONDS * 1000) / ROUNDS;
 const WARM_MS = Math.min(1000, ROUND_MS);
 const IN_FLIGHT = 64;
-const HOUR = 3600_000;
 
 function numEnv(name: string, dflt: number): number {
   const v = process.env[name];
@@ -122,33 +115,11 @@ const median = (xs: number[]): number => {
 
 async function cryptoWorkload(dir: string, redisUrl: string): Promise<{ one: () => Promise<void>; jwe: string; receipt: string }> {
   const setups = writeStateConfigs({ dir, redisUrl, ports: { USA: await freePort(), GBR: await freePort() } });
-  const usaCfg = loadConfigFile(setups.USA!.configPath);
-  const gbrCfg = loadConfigFile(setups.GBR!.configPath);
-  const usaKeys = await KeyRing.fromFile(usaCfg.keys.privateJwksPath, { allowInsecureMode: true });
-  const gbrKeys = await KeyRing.fromFile(gbrCfg.keys.privateJwksPath, { allowInsecureMode: true });
-  const usaDir = new Directory(usaCfg);
-  const gbrDir = new Directory(gbrCfg);
-  await usaDir.importAll();
-  await gbrDir.importAll();
-  const message = {
-    ...sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 72 * HOUR }),
-    notificationId: randomUUID(),
-    pointOfContact: usaCfg.pointOfContact,
-  } as unknown as TnxMessage;
-  const openCtx = {
-    keys: gbrKeys, directory: gbrDir, state: 'GBR', clock: systemClock,
-    maxMessageBytes: gbrCfg.protocol.maxMessageBytes, clockSkewSeconds: gbrCfg.protocol.clockSkewSeconds, maxMessageAgeSeconds: gbrCfg.protocol.maxMessageAgeSeconds,
-  };
-  const last = { jwe: '', receipt: '' };
+  const roundTrip = await cryptoRoundTrip(setups.USA!.configPath, setups.GBR!.configPath);
   const one = async (): Promise<void> => {
-    const sealed = await seal(message, 'GBR', { keys: usaKeys, directory: usaDir, state: 'USA', clock: systemClock });
-    const opened = await open(sealed.jwe, openCtx);
-    const receipt = await signReceipt({ messageId: opened.claims.jti, digest: opened.digest, receivedAt: new Date().toISOString(), sender: 'USA' }, { keys: gbrKeys, state: 'GBR', clock: systemClock });
-    await verifyReceipt(receipt, { partner: 'GBR', messageId: sealed.jti, digest: sealed.digest }, { directory: usaDir, state: 'USA' });
-    last.jwe = sealed.jwe;
-    last.receipt = receipt;
+    await roundTrip();
   };
-  await one();
+  const last = await roundTrip();
   // The sqlite skeleton stores a real JWE and receipt, so its row sizes are the gateway's.
   return { one, jwe: last.jwe, receipt: last.receipt };
 }

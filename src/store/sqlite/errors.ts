@@ -19,9 +19,10 @@ export function mapSqliteError(err: unknown, what: string): TnxError {
 }
 
 /** Run a synchronous statement, turning driver errors into TnxErrors; async so callers always await. */
-export async function guard<T>(what: string, fn: () => T): Promise<T> {
+export async function guard<T>(what: string, fn: () => T | Promise<T>): Promise<T> {
   try {
-    return fn();
+    // `await`: a group-committed write (./write-batch.ts) fails as a rejection, not a throw.
+    return await fn();
   } catch (err) {
     throw mapSqliteError(err, what);
   }

@@ -11,6 +11,7 @@ import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../pagin
 import type { AuditWith, InboundFilter, InboundRecord, InboundRepo, Page } from '../port.js';
 import type { ChainAppend } from './audit-repo.js';
 import { guard } from './errors.js';
+import type { WriteBatch } from './write-batch.js';
 import { StatementCache } from './statement-cache.js';
 
 const SELECT = `SELECT id, iss, jti, message_type AS messageType, notification_id AS notificationId, message, digest,
@@ -18,7 +19,7 @@ const SELECT = `SELECT id, iss, jti, message_type AS messageType, notification_i
 
 type Row = Omit<InboundRecord, 'message'> & { message: string };
 
-export function sqliteInboundRepo(db: Database.Database, chainAppend: ChainAppend): InboundRepo {
+export function sqliteInboundRepo(db: Database.Database, chainAppend: ChainAppend, batch: WriteBatch): InboundRepo {
   const insert = db.prepare(
     `INSERT INTO inbound (id, iss, jti, message_type, notification_id, message, digest, received_at, receipt_jws, departure_at)
      VALUES (@id, @iss, @jti, @messageType, @notificationId, @message, @digest, @receivedAt, @receiptJws, @departureAt)
@@ -32,14 +33,16 @@ export function sqliteInboundRepo(db: Database.Database, chainAppend: ChainAppen
   return {
     async insertOnce(rec: InboundRecord, audit?: AuditWith<InboundRecord>) {
       checkInbound(rec);
+      const message = JSON.stringify(rec.message);
       return guard('inbound.insertOnce', () =>
-        // One transaction: the insert, the read-back and the events (port.ts AuditWith) commit together.
-        db.transaction(() => {
-          const r = insert.run({ ...rec, message: JSON.stringify(rec.message) });
+        // One write (group-committed, ./write-batch.ts): the insert, the read-back and the events
+        // (port.ts AuditWith) commit together.
+        batch.run(() => {
+          const r = insert.run({ ...rec, message });
           const record = one(byJti.get(rec.iss, rec.jti)) as InboundRecord;
           if (r.changes === 1 && audit) chainAppend(auditEventsFor(audit, record));
           return { record, created: r.changes === 1 };
-        }).immediate(),
+        }),
       );
     },
     get: (id) => guard('inbound.get', () => one(byId.get(id))),

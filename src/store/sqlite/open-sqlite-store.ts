@@ -28,6 +28,7 @@ import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Store } from '../port.js';
 import { sqliteAuditRepo, sqliteChainAppend } from './audit-repo.js';
+import { WriteBatch } from './write-batch.js';
 import { sqliteCaseRepo } from './case-repo.js';
 import { mapSqliteError } from './errors.js';
 import { sqliteInboundRepo } from './inbound-repo.js';
@@ -74,11 +75,12 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
 
   const ping = db.prepare('SELECT 1');
   const chainAppend = sqliteChainAppend(db);
+  const batch = new WriteBatch(db);
   return {
     kind: 'sqlite',
-    outbound: sqliteOutboundRepo(db, clock, chainAppend),
-    inbound: sqliteInboundRepo(db, chainAppend),
-    audit: sqliteAuditRepo(db, chainAppend),
+    outbound: sqliteOutboundRepo(db, clock, chainAppend, batch),
+    inbound: sqliteInboundRepo(db, chainAppend, batch),
+    audit: sqliteAuditRepo(db, chainAppend, batch),
     kv: sqliteKvRepo(db),
     registry: sqliteRegistryRepo(db),
     travelReports: sqliteTravelReportRepo(db),
@@ -94,6 +96,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
       }
     },
     async close() {
+      batch.flush(); // writes already asked for are committed (or refused), never dropped
       if (db.open) db.close();
     },
   };

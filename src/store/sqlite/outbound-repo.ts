@@ -14,6 +14,7 @@ import type {
 } from '../port.js';
 import type { ChainAppend } from './audit-repo.js';
 import { guard } from './errors.js';
+import type { WriteBatch } from './write-batch.js';
 import { StatementCache } from './statement-cache.js';
 
 /** Port field → column. */
@@ -46,7 +47,12 @@ function setList(patch: OutboundPatch): { sql: string; fields: (typeof PATCH_FIE
 
 type Row = Omit<OutboundRecord, 'message'> & { message: string };
 
-export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainAppend: ChainAppend): OutboundRepo {
+/**
+ * Writes go through `batch` (./write-batch.ts): group-committed with the other writes of the same
+ * event-loop turn, each in its own savepoint, so a write and the audit events it carries (port
+ * AuditWith) commit or roll back together.
+ */
+export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainAppend: ChainAppend, batch: WriteBatch): OutboundRepo {
   const insert = db.prepare(
     `INSERT INTO outbound (id, message_type, notification_id, partner, state, submitted_by, idempotency_key,
        request_hash, message, source, departure_at, created_at, updated_at, version)
@@ -80,36 +86,23 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainApp
 
   const one = (row: unknown): OutboundRecord | null => (row ? fromRow(row as Row) : null);
 
-  /**
-   * A change and its audit events (port.ts AuditWith) as ONE `BEGIN IMMEDIATE` transaction: the chain
-   * head is read under the write lock, and a crash or a refused event leaves neither. Without events,
-   * the change alone.
-   */
-  const withEvents = <T>(change: () => T, audit: ((result: T) => void) | null): T => {
-    if (!audit) return change();
-    return db.transaction(() => {
-      const result = change();
-      audit(result);
-      return result;
-    }).immediate();
+  /** Appends the events `audit` gives for the changed record; a lost change (null) has none. */
+  const appendFor = <R>(audit: AuditWith<R> | undefined, rec: R | null): R | null => {
+    if (audit && rec) chainAppend(auditEventsFor(audit, rec));
+    return rec;
   };
-  const appendFor = <R>(audit: AuditWith<R> | undefined) =>
-    audit ? (rec: R | null) => { if (rec) chainAppend(auditEventsFor(audit, rec)); } : null;
 
   return {
     async insert(rec: NewOutbound, audit?: AuditWith<OutboundRecord>) {
       checkNewOutbound(rec);
+      const message = JSON.stringify(rec.message);
       return guard('outbound.insert', () =>
-        // One transaction: the insert, the read-back of the winner and the events see the same snapshot.
-        db.transaction(() => {
-          const r = insert.run({ ...rec, message: JSON.stringify(rec.message) });
-          if (r.changes === 1) {
-            const record = one(byId.get(rec.id)) as OutboundRecord;
-            if (audit) chainAppend(auditEventsFor(audit, record));
-            return { record, created: true };
-          }
+        // One write: the insert, the read-back of the winner and the events see the same snapshot.
+        batch.run(() => {
+          const r = insert.run({ ...rec, message });
+          if (r.changes === 1) return { record: appendFor(audit, one(byId.get(rec.id))) as OutboundRecord, created: true };
           return { record: one(byKey.get(rec.submittedBy, rec.idempotencyKey)) as OutboundRecord, created: false };
-        }).immediate(),
+        }),
       );
     },
     get: (id) => guard('outbound.get', () => one(byId.get(id))),
@@ -122,7 +115,7 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainApp
       const sql = `UPDATE outbound SET state = @to, ${set.sql}version = version + 1, updated_at = @now
         WHERE id = @id AND state IN (SELECT value FROM json_each(@from)) ${RETURNING}`;
       const params = { ...patchParams(patch, set.fields), id, to, from: JSON.stringify(from), now: clock.now() };
-      return guard('outbound.transition', () => withEvents(() => one(transitions.get(sql).get(params)), appendFor(audit)));
+      return guard('outbound.transition', () => batch.run(() => appendFor(audit, one(transitions.get(sql).get(params)))));
     },
     async update(id: string, version: number, patch: OutboundPatch, audit?: AuditWith<OutboundRecord>) {
       checkPatch(patch);
@@ -130,7 +123,7 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainApp
       const set = setList(patch);
       const sql = `UPDATE outbound SET ${set.sql}version = version + 1, updated_at = @now WHERE id = @id AND version = @version ${RETURNING}`;
       const params = { ...patchParams(patch, set.fields), id, version, now: clock.now() };
-      return guard('outbound.update', () => withEvents(() => one(updates.get(sql).get(params)), appendFor(audit)));
+      return guard('outbound.update', () => batch.run(() => appendFor(audit, one(updates.get(sql).get(params)))));
     },
     async list(filter: OutboundFilter, page): Promise<Page<OutboundRecord>> {
       const limit = checkLimit(page.limit);
@@ -175,7 +168,7 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainApp
     async addAttempt(a: DeliveryAttempt, audit?: AuditWith<DeliveryAttempt>) {
       checkAttempt(a);
       // A repeated attempt number changes nothing (the first record stands), so it gets no events either.
-      await guard('outbound.addAttempt', () => withEvents(() => (addAttempt.run(a).changes === 1 ? a : null), appendFor(audit)));
+      await guard('outbound.addAttempt', () => batch.run(() => appendFor(audit, addAttempt.run(a).changes === 1 ? a : null)));
     },
     listAttempts: (messageId) => guard('outbound.listAttempts', () => attempts.all(messageId) as DeliveryAttempt[]),
   };

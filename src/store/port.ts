@@ -261,10 +261,10 @@ export interface AuditRepo {
   range(fromSeq: number, toSeq: number, limit: number): Promise<AuditEvent[]>;
   /**
    * Filtered, newest first, keyset-paginated; `from`/`to` bound `at` (inclusive / exclusive).
-   * Ordering rule: without a time range by chain position (seq desc); with a time range (`from` and/or
-   * `to`) by event time, (at desc, seq desc), so a wide range is answered from an index without
-   * sorting the range (src/store/audit-plan.ts). The cursor is opaque and carries its ordering: a
-   * cursor of the other ordering (a time range added or dropped between pages) is invalid_request.
+   * Ordering rule: the whole trail (no filter at all) by chain position (seq desc); any filter (an
+   * equality and/or a time range) by event time, (at desc, seq desc), so every query is answered from
+   * an index without sorting (src/store/audit-plan.ts). The cursor is opaque and carries its ordering:
+   * a cursor of the other ordering (a filter added or dropped between pages) is invalid_request.
    */
   query(filter: AuditFilter, page: { limit: number; cursor?: string | null }): Promise<Page<AuditEvent>>;
   count(): Promise<number>;

@@ -97,8 +97,8 @@ export function jtiFilter(iss: string, jti: string): Filter {
 }
 
 /**
- * Filter of the audit query. `before` is the plan's cursor key: a seq (no time range, seq order) or
- * (at, seq) (time range, (at, seq) order). The extra `at <= before.at` bound lets the index scan start
+ * Filter of the audit query. `before` is the plan's cursor key: a seq (no filter, seq order) or
+ * (at, seq) (any filter, (at, seq) order). The extra `at <= before.at` bound lets the index scan start
  * at the cursor instead of filtering its way there through the $or.
  */
 export function auditQueryFilter(f: AuditFilter, before: number | AtSeqKey | null): Filter {
@@ -115,11 +115,7 @@ export function auditQueryFilter(f: AuditFilter, before: number | AtSeqKey | nul
   return and(parts);
 }
 
-/** (field, seq -1) indexes: queries without a time range (schemas.ts). */
-const AUDIT_SEQ_INDEX: Record<AuditEqualityField, string> = {
-  messageId: 'ix_audit_message', partner: 'ix_audit_partner', actor: 'ix_audit_actor', action: 'ix_audit_action',
-};
-/** (field, at -1, seq -1) indexes: queries with a time range (schemas.ts). */
+/** (field, at -1, seq -1) indexes: every filtered query (schemas.ts, audit-plan.ts). */
 const AUDIT_AT_INDEX: Record<AuditEqualityField, string> = {
   messageId: 'ix_audit_message_at', partner: 'ix_audit_partner_at', actor: 'ix_audit_actor_at', action: 'ix_audit_action_at',
 };
@@ -133,7 +129,7 @@ export function auditQuery(f: AuditFilter, plan: AuditPlan): { filter: Filter; s
   if (plan.order === 'at') {
     return { filter: auditQueryFilter(f, plan.before), sort: AT_SEQ_DESC, hint: plan.lead === null ? 'ix_audit_at_seq' : AUDIT_AT_INDEX[plan.lead] };
   }
-  return { filter: auditQueryFilter(f, plan.before), sort: SEQ_DESC, hint: plan.lead === null ? 'ux_audit_seq' : AUDIT_SEQ_INDEX[plan.lead] };
+  return { filter: auditQueryFilter(f, plan.before), sort: SEQ_DESC, hint: 'ux_audit_seq' }; // no filter: the whole chain
 }
 
 export function auditRangeFilter(fromSeq: number, toSeq: number): Filter {

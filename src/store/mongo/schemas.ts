@@ -16,10 +16,8 @@
  *   inbound _id; {iss, jti} unique                       get; insertOnce de-dup, getByJti
  *   inbound {receivedAt:-1,_id:-1}, {iss,…}, {notificationId,…}, {messageType,…}   inbound list
  *   audit_events {seq} unique                            head, range, chain order, seq cursor
- *   audit_events {messageId, seq:-1} / {partner, seq:-1} / {action, seq:-1} / {actor, seq:-1}
- *                                                        audit query filters without a time range (seq desc)
  *   audit_events {at:-1, seq:-1}; {messageId|partner|actor|action, at:-1, seq:-1}
- *                                                        audit query with a time range (at desc, seq desc)
+ *                                                        filtered audit query (at desc, seq desc)
  *   audit_checkpoints {seq, at}                          listCheckpoints
  *   leases _id                                           acquireLease / releaseLease
  */
@@ -133,13 +131,10 @@ export const auditEventSchema = new Schema(
   { ...opts, collection: 'audit_events' },
 );
 auditEventSchema.index({ seq: 1 }, { unique: true, name: 'ux_audit_seq' });
-auditEventSchema.index({ messageId: 1, seq: -1 }, { name: 'ix_audit_message' });
-auditEventSchema.index({ partner: 1, seq: -1 }, { name: 'ix_audit_partner' });
-auditEventSchema.index({ action: 1, seq: -1 }, { name: 'ix_audit_action' });
-auditEventSchema.index({ actor: 1, seq: -1 }, { name: 'ix_audit_actor' });
-// With a time range the query sorts (at -1, seq -1): each equality filter followed by that key, so
-// the first page is the first keys of one index (audit-plan.ts). Replaces ix_audit_at {at: 1, seq: -1},
-// which could not serve that sort; a database created before keeps it unused until dropped by hand.
+// A filtered query sorts (at -1, seq -1): each equality filter followed by that key, so the first
+// page is the first keys of one index (audit-plan.ts). These replace ix_audit_at {at: 1, seq: -1} and
+// the (field, seq -1) indexes ix_audit_message / _partner / _action / _actor, which no query uses any
+// more; a database created before keeps them, unused, until dropped by hand (docs/store.md).
 auditEventSchema.index({ at: -1, seq: -1 }, { name: 'ix_audit_at_seq' });
 auditEventSchema.index({ messageId: 1, at: -1, seq: -1 }, { name: 'ix_audit_message_at' });
 auditEventSchema.index({ partner: 1, at: -1, seq: -1 }, { name: 'ix_audit_partner_at' });

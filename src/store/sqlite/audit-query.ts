@@ -14,12 +14,7 @@ export const AUDIT_SELECT = `SELECT seq, id, at, action, actor, message_id AS me
 
 const COLUMN: Record<AuditEqualityField, string> = { messageId: 'message_id', partner: 'partner', actor: 'actor', action: 'action' };
 
-/** (field, seq): newest first by chain position. Migration 1. */
-const SEQ_INDEX: Record<AuditEqualityField, string> = {
-  messageId: 'ix_audit_message', partner: 'ix_audit_partner', actor: 'ix_audit_actor', action: 'ix_audit_action',
-};
-
-/** (field, at, seq): newest first by event time within a time range. Migration 30. */
+/** (field, at, seq): newest first by event time, for every filtered query. Migration 30. */
 const AT_INDEX: Record<AuditEqualityField, string> = {
   messageId: 'ix_audit_message_at', partner: 'ix_audit_partner_at', actor: 'ix_audit_actor_at', action: 'ix_audit_action_at',
 };
@@ -47,8 +42,8 @@ export function auditQuerySql(filter: AuditFilter, plan: AuditPlan, limit: numbe
     index = plan.lead === null ? 'ix_audit_at' : AT_INDEX[plan.lead];
     order = 'at DESC, seq DESC';
   } else {
-    // Without an equality filter the table itself (rowid = seq) is the index, read from the end.
-    index = plan.lead === null ? null : SEQ_INDEX[plan.lead];
+    // No filter at all: the table itself (rowid = seq) is the index, read from the end.
+    index = null;
     order = 'seq DESC';
     if (plan.before !== null) { where.push('seq < @before'); params.before = plan.before; }
   }

@@ -19,8 +19,7 @@
  *   ix_inbound_received / _iss / _notification / _type   inbound list (+ filters, time range)
  *   audit_events PK(seq) (rowid)                      head, range, gapless chain order, seq cursor
  *   ux_audit_id (id)                                  event lookup by id, uniqueness
- *   ix_audit_message / _partner / _action / _actor (…, seq)   audit query filters, no time range (seq DESC)
- *   ix_audit_message_at / _partner_at / _action_at / _actor_at (…, at, seq)   the same with a time range (at DESC, seq DESC)
+ *   ix_audit_message_at / _partner_at / _action_at / _actor_at (…, at, seq)   filtered audit query (at DESC, seq DESC)
  *   ix_audit_at (at, seq)                             audit query by time range only
  *   ix_checkpoints_seq (seq)                          listCheckpoints in chain order
  *   leases PK(name)                                   acquireLease / releaseLease
@@ -413,6 +412,19 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 31,
     name: 'outbound list by submitter',
     sql: `CREATE INDEX ix_outbound_submitter ON outbound (submitted_by, created_at, id);`,
+  },
+  {
+    // Every filtered audit query is now ordered (at DESC, seq DESC) (src/store/audit-plan.ts), so the
+    // (field, seq) indexes of version 1 serve no query; each cost every appended event one more index
+    // write (four in all: 22 % of the sender's store CPU, BENCHMARKS.md 2026-11-28).
+    version: 40,
+    name: 'drop the (field, seq) audit indexes',
+    sql: `
+      DROP INDEX ix_audit_message;
+      DROP INDEX ix_audit_partner;
+      DROP INDEX ix_audit_action;
+      DROP INDEX ix_audit_actor;
+    `,
   },
 ];
 

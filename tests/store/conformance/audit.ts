@@ -74,7 +74,7 @@ export function auditConformance(ctx: ConformanceContext): void {
       for (const e of returned) assert.deepEqual((await store.audit.range(e.seq, e.seq, 1))[0], e);
     });
 
-    it('queries by message, partner, action, actor and time range, newest first, with seq cursors', async () => {
+    it('queries by message, partner, action, actor and time range, newest first, with cursors', async () => {
       const tag = tagName();
       const messageId = `msg-${randomUUID()}`;
       const events = Array.from({ length: 17 }, (_, i) => ({
@@ -111,7 +111,7 @@ export function auditConformance(ctx: ConformanceContext): void {
       await assert.rejects(store.audit.query({}, { limit: 5, cursor: 'WyJ0IiwxLCJ4Il0' }), code('invalid_request'), 'a time cursor');
     });
 
-    it('orders a time-ranged query by (at, seq) newest first, pages it with (at, seq) cursors, refuses a cursor of the other ordering', async () => {
+    it('orders a filtered query by (at, seq) newest first, pages it with (at, seq) cursors, the whole trail by seq, refuses a cursor of the other ordering', async () => {
       const tag = tagName();
       // Event times out of chain order (clocks of several processes differ) and ties on `at`.
       const ats = [7_000_050, 7_000_010, 7_000_030, 7_000_030, 7_000_020, 7_000_030, 7_000_040, 7_000_005, 7_000_060, 7_000_030];
@@ -138,14 +138,16 @@ export function auditConformance(ctx: ConformanceContext): void {
         await pageThrough({ actor: `${tag}-carol`, action: `${tag}.even`, partner: 'NLD', from: 7_000_000, to: 7_000_100 }, 1),
         byTime(stored.filter((e) => e.action === `${tag}.even` && e.partner === 'NLD')),
       );
-      // without a time range the same events come in chain order
-      assert.deepEqual(await pageThrough({ actor: `${tag}-carol` }, 4), [...stored].reverse().map((e) => e.seq));
+      // an equality filter without a time range: the same (at, seq) order
+      assert.deepEqual(await pageThrough({ actor: `${tag}-carol` }, 4), byTime(stored));
+      // only the whole trail, unfiltered, comes in chain order
+      const whole = await store.audit.query({}, { limit: 3 });
+      assert.deepEqual(whole.items.map((e) => e.seq), [...stored].reverse().slice(0, 3).map((e) => e.seq), 'our events are the newest');
 
-      const timed = await store.audit.query({ actor: `${tag}-carol`, from: 7_000_000 }, { limit: 2 });
-      const untimed = await store.audit.query({ actor: `${tag}-carol` }, { limit: 2 });
-      assert.ok(timed.next && untimed.next);
-      await assert.rejects(store.audit.query({ actor: `${tag}-carol` }, { limit: 2, cursor: timed.next }), code('invalid_request'), 'time cursor, no range');
-      await assert.rejects(store.audit.query({ actor: `${tag}-carol`, to: 7_000_100 }, { limit: 2, cursor: untimed.next }), code('invalid_request'), 'seq cursor, range');
+      const filtered = await store.audit.query({ actor: `${tag}-carol` }, { limit: 2 });
+      assert.ok(filtered.next && whole.next);
+      await assert.rejects(store.audit.query({}, { limit: 2, cursor: filtered.next }), code('invalid_request'), 'time cursor, no filter');
+      await assert.rejects(store.audit.query({ actor: `${tag}-carol`, to: 7_000_100 }, { limit: 2, cursor: whole.next }), code('invalid_request'), 'seq cursor, filter');
     });
 
     it('saves and lists checkpoints in chain order', async () => {

@@ -114,8 +114,12 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
   const partnerCode = answer && answer.status !== 200 ? problemCode(answer) : null;
 
   if (receipt && !failure) {
-    await recordAttempt(ctx, active, { startedAt, durationMs, httpStatus: 200, error: null, outcome: 'delivered' });
-    return recordDelivery(ctx, active, answer!.body.trim(), receipt);
+    // Asked for together, so the store commits the attempt and the delivery in one batch (attempt first).
+    const [, outcome] = await Promise.all([
+      recordAttempt(ctx, active, { startedAt, durationMs, httpStatus: 200, error: null, outcome: 'delivered' }),
+      recordDelivery(ctx, active, answer!.body.trim(), receipt),
+    ]);
+    return outcome;
   }
   const f = failure!;
   return afterFailure(deps, active, f, true, { startedAt, durationMs, httpStatus: answer?.status ?? null, error: partnerCode ?? f.reason });

@@ -8,7 +8,6 @@ import { attachAuditTrail } from '../audit/subscriber.js';
 import type { TnxConfig } from '../config/schema.js';
 import type { GatewayContext } from '../context.js';
 import { Directory } from '../directory/directory.js';
-import { TnxError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
 import { isDevKeyFile, KeyRing, type KeyRingOptions } from '../keys/keyring.js';
 import { createLogger } from '../observability/logger.js';

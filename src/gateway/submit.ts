@@ -10,7 +10,7 @@
  * (./outbox.ts) hands it over later. Enqueue happens before the `queued` transition, never after it,
  * so a crash in between leaves an `accepted` record (recovered) rather than a `queued` one with no job.
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../util/uuid7.js';
 import type { GatewayContext } from '../context.js';
 import { isTnxError, TnxError } from '../errors.js';
 import type { Principal } from '../http/auth.js';
@@ -212,7 +212,7 @@ function fill(ctx: GatewayContext, body: Record<string, unknown>, expect: Outbou
   }
   const m: Record<string, unknown> = { v: '1', type: expect, ...body, origin: ctx.config.state };
   const idField = ID_FIELD[expect];
-  if (m[idField] === undefined) m[idField] = randomUUID();
+  if (m[idField] === undefined) m[idField] = uuid7(); // time-ordered: appends to the id indexes (src/util/uuid7.ts)
   if (expect === 'TravelNotification' && m.pointOfContact === undefined) m.pointOfContact = { ...ctx.config.pointOfContact };
   if (expect === 'TravelUpdate' && m.issuedAt === undefined) m.issuedAt = new Date(ctx.clock.now()).toISOString();
   return m;

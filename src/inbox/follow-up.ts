@@ -3,7 +3,6 @@
  * the FollowUpReport goes to the notification's origin through the same submission path as any
  * outbound message — validated, stored durably, audited, enqueued, idempotent.
  */
-import type { GatewayContext } from '../context.js';
 import { TnxError } from '../errors.js';
 import { ID } from '../gateway/query-params.js';
 import { submitMessage, type SubmitDeps, type SubmitResult } from '../gateway/submit.js';

@@ -7,7 +7,7 @@
  * answered only after the record and its audit events are durable: a receipt is a promise that we have
  * the message.
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../util/uuid7.js';
 import type { GatewayContext } from '../context.js';
 import type { DomainEvent } from '../events/bus.js';
 import { isTnxError, TnxError } from '../errors.js';
@@ -77,7 +77,7 @@ async function store(ctx: GatewayContext, opened: Opened, options: ReceiveOption
   const base = { actor: sender, at: now, messageId: messageIdOf(msg), partner: sender };
   // The stored message and its reception events commit together (store port AuditWith).
   const { record, created } = await ctx.store.inbound.insertOnce({
-    id: randomUUID(),
+    id: uuid7(),
     iss: sender,
     jti: claims.jti,
     messageType: msg.type,

@@ -17,6 +17,7 @@
  *      queue, receipts: the same path as any notification).
  * Rejecting records and audits the decision, nothing more.
  */
+import { uuid7 } from '../util/uuid7.js';
 import { randomUUID } from 'node:crypto';
 import { TnxError } from '../errors.js';
 import { submitMessage } from '../gateway/submit.js';
@@ -109,7 +110,7 @@ async function confirmed(deps: ScreeningDeps, principal: Principal, m: ManifestR
   const opened = await store.cases.open({
     id: randomUUID(), kind: 'unreported_travel', registrantId: c.registrantId, manifestId: m.id, candidateId: c.id, tripKey: key,
     flight: m.flight, destination, openedBy: principal.id, openedAt: now,
-    notificationId: plan === 'submitted' ? randomUUID() : null, notification: plan,
+    notificationId: plan === 'submitted' ? uuid7() : null, notification: plan,
   });
   if (!opened.created) {
     await store.manifests.setOutcome(c.id, 'case_exists', opened.record.id);

@@ -3,7 +3,7 @@
  * store. The adapter's job is only to make "read head → insert these" atomic against other
  * appenders (SQLite: one BEGIN IMMEDIATE transaction; MongoDB: unique seq + head compare-and-set).
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../util/uuid7.js';
 import { tnxError } from '../errors.js';
 import { GENESIS_HASH, canonicalJson, chainHash } from '../audit/chain.js';
 import { checkAuditEvent } from '../audit/check-event.js';
@@ -37,7 +37,7 @@ export function checkAuditBatch(events: AuditEventInput[]): Required<AuditEventI
 export function extendChain(
   head: { seq: number; hash: string } | null,
   inputs: Required<AuditEventInput>[],
-  newId: () => string = randomUUID,
+  newId: () => string = uuid7,
 ): AuditEvent[] {
   let seq = head?.seq ?? 0;
   let prevHash = head?.hash ?? GENESIS_HASH;

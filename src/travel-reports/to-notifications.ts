@@ -7,7 +7,7 @@
  * addresses in its own territory. The registrant's notes — assessments, not facts (LED Art 7) — are
  * never sent.
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../util/uuid7.js';
 import { TnxError } from '../errors.js';
 import type {
   Caveat, DataQuality, FullDate, PointOfContact, StateCode, Travel, TravelNotification,
@@ -81,7 +81,7 @@ export function toNotifications(
 ): { notifications: TravelNotification[]; deadline: DeadlineAssessment } {
   checkNotifiable(report, registrant, ownState);
   const deadline = assessDeadline(report, options.rules, options.clock);
-  const newId = options.newId ?? randomUUID;
+  const newId = options.newId ?? uuid7;
   const destinations = report.travel.destinationCountries.filter((d) => options.only === undefined || options.only.includes(d));
   const notifications = destinations.map((destination): TravelNotification => {
     const n: TravelNotification = {

@@ -10,7 +10,7 @@
  * Each destination's changes are computed on what that destination sees (travelFor), so an address
  * change in one country does not send an amendment to another.
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../util/uuid7.js';
 import { TnxError } from '../errors.js';
 import type { StateCode, Travel, TravelUpdate } from '../protocol/types.js';
 import type { Clock } from '../util/clock.js';
@@ -56,7 +56,7 @@ export function toUpdates(old: TravelReport, next: TravelReport | null, options:
   if (next && (next.id !== old.id || next.registrantId !== old.registrantId)) {
     throw new TnxError('invalid_travel_report', '/id and /registrantId must not change', { pointer: '/id' });
   }
-  const newId = options.newId ?? randomUUID;
+  const newId = options.newId ?? uuid7;
   const issuedAt = new Date(options.clock.now()).toISOString();
   const kept = new Set(next?.travel.destinationCountries ?? []);
   const updates: TravelUpdate[] = [];

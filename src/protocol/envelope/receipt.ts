@@ -9,7 +9,7 @@
  * delivered to (key from our directory, never from the token), typed, addressed to us, and must name
  * exactly the message id and digest we sent.
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../../util/uuid7.js';
 import { CompactSign, compactVerify } from 'jose';
 import { isTnxError, TnxError } from '../../errors.js';
 import type { Directory, VerificationKey } from '../../directory/directory.js';
@@ -36,7 +36,7 @@ export async function signReceipt(input: ReceiptInput, ctx: { keys: KeyRing; sta
   const claims: TnxClaims<Receipt> = {
     iss: ctx.state,
     aud: input.sender,
-    jti: randomUUID(),
+    jti: uuid7(),
     iat: Math.floor(ctx.clock.now() / 1000),
     tnx: { v: PROTOCOL_VERSION, type: 'Receipt', messageId: input.messageId, digest: input.digest, receivedAt: input.receivedAt },
   };

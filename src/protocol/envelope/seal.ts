@@ -8,7 +8,7 @@
  *
  * The message is validated before sealing: we never sign what a partner would have to refuse.
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../../util/uuid7.js';
 import { CompactEncrypt, CompactSign } from 'jose';
 import { TnxError } from '../../errors.js';
 import type { Directory } from '../../directory/directory.js';
@@ -45,7 +45,7 @@ export async function seal(message: TnxMessage, recipient: StateCode, ctx: SealC
   const enc = await ctx.directory.encryptionKey(recipient);
   if (!enc) throw new TnxError('unknown_key', `no encryption key for recipient ${recipient} in the directory`);
 
-  const jti = randomUUID();
+  const jti = uuid7();
   const claims: TnxClaims<TnxMessage> = { iss: ctx.state, aud: recipient, jti, iat: Math.floor(ctx.clock.now() / 1000), tnx };
   const sig = ctx.keys.signingKey();
   const jws = await new CompactSign(encoder.encode(JSON.stringify(claims)))

@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { auditEventsFor } from '../audit-extend.js';
+import { statsColumns } from './stats-columns.js';
 import { checkInbound, checkRangeTimes } from '../check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../paging.js';
 import type { AuditWith, InboundFilter, InboundRecord, InboundRepo, Page } from '../port.js';
@@ -21,8 +22,10 @@ type Row = Omit<InboundRecord, 'message'> & { message: string };
 
 export function sqliteInboundRepo(db: Database.Database, chainAppend: ChainAppend, batch: WriteBatch): InboundRepo {
   const insert = db.prepare(
-    `INSERT INTO inbound (id, iss, jti, message_type, notification_id, message, digest, received_at, receipt_jws, departure_at)
-     VALUES (@id, @iss, @jti, @messageType, @notificationId, @message, @digest, @receivedAt, @receiptJws, @departureAt)
+    `INSERT INTO inbound (id, iss, jti, message_type, notification_id, message, digest, received_at, receipt_jws, departure_at,
+       source_kind, report_late, followup_action)
+     VALUES (@id, @iss, @jti, @messageType, @notificationId, @message, @digest, @receivedAt, @receiptJws, @departureAt,
+       @sourceKind, @reportLate, @followupAction)
      ON CONFLICT (iss, jti) DO NOTHING`,
   );
   const byId = db.prepare(`${SELECT} WHERE id = ?`);
@@ -38,7 +41,7 @@ export function sqliteInboundRepo(db: Database.Database, chainAppend: ChainAppen
         // One write (group-committed, ./write-batch.ts): the insert, the read-back and the events
         // (port.ts AuditWith) commit together.
         batch.run(() => {
-          const r = insert.run({ ...rec, message });
+          const r = insert.run({ ...rec, message, ...statsColumns(rec.messageType, rec.message) });
           const record = one(byJti.get(rec.iss, rec.jti)) as InboundRecord;
           if (r.changes === 1 && audit) chainAppend(auditEventsFor(audit, record));
           return { record, created: r.changes === 1 };

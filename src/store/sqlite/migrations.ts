@@ -426,6 +426,49 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX ix_audit_actor;
     `,
   },
+  {
+    // The hot path's write costs (BENCHMARKS.md 2026-11-28, store micro-benchmark):
+    //  - The AFTER INSERT statistics triggers derived report_late / followup_action / source_kind with
+    //    json_extract over the whole message and then UPDATEd the row just inserted, rewriting it. The
+    //    repos now write those columns in the INSERT itself (derived from the message object, exactly
+    //    what json_extract gave: 1 / 0 / NULL for report.late), so the triggers only keep stats_daily.
+    //  - The lead-time indexes held every outbound row with its state as a key column, so every
+    //    transition rewrote both. The statistics seek only delivered TravelNotifications
+    //    (stats-repo.ts `sentLead`), so they become partial indexes over exactly those rows: a row
+    //    enters them once, when it is delivered.
+    version: 41,
+    name: 'statistics: columns written by the insert, lead-time indexes partial on delivered notifications',
+    sql: `
+      DROP TRIGGER tr_outbound_stats;
+      CREATE TRIGGER tr_outbound_stats AFTER INSERT ON outbound WHEN NEW.message_type IN ('TravelNotification','FollowUpReport') BEGIN
+        INSERT INTO stats_daily (dir, day, partner, state, source, late, has_lead, n)
+          VALUES (CASE NEW.message_type WHEN 'TravelNotification' THEN 'sent' ELSE 'fu_sent' END, NEW.created_at / 86400000, NEW.partner,
+            CASE NEW.message_type WHEN 'TravelNotification' THEN NEW.state ELSE coalesce(NEW.followup_action, '') END,
+            coalesce(NEW.source, ''),
+            NEW.message_type = 'TravelNotification' AND coalesce(NEW.report_late = 1, 0),
+            NEW.lead_time_seconds IS NOT NULL, 1)
+          ON CONFLICT DO UPDATE SET n = n + 1;
+      END;
+
+      DROP TRIGGER tr_inbound_stats;
+      CREATE TRIGGER tr_inbound_stats AFTER INSERT ON inbound WHEN NEW.message_type IN ('TravelNotification','FollowUpReport') BEGIN
+        INSERT INTO stats_daily (dir, day, partner, state, source, late, has_lead, n)
+          VALUES (CASE NEW.message_type WHEN 'TravelNotification' THEN 'received' ELSE 'fu_received' END, NEW.received_at / 86400000, NEW.iss,
+            CASE NEW.message_type WHEN 'TravelNotification' THEN 'received' ELSE coalesce(NEW.followup_action, '') END,
+            CASE NEW.message_type WHEN 'TravelNotification' THEN coalesce(NEW.source_kind, '') ELSE '' END,
+            NEW.message_type = 'TravelNotification' AND coalesce(NEW.report_late = 1, 0),
+            NEW.departure_at IS NOT NULL, 1)
+          ON CONFLICT DO UPDATE SET n = n + 1;
+      END;
+
+      DROP INDEX ix_outbound_stats_lead;
+      DROP INDEX ix_outbound_stats_lead_all;
+      CREATE INDEX ix_outbound_stats_lead ON outbound (partner, lead_time_seconds, created_at)
+        WHERE message_type = 'TravelNotification' AND state = 'delivered';
+      CREATE INDEX ix_outbound_stats_lead_all ON outbound (lead_time_seconds, created_at)
+        WHERE message_type = 'TravelNotification' AND state = 'delivered';
+    `,
+  },
 ];
 
 /**

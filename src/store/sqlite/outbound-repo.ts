@@ -9,6 +9,7 @@ import type { Clock } from '../../util/clock.js';
 import { checkAttempt, checkNewOutbound, checkPatch, checkRangeTimes, checkStates, checkTime, PATCH_FIELDS } from '../check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../paging.js';
 import { auditEventsFor } from '../audit-extend.js';
+import { statsColumns } from './stats-columns.js';
 import type {
   AuditWith, DeliveryAttempt, NewOutbound, OutboundFilter, OutboundPatch, OutboundRecord, OutboundRepo, OutboundState, Page,
 } from '../port.js';
@@ -55,9 +56,9 @@ type Row = Omit<OutboundRecord, 'message'> & { message: string };
 export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainAppend: ChainAppend, batch: WriteBatch): OutboundRepo {
   const insert = db.prepare(
     `INSERT INTO outbound (id, message_type, notification_id, partner, state, submitted_by, idempotency_key,
-       request_hash, message, source, departure_at, created_at, updated_at, version)
+       request_hash, message, source, departure_at, created_at, updated_at, version, report_late, followup_action)
      VALUES (@id, @messageType, @notificationId, @partner, @state, @submittedBy, @idempotencyKey,
-       @requestHash, @message, @source, @departureAt, @createdAt, @createdAt, 1)
+       @requestHash, @message, @source, @departureAt, @createdAt, @createdAt, 1, @reportLate, @followupAction)
      ON CONFLICT (submitted_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
   );
   const byId = db.prepare(`${SELECT} WHERE id = ?`);
@@ -99,7 +100,7 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainApp
       return guard('outbound.insert', () =>
         // One write: the insert, the read-back of the winner and the events see the same snapshot.
         batch.run(() => {
-          const r = insert.run({ ...rec, message });
+          const r = insert.run({ ...rec, message, ...statsColumns(rec.messageType, rec.message) });
           if (r.changes === 1) return { record: appendFor(audit, one(byId.get(rec.id))) as OutboundRecord, created: true };
           return { record: one(byKey.get(rec.submittedBy, rec.idempotencyKey)) as OutboundRecord, created: false };
         }),

@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { sampleNotification } from '../src/cli/demo/samples.js';
 import { cryptoRoundTrip } from './crypto-round-trip.js';
+import { cpuSeconds } from './proc-stats.js';
 import { REPO_ROOT, tokenFor, writeStateConfigs } from '../src/cli/demo/two-states.js';
 import type { Store } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite/open-sqlite-store.js';
@@ -100,16 +101,6 @@ function rssMb(pid: number): number {
     return m ? Number(m[1]) / 1024 : 0;
   } catch {
     return 0;
-  }
-}
-
-/** user + system CPU seconds of a process so far (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return Number.NaN;
   }
 }
 

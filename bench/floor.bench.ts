@@ -32,6 +32,7 @@ import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { chainHash, GENESIS_HASH } from '../src/audit/chain.js';
 import { cryptoRoundTrip } from './crypto-round-trip.js';
+import { cpuSeconds } from './proc-stats.js';
 import { REPO_ROOT, writeStateConfigs } from '../src/cli/demo/two-states.js';
 import { freePort, startRedisServer, type LocalRedis } from '../src/util/redis-server.js';
 
@@ -46,16 +47,6 @@ function numEnv(name: string, dflt: number): number {
   if (v === undefined || v === '') return dflt;
   if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new Error(`${name} must be a positive number`);
   return Number(v);
-}
-
-/** user + system CPU seconds of another process (/proc/<pid>/stat fields 14 and 15, clock ticks). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** Runs `one` with `inFlight` callers until `ms` have passed; returns how many completed. */
@@ -113,15 +104,11 @@ const median = (xs: number[]): number => {
 
 // ---- crypto: the ceiling of bench:e2e, built the same way ------------------------------------------
 
-async function cryptoWorkload(dir: string, redisUrl: string): Promise<{ one: () => Promise<void>; jwe: string; receipt: string }> {
+async function cryptoWorkload(dir: string, redisUrl: string): Promise<{ one: () => Promise<unknown>; jwe: string; receipt: string }> {
   const setups = writeStateConfigs({ dir, redisUrl, ports: { USA: await freePort(), GBR: await freePort() } });
-  const roundTrip = await cryptoRoundTrip(setups.USA!.configPath, setups.GBR!.configPath);
-  const one = async (): Promise<void> => {
-    await roundTrip();
-  };
-  const last = await roundTrip();
+  const one = await cryptoRoundTrip(setups.USA!.configPath, setups.GBR!.configPath);
   // The sqlite skeleton stores a real JWE and receipt, so its row sizes are the gateway's.
-  return { one, jwe: last.jwe, receipt: last.receipt };
+  return { one, ...(await one()) };
 }
 
 // ---- http: undici Pool → bare express 5 / bare node:http --------------------------------------------

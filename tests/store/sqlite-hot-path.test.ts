@@ -11,7 +11,7 @@ import type { NewOutbound, OutboundRecord } from '../../src/store/port.js';
 import { migrate } from '../../src/store/sqlite/migrations.js';
 import { openSqliteStore, WAL_AUTOCHECKPOINT_PAGES } from '../../src/store/sqlite/open-sqlite-store.js';
 import { sqliteOutboundRepo } from '../../src/store/sqlite/outbound-repo.js';
-import { sqliteChainAppend } from '../../src/store/sqlite/audit-repo.js';
+import { sqliteChain } from '../../src/store/sqlite/audit-repo.js';
 import { WriteBatch } from '../../src/store/sqlite/write-batch.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { tempDir } from '../harness/tmp.js';
@@ -35,7 +35,7 @@ describe('sqlite hot path', () => {
         CREATE TEMP TRIGGER t_msg AFTER UPDATE OF message ON main.outbound BEGIN INSERT INTO seen VALUES ('message'); END;
         CREATE TEMP TRIGGER t_src AFTER UPDATE OF source ON main.outbound BEGIN INSERT INTO seen VALUES ('source'); END;
         CREATE TEMP TRIGGER t_jwe AFTER UPDATE OF jwe ON main.outbound BEGIN INSERT INTO seen VALUES ('jwe'); END;`);
-      const repo = sqliteOutboundRepo(db, new ManualClock(1_900_000_000_500), sqliteChainAppend(db), new WriteBatch(db));
+      const repo = sqliteOutboundRepo(db, new ManualClock(1_900_000_000_500), sqliteChain(db), new WriteBatch(db));
       const seen = (): string[] => (db.prepare('DELETE FROM seen RETURNING col').all() as { col: string }[]).map((r) => r.col).sort();
       const { record } = await repo.insert(newOutbound());
       seen();

@@ -7,11 +7,11 @@
  */
 import type Database from 'better-sqlite3';
 import { tnxError } from '../../errors.js';
-import { checkAuditBatch, extendChain } from '../audit-extend.js';
+import { auditEventsFor, checkAuditBatch, extendChain } from '../audit-extend.js';
 import { checkCheckpoint, checkRangeTimes } from '../check-input.js';
 import { auditCursor, planAuditQuery } from '../audit-plan.js';
 import { checkLimit, toPage } from '../paging.js';
-import type { AuditCheckpoint, AuditEvent, AuditEventInput, AuditFilter, AuditRepo, Page } from '../port.js';
+import type { AuditCheckpoint, AuditEvent, AuditEventInput, AuditFilter, AuditRepo, AuditWith, Page } from '../port.js';
 import { auditQuerySql } from './audit-query.js';
 import { guard } from './errors.js';
 import { StatementCache } from './statement-cache.js';
@@ -22,30 +22,43 @@ const SELECT_RAW = 'SELECT seq, id, at, action, actor, message_id, partner, outc
 type Row = Omit<AuditEvent, 'detail'> & { detail: string | null };
 type RawRow = [number, string, number, string, string, string | null, string | null, string | null, string | null, string, string];
 
-/** Extends the chain with checked inputs; call it INSIDE a `BEGIN IMMEDIATE` transaction only. */
-export type ChainAppend = (inputs: Required<AuditEventInput>[]) => AuditEvent[];
-
 /**
- * The chain extension, for the audit repo and for the writes that carry their own events (port.ts
- * AuditWith): those run it inside their own transaction, so a change and its events commit together.
+ * The chain of one connection, for the audit repo and for the writes that carry their own events
+ * (port.ts AuditWith): those extend it inside their own transaction, so a change and its events
+ * commit together.
  */
-export function sqliteChainAppend(db: Database.Database): ChainAppend {
+export interface SqliteChain {
+  head(): { seq: number; hash: string } | null;
+  /** Extends the chain with checked inputs; call it INSIDE a `BEGIN IMMEDIATE` transaction only. */
+  append(inputs: Required<AuditEventInput>[]): AuditEvent[];
+  /** Appends the events `audit` gives for a record just written and returns the record; none for null (no change). */
+  appendFor<R>(audit: AuditWith<R> | undefined, record: R | null): R | null;
+}
+
+export function sqliteChain(db: Database.Database): SqliteChain {
   const head = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare(
     `INSERT INTO audit_events (seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash)
      VALUES (@seq, @id, @at, @action, @actor, @messageId, @partner, @outcome, @detail, @prevHash, @hash)`,
   );
-  return (inputs) => {
-    if (!db.inTransaction) throw new Error('sqliteChainAppend must run inside a transaction');
-    if (inputs.length === 0) return [];
-    const events = extendChain((head.get() as { seq: number; hash: string } | undefined) ?? null, inputs);
-    for (const e of events) insert.run({ ...e, detail: e.detail === null ? null : JSON.stringify(e.detail) });
-    return events;
+  const chain: SqliteChain = {
+    head: () => (head.get() as { seq: number; hash: string } | undefined) ?? null,
+    append(inputs) {
+      if (!db.inTransaction) throw new Error('the chain is extended inside a transaction only');
+      if (inputs.length === 0) return [];
+      const events = extendChain(chain.head(), inputs);
+      for (const e of events) insert.run({ ...e, detail: e.detail === null ? null : JSON.stringify(e.detail) });
+      return events;
+    },
+    appendFor(audit, record) {
+      if (audit && record !== null) chain.append(auditEventsFor(audit, record));
+      return record;
+    },
   };
+  return chain;
 }
 
-export function sqliteAuditRepo(db: Database.Database, chainAppend: ChainAppend, batch: WriteBatch): AuditRepo {
-  const head = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+export function sqliteAuditRepo(db: Database.Database, chain: SqliteChain, batch: WriteBatch): AuditRepo {
   // Raw rows (arrays) for the bulk read verify/export stream through: about twice as fast as named
   // objects at a million events, which is what keeps `audit verify` within its time budget.
   const range = db.prepare(`${SELECT_RAW} WHERE seq >= ? AND seq <= ? ORDER BY seq ASC LIMIT ?`).raw(true);
@@ -54,15 +67,14 @@ export function sqliteAuditRepo(db: Database.Database, chainAppend: ChainAppend,
   const checkpoints = db.prepare('SELECT seq, head_hash AS headHash, jws, at FROM audit_checkpoints ORDER BY seq ASC, at ASC, id ASC');
   const queries = new StatementCache(db);
 
-
   return {
     async append(events: AuditEventInput[]) {
       const inputs = checkAuditBatch(events);
       if (inputs.length === 0) return [];
       // Group-committed with the other writes of this turn (./write-batch.ts); one savepoint: all or nothing.
-      return guard('audit.append', () => batch.run(() => chainAppend(inputs)));
+      return guard('audit.append', () => batch.run(() => chain.append(inputs)));
     },
-    head: () => guard('audit.head', () => (head.get() as { seq: number; hash: string } | undefined) ?? null),
+    head: () => guard('audit.head', () => chain.head()),
     async range(fromSeq: number, toSeq: number, limit: number) {
       checkLimit(limit);
       if (!Number.isSafeInteger(fromSeq) || !Number.isSafeInteger(toSeq)) {

@@ -5,12 +5,11 @@
  * bytes) back instead of a second copy.
  */
 import type Database from 'better-sqlite3';
-import { auditEventsFor } from '../audit-extend.js';
 import { statsColumns } from './stats-columns.js';
 import { checkInbound, checkRangeTimes } from '../check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../paging.js';
 import type { AuditWith, InboundFilter, InboundRecord, InboundRepo, Page } from '../port.js';
-import type { ChainAppend } from './audit-repo.js';
+import type { SqliteChain } from './audit-repo.js';
 import { guard } from './errors.js';
 import type { WriteBatch } from './write-batch.js';
 import { StatementCache } from './statement-cache.js';
@@ -20,7 +19,7 @@ const SELECT = `SELECT id, iss, jti, message_type AS messageType, notification_i
 
 type Row = Omit<InboundRecord, 'message'> & { message: string };
 
-export function sqliteInboundRepo(db: Database.Database, chainAppend: ChainAppend, batch: WriteBatch): InboundRepo {
+export function sqliteInboundRepo(db: Database.Database, chain: SqliteChain, batch: WriteBatch): InboundRepo {
   const insert = db.prepare(
     `INSERT INTO inbound (id, iss, jti, message_type, notification_id, message, digest, received_at, receipt_jws, departure_at,
        source_kind, report_late, followup_action)
@@ -43,7 +42,7 @@ export function sqliteInboundRepo(db: Database.Database, chainAppend: ChainAppen
         batch.run(() => {
           const r = insert.run({ ...rec, message, ...statsColumns(rec.messageType, rec.message) });
           const record = one(byJti.get(rec.iss, rec.jti)) as InboundRecord;
-          if (r.changes === 1 && audit) chainAppend(auditEventsFor(audit, record));
+          if (r.changes === 1) chain.appendFor(audit, record);
           return { record, created: r.changes === 1 };
         }),
       );

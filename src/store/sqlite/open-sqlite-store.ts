@@ -27,7 +27,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { Store } from '../port.js';
-import { sqliteAuditRepo, sqliteChainAppend } from './audit-repo.js';
+import { sqliteAuditRepo, sqliteChain } from './audit-repo.js';
 import { WriteBatch } from './write-batch.js';
 import { sqliteCaseRepo } from './case-repo.js';
 import { mapSqliteError } from './errors.js';
@@ -74,13 +74,13 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
   }
 
   const ping = db.prepare('SELECT 1');
-  const chainAppend = sqliteChainAppend(db);
+  const chain = sqliteChain(db);
   const batch = new WriteBatch(db);
   return {
     kind: 'sqlite',
-    outbound: sqliteOutboundRepo(db, clock, chainAppend, batch),
-    inbound: sqliteInboundRepo(db, chainAppend, batch),
-    audit: sqliteAuditRepo(db, chainAppend, batch),
+    outbound: sqliteOutboundRepo(db, clock, chain, batch),
+    inbound: sqliteInboundRepo(db, chain, batch),
+    audit: sqliteAuditRepo(db, chain, batch),
     kv: sqliteKvRepo(db),
     registry: sqliteRegistryRepo(db),
     travelReports: sqliteTravelReportRepo(db),

@@ -8,12 +8,11 @@ import { tnxError } from '../../errors.js';
 import type { Clock } from '../../util/clock.js';
 import { checkAttempt, checkNewOutbound, checkPatch, checkRangeTimes, checkStates, checkTime, PATCH_FIELDS } from '../check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../paging.js';
-import { auditEventsFor } from '../audit-extend.js';
 import { statsColumns } from './stats-columns.js';
 import type {
   AuditWith, DeliveryAttempt, NewOutbound, OutboundFilter, OutboundPatch, OutboundRecord, OutboundRepo, OutboundState, Page,
 } from '../port.js';
-import type { ChainAppend } from './audit-repo.js';
+import type { SqliteChain } from './audit-repo.js';
 import { guard } from './errors.js';
 import type { WriteBatch } from './write-batch.js';
 import { StatementCache } from './statement-cache.js';
@@ -53,7 +52,7 @@ type Row = Omit<OutboundRecord, 'message'> & { message: string };
  * event-loop turn, each in its own savepoint, so a write and the audit events it carries (port
  * AuditWith) commit or roll back together.
  */
-export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainAppend: ChainAppend, batch: WriteBatch): OutboundRepo {
+export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chain: SqliteChain, batch: WriteBatch): OutboundRepo {
   const insert = db.prepare(
     `INSERT INTO outbound (id, message_type, notification_id, partner, state, submitted_by, idempotency_key,
        request_hash, message, source, departure_at, created_at, updated_at, version, report_late, followup_action)
@@ -87,12 +86,6 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainApp
 
   const one = (row: unknown): OutboundRecord | null => (row ? fromRow(row as Row) : null);
 
-  /** Appends the events `audit` gives for the changed record; a lost change (null) has none. */
-  const appendFor = <R>(audit: AuditWith<R> | undefined, rec: R | null): R | null => {
-    if (audit && rec) chainAppend(auditEventsFor(audit, rec));
-    return rec;
-  };
-
   return {
     async insert(rec: NewOutbound, audit?: AuditWith<OutboundRecord>) {
       checkNewOutbound(rec);
@@ -101,7 +94,7 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainApp
         // One write: the insert, the read-back of the winner and the events see the same snapshot.
         batch.run(() => {
           const r = insert.run({ ...rec, message, ...statsColumns(rec.messageType, rec.message) });
-          if (r.changes === 1) return { record: appendFor(audit, one(byId.get(rec.id))) as OutboundRecord, created: true };
+          if (r.changes === 1) return { record: chain.appendFor(audit, one(byId.get(rec.id))) as OutboundRecord, created: true };
           return { record: one(byKey.get(rec.submittedBy, rec.idempotencyKey)) as OutboundRecord, created: false };
         }),
       );
@@ -116,7 +109,7 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainApp
       const sql = `UPDATE outbound SET state = @to, ${set.sql}version = version + 1, updated_at = @now
         WHERE id = @id AND state IN (SELECT value FROM json_each(@from)) ${RETURNING}`;
       const params = { ...patchParams(patch, set.fields), id, to, from: JSON.stringify(from), now: clock.now() };
-      return guard('outbound.transition', () => batch.run(() => appendFor(audit, one(transitions.get(sql).get(params)))));
+      return guard('outbound.transition', () => batch.run(() => chain.appendFor(audit, one(transitions.get(sql).get(params)))));
     },
     async update(id: string, version: number, patch: OutboundPatch, audit?: AuditWith<OutboundRecord>) {
       checkPatch(patch);
@@ -124,7 +117,7 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainApp
       const set = setList(patch);
       const sql = `UPDATE outbound SET ${set.sql}version = version + 1, updated_at = @now WHERE id = @id AND version = @version ${RETURNING}`;
       const params = { ...patchParams(patch, set.fields), id, version, now: clock.now() };
-      return guard('outbound.update', () => batch.run(() => appendFor(audit, one(updates.get(sql).get(params)))));
+      return guard('outbound.update', () => batch.run(() => chain.appendFor(audit, one(updates.get(sql).get(params)))));
     },
     async list(filter: OutboundFilter, page): Promise<Page<OutboundRecord>> {
       const limit = checkLimit(page.limit);
@@ -169,7 +162,7 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chainApp
     async addAttempt(a: DeliveryAttempt, audit?: AuditWith<DeliveryAttempt>) {
       checkAttempt(a);
       // A repeated attempt number changes nothing (the first record stands), so it gets no events either.
-      await guard('outbound.addAttempt', () => batch.run(() => appendFor(audit, addAttempt.run(a).changes === 1 ? a : null)));
+      await guard('outbound.addAttempt', () => batch.run(() => chain.appendFor(audit, addAttempt.run(a).changes === 1 ? a : null)));
     },
     listAttempts: (messageId) => guard('outbound.listAttempts', () => attempts.all(messageId) as DeliveryAttempt[]),
   };

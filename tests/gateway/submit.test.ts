@@ -15,6 +15,16 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
     await gw.close();
   });
 
+  /** The stored message carries what the gateway filled in: origin, the id as notificationId, its point of contact. */
+  async function assertFilled(id: string): Promise<void> {
+    const rec = await gw.ctx.store.outbound.get(id);
+    assert.ok(rec);
+    const m = rec.message as unknown as Record<string, unknown>;
+    assert.equal(m.origin, 'USA');
+    assert.equal(m.notificationId, id);
+    assert.deepEqual(m.pointOfContact, gw.config.pointOfContact);
+  }
+
   async function auditActions(messageId: string): Promise<string[]> {
     const page = await gw.ctx.store.audit.query({ messageId }, { limit: 100 });
     return page.items.map((e) => e.action).sort();
@@ -47,12 +57,7 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
     delete n.pointOfContact;
     const res = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(n).expect(202);
     assert.match(res.body.id as string, /^[0-9a-f-]{36}$/);
-    const rec = await gw.ctx.store.outbound.get(res.body.id as string);
-    assert.ok(rec);
-    const m = rec.message as unknown as Record<string, unknown>;
-    assert.equal(m.origin, 'USA');
-    assert.equal(m.notificationId, res.body.id);
-    assert.deepEqual(m.pointOfContact, gw.config.pointOfContact);
+    await assertFilled(res.body.id as string);
   });
 
   it('accepts the XML form and stores the same message as the JSON form', async () => {
@@ -80,12 +85,7 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
       .set('Content-Type', 'application/xml')
       .send(xml)
       .expect(202);
-    const rec = await gw.ctx.store.outbound.get(res.body.id as string);
-    assert.ok(rec);
-    const m = rec.message as unknown as Record<string, unknown>;
-    assert.equal(m.origin, 'USA');
-    assert.equal(m.notificationId, res.body.id);
-    assert.deepEqual(m.pointOfContact, gw.config.pointOfContact);
+    await assertFilled(res.body.id as string);
   });
 
   it('refuses a schema-invalid XML submission with the pointer of the field', async () => {

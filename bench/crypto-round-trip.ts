@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { sampleNotification } from '../src/cli/demo/samples.js';
 import { loadConfigFile } from '../src/config/load.js';
-import { Directory } from '../src/directory/directory.js';
-import { KeyRing } from '../src/keys/keyring.js';
-import { open, seal, signReceipt, verifyReceipt } from '../src/protocol/envelope/index.js';
-import type { TnxMessage } from '../src/protocol/types.js';
-import { systemClock } from '../src/util/clock.js';
+import { Directory } from '../src/domain/directory/directory.js';
+import { KeyRing } from '../src/domain/keys/keyring.js';
+import { open, seal, signReceipt, verifyReceipt } from '../src/domain/protocol/envelope/index.js';
+import type { TnxMessage } from '../src/domain/protocol/types.js';
+import { systemClock } from '../src/core/clock.js';
 
 /** One round trip per call; resolves with the JWE and receipt it made (real bytes for row sizes). */
 export async function cryptoRoundTrip(usaConfigPath: string, gbrConfigPath: string): Promise<() => Promise<{ jwe: string; receipt: string }>> {

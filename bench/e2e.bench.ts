@@ -32,10 +32,10 @@ import { sampleNotification } from '../src/cli/demo/samples.js';
 import { cryptoRoundTrip } from './crypto-round-trip.js';
 import { cpuSeconds } from './proc-stats.js';
 import { REPO_ROOT, tokenFor, writeStateConfigs } from '../src/cli/demo/two-states.js';
-import type { Store } from '../src/store/port.js';
-import { openSqliteStore } from '../src/store/sqlite/open-sqlite-store.js';
-import { systemClock } from '../src/util/clock.js';
-import { freePort, startRedisServer, type LocalRedis } from '../src/util/redis-server.js';
+import type { Store } from '../src/ports/store/index.js';
+import { openSqliteStore } from '../src/adapters/store-sqlite/open-sqlite-store.js';
+import { systemClock } from '../src/core/clock.js';
+import { freePort, startRedisServer, type LocalRedis } from '../src/runtime/redis-server.js';
 
 const N = intEnv('BENCH_N', 10_000);
 const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 64);

@@ -16,13 +16,13 @@
 import { createCipheriv, createDecipheriv, createECDH, createHash, createPrivateKey, createPublicKey, randomBytes, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { Directory } from '../src/directory/directory.js';
-import { KeyRing } from '../src/keys/keyring.js';
-import { open } from '../src/protocol/envelope/open.js';
-import { seal } from '../src/protocol/envelope/seal.js';
+import { Directory } from '../src/domain/directory/directory.js';
+import { KeyRing } from '../src/domain/keys/keyring.js';
+import { open } from '../src/domain/protocol/envelope/open.js';
+import { seal } from '../src/domain/protocol/envelope/seal.js';
 import type { Partner } from '../src/config/schema.js';
-import type { TnxMessage } from '../src/protocol/types.js';
-import { systemClock } from '../src/util/clock.js';
+import type { TnxMessage } from '../src/domain/protocol/types.js';
+import { systemClock } from '../src/core/clock.js';
 import { importWebCryptoKeys, webCryptoOpen, webCryptoSeal } from './raw-webcrypto.js';
 
 const ROOT = new URL('../', import.meta.url);

@@ -30,11 +30,11 @@ import { Queue, Worker } from 'bullmq';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
-import { chainHash, GENESIS_HASH } from '../src/audit/chain.js';
+import { chainHash, GENESIS_HASH } from '../src/domain/audit/chain.js';
 import { cryptoRoundTrip } from './crypto-round-trip.js';
 import { cpuSeconds } from './proc-stats.js';
 import { REPO_ROOT, writeStateConfigs } from '../src/cli/demo/two-states.js';
-import { freePort, startRedisServer, type LocalRedis } from '../src/util/redis-server.js';
+import { freePort, startRedisServer, type LocalRedis } from '../src/runtime/redis-server.js';
 
 const SECONDS = numEnv('BENCH_FLOOR_SECONDS', 3);
 const ROUNDS = Math.max(1, Math.round(numEnv('BENCH_FLOOR_ROUNDS', 3)));

@@ -11,11 +11,11 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { CandidateIndex } from '../src/screening/candidate-index.js';
-import { DEFAULT_WEIGHTS } from '../src/screening/config.js';
-import type { Manifest, ManifestPassenger } from '../src/screening/manifest.js';
-import { passengerQuery, screenManifest } from '../src/screening/screen.js';
-import { scoreMatch } from '../src/screening/score.js';
+import { CandidateIndex } from '../src/domain/screening/candidate-index.js';
+import { DEFAULT_WEIGHTS } from '../src/domain/screening/config.js';
+import type { Manifest, ManifestPassenger } from '../src/domain/screening/manifest.js';
+import { passengerQuery, screenManifest } from '../src/domain/screening/screen.js';
+import { scoreMatch } from '../src/domain/screening/score.js';
 import { rng, syntheticPerson, toRegistrant, type SyntheticPerson } from '../tests/screening/synthetic/population.js';
 import { namesake, registrantOnBoard, stranger, VARIANT_KINDS, type VariantKind } from '../tests/screening/synthetic/variants.js';
 

@@ -22,8 +22,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { buildStatsReport } from '../src/stats/report.js';
-import { openSqliteStore } from '../src/store/sqlite/open-sqlite-store.js';
+import { buildStatsReport } from '../src/features/statistics/report.js';
+import { openSqliteStore } from '../src/adapters/store-sqlite/open-sqlite-store.js';
 
 const { values } = parseArgs({
   options: { notifications: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '50' }, warmup: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false } },

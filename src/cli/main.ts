@@ -2,7 +2,7 @@
  * `tnx <command> …`: one table of commands, each in its own module under ./commands, loaded on demand
  * so `tnx keys …` never loads the HTTP stack.
  */
-import { isTnxError } from '../errors.js';
+import { isTnxError } from '../core/errors.js';
 
 export interface CliIo {
   out: (line: string) => void;

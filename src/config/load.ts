@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { TnxError } from '../errors.js';
+import { TnxError } from '../core/errors.js';
 import { configSchema, directorySchema, type Partner, type TnxConfig, type TnxConfigInput } from './schema.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its default is the module object.

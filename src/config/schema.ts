@@ -6,9 +6,9 @@
  * (src/config/load.ts); a bad file stops start-up with the path of the offending setting.
  * After fastify build/build-validation.js: defaults and docs live next to each setting.
  */
-import type { PointOfContact, StateCode } from '../protocol/types.js';
-import { deadlineRulesSchema, type DeadlineRules } from '../travel-reports/deadline.js';
-import type { ScreeningWeightsInput } from '../screening/config.js';
+import type { PointOfContact, StateCode } from '../domain/protocol/types.js';
+import { deadlineRulesSchema, type DeadlineRules } from '../domain/travel-reports/deadline.js';
+import type { ScreeningWeightsInput } from '../domain/screening/config.js';
 
 export type Role = 'submitter' | 'poc' | 'auditor' | 'admin' | 'registry' | 'screening';
 export const ROLES: readonly Role[] = ['submitter', 'poc', 'auditor', 'admin', 'registry', 'screening'];
@@ -146,9 +146,9 @@ export interface TnxConfig {
     notifyOnConfirmedUnreported: boolean;
     /** How often the retention job runs, seconds. */
     retentionIntervalSeconds: number;
-    /** Score weights and threshold (src/screening/config.ts); defaults there. */
+    /** Score weights and threshold (src/domain/screening/config.ts); defaults there. */
     weights: ScreeningWeightsInput;
-    /** Airports beyond the built-in table (src/manifests/airports.ts): IATA code → state and IANA time zone. */
+    /** Airports beyond the built-in table (src/domain/screening/airports.ts): IATA code → state and IANA time zone. */
     airports: Record<string, { state: StateCode; timeZone: string }>;
   };
   /** Absolute path of the file this came from (for resolving relative paths); absent when built in code. */
@@ -167,7 +167,7 @@ export type TnxConfigInput = {
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
 const stateCode = { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3' } as const;
-/** A score weight (src/screening/config.ts): contributions lie in [-1, 1]. */
+/** A score weight (src/domain/screening/config.ts): contributions lie in [-1, 1]. */
 const UNIT = { type: 'number', minimum: -1, maximum: 1 } as const;
 
 const pointOfContact = {

@@ -5,7 +5,7 @@
  * an Allow header. Everything that goes wrong leaves as application/problem+json (./problem.ts).
  */
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { TnxError } from '../errors.js';
+import { TnxError } from '../core/errors.js';
 import { TokenAuthenticator } from './auth.js';
 import { coreChecks } from './handlers/health.js';
 import type { HttpDeps, ReadinessCheck } from './handlers/deps.js';
@@ -15,9 +15,9 @@ import { requestContext } from './middleware/request-context.js';
 import { routeTable, type Route } from './routes.js';
 import { stateOf } from './state.js';
 import { ClientCertVerifier } from './tls.js';
-import type { GatewayContext } from '../context.js';
-import type { OutboundQueue } from '../gateway/outbound-queue.js';
-import type { InboundRecord } from '../store/port.js';
+import type { GatewayContext } from '../ports/context.js';
+import type { OutboundQueue } from '../ports/outbound-queue.js';
+import type { InboundRecord } from '../ports/store/index.js';
 
 function named(route: Route): RequestHandler {
   return function routeStep(_req: Request, res: Response, next: NextFunction): void {

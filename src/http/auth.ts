@@ -8,7 +8,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiToken, Role } from '../config/schema.js';
-import { TnxError } from '../errors.js';
+import { TnxError } from '../core/errors.js';
 
 export interface Principal {
   /** Token id from config: the `actor` of audit events. */

@@ -11,7 +11,7 @@
  *   the hardened codec (no DOCTYPE, no entities).
  */
 import type { IncomingMessage } from 'node:http';
-import { TnxError } from '../errors.js';
+import { TnxError } from '../core/errors.js';
 
 export type BodyKind = 'json' | 'xml' | 'jose';
 

@@ -7,7 +7,7 @@
  * status with its fixed title) carrying only the request id; the cause goes to the log, never to the
  * caller, because causes can quote input and input can be personal data.
  */
-import { ERROR_CODES, TnxError, type ErrorCode } from '../errors.js';
+import { ERROR_CODES, TnxError, type ErrorCode } from '../core/errors.js';
 
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 /** Problem `type` URIs are stable per code; SPEC.md documents the table. */

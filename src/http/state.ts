@@ -3,7 +3,7 @@
  * every middleware reads the same shape: the request id, the authenticated principal, the parsed body.
  */
 import type { Response } from 'express';
-import type { TnxError } from '../errors.js';
+import type { TnxError } from '../core/errors.js';
 import type { Principal } from './auth.js';
 import type { BodyKind } from './body.js';
 

@@ -15,9 +15,9 @@ import { readFileSync } from 'node:fs';
 import type { ServerOptions } from 'node:https';
 import type { TLSSocket, DetailedPeerCertificate } from 'node:tls';
 import type { Partner, TnxConfig } from '../config/schema.js';
-import { TnxError } from '../errors.js';
-import type { StateCode } from '../protocol/types.js';
-import type { Clock } from '../util/clock.js';
+import { TnxError } from '../core/errors.js';
+import type { StateCode } from '../domain/protocol/types.js';
+import type { Clock } from '../core/clock.js';
 
 const TLS12_CIPHERS = [
   'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256',

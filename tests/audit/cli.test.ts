@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { writePrivateJwksFile, writePublicJwksFile } from '../../src/keys/files.js';
+import { writePrivateJwksFile, writePublicJwksFile } from '../../src/domain/keys/files.js';
 import { auditFixture, seed, type AuditFixture } from './helpers.js';
 
 const BIN = resolve('bin/tnx.mjs');

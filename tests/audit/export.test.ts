@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { chainHash } from '../../src/audit/chain.js';
-import { signCheckpoint } from '../../src/audit/checkpoint.js';
-import { exportLines, type ExportSelection, type ExportSummary } from '../../src/audit/export.js';
-import { verifyExport } from '../../src/audit/verify-export.js';
-import { auditJwksOf } from '../../src/audit/audit-jwks.js';
-import { generateKeySet } from '../../src/keys/generate.js';
-import { KeyRing } from '../../src/keys/keyring.js';
+import { chainHash } from '../../src/domain/audit/chain.js';
+import { signCheckpoint } from '../../src/features/audit-trail/checkpoint.js';
+import { exportLines, type ExportSelection, type ExportSummary } from '../../src/features/audit-trail/export.js';
+import { verifyExport } from '../../src/features/audit-trail/verify-export.js';
+import { auditJwksOf } from '../../src/features/audit-trail/audit-jwks.js';
+import { generateKeySet } from '../../src/domain/keys/generate.js';
+import { KeyRing } from '../../src/domain/keys/keyring.js';
 import { auditFixture, seed, type AuditFixture } from './helpers.js';
 
 type Line = Record<string, unknown>;

@@ -5,16 +5,16 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { JSONWebKeySet } from 'jose';
-import { auditJwksOf } from '../../src/audit/audit-jwks.js';
-import { AuditSealer } from '../../src/audit/sealer.js';
-import { attachAuditTrail } from '../../src/audit/subscriber.js';
-import { EventBus, type DomainEvent } from '../../src/events/bus.js';
-import { generateKeySet } from '../../src/keys/generate.js';
-import type { Jwks } from '../../src/keys/jwk.js';
-import { KeyRing } from '../../src/keys/keyring.js';
-import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
-import type { Store } from '../../src/store/port.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { auditJwksOf } from '../../src/features/audit-trail/audit-jwks.js';
+import { AuditSealer } from '../../src/features/audit-trail/sealer.js';
+import { attachAuditTrail } from '../../src/features/audit-trail/subscriber.js';
+import { EventBus, type DomainEvent } from '../../src/domain/audit/event-bus.js';
+import { generateKeySet } from '../../src/domain/keys/generate.js';
+import type { Jwks } from '../../src/domain/keys/jwk.js';
+import { KeyRing } from '../../src/domain/keys/keyring.js';
+import { openSqliteStore } from '../../src/adapters/store-sqlite/open-sqlite-store.js';
+import type { Store } from '../../src/ports/store/index.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { tempDir } from '../harness/tmp.js';
 
 export const T0 = Date.parse('2026-11-27T10:00:00Z');

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { checkCheckpoint, CHECKPOINT_TYP } from '../../src/audit/checkpoint.js';
-import { AuditSealer, SEALER_LEASE } from '../../src/audit/sealer.js';
-import { verifyTrail } from '../../src/audit/verify.js';
+import { checkCheckpoint, CHECKPOINT_TYP } from '../../src/features/audit-trail/checkpoint.js';
+import { AuditSealer, SEALER_LEASE } from '../../src/features/audit-trail/sealer.js';
+import { verifyTrail } from '../../src/features/audit-trail/verify.js';
 import { decodeProtectedHeader } from 'jose';
-import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
-import type { Store } from '../../src/store/port.js';
+import { openSqliteStore } from '../../src/adapters/store-sqlite/open-sqlite-store.js';
+import type { Store } from '../../src/ports/store/index.js';
 import { auditFixture, event, INTERVAL_MS, type AuditFixture } from './helpers.js';
 
 describe('audit checkpoints and the elected sealer', () => {

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { AUDIT_ACTIONS } from '../../src/audit/actions.js';
-import { GENESIS_HASH, chainHash } from '../../src/audit/chain.js';
-import { checkAuditEvent } from '../../src/audit/check-event.js';
-import { attachAuditTrail } from '../../src/audit/subscriber.js';
-import { EventBus } from '../../src/events/bus.js';
-import { isTnxError, tnxError } from '../../src/errors.js';
+import { AUDIT_ACTIONS } from '../../src/domain/audit/actions.js';
+import { GENESIS_HASH, chainHash } from '../../src/domain/audit/chain.js';
+import { checkAuditEvent } from '../../src/domain/audit/check-event.js';
+import { attachAuditTrail } from '../../src/features/audit-trail/subscriber.js';
+import { EventBus } from '../../src/domain/audit/event-bus.js';
+import { isTnxError, tnxError } from '../../src/core/errors.js';
 import { auditFixture, type AuditFixture } from './helpers.js';
 
 function refusedAt(pointer: string) {

@@ -5,12 +5,12 @@
  */
 import { strict as assert } from 'node:assert';
 import type Database from 'better-sqlite3';
-import { chainHash } from '../../src/audit/chain.js';
-import { signCheckpoint } from '../../src/audit/checkpoint.js';
-import { verifyTrail } from '../../src/audit/verify.js';
-import { verifySqliteTrail } from '../../src/audit/verify-parallel.js';
-import { generateKeySet } from '../../src/keys/generate.js';
-import { KeyRing } from '../../src/keys/keyring.js';
+import { chainHash } from '../../src/domain/audit/chain.js';
+import { signCheckpoint } from '../../src/features/audit-trail/checkpoint.js';
+import { verifyTrail } from '../../src/features/audit-trail/verify.js';
+import { verifySqliteTrail } from '../../src/runtime/audit-verify/verify-parallel.js';
+import { generateKeySet } from '../../src/domain/keys/generate.js';
+import { KeyRing } from '../../src/domain/keys/keyring.js';
 import { auditFixture, event, rawDb, seed, type AuditFixture } from './helpers.js';
 
 type Row = { seq: number; id: string; at: number; action: string; actor: string; message_id: string | null; partner: string | null; outcome: string | null; detail: string | null; prev_hash: string; hash: string };

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKeySet } from '../../src/keys/generate.js';
-import { writePrivateJwksFile, writePublicJwksFile } from '../../src/keys/files.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { generateKeySet } from '../../src/domain/keys/generate.js';
+import { writePrivateJwksFile, writePublicJwksFile } from '../../src/domain/keys/files.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { tempDir } from '../harness/tmp.js';
 import { ROOT, tnx } from '../cli/keys-spawn.js';
 

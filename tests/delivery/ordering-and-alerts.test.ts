@@ -30,7 +30,7 @@ describe('delivery: departure-aware order, at-risk escalation, limits, shutdown'
     const soon = await storeNotification(r.ctx, Date.now() + 3 * HOURS);
     const far = await storeNotification(r.ctx, Date.now() + 72 * HOURS);
     // A second worker process sharing the store and Redis: its scan must not alert again.
-    const { startDeliveryWorker } = await import('../../src/delivery/worker.js');
+    const { startDeliveryWorker } = await import('../../src/features/delivery/worker.js');
     const other = startDeliveryWorker(r.ctx, { queue: r.queue, autorun: false, atRiskScanIntervalMs: 0, depthIntervalMs: 0 });
     try {
       const [a, b] = await Promise.all([r.worker.scanAtRisk(), other.scanAtRisk()]);

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { tnxError } from '../../src/errors.js';
-import { classifyError, classifyStatus, NetworkError, parseRetryAfter } from '../../src/delivery/failure-classes.js';
-import { checkEndpoint, isLoopbackHost } from '../../src/delivery/http-client.js';
-import { TokenBucket } from '../../src/delivery/partner-limits.js';
-import { deliveryPriority, PRIORITY_BUCKET_MS, PRIORITY_EPOCH, PRIORITY_MAX } from '../../src/delivery/priority.js';
-import { fullJitterDelay, nextRetry, retryDeadline } from '../../src/delivery/retry-policy.js';
-import { classifyLeadTime } from '../../src/delivery/timeliness.js';
+import { tnxError } from '../../src/core/errors.js';
+import { classifyError, classifyStatus, NetworkError, parseRetryAfter } from '../../src/domain/delivery/failure-classes.js';
+import { checkEndpoint, isLoopbackHost } from '../../src/features/delivery/http-client.js';
+import { TokenBucket } from '../../src/features/delivery/partner-limits.js';
+import { deliveryPriority, PRIORITY_BUCKET_MS, PRIORITY_EPOCH, PRIORITY_MAX } from '../../src/domain/delivery/priority.js';
+import { fullJitterDelay, nextRetry, retryDeadline } from '../../src/domain/delivery/retry-policy.js';
+import { classifyLeadTime } from '../../src/features/delivery/timeliness.js';
 
 const H = 3_600_000;
 const backoff = { baseMs: 1000, capMs: 60_000 };

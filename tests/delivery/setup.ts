@@ -1,6 +1,6 @@
 /** One sending gateway + worker + receiving gateway per test, torn down in reverse order. */
-import { DeliveryQueue } from '../../src/delivery/queue.js';
-import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../../src/delivery/worker.js';
+import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
+import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../../src/features/delivery/worker.js';
 import { startReceiver, startSender, type Receiver, type Sender, type SenderOptions } from './fixture.js';
 
 export interface Rig extends Sender {

@@ -8,8 +8,8 @@
 import { strict as assert } from 'node:assert';
 import request from 'supertest';
 import { sampleNotification } from '../../src/cli/demo/samples.js';
-import { DeliveryQueue } from '../../src/delivery/queue.js';
-import type { RunningGateway } from '../../src/gateway/run-gateway.js';
+import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
+import type { RunningGateway } from '../../src/runtime/run-gateway.js';
 import { federation, serveChild, settled, start } from './federation.js';
 
 const HOUR = 3600_000;

@@ -1,6 +1,6 @@
 /**
  * Two (or more) real gateways on loopback for the end-to-end tests, each started by startGateway
- * (src/gateway/run-gateway.ts) from a config file written by src/cli/demo/two-states.ts — the same
+ * (src/runtime/run-gateway.ts) from a config file written by src/cli/demo/two-states.ts — the same
  * loader and composition `tnx serve` uses — with its own SQLite file in a temp dir, its own Redis key
  * prefix on the harness redis-server, and fast retries. Also: running `tnx serve` as a child process.
  */
@@ -8,11 +8,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { TnxConfig, TnxConfigInput } from '../../src/config/schema.js';
-import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/gateway/run-gateway.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/runtime/run-gateway.js';
+import { createLogger } from '../../src/core/logger.js';
 import { REPO_ROOT, tokenFor, writeStateConfigs, type DemoState, type StateSetup } from '../../src/cli/demo/two-states.js';
-import type { OutboundRecord } from '../../src/store/port.js';
-import { TERMINAL_STATES } from '../../src/store/port.js';
+import type { OutboundRecord } from '../../src/ports/store/index.js';
+import { TERMINAL_STATES } from '../../src/ports/store/index.js';
 import { freePort, redisUrl } from '../harness/redis.js';
 import { tempDir } from '../harness/tmp.js';
 

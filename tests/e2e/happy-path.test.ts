@@ -8,11 +8,11 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { sampleNotification } from '../../src/cli/demo/samples.js';
-import { Directory } from '../../src/directory/directory.js';
-import type { RunningGateway } from '../../src/gateway/run-gateway.js';
-import { verifyReceipt } from '../../src/protocol/envelope/index.js';
-import { messageToXml } from '../../src/protocol/xml-codec.js';
-import type { AnyTnxMessage, TravelNotification } from '../../src/protocol/types.js';
+import { Directory } from '../../src/domain/directory/directory.js';
+import type { RunningGateway } from '../../src/runtime/run-gateway.js';
+import { verifyReceipt } from '../../src/domain/protocol/envelope/index.js';
+import { messageToXml } from '../../src/domain/protocol/xml-codec.js';
+import type { AnyTnxMessage, TravelNotification } from '../../src/domain/protocol/types.js';
 import { federation, settled, start, until, type Member } from './federation.js';
 
 const HOUR = 3600_000;

@@ -6,8 +6,8 @@
 import { strict as assert } from 'node:assert';
 import request from 'supertest';
 import { sampleCancel, sampleNotification } from '../../src/cli/demo/samples.js';
-import { sweepOrphans } from '../../src/gateway/orphan-sweep.js';
-import type { RunningGateway } from '../../src/gateway/run-gateway.js';
+import { sweepOrphans } from '../../src/features/delivery/orphan-sweep.js';
+import type { RunningGateway } from '../../src/runtime/run-gateway.js';
 import { federation, PAUSED_WORKER, settled, start, type Member } from './federation.js';
 
 const HOUR = 3600_000;

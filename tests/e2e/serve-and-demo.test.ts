@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { REPO_ROOT } from '../../src/cli/demo/two-states.js';
 import { sampleNotification } from '../../src/cli/demo/samples.js';
-import type { RunningGateway } from '../../src/gateway/run-gateway.js';
+import type { RunningGateway } from '../../src/runtime/run-gateway.js';
 import { redisUrl } from '../harness/redis.js';
 import { federation, serveChild, start, until, type ServeChild } from './federation.js';
 

@@ -7,10 +7,10 @@
  * and the ciphertext are random per run, so regenerating changes every file — commit them together.
  */
 import { writeFileSync } from 'node:fs';
-import { seal } from '../../src/protocol/envelope/seal.js';
-import { signReceipt } from '../../src/protocol/envelope/receipt.js';
-import { ManualClock } from '../../src/util/clock.js';
-import type { TnxMessage } from '../../src/protocol/types.js';
+import { seal } from '../../src/domain/protocol/envelope/seal.js';
+import { signReceipt } from '../../src/domain/protocol/envelope/receipt.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { TnxMessage } from '../../src/domain/protocol/types.js';
 import { devKeyRing, directoryOf, example, ROOT, type DevKeyName } from './helpers.js';
 import { VECTOR_IAT, VECTORS, type VectorManifestEntry } from './vectors-manifest.js';
 

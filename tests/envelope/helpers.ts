@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, sign as nodeSign, randomUUID } from 'node:crypto';
 import { CompactEncrypt, importJWK, type CryptoKey, type JWK } from 'jose';
-import { Directory } from '../../src/directory/directory.js';
-import { KeyRing } from '../../src/keys/keyring.js';
+import { Directory } from '../../src/domain/directory/directory.js';
+import { KeyRing } from '../../src/domain/keys/keyring.js';
 import type { Partner } from '../../src/config/schema.js';
-import type { TnxMessage } from '../../src/protocol/types.js';
-import { ManualClock } from '../../src/util/clock.js';
-import type { OpenContext } from '../../src/protocol/envelope/open.js';
+import type { TnxMessage } from '../../src/domain/protocol/types.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { OpenContext } from '../../src/domain/protocol/envelope/open.js';
 
 export const ROOT = new URL('../../', import.meta.url);
 export const DEV = new URL('keys/dev/', ROOT);

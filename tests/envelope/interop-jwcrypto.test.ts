@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { seal } from '../../src/protocol/envelope/seal.js';
-import { open } from '../../src/protocol/envelope/open.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { seal } from '../../src/domain/protocol/envelope/seal.js';
+import { open } from '../../src/domain/protocol/envelope/open.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { DEV, devKeyRing, directoryOf, example, openContext, readJson, ROOT, T0, type DevKeyName } from './helpers.js';
 import type { VectorManifestEntry } from './vectors-manifest.js';
 

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import jose from 'node-jose';
-import { seal } from '../../src/protocol/envelope/seal.js';
-import { open } from '../../src/protocol/envelope/open.js';
-import { signReceipt } from '../../src/protocol/envelope/receipt.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { seal } from '../../src/domain/protocol/envelope/seal.js';
+import { open } from '../../src/domain/protocol/envelope/open.js';
+import { signReceipt } from '../../src/domain/protocol/envelope/receipt.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { devKeyRing, devPrivateJwks, devPublicJwks, directoryOf, example, openContext, T0, type DevKeyName } from './helpers.js';
 
 const PAIRS: { label: string; usa: DevKeyName; tha: DevKeyName; jwsAlg: string; jweAlg: string }[] = [

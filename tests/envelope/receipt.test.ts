@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, decodeJwt } from 'jose';
-import { signReceipt, verifyReceipt } from '../../src/protocol/envelope/receipt.js';
-import { seal } from '../../src/protocol/envelope/seal.js';
-import { open } from '../../src/protocol/envelope/open.js';
-import { isTnxError, type ErrorCode } from '../../src/errors.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { signReceipt, verifyReceipt } from '../../src/domain/protocol/envelope/receipt.js';
+import { seal } from '../../src/domain/protocol/envelope/seal.js';
+import { open } from '../../src/domain/protocol/envelope/open.js';
+import { isTnxError, type ErrorCode } from '../../src/core/errors.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { devKeyRing, devPrivateJwks, directoryOf, example, openContext, signRaw, T0 } from './helpers.js';
 
 describe('envelope: receipts', () => {

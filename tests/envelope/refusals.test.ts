@@ -1,15 +1,15 @@
 /**
- * One test per refusal of open(), each with its own stable code (src/errors.ts). The hostile
+ * One test per refusal of open(), each with its own stable code (src/core/errors.ts). The hostile
  * envelopes are built with real crypto (tests/envelope/helpers.ts) so each reaches the check under test.
  */
 import assert from 'node:assert/strict';
 import { CompactSign, importJWK, type CryptoKey } from 'jose';
-import { open } from '../../src/protocol/envelope/open.js';
-import { seal } from '../../src/protocol/envelope/seal.js';
-import { type ErrorCode, TnxError } from '../../src/errors.js';
-import { ManualClock } from '../../src/util/clock.js';
-import type { KeyRing } from '../../src/keys/keyring.js';
-import type { Directory } from '../../src/directory/directory.js';
+import { open } from '../../src/domain/protocol/envelope/open.js';
+import { seal } from '../../src/domain/protocol/envelope/seal.js';
+import { type ErrorCode, TnxError } from '../../src/core/errors.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { KeyRing } from '../../src/domain/keys/keyring.js';
+import type { Directory } from '../../src/domain/directory/directory.js';
 import { craft, devKeyRing, devPrivateJwks, directoryOf, encryptRaw, example, openContext, signRaw, T0, withHeaderText, devPublicJwks } from './helpers.js';
 
 describe('envelope: open() refusals', () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
-import { seal } from '../../src/protocol/envelope/seal.js';
-import { open } from '../../src/protocol/envelope/open.js';
-import { KeyRing } from '../../src/keys/keyring.js';
-import { rotateKeySet, retireKey } from '../../src/keys/rotate.js';
-import { isTnxError } from '../../src/errors.js';
-import { ManualClock } from '../../src/util/clock.js';
-import type { TnxMessage } from '../../src/protocol/types.js';
+import { seal } from '../../src/domain/protocol/envelope/seal.js';
+import { open } from '../../src/domain/protocol/envelope/open.js';
+import { KeyRing } from '../../src/domain/keys/keyring.js';
+import { rotateKeySet, retireKey } from '../../src/domain/keys/rotate.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { TnxMessage } from '../../src/domain/protocol/types.js';
 import { devKeyRing, devPrivateJwks, directoryOf, example, openContext, T0 } from './helpers.js';
 
 describe('envelope: seal → open', () => {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
-import { open } from '../../src/protocol/envelope/open.js';
-import { verifyReceipt } from '../../src/protocol/envelope/receipt.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { isTnxError } from '../../src/errors.js';
+import { open } from '../../src/domain/protocol/envelope/open.js';
+import { verifyReceipt } from '../../src/domain/protocol/envelope/receipt.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { isTnxError } from '../../src/core/errors.js';
 import { devKeyRing, directoryOf, openContext, readJson, ROOT } from './helpers.js';
 import { VECTORS, type VectorManifestEntry } from './vectors-manifest.js';
 

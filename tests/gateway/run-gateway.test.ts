@@ -1,5 +1,5 @@
 /**
- * Two whole gateways started the way `tnx serve` starts one (src/gateway/run-gateway.ts) on
+ * Two whole gateways started the way `tnx serve` starts one (src/runtime/run-gateway.ts) on
  * loopback: a notification travels USA → THA, the receipt comes back and is timed against departure,
  * the THA point of contact reports back, and the follow-up is recorded against the USA notification.
  */
@@ -9,8 +9,8 @@ import request from 'supertest';
 import { buildConfig } from '../../src/config/load.js';
 import type { Partner, TnxConfigInput } from '../../src/config/schema.js';
 import { sha256Hex } from '../../src/http/auth.js';
-import { startGateway, type RunningGateway } from '../../src/gateway/run-gateway.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { startGateway, type RunningGateway } from '../../src/runtime/run-gateway.js';
+import { createLogger } from '../../src/core/logger.js';
 import { freePort, redisUrl, uniquePrefix } from '../harness/redis.js';
 import { tempDir } from '../harness/tmp.js';
 import { CONFIG_DIR, example } from './bootstrap.js';

@@ -1,9 +1,9 @@
 /** Submission API: JSON and XML, filled fields, validation errors, idempotency, no_channel. */
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { generateKeySet } from '../../src/keys/generate.js';
-import { toPublicJwk } from '../../src/keys/jwk.js';
-import { systemClock } from '../../src/util/clock.js';
+import { generateKeySet } from '../../src/domain/keys/generate.js';
+import { toPublicJwk } from '../../src/domain/keys/jwk.js';
+import { systemClock } from '../../src/core/clock.js';
 import { bearer, bootstrap, example, exampleText, type TestGateway } from './bootstrap.js';
 
 describe('gateway: submission (POST /api/v1/notifications)', () => {

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import request from 'supertest';
-import { DeliveryQueue } from '../../src/delivery/queue.js';
-import { recoverOutbox } from '../../src/gateway/outbox.js';
+import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
+import { recoverOutbox } from '../../src/features/submission/outbox.js';
 import { freePort, redisUrl, uniquePrefix } from '../harness/redis.js';
 import { bearer, bootstrap, example, ROOT, type TestGateway } from './bootstrap.js';
 

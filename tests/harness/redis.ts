@@ -1,10 +1,10 @@
 /**
  * A real redis-server for the tests. When REDIS_URL is set it is used as is; otherwise the first
  * caller starts `redis-server` on a free loopback port (no persistence, its own temp dir; the logic
- * lives in src/util/redis-server.ts, shared with the demo) and the root hook stops it after the run.
+ * lives in src/runtime/redis-server.ts, shared with the demo) and the root hook stops it after the run.
  * When redis-server is missing, tests fail at once with one line that names the Debian package.
  */
-import { freePort, startRedisServer, type LocalRedis } from '../../src/util/redis-server.js';
+import { freePort, startRedisServer, type LocalRedis } from '../../src/runtime/redis-server.js';
 
 export { freePort };
 

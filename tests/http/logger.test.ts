@@ -1,7 +1,7 @@
 /** The logger's safety net: personal-data fields and credentials are redacted wherever they appear. */
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { createLogger, requestId } from '../../src/observability/logger.js';
+import { createLogger, requestId } from '../../src/core/logger.js';
 import { example } from '../gateway/bootstrap.js';
 
 function capture(): { lines: string[]; stream: Writable } {

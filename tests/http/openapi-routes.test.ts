@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { buildDeps } from '../../src/http/app.js';
 import { routeTable } from '../../src/http/routes.js';
-import { nationalRoutes } from '../../src/national/routes.js';
+import { nationalRoutes } from '../../src/features/registry/routes.js';
 import { freshKeys } from '../registry/fixtures.js';
-import { manifestRoutes } from '../../src/manifests/routes.js';
-import type { ScreeningDeps } from '../../src/manifests/screening-deps.js';
+import { manifestRoutes } from '../../src/features/screening/routes.js';
+import type { ScreeningDeps } from '../../src/features/screening/screening-deps.js';
 import { bootstrap, ROOT, type TestGateway } from '../gateway/bootstrap.js';
 
 type Op = { operationId?: string; security?: unknown[]; 'x-tnx-roles'?: string[] };

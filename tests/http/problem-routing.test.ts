@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { TnxError } from '../../src/errors.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { TnxError } from '../../src/core/errors.js';
+import { createLogger } from '../../src/core/logger.js';
 import { PROBLEM_MEDIA_TYPE, toProblem } from '../../src/http/problem.js';
 import { bearer, bootstrap, example, type TestGateway } from '../gateway/bootstrap.js';
 

@@ -1,7 +1,7 @@
 /** The delivery audit view and the audit trail query (JSON, CSV, filters, cursor pages), reads audited. */
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { csvCell } from '../../src/gateway/audit-query.js';
+import { csvCell } from '../../src/features/audit-trail/audit-query.js';
 import { bearer, bootstrap, example, type TestGateway } from '../gateway/bootstrap.js';
 
 describe('http: query endpoints', () => {

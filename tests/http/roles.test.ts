@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { ROLES, type Role } from '../../src/config/schema.js';
-import { DeliveryQueue } from '../../src/delivery/queue.js';
+import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
 import { buildDeps } from '../../src/http/app.js';
 import { routeTable } from '../../src/http/routes.js';
 import { bearer, bootstrap, type TestGateway } from '../gateway/bootstrap.js';

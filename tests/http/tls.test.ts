@@ -9,8 +9,8 @@ import type { TLSSocket } from 'node:tls';
 import { bootstrap, inboundNotification, partnerSealer, type PartnerSealer, type TestGateway } from '../gateway/bootstrap.js';
 import { certDir, makeCa, makeIntermediate, makeLeaf, makeSelfSigned, type Pem } from './certs.js';
 import { ClientCertVerifier } from '../../src/http/tls.js';
-import { isTnxError } from '../../src/errors.js';
-import { systemClock } from '../../src/util/clock.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { systemClock } from '../../src/core/clock.js';
 
 interface Answer {
   status: number;

@@ -1,8 +1,8 @@
 /** The inbox over real HTTP with envelopes sealed by the real `seal` of a partner's keys. */
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { ManualClock } from '../../src/util/clock.js';
-import type { FollowUpReport } from '../../src/protocol/types.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { FollowUpReport } from '../../src/domain/protocol/types.js';
 import { bearer, bootstrap, example, inboundNotification, partnerSealer, type PartnerSealer, type TestGateway } from '../gateway/bootstrap.js';
 
 const post = (url: string, jwe: string) => request(url).post('/tnx/v1/messages').set('Content-Type', 'application/jose').send(jwe);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { Directory } from '../../src/directory/directory.js';
-import { generateKeySet } from '../../src/keys/generate.js';
-import { rotateKeySet, retireKey } from '../../src/keys/rotate.js';
-import { publicJwksOf } from '../../src/keys/files.js';
+import { Directory } from '../../src/domain/directory/directory.js';
+import { generateKeySet } from '../../src/domain/keys/generate.js';
+import { rotateKeySet, retireKey } from '../../src/domain/keys/rotate.js';
+import { publicJwksOf } from '../../src/domain/keys/files.js';
 import type { Partner } from '../../src/config/schema.js';
-import { isTnxError } from '../../src/errors.js';
-import { ManualClock } from '../../src/util/clock.js';
-import type { Jwks } from '../../src/keys/jwk.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { Jwks } from '../../src/domain/keys/jwk.js';
 
 const T = Date.UTC(2026, 10, 1);
 const POC = { unit: 'Desk', email: 'desk@x.example.org', phone: '+1 555 0100', hours: '24/7' };

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyRing, isDevKeyFile } from '../../src/keys/keyring.js';
-import { generateKeySet } from '../../src/keys/generate.js';
-import { rotateKeySet, retireKey } from '../../src/keys/rotate.js';
-import { PRIVATE_MEMBERS, type Jwks } from '../../src/keys/jwk.js';
-import { isTnxError } from '../../src/errors.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { KeyRing, isDevKeyFile } from '../../src/domain/keys/keyring.js';
+import { generateKeySet } from '../../src/domain/keys/generate.js';
+import { rotateKeySet, retireKey } from '../../src/domain/keys/rotate.js';
+import { PRIVATE_MEMBERS, type Jwks } from '../../src/domain/keys/jwk.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { tempDir } from '../harness/tmp.js';
 import { DEV } from '../envelope/helpers.js';
 

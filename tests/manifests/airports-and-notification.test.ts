@@ -5,11 +5,11 @@
  * setting is refused with its path.
  */
 import assert from 'node:assert/strict';
-import { isTnxError } from '../../src/errors.js';
-import { AirportTable } from '../../src/manifests/airports.js';
-import { caseNotification, legOf } from '../../src/manifests/case-notification.js';
-import { validateMessage } from '../../src/protocol/validate.js';
-import type { TravelNotification } from '../../src/protocol/types.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { AirportTable } from '../../src/domain/screening/airports.js';
+import { caseNotification, legOf } from '../../src/features/screening/case-notification.js';
+import { validateMessage } from '../../src/domain/protocol/validate.js';
+import type { TravelNotification } from '../../src/domain/protocol/types.js';
 import { buildConfig } from '../../src/config/load.js';
 import type { TnxConfigInput } from '../../src/config/schema.js';
 import { cyrillicRegistrant } from '../registry/fixtures.js';

@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import type { TravelNotification } from '../../src/protocol/types.js';
-import type { AuditEvent } from '../../src/store/port.js';
-import { purgeDueManifests } from '../../src/manifests/retention.js';
+import type { TravelNotification } from '../../src/domain/protocol/types.js';
+import type { AuditEvent } from '../../src/ports/store/index.js';
+import { purgeDueManifests } from '../../src/features/screening/retention.js';
 import { settled, until } from '../e2e/federation.js';
 import { paxlst } from '../screening/paxlst-builder.js';
 import { call, jfkLocal, registrantBody, screeningWorld, type ScreeningWorld } from './setup.js';

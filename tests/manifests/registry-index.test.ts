@@ -6,16 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { EventBus } from '../../src/events/bus.js';
-import { RegistryIndex } from '../../src/manifests/registry-index.js';
-import { createLogger } from '../../src/observability/logger.js';
-import { registrantAltered, registrantCreated, registrantErased } from '../../src/registry/registry-events.js';
-import type { Registrant } from '../../src/registry/registrant.js';
-import { resealRegistrant, sealRegistrant, shredRegistrant } from '../../src/registry/sealed-registrant.js';
-import type { Manifest } from '../../src/screening/manifest.js';
-import { screenManifest } from '../../src/screening/screen.js';
-import { openSqliteStore } from '../../src/store/sqlite/open-sqlite-store.js';
-import type { Store } from '../../src/store/port.js';
+import { EventBus } from '../../src/domain/audit/event-bus.js';
+import { RegistryIndex } from '../../src/features/screening/registry-index.js';
+import { createLogger } from '../../src/core/logger.js';
+import { registrantAltered, registrantCreated, registrantErased } from '../../src/domain/registry/registry-events.js';
+import type { Registrant } from '../../src/domain/registry/registrant.js';
+import { resealRegistrant, sealRegistrant, shredRegistrant } from '../../src/domain/registry/sealed-registrant.js';
+import type { Manifest } from '../../src/domain/screening/manifest.js';
+import { screenManifest } from '../../src/domain/screening/screen.js';
+import { openSqliteStore } from '../../src/adapters/store-sqlite/open-sqlite-store.js';
+import type { Store } from '../../src/ports/store/index.js';
 import { tempDir } from '../harness/tmp.js';
 import { cyrillicRegistrant, freshKeys, greekRegistrant } from '../registry/fixtures.js';
 

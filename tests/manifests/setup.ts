@@ -7,9 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Role, TnxConfigInput } from '../../src/config/schema.js';
-import type { RunningGateway } from '../../src/gateway/run-gateway.js';
+import type { RunningGateway } from '../../src/runtime/run-gateway.js';
 import { sha256Hex } from '../../src/http/auth.js';
-import type { Registrant } from '../../src/registry/registrant.js';
+import type { Registrant } from '../../src/domain/registry/registrant.js';
 import { FAST, federation, start } from '../e2e/federation.js';
 import { tempDir } from '../harness/tmp.js';
 import { keyFile, octJwks, secret } from '../registry/fixtures.js';

@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
-import { bullConnection } from '../../src/delivery/queue.js';
-import { createRegistrant } from '../../src/national/registry-service.js';
-import { RETENTION_SCHEDULER_ID, runRetentionPass, startRetentionJob, type RetentionResult } from '../../src/national/retention-job.js';
-import { createTravelReport } from '../../src/national/travel-report-service.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { bullConnection } from '../../src/adapters/queue-bullmq/delivery-queue.js';
+import { createRegistrant } from '../../src/features/registry/registry-service.js';
+import { RETENTION_SCHEDULER_ID, runRetentionPass, startRetentionJob, type RetentionResult } from '../../src/features/registry/retention-job.js';
+import { createTravelReport } from '../../src/features/travel-reports/travel-report-service.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { uniquePrefix } from '../harness/redis.js';
 import { DAY, NOW } from '../travel-reports/fixtures.js';
 import { nationalGateway, type NationalGateway } from './setup.js';

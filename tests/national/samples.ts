@@ -1,5 +1,5 @@
 /** Request bodies for the national API tests. */
-import type { Registrant } from '../../src/registry/registrant.js';
+import type { Registrant } from '../../src/domain/registry/registrant.js';
 import { cyrillicRegistrant } from '../registry/fixtures.js';
 import { threeCountryReport } from '../travel-reports/fixtures.js';
 

@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { findNotifiedTrip, recordSecondSource } from '../../src/national/trips.js';
-import type { TravelNotification, TravelUpdate } from '../../src/protocol/types.js';
-import { tripKey } from '../../src/travel-reports/trip-key.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { findNotifiedTrip, recordSecondSource } from '../../src/features/travel-reports/trips.js';
+import type { TravelNotification, TravelUpdate } from '../../src/domain/protocol/types.js';
+import { tripKey } from '../../src/domain/travel-reports/trip-key.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { DAY, NOW } from '../travel-reports/fixtures.js';
 import { bearer, nationalGateway, type NationalGateway } from './setup.js';
 import { registrantBody, travelBody } from './samples.js';

@@ -1,12 +1,12 @@
 /**
- * The error registry (src/errors.ts) and the error table of protocol/SPEC.md, held to each other both
+ * The error registry (src/core/errors.ts) and the error table of protocol/SPEC.md, held to each other both
  * ways (fastify test/internals/errors.test.js): every registry code has a row with the same HTTP status
  * and retry advice, and the table documents no code the registry lacks. Adding a code means adding
  * its row to SPEC.md §9.2 as `| \`code\` | status | yes/no | when it happens |`.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ERROR_CODES, type ErrorSpec } from '../../src/errors.js';
+import { ERROR_CODES, type ErrorSpec } from '../../src/core/errors.js';
 
 const SPEC_PATH = 'protocol/SPEC.md';
 const SPEC = readFileSync(new URL('../../protocol/SPEC.md', import.meta.url), 'utf8');
@@ -66,21 +66,21 @@ describe('protocol: error table in SPEC.md ⇄ ERROR_CODES', () => {
     assert.deepEqual(
       missing,
       [],
-      `codes in src/errors.ts missing from the error table of ${SPEC_PATH} (§9.2): ${missing.map((c) => `\`${c}\` (${registry[c]?.status})`).join(', ')}`,
+      `codes in src/core/errors.ts missing from the error table of ${SPEC_PATH} (§9.2): ${missing.map((c) => `\`${c}\` (${registry[c]?.status})`).join(', ')}`,
     );
     for (const [code, spec] of Object.entries(registry)) {
       const row = rows.get(code) as Row;
-      assert.equal(row.status, spec.status, `\`${code}\`: ${SPEC_PATH}:${row.line} says HTTP ${row.status}, src/errors.ts says ${spec.status}`);
-      assert.equal(row.retry, spec.retry, `\`${code}\`: ${SPEC_PATH}:${row.line} says retry ${row.retry ? 'yes' : 'no'}, src/errors.ts says ${spec.retry ? 'yes' : 'no'}`);
+      assert.equal(row.status, spec.status, `\`${code}\`: ${SPEC_PATH}:${row.line} says HTTP ${row.status}, src/core/errors.ts says ${spec.status}`);
+      assert.equal(row.retry, spec.retry, `\`${code}\`: ${SPEC_PATH}:${row.line} says retry ${row.retry ? 'yes' : 'no'}, src/core/errors.ts says ${spec.retry ? 'yes' : 'no'}`);
     }
   });
 
-  it('documents no code that src/errors.ts does not define', () => {
+  it('documents no code that src/core/errors.ts does not define', () => {
     const extra = errorTable().filter((r) => !Object.hasOwn(registry, r.code));
     assert.deepEqual(
       extra.map((r) => `${r.code} (${SPEC_PATH}:${r.line})`),
       [],
-      `codes in the error table of ${SPEC_PATH} that src/errors.ts lacks: ${extra.map((r) => `\`${r.code}\` at line ${r.line}`).join(', ')}`,
+      `codes in the error table of ${SPEC_PATH} that src/core/errors.ts lacks: ${extra.map((r) => `\`${r.code}\` at line ${r.line}`).join(', ')}`,
     );
   });
 

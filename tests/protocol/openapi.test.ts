@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
-import { TnxError } from '../../src/errors.js';
+import { TnxError } from '../../src/core/errors.js';
 import { toProblem } from '../../src/http/problem.js';
 
 const PROTOCOL_DIR = new URL('../../protocol/', import.meta.url);

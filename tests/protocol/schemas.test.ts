@@ -4,7 +4,7 @@
  * of the schema files, checked here so a later edit cannot loosen one object silently.
  */
 import assert from 'node:assert/strict';
-import { loadSchema, MESSAGE_SCHEMA_FILES, RECEIPT_SCHEMA_FILE, CLAIMS_SCHEMA_FILE, COMMON_SCHEMA_FILE } from '../../src/protocol/validate.js';
+import { loadSchema, MESSAGE_SCHEMA_FILES, RECEIPT_SCHEMA_FILE, CLAIMS_SCHEMA_FILE, COMMON_SCHEMA_FILE } from '../../src/domain/protocol/validate.js';
 
 type Json = Record<string, unknown>;
 const FILES = [COMMON_SCHEMA_FILE, ...Object.values(MESSAGE_SCHEMA_FILES), RECEIPT_SCHEMA_FILE, CLAIMS_SCHEMA_FILE];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { isTnxError } from '../../src/errors.js';
-import { FORBIDDEN_NAMES } from '../../src/protocol/forbidden-names.js';
-import { parseStrictJson } from '../../src/protocol/strict-json.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { FORBIDDEN_NAMES } from '../../src/domain/protocol/forbidden-names.js';
+import { parseStrictJson } from '../../src/domain/protocol/strict-json.js';
 
 function refusal(text: string, code: string, maxDepth?: number): Record<string, unknown> | undefined {
   try {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { isTnxError, type ErrorCode } from '../../src/errors.js';
-import { daysOfNotice, instantOf, isRealPartialDate } from '../../src/protocol/semantic-checks.js';
+import { isTnxError, type ErrorCode } from '../../src/core/errors.js';
+import { daysOfNotice, instantOf, isRealPartialDate } from '../../src/domain/protocol/semantic-checks.js';
 import {
   validateClaims,
   validateMessage,
   validateMessageClaims,
   validateReceipt,
   validateReceiptClaims,
-} from '../../src/protocol/validate.js';
+} from '../../src/domain/protocol/validate.js';
 import { example, loadExamples } from './examples.js';
 
 type Mutator = (m: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any

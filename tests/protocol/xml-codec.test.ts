@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { isTnxError, type ErrorCode } from '../../src/errors.js';
-import { FORBIDDEN_NAMES } from '../../src/protocol/forbidden-names.js';
-import type { AnyTnxMessage } from '../../src/protocol/types.js';
-import { messageToXml, parseXmlMessage, parseXmlReceipt } from '../../src/protocol/xml-codec.js';
+import { isTnxError, type ErrorCode } from '../../src/core/errors.js';
+import { FORBIDDEN_NAMES } from '../../src/domain/protocol/forbidden-names.js';
+import type { AnyTnxMessage } from '../../src/domain/protocol/types.js';
+import { messageToXml, parseXmlMessage, parseXmlReceipt } from '../../src/domain/protocol/xml-codec.js';
 import { example, loadExamples } from './examples.js';
 
 function refused(xml: string, code: ErrorCode, pointer?: string, limits?: { maxBytes: number; maxDepth: number }): Error {

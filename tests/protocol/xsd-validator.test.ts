@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AnyTnxMessage } from '../../src/protocol/types.js';
-import { messageToXml } from '../../src/protocol/xml-codec.js';
+import type { AnyTnxMessage } from '../../src/domain/protocol/types.js';
+import { messageToXml } from '../../src/domain/protocol/xml-codec.js';
 import { tempDir } from '../harness/tmp.js';
 import { loadExamples } from './examples.js';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import xml2js from 'xml2js';
-import { messageShape, XML_SCHEMA_FILES, type Shape, type XmlMessageType } from '../../src/protocol/xml-shape.js';
+import { messageShape, XML_SCHEMA_FILES, type Shape, type XmlMessageType } from '../../src/domain/protocol/xml-shape.js';
 
 const XML_DIR = new URL('../../protocol/xml/', import.meta.url);
 const XSD_FILES: Record<XmlMessageType, string> = {

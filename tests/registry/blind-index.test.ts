@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { isTnxError } from '../../src/errors.js';
-import { BLIND_INDEX_BYTES, blindIndex, matchesAll, nameTokens, normaliseDocumentNumber, searchTerms, type RegistrantQuery } from '../../src/registry/blind-index.js';
-import { parseSymmetricKeys } from '../../src/registry/key-file.js';
-import { reindexRegistrant, sealRegistrant, type SealedRegistrant } from '../../src/registry/sealed-registrant.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { BLIND_INDEX_BYTES, blindIndex, matchesAll, nameTokens, normaliseDocumentNumber, searchTerms, type RegistrantQuery } from '../../src/domain/registry/blind-index.js';
+import { parseSymmetricKeys } from '../../src/domain/registry/key-file.js';
+import { reindexRegistrant, sealRegistrant, type SealedRegistrant } from '../../src/domain/registry/sealed-registrant.js';
 import { cyrillicRegistrant, freshKeys, greekRegistrant, secret } from './fixtures.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');

@@ -2,8 +2,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Registrant } from '../../src/registry/registrant.js';
-import { loadRegistryKeys, type RegistryKeys } from '../../src/registry/registry-keys.js';
+import type { Registrant } from '../../src/domain/registry/registrant.js';
+import { loadRegistryKeys, type RegistryKeys } from '../../src/domain/registry/registry-keys.js';
 import { tempDir } from '../harness/tmp.js';
 
 export function secret(): string {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isTnxError } from '../../src/errors.js';
-import { KekRing } from '../../src/registry/kek.js';
-import { generateKeyFile, retireKey, rotateKeyFile } from '../../src/registry/key-file-admin.js';
-import { openRegistrant, rewrapRegistrant, sealRegistrant } from '../../src/registry/sealed-registrant.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { KekRing } from '../../src/domain/registry/kek.js';
+import { generateKeyFile, retireKey, rotateKeyFile } from '../../src/domain/registry/key-file-admin.js';
+import { openRegistrant, rewrapRegistrant, sealRegistrant } from '../../src/domain/registry/sealed-registrant.js';
 import { tempDir } from '../harness/tmp.js';
 import { cyrillicRegistrant, freshKeys } from './fixtures.js';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { chmodSync } from 'node:fs';
-import { isTnxError } from '../../src/errors.js';
-import { KekRing } from '../../src/registry/kek.js';
-import { octThumbprint, parseSymmetricKeys, readSymmetricKeyFile } from '../../src/registry/key-file.js';
-import { loadRegistryKeys } from '../../src/registry/registry-keys.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { KekRing } from '../../src/domain/registry/kek.js';
+import { octThumbprint, parseSymmetricKeys, readSymmetricKeyFile } from '../../src/domain/registry/key-file.js';
+import { loadRegistryKeys } from '../../src/domain/registry/registry-keys.js';
 import { tempDir } from '../harness/tmp.js';
 import { keyFile, octJwks, secret } from './fixtures.js';
 

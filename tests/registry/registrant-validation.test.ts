@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { ERROR_CODES, isTnxError } from '../../src/errors.js';
-import { validateRegistrant } from '../../src/registry/registrant.js';
-import { sealRegistrant } from '../../src/registry/sealed-registrant.js';
+import { ERROR_CODES, isTnxError } from '../../src/core/errors.js';
+import { validateRegistrant } from '../../src/domain/registry/registrant.js';
+import { sealRegistrant } from '../../src/domain/registry/sealed-registrant.js';
 import { cyrillicRegistrant, freshKeys, personalStrings } from './fixtures.js';
 
 function refused(value: unknown, pointer: string): void {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { checkAuditEvent } from '../../src/audit/subscriber.js';
-import { isTnxError } from '../../src/errors.js';
+import { checkAuditEvent } from '../../src/features/audit-trail/subscriber.js';
+import { isTnxError } from '../../src/core/errors.js';
 import {
   registrantAltered, registrantCreated, registrantErased, registrantRead, registrantSearched, requirePurpose, retentionEvent, travelReportRecorded,
-} from '../../src/registry/registry-events.js';
-import { retentionOutcome } from '../../src/registry/retention.js';
-import { ManualClock } from '../../src/util/clock.js';
+} from '../../src/domain/registry/registry-events.js';
+import { retentionOutcome } from '../../src/domain/registry/retention.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { cyrillicRegistrant, personalStrings } from './fixtures.js';
 
 const at = Date.parse('2026-11-27T12:00:00Z');

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_RETENTION_POLICY, flagReview, isReviewOverdue, isShredDue, planRetention, retentionCutoffs, retentionOutcome, type RetentionView,
-} from '../../src/registry/retention.js';
-import { sealRegistrant } from '../../src/registry/sealed-registrant.js';
-import { ManualClock } from '../../src/util/clock.js';
+} from '../../src/domain/registry/retention.js';
+import { sealRegistrant } from '../../src/domain/registry/sealed-registrant.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { cyrillicRegistrant, freshKeys, personalStrings } from './fixtures.js';
 
 const clock = new ManualClock(Date.parse('2026-11-27T15:00:00Z'));

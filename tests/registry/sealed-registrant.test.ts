@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { isTnxError } from '../../src/errors.js';
-import { KekRing } from '../../src/registry/kek.js';
-import { parseSymmetricKeys } from '../../src/registry/key-file.js';
-import { registryKeys } from '../../src/registry/registry-keys.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { KekRing } from '../../src/domain/registry/kek.js';
+import { parseSymmetricKeys } from '../../src/domain/registry/key-file.js';
+import { registryKeys } from '../../src/domain/registry/registry-keys.js';
 import {
   needsRewrap, openRegistrant, PERSONAL_FIELDS, rekeyRegistrant, resealRegistrant, rewrapRegistrant, sealRegistrant, shredRegistrant,
   type SealedRegistrant,
-} from '../../src/registry/sealed-registrant.js';
+} from '../../src/domain/registry/sealed-registrant.js';
 import { cyrillicRegistrant, freshKeys, greekRegistrant, octJwks, personalStrings, secret } from './fixtures.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');

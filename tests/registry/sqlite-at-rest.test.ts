@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { sealRegistrant, shredRegistrant, type SealedRegistrant } from '../../src/registry/sealed-registrant.js';
+import { sealRegistrant, shredRegistrant, type SealedRegistrant } from '../../src/domain/registry/sealed-registrant.js';
 import { tempDir } from '../harness/tmp.js';
 import { cyrillicRegistrant, freshKeys, greekRegistrant, personalStrings } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { CandidateIndex, type RegistrantForScreening } from '../../src/screening/candidate-index.js';
-import { DEFAULT_WEIGHTS } from '../../src/screening/config.js';
-import { passengerQuery, screenPassenger, type ScreeningStats } from '../../src/screening/screen.js';
+import { CandidateIndex, type RegistrantForScreening } from '../../src/domain/screening/candidate-index.js';
+import { DEFAULT_WEIGHTS } from '../../src/domain/screening/config.js';
+import { passengerQuery, screenPassenger, type ScreeningStats } from '../../src/domain/screening/screen.js';
 import { rng, syntheticPerson, toRegistrant, type SyntheticPerson } from './synthetic/population.js';
 import { namesake, registrantOnBoard, VARIANT_KINDS } from './synthetic/variants.js';
 

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { isTnxError } from '../../src/errors.js';
-import { parseManifestJson } from '../../src/screening/manifest-json.js';
-import { parsePaxlst } from '../../src/screening/paxlst/parse.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { parseManifestJson } from '../../src/domain/screening/manifest-json.js';
+import { parsePaxlst } from '../../src/domain/screening/paxlst/parse.js';
 
 const dir = new URL('../../protocol/examples/manifests/', import.meta.url);
 const json = (): Record<string, any> => JSON.parse(readFileSync(new URL('json-ba0178.json', dir), 'utf8'));

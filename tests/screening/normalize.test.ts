@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { jaroWinkler } from '../../src/screening/jaro-winkler.js';
-import { normalizeDocumentNumber, normalizeName } from '../../src/screening/normalize.js';
-import { phoneticKey } from '../../src/screening/phonetic.js';
+import { jaroWinkler } from '../../src/domain/screening/jaro-winkler.js';
+import { normalizeDocumentNumber, normalizeName } from '../../src/domain/screening/normalize.js';
+import { phoneticKey } from '../../src/domain/screening/phonetic.js';
 
 describe('screening: name normalisation', () => {
   it('Latin: removes diacritics, folds case, splits hyphens, joins apostrophes', () => {
@@ -88,7 +88,7 @@ describe('screening: Jaro-Winkler', () => {
 
 describe('screening: spelling fold', () => {
   it('folds romanisation variants and keeps other names apart', async () => {
-    const { foldSpelling } = await import('../../src/screening/spelling-fold.js');
+    const { foldSpelling } = await import('../../src/domain/screening/spelling-fold.js');
     const groups = [['YURIY', 'IURII', 'JURIJ', 'YURI'], ['KAREEM', 'KARIM'], ['HASSAN', 'HASAN'], ['SHCHUKIN', 'SCHUKIN'], ['WLADIMIR', 'VLADIMIR'], ['PAPADOPOULOS', 'PAPADOPOYLOS']];
     for (const g of groups) assert.equal(new Set(g.map(foldSpelling)).size, 1, g.join('/'));
     assert.notEqual(foldSpelling('MARIA'), foldSpelling('MARIO'));
@@ -97,7 +97,7 @@ describe('screening: spelling fold', () => {
 
 describe('screening: joined Arabic article', () => {
   it('offers the name without an article written onto it', async () => {
-    const { withoutJoinedArticle } = await import('../../src/screening/normalize.js');
+    const { withoutJoinedArticle } = await import('../../src/domain/screening/normalize.js');
     assert.deepEqual(withoutJoinedArticle(['ALDOSSARY', 'MOHAMAD']), ['DOSSARY', 'MOHAMAD']);
     assert.deepEqual(withoutJoinedArticle(['ELKHATIB', 'MARIAM']), ['KHATIB', 'MARIAM']);
     assert.equal(withoutJoinedArticle(['ALI', 'HASSAN']), null);

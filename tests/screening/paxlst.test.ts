@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { isTnxError, type TnxError } from '../../src/errors.js';
-import { parsePaxlst } from '../../src/screening/paxlst/parse.js';
+import { isTnxError, type TnxError } from '../../src/core/errors.js';
+import { parsePaxlst } from '../../src/domain/screening/paxlst/parse.js';
 import { FLIGHT, paxlst, person } from './paxlst-builder.js';
 
 const EXAMPLE = new URL('../../protocol/examples/manifests/paxlst-ba0178.edi', import.meta.url);

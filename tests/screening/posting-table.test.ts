@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { PostingTable } from '../../src/screening/posting-table.js';
+import { PostingTable } from '../../src/domain/screening/posting-table.js';
 
 const slotsOf = (t: PostingTable, key: number): number[] => {
   const out: number[] = [];

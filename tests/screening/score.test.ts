@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { packBirthDate, compareBirthDates } from '../../src/screening/birth-date.js';
-import { DEFAULT_WEIGHTS, resolveWeights } from '../../src/screening/config.js';
-import { normalizeName } from '../../src/screening/normalize.js';
-import { documentBonus, oneEditApart, scoreMatch, scoreUpperBound, type ScoringSubject } from '../../src/screening/score.js';
+import { packBirthDate, compareBirthDates } from '../../src/domain/screening/birth-date.js';
+import { DEFAULT_WEIGHTS, resolveWeights } from '../../src/domain/screening/config.js';
+import { normalizeName } from '../../src/domain/screening/normalize.js';
+import { documentBonus, oneEditApart, scoreMatch, scoreUpperBound, type ScoringSubject } from '../../src/domain/screening/score.js';
 
 function subject(family: string, given: string[], dob: string | null, extra: Partial<ScoringSubject> = {}): ScoringSubject {
   return { names: [normalizeName(family, given)], dateOfBirth: packBirthDate(dob), sex: 'M', nationalities: ['RUS'], documents: ['721234567'], ...extra };

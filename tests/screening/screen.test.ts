@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { CandidateIndex } from '../../src/screening/candidate-index.js';
-import { DEFAULT_WEIGHTS, resolveWeights } from '../../src/screening/config.js';
-import { parsePaxlst } from '../../src/screening/paxlst/parse.js';
-import { screenManifest } from '../../src/screening/screen.js';
+import { CandidateIndex } from '../../src/domain/screening/candidate-index.js';
+import { DEFAULT_WEIGHTS, resolveWeights } from '../../src/domain/screening/config.js';
+import { parsePaxlst } from '../../src/domain/screening/paxlst/parse.js';
+import { screenManifest } from '../../src/domain/screening/screen.js';
 import { rng, syntheticPerson, toRegistrant } from './synthetic/population.js';
 
 const EXAMPLE = new URL('../../protocol/examples/manifests/paxlst-ba0178.edi', import.meta.url);

@@ -12,10 +12,10 @@ import { main } from '../../src/cli/main.js';
 import {
   followUpsReceivedPipeline, followUpsSentPipeline, receivedCountsPipeline, receivedLeadPipeline, sentCountsPipeline, sentLeadPipeline,
   type Pipeline,
-} from '../../src/store/mongo/stats-pipelines.js';
-import type { StatsQuery, StatsRow } from '../../src/store/port.js';
-import { assembleRows, type CountRow, type FollowUpRow, type LeadRow } from '../../src/stats/rows.js';
-import type { StatsReport } from '../../src/stats/report.js';
+} from '../../src/adapters/store-mongo/stats-pipelines.js';
+import type { StatsQuery, StatsRow } from '../../src/ports/store/index.js';
+import { assembleRows, type CountRow, type FollowUpRow, type LeadRow } from '../../src/domain/stats/rows.js';
+import type { StatsReport } from '../../src/features/statistics/report.js';
 import { DAY } from '../travel-reports/fixtures.js';
 import { bearer, nationalGateway, type NationalGateway } from '../national/setup.js';
 import { RANGE, scenarioClock, seedScenario } from './scenario.js';

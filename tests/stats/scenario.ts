@@ -17,13 +17,13 @@
  * GBR visa_refused.
  */
 import { randomUUID } from 'node:crypto';
-import { classifyLeadTime } from '../../src/delivery/timeliness.js';
-import { submitMessage } from '../../src/gateway/submit.js';
-import { createRegistrant } from '../../src/national/registry-service.js';
-import { createTravelReport } from '../../src/national/travel-report-service.js';
-import type { FollowUpAction, FollowUpReport, TravelNotification } from '../../src/protocol/types.js';
-import type { InboundRecord, Store } from '../../src/store/port.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { classifyLeadTime } from '../../src/features/delivery/timeliness.js';
+import { submitMessage } from '../../src/features/submission/submit.js';
+import { createRegistrant } from '../../src/features/registry/registry-service.js';
+import { createTravelReport } from '../../src/features/travel-reports/travel-report-service.js';
+import type { FollowUpAction, FollowUpReport, TravelNotification } from '../../src/domain/protocol/types.js';
+import type { InboundRecord, Store } from '../../src/ports/store/index.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { inboundNotification } from '../gateway/bootstrap.js';
 import { DAY, HOUR, NOW } from '../travel-reports/fixtures.js';
 import type { NationalGateway } from '../national/setup.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { GENESIS_HASH, canonicalAuditEvent, canonicalJson, chainHash } from '../../src/audit/chain.js';
-import { isTnxError } from '../../src/errors.js';
+import { GENESIS_HASH, canonicalAuditEvent, canonicalJson, chainHash } from '../../src/domain/audit/chain.js';
+import { isTnxError } from '../../src/core/errors.js';
 
-describe('audit chain hash (src/audit/chain.ts)', () => {
+describe('audit chain hash (src/domain/audit/chain.ts)', () => {
   const base = { seq: 1, id: 'e1', at: 0, action: 'a.b', actor: 'system' };
 
   it('matches the byte format documented for offline auditors', () => {

@@ -6,7 +6,7 @@
  * is called, so the suite can race several instances against each other. Tests share that database:
  * each uses its own ids / notification ids / actions and filters on them, never assuming it is alone.
  */
-import type { Store } from '../../src/store/port.js';
+import type { Store } from '../../src/ports/store/index.js';
 import { auditConformance } from './conformance/audit.js';
 import { auditWithConformance } from './conformance/audit-with.js';
 import { inboundConformance } from './conformance/inbound.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { CandidateRecord, CaseRecord, ManifestRecord, Store } from '../../src/store/port.js';
+import type { CandidateRecord, CaseRecord, ManifestRecord, Store } from '../../src/ports/store/index.js';
 
 const T0 = 1_800_000_000_000;
 

@@ -1,17 +1,17 @@
 /**
  * The MongoDB manifest and case repositories' query logic, checked without a server: the pure
- * builders of src/store/mongo/screening-queries.ts run by mingo on fixture documents; the schemas are
+ * builders of src/adapters/store-mongo/screening-queries.ts run by mingo on fixture documents; the schemas are
  * checked for the indexes the queries need and for their validation.
  */
 import assert from 'node:assert/strict';
 import { Query, aggregate, find, update } from 'mingo';
 import mongoose from 'mongoose';
-import { decodeTimeCursor, encodeTimeCursor } from '../../src/store/paging.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../../src/adapters/store-common/paging.js';
 import {
   CASES_NEWEST_FIRST, DUE_FIRST, candidateArrayFilters, caseCountFilter, caseListFilter, decisionStatsPipeline, decisionUpdate, dueFilter,
   manifestStatsPipeline, outcomeUpdate, pendingCandidateFilter, purgeFilter, purgeUpdate, tripFilter,
-} from '../../src/store/mongo/screening-queries.js';
-import { caseSchema, manifestSchema } from '../../src/store/mongo/screening-schemas.js';
+} from '../../src/adapters/store-mongo/screening-queries.js';
+import { caseSchema, manifestSchema } from '../../src/adapters/store-mongo/screening-schemas.js';
 
 type Doc = Record<string, unknown>;
 const ids = (docs: Doc[]) => docs.map((d) => d._id);

@@ -1,26 +1,26 @@
 /**
  * The MongoDB adapter's query logic, checked without a server: the pure builders in
- * src/store/mongo/queries.ts are executed by mingo (an implementation of MongoDB's query language)
+ * src/adapters/store-mongo/queries.ts are executed by mingo (an implementation of MongoDB's query language)
  * on fixture documents; the mongoose schemas are checked for their indexes and validation.
  */
 import assert from 'node:assert/strict';
 import { Query, find, update } from 'mingo';
 import mongoose from 'mongoose';
-import { GENESIS_HASH } from '../../src/audit/chain.js';
-import { mongoConnectOptions } from '../../src/store/mongo/open-mongo-store.js';
-import { extendChain } from '../../src/store/audit-extend.js';
-import { AUDIT_INDEX_PRIORITY, auditCursor, planAuditQuery } from '../../src/store/audit-plan.js';
-import { decodeTimeCursor, encodeTimeCursor } from '../../src/store/paging.js';
-import type { AuditEvent, AuditFilter, OutboundFilter, OutboundState } from '../../src/store/port.js';
+import { GENESIS_HASH } from '../../src/domain/audit/chain.js';
+import { mongoConnectOptions } from '../../src/adapters/store-mongo/open-mongo-store.js';
+import { extendChain } from '../../src/adapters/store-common/audit-extend.js';
+import { AUDIT_INDEX_PRIORITY, auditCursor, planAuditQuery } from '../../src/adapters/store-common/audit-plan.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../../src/adapters/store-common/paging.js';
+import type { AuditEvent, AuditFilter, OutboundFilter, OutboundState } from '../../src/ports/store/index.js';
 import {
   CLEAR_PENDING, DEPARTURE_FIRST, HEAD_ID, INBOUND_NEWEST_FIRST, NEWEST_FIRST, OLDEST_FIRST, SEQ_DESC, acceptedFilter,
   atRiskFilter, auditQuery, auditQueryFilter, auditRangeFilter, clearPendingFilter, headCasFilter, headCasUpdate, idempotencyFilter,
   inboundListFilter, jtiFilter, leaseAcquireFilter, leaseAcquireUpdate, leaseReleaseFilter, outboundListFilter, patchUpdate,
   transitionFilter, versionFilter, type Filter, type Sort,
-} from '../../src/store/mongo/queries.js';
+} from '../../src/adapters/store-mongo/queries.js';
 import {
   attemptSchema, auditEventSchema, checkpointSchema, inboundSchema, outboundSchema,
-} from '../../src/store/mongo/schemas.js';
+} from '../../src/adapters/store-mongo/schemas.js';
 
 type Doc = Record<string, unknown>;
 const run = (docs: Doc[], filter: Filter, sort?: Sort, limit?: number): Doc[] => {

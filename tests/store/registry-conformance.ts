@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { searchTerms } from '../../src/registry/blind-index.js';
-import { sealRegistrant, shredRegistrant, type SealedRegistrant } from '../../src/registry/sealed-registrant.js';
-import type { Store, TravelReportRecord } from '../../src/store/port.js';
+import { searchTerms } from '../../src/domain/registry/blind-index.js';
+import { sealRegistrant, shredRegistrant, type SealedRegistrant } from '../../src/domain/registry/sealed-registrant.js';
+import type { Store, TravelReportRecord } from '../../src/ports/store/index.js';
 import { cyrillicRegistrant, freshKeys, greekRegistrant } from '../registry/fixtures.js';
 
 const T0 = 1_800_000_000_000;

@@ -1,14 +1,14 @@
 /**
- * The MongoDB filters of the registry part (src/store/mongo/registry-queries.ts), executed by mingo on
+ * The MongoDB filters of the registry part (src/adapters/store-mongo/registry-queries.ts), executed by mingo on
  * fixture documents, plus the registry mongoose schemas' indexes.
  */
 import assert from 'node:assert/strict';
 import { find, update } from 'mingo';
 import {
   addSourceFilter, addSourceUpdate, replaceFilter, reportVersionFilter, retentionFilter, scanFilter, searchFilter, shredReportsFilter,
-} from '../../src/store/mongo/registry-queries.js';
-import { registrantSchema, travelReportSchema } from '../../src/store/mongo/registry-schemas.js';
-import type { Filter } from '../../src/store/mongo/queries.js';
+} from '../../src/adapters/store-mongo/registry-queries.js';
+import { registrantSchema, travelReportSchema } from '../../src/adapters/store-mongo/registry-schemas.js';
+import type { Filter } from '../../src/adapters/store-mongo/queries.js';
 
 type Doc = Record<string, unknown>;
 const ids = (docs: Doc[], f: Filter) => (find(docs, f as never).all() as Doc[]).map((d) => d._id).sort();

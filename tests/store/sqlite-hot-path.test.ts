@@ -7,13 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { NewOutbound, OutboundRecord } from '../../src/store/port.js';
-import { migrate } from '../../src/store/sqlite/migrations.js';
-import { openSqliteStore, WAL_AUTOCHECKPOINT_PAGES } from '../../src/store/sqlite/open-sqlite-store.js';
-import { sqliteOutboundRepo } from '../../src/store/sqlite/outbound-repo.js';
-import { sqliteChain } from '../../src/store/sqlite/audit-repo.js';
-import { WriteBatch } from '../../src/store/sqlite/write-batch.js';
-import { ManualClock } from '../../src/util/clock.js';
+import type { NewOutbound, OutboundRecord } from '../../src/ports/store/index.js';
+import { migrate } from '../../src/adapters/store-sqlite/migrations.js';
+import { openSqliteStore, WAL_AUTOCHECKPOINT_PAGES } from '../../src/adapters/store-sqlite/open-sqlite-store.js';
+import { sqliteOutboundRepo } from '../../src/adapters/store-sqlite/outbound-repo.js';
+import { sqliteChain } from '../../src/adapters/store-sqlite/audit-repo.js';
+import { WriteBatch } from '../../src/adapters/store-sqlite/write-batch.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { tempDir } from '../harness/tmp.js';
 
 function newOutbound(): NewOutbound {

@@ -1,12 +1,12 @@
 /**
- * Group commit of the SQLite adapter (src/store/sqlite/write-batch.ts), on real files with a second
+ * Group commit of the SQLite adapter (src/adapters/store-sqlite/write-batch.ts), on real files with a second
  * connection watching: writes of one turn share one commit, each stays atomic on its own, a caller
  * hears "done" only once the commit is visible to others, and nothing pending is lost at close.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { WriteBatch } from '../../src/store/sqlite/write-batch.js';
+import { WriteBatch } from '../../src/adapters/store-sqlite/write-batch.js';
 import { tempDir } from '../harness/tmp.js';
 
 function openPair(): { db: Database.Database; other: Database.Database } {

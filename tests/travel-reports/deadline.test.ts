@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { isTnxError } from '../../src/errors.js';
+import { isTnxError } from '../../src/core/errors.js';
 import {
   assessDeadline, DEFAULT_DEADLINE_RULES, resolveDeadlineRules, rulesForState, UK_STYLE_DEADLINE_RULES,
-} from '../../src/travel-reports/deadline.js';
-import { ManualClock } from '../../src/util/clock.js';
+} from '../../src/domain/travel-reports/deadline.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { DAY, HOUR, NOW, threeCountryReport } from './fixtures.js';
 
 const clock = new ManualClock(NOW);

@@ -1,7 +1,7 @@
 /** A travel report to three countries, with times relative to a frozen "now". */
 import { randomUUID } from 'node:crypto';
-import type { PointOfContact } from '../../src/protocol/types.js';
-import type { TravelReport } from '../../src/travel-reports/travel-report.js';
+import type { PointOfContact } from '../../src/domain/protocol/types.js';
+import type { TravelReport } from '../../src/domain/travel-reports/travel-report.js';
 
 export const NOW = Date.parse('2026-12-01T10:00:00Z');
 export const DAY = 86_400_000;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { isTnxError } from '../../src/errors.js';
-import { validateMessage } from '../../src/protocol/validate.js';
-import type { TravelNotification } from '../../src/protocol/types.js';
-import { openRegistrant, sealRegistrant } from '../../src/registry/sealed-registrant.js';
-import { DEFAULT_DEADLINE_RULES } from '../../src/travel-reports/deadline.js';
-import { toNotifications } from '../../src/travel-reports/to-notifications.js';
-import { validateTravelReport } from '../../src/travel-reports/travel-report.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { validateMessage } from '../../src/domain/protocol/validate.js';
+import type { TravelNotification } from '../../src/domain/protocol/types.js';
+import { openRegistrant, sealRegistrant } from '../../src/domain/registry/sealed-registrant.js';
+import { DEFAULT_DEADLINE_RULES } from '../../src/domain/travel-reports/deadline.js';
+import { toNotifications } from '../../src/domain/travel-reports/to-notifications.js';
+import { validateTravelReport } from '../../src/domain/travel-reports/travel-report.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { cyrillicRegistrant, freshKeys } from '../registry/fixtures.js';
 import { DAY, NOW, threeCountryReport, USA_POC } from './fixtures.js';
 

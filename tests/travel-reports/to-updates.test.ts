@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { isTnxError } from '../../src/errors.js';
-import { validateMessage } from '../../src/protocol/validate.js';
-import { DEFAULT_DEADLINE_RULES } from '../../src/travel-reports/deadline.js';
-import { toUpdates, type UpdateOptions } from '../../src/travel-reports/to-updates.js';
-import { validateTravelReport, type TravelReport } from '../../src/travel-reports/travel-report.js';
-import { ManualClock } from '../../src/util/clock.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { validateMessage } from '../../src/domain/protocol/validate.js';
+import { DEFAULT_DEADLINE_RULES } from '../../src/domain/travel-reports/deadline.js';
+import { toUpdates, type UpdateOptions } from '../../src/domain/travel-reports/to-updates.js';
+import { validateTravelReport, type TravelReport } from '../../src/domain/travel-reports/travel-report.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { DAY, HOUR, iso, NOW, threeCountryReport } from './fixtures.js';
 
 const clock = new ManualClock(NOW);

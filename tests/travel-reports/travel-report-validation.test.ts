@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { isTnxError } from '../../src/errors.js';
-import { validateTravelReport, type TravelReport } from '../../src/travel-reports/travel-report.js';
+import { isTnxError } from '../../src/core/errors.js';
+import { validateTravelReport, type TravelReport } from '../../src/domain/travel-reports/travel-report.js';
 import { HOUR, iso, NOW, threeCountryReport } from './fixtures.js';
 
 const reg = '0d6a3c1e-5b2f-4e8a-9c7d-1a2b3c4d5e6f';

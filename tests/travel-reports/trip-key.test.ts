@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { normaliseFlight, recordAlsoFoundBy, tripIdentity, tripKey } from '../../src/travel-reports/trip-key.js';
+import { normaliseFlight, recordAlsoFoundBy, tripIdentity, tripKey } from '../../src/domain/travel-reports/trip-key.js';
 import { freshKeys } from '../registry/fixtures.js';
 
 const reg = '0d6a3c1e-5b2f-4e8a-9c7d-1a2b3c4d5e6f';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { applyServeHeapDefaults, SERVE_HEAP_GROWING_PERCENT } from '../../src/util/heap-tuning.js';
+import { applyServeHeapDefaults, SERVE_HEAP_GROWING_PERCENT } from '../../src/runtime/heap-tuning.js';
 
-describe('tnx serve heap defaults (src/util/heap-tuning.ts)', () => {
+describe('tnx serve heap defaults (src/runtime/heap-tuning.ts)', () => {
   it('caps heap growth when the operator gave no heap flag', () => {
     const set: string[] = [];
     const flag = applyServeHeapDefaults({ execArgv: ['--import', 'tsx'], nodeOptions: '--enable-source-maps', set: (f) => set.push(f) });

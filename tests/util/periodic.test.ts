@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { startPeriodic } from '../../src/util/periodic.js';
+import { startPeriodic } from '../../src/core/periodic.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

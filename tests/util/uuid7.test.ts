@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { uuid7 } from '../../src/util/uuid7.js';
+import { uuid7 } from '../../src/core/uuid7.js';
 
 const FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-describe('uuid7 (src/util/uuid7.ts)', () => {
+describe('uuid7 (src/core/uuid7.ts)', () => {
   it('is an RFC 9562 version-7 UUID in lower case, and passes the protocol schema pattern', () => {
     for (let i = 0; i < 1000; i++) assert.match(uuid7(), FORMAT);
   });

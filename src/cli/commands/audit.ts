@@ -3,12 +3,12 @@
  *
  *   verify         checks the whole trail in the configured store and every checkpoint signature;
  *                  exit 0 when intact, 1 naming the first bad event (seq, id) and the problem.
- *   export         writes events and the checkpoints covering them as JSON Lines (src/audit/export.ts),
+ *   export         writes events and the checkpoints covering them as JSON Lines (src/features/audit-trail/export.ts),
  *                  and records an `audit.exported` event.
  *   verify-export  what an auditor runs offline: an export file and a public JWKS, no store, no config.
  *
  * Verification keys are the public parts of every signing key in the key file, retired ones included
- * (src/audit/audit-jwks.ts), or a public JWKS given with --jwks.
+ * (src/features/audit-trail/audit-jwks.ts), or a public JWKS given with --jwks.
  */
 import { createReadStream, createWriteStream, existsSync, linkSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -16,20 +16,20 @@ import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { JSONWebKeySet } from 'jose';
-import { auditJwksFromFile } from '../../audit/audit-jwks.js';
-import { exportLines, type ExportSelection, type ExportSummary } from '../../audit/export.js';
-import { checkAuditEvent } from '../../audit/check-event.js';
-import { attachAuditTrail } from '../../audit/subscriber.js';
-import { verifyExport } from '../../audit/verify-export.js';
-import { verifySqliteTrail } from '../../audit/verify-parallel.js';
-import { verifyTrail, type BadEntry, type VerifyResult } from '../../audit/verify.js';
+import { auditJwksFromFile } from '../../features/audit-trail/audit-jwks.js';
+import { exportLines, type ExportSelection, type ExportSummary } from '../../features/audit-trail/export.js';
+import { checkAuditEvent } from '../../domain/audit/check-event.js';
+import { attachAuditTrail } from '../../features/audit-trail/subscriber.js';
+import { verifyExport } from '../../features/audit-trail/verify-export.js';
+import { verifySqliteTrail } from '../../runtime/audit-verify/verify-parallel.js';
+import { verifyTrail, type BadEntry, type VerifyResult } from '../../features/audit-trail/verify.js';
 import { loadConfigFile } from '../../config/load.js';
 import type { TnxConfig } from '../../config/schema.js';
-import { TnxError } from '../../errors.js';
-import { EventBus } from '../../events/bus.js';
-import { openStore } from '../../store/open-store.js';
-import type { Store } from '../../store/port.js';
-import { systemClock } from '../../util/clock.js';
+import { TnxError } from '../../core/errors.js';
+import { EventBus } from '../../domain/audit/event-bus.js';
+import { openStore } from '../../runtime/open-store.js';
+import type { Store } from '../../ports/store/index.js';
+import { systemClock } from '../../core/clock.js';
 import type { CliIo } from '../main.js';
 import { configPathFrom, parseCommandArgs, requireOption, subcommand, UsageError, withUsage } from '../args.js';
 
@@ -52,7 +52,7 @@ async function verifyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { config: { type: 'string' }, jwks: { type: 'string' }, json: { type: 'boolean' } });
   const config = loadConfigFile(configPathFrom(values));
   const jwks = values.jwks ? readPublicJwks(values.jwks) : auditJwksFromFile(config.keys.privateJwksPath);
-  // SQLite: segments of the trail are walked on the idle cores (src/audit/verify-parallel.ts), same result
+  // SQLite: segments of the trail are walked on the idle cores (src/runtime/audit-verify/verify-parallel.ts), same result
   // as one walk. MongoDB: one streaming walk through the store port.
   const result = config.store.kind === 'sqlite' ? await verifySqliteTrail({ sqlitePath: existingSqlitePath(config), jwks }) : await verifyThroughPort(config, jwks);
   if (values.json) io.out(JSON.stringify(result));

@@ -7,9 +7,9 @@
 import type { CliIo } from '../main.js';
 import { configPathFrom, parseCommandArgs, subcommand, withUsage } from '../args.js';
 import { loadConfigFile } from '../../config/load.js';
-import { TnxError } from '../../errors.js';
-import { Directory } from '../../directory/directory.js';
-import { isDevKeyFile, KeyRing } from '../../keys/keyring.js';
+import { TnxError } from '../../core/errors.js';
+import { Directory } from '../../domain/directory/directory.js';
+import { isDevKeyFile, KeyRing } from '../../domain/keys/keyring.js';
 
 const USAGE = 'usage: tnx config check [--config FILE]   (default: $TNX_CONFIG)';
 

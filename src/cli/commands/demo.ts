@@ -2,7 +2,7 @@
  * `npm run demo` (= `tnx demo [--once]`): two gateways, USA and GBR, on loopback with the dev keys of
  * keys/dev, an embedded SQLite store each, and a local redis-server (started here on a free port
  * unless REDIS_URL is set). It writes their configuration files into a temp folder, starts both
- * exactly as `tnx serve` would (src/gateway/run-gateway.ts), tells the story of src/cli/demo/scenario.ts
+ * exactly as `tnx serve` would (src/runtime/run-gateway.ts), tells the story of src/cli/demo/scenario.ts
  * through the HTTP API, prints every delivery with its receipt and lead time, and keeps running with
  * the URLs, tokens and example requests printed until Ctrl-C. `--once` stops after the printout
  * (exit 0 only when every outcome was the expected one).
@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import type { CliIo } from '../main.js';
 import { parseCommandArgs, withUsage } from '../args.js';
 import { loadConfigFile } from '../../config/load.js';
-import { startGateway, type RunningGateway } from '../../gateway/run-gateway.js';
-import { freePort, startRedisServer, type LocalRedis } from '../../util/redis-server.js';
+import { startGateway, type RunningGateway } from '../../runtime/run-gateway.js';
+import { freePort, startRedisServer, type LocalRedis } from '../../runtime/redis-server.js';
 import { allAsExpected, resultLines, usageLines } from '../demo/report.js';
 import { sampleNotification } from '../demo/samples.js';
 import { runScenario, type Party } from '../demo/scenario.js';

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { CliIo } from '../main.js';
 import { parseCommandArgs, requireOption, subcommand, UsageError, withUsage } from '../args.js';
-import { systemClock } from '../../util/clock.js';
-import { generateKeySet, KEY_PROFILES, type KeyProfile } from '../../keys/generate.js';
-import { rotateKeySet, retireKey } from '../../keys/rotate.js';
-import { readPrivateJwksFile, writePrivateJwksFile, writePublicJwksFile } from '../../keys/files.js';
-import type { Jwks, TnxJwk } from '../../keys/jwk.js';
+import { systemClock } from '../../core/clock.js';
+import { generateKeySet, KEY_PROFILES, type KeyProfile } from '../../domain/keys/generate.js';
+import { rotateKeySet, retireKey } from '../../domain/keys/rotate.js';
+import { readPrivateJwksFile, writePrivateJwksFile, writePublicJwksFile } from '../../domain/keys/files.js';
+import type { Jwks, TnxJwk } from '../../domain/keys/jwk.js';
 
 const USAGE = [
   'usage: tnx keys generate --state XXX --out DIR [--profile ec|rsa] [--name NAME] [--force]',

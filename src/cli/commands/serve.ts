@@ -1,6 +1,6 @@
 /**
  * `tnx serve --config FILE [--http-only | --workers-only] [--port N]`: run one gateway process
- * (src/gateway/run-gateway.ts) until SIGINT or SIGTERM, then shut down in order. Without a flag the
+ * (src/runtime/run-gateway.ts) until SIGINT or SIGTERM, then shut down in order. Without a flag the
  * process runs what config.roles says (default: HTTP and workers).
  *
  * One line on stdout is machine-readable, `tnx serve: listening on <url>` (or `tnx serve:
@@ -11,9 +11,9 @@
 import type { CliIo } from '../main.js';
 import { configPathFrom, parseCommandArgs, UsageError, withUsage } from '../args.js';
 import { loadConfigFile } from '../../config/load.js';
-import { startGateway } from '../../gateway/run-gateway.js';
-import { isDevKeyFile } from '../../keys/keyring.js';
-import { applyServeHeapDefaults } from '../../util/heap-tuning.js';
+import { startGateway } from '../../runtime/run-gateway.js';
+import { isDevKeyFile } from '../../domain/keys/keyring.js';
+import { applyServeHeapDefaults } from '../../runtime/heap-tuning.js';
 
 const USAGE = 'usage: tnx serve [--config FILE] [--http-only | --workers-only] [--port N]   (default config: $TNX_CONFIG)';
 

@@ -4,9 +4,9 @@
  * `--to` is exclusive; dates are YYYY-MM-DD (UTC midnight) or RFC 3339.
  */
 import { loadConfigFile } from '../../config/load.js';
-import { statsCsv, statsTable } from '../../stats/render.js';
-import { buildStatsReport, parseRange } from '../../stats/report.js';
-import { openStore } from '../../store/open-store.js';
+import { statsCsv, statsTable } from '../../features/statistics/render.js';
+import { buildStatsReport, parseRange } from '../../features/statistics/report.js';
+import { openStore } from '../../runtime/open-store.js';
 import { configPathFrom, parseCommandArgs, requireOption, UsageError, withUsage } from '../args.js';
 import type { CliIo } from '../main.js';
 

@@ -3,7 +3,7 @@
  * the lead time before departure and its timeliness; then how to use the running gateways. References
  * only — no names or dates of birth are printed, exactly as in the gateway's own logs.
  */
-import type { OutboundRecord } from '../../store/port.js';
+import type { OutboundRecord } from '../../ports/store/index.js';
 import type { Party, ScenarioResult } from './scenario.js';
 import { tokenFor, type StateSetup } from './two-states.js';
 

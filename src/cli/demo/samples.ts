@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { daysOfNotice } from '../../protocol/semantic-checks.js';
-import type { TravelNotification } from '../../protocol/types.js';
+import { daysOfNotice } from '../../domain/protocol/semantic-checks.js';
+import type { TravelNotification } from '../../domain/protocol/types.js';
 import { REPO_ROOT } from './two-states.js';
 
 const EXAMPLES = join(REPO_ROOT, 'protocol/examples');

@@ -5,9 +5,9 @@
  * the first notification. Each step waits for the outcome, so the printout shows real receipts.
  */
 import { decodeJwt } from 'jose';
-import type { RunningGateway } from '../../gateway/run-gateway.js';
-import type { OutboundRecord } from '../../store/port.js';
-import { TERMINAL_STATES } from '../../store/port.js';
+import type { RunningGateway } from '../../runtime/run-gateway.js';
+import type { OutboundRecord } from '../../ports/store/index.js';
+import { TERMINAL_STATES } from '../../ports/store/index.js';
 import { sampleCancel, sampleNotification } from './samples.js';
 
 const HOUR = 3600_000;

@@ -1,7 +1,7 @@
 /** What the route handlers are given: the gateway context and the few services around it. */
-import type { GatewayContext } from '../../context.js';
-import type { OutboundQueue } from '../../gateway/outbound-queue.js';
-import type { InboundRecord } from '../../store/port.js';
+import type { GatewayContext } from '../../ports/context.js';
+import type { OutboundQueue } from '../../ports/outbound-queue.js';
+import type { InboundRecord } from '../../ports/store/index.js';
 import type { TokenAuthenticator } from '../auth.js';
 import type { ClientCertVerifier } from '../tls.js';
 

@@ -1,7 +1,7 @@
 /** Liveness, readiness and metrics. */
 import type { Request, Response } from 'express';
 import { CompactSign } from 'jose';
-import { TnxError } from '../../errors.js';
+import { TnxError } from '../../core/errors.js';
 import { sendProblem } from '../middleware/error-handler.js';
 import type { HttpDeps, ReadinessCheck } from './deps.js';
 

@@ -1,8 +1,8 @@
 /** Inbox endpoints for points of contact. */
 import type { Request, Response } from 'express';
-import { idempotencyKeyOf } from '../../gateway/submit.js';
-import { createFollowUp } from '../../inbox/follow-up.js';
-import { listInbox, readInboxMessage } from '../../inbox/read.js';
+import { idempotencyKeyOf } from '../../features/submission/submit.js';
+import { createFollowUp } from '../../features/inbox/follow-up.js';
+import { listInbox, readInboxMessage } from '../../features/inbox/read.js';
 import { bodyOf, principalOf } from '../state.js';
 import type { HttpDeps } from './deps.js';
 

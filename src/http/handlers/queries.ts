@@ -1,9 +1,9 @@
 /** Read endpoints for compliance staff: the delivery audit view and the audit trail. */
 import type { Request, Response } from 'express';
-import { TnxError } from '../../errors.js';
-import { auditCsv, queryAudit } from '../../gateway/audit-query.js';
-import { getNotificationView, listNotificationViews, readOutboundMessage } from '../../gateway/notification-view.js';
-import { purposeOf } from '../../inbox/read.js';
+import { TnxError } from '../../core/errors.js';
+import { auditCsv, queryAudit } from '../../features/audit-trail/audit-query.js';
+import { getNotificationView, listNotificationViews, readOutboundMessage } from '../../features/submission/notification-view.js';
+import { purposeOf } from '../../features/inbox/read.js';
 import { principalOf } from '../state.js';
 import type { HttpDeps } from './deps.js';
 

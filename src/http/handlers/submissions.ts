@@ -1,6 +1,6 @@
 /** POST /api/v1/notifications and /api/v1/updates: hand a body to the submission service. */
 import type { Request, Response } from 'express';
-import { idempotencyKeyOf, submitMessage, type OutboundType } from '../../gateway/submit.js';
+import { idempotencyKeyOf, submitMessage, type OutboundType } from '../../features/submission/submit.js';
 import { bodyOf, principalOf } from '../state.js';
 import type { HttpDeps } from './deps.js';
 

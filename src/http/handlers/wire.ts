@@ -1,9 +1,9 @@
 /** TNX/1 wire endpoints: the inbox and our public keys. */
 import type { NextFunction, Request, Response } from 'express';
 import type { TLSSocket } from 'node:tls';
-import { TnxError } from '../../errors.js';
-import { receiveMessage } from '../../inbox/receive.js';
-import { MEDIA_TYPE_JWT } from '../../protocol/types.js';
+import { TnxError } from '../../core/errors.js';
+import { receiveMessage } from '../../features/inbox/receive.js';
+import { MEDIA_TYPE_JWT } from '../../domain/protocol/types.js';
 import { bodyOf, stateOf } from '../state.js';
 import { ClientCertVerifier } from '../tls.js';
 import type { HttpDeps } from './deps.js';

@@ -6,9 +6,9 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import type { EventBus } from '../../events/bus.js';
-import { TnxError } from '../../errors.js';
-import type { Clock } from '../../util/clock.js';
+import type { EventBus } from '../../domain/audit/event-bus.js';
+import { TnxError } from '../../core/errors.js';
+import type { Clock } from '../../core/clock.js';
 import { PROBLEM_MEDIA_TYPE, toProblem } from '../problem.js';
 import type { RequestState } from '../state.js';
 

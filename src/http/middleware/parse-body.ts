@@ -3,8 +3,8 @@
  * hardened XML codec. Nothing reaches a handler that was not refused-or-accepted here first.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { parseStrictJson } from '../../protocol/strict-json.js';
-import { parseXmlSubmission } from '../../protocol/xml-codec.js';
+import { parseStrictJson } from '../../domain/protocol/strict-json.js';
+import { parseXmlSubmission } from '../../domain/protocol/xml-codec.js';
 import { decodeUtf8, readRawBody, selectBodyKind, type BodyKind } from '../body.js';
 import { stateOf } from '../state.js';
 

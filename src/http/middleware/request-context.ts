@@ -5,8 +5,8 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import type { Metrics } from '../../observability/metrics.js';
-import { requestId } from '../../observability/logger.js';
+import type { Metrics } from '../../core/metrics.js';
+import { requestId } from '../../core/logger.js';
 import type { RequestState } from '../state.js';
 
 export function requestContext(log: Logger, metrics: Metrics) {

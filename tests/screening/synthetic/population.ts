@@ -3,9 +3,9 @@
  * several origins and scripts with names, dates of birth, sex, nationality and passports. The same
  * seed always gives the same people. Only synthetic data; no real person is described.
  */
-import type { Sex } from '../../../src/protocol/types.js';
-import type { RegistrantForScreening } from '../../../src/screening/candidate-index.js';
-import { transliterate } from '../../../src/screening/transliterate.js';
+import type { Sex } from '../../../src/domain/protocol/types.js';
+import type { RegistrantForScreening } from '../../../src/domain/screening/candidate-index.js';
+import { transliterate } from '../../../src/domain/screening/transliterate.js';
 import * as N from './names.js';
 
 /**

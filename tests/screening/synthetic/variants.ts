@@ -4,7 +4,7 @@
  * non-registrants. Ground truth stays here, with the generator; the matcher never sees it.
  */
 import anyAscii from 'any-ascii';
-import type { ManifestPassenger } from '../../../src/screening/manifest.js';
+import type { ManifestPassenger } from '../../../src/domain/screening/manifest.js';
 import * as N from './names.js';
 import { pick, syntheticPerson, type Rng, type SyntheticPerson } from './population.js';
 

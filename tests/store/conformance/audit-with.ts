@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { AuditEvent, AuditEventInput, Store } from '../../../src/store/port.js';
+import type { AuditEvent, AuditEventInput, Store } from '../../../src/ports/store/index.js';
 import { verifyWholeChain } from './audit.js';
 import { code, newInbound, newOutbound, type ConformanceContext } from './fixtures.js';
 

@@ -1,8 +1,8 @@
 /** Conformance: the hash-chained audit trail, concurrent appenders, queries, checkpoints. */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { GENESIS_HASH, chainHash } from '../../../src/audit/chain.js';
-import type { AuditEvent, Store } from '../../../src/store/port.js';
+import { GENESIS_HASH, chainHash } from '../../../src/domain/audit/chain.js';
+import type { AuditEvent, Store } from '../../../src/ports/store/index.js';
 import { code, tagName, type ConformanceContext } from './fixtures.js';
 
 export function auditConformance(ctx: ConformanceContext): void {

@@ -1,9 +1,9 @@
 /** Shared fixtures of the store conformance suite. */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { isTnxError } from '../../../src/errors.js';
-import type { TnxMessage } from '../../../src/protocol/types.js';
-import type { InboundRecord, NewOutbound, Store } from '../../../src/store/port.js';
+import { isTnxError } from '../../../src/core/errors.js';
+import type { TnxMessage } from '../../../src/domain/protocol/types.js';
+import type { InboundRecord, NewOutbound, Store } from '../../../src/ports/store/index.js';
 
 export interface ConformanceContext {
   /** The suite's main instance (opened in `before`). */

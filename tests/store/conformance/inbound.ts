@@ -1,7 +1,7 @@
 /** Conformance: inbound messages, de-duplication by (iss, jti), lists. */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { InboundRecord, Store } from '../../../src/store/port.js';
+import type { InboundRecord, Store } from '../../../src/ports/store/index.js';
 import { code, newInbound, shuffle, type ConformanceContext } from './fixtures.js';
 
 export function inboundConformance(ctx: ConformanceContext): void {

@@ -1,7 +1,7 @@
 /** Conformance: leases for electing one process (e.g. the audit sealer). */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../../src/store/port.js';
+import type { Store } from '../../../src/ports/store/index.js';
 import type { ConformanceContext } from './fixtures.js';
 
 export function leaseConformance(ctx: ConformanceContext): void {

@@ -1,8 +1,8 @@
 /** Conformance: outbound messages, transitions, lists, outbox, at-risk, attempts. */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { TnxMessage } from '../../../src/protocol/types.js';
-import type { NewOutbound, OutboundRecord, Store } from '../../../src/store/port.js';
+import type { TnxMessage } from '../../../src/domain/protocol/types.js';
+import type { NewOutbound, OutboundRecord, Store } from '../../../src/ports/store/index.js';
 import { code, newOutbound, pick, shuffle, type ConformanceContext } from './fixtures.js';
 
 export function outboundConformance(ctx: ConformanceContext): void {

@@ -1,0 +1,102 @@
+/**
+ * The delivery queue (BullMQ on Redis): ONE job per outbound message, jobId = the message id, so a
+ * second enqueue of the same message (outbox recovery racing the submission path, a retried request)
+ * is a no-op. The job carries references only (id, partner, departure) — the message itself stays in
+ * the store, sealed, so no personal data sits in Redis.
+ *
+ * Order: BullMQ priority from the departure time (./priority.ts). Retries are not BullMQ attempts: the
+ * worker moves the job back to `delayed` itself (./worker.ts), so the job keeps its priority and its
+ * retry schedule follows ./retry-policy.ts exactly.
+ */
+import { Queue, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { OutboundRecord } from '../../ports/store/index.js';
+import { deliveryPriority } from '../../domain/delivery/priority.js';
+
+export const DELIVERY_QUEUE_NAME = 'tnx-delivery';
+
+export interface DeliveryJobData {
+  id: string;
+  partner: string;
+  departureAt: number | null;
+}
+
+export interface QueueSettings {
+  /** Redis URL (config.redis.url). */
+  url: string;
+  /** Key prefix (config.redis.prefix): several gateways can share one Redis. */
+  prefix: string;
+  /** Queue name; tests may isolate with their own. */
+  name?: string;
+}
+
+/** A Redis connection suitable for BullMQ workers (blocking commands must never give up). */
+export function bullConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+}
+
+export const JOB_DEFAULTS: JobsOptions = {
+  // Only our own unexpected errors reach BullMQ's retry (see worker.ts); the processor handles
+  // delivery outcomes itself. The custom strategy applies the same full-jitter maths.
+  attempts: 1_000,
+  backoff: { type: 'tnx-full-jitter' },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export class DeliveryQueue {
+  readonly name: string;
+  readonly prefix: string;
+  readonly url: string;
+  readonly #connection: Redis;
+  readonly #queue: Queue<DeliveryJobData>;
+
+  constructor(settings: QueueSettings) {
+    this.name = settings.name ?? DELIVERY_QUEUE_NAME;
+    this.prefix = settings.prefix;
+    this.url = settings.url;
+    this.#connection = bullConnection(settings.url);
+    this.#queue = new Queue<DeliveryJobData>(this.name, { connection: this.#connection, prefix: this.prefix, defaultJobOptions: JOB_DEFAULTS });
+  }
+
+  static fromConfig(config: { redis: { url: string; prefix: string } }, name?: string): DeliveryQueue {
+    return new DeliveryQueue({ url: config.redis.url, prefix: config.redis.prefix, ...(name ? { name } : {}) });
+  }
+
+  /** The BullMQ queue (for the worker and tests). */
+  get queue(): Queue<DeliveryJobData> {
+    return this.#queue;
+  }
+
+  /** Idempotent: one job per message id, whatever the number of calls. */
+  async enqueue(record: Pick<OutboundRecord, 'id' | 'partner' | 'departureAt'>): Promise<void> {
+    await this.#queue.add(
+      'deliver',
+      { id: record.id, partner: record.partner, departureAt: record.departureAt },
+      { jobId: record.id, priority: deliveryPriority(record.departureAt) },
+    );
+  }
+
+  /**
+   * Remove a waiting or delayed job. Returns true when a job was removed. An active job cannot be
+   * removed (it is locked); it re-reads the record before each attempt and stops when the record is
+   * `cancelled` — the caller transitions the record first, then calls cancel().
+   */
+  async cancel(id: string): Promise<boolean> {
+    return (await this.#queue.remove(id)) === 1;
+  }
+
+  /** Jobs not yet finished and not in flight: waiting + prioritized + delayed. */
+  async depth(): Promise<number> {
+    return this.#queue.getJobCountByTypes('waiting', 'prioritized', 'delayed');
+  }
+
+  async ping(): Promise<void> {
+    await this.#connection.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.#queue.close();
+    await this.#connection.quit().catch(() => this.#connection.disconnect());
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The production store: MongoDB through mongoose. Every write uses write concern `majority` (a
+ * write acknowledged to a caller survives the loss of the primary) and retryable writes (a network
+ * blip during a single-document write is retried by the driver exactly once, without duplicates).
+ * No multi-document transactions are used anywhere — see audit-repo.ts for how the audit chain is
+ * extended safely without them — so a standalone server works for development; production runs a
+ * replica set, which `majority` and retryable writes need to mean anything.
+ */
+import mongoose from 'mongoose';
+import { systemClock, type Clock } from '../../core/clock.js';
+import type { Store } from '../../ports/store/index.js';
+import { mongoAuditRepo } from './audit-repo.js';
+import { mongoCaseRepo } from './case-repo.js';
+import { guard, mapMongoError } from './errors.js';
+import { mongoInboundRepo } from './inbound-repo.js';
+import { mongoKvRepo } from './kv-repo.js';
+import { mongoManifestRepo } from './manifest-repo.js';
+import { mongoOutboundRepo } from './outbound-repo.js';
+import { mongoRegistryRepo } from './registry-repo.js';
+import { registrantSchema, travelReportSchema, tripSchema } from './registry-schemas.js';
+import { STATS_INDEXES } from './stats-pipelines.js';
+import { mongoStatsRepo } from './stats-repo.js';
+import { mongoTravelReportRepo, mongoTripIndexRepo } from './travel-report-repo.js';
+import {
+  attemptSchema, auditEventSchema, auditHeadSchema, checkpointSchema, inboundSchema, leaseSchema, outboundSchema,
+} from './schemas.js';
+import { caseSchema, manifestSchema } from './screening-schemas.js';
+
+export interface MongoStoreOptions {
+  /** mongodb:// or mongodb+srv:// URI; the database named in it is used. */
+  uri: string;
+  clock?: Clock;
+  /** Database to use instead of the one named in the URI (tests give each run its own). */
+  dbName?: string;
+  /** How long to wait for a server at start-up, ms. */
+  serverSelectionTimeoutMs?: number;
+}
+
+/** Connection options, as data (tests/store/mongo-queries.test.ts holds them to what docs/store.md promises). */
+export function mongoConnectOptions(opts: Omit<MongoStoreOptions, 'uri' | 'clock'>): mongoose.ConnectOptions {
+  return {
+    w: 'majority',
+    retryWrites: true,
+    serverSelectionTimeoutMS: opts.serverSelectionTimeoutMs ?? 10_000,
+    // Indexes are built explicitly below (createIndexes) so start-up fails loudly if one cannot be built.
+    autoIndex: false,
+    autoCreate: true,
+    ...(opts.dbName ? { dbName: opts.dbName } : {}),
+  };
+}
+
+export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
+  const clock = opts.clock ?? systemClock;
+  const conn = mongoose.createConnection(opts.uri, mongoConnectOptions(opts));
+  try {
+    await conn.asPromise();
+  } catch (err) {
+    await conn.close().catch(() => undefined);
+    throw mapMongoError(err, 'mongodb.open');
+  }
+
+  const models = {
+    outbound: conn.model('Outbound', outboundSchema),
+    attempts: conn.model('DeliveryAttempt', attemptSchema),
+    inbound: conn.model('Inbound', inboundSchema),
+    auditEvents: conn.model('AuditEvent', auditEventSchema),
+    auditHead: conn.model('AuditHead', auditHeadSchema),
+    checkpoints: conn.model('AuditCheckpoint', checkpointSchema),
+    leases: conn.model('Lease', leaseSchema),
+    manifests: conn.model('Manifest', manifestSchema),
+    cases: conn.model('ScreeningCase', caseSchema),
+    registrants: conn.model('Registrant', registrantSchema),
+    travelReports: conn.model('TravelReport', travelReportSchema),
+    trips: conn.model('Trip', tripSchema),
+  };
+  try {
+    // createIndexes is idempotent: several processes starting at once build each index once.
+    for (const m of Object.values(models)) {
+      await m.createCollection().catch((err: unknown) => {
+        if ((err as { codeName?: string }).codeName !== 'NamespaceExists') throw err;
+      });
+      await m.createIndexes();
+    }
+    for (const k of STATS_INDEXES.outbound) await models.outbound.collection.createIndex(k);
+    for (const k of STATS_INDEXES.inbound) await models.inbound.collection.createIndex(k);
+  } catch (err) {
+    await conn.close().catch(() => undefined);
+    throw mapMongoError(err, 'mongodb.indexes');
+  }
+
+  const m = models as unknown as Record<keyof typeof models, mongoose.Model<unknown>>;
+  const audit = mongoAuditRepo(m.auditEvents, m.auditHead, m.checkpoints);
+  return {
+    kind: 'mongodb',
+    outbound: mongoOutboundRepo(m.outbound, m.attempts, clock, (events) => audit.append(events)),
+    inbound: mongoInboundRepo(m.inbound, (events) => audit.append(events)),
+    audit,
+    kv: mongoKvRepo(m.leases),
+    manifests: mongoManifestRepo(m.manifests),
+    cases: mongoCaseRepo(m.cases),
+    registry: mongoRegistryRepo(m.registrants),
+    travelReports: mongoTravelReportRepo(m.travelReports),
+    trips: mongoTripIndexRepo(m.trips),
+    stats: mongoStatsRepo(m.outbound, m.inbound),
+    ping: () => guard('mongodb.ping', async () => {
+      await conn.db?.admin().ping();
+    }),
+    async close() {
+      await conn.close();
+    },
+  };
+}

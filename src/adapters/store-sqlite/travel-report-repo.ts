@@ -1,0 +1,71 @@
+/**
+ * Travel reports and the trip index in SQLite. A report is one JSON document (its travel sealed under
+ * the registrant's data key by the service) with the columns its queries need; updates are guarded
+ * by the version. The trip index is keyed by the HMAC trip key: its primary key makes "claim this
+ * trip" one atomic insert, so two sources finding the same trip at once cannot both notify.
+ */
+import type Database from 'better-sqlite3';
+import type { SourceKind } from '../../domain/protocol/types.js';
+import type { TravelReportRecord, TravelReportRepo, TripEntry, TripIndexRepo } from '../../ports/store/index.js';
+import { guard } from './errors.js';
+
+interface ReportRow {
+  record: string;
+}
+interface TripRow {
+  tripKey: string;
+  registrantId: string;
+  notificationIds: string;
+  firstSource: SourceKind;
+  alsoFoundBy: string;
+  createdAt: number;
+}
+
+export function sqliteTravelReportRepo(db: Database.Database): TravelReportRepo {
+  const insert = db.prepare(`INSERT INTO travel_reports (id, registrant_id, state, version, created_at, record)
+    VALUES (@id, @registrantId, @state, @version, @createdAt, @record)`);
+  const update = db.prepare(`UPDATE travel_reports SET state = @state, version = @version, record = @record
+    WHERE id = @id AND version = @version - 1`);
+  const byId = db.prepare('SELECT record FROM travel_reports WHERE id = ?');
+  const byRegistrant = db.prepare('SELECT record FROM travel_reports WHERE registrant_id = ? ORDER BY created_at, id');
+  const shred = db.prepare(`UPDATE travel_reports SET record = json_set(record, '$.sealedReport', json('null'))
+    WHERE registrant_id = ? AND json_extract(record, '$.sealedReport') IS NOT NULL`);
+  const parse = (row: ReportRow | undefined): TravelReportRecord | null => (row ? (JSON.parse(row.record) as TravelReportRecord) : null);
+  const row = (r: TravelReportRecord) => ({ id: r.id, registrantId: r.registrantId, state: r.state, version: r.version, createdAt: r.createdAt, record: JSON.stringify(r) });
+
+  return {
+    insert: (r) => guard('travelReports.insert', () => void insert.run(row(r))),
+    get: (id) => guard('travelReports.get', () => parse(byId.get(id) as ReportRow | undefined)),
+    update: (r) => guard('travelReports.update', () => (update.run(row(r)).changes === 1 ? r : null)),
+    listByRegistrant: (id) => guard('travelReports.list', () => (byRegistrant.all(id) as ReportRow[]).map((x) => parse(x)!)),
+    shredForRegistrant: (id) => guard('travelReports.shred', () => shred.run(id).changes),
+  };
+}
+
+export function sqliteTripIndexRepo(db: Database.Database): TripIndexRepo {
+  const cols = `trip_key AS tripKey, registrant_id AS registrantId, notification_ids AS notificationIds,
+    first_source AS firstSource, also_found_by AS alsoFoundBy, created_at AS createdAt`;
+  const claim = db.prepare(`INSERT INTO trip_index (trip_key, registrant_id, notification_ids, first_source, also_found_by, created_at)
+    VALUES (@tripKey, @registrantId, @notificationIds, @firstSource, @alsoFoundBy, @createdAt) ON CONFLICT (trip_key) DO NOTHING`);
+  const get = db.prepare(`SELECT ${cols} FROM trip_index WHERE trip_key = ?`);
+  // json_insert at '$[#]' appends; the WHERE makes it idempotent and keeps the first source out.
+  const addSource = db.prepare(`UPDATE trip_index SET also_found_by = json_insert(also_found_by, '$[#]', @kind)
+    WHERE trip_key = @tripKey AND first_source <> @kind
+      AND NOT EXISTS (SELECT 1 FROM json_each(also_found_by) WHERE value = @kind)`);
+  const release = db.prepare('DELETE FROM trip_index WHERE trip_key = ?');
+  const parse = (r: TripRow | undefined): TripEntry | null =>
+    r ? { ...r, notificationIds: JSON.parse(r.notificationIds) as string[], alsoFoundBy: JSON.parse(r.alsoFoundBy) as SourceKind[] } : null;
+
+  return {
+    claim: (e) => guard('trips.claim', () => {
+      const created = claim.run({ ...e, notificationIds: JSON.stringify(e.notificationIds), alsoFoundBy: JSON.stringify(e.alsoFoundBy) }).changes === 1;
+      return { entry: created ? e : parse(get.get(e.tripKey) as TripRow)!, created };
+    }),
+    get: (k) => guard('trips.get', () => parse(get.get(k) as TripRow | undefined)),
+    addSource: (k, kind) => guard('trips.addSource', () => {
+      addSource.run({ tripKey: k, kind });
+      return parse(get.get(k) as TripRow | undefined);
+    }),
+    release: (k) => guard('trips.release', () => void release.run(k)),
+  };
+}

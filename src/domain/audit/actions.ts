@@ -1,0 +1,86 @@
+/**
+ * The audited actions: every domain event the gateway publishes is one of these `<entity>.<action>`
+ * names (node-oidc-provider docs/events.md). The subscriber (./subscriber.ts) refuses any other name,
+ * so an audit query or an auditor can rely on this list being complete. Adding an action means adding
+ * it here and to the table in docs/audit-trail.md.
+ */
+export const AUDIT_ACTIONS = [
+  // ---- outbound lifecycle (one per OutboundState transition, src/ports/store/index.ts) -----------------
+  'notification.accepted',
+  'notification.sealed',
+  'notification.queued',
+  'notification.delivering',
+  /** One per HTTP attempt; detail carries `attempt` (1-based) and the outcome (delivered|retry|failed). */
+  'delivery.attempt',
+  'notification.delivered',
+  'notification.retrying',
+  'notification.failed',
+  'notification.cancelled',
+  'notification.no_channel',
+  'notification.at_risk',
+
+  // ---- inbound --------------------------------------------------------------------------------
+  'message.received',
+  'message.duplicate',
+  'message.refused',
+
+  // ---- follow-ups and updates -------------------------------------------------------------------
+  'followup.sent',
+  'followup.received',
+  'update.sent',
+  'update.received',
+
+  // ---- configuration and keys -------------------------------------------------------------------
+  'config.loaded',
+  'config.changed',
+  'key.generated',
+  'key.rotated',
+  'key.retired',
+
+  // ---- refusals of local input (API requests that fail validation, auth, roles) ------------------
+  'input.refused',
+
+  /**
+   * Processing of personal data by a person or a system (LED 2016/680 Art 25(1): collection,
+   * alteration, consultation, disclosure including transfers, combination, erasure). The event names
+   * the record (messageId), the actor and — for consultation and disclosure — the purpose given
+   * (`detail.purpose`), never the data itself.
+   */
+  'personal_data.read',
+  'personal_data.created',
+  'personal_data.altered',
+  'personal_data.disclosed',
+  'personal_data.combined',
+  'personal_data.erased',
+
+  // ---- manifest screening (src/manifests): references, counts and outcomes only --------------------
+  'manifest.received',
+  /** Detail: passengers screened, candidates found, threshold, duration. */
+  'manifest.screened',
+  /** The retention job purged the manifest's people (the screening result stays). */
+  'manifest.expired',
+  /** A screening user's review of one candidate (LED Art 11: a match is a lead, a person decides). */
+  'match.confirmed',
+  'match.rejected',
+  /** A confirmed match on a trip the registrant did not report: an "unreported travel" case. */
+  'case.opened',
+
+  // ---- the audit trail itself ---------------------------------------------------------------------
+  'audit.checkpoint',
+  'audit.exported',
+  'audit.queried',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+const ACTION_SET: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
+
+export function isAuditAction(name: string): name is AuditAction {
+  return ACTION_SET.has(name);
+}
+
+/**
+ * Actions for which LED Art 25(1) requires the log to establish the justification: consultation and
+ * disclosure. Their events must carry a non-empty `detail.purpose`.
+ */
+export const PURPOSE_REQUIRED: ReadonlySet<AuditAction> = new Set<AuditAction>(['personal_data.read', 'personal_data.disclosed']);

@@ -1,0 +1,14 @@
+/**
+ * The one way a PAXLST problem becomes an error. The message and detail name the segment tag, its
+ * position in the interchange and the element — never the content, which may be a passenger's name,
+ * date of birth or document number.
+ */
+import { tnxError, type TnxError } from '../../../core/errors.js';
+
+export function malformed(tag: string, position: number, element: number, reason: string): TnxError {
+  const where = element > 0 ? `${tag} segment ${position}, element ${element}` : `${tag} segment ${position}`;
+  return tnxError('malformed_manifest', `PAXLST ${where}: ${reason}`, {
+    pointer: where,
+    detail: { format: 'PAXLST', segment: tag, position, element },
+  });
+}

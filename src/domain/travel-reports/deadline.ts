@@ -1,0 +1,100 @@
+/**
+ * Deadline rules for self-reported travel (issue 5 §2), per state:
+ *  - minimum notice: default 21 days (the US rule for international travel under SORNA, 28 CFR
+ *    Part 72); 7 days for UK-style regimes (Sexual Offences Act 2003 s.86 and its travel
+ *    notification regulations);
+ *  - emergency travel: allowed with a reason when the state provides for it; the notice is then waived;
+ *  - changes: allowed up to `changeCutoffHours` before departure (default 24 h).
+ * A late report is accepted and flagged, never refused: a late warning protects more than none.
+ */
+import { TnxError } from '../../core/errors.js';
+import { instantOf } from '../protocol/semantic-checks.js';
+import type { StateCode } from '../protocol/types.js';
+import type { Clock } from '../../core/clock.js';
+import { departureOf, type TravelReport } from './travel-report.js';
+
+export interface DeadlineRules {
+  /** Whole days of notice required before the first departure. */
+  minimumNoticeDays: number;
+  /** Whether emergency travel (with a reason) waives the minimum notice. */
+  emergencyAllowed: boolean;
+  /** Changes are accepted until this many hours before departure. */
+  changeCutoffHours: number;
+}
+
+export const DEFAULT_DEADLINE_RULES: Readonly<DeadlineRules> = Object.freeze({ minimumNoticeDays: 21, emergencyAllowed: true, changeCutoffHours: 24 });
+export const UK_STYLE_DEADLINE_RULES: Readonly<DeadlineRules> = Object.freeze({ ...DEFAULT_DEADLINE_RULES, minimumNoticeDays: 7 });
+
+/** JSON Schema of the settings, for the configuration schema (src/config/schema.ts) to embed. */
+export const deadlineRulesSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    minimumNoticeDays: { type: 'integer', minimum: 0, maximum: 365, default: 21 },
+    emergencyAllowed: { type: 'boolean', default: true },
+    changeCutoffHours: { type: 'number', minimum: 0, maximum: 8760, default: 24 },
+  },
+} as const;
+
+/** Rules per state code; states not listed get the defaults. */
+export type DeadlineRulesByState = Readonly<Record<StateCode, Partial<DeadlineRules>>>;
+
+function invalid(path: string, expected: string): TnxError {
+  return new TnxError('config_invalid', `config ${path}: must be ${expected}`, { pointer: path });
+}
+
+/** Fill defaults and check ranges (a bad setting stops start-up, naming its path). */
+export function resolveDeadlineRules(input: Partial<DeadlineRules> = {}, path = 'travelReports/deadlines'): DeadlineRules {
+  const r = { ...DEFAULT_DEADLINE_RULES, ...input };
+  if (!Number.isInteger(r.minimumNoticeDays) || r.minimumNoticeDays < 0 || r.minimumNoticeDays > 365) {
+    throw invalid(`${path}/minimumNoticeDays`, 'an integer from 0 to 365');
+  }
+  if (typeof r.emergencyAllowed !== 'boolean') throw invalid(`${path}/emergencyAllowed`, 'a boolean');
+  if (typeof r.changeCutoffHours !== 'number' || !(r.changeCutoffHours >= 0 && r.changeCutoffHours <= 8760)) {
+    throw invalid(`${path}/changeCutoffHours`, 'a number of hours from 0 to 8760');
+  }
+  return Object.freeze(r);
+}
+
+export function rulesForState(byState: DeadlineRulesByState, state: StateCode): DeadlineRules {
+  return resolveDeadlineRules(byState[state] ?? {}, `travelReports/deadlines/${state}`);
+}
+
+export interface DeadlineAssessment {
+  /** Reported with less than the minimum notice, and not a recognised emergency. */
+  late: boolean;
+  /** floor((first departure − reportedAt) / 24 h), as TNX/1 defines it; negative when reported after departure. */
+  daysOfNotice: number;
+  /** An emergency the rules recognise (reason given and emergencies allowed). */
+  emergency: boolean;
+  /** Whether the report may still be changed now (clock) — cancellation is always possible. */
+  changeAllowed: boolean;
+  /** First departure, epoch ms. */
+  departureAt: number;
+  /** Last moment a change is accepted, epoch ms. */
+  changeDeadline: number;
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+export function assessDeadline(
+  report: Pick<TravelReport, 'travel' | 'reportedAt' | 'emergency'>,
+  rules: DeadlineRules,
+  clock: Clock,
+): DeadlineAssessment {
+  const departureAt = departureOf(report);
+  // Whole days, rounded down: 20 days 23 hours is 20 days of notice, so late under a 21-day rule.
+  // The same formula the receiving gateway checks (src/domain/protocol/semantic-checks.ts daysOfNotice).
+  const daysOfNotice = Math.floor((departureAt - instantOf(report.reportedAt)) / DAY_MS);
+  const emergency = report.emergency !== undefined && rules.emergencyAllowed;
+  const changeDeadline = departureAt - rules.changeCutoffHours * HOUR_MS;
+  return {
+    late: !emergency && daysOfNotice < rules.minimumNoticeDays,
+    daysOfNotice,
+    emergency,
+    changeAllowed: clock.now() <= changeDeadline,
+    departureAt,
+    changeDeadline,
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Outbound HTTP to partner inboxes (undici): one connection Pool per partner origin, TLS verification
+ * always on (rejectUnauthorized, TLS 1.2 minimum, an optional partner CA from the directory), a hard
+ * request timeout, a bounded response body, no redirects followed.
+ *
+ * Plain http:// is allowed only to loopback hosts (127.0.0.0/8, ::1, localhost) for tests and the demo;
+ * any other http:// endpoint is a configuration error, so personal data never crosses a network in
+ * clear text because of a typo in the directory.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { Pool } from 'undici';
+import { tnxError } from '../../core/errors.js';
+import { NetworkError } from '../../domain/delivery/failure-classes.js';
+
+/** Receipts are a few hundred bytes; anything far larger is not a receipt. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  if (h.toLowerCase() === 'localhost') return true;
+  if (isIP(h) === 4) return h.split('.')[0] === '127';
+  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+/** Parse and vet an endpoint; `what` names the setting in the error (never the URL's query). */
+export function checkEndpoint(endpoint: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch (cause) {
+    throw tnxError('config_invalid', `${what}: not a valid URL`, { pointer: what, cause });
+  }
+  if (url.username || url.password) throw tnxError('config_invalid', `${what}: credentials in the URL are not allowed`, { pointer: what });
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
+  throw tnxError('config_invalid', `${what}: plain http is allowed only for loopback hosts; use https`, { pointer: what });
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  durationMs: number;
+}
+
+export interface PostOptions {
+  contentType: string;
+  accept?: string;
+  /** PEM CA bundle path (partner `tls.caPath`); system CAs otherwise. */
+  caPath?: string;
+  /** Aborts the request (shutdown). */
+  signal?: AbortSignal;
+}
+
+/** Map undici / socket errors to a short stable name (no URLs, no bodies). */
+function networkError(err: unknown, timedOut: boolean, aborted: boolean): NetworkError {
+  if (timedOut) return new NetworkError('timeout', { cause: err });
+  if (aborted) return new NetworkError('aborted', { cause: err });
+  const code = (err as { code?: unknown }).code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new NetworkError('timeout', { cause: err });
+  }
+  if (typeof code === 'string' && /^[A-Z0-9_]{2,64}$/.test(code)) return new NetworkError(code, { cause: err });
+  return new NetworkError('network_error', { cause: err });
+}
+
+export class PartnerHttpClient {
+  readonly #pools = new Map<string, Pool>();
+  readonly #cas = new Map<string, string>();
+
+  constructor(private readonly opts: { timeoutMs: number; connectionsPerOrigin?: number }) {}
+
+  #pool(url: URL, caPath: string | undefined): Pool {
+    const key = `${url.origin}|${caPath ?? ''}`;
+    let pool = this.#pools.get(key);
+    if (!pool) {
+      let ca: string | undefined;
+      if (caPath) {
+        ca = this.#cas.get(caPath) ?? readFileSync(caPath, 'utf8');
+        this.#cas.set(caPath, ca);
+      }
+      pool = new Pool(url.origin, {
+        connections: this.opts.connectionsPerOrigin ?? null,
+        headersTimeout: this.opts.timeoutMs,
+        bodyTimeout: this.opts.timeoutMs,
+        connectTimeout: Math.min(this.opts.timeoutMs, 10_000),
+        connect: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(ca ? { ca } : {}) },
+      });
+      this.#pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  /** POST `body`; resolves with any HTTP status, rejects only with NetworkError. */
+  async post(url: URL, body: string, o: PostOptions): Promise<HttpAnswer> {
+    const started = performance.now();
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
+    const signal = o.signal ? AbortSignal.any([timeout, o.signal]) : timeout;
+    try {
+      const res = await this.#pool(url, o.caPath).request({
+        method: 'POST',
+        path: `${url.pathname}${url.search}`,
+        headers: { 'content-type': o.contentType, accept: o.accept ?? '*/*' },
+        body,
+        signal,
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        const buf = chunk as Buffer;
+        size += buf.length;
+        if (size > MAX_RESPONSE_BYTES) {
+          res.body.destroy();
+          break;
+        }
+        chunks.push(buf);
+      }
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        body: size > MAX_RESPONSE_BYTES ? '' : Buffer.concat(chunks).toString('utf8'),
+        durationMs: performance.now() - started,
+      };
+    } catch (err) {
+      throw networkError(err, timeout.aborted, o.signal?.aborted === true);
+    }
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.allSettled(pools.map((p) => p.close()));
+  }
+
+  /** Abort-close: for a shutdown whose bounded wait ran out. */
+  async destroy(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.allSettled(pools.map((p) => p.destroy()));
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Points of contact (issue 5 §3): the directory as the API shows it, and admin changes to a partner's
+ * point of contact, endpoint or accepted types. A change is validated with the same schema as the
+ * configuration, applied to the running Directory, written to the directory file when the
+ * configuration names one (atomically: temp file + rename, so a crash never leaves half a file) and
+ * audited as `config.changed`. Keys are not changed here: they follow key rotation and a restart.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { GatewayContext } from '../../ports/context.js';
+import { partnerSchema, type Partner } from '../../config/schema.js';
+import { TnxError } from '../../core/errors.js';
+import type { Principal } from '../../http/auth.js';
+import type { StateCode } from '../../domain/protocol/types.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const ajv = addFormats(new Ajv2020({ allErrors: false, strict: false }));
+const CHANGEABLE = ['pointOfContact', 'endpoint', 'accepts'] as const;
+type Change = Pick<Partial<Partner>, (typeof CHANGEABLE)[number]>;
+const validateChange = ajv.compile({
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { pointOfContact: partnerSchema.properties.pointOfContact, endpoint: partnerSchema.properties.endpoint, accepts: { ...partnerSchema.properties.accepts, default: undefined } },
+});
+
+export interface DirectoryKeyView {
+  kid: string;
+  use: string;
+  alg: string;
+  created: string | null;
+  retired: string | null;
+  valid: boolean;
+}
+
+export interface DirectoryEntryView {
+  state: StateCode;
+  name: string;
+  endpoint: string | null;
+  pointOfContact: Partner['pointOfContact'];
+  accepts: string[];
+  keys: DirectoryKeyView[];
+}
+
+function keysOf(p: Partner): DirectoryKeyView[] {
+  return (p.jwks?.keys ?? []).map((k) => {
+    const created = typeof k.tnx_created === 'string' ? k.tnx_created : null;
+    const retired = typeof k.tnx_retired === 'string' ? k.tnx_retired : null;
+    return { kid: String(k.kid), use: String(k.use), alg: String(k.alg), created, retired, valid: retired === null };
+  });
+}
+
+export function describeDirectory(ctx: GatewayContext): { state: StateCode; pointOfContact: Partner['pointOfContact']; partners: DirectoryEntryView[] } {
+  const partners = ctx.directory.list().map((p) => ({
+    state: p.state, name: p.name, endpoint: p.endpoint, pointOfContact: p.pointOfContact, accepts: [...p.accepts], keys: keysOf(p),
+  }));
+  partners.sort((a, b) => (a.state < b.state ? -1 : 1));
+  return { state: ctx.config.state, pointOfContact: ctx.config.pointOfContact, partners };
+}
+
+/** Write the change into the directory file, keeping every other member as it was. */
+function persist(path: string, state: StateCode, change: Change): void {
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as { partners: Record<string, unknown>[] };
+  const entry = raw.partners.find((p) => p.state === state);
+  if (!entry) throw new TnxError('conflict', `partner ${state} is not in the directory file any more`);
+  Object.assign(entry, change);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o644 });
+  renameSync(tmp, path);
+}
+
+export async function changePartner(ctx: GatewayContext, principal: Principal, state: string, body: unknown): Promise<DirectoryEntryView> {
+  if (!/^[A-Z]{3}$/.test(state)) throw new TnxError('invalid_request', 'state must be an ISO 3166-1 alpha-3 code', { pointer: 'path/state' });
+  const before = ctx.directory.partner(state);
+  if (!before) throw new TnxError('not_found', `no partner ${state} in the directory`);
+  const change = structuredClone(body) as Change;
+  if (!validateChange(change)) {
+    const e = validateChange.errors?.[0];
+    const pointer = e?.instancePath || '';
+    throw new TnxError('invalid_request', `${pointer || 'body'} ${e?.message ?? 'is invalid'}`, { pointer });
+  }
+  if (ctx.config.directoryPath) persist(ctx.config.directoryPath, state, change);
+  const after = ctx.directory.updatePartner(state, change);
+  await ctx.events.publish({
+    action: 'config.changed', actor: principal.id, at: ctx.clock.now(), partner: state, outcome: 'directory_partner_changed',
+    detail: { fields: Object.keys(change).sort(), persisted: ctx.config.directoryPath !== undefined },
+  });
+  return { state, name: after.name, endpoint: after.endpoint, pointOfContact: after.pointOfContact, accepts: [...after.accepts], keys: keysOf(after) };
+}

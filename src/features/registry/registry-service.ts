@@ -1,0 +1,149 @@
+/**
+ * The registry API's operations (issue 5 §1). Each one seals or opens through src/registry, persists
+ * through the store port and publishes its audit event there and only there. Reads require a purpose
+ * and the event is published before any plaintext leaves this module (LED 2016/680 Art 25).
+ */
+import { randomUUID } from 'node:crypto';
+import { TnxError } from '../../core/errors.js';
+import type { Principal } from '../../http/auth.js';
+import { searchTerms, type RegistrantQuery } from '../../domain/registry/blind-index.js';
+import type { Registrant } from '../../domain/registry/registrant.js';
+import {
+  registrantAltered, registrantCreated, registrantErased, registrantRead, registrantSearched, requirePurpose,
+} from '../../domain/registry/registry-events.js';
+import {
+  openRegistrant, PERSONAL_FIELDS, resealRegistrant, sealRegistrant, shredRegistrant, type SealedRegistrant,
+} from '../../domain/registry/sealed-registrant.js';
+import type { NationalDeps } from './deps.js';
+
+/** What the API answers about a record without reading personal data. */
+export interface RegistrantSummary {
+  id: string;
+  status: SealedRegistrant['status'];
+  registrationStart: string;
+  registrationEnd: string | null;
+  reviewDue: string;
+  reviewOverdue: boolean;
+  erased: boolean;
+  updatedAt: number;
+}
+
+export function summaryOf(s: SealedRegistrant): RegistrantSummary {
+  return {
+    id: s.id, status: s.status, registrationStart: s.registrationStart, registrationEnd: s.registrationEnd,
+    reviewDue: s.reviewDue, reviewOverdue: s.reviewFlaggedAt !== null, erased: s.erasedAt !== null, updatedAt: s.updatedAt,
+  };
+}
+
+export const SEARCH_LIMIT = 50;
+
+async function load(deps: NationalDeps, id: string): Promise<SealedRegistrant> {
+  const s = await deps.ctx.store.registry.get(id);
+  if (!s) throw new TnxError('not_found', `no registrant ${id}`);
+  if (s.erasedAt !== null) throw new TnxError('registrant_erased', `registrant ${id} has been erased`);
+  return s;
+}
+
+function withId(body: unknown, id: string): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new TnxError('invalid_registrant', 'the body must be one registrant object', { pointer: '' });
+  }
+  const b = body as Record<string, unknown>;
+  if (b.id !== undefined && b.id !== id) throw new TnxError('invalid_registrant', '/id must match the path', { pointer: '/id' });
+  return { ...b, id };
+}
+
+export async function createRegistrant(deps: NationalDeps, principal: Principal, body: unknown): Promise<RegistrantSummary> {
+  const { ctx } = deps;
+  const now = ctx.clock.now();
+  const sealed = sealRegistrant(withId(body, randomUUID()), deps.keys, now);
+  await ctx.store.registry.insert(sealed);
+  await ctx.events.publish(registrantCreated(sealed.id, principal.id, now));
+  return summaryOf(sealed);
+}
+
+export async function readRegistrant(deps: NationalDeps, principal: Principal, id: string, purpose: unknown): Promise<Registrant & { summary: RegistrantSummary }> {
+  const p = requirePurpose(purpose);
+  const sealed = await load(deps, id);
+  const registrant = openRegistrant(sealed, deps.keys);
+  await deps.ctx.events.publish(registrantRead(id, principal.id, p, deps.ctx.clock.now(), PERSONAL_FIELDS));
+  return { ...registrant, summary: summaryOf(sealed) };
+}
+
+async function replace(deps: NationalDeps, prev: SealedRegistrant, next: SealedRegistrant): Promise<void> {
+  if (!(await deps.ctx.store.registry.replace(next, prev.updatedAt))) {
+    throw new TnxError('conflict', `registrant ${prev.id} was changed meanwhile; read it again`);
+  }
+}
+
+/** Replace the whole record (PUT semantics); the id is the path's. */
+export async function updateRegistrant(deps: NationalDeps, principal: Principal, id: string, body: unknown): Promise<RegistrantSummary> {
+  const prev = await load(deps, id);
+  const now = Math.max(deps.ctx.clock.now(), prev.updatedAt + 1);
+  const next = resealRegistrant(prev, withId(body, id), deps.keys, now);
+  await replace(deps, prev, next);
+  await deps.ctx.events.publish(registrantAltered(id, principal.id, now));
+  return summaryOf(next);
+}
+
+/** End the registration: status "ended" with an end date (default today, UTC). Data stays until retention. */
+export async function endRegistration(deps: NationalDeps, principal: Principal, id: string, body: unknown): Promise<RegistrantSummary> {
+  const prev = await load(deps, id);
+  const now = Math.max(deps.ctx.clock.now(), prev.updatedAt + 1);
+  const given = (body as { registrationEnd?: unknown } | null)?.registrationEnd;
+  if (given !== undefined && (typeof given !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(given))) {
+    throw new TnxError('invalid_request', 'registrationEnd must be a date YYYY-MM-DD', { pointer: '/registrationEnd' });
+  }
+  const registrant = openRegistrant(prev, deps.keys);
+  const ended: Registrant = { ...registrant, status: 'ended', registrationEnd: (given as string | undefined) ?? new Date(now).toISOString().slice(0, 10) };
+  const next = resealRegistrant(prev, ended, deps.keys, now);
+  await replace(deps, prev, next);
+  await deps.ctx.events.publish(registrantAltered(id, principal.id, now));
+  return summaryOf(next);
+}
+
+/** Erasure on request: crypto-shred the record and the travel reports sealed under its data key. */
+export async function eraseRegistrant(deps: NationalDeps, principal: Principal, id: string): Promise<RegistrantSummary> {
+  const { ctx } = deps;
+  const prev = await load(deps, id);
+  const now = Math.max(ctx.clock.now(), prev.updatedAt + 1);
+  const tomb = shredRegistrant(prev, now);
+  await ctx.store.registry.erase(tomb);
+  await ctx.store.travelReports.shredForRegistrant(id);
+  await ctx.events.publish(registrantErased(id, principal.id, now, 'request'));
+  return summaryOf(tomb);
+}
+
+export interface SearchHit {
+  id: string;
+  status: SealedRegistrant['status'];
+  name: Registrant['person']['name'];
+  dateOfBirth: string;
+}
+
+const SEARCH_KEYS = ['name', 'dateOfBirth', 'documentNumber', 'purpose'] as const;
+
+/** Search by blind indexes; the hits are candidates that staff confirm on the full record. */
+export async function searchRegistrants(deps: NationalDeps, principal: Principal, query: Record<string, unknown>): Promise<{ items: SearchHit[] }> {
+  for (const k of Object.keys(query)) {
+    if (!(SEARCH_KEYS as readonly string[]).includes(k)) throw new TnxError('invalid_request', `unknown query parameter ${k}`, { pointer: `query/${k}` });
+  }
+  const q: RegistrantQuery = {};
+  for (const k of ['name', 'dateOfBirth', 'documentNumber'] as const) {
+    const v = query[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || v.length > 200) throw new TnxError('invalid_request', `${k} must be one string of at most 200 characters`, { pointer: `query/${k}` });
+    q[k] = v;
+  }
+  const purpose = requirePurpose(query.purpose);
+  const terms = searchTerms(q, deps.keys.indexKey);
+  if (terms.length === 0) throw new TnxError('invalid_request', 'give a name, dateOfBirth or documentNumber to search by', { pointer: 'query' });
+  const found = await deps.ctx.store.registry.search(terms, SEARCH_LIMIT);
+  await deps.ctx.events.publish(registrantSearched(q, found.length, principal.id, purpose, deps.ctx.clock.now()));
+  return {
+    items: found.map((s) => {
+      const r = openRegistrant(s, deps.keys);
+      return { id: s.id, status: s.status, name: r.person.name, dateOfBirth: r.person.dateOfBirth };
+    }),
+  };
+}

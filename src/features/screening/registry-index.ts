@@ -1,0 +1,129 @@
+/**
+ * The screening index backed by the registry: built at start-up from the sealed registrants in the
+ * store and kept up to date from the registry's domain events (src/domain/registry/registry-events.ts:
+ * personal_data.created / altered / erased with detail.entity "registrant"), so the registry service
+ * needs no knowledge of screening.
+ *
+ * Personal data: opening a sealed registrant needs the KEK; the names, dates of birth and document
+ * numbers then live only in this process's memory (src/domain/screening/candidate-index.ts), never on disk
+ * and never in a log. Only `active` registrations are screened: a suspended or ended registration
+ * carries no reporting obligation, so travel found for it is no unreported travel.
+ *
+ * Several processes: each HTTP process holds its own index and hears only its own process's events.
+ * `refresh(id)` is idempotent and `rebuild()` re-reads everything; a deployment running the registry
+ * API in another process than screening calls rebuild on a timer (`startPeriodicRebuild`).
+ */
+import type { Logger } from 'pino';
+import type { EventBus, DomainEvent } from '../../domain/audit/event-bus.js';
+import { openRegistrant, type SealedRegistrant } from '../../domain/registry/sealed-registrant.js';
+import type { RegistryKeys } from '../../domain/registry/registry-keys.js';
+import { CandidateIndex, type RegistrantForScreening } from '../../domain/screening/candidate-index.js';
+import type { RegistryRepo } from '../../ports/store/index.js';
+
+const PAGE = 1000;
+const REGISTRY_ACTIONS = new Set(['personal_data.created', 'personal_data.altered', 'personal_data.erased']);
+
+export function forScreening(sealed: SealedRegistrant, keys: RegistryKeys): RegistrantForScreening | null {
+  if (sealed.erasedAt !== null || sealed.dek === null || sealed.status !== 'active') return null;
+  const r = openRegistrant(sealed, keys);
+  const p = r.person;
+  return {
+    id: r.id,
+    name: p.name,
+    ...(p.nameOriginalScript ? { nameOriginalScript: p.nameOriginalScript } : {}),
+    ...(p.aliases ? { aliases: p.aliases } : {}),
+    dateOfBirth: p.dateOfBirth,
+    sex: p.sex,
+    citizenships: p.citizenships,
+    travelDocuments: p.travelDocuments.map((d) => ({ number: d.number })),
+  };
+}
+
+export interface RegistryIndexOptions {
+  registry: RegistryRepo;
+  keys: RegistryKeys;
+  log: Logger;
+}
+
+export class RegistryIndex {
+  #index = new CandidateIndex();
+  readonly #opts: RegistryIndexOptions;
+  #ready: Promise<void> | null = null;
+  #unsubscribe: (() => void) | null = null;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(opts: RegistryIndexOptions) {
+    this.#opts = opts;
+  }
+
+  /** The current index (replaced whole by `rebuild`, so a screening never sees half a rebuild). */
+  get index(): CandidateIndex {
+    return this.#index;
+  }
+
+  /** Resolves once the first build is done; screening waits for it. */
+  ready(): Promise<void> {
+    this.#ready ??= this.rebuild();
+    return this.#ready;
+  }
+
+  /** Read every live registrant into a fresh index, then swap it in. */
+  async rebuild(): Promise<void> {
+    const next = new CandidateIndex();
+    let after: string | null = null;
+    for (;;) {
+      const page: SealedRegistrant[] = await this.#opts.registry.scan(after, PAGE);
+      for (const sealed of page) this.#add(next, sealed);
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.id;
+    }
+    this.#index = next;
+    this.#opts.log.info({ registrants: next.size }, 'screening index built');
+  }
+
+  /** Bring one registrant up to date with the store (created, changed, ended, erased). */
+  async refresh(id: string): Promise<void> {
+    await this.ready();
+    const sealed = await this.#opts.registry.get(id);
+    if (!sealed || !this.#add(this.#index, sealed)) this.#index.remove(id);
+  }
+
+  /** Follow the registry's domain events. Failures are logged, never thrown into the registry's request. */
+  follow(events: EventBus): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = events.subscribe(async (batch: readonly DomainEvent[]) => {
+      for (const e of batch) {
+        if (!REGISTRY_ACTIONS.has(e.action) || typeof e.messageId !== 'string') continue;
+        if ((e.detail as { entity?: unknown } | null | undefined)?.entity !== 'registrant') continue;
+        await this.refresh(e.messageId).catch((err: unknown) => this.#opts.log.error({ err, registrantId: e.messageId }, 'screening index refresh failed'));
+      }
+    });
+  }
+
+  startPeriodicRebuild(intervalMs: number): void {
+    this.#timer = setInterval(() => {
+      this.rebuild().catch((err: unknown) => this.#opts.log.error({ err }, 'screening index rebuild failed'));
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  close(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  /** True when indexed; a record that cannot be opened is logged by id and left out. */
+  #add(index: CandidateIndex, sealed: SealedRegistrant): boolean {
+    try {
+      const r = forScreening(sealed, this.#opts.keys);
+      if (!r) return false;
+      index.upsert(r);
+      return true;
+    } catch (err) {
+      this.#opts.log.error({ err, registrantId: sealed.id }, 'registrant could not be opened for the screening index');
+      return false;
+    }
+  }
+}

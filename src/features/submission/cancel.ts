@@ -1,0 +1,42 @@
+/**
+ * A TravelUpdate `cancel` for a notification that has not been delivered stops its delivery: the
+ * record moves to `cancelled` (a conditional transition, so it cannot race a worker that has just
+ * started an attempt) and its queued job is removed.
+ *
+ * Whether the cancel itself must still travel: only when the partner may hold the notification —
+ * it was delivered, an attempt is in flight, or an earlier attempt may have reached it (a timeout can
+ * hide a success). A notification that was never attempted needs no cancel on the other side.
+ */
+import type { Principal } from '../../http/auth.js';
+import type { TravelUpdate } from '../../domain/protocol/types.js';
+import type { OutboundState } from '../../ports/store/index.js';
+import { outboundEvent } from './events.js';
+import type { SubmitDeps } from './submit.js';
+
+const STOPPABLE: readonly OutboundState[] = ['accepted', 'queued', 'retrying'];
+
+export type CancelOutcome = 'stopped' | 'send';
+
+export async function cancelForUpdate(deps: SubmitDeps, update: TravelUpdate, principal: Principal): Promise<CancelOutcome> {
+  const { ctx, queue } = deps;
+  for (let round = 0; round < 3; round += 1) {
+    const ref = await ctx.store.outbound.get(update.notificationId);
+    if (!ref) return 'send';
+    if (ref.state === 'cancelled') return ref.attempts > 0 ? 'send' : 'stopped';
+    if (!STOPPABLE.includes(ref.state)) return 'send';
+    const now = ctx.clock.now();
+    const done = await ctx.store.outbound.transition(ref.id, STOPPABLE, 'cancelled', { lastError: 'cancelled_by_update' }, (r) => [
+      outboundEvent('notification.cancelled', r, principal.id, now, { updateId: update.updateId }),
+    ]);
+    if (!done) continue; // a worker moved it meanwhile: look again
+    try {
+      await queue.cancel(ref.id);
+    } catch (err) {
+      // The record is `cancelled`; a worker that still picks the job up finds it in a final state.
+      ctx.log.warn({ id: ref.id, err }, 'could not remove the delivery job');
+    }
+    ctx.metrics.deliveries.inc({ partner: done.partner, outcome: 'cancelled' });
+    return done.attempts > 0 ? 'send' : 'stopped';
+  }
+  return 'send';
+}

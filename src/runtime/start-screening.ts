@@ -1,0 +1,72 @@
+/**
+ * Manifest screening as one part of a running gateway:
+ *
+ *   const screening = await startManifestScreening(ctx, queue, { keys });   // after createContext
+ *   createApp({ ctx, queue, extraRoutes: () => screening.routes });          // HTTP side
+ *   // shutdown: await screening.close();
+ *
+ * It builds the registry-backed index (start-up: every live registrant opened once, in memory only),
+ * follows the registry's domain events to keep it current, and — when `retention` is on (processes
+ * running workers) — schedules the manifest retention job.
+ */
+import type { GatewayContext } from '../ports/context.js';
+import type { OutboundQueue } from '../ports/outbound-queue.js';
+import type { Route } from '../http/routes.js';
+import type { RegistryKeys } from '../domain/registry/registry-keys.js';
+import { resolveWeights } from '../domain/screening/config.js';
+import { AirportTable } from '../domain/screening/airports.js';
+import { RegistryIndex } from '../features/screening/registry-index.js';
+import { startManifestRetention, type RetentionJob } from '../features/screening/retention.js';
+import { manifestRoutes } from '../features/screening/routes.js';
+import type { ScreeningDeps } from '../features/screening/screening-deps.js';
+
+export interface ScreeningOptions {
+  keys: RegistryKeys;
+  /** Build the index now and follow registry events (processes serving HTTP; default true). */
+  index?: boolean;
+  /** Run the retention job in this process (default true). */
+  retention?: boolean;
+  /** Retention queue name (tests isolate gateways sharing one Redis prefix). */
+  retentionQueueName?: string;
+  /** Re-read the whole registry this often, ms (several processes; default: events only). */
+  rebuildIntervalMs?: number;
+  enqueueTimeoutMs?: number;
+}
+
+export interface RunningScreening {
+  readonly deps: ScreeningDeps;
+  readonly routes: Route[];
+  readonly index: RegistryIndex;
+  readonly retention: RetentionJob | null;
+  close(): Promise<void>;
+}
+
+export async function startManifestScreening(ctx: GatewayContext, queue: OutboundQueue, options: ScreeningOptions): Promise<RunningScreening> {
+  const index = new RegistryIndex({ registry: ctx.store.registry, keys: options.keys, log: ctx.log });
+  const serving = options.index !== false;
+  if (serving) index.follow(ctx.events);
+  const deps: ScreeningDeps = {
+    ctx, queue, keys: options.keys, index,
+    airports: new AirportTable(ctx.config.screening.airports),
+    weights: resolveWeights(ctx.config.screening.weights),
+    ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
+  };
+  let retention: RetentionJob | null = null;
+  try {
+    if (serving) await index.ready();
+    if (serving && options.rebuildIntervalMs) index.startPeriodicRebuild(options.rebuildIntervalMs);
+    if (options.retention !== false) {
+      retention = await startManifestRetention(ctx, options.retentionQueueName ? { queueName: options.retentionQueueName } : {});
+    }
+  } catch (err) {
+    index.close();
+    throw err;
+  }
+  return {
+    deps, routes: manifestRoutes(deps), index, retention,
+    async close() {
+      index.close();
+      await retention?.close();
+    },
+  };
+}

@@ -13,7 +13,10 @@ import type { TnxMessage } from '../src/domain/protocol/types.js';
 import { systemClock } from '../src/core/clock.js';
 
 /** One round trip per call; resolves with the JWE and receipt it made (real bytes for row sizes). */
-export async function cryptoRoundTrip(usaConfigPath: string, gbrConfigPath: string): Promise<() => Promise<{ jwe: string; receipt: string }>> {
+export async function cryptoRoundTrip(
+  usaConfigPath: string,
+  gbrConfigPath: string,
+): Promise<() => Promise<{ jwe: string; receipt: string }>> {
   const usaCfg = loadConfigFile(usaConfigPath);
   const gbrCfg = loadConfigFile(gbrConfigPath);
   const usaKeys = await KeyRing.fromFile(usaCfg.keys.privateJwksPath, { allowInsecureMode: true });
@@ -28,14 +31,26 @@ export async function cryptoRoundTrip(usaConfigPath: string, gbrConfigPath: stri
     pointOfContact: usaCfg.pointOfContact,
   } as unknown as TnxMessage;
   const openCtx = {
-    keys: gbrKeys, directory: gbrDir, state: 'GBR', clock: systemClock,
-    maxMessageBytes: gbrCfg.protocol.maxMessageBytes, clockSkewSeconds: gbrCfg.protocol.clockSkewSeconds, maxMessageAgeSeconds: gbrCfg.protocol.maxMessageAgeSeconds,
+    keys: gbrKeys,
+    directory: gbrDir,
+    state: 'GBR',
+    clock: systemClock,
+    maxMessageBytes: gbrCfg.protocol.maxMessageBytes,
+    clockSkewSeconds: gbrCfg.protocol.clockSkewSeconds,
+    maxMessageAgeSeconds: gbrCfg.protocol.maxMessageAgeSeconds,
   };
   return async () => {
     const sealed = await seal(message, 'GBR', { keys: usaKeys, directory: usaDir, state: 'USA', clock: systemClock });
     const opened = await open(sealed.jwe, openCtx);
-    const receipt = await signReceipt({ messageId: opened.claims.jti, digest: opened.digest, receivedAt: new Date().toISOString(), sender: 'USA' }, { keys: gbrKeys, state: 'GBR', clock: systemClock });
-    await verifyReceipt(receipt, { partner: 'GBR', messageId: sealed.jti, digest: sealed.digest }, { directory: usaDir, state: 'USA' });
+    const receipt = await signReceipt(
+      { messageId: opened.claims.jti, digest: opened.digest, receivedAt: new Date().toISOString(), sender: 'USA' },
+      { keys: gbrKeys, state: 'GBR', clock: systemClock },
+    );
+    await verifyReceipt(
+      receipt,
+      { partner: 'GBR', messageId: sealed.jti, digest: sealed.digest },
+      { directory: usaDir, state: 'USA' },
+    );
     return { jwe: sealed.jwe, receipt };
   };
 }

@@ -48,7 +48,9 @@ const WORKERS = intEnv('BENCH_WORKER_CONCURRENCY', 64);
 const SPLIT = process.env.BENCH_SPLIT === '1';
 const PROFILE = process.env.BENCH_PROFILE === '1';
 /** Extra node flags for the gateway processes, e.g. "--max-semi-space-size=4" (memory experiments). */
-const GATEWAY_NODE_FLAGS = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter((f) => /^--[a-z-]+(=[\w.-]+)?$/.test(f));
+const GATEWAY_NODE_FLAGS = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '')
+  .split(' ')
+  .filter((f) => /^--[a-z-]+(=[\w.-]+)?$/.test(f));
 const HOUR = 3600_000;
 
 function intEnv(name: string, dflt: number): number {
@@ -75,17 +77,28 @@ interface Gateway {
   exited: Promise<number | string>;
 }
 
-async function serve(state: string, configPath: string, profileDir: string | null, role: string[] = []): Promise<Gateway> {
+async function serve(
+  state: string,
+  configPath: string,
+  profileDir: string | null,
+  role: string[] = [],
+): Promise<Gateway> {
   const flags = [...GATEWAY_NODE_FLAGS];
   const name = `${state.toLowerCase()}${role.length ? role[0]!.replace('--', '-') : ''}`;
   if (profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`);
-  const child = spawn(process.execPath, [...flags, join(REPO_ROOT, 'bin/tnx.mjs'), 'serve', '--config', configPath, ...role], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...flags, join(REPO_ROOT, 'bin/tnx.mjs'), 'serve', '--config', configPath, ...role],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig ?? -1)));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, sig) => resolve(code ?? sig ?? -1)),
+  );
   const end = Date.now() + 30_000;
   for (;;) {
     const m = /tnx serve: (?:listening on (\S+)|workers running)/.exec(out);
@@ -176,7 +189,8 @@ async function submitSteady(pool: Pool, token: string, all: string[], rate: numb
 /** Heap figures of a gateway from its own /metrics (prom-client default metrics), MB. */
 async function heapMb(url: string): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const read = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
+  const read = (name: string): number =>
+    Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
   return {
     heapUsed: read('tnx_process_nodejs_heap_size_used_bytes'),
     heapTotal: read('tnx_process_nodejs_heap_size_total_bytes'),
@@ -187,7 +201,9 @@ async function heapMb(url: string): Promise<{ heapUsed: number; heapTotal: numbe
 /** Messages GBR accepted from USA, from GBR's /metrics (works whichever USA process delivers). */
 async function receivedCount(metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
-  const line = text.split('\n').find((l) => l.startsWith('tnx_inbound_total{') && l.includes('iss="USA"') && l.includes('outcome="accepted"'));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('tnx_inbound_total{') && l.includes('iss="USA"') && l.includes('outcome="accepted"'));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
@@ -196,7 +212,13 @@ async function receivedCount(metricsUrl: string): Promise<number> {
  * every id in `subs` (its `delivered` transition) — read from USA's store, so the wait ends on what
  * the measurement measures.
  */
-async function waitDelivered(gbrMetricsUrl: string, store: Store, target: number, subs: Submitted[], timeoutMs: number): Promise<void> {
+async function waitDelivered(
+  gbrMetricsUrl: string,
+  store: Store,
+  target: number,
+  subs: Submitted[],
+  timeoutMs: number,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const n = await receivedCount(gbrMetricsUrl);
@@ -239,13 +261,24 @@ async function latencies(store: Store, subs: Submitted[]): Promise<Latencies> {
       last = Math.max(last, r.updatedAt);
     }
     lat.sort((a, b) => a - b);
-    return { p50: quantile(lat, 0.5), p99: quantile(lat, 0.99), max: lat.at(-1) ?? Number.NaN, lastRecordedAt: last, notDelivered };
+    return {
+      p50: quantile(lat, 0.5),
+      p99: quantile(lat, 0.99),
+      max: lat.at(-1) ?? Number.NaN,
+      lastRecordedAt: last,
+      notDelivered,
+    };
   }
 }
 
 // ---- crypto-only ceiling ------------------------------------------------------------------------------
 
-async function cryptoCeiling(usaConfigPath: string, gbrConfigPath: string, ops: number, inFlight: number): Promise<{ rate: number; cpuMs: number }> {
+async function cryptoCeiling(
+  usaConfigPath: string,
+  gbrConfigPath: string,
+  ops: number,
+  inFlight: number,
+): Promise<{ rate: number; cpuMs: number }> {
   const one = await cryptoRoundTrip(usaConfigPath, gbrConfigPath);
   for (let i = 0; i < 200; i += 1) await one(); // warm-up
   let next = 0;
@@ -297,7 +330,9 @@ async function main(): Promise<void> {
     let delivered = 0;
 
     const log = (s: string): void => void process.stderr.write(`${s}\n`);
-    log(`bench:e2e  N=${N} concurrency=${CONCURRENCY} steady=${STEADY_RATE}/s×${STEADY_SECONDS}s  gateways USA ${usa.url} GBR ${gbr.url}`);
+    log(
+      `bench:e2e  N=${N} concurrency=${CONCURRENCY} steady=${STEADY_RATE}/s×${STEADY_SECONDS}s  gateways USA ${usa.url} GBR ${gbr.url}`,
+    );
 
     // Warm-up (JIT, connection pools, SQLite caches): not measured.
     const warm = Math.min(500, N);
@@ -325,7 +360,9 @@ async function main(): Promise<void> {
     const firstStart = Math.min(...subs.map((s) => s.startedAt));
     const throughput = N / ((lat.lastRecordedAt - firstStart) / 1000);
     const acceptRate = N / ((acceptedAllAt - t0) / 1000);
-    log(`throughput ${throughput.toFixed(0)}/s (accepted ${acceptRate.toFixed(0)}/s), p50 ${lat.p50} ms, p99 ${lat.p99} ms`);
+    log(
+      `throughput ${throughput.toFixed(0)}/s (accepted ${acceptRate.toFixed(0)}/s), p50 ${lat.p50} ms, p99 ${lat.p99} ms`,
+    );
 
     // 2. steady load
     const steadyN = STEADY_RATE * STEADY_SECONDS;
@@ -340,7 +377,12 @@ async function main(): Promise<void> {
     await pool.close();
 
     // 3. crypto-only ceiling (gateways idle meanwhile)
-    const { rate: ceiling, cpuMs: cryptoCpuMs } = await cryptoCeiling(usaSetup.configPath, gbrSetup.configPath, CRYPTO_OPS, 64);
+    const { rate: ceiling, cpuMs: cryptoCpuMs } = await cryptoCeiling(
+      usaSetup.configPath,
+      gbrSetup.configPath,
+      CRYPTO_OPS,
+      64,
+    );
     log(`crypto-only ceiling ${ceiling.toFixed(0)}/s, ${cryptoCpuMs.toFixed(2)} ms CPU per op`);
     const senderCpuMs = cpuMs.slice(1).reduce((a, b) => a + b, 0);
     const gatewayCpuMs = cpuMs[0]! + senderCpuMs;
@@ -365,9 +407,12 @@ async function main(): Promise<void> {
       `| throughput / ceiling | ${pct.toFixed(0)} % | ≥ 60 %: ${mark(pct >= 60)} |`,
       `| CPU per notification: USA ${senderCpuMs.toFixed(2)} ms${SPLIT ? ` (${senders.map((g, i) => `${g.state} ${cpuMs[i + 1]!.toFixed(2)}`).join(' + ')})` : ''} + GBR ${cpuMs[0]!.toFixed(2)} ms = ${gatewayCpuMs.toFixed(2)} ms (redis-server ${Number.isNaN(redisCpuMs) ? 'n/a' : redisCpuMs.toFixed(2)} ms, bench client ${clientCpuMs.toFixed(2)} ms) | crypto-only ${cryptoCpuMs.toFixed(2)} ms per op → CPU ratio ${((100 * cryptoCpuMs) / gatewayCpuMs).toFixed(0)} % | — |`,
       `| latency at a steady ${STEADY_RATE}/s | p50 ${steady.p50} ms, p99 ${steady.p99} ms, max ${steady.max} ms (202 itself: p50 ${quantile(steadyAccept, 0.5)} ms, p99 ${quantile(steadyAccept, 0.99)} ms) | p99 ≤ 100 ms: ${mark(steady.p99 <= 100)} |`,
-      ...senders.map((g) => `| peak RSS, ${g.state} gateway process (sender) | ${g.peakRssMb.toFixed(0)} MB | ≤ 250 MB: ${mark(g.peakRssMb <= 250)} |`),
+      ...senders.map(
+        (g) =>
+          `| peak RSS, ${g.state} gateway process (sender) | ${g.peakRssMb.toFixed(0)} MB | ≤ 250 MB: ${mark(g.peakRssMb <= 250)} |`,
+      ),
       `| peak RSS, GBR gateway (receiver) | ${gbr.peakRssMb.toFixed(0)} MB | ≤ 250 MB: ${mark(gbr.peakRssMb <= 250)} |`,
-      `| V8 heap right after the throughput phase (used / total, external) | USA ${heaps[1]!.heapUsed.toFixed(0)} / ${heaps[1]!.heapTotal.toFixed(0)} MB, ${heaps[1]!.external.toFixed(0)} MB; GBR ${heaps[0]!.heapUsed.toFixed(0)} / ${heaps[0]!.heapTotal.toFixed(0)} MB, ${heaps[0]!.external.toFixed(0)} MB | — |`,
+      `| V8 heap right after the throughput phase (used / total, external) | USA ${heaps[1].heapUsed.toFixed(0)} / ${heaps[1].heapTotal.toFixed(0)} MB, ${heaps[1].external.toFixed(0)} MB; GBR ${heaps[0].heapUsed.toFixed(0)} / ${heaps[0].heapTotal.toFixed(0)} MB, ${heaps[0].external.toFixed(0)} MB | — |`,
       '',
       `Not delivered: ${lat.notDelivered + steady.notDelivered}. Gateway exit codes after SIGTERM: ${codes.join(', ')}.${profileDir ? ` CPU profiles: ${profileDir}` : ''}`,
     ];

@@ -13,7 +13,19 @@
  * workloads are interleaved and the best round of each is reported, so a busy machine skews every
  * side alike and as little as possible.
  */
-import { createCipheriv, createDecipheriv, createECDH, createHash, createPrivateKey, createPublicKey, randomBytes, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createECDH,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  randomBytes,
+  randomUUID,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Directory } from '../src/domain/directory/directory.js';
@@ -32,7 +44,7 @@ type Jwk = Record<string, string>;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 400);
 
-type Workload = () => Promise<unknown> | unknown;
+type Workload = () => unknown;
 
 /**
  * Ops/s of each workload in each round. Rounds are interleaved (A B C D, A B C D, …) so that load from
@@ -55,7 +67,7 @@ async function measure(workloads: Workload[]): Promise<Sample[][]> {
       let n = 0;
       const cpu0 = process.cpuUsage();
       const start = performance.now();
-      let elapsed = 0;
+      let elapsed: number;
       while ((elapsed = performance.now() - start) < ROUND_MS) {
         await fn();
         n++;
@@ -100,7 +112,15 @@ function rawSeal(claims: unknown, sigKey: KeyObject, sigKid: string, recipientPu
   const cek = randomBytes(32);
   const wrap = createCipheriv('id-aes256-wrap', kek, Buffer.from('A6A6A6A6A6A6A6A6', 'hex'));
   const encryptedKey = Buffer.concat([wrap.update(cek), wrap.final()]);
-  const header = b64(JSON.stringify({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: encKid, cty: 'JWT', epk: { kty: 'EC', crv: 'P-256', x: b64(ephPub.subarray(1, 33)), y: b64(ephPub.subarray(33)) } }));
+  const header = b64(
+    JSON.stringify({
+      alg: 'ECDH-ES+A256KW',
+      enc: 'A256GCM',
+      kid: encKid,
+      cty: 'JWT',
+      epk: { kty: 'EC', crv: 'P-256', x: b64(ephPub.subarray(1, 33)), y: b64(ephPub.subarray(33)) },
+    }),
+  );
   const iv = randomBytes(12);
   const gcm = createCipheriv('aes-256-gcm', cek, iv);
   gcm.setAAD(Buffer.from(header));
@@ -113,7 +133,11 @@ function rawOpen(jwe: string, encPriv: Buffer, sigPub: KeyObject): unknown {
   const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as { epk: { x: string; y: string } };
   const ecdh = createECDH('prime256v1');
   ecdh.setPrivateKey(encPriv);
-  const ephPub = Buffer.concat([Buffer.from([4]), Buffer.from(header.epk.x, 'base64url'), Buffer.from(header.epk.y, 'base64url')]);
+  const ephPub = Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(header.epk.x, 'base64url'),
+    Buffer.from(header.epk.y, 'base64url'),
+  ]);
   const kek = concatKdf(ecdh.computeSecret(ephPub), 'ECDH-ES+A256KW');
   const unwrap = createDecipheriv('id-aes256-wrap', kek, Buffer.from('A6A6A6A6A6A6A6A6', 'hex'));
   const cek = Buffer.concat([unwrap.update(Buffer.from(ek, 'base64url')), unwrap.final()]);
@@ -122,7 +146,15 @@ function rawOpen(jwe: string, encPriv: Buffer, sigPub: KeyObject): unknown {
   gcm.setAuthTag(Buffer.from(tag, 'base64url'));
   const jws = Buffer.concat([gcm.update(Buffer.from(ct, 'base64url')), gcm.final()]).toString();
   const [sh, sp, ss] = jws.split('.') as [string, string, string];
-  if (!verify('sha256', Buffer.from(`${sh}.${sp}`), { key: sigPub, dsaEncoding: 'ieee-p1363' }, Buffer.from(ss, 'base64url'))) throw new Error('bad signature');
+  if (
+    !verify(
+      'sha256',
+      Buffer.from(`${sh}.${sp}`),
+      { key: sigPub, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(ss, 'base64url'),
+    )
+  )
+    throw new Error('bad signature');
   return JSON.parse(Buffer.from(sp, 'base64url').toString());
 }
 
@@ -134,14 +166,30 @@ async function main(): Promise<void> {
   const thaPriv = readJson<{ keys: Jwk[] }>('keys/dev/tha.private.jwks.json').keys;
   const poc = { unit: 'Bench', email: 'bench@x.example.org', phone: '+1 555 0100', hours: '24/7' };
   const partner = (state: string, file: string): Partner => ({
-    state, name: state, endpoint: null, jwks: readJson(file), pointOfContact: poc, accepts: ['TravelNotification'], limits: { concurrency: 1, ratePerSecond: 1 },
+    state,
+    name: state,
+    endpoint: null,
+    jwks: readJson(file),
+    pointOfContact: poc,
+    accepts: ['TravelNotification'],
+    limits: { concurrency: 1, ratePerSecond: 1 },
   });
   const usaKeys = await KeyRing.fromJwks({ keys: usaPriv });
   const thaKeys = await KeyRing.fromJwks({ keys: thaPriv });
-  const sealCtx = { keys: usaKeys, directory: new Directory({ directory: { partners: [partner('THA', 'keys/dev/tha.public.jwks.json')] } }), state: 'USA', clock: systemClock };
+  const sealCtx = {
+    keys: usaKeys,
+    directory: new Directory({ directory: { partners: [partner('THA', 'keys/dev/tha.public.jwks.json')] } }),
+    state: 'USA',
+    clock: systemClock,
+  };
   const openCtx = {
-    keys: thaKeys, directory: new Directory({ directory: { partners: [partner('USA', 'keys/dev/usa.public.jwks.json')] } }), state: 'THA', clock: systemClock,
-    maxMessageBytes: 262144, clockSkewSeconds: 300, maxMessageAgeSeconds: 1209600,
+    keys: thaKeys,
+    directory: new Directory({ directory: { partners: [partner('USA', 'keys/dev/usa.public.jwks.json')] } }),
+    state: 'THA',
+    clock: systemClock,
+    maxMessageBytes: 262144,
+    clockSkewSeconds: 300,
+    maxMessageAgeSeconds: 1209600,
   };
 
   const usaSig = usaPriv.find((k) => k.use === 'sig')!;
@@ -149,14 +197,27 @@ async function main(): Promise<void> {
   const sigKey = createPrivateKey({ key: usaSig as never, format: 'jwk' });
   const sigPub = createPublicKey(sigKey);
   const encPriv = Buffer.from(thaEnc.d!, 'base64url');
-  const encPub = Buffer.concat([Buffer.from([4]), Buffer.from(thaEnc.x!, 'base64url'), Buffer.from(thaEnc.y!, 'base64url')]);
-  const claims = () => ({ iss: 'USA', aud: 'THA', jti: randomUUID(), iat: Math.floor(Date.now() / 1000), tnx: message });
+  const encPub = Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(thaEnc.x!, 'base64url'),
+    Buffer.from(thaEnc.y!, 'base64url'),
+  ]);
+  const claims = () => ({
+    iss: 'USA',
+    aud: 'THA',
+    jti: randomUUID(),
+    iat: Math.floor(Date.now() / 1000),
+    tnx: message,
+  });
 
   const sample = await seal(message, 'THA', sealCtx);
   const rawSample = rawSeal(claims(), sigKey, usaSig.kid!, encPub, thaEnc.kid!);
   const wcKeys = await importWebCryptoKeys(usaSig, thaEnc);
   const wcSample = await webCryptoSeal(claims(), wcKeys);
-  (await open(sample.jwe, openCtx)) && rawOpen(rawSample, encPriv, sigPub) && (await webCryptoOpen(wcSample, wcKeys)); // all work before timing
+  // All work once before timing.
+  await open(sample.jwe, openCtx);
+  rawOpen(rawSample, encPriv, sigPub);
+  await webCryptoOpen(wcSample, wcKeys);
 
   const rounds = await measure([
     () => seal(message, 'THA', sealCtx),
@@ -181,7 +242,9 @@ async function main(): Promise<void> {
   const lines = [
     `date ${new Date().toISOString()}  node ${process.version}  ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}  ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `message: protocol/examples/travel-notification.json, ${Buffer.byteLength(JSON.stringify(message))} bytes JSON; sealed JWE ${sample.jwe.length} bytes`,
-    `${ROUNDS} interleaved rounds × ${ROUND_MS} ms per workload, sequential; medians shown; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    `${ROUNDS} interleaved rounds × ${ROUND_MS} ms per workload, sequential; medians shown; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
     '',
     '| implementation         | seal op/s | open op/s | seal+open (ms) | seal+open CPU (µs/op) |',
     '|------------------------|-----------|-----------|----------------|------------------------|',

@@ -104,7 +104,10 @@ const median = (xs: number[]): number => {
 
 // ---- crypto: the ceiling of bench:e2e, built the same way ------------------------------------------
 
-async function cryptoWorkload(dir: string, redisUrl: string): Promise<{ one: () => Promise<unknown>; jwe: string; receipt: string }> {
+async function cryptoWorkload(
+  dir: string,
+  redisUrl: string,
+): Promise<{ one: () => Promise<unknown>; jwe: string; receipt: string }> {
   const setups = writeStateConfigs({ dir, redisUrl, ports: { USA: await freePort(), GBR: await freePort() } });
   const one = await cryptoRoundTrip(setups.USA!.configPath, setups.GBR!.configPath);
   // The sqlite skeleton stores a real JWE and receipt, so its row sizes are the gateway's.
@@ -136,7 +139,10 @@ function nodeServer(): Server {
     req.on('end', () => {
       const m = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { notificationId?: string };
       const body = JSON.stringify({ id: m.notificationId ?? null, state: 'accepted' });
-      res.writeHead(202, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(202, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
     });
   });
@@ -144,7 +150,12 @@ function nodeServer(): Server {
 
 function postOnce(pool: Pool, body: string): () => Promise<void> {
   return async () => {
-    const res = await pool.request({ path: '/submit', method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await pool.request({
+      path: '/submit',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     const text = await res.body.text();
     if (res.statusCode !== 202) throw new Error(`answered ${res.statusCode}`);
     JSON.parse(text);
@@ -172,15 +183,42 @@ function auditAppender(db: Database.Database): (action: string, messageId: strin
   let seq = 0;
   let prev = GENESIS_HASH;
   return (action, messageId, state) => {
-    const event = { seq: seq + 1, id: randomUUID(), at: Date.now(), action, actor: 'system', messageId, partner: 'GBR', outcome: null, detail: { state } };
+    const event = {
+      seq: seq + 1,
+      id: randomUUID(),
+      at: Date.now(),
+      action,
+      actor: 'system',
+      messageId,
+      partner: 'GBR',
+      outcome: null,
+      detail: { state },
+    };
     const hash = chainHash(prev, event);
-    insert.run(event.seq, event.id, event.at, action, event.actor, messageId, 'GBR', null, JSON.stringify(event.detail), prev, hash);
+    insert.run(
+      event.seq,
+      event.id,
+      event.at,
+      action,
+      event.actor,
+      messageId,
+      'GBR',
+      null,
+      JSON.stringify(event.detail),
+      prev,
+      hash,
+    );
     seq += 1;
     prev = hash;
   };
 }
 
-function senderWrites(db: Database.Database, message: string, jwe: string, receipt: string): { steps: () => void; oneTx: () => void } {
+function senderWrites(
+  db: Database.Database,
+  message: string,
+  jwe: string,
+  receipt: string,
+): { steps: () => void; oneTx: () => void } {
   const audit = auditAppender(db);
   const insert = db.prepare('INSERT INTO outbound (id, state, message, jwe, updated_at) VALUES (?, ?, ?, ?, ?)');
   const setState = db.prepare('UPDATE outbound SET state = ?, updated_at = ? WHERE id = ?');
@@ -238,14 +276,23 @@ async function main(): Promise<void> {
     const queueConn = new Redis(redis.url, { maxRetriesPerRequest: null });
     const workerConn = new Redis(redis.url, { maxRetriesPerRequest: null });
     const queue = new Queue('floor', { connection: queueConn, prefix });
-    const worker = new Worker('floor', async () => undefined, { connection: workerConn, prefix, concurrency: IN_FLIGHT });
+    const worker = new Worker('floor', async () => undefined, {
+      connection: workerConn,
+      prefix,
+      concurrency: IN_FLIGHT,
+    });
     const waiters = new Map<string, () => void>();
     worker.on('completed', (job) => {
       waiters.get(job.id!)?.();
       waiters.delete(job.id!);
     });
     worker.on('error', (err) => process.stderr.write(`worker error: ${err.message}\n`));
-    closers.push(() => worker.close(), () => queue.close(), () => queueConn.quit(), () => workerConn.quit());
+    closers.push(
+      () => worker.close(),
+      () => queue.close(),
+      () => queueConn.quit(),
+      () => workerConn.quit(),
+    );
     const enqueueAndWait = async (): Promise<void> => {
       const id = randomUUID();
       const done = new Promise<void>((resolve) => waiters.set(id, resolve));
@@ -269,7 +316,9 @@ async function main(): Promise<void> {
       { name: 'receiver-1tx', run: (ms) => syncLoop(ms, receiver) },
     ];
     const log = (s: string): void => void process.stderr.write(`${s}\n`);
-    log(`bench:floor  ${ROUNDS} rounds × ${ROUND_MS.toFixed(0)} ms per workload, warm-up ${WARM_MS} ms, redis ${redis.url}`);
+    log(
+      `bench:floor  ${ROUNDS} rounds × ${ROUND_MS.toFixed(0)} ms per workload, warm-up ${WARM_MS} ms, redis ${redis.url}`,
+    );
     for (const w of workloads) await w.run(WARM_MS); // JIT, connection pools, sqlite page cache
     const samples = new Map<string, Sample[]>(workloads.map((w) => [w.name, []]));
     // Interleaved rounds: a burst of outside load hits every workload alike, not whichever ran then.
@@ -277,7 +326,9 @@ async function main(): Promise<void> {
       for (const w of workloads) {
         const s = await sample(w, ROUND_MS, redis.pid);
         samples.get(w.name)!.push(s);
-        log(`round ${r + 1} ${w.name.padEnd(13)} ${s.opsPerS.toFixed(0).padStart(6)}/s  ${s.cpuUs.toFixed(0).padStart(5)} µs CPU/op${w.name === 'queue' ? `  + redis ${s.redisUs.toFixed(0)} µs` : ''}`);
+        log(
+          `round ${r + 1} ${w.name.padEnd(13)} ${s.opsPerS.toFixed(0).padStart(6)}/s  ${s.cpuUs.toFixed(0).padStart(5)} µs CPU/op${w.name === 'queue' ? `  + redis ${s.redisUs.toFixed(0)} µs` : ''}`,
+        );
       }
     }
 
@@ -294,7 +345,7 @@ async function main(): Promise<void> {
     const budget500 = (cores * 1e6) / 500 - cryptoUs;
     const estimate = (http: string, senderTx: string) => 2 * cpu(http) + queueUs + cpu(senderTx) + cpu('receiver-1tx');
     const floors: [string, number][] = [
-      ['express, sender 6 commits (the gateway\'s shape)', estimate('http-express', 'sender-6tx')],
+      ["express, sender 6 commits (the gateway's shape)", estimate('http-express', 'sender-6tx')],
       ['node:http, sender 6 commits', estimate('http-node', 'sender-6tx')],
       ['node:http, sender 1 commit (not possible in a gateway: lower bound only)', estimate('http-node', 'sender-1tx')],
     ];
@@ -309,10 +360,22 @@ async function main(): Promise<void> {
       '| workload | ops/s | µs CPU per op, this process | µs CPU per op, redis-server |',
       '|---|---|---|---|',
       row(`crypto: seal + open + signReceipt + verifyReceipt, ${IN_FLIGHT} in flight`, 'crypto', '—'),
-      row(`HTTP POST round trip, undici Pool → express 5 (raw + JSON.parse + 202 JSON), ${IN_FLIGHT} in flight`, 'http-express', '—'),
+      row(
+        `HTTP POST round trip, undici Pool → express 5 (raw + JSON.parse + 202 JSON), ${IN_FLIGHT} in flight`,
+        'http-express',
+        '—',
+      ),
       row(`HTTP POST round trip, undici Pool → node:http, ${IN_FLIGHT} in flight`, 'http-node', '—'),
-      row(`BullMQ job: add + no-op Worker (concurrency ${IN_FLIGHT}) + removeOnComplete, ${IN_FLIGHT} in flight`, 'queue', cell('queue', (s) => s.redisUs)),
-      row('SQLite sender minimum: 1 INSERT, 4 UPDATEs (1 with the receipt), 5 chained audit rows; 6 commits', 'sender-6tx', '—'),
+      row(
+        `BullMQ job: add + no-op Worker (concurrency ${IN_FLIGHT}) + removeOnComplete, ${IN_FLIGHT} in flight`,
+        'queue',
+        cell('queue', (s) => s.redisUs),
+      ),
+      row(
+        'SQLite sender minimum: 1 INSERT, 4 UPDATEs (1 with the receipt), 5 chained audit rows; 6 commits',
+        'sender-6tx',
+        '—',
+      ),
       row('SQLite sender minimum, the same in 1 commit', 'sender-1tx', '—'),
       row('SQLite receiver minimum: 1 INSERT (message + receipt), 1 chained audit row; 1 commit', 'receiver-1tx', '—'),
       '',
@@ -320,8 +383,10 @@ async function main(): Promise<void> {
       '',
       '| floor variant | non-crypto CPU | of the 60 % budget | of the 500/s budget | best possible: share of ceiling, notifications/s on all cores |',
       '|---|---|---|---|---|',
-      ...floors.map(([label, us]) =>
-        `| ${label} | ${ms(us)} | ${((100 * us) / budget60).toFixed(0)} % | ${((100 * us) / budget500).toFixed(0)} % | ${((100 * cryptoUs) / (cryptoUs + us)).toFixed(0)} %, ${((cores * 1e6) / (cryptoUs + us)).toFixed(0)}/s |`),
+      ...floors.map(
+        ([label, us]) =>
+          `| ${label} | ${ms(us)} | ${((100 * us) / budget60).toFixed(0)} % | ${((100 * us) / budget500).toFixed(0)} % | ${((100 * cryptoUs) / (cryptoUs + us)).toFixed(0)} %, ${((cores * 1e6) / (cryptoUs + us)).toFixed(0)}/s |`,
+      ),
     ];
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {

@@ -17,7 +17,13 @@ import type { Manifest, ManifestPassenger } from '../src/domain/screening/manife
 import { passengerQuery, screenManifest } from '../src/domain/screening/screen.js';
 import { scoreMatch } from '../src/domain/screening/score.js';
 import { rng, syntheticPerson, toRegistrant, type SyntheticPerson } from '../tests/screening/synthetic/population.js';
-import { namesake, registrantOnBoard, stranger, VARIANT_KINDS, type VariantKind } from '../tests/screening/synthetic/variants.js';
+import {
+  namesake,
+  registrantOnBoard,
+  stranger,
+  VARIANT_KINDS,
+  type VariantKind,
+} from '../tests/screening/synthetic/variants.js';
 
 const REGISTRY = Number(process.env.BENCH_REGISTRY ?? 1_000_000);
 const MANIFESTS = Number(process.env.BENCH_MANIFESTS ?? 50);
@@ -53,7 +59,12 @@ function explainMiss(p: ManifestPassenger, t: Truth): string {
   const q = passengerQuery(p);
   const found = solo.candidates(q).slots.length > 0;
   const s = scoreMatch(q, solo.subject(0), DEFAULT_WEIGHTS);
-  return `${t.kind}: ${q.tokens.join(' ')} ${p.dateOfBirth} vs ${solo.subject(0).names.map((n) => n.join(' ')).join(' / ')} ${reg.dateOfBirth} — ${found ? 'candidate' : 'not a candidate'}, score ${s.score} ${s.features.map((f) => `${f.feature}:${f.contribution}`).join(' ')}`;
+  return `${t.kind}: ${q.tokens.join(' ')} ${p.dateOfBirth} vs ${solo
+    .subject(0)
+    .names.map((n) => n.join(' '))
+    .join(
+      ' / ',
+    )} ${reg.dateOfBirth} — ${found ? 'candidate' : 'not a candidate'}, score ${s.score} ${s.features.map((f) => `${f.feature}:${f.contribution}`).join(' ')}`;
 }
 
 const before = memory();
@@ -68,7 +79,10 @@ for (let i = 0; i < REGISTRY; i++) {
 const buildMs = performance.now() - t0;
 const after = memory();
 
-interface Truth { registrantId: string | null; kind: VariantKind | 'namesake' | 'stranger' }
+interface Truth {
+  registrantId: string | null;
+  kind: VariantKind | 'namesake' | 'stranger';
+}
 const r = rng(SEED + 1);
 const manifests: Array<{ manifest: Manifest; truth: Truth[] }> = [];
 for (let m = 0; m < MANIFESTS; m++) {
@@ -89,7 +103,17 @@ for (let m = 0; m < MANIFESTS; m++) {
     [rows[k], rows[j]] = [rows[j]!, rows[k]!];
   }
   manifests.push({
-    manifest: { flight: { carrier: 'TX', flightNumber: `TX${1000 + m}`, departureAirport: 'AAA', arrivalAirport: 'BBB', scheduledDeparture: null, scheduledArrival: null }, passengers: rows.map((x) => x.p) },
+    manifest: {
+      flight: {
+        carrier: 'TX',
+        flightNumber: `TX${1000 + m}`,
+        departureAirport: 'AAA',
+        arrivalAirport: 'BBB',
+        scheduledDeparture: null,
+        scheduledArrival: null,
+      },
+      passengers: rows.map((x) => x.p),
+    },
     truth: rows.map((x) => x.t),
   });
 }
@@ -98,7 +122,12 @@ for (const { manifest } of manifests.slice(0, 3)) screenManifest(manifest, index
 
 const times: number[] = [];
 const cpuTimes: number[] = [];
-let tp = 0, fp = 0, found = 0, onBoard = 0, scored = 0, candidates = 0;
+let tp = 0,
+  fp = 0,
+  found = 0,
+  onBoard = 0,
+  scored = 0,
+  candidates = 0;
 const byKind = new Map<string, { total: number; found: number; fp: number }>();
 const misses: string[] = [];
 const falses: string[] = [];
@@ -110,7 +139,8 @@ for (const { manifest, truth } of manifests) {
   const c1 = process.cpuUsage(c0);
   times.push(performance.now() - s);
   cpuTimes.push((c1.user + c1.system) / 1000);
-  scored += result.stats.scored; candidates += result.stats.candidates;
+  scored += result.stats.scored;
+  candidates += result.stats.candidates;
   result.passengers.forEach((ps, k) => {
     const t = truth[k]!;
     const stat = byKind.get(t.kind) ?? { total: 0, found: 0, fp: 0 };
@@ -123,14 +153,19 @@ for (const { manifest, truth } of manifests) {
         stat.fp++;
         if (falses.length < SHOW_FALSE) {
           const p = manifest.passengers[k]!;
-          falses.push(`${t.kind}: ${p.familyName}/${p.givenNames.join(' ')} ${p.dateOfBirth} → ${c.registrantId} ${c.score} ${c.features.map((f) => `${f.feature}:${f.contribution}`).join(' ')}`);
+          falses.push(
+            `${t.kind}: ${p.familyName}/${p.givenNames.join(' ')} ${p.dateOfBirth} → ${c.registrantId} ${c.score} ${c.features.map((f) => `${f.feature}:${f.contribution}`).join(' ')}`,
+          );
         }
       }
     }
     if (t.registrantId !== null) {
       onBoard++;
-      if (ps.candidates.some((c) => c.registrantId === t.registrantId)) { found++; stat.found++; }
-      else if (misses.length < Number(process.env.BENCH_SHOW_MISSES ?? 0)) misses.push(explainMiss(manifest.passengers[k]!, t));
+      if (ps.candidates.some((c) => c.registrantId === t.registrantId)) {
+        found++;
+        stat.found++;
+      } else if (misses.length < Number(process.env.BENCH_SHOW_MISSES ?? 0))
+        misses.push(explainMiss(manifest.passengers[k]!, t));
     }
   });
 }
@@ -141,18 +176,37 @@ const recall = found / onBoard;
 const precision = tp / Math.max(1, tp + fp);
 const fmt = (x: number, d = 1): string => x.toFixed(d);
 console.log(`screening benchmark — ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
-console.log(`registry ${REGISTRY.toLocaleString('en')} registrants, ${index.keyCount.toLocaleString('en')} blocking keys`);
-console.log(`manifests ${MANIFESTS} × ${PASSENGERS} passengers (${REGISTRANTS_ON_BOARD} registrants in variants, ${NAMESAKES} namesakes, rest strangers); threshold ${DEFAULT_WEIGHTS.threshold}`);
+console.log(
+  `registry ${REGISTRY.toLocaleString('en')} registrants, ${index.keyCount.toLocaleString('en')} blocking keys`,
+);
+console.log(
+  `manifests ${MANIFESTS} × ${PASSENGERS} passengers (${REGISTRANTS_ON_BOARD} registrants in variants, ${NAMESAKES} namesakes, rest strangers); threshold ${DEFAULT_WEIGHTS.threshold}`,
+);
 console.log(`recall    ${fmt(recall, 4)} (${found}/${onBoard})`);
 console.log(`precision ${fmt(precision, 4)} (${tp} true / ${fp} false candidates)`);
-console.log(`time per manifest  p50 ${fmt(quantile(times, 0.5))} ms  p99 ${fmt(quantile(times, 0.99))} ms  max ${fmt(times[times.length - 1]!)} ms (wall clock)`);
-console.log(`CPU per manifest   p50 ${fmt(quantile(cpuTimes, 0.5))} ms  p99 ${fmt(quantile(cpuTimes, 0.99))} ms (user+system; less sensitive to other load)`);
-console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-console.log(`per passenger (mean): ${fmt(candidates / (MANIFESTS * PASSENGERS))} candidates from blocking, ${fmt(scored / (MANIFESTS * PASSENGERS))} names compared`);
-console.log(`index build ${fmt(buildMs / 1000, 1)} s (incl. generating the people); memory after GC: heap +${after.heapMB - before.heapMB} MB, off-heap +${after.externalMB - before.externalMB} MB (posting table ${Math.round(index.tableBytes / 1048576)} MB); index total ${after.heapMB - before.heapMB + after.externalMB - before.externalMB} MB; RSS ${after.rssMB} MB`);
+console.log(
+  `time per manifest  p50 ${fmt(quantile(times, 0.5))} ms  p99 ${fmt(quantile(times, 0.99))} ms  max ${fmt(times[times.length - 1]!)} ms (wall clock)`,
+);
+console.log(
+  `CPU per manifest   p50 ${fmt(quantile(cpuTimes, 0.5))} ms  p99 ${fmt(quantile(cpuTimes, 0.99))} ms (user+system; less sensitive to other load)`,
+);
+console.log(
+  `machine: ${os.cpus().length} CPUs, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
+console.log(
+  `per passenger (mean): ${fmt(candidates / (MANIFESTS * PASSENGERS))} candidates from blocking, ${fmt(scored / (MANIFESTS * PASSENGERS))} names compared`,
+);
+console.log(
+  `index build ${fmt(buildMs / 1000, 1)} s (incl. generating the people); memory after GC: heap +${after.heapMB - before.heapMB} MB, off-heap +${after.externalMB - before.externalMB} MB (posting table ${Math.round(index.tableBytes / 1048576)} MB); index total ${after.heapMB - before.heapMB + after.externalMB - before.externalMB} MB; RSS ${after.rssMB} MB`,
+);
 console.log('by kind: kind, passengers, recall, false candidates');
 for (const [kind, s] of [...byKind].sort()) {
-  console.log(`  ${kind.padEnd(22)} ${String(s.total).padStart(6)}  ${kind === 'namesake' || kind === 'stranger' ? '   -  ' : fmt(s.found / s.total, 3)}  ${s.fp}`);
+  console.log(
+    `  ${kind.padEnd(22)} ${String(s.total).padStart(6)}  ${kind === 'namesake' || kind === 'stranger' ? '   -  ' : fmt(s.found / s.total, 3)}  ${s.fp}`,
+  );
 }
 for (const m of misses) console.log('  miss:', m);
 for (const f of falses) console.log('  false:', f);

@@ -26,7 +26,12 @@ import { buildStatsReport } from '../src/features/statistics/report.js';
 import { openSqliteStore } from '../src/adapters/store-sqlite/open-sqlite-store.js';
 
 const { values } = parseArgs({
-  options: { notifications: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '50' }, warmup: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false } },
+  options: {
+    notifications: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '50' },
+    warmup: { type: 'string', default: '3' },
+    keep: { type: 'boolean', default: false },
+  },
 });
 const N = Number(values.notifications);
 const RUNS = Number(values.runs);
@@ -50,16 +55,27 @@ function rnd(): number {
 }
 /** Skewed pick: a few destinations take most trips (Zipf-like). */
 const partner = (): string => PARTNERS[Math.min(PARTNERS.length - 1, Math.floor(PARTNERS.length * rnd() ** 2.5))]!;
-const ACTIONS = ['none', 'monitored', 'interviewed', 'visa_refused', 'entry_denied', 'subject_did_not_arrive', 'investigation_opened', 'other'];
+const ACTIONS = [
+  'none',
+  'monitored',
+  'interviewed',
+  'visa_refused',
+  'entry_denied',
+  'subject_did_not_arrive',
+  'investigation_opened',
+  'other',
+];
 
 function fill(path: string): void {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
-  const out = db.prepare(`INSERT INTO outbound (id, message_type, notification_id, partner, state, submitted_by, request_hash, message, source,
+  const out =
+    db.prepare(`INSERT INTO outbound (id, message_type, notification_id, partner, state, submitted_by, request_hash, message, source,
       departure_at, created_at, updated_at, delivered_at, lead_time_seconds, timeliness, version)
     VALUES (?, ?, ?, ?, ?, 'bench', 'h', ?, ?, ?, ?, ?, ?, ?, ?, 1)`);
-  const inb = db.prepare(`INSERT INTO inbound (id, iss, jti, message_type, notification_id, message, digest, received_at, receipt_jws, departure_at)
+  const inb =
+    db.prepare(`INSERT INTO inbound (id, iss, jti, message_type, notification_id, message, digest, received_at, receipt_jws, departure_at)
     VALUES (?, ?, ?, ?, ?, ?, 'd', ?, 'r', ?)`);
   const outboundBatch = db.transaction((count: number) => {
     for (let i = 0; i < count; i += 1) {
@@ -81,8 +97,21 @@ function fill(path: string): void {
         timeliness = lead >= 86_400 ? 'on_time' : lead > 0 ? 'late' : 'after_departure';
       }
       const id = randomUUID();
-      out.run(id, 'TravelNotification', id, partner(), state, JSON.stringify({ report: { late } }), manifest ? 'manifest_match' : 'self_report',
-        departure, created, created, deliveredAt, lead, timeliness);
+      out.run(
+        id,
+        'TravelNotification',
+        id,
+        partner(),
+        state,
+        JSON.stringify({ report: { late } }),
+        manifest ? 'manifest_match' : 'self_report',
+        departure,
+        created,
+        created,
+        deliveredAt,
+        lead,
+        timeliness,
+      );
     }
   });
   const inboundBatch = db.transaction((count: number) => {
@@ -90,11 +119,28 @@ function fill(path: string): void {
       const received = T0 + Math.floor(rnd() * SPAN);
       const id = randomUUID();
       if (i % 3 === 0) {
-        inb.run(id, partner(), id, 'FollowUpReport', randomUUID(), JSON.stringify({ action: ACTIONS[Math.floor(rnd() * ACTIONS.length)] }), received, null);
+        inb.run(
+          id,
+          partner(),
+          id,
+          'FollowUpReport',
+          randomUUID(),
+          JSON.stringify({ action: ACTIONS[Math.floor(rnd() * ACTIONS.length)] }),
+          received,
+          null,
+        );
       } else {
         const kind = rnd() < 0.15 ? 'manifest_match' : 'self_report';
-        inb.run(id, partner(), id, 'TravelNotification', id, JSON.stringify({ source: { kind }, report: { late: rnd() < 0.2 } }), received,
-          received + Math.floor((rnd() * 30 * 24 - 2) * HOUR));
+        inb.run(
+          id,
+          partner(),
+          id,
+          'TravelNotification',
+          id,
+          JSON.stringify({ source: { kind }, report: { late: rnd() < 0.2 } }),
+          received,
+          received + Math.floor((rnd() * 30 * 24 - 2) * HOUR),
+        );
       }
     }
   });
@@ -102,8 +148,21 @@ function fill(path: string): void {
     for (let i = 0; i < count; i += 1) {
       const created = T0 + Math.floor(rnd() * SPAN);
       const id = randomUUID();
-      out.run(id, 'FollowUpReport', randomUUID(), partner(), 'delivered', JSON.stringify({ action: ACTIONS[Math.floor(rnd() * ACTIONS.length)] }), null,
-        null, created, created, created, null, null);
+      out.run(
+        id,
+        'FollowUpReport',
+        randomUUID(),
+        partner(),
+        'delivered',
+        JSON.stringify({ action: ACTIONS[Math.floor(rnd() * ACTIONS.length)] }),
+        null,
+        null,
+        created,
+        created,
+        created,
+        null,
+        null,
+      );
     }
   });
   for (let done = 0; done < N; done += BATCH) outboundBatch(Math.min(BATCH, N - done));
@@ -122,7 +181,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tnx-bench-stats-'));
   const path = join(dir, 'stats.sqlite');
   try {
-    (await openSqliteStore({ path })).close(); // migrate
+    await (await openSqliteStore({ path })).close(); // migrate
     const t0 = performance.now();
     fill(path);
     const buildS = (performance.now() - t0) / 1000;
@@ -141,7 +200,7 @@ async function main(): Promise<void> {
     const md = [
       `### ${new Date().toISOString().slice(0, 16).replace('T', ', ')} UTC — ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]!.toFixed(1)}`,
       '',
-      `Store: ${N.toLocaleString('en')} sent notifications over 2025–2026 + ${(Math.floor(N / 4)).toLocaleString('en')} received notifications + follow-ups (${(statSync(path).size / 2 ** 20).toFixed(0)} MiB SQLite file, built in ${buildS.toFixed(0)} s).`,
+      `Store: ${N.toLocaleString('en')} sent notifications over 2025–2026 + ${Math.floor(N / 4).toLocaleString('en')} received notifications + follow-ups (${(statSync(path).size / 2 ** 20).toFixed(0)} MiB SQLite file, built in ${buildS.toFixed(0)} s).`,
       `One-year range (2026): ${r.sent.total.notifications.toLocaleString('en')} sent, ${r.received.total.notifications.toLocaleString('en')} received, ${r.sent.byDestination.length} destinations.`,
       '',
       '| full report (sent + received), one-year range | p50 | p99 | max | target |',

@@ -34,7 +34,28 @@ import { openSqliteStore } from '../src/adapters/store-sqlite/open-sqlite-store.
 import { systemClock } from '../src/core/clock.js';
 
 const SELF = fileURLToPath(import.meta.url);
-const PARTNERS = ['XAB', 'XAC', 'XAD', 'XAE', 'XAF', 'XAG', 'XAH', 'XAI', 'XAJ', 'XAK', 'XAL', 'XAM', 'XAN', 'XAO', 'XAP', 'XAQ', 'XAR', 'XAS', 'XAT', 'XAU'];
+const PARTNERS = [
+  'XAB',
+  'XAC',
+  'XAD',
+  'XAE',
+  'XAF',
+  'XAG',
+  'XAH',
+  'XAI',
+  'XAJ',
+  'XAK',
+  'XAL',
+  'XAM',
+  'XAN',
+  'XAO',
+  'XAP',
+  'XAQ',
+  'XAR',
+  'XAS',
+  'XAT',
+  'XAU',
+];
 const T_START = Date.parse('2026-10-01T00:00:00Z');
 const SPAN_MS = 30 * 24 * 3600 * 1000;
 const EVENTS_PER_MESSAGE = 6;
@@ -58,22 +79,51 @@ function lifecycle(msg: number, at: number, rand: () => number): DomainEvent[][]
   const base = { messageId, partner };
   return [
     [
-      { ...base, action: 'notification.accepted', actor: 'submitter-1', at, outcome: 'accepted', detail: { source: 'manifest_match' } },
+      {
+        ...base,
+        action: 'notification.accepted',
+        actor: 'submitter-1',
+        at,
+        outcome: 'accepted',
+        detail: { source: 'manifest_match' },
+      },
       { ...base, action: 'notification.sealed', actor: 'system', at, detail: { kid: 'XAA-sig-1' } },
       { ...base, action: 'notification.queued', actor: 'system', at },
     ],
     [
       { ...base, action: 'notification.delivering', actor: 'system', at: at + 50 },
-      { ...base, action: 'delivery.attempt', actor: 'system', at: at + 80, outcome: 'delivered', detail: { attempt: 1, httpStatus: 200, durationMs: 30 } },
+      {
+        ...base,
+        action: 'delivery.attempt',
+        actor: 'system',
+        at: at + 80,
+        outcome: 'delivered',
+        detail: { attempt: 1, httpStatus: 200, durationMs: 30 },
+      },
     ],
-    [{ ...base, action: 'notification.delivered', actor: 'system', at: at + 81, outcome: 'delivered', detail: { receiptDigest: 'x'.repeat(43) } }],
+    [
+      {
+        ...base,
+        action: 'notification.delivered',
+        actor: 'system',
+        at: at + 81,
+        outcome: 'delivered',
+        detail: { receiptDigest: 'x'.repeat(43) },
+      },
+    ],
   ];
 }
 
 // ---------------------------------------------------------------------------------------------
 // child: one appender process
 
-async function appender(path: string, startAt: number, endAt: number, seed: number, concurrency: number): Promise<void> {
+async function appender(
+  path: string,
+  startAt: number,
+  endAt: number,
+  seed: number,
+  concurrency: number,
+): Promise<void> {
   const store = await openSqliteStore({ path });
   const bus = new EventBus();
   attachAuditTrail(bus, store.audit);
@@ -111,7 +161,9 @@ async function verifier(path: string, jwksJson: string, parallelism: number): Pr
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
-  process.stdout.write(`${JSON.stringify({ ...r, ms, cpuMs, segments, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ...r, ms, cpuMs, segments, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
+  );
 }
 
 function child(args: string[]): Promise<Record<string, unknown>> {
@@ -119,7 +171,11 @@ function child(args: string[]): Promise<Record<string, unknown>> {
     const p = spawn(process.execPath, ['--import', 'tsx', SELF, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>) : reject(new Error(`child exited ${code}`))));
+    p.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>)
+        : reject(new Error(`child exited ${code}`)),
+    );
   });
 }
 
@@ -143,19 +199,35 @@ interface AppendResult {
   chainIntact: boolean;
 }
 
-async function benchAppend(dir: string, appenders: number, concurrency: number, seconds: number, jwks: Jwks): Promise<AppendResult> {
+async function benchAppend(
+  dir: string,
+  appenders: number,
+  concurrency: number,
+  seconds: number,
+  jwks: Jwks,
+): Promise<AppendResult> {
   const path = join(dir, `append-${appenders}x${concurrency}.sqlite`);
   await (await openSqliteStore({ path })).close(); // create + migrate once, before the race
   const startAt = Date.now() + 2500; // every child has loaded and opened by then
   const endAt = startAt + seconds * 1000;
   const perProcess = (await Promise.all(
-    Array.from({ length: appenders }, (_, i) => child(['appender', path, String(startAt), String(endAt), String(i + 1), String(concurrency)])),
+    Array.from({ length: appenders }, (_, i) =>
+      child(['appender', path, String(startAt), String(endAt), String(i + 1), String(concurrency)]),
+    ),
   )) as unknown as AppendResult['perProcess'];
   const events = perProcess.reduce((s, r) => s + r.events, 0);
   const store = await openSqliteStore({ path });
   const check = await verifyTrail(store.audit, auditJwksOf(jwks));
   await store.close();
-  return { appenders, concurrency, seconds, events, perSecond: Math.round(events / seconds), perProcess, chainIntact: check.ok && check.events === events };
+  return {
+    appenders,
+    concurrency,
+    seconds,
+    events,
+    perSecond: Math.round(events / seconds),
+    perProcess,
+    chainIntact: check.ok && check.events === events,
+  };
 }
 
 async function buildTrail(path: string, n: number, keys: KeyRing) {
@@ -176,7 +248,9 @@ async function buildTrail(path: string, n: number, keys: KeyRing) {
       written += batch.length;
       if (written % 10_000 === 0) {
         const head = (await store.audit.head())!;
-        await store.audit.saveCheckpoint(await signCheckpoint({ seq: head.seq, headHash: head.hash, at: Date.now(), state: 'XAA' }, keys.signingKey()));
+        await store.audit.saveCheckpoint(
+          await signCheckpoint({ seq: head.seq, headHash: head.hash, at: Date.now(), state: 'XAA' }, keys.signingKey()),
+        );
       }
     }
   }
@@ -190,7 +264,11 @@ function queryKinds(messages: number): Record<string, () => AuditFilter> {
   const actions = ['notification.accepted', 'delivery.attempt', 'notification.delivered', 'notification.queued'];
   const hour = 3600 * 1000;
   const kinds: Record<string, () => AuditFilter> = {
-    messageId: () => ({ messageId: `n-${Math.floor(rand() * messages).toString(36).padStart(8, '0')}` }),
+    messageId: () => ({
+      messageId: `n-${Math.floor(rand() * messages)
+        .toString(36)
+        .padStart(8, '0')}`,
+    }),
     partner: () => ({ partner: pick(PARTNERS) }),
     action: () => ({ action: pick(actions) }),
     'time range (1 h)': () => {
@@ -215,8 +293,17 @@ function queryKinds(messages: number): Record<string, () => AuditFilter> {
     },
     'all six filters, 7 d': () => {
       const from = T_START + Math.floor(rand() * (SPAN_MS - 7 * 24 * hour));
-      const messageId = `n-${Math.floor(rand() * messages).toString(36).padStart(8, '0')}`;
-      return { messageId, partner: pick(PARTNERS), action: pick(actions), actor: 'system', from, to: from + 7 * 24 * hour };
+      const messageId = `n-${Math.floor(rand() * messages)
+        .toString(36)
+        .padStart(8, '0')}`;
+      return {
+        messageId,
+        partner: pick(PARTNERS),
+        action: pick(actions),
+        actor: 'system',
+        from,
+        to: from + 7 * 24 * hour,
+      };
     },
   };
   return kinds;
@@ -287,9 +374,16 @@ async function main(): Promise<void> {
     const path = join(dir, 'trail.sqlite');
     const built = await buildTrail(path, n, keys);
     console.error(`built in ${built.ms} ms${onlyQuery ? '' : '; verifying …'}`);
-    const verifySequential = onlyQuery ? null : ((await child(['verify', path, JSON.stringify(jwks), '1'])) as unknown as VerifyFigures);
-    const verifyParallel = onlyQuery ? null : ((await child(['verify', path, JSON.stringify(jwks), '0'])) as unknown as VerifyFigures);
-    if (verifySequential && verifyParallel) console.error(`verify: ${Math.round(verifySequential.ms)} ms sequential, ${Math.round(verifyParallel.ms)} ms parallel`);
+    const verifySequential = onlyQuery
+      ? null
+      : ((await child(['verify', path, JSON.stringify(jwks), '1'])) as unknown as VerifyFigures);
+    const verifyParallel = onlyQuery
+      ? null
+      : ((await child(['verify', path, JSON.stringify(jwks), '0'])) as unknown as VerifyFigures);
+    if (verifySequential && verifyParallel)
+      console.error(
+        `verify: ${Math.round(verifySequential.ms)} ms sequential, ${Math.round(verifyParallel.ms)} ms parallel`,
+      );
     console.error('queries …');
     const queries = await benchQueries(built.store, built.messages);
     await built.store.close();
@@ -350,8 +444,13 @@ function markdown(r: Report): string {
     ]),
     `| bulk build (appends of 10,000, checkpoint every 10,000) | ${r.bulkBuild.perSecond.toLocaleString('en')} events/s | — |`,
     ...(r.verifySequential ? [verifyRow(r.verifySequential, 'one walk')] : []),
-    ...(r.verifyParallel ? [verifyRow(r.verifyParallel, `in ${r.verifyParallel.segments} parallel segments (as the CLI runs it)`)] : []),
-    ...Object.entries(r.queries.byFilter).map(([k, v]) => `| query, first page of 100, ${k} | p50 ${v.p50} ms, p99 ${v.p99} ms (avg ${v.avgItems} items) | p99 ≤ 50 ms |`),
+    ...(r.verifyParallel
+      ? [verifyRow(r.verifyParallel, `in ${r.verifyParallel.segments} parallel segments (as the CLI runs it)`)]
+      : []),
+    ...Object.entries(r.queries.byFilter).map(
+      ([k, v]) =>
+        `| query, first page of 100, ${k} | p50 ${v.p50} ms, p99 ${v.p99} ms (avg ${v.avgItems} items) | p99 ≤ 50 ms |`,
+    ),
     `| query, all filters above together | **p50 ${r.queries.overall.p50} ms, p99 ${r.queries.overall.p99} ms** | p99 ≤ 50 ms |`,
     `| query, time range (7 d), 20th page via cursors (60 runs) | p50 ${r.queries.page20.p50} ms, p99 ${r.queries.page20.p99} ms | p99 ≤ 50 ms |`,
     '',
@@ -369,5 +468,4 @@ else if (mode === 'build') {
   const built = await buildTrail(rest[0]!, Number(rest[1]), keys);
   await built.store.close();
   console.error(`built ${rest[1]} events in ${built.ms} ms at ${rest[0]}`);
-}
-else await main();
+} else await main();

@@ -20,7 +20,9 @@ export function isUsageError(err: unknown): err is UsageError {
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export interface ParsedArgs<O extends OptionSpec> {
-  values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K]['multiple'] extends true ? string[] : string };
+  values: {
+    [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K]['multiple'] extends true ? string[] : string;
+  };
   positionals: string[];
 }
 
@@ -60,7 +62,11 @@ export function configPathFrom(values: { config?: unknown }, env: NodeJS.Process
 export function subcommand<V extends string>(args: string[], verbs: readonly V[]): { verb: V; rest: string[] } {
   const [verb, ...rest] = args;
   if (verb === undefined || !(verbs as readonly string[]).includes(verb)) {
-    throw new UsageError(verb === undefined ? `expected one of: ${verbs.join(', ')}` : `unknown sub-command "${verb}" (expected ${verbs.join(', ')})`);
+    throw new UsageError(
+      verb === undefined
+        ? `expected one of: ${verbs.join(', ')}`
+        : `unknown sub-command "${verb}" (expected ${verbs.join(', ')})`,
+    );
   }
   return { verb: verb as V, rest };
 }

@@ -12,12 +12,27 @@ export interface CliIo {
 export type CommandRun = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRun }> }> = {
-  keys: { summary: 'generate or rotate key sets (keys generate|rotate|retire)', load: () => import('./commands/keys.js') },
-  config: { summary: 'validate a configuration and its directory (config check)', load: () => import('./commands/config.js') },
-  audit: { summary: 'verify or export the audit trail (audit verify|export)', load: () => import('./commands/audit.js') },
+  keys: {
+    summary: 'generate or rotate key sets (keys generate|rotate|retire)',
+    load: () => import('./commands/keys.js'),
+  },
+  config: {
+    summary: 'validate a configuration and its directory (config check)',
+    load: () => import('./commands/config.js'),
+  },
+  audit: {
+    summary: 'verify or export the audit trail (audit verify|export)',
+    load: () => import('./commands/audit.js'),
+  },
   serve: { summary: 'run a gateway (HTTP and/or delivery workers)', load: () => import('./commands/serve.js') },
-  stats: { summary: 'notification statistics for a period (stats --from --to)', load: () => import('./commands/stats.js') },
-  demo: { summary: 'two gateways on loopback exchanging sample notifications', load: () => import('./commands/demo.js') },
+  stats: {
+    summary: 'notification statistics for a period (stats --from --to)',
+    load: () => import('./commands/stats.js'),
+  },
+  demo: {
+    summary: 'two gateways on loopback exchanging sample notifications',
+    load: () => import('./commands/demo.js'),
+  },
 };
 
 const consoleIo: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
@@ -45,7 +60,7 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
   } catch (err) {
     // Typed errors carry a message safe to show; anything else is a bug: show its class, not its data.
     if (isTnxError(err)) io.err(`tnx ${name}: ${err.code}: ${err.message}`);
-    else io.err(`tnx ${name}: unexpected error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    else io.err(`tnx ${name}: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return 1;
   }
 }

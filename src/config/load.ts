@@ -112,7 +112,7 @@ function loadDirectory(cfg: TnxConfig, baseDir: string): { partners: Partner[] }
     dirBase = dirname(cfg.directoryPath);
     const raw = readJson(cfg.directoryPath, 'config/directoryPath');
     if (!validateDirectory(raw)) throw describe(validateDirectory.errors?.[0], 'directory');
-    dir = raw as { partners: Partner[] };
+    dir = raw;
   } else {
     dir = cfg.directory ?? { partners: [] };
   }
@@ -130,7 +130,8 @@ function loadDirectory(cfg: TnxConfig, baseDir: string): { partners: Partner[] }
       p.jwks = jwks as { keys: Record<string, unknown>[] };
     }
     for (const [k, key] of (p.jwks?.keys ?? []).entries()) {
-      if ('d' in key || 'p' in key || 'k' in key) throw configError(`${at}/jwks/keys/${k}`, 'partner JWKS must hold public keys only');
+      if ('d' in key || 'p' in key || 'k' in key)
+        throw configError(`${at}/jwks/keys/${k}`, 'partner JWKS must hold public keys only');
     }
     if (p.tls?.caPath) p.tls.caPath = resolveFrom(dirBase, p.tls.caPath);
     if (p.tls?.clientCaPath) p.tls.clientCaPath = resolveFrom(dirBase, p.tls.clientCaPath);

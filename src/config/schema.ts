@@ -164,7 +164,9 @@ export type TnxConfigInput = {
     directory?: DirectoryInput;
   };
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];
+};
 
 const stateCode = { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3' } as const;
 /** A score weight (src/domain/screening/config.ts): contributions lie in [-1, 1]. */
@@ -390,8 +392,23 @@ export const configSchema = {
           default: {},
           properties: {
             threshold: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-            name: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['phoneticFloor', 'initial', 'stretchFrom', 'extraToken', 'extraTokenMax'].map((k) => [k, UNIT])) },
-            dateOfBirth: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['dayMonthSwapped', 'dayDiffers', 'monthAndDayDiffer', 'yearOffByOne', 'yearDiffers'].map((k) => [k, UNIT])) },
+            name: {
+              type: 'object',
+              additionalProperties: false,
+              properties: Object.fromEntries(
+                ['phoneticFloor', 'initial', 'stretchFrom', 'extraToken', 'extraTokenMax'].map((k) => [k, UNIT]),
+              ),
+            },
+            dateOfBirth: {
+              type: 'object',
+              additionalProperties: false,
+              properties: Object.fromEntries(
+                ['dayMonthSwapped', 'dayDiffers', 'monthAndDayDiffer', 'yearOffByOne', 'yearDiffers'].map((k) => [
+                  k,
+                  UNIT,
+                ]),
+              ),
+            },
             document: { type: 'object', additionalProperties: false, properties: { exact: UNIT, oneEdit: UNIT } },
             nationalityDiffers: UNIT,
             sexDiffers: UNIT,

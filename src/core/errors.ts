@@ -75,13 +75,28 @@ export const ERROR_CODES = {
   purpose_required: { status: 400, retry: false, expose: true, title: 'A purpose is required to read personal data' },
 
   // ---- registry and travel reports (src/registry, src/travel-reports) ---------------------------
-  invalid_registrant: { status: 422, retry: false, expose: true, title: 'Registrant record does not conform to its schema' },
-  invalid_travel_report: { status: 422, retry: false, expose: true, title: 'Travel report does not conform to its schema' },
+  invalid_registrant: {
+    status: 422,
+    retry: false,
+    expose: true,
+    title: 'Registrant record does not conform to its schema',
+  },
+  invalid_travel_report: {
+    status: 422,
+    retry: false,
+    expose: true,
+    title: 'Travel report does not conform to its schema',
+  },
   /** The registrant's data key was destroyed (crypto-shredding): the personal data is gone for good. */
   registrant_erased: { status: 410, retry: false, expose: true, title: 'Registrant data has been erased' },
   change_window_closed: { status: 409, retry: false, expose: true, title: 'Travel report can no longer be changed' },
   /** A stored field failed authentication (tampered, moved to another record, or wrong key). */
-  personal_data_unreadable: { status: 500, retry: false, expose: false, title: 'Stored personal data could not be decrypted' },
+  personal_data_unreadable: {
+    status: 500,
+    retry: false,
+    expose: false,
+    title: 'Stored personal data could not be decrypted',
+  },
 
   // ---- server side ----------------------------------------------------------------------------
   config_invalid: { status: 500, retry: false, expose: false, title: 'Configuration invalid' },

@@ -10,9 +10,24 @@ import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'p
 
 /** Keys that hold (or may hold) personal data anywhere in a log object, at depth ≤ 2. */
 const PERSONAL_KEYS = [
-  'person', 'name', 'nameOriginalScript', 'aliases', 'dateOfBirth', 'travelDocuments', 'number',
-  'convictions', 'travel', 'accommodation', 'addressLines', 'sentenceSummary', 'note', 'reason',
-  'tnx', 'body', 'payload', 'claims',
+  'person',
+  'name',
+  'nameOriginalScript',
+  'aliases',
+  'dateOfBirth',
+  'travelDocuments',
+  'number',
+  'convictions',
+  'travel',
+  'accommodation',
+  'addressLines',
+  'sentenceSummary',
+  'note',
+  'reason',
+  'tnx',
+  'body',
+  'payload',
+  'claims',
 ];
 
 /**
@@ -22,7 +37,13 @@ const PERSONAL_KEYS = [
 const MESSAGE_PATHS = ['message', 'record.message', 'rec.message', 'outbound.message', 'inbound.message'];
 
 /** Credentials never reach a log either. */
-const SECRET_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'authorization', 'token'];
+const SECRET_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'authorization',
+  'token',
+];
 
 export function redactPaths(): string[] {
   const paths: string[] = [...SECRET_PATHS, ...MESSAGE_PATHS];

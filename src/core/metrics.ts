@@ -30,26 +30,49 @@ export class Metrics {
     if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'tnx_process_' });
     const registers = [registry];
     this.submissions = new Counter({
-      name: 'tnx_submissions_total', help: 'Messages accepted for delivery from the national system', labelNames: ['type'], registers,
+      name: 'tnx_submissions_total',
+      help: 'Messages accepted for delivery from the national system',
+      labelNames: ['type'],
+      registers,
     });
     this.deliveries = new Counter({
-      name: 'tnx_deliveries_total', help: 'Deliveries that reached a final state', labelNames: ['partner', 'outcome'], registers,
+      name: 'tnx_deliveries_total',
+      help: 'Deliveries that reached a final state',
+      labelNames: ['partner', 'outcome'],
+      registers,
     });
     this.deliveryAttemptSeconds = new Histogram({
-      name: 'tnx_delivery_attempt_seconds', help: 'Duration of one delivery attempt', labelNames: ['partner'], registers,
+      name: 'tnx_delivery_attempt_seconds',
+      help: 'Duration of one delivery attempt',
+      labelNames: ['partner'],
+      registers,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     });
     this.queueDepth = new Gauge({ name: 'tnx_queue_depth', help: 'Delivery jobs waiting or delayed', registers });
     this.leadTimeHours = new Histogram({
-      name: 'tnx_lead_time_hours', help: 'Departure minus receipt time, hours (negative after departure)', labelNames: ['partner'], registers,
+      name: 'tnx_lead_time_hours',
+      help: 'Departure minus receipt time, hours (negative after departure)',
+      labelNames: ['partner'],
+      registers,
       buckets: [-24, 0, 1, 6, 12, 24, 48, 72, 168, 336, 720],
     });
     this.inbound = new Counter({
-      name: 'tnx_inbound_total', help: 'Messages received on the inbox by outcome', labelNames: ['iss', 'outcome'], registers,
+      name: 'tnx_inbound_total',
+      help: 'Messages received on the inbox by outcome',
+      labelNames: ['iss', 'outcome'],
+      registers,
     });
-    this.alerts = new Counter({ name: 'tnx_alerts_total', help: 'Alerts raised (failed, at risk)', labelNames: ['kind'], registers });
+    this.alerts = new Counter({
+      name: 'tnx_alerts_total',
+      help: 'Alerts raised (failed, at risk)',
+      labelNames: ['kind'],
+      registers,
+    });
     this.httpRequests = new Counter({
-      name: 'tnx_http_requests_total', help: 'HTTP requests by route pattern and status', labelNames: ['route', 'method', 'status'], registers,
+      name: 'tnx_http_requests_total',
+      help: 'HTTP requests by route pattern and status',
+      labelNames: ['route', 'method', 'status'],
+      registers,
     });
   }
 

@@ -11,9 +11,15 @@ export function readQuery(query: unknown, allowed: readonly string[]): Record<st
   const out: Record<string, QueryValue> = Object.create(null) as Record<string, QueryValue>;
   for (const [k, v] of Object.entries(q)) {
     if (!allowed.includes(k)) {
-      throw new TnxError('invalid_request', `unknown query parameter (allowed: ${allowed.join(', ')})`, { pointer: `query/${k}`, detail: { allowed } });
+      throw new TnxError('invalid_request', `unknown query parameter (allowed: ${allowed.join(', ')})`, {
+        pointer: `query/${k}`,
+        detail: { allowed },
+      });
     }
-    if (typeof v !== 'string') throw new TnxError('invalid_request', 'give each query parameter once, as a plain value', { pointer: `query/${k}` });
+    if (typeof v !== 'string')
+      throw new TnxError('invalid_request', 'give each query parameter once, as a plain value', {
+        pointer: `query/${k}`,
+      });
     out[k] = v;
   }
   return out;
@@ -24,14 +30,20 @@ export function timeParam(v: QueryValue, name: string): number | undefined {
   if (v === undefined) return undefined;
   if (/^\d{1,15}$/.test(v)) return Number(v);
   const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i.test(v) ? Date.parse(v) : NaN;
-  if (!Number.isFinite(t)) throw new TnxError('invalid_request', 'expected an RFC 3339 date-time with offset, or epoch milliseconds', { pointer: `query/${name}` });
+  if (!Number.isFinite(t))
+    throw new TnxError('invalid_request', 'expected an RFC 3339 date-time with offset, or epoch milliseconds', {
+      pointer: `query/${name}`,
+    });
   return t;
 }
 
 export function limitParam(v: QueryValue, def = 50, max = 500): number {
   if (v === undefined) return def;
   if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > max) {
-    throw new TnxError('invalid_request', `limit must be an integer 1..${max}`, { pointer: 'query/limit', detail: { limit: max } });
+    throw new TnxError('invalid_request', `limit must be an integer 1..${max}`, {
+      pointer: 'query/limit',
+      detail: { limit: max },
+    });
   }
   return Number(v);
 }
@@ -45,7 +57,10 @@ export function patternParam(v: QueryValue, name: string, re: RegExp, what: stri
 export function enumParam<T extends string>(v: QueryValue, name: string, values: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
   if (!(values as readonly string[]).includes(v)) {
-    throw new TnxError('invalid_request', `${name} must be one of: ${values.join(', ')}`, { pointer: `query/${name}`, detail: { allowed: values } });
+    throw new TnxError('invalid_request', `${name} must be one of: ${values.join(', ')}`, {
+      pointer: `query/${name}`,
+      detail: { allowed: values },
+    });
   }
   return v as T;
 }

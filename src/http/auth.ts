@@ -53,6 +53,8 @@ export class TokenAuthenticator {
 
 export function requireRoleOf(principal: Principal, roles: readonly Role[]): void {
   if (!roles.includes(principal.role)) {
-    throw new TnxError('forbidden', `this endpoint admits the roles: ${roles.join(', ')}`, { detail: { allowed: roles } });
+    throw new TnxError('forbidden', `this endpoint admits the roles: ${roles.join(', ')}`, {
+      detail: { allowed: roles },
+    });
   }
 }

@@ -55,7 +55,9 @@ export function selectBodyKind(header: string | undefined, kinds: readonly BodyK
   const mt = parseMediaType(header);
   const allowed = kinds.flatMap((k) => MEDIA_TYPES[k]);
   const refuse = (): TnxError =>
-    new TnxError('unsupported_media_type', `Content-Type must be one of: ${allowed.join(', ')}`, { detail: { allowed } });
+    new TnxError('unsupported_media_type', `Content-Type must be one of: ${allowed.join(', ')}`, {
+      detail: { allowed },
+    });
   if (!mt) throw refuse();
   const kind = kinds.find((k) => MEDIA_TYPES[k].includes(mt.type));
   if (!kind) throw refuse();
@@ -77,7 +79,8 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
   const declared = req.headers['content-length'];
   if (declared !== undefined) {
     const n = Number(declared);
-    if (!Number.isSafeInteger(n) || n < 0) return Promise.reject(new TnxError('invalid_request', 'invalid Content-Length'));
+    if (!Number.isSafeInteger(n) || n < 0)
+      return Promise.reject(new TnxError('invalid_request', 'invalid Content-Length'));
     if (n > limit) {
       // Drain without buffering so the client can read our answer instead of hitting a reset.
       req.resume();
@@ -106,7 +109,8 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
       else chunks.push(chunk);
     };
     const onEnd = (): void => finish(null, Buffer.concat(chunks, size));
-    const onError = (e: Error): void => finish(new TnxError('invalid_request', 'request body could not be read', { cause: e }));
+    const onError = (e: Error): void =>
+      finish(new TnxError('invalid_request', 'request body could not be read', { cause: e }));
     const onAborted = (): void => finish(new TnxError('invalid_request', 'request aborted'));
     req.on('data', onData);
     req.on('end', onEnd);

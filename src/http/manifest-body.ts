@@ -29,7 +29,9 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 function formatOf(header: string | undefined): ManifestFormat {
   const mt = parseMediaType(header);
   const refuse = (): TnxError =>
-    new TnxError('unsupported_media_type', `Content-Type must be one of: ${MANIFEST_MEDIA_TYPES.join(', ')}`, { detail: { allowed: MANIFEST_MEDIA_TYPES } });
+    new TnxError('unsupported_media_type', `Content-Type must be one of: ${MANIFEST_MEDIA_TYPES.join(', ')}`, {
+      detail: { allowed: MANIFEST_MEDIA_TYPES },
+    });
   if (!mt || !(MANIFEST_MEDIA_TYPES as readonly string[]).includes(mt.type)) throw refuse();
   for (const [name, value] of Object.entries(mt.params)) {
     if (name !== 'charset' || !['utf-8', 'us-ascii'].includes(value.toLowerCase())) throw refuse();
@@ -41,7 +43,10 @@ function decodeEdifact(raw: Buffer): string {
   try {
     return strictUtf8.decode(raw);
   } catch (cause) {
-    throw new TnxError('malformed_manifest', 'PAXLST: body is not ASCII/UTF-8 text (syntax levels UNOA, UNOB)', { cause, detail: { format: 'PAXLST' } });
+    throw new TnxError('malformed_manifest', 'PAXLST: body is not ASCII/UTF-8 text (syntax levels UNOA, UNOB)', {
+      cause,
+      detail: { format: 'PAXLST' },
+    });
   }
 }
 
@@ -49,7 +54,8 @@ export function parseManifestBody(limit: number) {
   return async function parseManifestStep(req: Request, res: Response, next: NextFunction): Promise<void> {
     const format = formatOf(req.headers['content-type']);
     const raw = await readRawBody(req, limit);
-    const manifest = format === 'json' ? parseManifestJson(parseStrictJson(decodeUtf8(raw, 'json'))) : parsePaxlst(decodeEdifact(raw));
+    const manifest =
+      format === 'json' ? parseManifestJson(parseStrictJson(decodeUtf8(raw, 'json'))) : parsePaxlst(decodeEdifact(raw));
     (res.locals as { manifest?: ParsedManifest }).manifest = { format, manifest };
     next();
   };

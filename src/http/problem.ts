@@ -36,7 +36,19 @@ export interface ProblemResult {
 }
 
 /** Extension members a problem may carry from `TnxError.detail`; anything else is dropped. */
-const DETAIL_ALLOW = new Set(['allowed', 'accepted', 'limit', 'position', 'line', 'column', 'depth', 'expected', 'reasons', 'checks', 'header']);
+const DETAIL_ALLOW = new Set([
+  'allowed',
+  'accepted',
+  'limit',
+  'position',
+  'line',
+  'column',
+  'depth',
+  'expected',
+  'reasons',
+  'checks',
+  'header',
+]);
 
 /**
  * Express/body-parser style errors (`type`, `status`) that reach the handler are mapped to our codes
@@ -61,7 +73,14 @@ export function toProblem(err: unknown, requestId: string): ProblemResult {
     return {
       status: spec.status,
       unexpected: true,
-      body: { type: PROBLEM_TYPE_BASE + 'internal_error', title: spec.title, status: spec.status, code: 'internal_error', instance: requestId, retry: spec.retry },
+      body: {
+        type: PROBLEM_TYPE_BASE + 'internal_error',
+        title: spec.title,
+        status: spec.status,
+        code: 'internal_error',
+        instance: requestId,
+        retry: spec.retry,
+      },
     };
   }
   const body: ProblemDocument = {

@@ -42,7 +42,10 @@ export function routeTable(deps: HttpDeps): Route[] {
   return [
     // ---- TNX/1 wire ----------------------------------------------------------------------------------
     {
-      name: 'receiveMessage', method: 'POST', path: '/tnx/v1/messages', roles: null,
+      name: 'receiveMessage',
+      method: 'POST',
+      path: '/tnx/v1/messages',
+      roles: null,
       steps: [
         checkClientCertificate(deps),
         parseBody({ kinds: ['jose'], limit: config.protocol.maxMessageBytes }),
@@ -53,28 +56,64 @@ export function routeTable(deps: HttpDeps): Route[] {
 
     // ---- submission API (national systems) ------------------------------------------------------------
     {
-      name: 'submitNotification', method: 'POST', path: '/api/v1/notifications', roles: ROLE_SETS.submit,
+      name: 'submitNotification',
+      method: 'POST',
+      path: '/api/v1/notifications',
+      roles: ROLE_SETS.submit,
       steps: [parseBody({ kinds: ['json', 'xml'], ...apiBody }), submit(deps, 'TravelNotification')],
     },
     {
-      name: 'submitUpdate', method: 'POST', path: '/api/v1/updates', roles: ROLE_SETS.submit,
+      name: 'submitUpdate',
+      method: 'POST',
+      path: '/api/v1/updates',
+      roles: ROLE_SETS.submit,
       steps: [parseBody({ kinds: ['json', 'xml'], ...apiBody }), submit(deps, 'TravelUpdate')],
     },
 
     // ---- delivery audit view and audit trail -----------------------------------------------------------
-    { name: 'listNotifications', method: 'GET', path: '/api/v1/notifications', roles: ROLE_SETS.deliveryView, steps: [listNotifications(deps)] },
-    { name: 'getNotification', method: 'GET', path: '/api/v1/notifications/:id', roles: ROLE_SETS.deliveryView, steps: [getNotification(deps)] },
     {
-      name: 'readNotificationMessage', method: 'GET', path: '/api/v1/notifications/:id/message', roles: ROLE_SETS.manualHandling,
+      name: 'listNotifications',
+      method: 'GET',
+      path: '/api/v1/notifications',
+      roles: ROLE_SETS.deliveryView,
+      steps: [listNotifications(deps)],
+    },
+    {
+      name: 'getNotification',
+      method: 'GET',
+      path: '/api/v1/notifications/:id',
+      roles: ROLE_SETS.deliveryView,
+      steps: [getNotification(deps)],
+    },
+    {
+      name: 'readNotificationMessage',
+      method: 'GET',
+      path: '/api/v1/notifications/:id/message',
+      roles: ROLE_SETS.manualHandling,
       steps: [readNotificationMessage(deps)],
     },
-    { name: 'queryAudit', method: 'GET', path: '/api/v1/audit', roles: ROLE_SETS.audit, steps: [queryAuditTrail(deps)] },
+    {
+      name: 'queryAudit',
+      method: 'GET',
+      path: '/api/v1/audit',
+      roles: ROLE_SETS.audit,
+      steps: [queryAuditTrail(deps)],
+    },
 
     // ---- inbox (points of contact) ---------------------------------------------------------------------
-    { name: 'listInbox', method: 'GET', path: '/api/v1/inbox', roles: ROLE_SETS.inbox, steps: [listInboxMessages(deps)] },
+    {
+      name: 'listInbox',
+      method: 'GET',
+      path: '/api/v1/inbox',
+      roles: ROLE_SETS.inbox,
+      steps: [listInboxMessages(deps)],
+    },
     { name: 'readInbox', method: 'GET', path: '/api/v1/inbox/:id', roles: ROLE_SETS.inbox, steps: [readInbox(deps)] },
     {
-      name: 'postFollowUp', method: 'POST', path: '/api/v1/inbox/:id/follow-ups', roles: ROLE_SETS.inbox,
+      name: 'postFollowUp',
+      method: 'POST',
+      path: '/api/v1/inbox/:id/follow-ups',
+      roles: ROLE_SETS.inbox,
       steps: [parseBody({ kinds: ['json'], ...apiBody }), postFollowUp(deps)],
     },
 

@@ -15,7 +15,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(app: Express, config: TnxConfig, overrides: { host?: string; port?: number } = {}): Promise<RunningServer> {
+export async function listen(
+  app: Express,
+  config: TnxConfig,
+  overrides: { host?: string; port?: number } = {},
+): Promise<RunningServer> {
   const tls = config.http.tls !== undefined;
   const server: Server = tls ? createHttpsServer(tlsServerOptions(config), app) : createHttpServer(app);
   // Slow-loris bounds: a request must arrive whole within these limits.

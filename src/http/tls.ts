@@ -20,9 +20,15 @@ import type { StateCode } from '../domain/protocol/types.js';
 import type { Clock } from '../core/clock.js';
 
 const TLS12_CIPHERS = [
-  'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256',
-  'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305',
-  'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
 ].join(':');
 
 function readPem(path: string, what: string): Buffer {
@@ -48,7 +54,9 @@ export function tlsServerOptions(config: TnxConfig): ServerOptions {
     options.requestCert = true;
     options.rejectUnauthorized = false;
     // Advertise the partner CAs so a client with several certificates picks the right one.
-    const cas = config.directory.partners.flatMap((p) => (p.tls?.clientCaPath ? [readPem(p.tls.clientCaPath, 'clientCaPath')] : []));
+    const cas = config.directory.partners.flatMap((p) =>
+      p.tls?.clientCaPath ? [readPem(p.tls.clientCaPath, 'clientCaPath')] : [],
+    );
     if (tls.caPath) cas.push(readPem(tls.caPath, 'caPath'));
     if (cas.length > 0) options.ca = cas;
   }
@@ -81,9 +89,14 @@ function partnerCas(state: StateCode, path: string): X509Certificate[] {
     cas = certificatesOf(readPem(path, 'clientCaPath').toString('utf8'));
   } catch (cause) {
     if (cause instanceof TnxError) throw cause;
-    throw new TnxError('config_invalid', `directory partner ${state}: tls.clientCaPath is not a PEM certificate bundle`, { cause });
+    throw new TnxError(
+      'config_invalid',
+      `directory partner ${state}: tls.clientCaPath is not a PEM certificate bundle`,
+      { cause },
+    );
   }
-  if (cas.length === 0) throw new TnxError('config_invalid', `directory partner ${state}: tls.clientCaPath holds no certificate`);
+  if (cas.length === 0)
+    throw new TnxError('config_invalid', `directory partner ${state}: tls.clientCaPath holds no certificate`);
   return cas;
 }
 
@@ -91,7 +104,10 @@ function partnerCas(state: StateCode, path: string): X509Certificate[] {
 export class ClientCertVerifier {
   readonly #trust: PartnerTrust[];
 
-  constructor(partners: readonly Partner[], private readonly clock: Clock) {
+  constructor(
+    partners: readonly Partner[],
+    private readonly clock: Clock,
+  ) {
     this.#trust = partners
       .filter((p) => p.tls?.clientCaPath || p.tls?.clientCertSha256)
       .map((p) => ({
@@ -108,7 +124,9 @@ export class ClientCertVerifier {
     const now = this.clock.now();
     if (!validAt(leaf, now)) return [];
     const fp = normaliseFingerprint(leaf.fingerprint256);
-    return this.#trust.filter((t) => (t.pinned !== null && t.pinned === fp) || chainsTo(chain, t.cas, now)).map((t) => t.state);
+    return this.#trust
+      .filter((t) => (t.pinned !== null && t.pinned === fp) || chainsTo(chain, t.cas, now))
+      .map((t) => t.state);
   }
 
   /** Read the peer chain from a TLS socket. */

@@ -47,7 +47,14 @@ export async function createContext(config: TnxConfig, options: CreateContextOpt
 
   let closed = false;
   return {
-    config, store, events, keys, directory, clock, log, metrics,
+    config,
+    store,
+    events,
+    keys,
+    directory,
+    clock,
+    log,
+    metrics,
     async close() {
       if (closed) return;
       closed = true;

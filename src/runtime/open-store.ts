@@ -12,7 +12,10 @@ import { openSqliteStore } from '../adapters/store-sqlite/open-sqlite-store.js';
 
 export async function openStore(cfg: TnxConfig['store'], clock?: Clock): Promise<Store> {
   if (cfg.kind === 'mongodb') {
-    if (!cfg.mongodbUri) throw tnxError('config_invalid', 'store.mongodbUri is required for the MongoDB store', { pointer: 'config/store/mongodbUri' });
+    if (!cfg.mongodbUri)
+      throw tnxError('config_invalid', 'store.mongodbUri is required for the MongoDB store', {
+        pointer: 'config/store/mongodbUri',
+      });
     const { openMongoStore } = await import('../adapters/store-mongo/open-mongo-store.js');
     return openMongoStore({ uri: cfg.mongodbUri, ...(clock ? { clock } : {}) });
   }

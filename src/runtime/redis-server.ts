@@ -38,7 +38,9 @@ export function redisServerPath(): string {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
   const path = found.stdout.trim();
   if (found.status !== 0 || !path) {
-    throw new Error('redis-server not found: install the Debian package "redis-server" (apt-get install -y redis-server) or set REDIS_URL');
+    throw new Error(
+      'redis-server not found: install the Debian package "redis-server" (apt-get install -y redis-server) or set REDIS_URL',
+    );
   }
   return path;
 }
@@ -54,7 +56,8 @@ export function waitForPort(port: number, timeoutMs: number): Promise<void> {
       });
       sock.once('error', () => {
         sock.destroy();
-        if (Date.now() > deadline) reject(new Error(`redis-server did not listen on port ${port} within ${timeoutMs} ms`));
+        if (Date.now() > deadline)
+          reject(new Error(`redis-server did not listen on port ${port} within ${timeoutMs} ms`));
         else setTimeout(attempt, 25);
       });
     };
@@ -73,9 +76,13 @@ export async function startRedisServer(options: StartRedisOptions = {}): Promise
   const bin = redisServerPath();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tnx-redis-'));
-  const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: ['ignore', 'ignore', options.stderr ?? 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    bin,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    {
+      stdio: ['ignore', 'ignore', options.stderr ?? 'inherit'],
+    },
+  );
   if (!options.ref) child.unref();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {

@@ -72,9 +72,14 @@ export interface RunningGateway {
 
 export async function startGateway(config: TnxConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const roles = options.roles ?? config.roles;
-  if (!roles.http && !roles.workers) throw new RangeError('a gateway process must run the HTTP side, the workers, or both');
+  if (!roles.http && !roles.workers)
+    throw new RangeError('a gateway process must run the HTTP side, the workers, or both');
   const ctx = await createContext(config, options);
-  const queue = new DeliveryQueue({ url: config.redis.url, prefix: config.redis.prefix, ...(options.queueName ? { name: options.queueName } : {}) });
+  const queue = new DeliveryQueue({
+    url: config.redis.url,
+    prefix: config.redis.prefix,
+    ...(options.queueName ? { name: options.queueName } : {}),
+  });
 
   let server: RunningServer | null = null;
   let worker: DeliveryWorker | null = null;
@@ -106,7 +111,11 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
     // Manifest screening screens against the registry, so it runs where the registry is configured:
     // the index where HTTP is served, the manifest retention job where workers run.
     if (config.registry) {
-      screening = await startManifestScreening(ctx, queue, { keys: loadRegistryKeys(config.registry), index: roles.http, retention: roles.workers });
+      screening = await startManifestScreening(ctx, queue, {
+        keys: loadRegistryKeys(config.registry),
+        index: roles.http,
+        retention: roles.workers,
+      });
     }
     if (roles.http) {
       const app = createApp({
@@ -117,7 +126,11 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         ...(push ? { onReceived: push.hook() } : {}),
         ...(options.app ?? {}),
         // The national workflow (registry, travel reports, directory, statistics) plus any other part's routes.
-        extraRoutes: (deps) => [...nationalRoutes()(deps), ...(screening?.routes ?? []), ...(options.app?.extraRoutes?.(deps) ?? [])],
+        extraRoutes: (deps) => [
+          ...nationalRoutes()(deps),
+          ...(screening?.routes ?? []),
+          ...(options.app?.extraRoutes?.(deps) ?? []),
+        ],
       });
       server = await listen(app, config, options.port === undefined ? {} : { port: options.port });
     }
@@ -153,7 +166,13 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
 
   let closing: Promise<void> | null = null;
   return {
-    ctx, queue, roles, server, worker, sealer, screening,
+    ctx,
+    queue,
+    roles,
+    server,
+    worker,
+    sealer,
+    screening,
     url: server?.url ?? null,
     firstSweep: sweep?.firstPass ?? null,
     close() {

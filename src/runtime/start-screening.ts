@@ -41,12 +41,19 @@ export interface RunningScreening {
   close(): Promise<void>;
 }
 
-export async function startManifestScreening(ctx: GatewayContext, queue: OutboundQueue, options: ScreeningOptions): Promise<RunningScreening> {
+export async function startManifestScreening(
+  ctx: GatewayContext,
+  queue: OutboundQueue,
+  options: ScreeningOptions,
+): Promise<RunningScreening> {
   const index = new RegistryIndex({ registry: ctx.store.registry, keys: options.keys, log: ctx.log });
   const serving = options.index !== false;
   if (serving) index.follow(ctx.events);
   const deps: ScreeningDeps = {
-    ctx, queue, keys: options.keys, index,
+    ctx,
+    queue,
+    keys: options.keys,
+    index,
     airports: new AirportTable(ctx.config.screening.airports),
     weights: resolveWeights(ctx.config.screening.weights),
     ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
@@ -56,14 +63,20 @@ export async function startManifestScreening(ctx: GatewayContext, queue: Outboun
     if (serving) await index.ready();
     if (serving && options.rebuildIntervalMs) index.startPeriodicRebuild(options.rebuildIntervalMs);
     if (options.retention !== false) {
-      retention = await startManifestRetention(ctx, options.retentionQueueName ? { queueName: options.retentionQueueName } : {});
+      retention = await startManifestRetention(
+        ctx,
+        options.retentionQueueName ? { queueName: options.retentionQueueName } : {},
+      );
     }
   } catch (err) {
     index.close();
     throw err;
   }
   return {
-    deps, routes: manifestRoutes(deps), index, retention,
+    deps,
+    routes: manifestRoutes(deps),
+    index,
+    retention,
     async close() {
       index.close();
       await retention?.close();

@@ -17,10 +17,15 @@ interface Run {
 
 function tnx(args: string[], cwd: string): Promise<Run> {
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, TNX_CONFIG: '' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd, env: { ...process.env, TNX_CONFIG: '' }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -43,7 +48,12 @@ describe('tnx audit (CLI, real process)', function () {
       config,
       JSON.stringify({
         state: 'XAA',
-        pointOfContact: { unit: 'National Central Bureau', email: 'ncb@example.org', phone: '+1 555 0100', hours: '24/7' },
+        pointOfContact: {
+          unit: 'National Central Bureau',
+          email: 'ncb@example.org',
+          phone: '+1 555 0100',
+          hours: '24/7',
+        },
         keys: { privateJwksPath: 'keys.json' },
         store: { kind: 'sqlite', sqlitePath: 'tnx.sqlite' },
       }),
@@ -59,7 +69,23 @@ describe('tnx audit (CLI, real process)', function () {
 
   it('export writes JSON Lines that verify-export accepts with the public JWKS, and records audit.exported', async () => {
     const out = join(f.dir, 'export-1.jsonl');
-    const r = await tnx(['audit', 'export', '--config', config, '--from', '2026-11-27T00:00:00Z', '--to', '2026-11-28T00:00:00Z', '--out', out, '--actor', 'auditor-7'], f.dir);
+    const r = await tnx(
+      [
+        'audit',
+        'export',
+        '--config',
+        config,
+        '--from',
+        '2026-11-27T00:00:00Z',
+        '--to',
+        '2026-11-28T00:00:00Z',
+        '--out',
+        out,
+        '--actor',
+        'auditor-7',
+      ],
+      f.dir,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /exported 35 events \(seq 1\.\.35\) and 3 checkpoints/);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
@@ -70,9 +96,16 @@ describe('tnx audit (CLI, real process)', function () {
     assert.match(ok.stdout, /export intact: 35 events \(seq 1\.\.35\), 3 checkpoints checked/);
 
     const db = new Database(join(f.dir, 'tnx.sqlite'), { readonly: true });
-    const last = db.prepare('SELECT action, actor, detail FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { action: string; actor: string; detail: string };
+    const last = db.prepare('SELECT action, actor, detail FROM audit_events ORDER BY seq DESC LIMIT 1').get() as {
+      action: string;
+      actor: string;
+      detail: string;
+    };
     db.close();
-    assert.deepEqual([last.action, last.actor, JSON.parse(last.detail)], ['audit.exported', 'auditor-7', { fromSeq: 1, toSeq: 35, events: 35, checkpoints: 3 }]);
+    assert.deepEqual(
+      [last.action, last.actor, JSON.parse(last.detail)],
+      ['audit.exported', 'auditor-7', { fromSeq: 1, toSeq: 35, events: 35, checkpoints: 3 }],
+    );
 
     // One edited line in the file → exit 1 naming the event.
     const edited = lines.map((l) => {
@@ -86,7 +119,10 @@ describe('tnx audit (CLI, real process)', function () {
     assert.match(fail.stderr, /first bad event seq 8 \(id [0-9a-f-]+\): hash mismatch \(event altered\)/);
 
     // Never overwrites an earlier export.
-    const again = await tnx(['audit', 'export', '--config', config, '--from-seq', '1', '--to-seq', '2', '--out', out], f.dir);
+    const again = await tnx(
+      ['audit', 'export', '--config', config, '--from-seq', '1', '--to-seq', '2', '--out', out],
+      f.dir,
+    );
     assert.equal(again.code, 1);
     assert.match(again.stderr, /conflict/);
   });
@@ -98,7 +134,10 @@ describe('tnx audit (CLI, real process)', function () {
     db.close();
     const r = await tnx(['audit', 'verify', '--config', config], f.dir);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`audit trail TAMPERED: first bad event seq 14 \\(id ${id}\\): hash mismatch \\(event altered\\)`));
+    assert.match(
+      r.stderr,
+      new RegExp(`audit trail TAMPERED: first bad event seq 14 \\(id ${id}\\): hash mismatch \\(event altered\\)`),
+    );
     assert.match(r.stderr, /checked 13 events and 1 checkpoints before it/);
 
     const json = await tnx(['audit', 'verify', '--config', config, '--json', '--jwks', publicJwks], f.dir);
@@ -111,7 +150,10 @@ describe('tnx audit (CLI, real process)', function () {
     const cfg = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
     const mongo = join(f.dir, 'mongo.config.json');
     // Port 1 on loopback: nothing listens, so server selection fails (after its timeout) with a typed error.
-    writeFileSync(mongo, JSON.stringify({ ...cfg, store: { kind: 'mongodb', mongodbUri: 'mongodb://127.0.0.1:1/tnx' } }));
+    writeFileSync(
+      mongo,
+      JSON.stringify({ ...cfg, store: { kind: 'mongodb', mongodbUri: 'mongodb://127.0.0.1:1/tnx' } }),
+    );
     const r = await tnx(['audit', 'verify', '--config', mongo], f.dir);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /store_unavailable/);
@@ -119,7 +161,10 @@ describe('tnx audit (CLI, real process)', function () {
   });
 
   it('answers usage errors with exit 2 and a missing store with exit 1, creating nothing', async () => {
-    const usage = await tnx(['audit', 'export', '--config', config, '--from', 'yesterday', '--to', '2026-11-28T00:00:00Z'], f.dir);
+    const usage = await tnx(
+      ['audit', 'export', '--config', config, '--from', 'yesterday', '--to', '2026-11-28T00:00:00Z'],
+      f.dir,
+    );
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /RFC 3339/);
     const cfg = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
@@ -131,10 +176,17 @@ describe('tnx audit (CLI, real process)', function () {
     assert.equal(existsSync(join(f.dir, 'nowhere')), false, 'verify must not create an empty store');
 
     const out = join(f.dir, 'export-bad-actor.jsonl');
-    const badActor = await tnx(['audit', 'export', '--config', config, '--from-seq', '1', '--to-seq', '5', '--out', out, '--actor', 'Jane Doe'], f.dir);
+    const badActor = await tnx(
+      ['audit', 'export', '--config', config, '--from-seq', '1', '--to-seq', '5', '--out', out, '--actor', 'Jane Doe'],
+      f.dir,
+    );
     assert.equal(badActor.code, 1);
     assert.match(badActor.stderr, /audit_event_refused/);
     assert.equal(existsSync(out), false, 'nothing written when the export cannot be recorded');
-    assert.deepEqual(readdirSync(f.dir).filter((n) => n.endsWith('.partial')), [], 'no temporary files left behind');
+    assert.deepEqual(
+      readdirSync(f.dir).filter((n) => n.endsWith('.partial')),
+      [],
+      'no temporary files left behind',
+    );
   });
 });

@@ -24,7 +24,12 @@ describe('audit export and offline verification', () => {
 
   async function exported(selection: ExportSelection, summary?: ExportSummary): Promise<string[]> {
     const lines: string[] = [];
-    for await (const l of exportLines(f.store.audit, { selection, jwks: f.jwks, state: 'XAA', now: f.clock.now(), batchSize: 4 }, summary)) lines.push(l);
+    for await (const l of exportLines(
+      f.store.audit,
+      { selection, jwks: f.jwks, state: 'XAA', now: f.clock.now(), batchSize: 4 },
+      summary,
+    ))
+      lines.push(l);
     return lines;
   }
 
@@ -38,7 +43,10 @@ describe('audit export and offline verification', () => {
   }
 
   it('exports a seq range extended to the covering checkpoint, and verifies offline', async () => {
-    assert.deepEqual((await f.store.audit.listCheckpoints()).map((c) => c.seq), [11, 22, 33, 44]);
+    assert.deepEqual(
+      (await f.store.audit.listCheckpoints()).map((c) => c.seq),
+      [11, 22, 33, 44],
+    );
     const summary: ExportSummary = { fromSeq: 0, toSeq: 0, events: 0, checkpoints: 0 };
     const lines = await exported({ fromSeq: 5, toSeq: 25 }, summary);
     const header = JSON.parse(lines[0]!) as Line;
@@ -64,7 +72,11 @@ describe('audit export and offline verification', () => {
     const seqs = events.map((e) => e.seq as number);
     for (const s of inRange) assert.ok(seqs.includes(s), `seq ${s} exported`);
     assert.equal(seqs[0], inRange[0]);
-    assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i), 'gapless');
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i),
+      'gapless',
+    );
     assert.equal((JSON.parse(lines[0]!) as Line & { selection: Line }).selection.from, new Date(from).toISOString());
     assert.equal((await verifyExport(lines, f.jwks)).ok, true);
   });
@@ -113,11 +125,15 @@ describe('audit export and offline verification', () => {
 
   it('fails when a line is removed from the middle or the end', async () => {
     const lines = await exported({ fromSeq: 5, toSeq: 25 });
-    const without = (seq: number) => lines.filter((t) => !((JSON.parse(t) as Line).type === 'event' && (JSON.parse(t) as Line).seq === seq));
+    const without = (seq: number) =>
+      lines.filter((t) => !((JSON.parse(t) as Line).type === 'event' && (JSON.parse(t) as Line).seq === seq));
     const mid = await verifyExport(without(12), f.jwks);
     assert.deepEqual([mid.firstBad?.seq, mid.firstBad?.problem], [12, 'sequence gap (event removed)']);
     const end = await verifyExport(without(33), f.jwks);
-    assert.deepEqual([end.firstBad?.seq, end.firstBad?.problem], [33, 'chain ends before a checkpoint (tail truncated)']);
+    assert.deepEqual(
+      [end.firstBad?.seq, end.firstBad?.problem],
+      [33, 'chain ends before a checkpoint (tail truncated)'],
+    );
   });
 
   it('does not trust the JWKS in the header: checkpoints re-signed by an intruder fail with the genuine keys', async () => {
@@ -129,13 +145,24 @@ describe('audit export and offline verification', () => {
         const l = JSON.parse(text) as Line;
         if (l.type === 'header') return JSON.stringify({ ...l, jwks: auditJwksOf(intruderJwks) });
         if (l.type !== 'checkpoint') return text;
-        const cp = await signCheckpoint({ seq: l.seq as number, headHash: l.headHash as string, at: l.at as number, state: 'XAA' }, intruder.signingKey());
+        const cp = await signCheckpoint(
+          { seq: l.seq as number, headHash: l.headHash as string, at: l.at as number, state: 'XAA' },
+          intruder.signingKey(),
+        );
         return JSON.stringify({ ...l, jws: cp.jws });
       }),
     );
-    assert.equal((await verifyExport(forged, auditJwksOf(intruderJwks))).ok, true, 'consistent with the intruder’s own keys…');
+    assert.equal(
+      (await verifyExport(forged, auditJwksOf(intruderJwks))).ok,
+      true,
+      'consistent with the intruder’s own keys…',
+    );
     const r = await verifyExport(forged, f.jwks);
-    assert.deepEqual([r.firstBad?.seq, r.firstBad?.problem], [11, 'checkpoint signature invalid'], '…but not with ours');
+    assert.deepEqual(
+      [r.firstBad?.seq, r.firstBad?.problem],
+      [11, 'checkpoint signature invalid'],
+      '…but not with ours',
+    );
   });
 
   it('reports events after the last checkpoint as unsealed', async () => {
@@ -146,7 +173,14 @@ describe('audit export and offline verification', () => {
   it('exports an empty selection as a header alone, which verifies', async () => {
     const lines = await exported({ from: 0, to: 1000 });
     assert.equal(lines.length, 1);
-    assert.deepEqual(await verifyExport(lines, f.jwks), { ok: true, events: 0, checkpoints: 0, unsealed: 0, fromSeq: 0, toSeq: 0 });
+    assert.deepEqual(await verifyExport(lines, f.jwks), {
+      ok: true,
+      events: 0,
+      checkpoints: 0,
+      unsealed: 0,
+      fromSeq: 0,
+      toSeq: 0,
+    });
   });
 
   it('refuses a file that is not an export, or a line that is not JSON', async () => {

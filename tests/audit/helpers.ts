@@ -41,13 +41,27 @@ export async function auditFixture(name = 'audit'): Promise<AuditFixture> {
   attachAuditTrail(bus, store.audit);
   const privateJwks = await generateKeySet('XAA', clock);
   const keys = await KeyRing.fromJwks(privateJwks);
-  const sealer = new AuditSealer({ store, signingKey: () => keys.signingKey(), state: 'XAA', clock, intervalMs: INTERVAL_MS, events: bus, holder: 'sealer-a' });
+  const sealer = new AuditSealer({
+    store,
+    signingKey: () => keys.signingKey(),
+    state: 'XAA',
+    clock,
+    intervalMs: INTERVAL_MS,
+    events: bus,
+    holder: 'sealer-a',
+  });
   return { dir, path, store, bus, clock, privateJwks, keys, jwks: auditJwksOf(privateJwks), sealer };
 }
 
 /** A typical event: references and outcomes only. */
 export function event(i: number, clock: ManualClock): DomainEvent {
-  const kinds = ['notification.accepted', 'notification.sealed', 'notification.queued', 'delivery.attempt', 'notification.delivered'] as const;
+  const kinds = [
+    'notification.accepted',
+    'notification.sealed',
+    'notification.queued',
+    'delivery.attempt',
+    'notification.delivered',
+  ] as const;
   const action = kinds[i % kinds.length]!;
   return {
     action,
@@ -64,7 +78,11 @@ export function event(i: number, clock: ManualClock): DomainEvent {
  * Publish `count` events in batches of `batch`, one second apart, sealing (one tick) whenever
  * `sealEvery` events were published — so checkpoints land mid-trail like in a running gateway.
  */
-export async function seed(f: AuditFixture, count: number, options: { batch?: number; sealEvery?: number } = {}): Promise<void> {
+export async function seed(
+  f: AuditFixture,
+  count: number,
+  options: { batch?: number; sealEvery?: number } = {},
+): Promise<void> {
   const batch = options.batch ?? 5;
   let sinceSeal = 0;
   for (let i = 0; i < count; i += batch) {

@@ -15,7 +15,15 @@ describe('audit checkpoints and the elected sealer', () => {
   beforeEach(async () => {
     f = await auditFixture('audit-sealer');
     other = await openSqliteStore({ path: f.path, clock: f.clock });
-    b = new AuditSealer({ store: other, signingKey: () => f.keys.signingKey(), state: 'XAA', clock: f.clock, intervalMs: INTERVAL_MS, events: f.bus, holder: 'sealer-b' });
+    b = new AuditSealer({
+      store: other,
+      signingKey: () => f.keys.signingKey(),
+      state: 'XAA',
+      clock: f.clock,
+      intervalMs: INTERVAL_MS,
+      events: f.bus,
+      holder: 'sealer-b',
+    });
   });
   afterEach(async () => {
     await other.close();
@@ -38,7 +46,7 @@ describe('audit checkpoints and the elected sealer', () => {
     const last = (await f.store.audit.range(4, 4, 1))[0]!;
     assert.equal(last.action, 'audit.checkpoint');
     assert.deepEqual(last.detail, { previousCheckpointSeq: 0, kid: f.keys.signingKey().kid, sealer: 'sealer-a' });
-    const check = await checkCheckpoint(cp, f.keys.publicJwks() as never);
+    const check = await checkCheckpoint(cp, f.keys.publicJwks());
     assert.ok(check.ok);
     assert.deepEqual(check.payload, { seq: 4, headHash: head!.hash, at: f.clock.now(), state: 'XAA' });
     assert.deepEqual(await f.store.audit.listCheckpoints(), [cp]);
@@ -110,14 +118,27 @@ describe('audit checkpoints and the elected sealer', () => {
   });
 
   it('runs in the background with start() and stops cleanly', async () => {
-    const s = new AuditSealer({ store: f.store, signingKey: () => f.keys.signingKey(), state: 'XAA', clock: { now: () => Date.now() }, intervalMs: 20, events: f.bus, holder: 'bg' });
+    const s = new AuditSealer({
+      store: f.store,
+      signingKey: () => f.keys.signingKey(),
+      state: 'XAA',
+      clock: { now: () => Date.now() },
+      intervalMs: 20,
+      events: f.bus,
+      holder: 'bg',
+    });
     await f.bus.publish(event(1, f.clock));
     s.start();
     const deadline = Date.now() + 3000;
-    while ((await f.store.audit.listCheckpoints()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while ((await f.store.audit.listCheckpoints()).length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
     await s.stop();
     const cps = await f.store.audit.listCheckpoints();
     assert.equal(cps.length, 1);
-    assert.equal(await f.store.kv.acquireLease(SEALER_LEASE, 'someone-else', 1000, Date.now()), true, 'stop() released the lease');
+    assert.equal(
+      await f.store.kv.acquireLease(SEALER_LEASE, 'someone-else', 1000, Date.now()),
+      true,
+      'stop() released the lease',
+    );
   });
 });

@@ -23,22 +23,50 @@ describe('audit subscriber', () => {
   it('appends published events to the store as one hash chain, in publishing order', async () => {
     await f.bus.publish(
       { action: 'notification.accepted', actor: 'submitter-1', at: 1, messageId: 'n-1', partner: 'XBB' },
-      { action: 'delivery.attempt', actor: 'system', at: 2, messageId: 'n-1', partner: 'XBB', outcome: 'retry', detail: { attempt: 1, httpStatus: 503 } },
+      {
+        action: 'delivery.attempt',
+        actor: 'system',
+        at: 2,
+        messageId: 'n-1',
+        partner: 'XBB',
+        outcome: 'retry',
+        detail: { attempt: 1, httpStatus: 503 },
+      },
     );
-    await f.bus.publish({ action: 'notification.delivered', actor: 'system', at: 3, messageId: 'n-1', partner: 'XBB', outcome: 'delivered' });
+    await f.bus.publish({
+      action: 'notification.delivered',
+      actor: 'system',
+      at: 3,
+      messageId: 'n-1',
+      partner: 'XBB',
+      outcome: 'delivered',
+    });
     const events = await f.store.audit.range(1, 100, 100);
-    assert.deepEqual(events.map((e) => [e.seq, e.action]), [
-      [1, 'notification.accepted'],
-      [2, 'delivery.attempt'],
-      [3, 'notification.delivered'],
-    ]);
+    assert.deepEqual(
+      events.map((e) => [e.seq, e.action]),
+      [
+        [1, 'notification.accepted'],
+        [2, 'delivery.attempt'],
+        [3, 'notification.delivered'],
+      ],
+    );
     assert.equal(events[0]!.prevHash, GENESIS_HASH);
     assert.equal(events[1]!.prevHash, events[0]!.hash);
     assert.equal(events[2]!.hash, chainHash(events[1]!.hash, events[2]!));
     assert.deepEqual(events[1]!.detail, { attempt: 1, httpStatus: 503 });
   });
 
-  for (const key of ['name', 'family', 'given', 'dateOfBirth', 'date_of_birth', 'documentNumber', 'number', 'DOB', 'passportNumber']) {
+  for (const key of [
+    'name',
+    'family',
+    'given',
+    'dateOfBirth',
+    'date_of_birth',
+    'documentNumber',
+    'number',
+    'DOB',
+    'passportNumber',
+  ]) {
     it(`refuses a detail field named "${key}" and stores nothing of the batch`, async () => {
       await assert.rejects(
         f.bus.publish(
@@ -53,11 +81,23 @@ describe('audit subscriber', () => {
 
   it('finds personal-data fields nested in objects and arrays', async () => {
     assert.throws(
-      () => checkAuditEvent({ action: 'message.received', actor: 'XBB', at: 1, detail: { person: undefined, refs: [{ ok: 1 }, { traveller: { given: ['A'] } }] } }),
+      () =>
+        checkAuditEvent({
+          action: 'message.received',
+          actor: 'XBB',
+          at: 1,
+          detail: { person: undefined, refs: [{ ok: 1 }, { traveller: { given: ['A'] } }] },
+        }),
       refusedAt('/detail/person'),
     );
     assert.throws(
-      () => checkAuditEvent({ action: 'message.received', actor: 'XBB', at: 1, detail: { refs: [{ ok: 1 }, { traveller: { given: ['A'] } }] } }),
+      () =>
+        checkAuditEvent({
+          action: 'message.received',
+          actor: 'XBB',
+          at: 1,
+          detail: { refs: [{ ok: 1 }, { traveller: { given: ['A'] } }] },
+        }),
       refusedAt('/detail/refs/1/traveller/given'),
     );
   });
@@ -73,28 +113,80 @@ describe('audit subscriber', () => {
   });
 
   it('refuses actions outside the audited list, and malformed references', () => {
-    assert.throws(() => checkAuditEvent({ action: 'notification.teleported', actor: 'system', at: 1 }), refusedAt('/action'));
-    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, partner: 'usa' }), refusedAt('/partner'));
+    assert.throws(
+      () => checkAuditEvent({ action: 'notification.teleported', actor: 'system', at: 1 }),
+      refusedAt('/action'),
+    );
+    assert.throws(
+      () => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, partner: 'usa' }),
+      refusedAt('/partner'),
+    );
     assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'a b', at: 1 }), refusedAt('/actor'));
-    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1.5 }), refusedAt('/at'));
-    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, detail: { blob: 'x'.repeat(5000) } }), refusedAt('/detail'));
-    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, detail: JSON.parse('{"__proto__":{"x":1}}') }), refusedAt('/detail/__proto__'));
+    assert.throws(
+      () => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1.5 }),
+      refusedAt('/at'),
+    );
+    assert.throws(
+      () =>
+        checkAuditEvent({
+          action: 'notification.accepted',
+          actor: 'system',
+          at: 1,
+          detail: { blob: 'x'.repeat(5000) },
+        }),
+      refusedAt('/detail'),
+    );
+    assert.throws(
+      () =>
+        checkAuditEvent({
+          action: 'notification.accepted',
+          actor: 'system',
+          at: 1,
+          detail: JSON.parse('{"__proto__":{"x":1}}'),
+        }),
+      refusedAt('/detail/__proto__'),
+    );
   });
 
   it('requires a purpose for consultation and disclosure of personal data (LED Art 25)', () => {
-    assert.throws(() => checkAuditEvent({ action: 'personal_data.read', actor: 'poc-1', at: 1, messageId: 'n-1' }), refusedAt('/detail/purpose'));
-    assert.throws(() => checkAuditEvent({ action: 'personal_data.disclosed', actor: 'poc-1', at: 1, detail: { purpose: '  ' } }), refusedAt('/detail/purpose'));
-    checkAuditEvent({ action: 'personal_data.read', actor: 'poc-1', at: 1, messageId: 'n-1', detail: { purpose: 'case 2026/114 review' } });
+    assert.throws(
+      () => checkAuditEvent({ action: 'personal_data.read', actor: 'poc-1', at: 1, messageId: 'n-1' }),
+      refusedAt('/detail/purpose'),
+    );
+    assert.throws(
+      () => checkAuditEvent({ action: 'personal_data.disclosed', actor: 'poc-1', at: 1, detail: { purpose: '  ' } }),
+      refusedAt('/detail/purpose'),
+    );
+    checkAuditEvent({
+      action: 'personal_data.read',
+      actor: 'poc-1',
+      at: 1,
+      messageId: 'n-1',
+      detail: { purpose: 'case 2026/114 review' },
+    });
     checkAuditEvent({ action: 'personal_data.erased', actor: 'system', at: 1, messageId: 'n-1' });
   });
 
   it('group commit: concurrent publishes share one append, each contiguous and in publishing order', async () => {
     const appends: number[] = [];
-    const counting = { ...f.store.audit, append: (events: Parameters<typeof f.store.audit.append>[0]) => (appends.push(events.length), f.store.audit.append(events)) };
+    const counting = {
+      ...f.store.audit,
+      append: (events: Parameters<typeof f.store.audit.append>[0]) => (
+        appends.push(events.length),
+        f.store.audit.append(events)
+      ),
+    };
     const bus = new EventBus();
     attachAuditTrail(bus, counting);
     const publishes = Array.from({ length: 40 }, (_, i) =>
-      Array.from({ length: 1 + (i % 3) }, (_, j) => ({ action: 'delivery.attempt', actor: 'system', at: i, messageId: `m-${i}`, outcome: 'retry', detail: { attempt: j + 1 } })),
+      Array.from({ length: 1 + (i % 3) }, (_, j) => ({
+        action: 'delivery.attempt',
+        actor: 'system',
+        at: i,
+        messageId: `m-${i}`,
+        outcome: 'retry',
+        detail: { attempt: j + 1 },
+      })),
     );
     await Promise.all(publishes.map((events) => bus.publish(...events)));
     const total = publishes.reduce((n, p) => n + p.length, 0);
@@ -102,7 +194,10 @@ describe('audit subscriber', () => {
     assert.ok(appends.length < 5, `40 concurrent publishes took ${appends.length} appends`);
     const stored = await f.store.audit.range(1, total, total);
     const order = stored.map((e) => `${e.messageId}/${(e.detail as { attempt: number }).attempt}`);
-    assert.deepEqual(order, publishes.flatMap((p) => p.map((e) => `${e.messageId}/${e.detail.attempt}`)));
+    assert.deepEqual(
+      order,
+      publishes.flatMap((p) => p.map((e) => `${e.messageId}/${e.detail.attempt}`)),
+    );
   });
 
   it('group commit: a publish too large for one append fails alone; its neighbours are stored', async () => {
@@ -115,10 +210,16 @@ describe('audit subscriber', () => {
       bus.publish(...huge),
       bus.publish({ action: 'notification.accepted', actor: 'system', at: 2, messageId: 'ok-2' }),
     ]);
-    assert.equal(results[1]!.status, 'rejected');
-    assert.ok(isTnxError((results[1] as PromiseRejectedResult).reason, 'invalid_request'));
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
-    assert.deepEqual((await f.store.audit.range(1, 10, 10)).map((e) => e.messageId), ['ok-1', 'ok-2']);
+    assert.equal(results[1].status, 'rejected');
+    assert.ok(isTnxError(results[1].reason, 'invalid_request'));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.deepEqual(
+      (await f.store.audit.range(1, 10, 10)).map((e) => e.messageId),
+      ['ok-1', 'ok-2'],
+    );
   });
 
   it('group commit: when an adapter refuses one publish of a shared append, only that publish fails', async () => {
@@ -132,20 +233,58 @@ describe('audit subscriber', () => {
     };
     const bus = new EventBus();
     attachAuditTrail(bus, strict);
-    const results = await Promise.allSettled(['a', 'poison', 'b'].map((messageId, at) => bus.publish({ action: 'notification.accepted', actor: 'system', at, messageId })));
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
-    assert.deepEqual((await f.store.audit.range(1, 10, 10)).map((e) => e.messageId), ['a', 'b']);
+    const results = await Promise.allSettled(
+      ['a', 'poison', 'b'].map((messageId, at) =>
+        bus.publish({ action: 'notification.accepted', actor: 'system', at, messageId }),
+      ),
+    );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.deepEqual(
+      (await f.store.audit.range(1, 10, 10)).map((e) => e.messageId),
+      ['a', 'b'],
+    );
   });
 
   it('refuses detail values that would not survive the store round trip', () => {
-    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, detail: { ms: Number.NaN } }), refusedAt('/detail/ms'));
-    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, detail: { when: new Date(0) } as never }), refusedAt('/detail/when'));
-    assert.throws(() => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, messageId: 'ü-1' }), refusedAt('/messageId'));
+    assert.throws(
+      () => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, detail: { ms: Number.NaN } }),
+      refusedAt('/detail/ms'),
+    );
+    assert.throws(
+      () =>
+        checkAuditEvent({
+          action: 'notification.accepted',
+          actor: 'system',
+          at: 1,
+          detail: { when: new Date(0) },
+        }),
+      refusedAt('/detail/when'),
+    );
+    assert.throws(
+      () => checkAuditEvent({ action: 'notification.accepted', actor: 'system', at: 1, messageId: 'ü-1' }),
+      refusedAt('/messageId'),
+    );
   });
 
   it('lists every action the issue names, each as <entity>.<action>', () => {
-    for (const a of ['notification.accepted', 'delivery.attempt', 'notification.at_risk', 'message.duplicate', 'followup.received', 'update.sent',
-      'config.changed', 'key.retired', 'input.refused', 'personal_data.combined', 'audit.checkpoint', 'audit.exported', 'audit.queried']) {
+    for (const a of [
+      'notification.accepted',
+      'delivery.attempt',
+      'notification.at_risk',
+      'message.duplicate',
+      'followup.received',
+      'update.sent',
+      'config.changed',
+      'key.retired',
+      'input.refused',
+      'personal_data.combined',
+      'audit.checkpoint',
+      'audit.exported',
+      'audit.queried',
+    ]) {
       assert.ok((AUDIT_ACTIONS as readonly string[]).includes(a), a);
     }
     for (const a of AUDIT_ACTIONS) assert.match(a, /^[a-z_]+\.[a-z_]+$/);

@@ -13,8 +13,31 @@ import { generateKeySet } from '../../src/domain/keys/generate.js';
 import { KeyRing } from '../../src/domain/keys/keyring.js';
 import { auditFixture, event, rawDb, seed, type AuditFixture } from './helpers.js';
 
-type Row = { seq: number; id: string; at: number; action: string; actor: string; message_id: string | null; partner: string | null; outcome: string | null; detail: string | null; prev_hash: string; hash: string };
-const COLUMNS = ['id', 'at', 'action', 'actor', 'message_id', 'partner', 'outcome', 'detail', 'prev_hash', 'hash'] as const;
+type Row = {
+  seq: number;
+  id: string;
+  at: number;
+  action: string;
+  actor: string;
+  message_id: string | null;
+  partner: string | null;
+  outcome: string | null;
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+};
+const COLUMNS = [
+  'id',
+  'at',
+  'action',
+  'actor',
+  'message_id',
+  'partner',
+  'outcome',
+  'detail',
+  'prev_hash',
+  'hash',
+] as const;
 
 function row(db: Database.Database, seq: number): Row {
   return db.prepare('SELECT * FROM audit_events WHERE seq = ?').get(seq) as Row;
@@ -26,7 +49,17 @@ function rechain(db: Database.Database, fromSeq: number): void {
   const rows = db.prepare('SELECT * FROM audit_events WHERE seq >= ? ORDER BY seq').all(fromSeq) as Row[];
   const upd = db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?');
   for (const r of rows) {
-    const hash = chainHash(prev, { seq: r.seq, id: r.id, at: r.at, action: r.action, actor: r.actor, messageId: r.message_id, partner: r.partner, outcome: r.outcome, detail: r.detail === null ? null : (JSON.parse(r.detail) as Record<string, unknown>) });
+    const hash = chainHash(prev, {
+      seq: r.seq,
+      id: r.id,
+      at: r.at,
+      action: r.action,
+      actor: r.actor,
+      messageId: r.message_id,
+      partner: r.partner,
+      outcome: r.outcome,
+      detail: r.detail === null ? null : (JSON.parse(r.detail) as Record<string, unknown>),
+    });
     upd.run(prev, hash, r.seq);
     prev = hash;
   }
@@ -63,7 +96,13 @@ describe('audit verify: tampering in SQLite is detected', () => {
    */
   async function verify(batchSize = 7) {
     const sequential = await verifyTrail(f.store.audit, f.jwks, { batchSize });
-    const parallel = await verifySqliteTrail({ sqlitePath: f.path, jwks: f.jwks, parallelism: 4, minEventsPerSegment: 5, batchSize });
+    const parallel = await verifySqliteTrail({
+      sqlitePath: f.path,
+      jwks: f.jwks,
+      parallelism: 4,
+      minEventsPerSegment: 5,
+      batchSize,
+    });
     assert.deepEqual(parallel, sequential, 'parallel and sequential verification disagree');
     return sequential;
   }
@@ -135,9 +174,21 @@ describe('audit verify: tampering in SQLite is detected', () => {
   it('insert a forged row in the middle (renumbering the rest) → detected at the insertion', async () => {
     makeRoom(db, 25);
     const prev = row(db, 25).hash;
-    const forged = { seq: 26, id: 'forged-1', at: 1, action: 'notification.delivered', actor: 'system', messageId: 'msg-x', partner: 'XBB', outcome: 'delivered', detail: null };
-    db.prepare(`INSERT INTO audit_events (seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash)
-      VALUES (26, 'forged-1', 1, 'notification.delivered', 'system', 'msg-x', 'XBB', 'delivered', NULL, ?, ?)`).run(prev, chainHash(prev, forged));
+    const forged = {
+      seq: 26,
+      id: 'forged-1',
+      at: 1,
+      action: 'notification.delivered',
+      actor: 'system',
+      messageId: 'msg-x',
+      partner: 'XBB',
+      outcome: 'delivered',
+      detail: null,
+    };
+    db.prepare(
+      `INSERT INTO audit_events (seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash)
+      VALUES (26, 'forged-1', 1, 'notification.delivered', 'system', 'msg-x', 'XBB', 'delivered', NULL, ?, ?)`,
+    ).run(prev, chainHash(prev, forged));
     const r = await verify();
     // The forged row itself is well-formed; its successor no longer chains onto it.
     assert.deepEqual([r.firstBad?.seq, r.firstBad?.problem], [27, 'prevHash mismatch (events reordered or inserted)']);
@@ -145,19 +196,27 @@ describe('audit verify: tampering in SQLite is detected', () => {
 
   it('insert a forged row and re-hash the whole rest of the chain → the next checkpoint no longer matches', async () => {
     makeRoom(db, 25);
-    db.prepare(`INSERT INTO audit_events (seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash)
-      VALUES (26, 'forged-2', 1, 'notification.delivered', 'system', 'msg-x', 'XBB', 'delivered', NULL, ?, ?)`).run('0'.repeat(64), '0'.repeat(64));
+    db.prepare(
+      `INSERT INTO audit_events (seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash)
+      VALUES (26, 'forged-2', 1, 'notification.delivered', 'system', 'msg-x', 'XBB', 'delivered', NULL, ?, ?)`,
+    ).run('0'.repeat(64), '0'.repeat(64));
     rechain(db, 26);
     const r = await verify();
     // Every hash is consistent again; only the signature at seq 42 (made before the forgery) gives it away.
-    assert.deepEqual(r.firstBad, { seq: cpSeqs[1], id: row(db, cpSeqs[1]!).id, problem: 'checkpoint does not match chain' });
+    assert.deepEqual(r.firstBad, {
+      seq: cpSeqs[1],
+      id: row(db, cpSeqs[1]!).id,
+      problem: 'checkpoint does not match chain',
+    });
     assert.equal(r.events, cpSeqs[1]! - 1);
   });
 
   it('append a forged row at the end with a made-up hash → hash mismatch', async () => {
     const last = row(db, total);
-    db.prepare(`INSERT INTO audit_events (seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash)
-      VALUES (?, 'forged-3', 1, 'notification.delivered', 'system', NULL, NULL, NULL, NULL, ?, ?)`).run(total + 1, last.hash, 'f'.repeat(64));
+    db.prepare(
+      `INSERT INTO audit_events (seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash)
+      VALUES (?, 'forged-3', 1, 'notification.delivered', 'system', NULL, NULL, NULL, NULL, ?, ?)`,
+    ).run(total + 1, last.hash, 'f'.repeat(64));
     const r = await verify();
     assert.deepEqual([r.firstBad?.seq, r.firstBad?.problem], [total + 1, 'hash mismatch (event altered)']);
   });
@@ -165,7 +224,10 @@ describe('audit verify: tampering in SQLite is detected', () => {
   it('forge a checkpoint: re-signed with another key → checkpoint signature invalid', async () => {
     const intruder = await KeyRing.fromJwks(await generateKeySet('XAA', f.clock));
     const genuine = (await f.store.audit.listCheckpoints())[1]!;
-    const forged = await signCheckpoint({ seq: genuine.seq, headHash: genuine.headHash, at: genuine.at, state: 'XAA' }, { ...intruder.signingKey(), kid: f.keys.signingKey().kid });
+    const forged = await signCheckpoint(
+      { seq: genuine.seq, headHash: genuine.headHash, at: genuine.at, state: 'XAA' },
+      { ...intruder.signingKey(), kid: f.keys.signingKey().kid },
+    );
     db.prepare('UPDATE audit_checkpoints SET jws = ? WHERE seq = ?').run(forged.jws, genuine.seq);
     const r = await verify();
     assert.deepEqual([r.firstBad?.seq, r.firstBad?.problem], [genuine.seq, 'checkpoint signature invalid']);
@@ -174,11 +236,17 @@ describe('audit verify: tampering in SQLite is detected', () => {
   it('forge a checkpoint: altered headHash column → does not match its signed payload', async () => {
     db.prepare('UPDATE audit_checkpoints SET head_hash = ? WHERE seq = ?').run(row(db, 20).hash, cpSeqs[0]);
     const r = await verify();
-    assert.deepEqual([r.firstBad?.seq, r.firstBad?.problem], [cpSeqs[0], 'checkpoint record does not match its signed payload']);
+    assert.deepEqual(
+      [r.firstBad?.seq, r.firstBad?.problem],
+      [cpSeqs[0], 'checkpoint record does not match its signed payload'],
+    );
   });
 
   it('a validly signed checkpoint whose headHash is not the chain’s → checkpoint does not match chain', async () => {
-    const cp = await signCheckpoint({ seq: 50, headHash: 'a'.repeat(64), at: f.clock.now(), state: 'XAA' }, f.keys.signingKey());
+    const cp = await signCheckpoint(
+      { seq: 50, headHash: 'a'.repeat(64), at: f.clock.now(), state: 'XAA' },
+      f.keys.signingKey(),
+    );
     await f.store.audit.saveCheckpoint(cp);
     const r = await verify();
     assert.deepEqual([r.firstBad?.seq, r.firstBad?.problem], [50, 'checkpoint does not match chain']);
@@ -187,15 +255,21 @@ describe('audit verify: tampering in SQLite is detected', () => {
   it('a checkpoint JWS with another typ, or with an embedded key, is refused', async () => {
     const { CompactSign } = await import('jose');
     const key = f.keys.signingKey();
-    const payload = new TextEncoder().encode(JSON.stringify({ seq: 21, headHash: row(db, 21).hash, at: 1, state: 'XAA' }));
-    const wrongTyp = await new CompactSign(payload).setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: key.kid }).sign(key.key);
+    const payload = new TextEncoder().encode(
+      JSON.stringify({ seq: 21, headHash: row(db, 21).hash, at: 1, state: 'XAA' }),
+    );
+    const wrongTyp = await new CompactSign(payload)
+      .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: key.kid })
+      .sign(key.key);
     db.prepare('UPDATE audit_checkpoints SET jws = ? WHERE seq = 21').run(wrongTyp);
     const r = await verify();
     assert.deepEqual([r.firstBad?.seq, r.firstBad?.problem], [21, 'checkpoint signature invalid']);
 
     // A token carrying its own verification key proves nothing: refused even though it is "valid".
     const jwk = f.jwks.keys.find((k) => k.kid === key.kid)!;
-    const embedded = await new CompactSign(payload).setProtectedHeader({ alg: 'ES256', typ: 'tnx-audit-checkpoint+jwt', kid: key.kid, jwk }).sign(key.key);
+    const embedded = await new CompactSign(payload)
+      .setProtectedHeader({ alg: 'ES256', typ: 'tnx-audit-checkpoint+jwt', kid: key.kid, jwk })
+      .sign(key.key);
     db.prepare('UPDATE audit_checkpoints SET jws = ? WHERE seq = 21').run(embedded);
     const r2 = await verify();
     assert.deepEqual([r2.firstBad?.seq, r2.firstBad?.problem], [21, 'checkpoint signature invalid']);

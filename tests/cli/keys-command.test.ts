@@ -30,10 +30,19 @@ describe('cli: tnx keys', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(statSync(priv).mode & 0o777, 0o600);
     const keys = read(priv).keys;
-    assert.deepEqual(keys.map((k) => [k.use, k.alg]), [['sig', 'ES256'], ['enc', 'ECDH-ES+A256KW']]);
+    assert.deepEqual(
+      keys.map((k) => [k.use, k.alg]),
+      [
+        ['sig', 'ES256'],
+        ['enc', 'ECDH-ES+A256KW'],
+      ],
+    );
     assert.ok(keys.every((k) => typeof k.d === 'string' && k.kid.startsWith('USA-')));
     const published = read(pub).keys;
-    assert.deepEqual(published.map((k) => k.kid), keys.map((k) => k.kid));
+    assert.deepEqual(
+      published.map((k) => k.kid),
+      keys.map((k) => k.kid),
+    );
     assert.ok(published.every((k) => k.d === undefined));
     assert.ok(!r.stdout.includes(keys[0]!.d!), 'no key material printed');
   });
@@ -43,10 +52,17 @@ describe('cli: tnx keys', () => {
     const r = tnx(['keys', 'generate', '--state', 'USA', '--out', dir]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /conflict: .* exists; pass --force/);
-    assert.deepEqual(read(priv).keys.map((k) => k.kid), before, 'untouched');
+    assert.deepEqual(
+      read(priv).keys.map((k) => k.kid),
+      before,
+      'untouched',
+    );
     const f = tnx(['keys', 'generate', '--state', 'USA', '--out', dir, '--force']);
     assert.equal(f.status, 0, f.stderr);
-    assert.notDeepEqual(read(priv).keys.map((k) => k.kid), before);
+    assert.notDeepEqual(
+      read(priv).keys.map((k) => k.kid),
+      before,
+    );
   });
 
   it('rotate adds a new signing and encryption key with new kids and keeps the old ones', () => {
@@ -55,8 +71,14 @@ describe('cli: tnx keys', () => {
     assert.equal(r.status, 0, r.stderr);
     const now = read(priv).keys;
     assert.equal(now.length, 4);
-    assert.deepEqual(now.slice(0, 2).map((k) => k.kid), old.map((k) => k.kid));
-    assert.deepEqual(now.slice(2).map((k) => k.use), ['sig', 'enc']);
+    assert.deepEqual(
+      now.slice(0, 2).map((k) => k.kid),
+      old.map((k) => k.kid),
+    );
+    assert.deepEqual(
+      now.slice(2).map((k) => k.use),
+      ['sig', 'enc'],
+    );
     assert.equal(new Set(now.map((k) => k.kid)).size, 4);
     assert.equal(statSync(priv).mode & 0o777, 0o600, 'still 0600 after rewrite');
     assert.equal(read(pub).keys.length, 4);
@@ -74,7 +96,10 @@ describe('cli: tnx keys', () => {
   it('generate --profile rsa makes PS256 + RSA-OAEP-256 keys', () => {
     const r = tnx(['keys', 'generate', '--state', 'GBR', '--out', dir, '--profile', 'rsa']);
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(read(join(dir, 'gbr.private.jwks.json')).keys.map((k) => k.alg), ['PS256', 'RSA-OAEP-256']);
+    assert.deepEqual(
+      read(join(dir, 'gbr.private.jwks.json')).keys.map((k) => k.alg),
+      ['PS256', 'RSA-OAEP-256'],
+    );
   });
 
   it('usage errors exit 2 with the usage text: unknown option, bad state, missing --kid, unknown verb', () => {

@@ -31,7 +31,18 @@ describe('config: tnx config check', () => {
       state: 'USA',
       pointOfContact: POC,
       keys: { privateJwksPath: 'usa.private.jwks.json' },
-      directory: { partners: [{ state: 'GBR', name: 'United Kingdom', endpoint: 'http://127.0.0.1:9/tnx/v1/messages', jwksPath: 'gbr.public.jwks.json', pointOfContact: POC, ...partner }] },
+      directory: {
+        partners: [
+          {
+            state: 'GBR',
+            name: 'United Kingdom',
+            endpoint: 'http://127.0.0.1:9/tnx/v1/messages',
+            jwksPath: 'gbr.public.jwks.json',
+            pointOfContact: POC,
+            ...partner,
+          },
+        ],
+      },
       ...extra,
     };
     writeFileSync(path, JSON.stringify(cfg));
@@ -67,16 +78,40 @@ describe('config: tnx config check', () => {
   });
 
   const broken: [string, () => string, RegExp][] = [
-    ['an unknown setting', () => config({ colour: 'red' }), /config_invalid: config config: .*unknown setting "colour"/],
-    ['a bad value', () => config({ http: { port: 70000 } }), /config_invalid: config config\/http\/port: must be <= 65535/],
-    ['a partner with a private key', () => config({}, { jwksPath: 'gbr.leaked.jwks.json' }), /config_invalid: .*directory\/partners\/0/],
-    ['a partner JWKS file that is missing', () => config({}, { jwksPath: 'nope.json' }), /config_invalid: config directory\/partners\/0\/jwksPath: cannot read file/],
-    ['a missing key file', () => config({ keys: { privateJwksPath: 'absent.private.jwks.json' } }), /key_material_invalid: cannot read key file/],
-    ['not JSON', () => {
-      const p = join(dir, 'not-json.json');
-      writeFileSync(p, '{"state": "USA",');
-      return p;
-    }, /config_invalid: .*not valid JSON/],
+    [
+      'an unknown setting',
+      () => config({ colour: 'red' }),
+      /config_invalid: config config: .*unknown setting "colour"/,
+    ],
+    [
+      'a bad value',
+      () => config({ http: { port: 70000 } }),
+      /config_invalid: config config\/http\/port: must be <= 65535/,
+    ],
+    [
+      'a partner with a private key',
+      () => config({}, { jwksPath: 'gbr.leaked.jwks.json' }),
+      /config_invalid: .*directory\/partners\/0/,
+    ],
+    [
+      'a partner JWKS file that is missing',
+      () => config({}, { jwksPath: 'nope.json' }),
+      /config_invalid: config directory\/partners\/0\/jwksPath: cannot read file/,
+    ],
+    [
+      'a missing key file',
+      () => config({ keys: { privateJwksPath: 'absent.private.jwks.json' } }),
+      /key_material_invalid: cannot read key file/,
+    ],
+    [
+      'not JSON',
+      () => {
+        const p = join(dir, 'not-json.json');
+        writeFileSync(p, '{"state": "USA",');
+        return p;
+      },
+      /config_invalid: .*not valid JSON/,
+    ],
   ];
   for (const [what, make, re] of broken) {
     it(`refuses ${what}: exit 1, naming the field`, () => {
@@ -96,7 +131,10 @@ describe('config: tnx config check', () => {
   });
 
   it('refuses a directory that pins one of our own kids for a partner', () => {
-    writeFileSync(join(dir, 'own-as-partner.jwks.json'), JSON.stringify({ keys: (own.keys as Record<string, unknown>[]).map(({ d: _d, ...k }) => k) }));
+    writeFileSync(
+      join(dir, 'own-as-partner.jwks.json'),
+      JSON.stringify({ keys: (own.keys as Record<string, unknown>[]).map(({ d: _d, ...k }) => k) }),
+    );
     const r = tnx(['config', 'check', '--config', config({}, { jwksPath: 'own-as-partner.jwks.json' })]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /config_invalid: .*is also a key of partner GBR/);

@@ -26,10 +26,19 @@ describe('delivery worker (real Redis, real receiving gateway on loopback)', fun
     assert.equal(done.leadTimeSeconds, Math.round((Math.floor(dep / 1000) * 1000 - done.deliveredAt) / 1000));
     assert.equal(r.receiver!.bodies[0], done.jwe, 'the stored JWE is what was sent');
     const attempts = await r.ctx.store.outbound.listAttempts(rec.id);
-    assert.deepEqual(attempts.map((a) => [a.attempt, a.httpStatus, a.outcome]), [[1, 200, 'delivered']]);
+    assert.deepEqual(
+      attempts.map((a) => [a.attempt, a.httpStatus, a.outcome]),
+      [[1, 200, 'delivered']],
+    );
     // The worker publishes each transition's audit events right after the transition (docs/delivery.md),
     // so the trail may trail the state by one publish: wait for it, bounded.
-    const expected = ['notification.sealed', 'notification.delivering', 'delivery.attempt', 'notification.delivered', 'personal_data.disclosed'];
+    const expected = [
+      'notification.sealed',
+      'notification.delivering',
+      'delivery.attempt',
+      'notification.delivered',
+      'personal_data.disclosed',
+    ];
     let actions: string[] = [];
     for (const end = Date.now() + 5_000; Date.now() < end; await new Promise((res) => setTimeout(res, 20))) {
       actions = (await r.ctx.store.audit.query({ messageId: rec.id }, { limit: 50 })).items.map((e) => e.action);
@@ -89,8 +98,14 @@ describe('delivery worker (real Redis, real receiving gateway on loopback)', fun
     assert.equal(new Set(r.receiver!.bodies).size, 1, 'one sealed JWE, re-sent byte for byte');
     assert.equal(r.receiver!.bodies[0], done.jwe);
     const attempts = await r.ctx.store.outbound.listAttempts(rec.id);
-    assert.deepEqual(attempts.map((a) => a.httpStatus), [500, 500, 500, 200]);
-    assert.deepEqual(attempts.map((a) => a.outcome), ['retry', 'retry', 'retry', 'delivered']);
+    assert.deepEqual(
+      attempts.map((a) => a.httpStatus),
+      [500, 500, 500, 200],
+    );
+    assert.deepEqual(
+      attempts.map((a) => a.outcome),
+      ['retry', 'retry', 'retry', 'delivered'],
+    );
   });
 
   it('a zero jitter draw (random() = 0) retries at once and still delivers', async () => {

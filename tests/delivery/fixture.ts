@@ -85,7 +85,15 @@ export async function startReceiver(port = 0): Promise<Receiver> {
   const directory = new Directory({ directory: { partners: [{ state: 'USA', jwks: k.usaPub } as never] } });
   const app = express();
   const r: Receiver = {
-    url: '', port: 0, bodies: [], alerts: [], opened: [], answer: () => 'ok', before: async () => undefined, inFlight: 0, peak: 0,
+    url: '',
+    port: 0,
+    bodies: [],
+    alerts: [],
+    opened: [],
+    answer: () => 'ok',
+    before: async () => undefined,
+    inFlight: 0,
+    peak: 0,
     close: async () => undefined,
   };
   app.post('/alerts', express.json(), (req, res) => {
@@ -105,11 +113,23 @@ export async function startReceiver(port = 0): Promise<Receiver> {
     const a = r.answer(n);
     if (a === 'hang') return; // never answers: the sender's timeout fires
     if (typeof a === 'object') {
-      res.status(a.status).set(a.headers ?? {}).type(a.contentType ?? 'application/problem+json').send(a.body ?? '{"code":"test_refusal"}');
+      res
+        .status(a.status)
+        .set(a.headers ?? {})
+        .type(a.contentType ?? 'application/problem+json')
+        .send(a.body ?? '{"code":"test_refusal"}');
       return;
     }
     try {
-      const opened = await open(jwe, { keys, directory, state: 'GBR', clock: systemClock, maxMessageBytes: 262144, clockSkewSeconds: 300, maxMessageAgeSeconds: 1209600 });
+      const opened = await open(jwe, {
+        keys,
+        directory,
+        state: 'GBR',
+        clock: systemClock,
+        maxMessageBytes: 262144,
+        clockSkewSeconds: 300,
+        maxMessageAgeSeconds: 1209600,
+      });
       r.opened.push(opened.claims.tnx.notificationId);
       const input = {
         messageId: opened.claims.jti,
@@ -117,10 +137,17 @@ export async function startReceiver(port = 0): Promise<Receiver> {
         receivedAt: new Date().toISOString(),
         sender: opened.sender,
       };
-      const jws = await signReceipt(input, { keys: a === 'bad-signature' ? k.otherGbr : keys, state: 'GBR', clock: systemClock });
+      const jws = await signReceipt(input, {
+        keys: a === 'bad-signature' ? k.otherGbr : keys,
+        state: 'GBR',
+        clock: systemClock,
+      });
       res.status(200).type('application/jwt').send(jws);
     } catch (err) {
-      res.status(400).type('application/problem+json').send(JSON.stringify({ code: (err as { code?: string }).code ?? 'error' }));
+      res
+        .status(400)
+        .type('application/problem+json')
+        .send(JSON.stringify({ code: (err as { code?: string }).code ?? 'error' }));
     }
   });
   const server: Server = await new Promise((resolve) => {
@@ -181,7 +208,10 @@ export async function startSender(o: SenderOptions): Promise<Sender> {
   };
   const config = buildConfig(input, { baseDir: dir });
   const logs: Record<string, unknown>[] = [];
-  const log = createLogger({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const log = createLogger(
+    { level: 'info' },
+    { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+  );
   const ctx = await createContext(config, { log });
   return { ctx, config, logs, queueName: uniquePrefix('q') };
 }
@@ -203,7 +233,11 @@ export function notification(departureAt: number, origin = 'USA', destination = 
 }
 
 /** Store a notification as the submission service does (state `accepted`). */
-export async function storeNotification(ctx: RunningContext, departureAt: number, partner = 'GBR'): Promise<OutboundRecord> {
+export async function storeNotification(
+  ctx: RunningContext,
+  departureAt: number,
+  partner = 'GBR',
+): Promise<OutboundRecord> {
   const message = notification(departureAt, ctx.config.state, partner);
   const { record } = await ctx.store.outbound.insert({
     id: message.notificationId,
@@ -222,7 +256,11 @@ export async function storeNotification(ctx: RunningContext, departureAt: number
   return record;
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 8000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 8000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -234,10 +272,14 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
 
 /** Wait until the record reaches a final state and return it. */
 export function settled(ctx: RunningContext, id: string, timeoutMs?: number): Promise<OutboundRecord> {
-  return waitFor(`record ${id} to settle`, async () => {
-    const r = await ctx.store.outbound.get(id);
-    return r && ['delivered', 'failed', 'cancelled'].includes(r.state) ? r : null;
-  }, timeoutMs);
+  return waitFor(
+    `record ${id} to settle`,
+    async () => {
+      const r = await ctx.store.outbound.get(id);
+      return r && ['delivered', 'failed', 'cancelled'].includes(r.state) ? r : null;
+    },
+    timeoutMs,
+  );
 }
 
 export const HOURS = HOUR;

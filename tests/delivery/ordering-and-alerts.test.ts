@@ -31,7 +31,12 @@ describe('delivery: departure-aware order, at-risk escalation, limits, shutdown'
     const far = await storeNotification(r.ctx, Date.now() + 72 * HOURS);
     // A second worker process sharing the store and Redis: its scan must not alert again.
     const { startDeliveryWorker } = await import('../../src/features/delivery/worker.js');
-    const other = startDeliveryWorker(r.ctx, { queue: r.queue, autorun: false, atRiskScanIntervalMs: 0, depthIntervalMs: 0 });
+    const other = startDeliveryWorker(r.ctx, {
+      queue: r.queue,
+      autorun: false,
+      atRiskScanIntervalMs: 0,
+      depthIntervalMs: 0,
+    });
     try {
       const [a, b] = await Promise.all([r.worker.scanAtRisk(), other.scanAtRisk()]);
       assert.deepEqual([...a, ...b], [soon.id], 'exactly one alert, for the notification within 24 h');
@@ -44,7 +49,10 @@ describe('delivery: departure-aware order, at-risk escalation, limits, shutdown'
     assert.ok(rec!.atRiskAlertedAt);
     assert.equal((await r.ctx.store.outbound.get(far.id))!.atRiskAlertedAt, null);
     const audit = await r.ctx.store.audit.query({ action: 'notification.at_risk' }, { limit: 10 });
-    assert.deepEqual(audit.items.map((e) => e.messageId), [soon.id]);
+    assert.deepEqual(
+      audit.items.map((e) => e.messageId),
+      [soon.id],
+    );
     assert.match(await r.ctx.metrics.text(), /tnx_alerts_total\{kind="at_risk"\} 1/);
     const line = r.logs.find((l) => l.alert === 'at_risk');
     assert.equal(line?.level, 50);

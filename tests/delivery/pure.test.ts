@@ -1,9 +1,19 @@
 import { strict as assert } from 'node:assert';
 import { tnxError } from '../../src/core/errors.js';
-import { classifyError, classifyStatus, NetworkError, parseRetryAfter } from '../../src/domain/delivery/failure-classes.js';
+import {
+  classifyError,
+  classifyStatus,
+  NetworkError,
+  parseRetryAfter,
+} from '../../src/domain/delivery/failure-classes.js';
 import { checkEndpoint, isLoopbackHost } from '../../src/features/delivery/http-client.js';
 import { TokenBucket } from '../../src/features/delivery/partner-limits.js';
-import { deliveryPriority, PRIORITY_BUCKET_MS, PRIORITY_EPOCH, PRIORITY_MAX } from '../../src/domain/delivery/priority.js';
+import {
+  deliveryPriority,
+  PRIORITY_BUCKET_MS,
+  PRIORITY_EPOCH,
+  PRIORITY_MAX,
+} from '../../src/domain/delivery/priority.js';
 import { fullJitterDelay, nextRetry, retryDeadline } from '../../src/domain/delivery/retry-policy.js';
 import { classifyLeadTime } from '../../src/features/delivery/timeliness.js';
 
@@ -12,18 +22,42 @@ const backoff = { baseMs: 1000, capMs: 60_000 };
 
 describe('delivery: retry policy (full jitter, budget)', () => {
   it('draws uniformly in [0, min(cap, base·2^(n−1))]', () => {
-    assert.equal(fullJitterDelay(1, backoff, () => 0), 0);
-    assert.equal(fullJitterDelay(1, backoff, () => 0.5), 500);
-    assert.equal(fullJitterDelay(2, backoff, () => 0.5), 1000);
-    assert.equal(fullJitterDelay(4, backoff, () => 0.999), 7992);
-    assert.equal(fullJitterDelay(7, backoff, () => 0.5), 30_000, 'base·2^6 = 64 s is capped to 60 s');
-    assert.equal(fullJitterDelay(10_000, backoff, () => 0.5), 30_000, 'huge attempt counts stay finite');
+    assert.equal(
+      fullJitterDelay(1, backoff, () => 0),
+      0,
+    );
+    assert.equal(
+      fullJitterDelay(1, backoff, () => 0.5),
+      500,
+    );
+    assert.equal(
+      fullJitterDelay(2, backoff, () => 0.5),
+      1000,
+    );
+    assert.equal(
+      fullJitterDelay(4, backoff, () => 0.999),
+      7992,
+    );
+    assert.equal(
+      fullJitterDelay(7, backoff, () => 0.5),
+      30_000,
+      'base·2^6 = 64 s is capped to 60 s',
+    );
+    assert.equal(
+      fullJitterDelay(10_000, backoff, () => 0.5),
+      30_000,
+      'huge attempt counts stay finite',
+    );
   });
 
   it('ends the budget at departure + retryUntilAfterDepartureHours (or the message age limit)', () => {
     const s = { retryUntilAfterDepartureHours: 24, maxMessageAgeSeconds: 14 * 24 * 3600 };
     assert.equal(retryDeadline({ departureAt: 100 * H, createdAt: 0 }, s), 124 * H);
-    assert.equal(retryDeadline({ departureAt: 1000 * H, createdAt: 0 }, s), 14 * 24 * H, 'capped by what the receiver accepts');
+    assert.equal(
+      retryDeadline({ departureAt: 1000 * H, createdAt: 0 }, s),
+      14 * 24 * H,
+      'capped by what the receiver accepts',
+    );
     assert.equal(retryDeadline({ departureAt: null, createdAt: 5 }, s), 5 + 14 * 24 * H);
   });
 
@@ -31,7 +65,10 @@ describe('delivery: retry policy (full jitter, budget)', () => {
     const base = { failures: 3, retryAfterMs: null, backoff, random: () => 0.5 };
     assert.deepEqual(nextRetry({ ...base, now: 0, deadline: 10 * H }), { retry: true, delayMs: 2000, at: 2000 });
     assert.deepEqual(nextRetry({ ...base, now: 0, deadline: 1500 }), { retry: true, delayMs: 1500, at: 1500 });
-    assert.deepEqual(nextRetry({ ...base, now: 1500, deadline: 1500 }), { retry: false, reason: 'retry_budget_exhausted' });
+    assert.deepEqual(nextRetry({ ...base, now: 1500, deadline: 1500 }), {
+      retry: false,
+      reason: 'retry_budget_exhausted',
+    });
   });
 
   it('treats Retry-After as a floor, capped', () => {
@@ -47,14 +84,19 @@ describe('delivery: retry policy (full jitter, budget)', () => {
 describe('delivery: failure classes', () => {
   const now = Date.UTC(2026, 10, 27, 12);
   it('retries 408, 429, 5xx; fails other 4xx and unexpected statuses', () => {
-    for (const s of [408, 429, 500, 502, 503, 504, 599]) assert.equal(classifyStatus(s, {}, now).class, 'transient', String(s));
-    for (const s of [400, 401, 403, 404, 409, 413, 415, 422, 301, 302, 204, 201]) assert.equal(classifyStatus(s, {}, now).class, 'permanent', String(s));
+    for (const s of [408, 429, 500, 502, 503, 504, 599])
+      assert.equal(classifyStatus(s, {}, now).class, 'transient', String(s));
+    for (const s of [400, 401, 403, 404, 409, 413, 415, 422, 301, 302, 204, 201])
+      assert.equal(classifyStatus(s, {}, now).class, 'permanent', String(s));
     assert.equal(classifyStatus(400, {}, now).reason, 'http_400');
   });
 
   it('honours a sane Retry-After on 429/503 only', () => {
     assert.equal(classifyStatus(429, { 'retry-after': '7' }, now).retryAfterMs, 7000);
-    assert.equal(classifyStatus(503, { 'retry-after': new Date(now + 30_000).toUTCString() }, now).retryAfterMs, 30_000);
+    assert.equal(
+      classifyStatus(503, { 'retry-after': new Date(now + 30_000).toUTCString() }, now).retryAfterMs,
+      30_000,
+    );
     assert.equal(classifyStatus(500, { 'retry-after': '7' }, now).retryAfterMs, null);
     assert.equal(parseRetryAfter('999999', now), null, 'beyond a day is not sane');
     assert.equal(parseRetryAfter('-1', now), null);
@@ -63,13 +105,23 @@ describe('delivery: failure classes', () => {
   });
 
   it('classifies thrown errors: network → transient, receipt problems → permanent, unknown → transient', () => {
-    assert.deepEqual(classifyError(new NetworkError('ECONNREFUSED')), { class: 'transient', reason: 'ECONNREFUSED', httpStatus: null, retryAfterMs: null });
+    assert.deepEqual(classifyError(new NetworkError('ECONNREFUSED')), {
+      class: 'transient',
+      reason: 'ECONNREFUSED',
+      httpStatus: null,
+      retryAfterMs: null,
+    });
     assert.equal(classifyError(new NetworkError('timeout')).class, 'transient');
     assert.equal(classifyError(tnxError('receipt_invalid')).class, 'permanent');
     assert.equal(classifyError(tnxError('receipt_mismatch')).class, 'permanent');
     assert.equal(classifyError(tnxError('config_invalid')).class, 'permanent');
     assert.equal(classifyError(tnxError('store_unavailable')).class, 'transient');
-    assert.deepEqual(classifyError(new TypeError('bug')), { class: 'transient', reason: 'internal_error', httpStatus: null, retryAfterMs: null });
+    assert.deepEqual(classifyError(new TypeError('bug')), {
+      class: 'transient',
+      reason: 'internal_error',
+      httpStatus: null,
+      retryAfterMs: null,
+    });
   });
 });
 
@@ -88,7 +140,10 @@ describe('delivery: departure priority', () => {
 describe('delivery: timeliness', () => {
   it('on_time ≥ threshold, late before departure, after_departure otherwise', () => {
     assert.deepEqual(classifyLeadTime(100 * H, 76 * H, 24), { leadTimeSeconds: 24 * 3600, timeliness: 'on_time' });
-    assert.deepEqual(classifyLeadTime(100 * H, 76 * H + 1000, 24), { leadTimeSeconds: 24 * 3600 - 1, timeliness: 'late' });
+    assert.deepEqual(classifyLeadTime(100 * H, 76 * H + 1000, 24), {
+      leadTimeSeconds: 24 * 3600 - 1,
+      timeliness: 'late',
+    });
     assert.deepEqual(classifyLeadTime(100 * H, 100 * H, 24), { leadTimeSeconds: 0, timeliness: 'after_departure' });
     assert.deepEqual(classifyLeadTime(100 * H, 102 * H, 24), { leadTimeSeconds: -7200, timeliness: 'after_departure' });
     assert.deepEqual(classifyLeadTime(null, 5, 24), { leadTimeSeconds: null, timeliness: null });
@@ -111,11 +166,16 @@ describe('delivery: partner limits and endpoints', () => {
 
   it('allows plain http only to loopback; refuses credentials and bad URLs with config_invalid', () => {
     for (const h of ['127.0.0.1', '127.8.9.10', 'localhost', '[::1]']) assert.ok(isLoopbackHost(h), h);
-    for (const h of ['10.0.0.1', '128.0.0.1', 'example.org', '[::2]', '127.0.0.1.nip.io']) assert.ok(!isLoopbackHost(h), h);
+    for (const h of ['10.0.0.1', '128.0.0.1', 'example.org', '[::2]', '127.0.0.1.nip.io'])
+      assert.ok(!isLoopbackHost(h), h);
     assert.equal(checkEndpoint('https://gbr.example/tnx/v1/messages', 'x').host, 'gbr.example');
     assert.equal(checkEndpoint('http://127.0.0.1:8080/tnx/v1/messages', 'x').port, '8080');
     for (const bad of ['http://gbr.example/tnx', 'ftp://127.0.0.1/', 'https://u:p@gbr.example/', 'not a url']) {
-      assert.throws(() => checkEndpoint(bad, 'directory/partners/GBR/endpoint'), (e: { code?: string; message: string }) => e.code === 'config_invalid' && e.message.includes('directory/partners/GBR/endpoint'));
+      assert.throws(
+        () => checkEndpoint(bad, 'directory/partners/GBR/endpoint'),
+        (e: { code?: string; message: string }) =>
+          e.code === 'config_invalid' && e.message.includes('directory/partners/GBR/endpoint'),
+      );
     }
   });
 });

@@ -1,6 +1,10 @@
 /** One sending gateway + worker + receiving gateway per test, torn down in reverse order. */
 import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
-import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../../src/features/delivery/worker.js';
+import {
+  startDeliveryWorker,
+  type DeliveryWorker,
+  type DeliveryWorkerOptions,
+} from '../../src/features/delivery/worker.js';
 import { startReceiver, startSender, type Receiver, type Sender, type SenderOptions } from './fixture.js';
 
 export interface Rig extends Sender {
@@ -16,7 +20,11 @@ export async function rig(
   const receiver = o.noReceiver ? null : await startReceiver();
   const port = o.port ?? receiver?.port ?? 9;
   const sender = await startSender({ ...o, port });
-  const queue = new DeliveryQueue({ url: sender.config.redis.url, prefix: sender.config.redis.prefix, name: sender.queueName });
+  const queue = new DeliveryQueue({
+    url: sender.config.redis.url,
+    prefix: sender.config.redis.prefix,
+    name: sender.queueName,
+  });
   const worker = startDeliveryWorker(sender.ctx, {
     queue,
     random: () => 0.5,

@@ -24,15 +24,19 @@ describe('delivery between two real gateways (THA worker → USA inbox)', functi
 
   it('delivers to the real inbox; the stored receipt is the inbox receipt; a duplicate gets the same bytes', async () => {
     usa = await bootstrap();
-    const base = JSON.parse(readFileSync(join(CONFIG_DIR, 'tha.json'), 'utf8')) as TnxConfigInput & { directoryPath?: string };
-    const directory = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.tha.json'), 'utf8')) as { partners: { state: string; endpoint: string | null }[] };
+    const base = JSON.parse(readFileSync(join(CONFIG_DIR, 'tha.json'), 'utf8')) as TnxConfigInput & {
+      directoryPath?: string;
+    };
+    const directory = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.tha.json'), 'utf8')) as {
+      partners: { state: string; endpoint: string | null }[];
+    };
     for (const p of directory.partners) if (p.state === 'USA') p.endpoint = `${usa.url}/tnx/v1/messages`;
     delete base.directoryPath;
     const dir = tempDir('tnx-tha');
     const config = buildConfig(
       {
         ...base,
-        directory: directory as never,
+        directory: directory,
         redis: { url: await redisUrl(), prefix: uniquePrefix('tha') },
         store: { kind: 'sqlite', sqlitePath: join(dir, 'tha.sqlite') },
         delivery: { backoffBaseMs: 20, backoffCapMs: 100 },
@@ -40,7 +44,10 @@ describe('delivery between two real gateways (THA worker → USA inbox)', functi
       },
       { baseDir: CONFIG_DIR },
     );
-    const tha = await createContext(config, { log: createLogger({ level: 'silent' }), keyRing: { allowInsecureMode: true } });
+    const tha = await createContext(config, {
+      log: createLogger({ level: 'silent' }),
+      keyRing: { allowInsecureMode: true },
+    });
     closers.push(() => tha.close());
     const queue = new DeliveryQueue({ url: config.redis.url, prefix: config.redis.prefix, name: uniquePrefix('q') });
     closers.push(() => queue.close());
@@ -59,7 +66,11 @@ describe('delivery between two real gateways (THA worker → USA inbox)', functi
     assert.equal(inbound.receivedAt, done.deliveredAt, 'deliveredAt = the receipt receivedAt');
 
     // At-least-once: the same bytes again (a retry after a lost answer) → the byte-identical receipt.
-    const again = await request(`${usa.url}/tnx/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: done.jwe! });
+    const again = await request(`${usa.url}/tnx/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/jose' },
+      body: done.jwe!,
+    });
     assert.equal(again.statusCode, 200);
     assert.equal(await again.body.text(), done.receiptJws);
     const page = await usa.ctx.store.inbound.list({ iss: 'THA' }, { limit: 10 });

@@ -28,12 +28,19 @@ describe('e2e: cancel', function () {
   });
 
   const submit = (path: string, body: unknown) =>
-    request(usa.url!).post(path).set('Authorization', `Bearer ${usaM.submitter}`).send(body as object).expect(202);
+    request(usa.url!)
+      .post(path)
+      .set('Authorization', `Bearer ${usaM.submitter}`)
+      .send(body as object)
+      .expect(202);
   const receivedAtGbr = async (notificationId: string) =>
     (await gbr.ctx.store.inbound.list({ iss: 'USA', notificationId }, { limit: 10 })).items;
 
   it('before delivery: the job is removed, nothing reaches GBR even once the worker runs', async () => {
-    const n = await submit('/api/v1/notifications', sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 48 * HOUR }));
+    const n = await submit(
+      '/api/v1/notifications',
+      sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 48 * HOUR }),
+    );
     const id = n.body.id as string;
     assert.equal(n.body.status, 'queued');
     assert.ok(await usa.queue.queue.getJob(id), 'a delivery job is waiting');
@@ -45,7 +52,10 @@ describe('e2e: cancel', function () {
 
     usa.worker!.run();
     // A later notification is delivered by the now running worker: proof that it ran past the cancelled one.
-    const later = await submit('/api/v1/notifications', sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 49 * HOUR }));
+    const later = await submit(
+      '/api/v1/notifications',
+      sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 49 * HOUR }),
+    );
     assert.equal((await settled(usa, later.body.id as string)).state, 'delivered');
     const rec = (await usa.ctx.store.outbound.get(id))!;
     assert.equal(rec.state, 'cancelled');
@@ -55,7 +65,10 @@ describe('e2e: cancel', function () {
   });
 
   it('after delivery: the cancel is delivered to GBR as a TravelUpdate', async () => {
-    const n = await submit('/api/v1/notifications', sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 50 * HOUR }));
+    const n = await submit(
+      '/api/v1/notifications',
+      sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 50 * HOUR }),
+    );
     const id = n.body.id as string;
     assert.equal((await settled(usa, id)).state, 'delivered');
     const u = await submit('/api/v1/updates', sampleCancel({ origin: 'USA', destination: 'GBR', notificationId: id }));

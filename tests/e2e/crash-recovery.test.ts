@@ -45,7 +45,8 @@ describe('e2e: kill -9 after 202', function () {
     for (const id of ids) assert.ok(await q.queue.getJob(id), 'the accepted notification has its job');
     assert.equal(await q.queue.remove(ids[1]!), 1); // Redis loses one job
     await q.close();
-    for (const id of ids) assert.equal((await gbr.ctx.store.inbound.list({ notificationId: id }, { limit: 1 })).items.length, 0);
+    for (const id of ids)
+      assert.equal((await gbr.ctx.store.inbound.list({ notificationId: id }, { limit: 1 })).items.length, 0);
 
     const usa = await start(f.USA, { sweepIntervalMs: 60_000 });
     closers.push(() => usa.close());
@@ -60,7 +61,13 @@ describe('e2e: kill -9 after 202', function () {
       const inbound = await gbr.ctx.store.inbound.getByJti('USA', rec.jti!);
       assert.equal(inbound?.receiptJws, rec.receiptJws);
     }
-    const requeued = await usa.ctx.store.audit.query({ messageId: ids[1]!, action: 'notification.queued' }, { limit: 10 });
-    assert.ok(requeued.items.some((e) => e.detail?.requeued === 'job_missing'), 'the re-enqueue is in the audit trail');
+    const requeued = await usa.ctx.store.audit.query(
+      { messageId: ids[1]!, action: 'notification.queued' },
+      { limit: 10 },
+    );
+    assert.ok(
+      requeued.items.some((e) => e.detail?.requeued === 'job_missing'),
+      'the re-enqueue is in the audit trail',
+    );
   });
 });

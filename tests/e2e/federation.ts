@@ -10,7 +10,13 @@ import { loadConfigFile } from '../../src/config/load.js';
 import type { TnxConfig, TnxConfigInput } from '../../src/config/schema.js';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/runtime/run-gateway.js';
 import { createLogger } from '../../src/core/logger.js';
-import { REPO_ROOT, tokenFor, writeStateConfigs, type DemoState, type StateSetup } from '../../src/cli/demo/two-states.js';
+import {
+  REPO_ROOT,
+  tokenFor,
+  writeStateConfigs,
+  type DemoState,
+  type StateSetup,
+} from '../../src/cli/demo/two-states.js';
 import type { OutboundRecord } from '../../src/ports/store/index.js';
 import { TERMINAL_STATES } from '../../src/ports/store/index.js';
 import { freePort, redisUrl } from '../harness/redis.js';
@@ -31,7 +37,10 @@ export interface Member {
 }
 
 /** Write config files for `states` (not started). */
-export async function federation<S extends DemoState>(states: readonly S[], overrides: Partial<TnxConfigInput> = FAST): Promise<Record<S, Member>> {
+export async function federation<S extends DemoState>(
+  states: readonly S[],
+  overrides: Partial<TnxConfigInput> = FAST,
+): Promise<Record<S, Member>> {
   const ports: Partial<Record<DemoState, number>> = {};
   for (const s of states) ports[s] = await freePort();
   const url = await redisUrl();
@@ -58,7 +67,13 @@ export const TEST_WORKER = { atRiskScanIntervalMs: 0, depthIntervalMs: 0, shutdo
 export const PAUSED_WORKER = { ...TEST_WORKER, autorun: false } as const;
 
 export function start(m: Member, options: GatewayOptions = {}): Promise<RunningGateway> {
-  return startGateway(m.config, { log: quiet, outboxIntervalMs: 500, sweepIntervalMs: 1_000, worker: TEST_WORKER, ...options });
+  return startGateway(m.config, {
+    log: quiet,
+    outboxIntervalMs: 500,
+    sweepIntervalMs: 1_000,
+    worker: TEST_WORKER,
+    ...options,
+  });
 }
 
 export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
@@ -73,10 +88,14 @@ export async function until<T>(what: string, fn: () => Promise<T | null | undefi
 
 /** The record once final (delivered, failed, cancelled, no_channel). */
 export function settled(gw: RunningGateway, id: string, ms = 15_000): Promise<OutboundRecord> {
-  return until(`record ${id} to settle`, async () => {
-    const r = await gw.ctx.store.outbound.get(id);
-    return r && TERMINAL_STATES.includes(r.state) ? r : null;
-  }, ms);
+  return until(
+    `record ${id} to settle`,
+    async () => {
+      const r = await gw.ctx.store.outbound.get(id);
+      return r && TERMINAL_STATES.includes(r.state) ? r : null;
+    },
+    ms,
+  );
 }
 
 export interface ServeChild {
@@ -89,16 +108,22 @@ export interface ServeChild {
 }
 
 /** `node bin/tnx.mjs serve --config FILE …flags` as a real child process; resolves once it runs. */
-export async function serveChild(configPath: string, flags: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeChild> {
+export async function serveChild(
+  configPath: string,
+  flags: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServeChild> {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/tnx.mjs'), 'serve', '--config', configPath, ...flags], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
-  child.stdout!.on('data', (d: Buffer) => (text += d.toString('utf8')));
-  child.stderr!.on('data', (d: Buffer) => (text += d.toString('utf8')));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig ?? -1)));
+  child.stdout.on('data', (d: Buffer) => (text += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (text += d.toString('utf8')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, sig) => resolve(code ?? sig ?? -1)),
+  );
   const ready = await Promise.race([
     until('tnx serve to start', async () => /tnx serve: (listening on (\S+)|workers running)/.exec(text), 20_000),
     exited.then((code) => {

@@ -46,7 +46,10 @@ describe('e2e: two gateways, happy path both ways', function () {
     assert.equal(sub.body.statusUrl, `/api/v1/notifications/${id}`);
 
     const view = await until('delivered view', async () => {
-      const r = await request(usa.url!).get(sub.body.statusUrl as string).set('Authorization', `Bearer ${usaM.auditor}`).expect(200);
+      const r = await request(usa.url!)
+        .get(sub.body.statusUrl as string)
+        .set('Authorization', `Bearer ${usaM.auditor}`)
+        .expect(200);
       return r.body.state === 'delivered' ? r.body : null;
     });
     assert.equal(view.attempts.length, 1);
@@ -57,7 +60,11 @@ describe('e2e: two gateways, happy path both ways', function () {
     const digest = createHash('sha256').update(rec.jwe!, 'utf8').digest('base64url');
     assert.equal(rec.receiptDigest, digest);
     const directory = new Directory(usaM.config);
-    const receipt = await verifyReceipt(rec.receiptJws!, { partner: 'GBR', messageId: rec.jti!, digest }, { directory, state: 'USA' });
+    const receipt = await verifyReceipt(
+      rec.receiptJws!,
+      { partner: 'GBR', messageId: rec.jti!, digest },
+      { directory, state: 'USA' },
+    );
     assert.equal(Date.parse(receipt.receivedAt), rec.deliveredAt);
     assert.equal(rec.leadTimeSeconds, Math.round((Math.floor(departure / 1000) * 1000 - rec.deliveredAt!) / 1000));
 
@@ -79,8 +86,14 @@ describe('e2e: two gateways, happy path both ways', function () {
     });
     assert.equal(events[0]!.partner, 'GBR');
     assert.equal(events[0]!.outcome, 'entry_denied');
-    const usaInbox = await request(usa.url!).get(`/api/v1/inbox?notificationId=${id}`).set('Authorization', `Bearer ${usaM.poc}`).expect(200);
-    assert.deepEqual(usaInbox.body.items.map((i: { messageType: string }) => i.messageType), ['FollowUpReport']);
+    const usaInbox = await request(usa.url!)
+      .get(`/api/v1/inbox?notificationId=${id}`)
+      .set('Authorization', `Bearer ${usaM.poc}`)
+      .expect(200);
+    assert.deepEqual(
+      usaInbox.body.items.map((i: { messageType: string }) => i.messageType),
+      ['FollowUpReport'],
+    );
   });
 
   it('GBR → USA: a notification the other way round, late (departure in 3 h)', async () => {
@@ -93,13 +106,21 @@ describe('e2e: two gateways, happy path both ways', function () {
     assert.equal(rec.state, 'delivered');
     assert.equal(rec.timeliness, 'late');
     assert.ok(rec.leadTimeSeconds! > 2.9 * 3600 && rec.leadTimeSeconds! <= 3 * 3600);
-    const inbox = await request(usa.url!).get(`/api/v1/inbox?iss=GBR&type=TravelNotification`).set('Authorization', `Bearer ${usaM.poc}`).expect(200);
+    const inbox = await request(usa.url!)
+      .get(`/api/v1/inbox?iss=GBR&type=TravelNotification`)
+      .set('Authorization', `Bearer ${usaM.poc}`)
+      .expect(200);
     assert.ok(inbox.body.items.some((i: { notificationId: string }) => i.notificationId === rec.id));
   });
 
   it('an XML submission is delivered as the same message', async () => {
     const id = crypto.randomUUID();
-    const body = sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 48 * HOUR, notificationId: id });
+    const body = sampleNotification({
+      origin: 'USA',
+      destination: 'GBR',
+      departureAt: Date.now() + 48 * HOUR,
+      notificationId: id,
+    });
     const xml = messageToXml({ ...body, pointOfContact: usaM.config.pointOfContact } as unknown as AnyTnxMessage);
     const sub = await request(usa.url!)
       .post('/api/v1/notifications')
@@ -121,7 +142,11 @@ describe('e2e: two gateways, happy path both ways', function () {
     const body = sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 30 * HOUR });
     const key = `e2e-${Date.now()}`;
     const post = (b: unknown) =>
-      request(usa.url!).post('/api/v1/notifications').set('Authorization', `Bearer ${usaM.submitter}`).set('Idempotency-Key', key).send(b as object);
+      request(usa.url!)
+        .post('/api/v1/notifications')
+        .set('Authorization', `Bearer ${usaM.submitter}`)
+        .set('Idempotency-Key', key)
+        .send(b as object);
     const first = await post(body).expect(202);
     const second = await post(body).expect(202);
     assert.equal(second.body.id, first.body.id);
@@ -134,7 +159,10 @@ describe('e2e: two gateways, happy path both ways', function () {
 
     const mine = await usa.ctx.store.outbound.list({ notificationId: first.body.id as string }, { limit: 10 });
     assert.equal(mine.items.length, 1, 'one outbound record');
-    const theirs = await gbr.ctx.store.inbound.list({ iss: 'USA', notificationId: first.body.id as string }, { limit: 10 });
+    const theirs = await gbr.ctx.store.inbound.list(
+      { iss: 'USA', notificationId: first.body.id as string },
+      { limit: 10 },
+    );
     assert.equal(theirs.items.length, 1, 'one message received');
   });
 });

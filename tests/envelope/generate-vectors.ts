@@ -11,7 +11,7 @@ import { seal } from '../../src/domain/protocol/envelope/seal.js';
 import { signReceipt } from '../../src/domain/protocol/envelope/receipt.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { TnxMessage } from '../../src/domain/protocol/types.js';
-import { devKeyRing, directoryOf, example, ROOT, type DevKeyName } from './helpers.js';
+import { devKeyRing, directoryOf, example, ROOT } from './helpers.js';
 import { VECTOR_IAT, VECTORS, type VectorManifestEntry } from './vectors-manifest.js';
 
 const out = new URL('protocol/vectors/', ROOT);
@@ -23,12 +23,17 @@ async function main(): Promise<void> {
     const message = example<TnxMessage>(v.example);
     const sealed = await seal(message, v.recipient, {
       keys: await devKeyRing(v.senderKeys),
-      directory: directoryOf({ [v.recipient]: v.recipientKeys as DevKeyName }),
+      directory: directoryOf({ [v.recipient]: v.recipientKeys }),
       state: v.sender,
       clock,
     });
     const receipt = await signReceipt(
-      { messageId: sealed.jti, digest: sealed.digest, receivedAt: new Date(VECTOR_IAT * 1000 + 1234).toISOString(), sender: v.sender },
+      {
+        messageId: sealed.jti,
+        digest: sealed.digest,
+        receivedAt: new Date(VECTOR_IAT * 1000 + 1234).toISOString(),
+        sender: v.sender,
+      },
       { keys: await devKeyRing(v.recipientKeys), state: v.recipient, clock },
     );
     writeFileSync(new URL(`${v.name}.jwe`, out), sealed.jwe);

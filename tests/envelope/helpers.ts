@@ -60,8 +60,21 @@ export function example<T = TnxMessage>(name: string): T {
 /** 2026-12-01T00:00:00Z: after the examples' report dates, before their departures. */
 export const T0 = Date.UTC(2026, 11, 1, 0, 0, 0);
 
-export function openContext(state: string, keys: KeyRing, directory: Directory, clock = new ManualClock(T0)): OpenContext {
-  return { keys, directory, state, clock, maxMessageBytes: 262144, clockSkewSeconds: 300, maxMessageAgeSeconds: 1209600 };
+export function openContext(
+  state: string,
+  keys: KeyRing,
+  directory: Directory,
+  clock = new ManualClock(T0),
+): OpenContext {
+  return {
+    keys,
+    directory,
+    state,
+    clock,
+    maxMessageBytes: 262144,
+    clockSkewSeconds: 300,
+    maxMessageAgeSeconds: 1209600,
+  };
 }
 
 // ---- crafting hostile envelopes ---------------------------------------------------------------
@@ -81,7 +94,11 @@ export function signRaw(header: Record<string, unknown>, payload: unknown, jwk: 
 }
 
 /** Encrypt any plaintext to a public JWK with jose, with an arbitrary protected header. */
-export async function encryptRaw(plaintext: string, header: Record<string, unknown>, publicJwk: Record<string, unknown>): Promise<string> {
+export async function encryptRaw(
+  plaintext: string,
+  header: Record<string, unknown>,
+  publicJwk: Record<string, unknown>,
+): Promise<string> {
   const key = (await importJWK(publicJwk as JWK, String(header.alg))) as CryptoKey;
   return new CompactEncrypt(new TextEncoder().encode(plaintext)).setProtectedHeader(header as never).encrypt(key);
 }
@@ -107,7 +124,19 @@ export interface CraftOptions {
 export async function craft(message: unknown, opts: CraftOptions = {}): Promise<string> {
   const signer = opts.signer ?? devPrivateJwks('usa').keys.find((k) => k.use === 'sig')!;
   const recipient = devPublicJwks('tha').keys.find((k) => k.use === 'enc')!;
-  const claims = { iss: 'USA', aud: 'THA', jti: randomUUID(), iat: Math.floor(T0 / 1000), tnx: message, ...opts.claims };
-  const jws = opts.innerJws ?? signRaw({ alg: signer.alg, typ: 'tnx+jwt', kid: signer.kid, ...opts.jwsHeader }, claims, signer);
-  return encryptRaw(jws, { alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: recipient.kid, cty: 'JWT', ...opts.jweHeader }, recipient);
+  const claims = {
+    iss: 'USA',
+    aud: 'THA',
+    jti: randomUUID(),
+    iat: Math.floor(T0 / 1000),
+    tnx: message,
+    ...opts.claims,
+  };
+  const jws =
+    opts.innerJws ?? signRaw({ alg: signer.alg, typ: 'tnx+jwt', kid: signer.kid, ...opts.jwsHeader }, claims, signer);
+  return encryptRaw(
+    jws,
+    { alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: recipient.kid, cty: 'JWT', ...opts.jweHeader },
+    recipient,
+  );
 }

@@ -18,9 +18,20 @@ const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('interop/jwcrypto_envelope.py', import.meta.url));
 const available = spawnSync(PYTHON, ['-c', 'import jwcrypto'], { stdio: 'ignore' }).status === 0;
 
-function py(mode: 'open' | 'seal', a: DevKeyName, aKind: 'private' | 'public', b: DevKeyName, bKind: 'private' | 'public', input: string): string {
+function py(
+  mode: 'open' | 'seal',
+  a: DevKeyName,
+  aKind: 'private' | 'public',
+  b: DevKeyName,
+  bKind: 'private' | 'public',
+  input: string,
+): string {
   const file = (n: DevKeyName, k: string) => fileURLToPath(new URL(`${n}.${k}.jwks.json`, DEV));
-  const r = spawnSync(PYTHON, [SCRIPT, mode, file(a, aKind), file(b, bKind)], { input, encoding: 'utf8', timeout: 30000 });
+  const r = spawnSync(PYTHON, [SCRIPT, mode, file(a, aKind), file(b, bKind)], {
+    input,
+    encoding: 'utf8',
+    timeout: 30000,
+  });
   if (r.status !== 0) throw new Error(`jwcrypto ${mode} failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -42,7 +53,12 @@ describe('interop: Python jwcrypto', function () {
 
   for (const p of pairs) {
     it(`jwcrypto opens and verifies what seal() produced (${p.label})`, async () => {
-      const sealed = await seal(message, 'THA', { keys: await devKeyRing(p.usa), directory: directoryOf({ THA: p.tha }), state: 'USA', clock });
+      const sealed = await seal(message, 'THA', {
+        keys: await devKeyRing(p.usa),
+        directory: directoryOf({ THA: p.tha }),
+        state: 'USA',
+        clock,
+      });
       const claims = JSON.parse(py('open', p.tha, 'private', p.usa, 'public', sealed.jwe)) as Record<string, unknown>;
       assert.equal(claims.jti, sealed.jti);
       assert.deepEqual(claims.tnx, message);
@@ -62,7 +78,16 @@ describe('interop: Python jwcrypto', function () {
     const manifest = readJson<VectorManifestEntry[]>(new URL('manifest.json', dir));
     assert.ok(manifest.length >= 6);
     for (const v of manifest) {
-      const claims = JSON.parse(py('open', v.recipientKeys, 'private', v.senderKeys, 'public', readFileSync(new URL(`${v.name}.jwe`, dir), 'utf8'))) as Record<string, unknown>;
+      const claims = JSON.parse(
+        py(
+          'open',
+          v.recipientKeys,
+          'private',
+          v.senderKeys,
+          'public',
+          readFileSync(new URL(`${v.name}.jwe`, dir), 'utf8'),
+        ),
+      ) as Record<string, unknown>;
       assert.equal(claims.jti, v.jti, v.name);
       assert.deepEqual(claims.tnx, readJson(new URL(`${v.name}.expected.json`, dir)), v.name);
     }

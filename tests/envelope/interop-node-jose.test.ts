@@ -10,7 +10,16 @@ import { seal } from '../../src/domain/protocol/envelope/seal.js';
 import { open } from '../../src/domain/protocol/envelope/open.js';
 import { signReceipt } from '../../src/domain/protocol/envelope/receipt.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { devKeyRing, devPrivateJwks, devPublicJwks, directoryOf, example, openContext, T0, type DevKeyName } from './helpers.js';
+import {
+  devKeyRing,
+  devPrivateJwks,
+  devPublicJwks,
+  directoryOf,
+  example,
+  openContext,
+  T0,
+  type DevKeyName,
+} from './helpers.js';
 
 const PAIRS: { label: string; usa: DevKeyName; tha: DevKeyName; jwsAlg: string; jweAlg: string }[] = [
   { label: 'ES256 + ECDH-ES+A256KW', usa: 'usa', tha: 'tha', jwsAlg: 'ES256', jweAlg: 'ECDH-ES+A256KW' },
@@ -30,12 +39,19 @@ describe('interop: node-jose', () => {
   for (const p of PAIRS) {
     describe(p.label, () => {
       it('node-jose decrypts and verifies what seal() produced', async () => {
-        const sealed = await seal(message, 'THA', { keys: await devKeyRing(p.usa), directory: directoryOf({ THA: p.tha }), state: 'USA', clock });
+        const sealed = await seal(message, 'THA', {
+          keys: await devKeyRing(p.usa),
+          directory: directoryOf({ THA: p.tha }),
+          state: 'USA',
+          clock,
+        });
         const thaEnc = await nodeJoseKey(devPrivateJwks(p.tha).keys.find((k) => k.use === 'enc')!);
         const usaSig = await nodeJoseKey(devPublicJwks(p.usa).keys.find((k) => k.use === 'sig')!);
         const outer = await jose.JWE.createDecrypt(thaEnc, { algorithms: [p.jweAlg, 'A256GCM'] }).decrypt(sealed.jwe);
         assert.equal(outer.header.cty, 'JWT');
-        const inner = await jose.JWS.createVerify(usaSig, { algorithms: [p.jwsAlg] }).verify(outer.plaintext.toString('ascii'));
+        const inner = await jose.JWS.createVerify(usaSig, { algorithms: [p.jwsAlg] }).verify(
+          outer.plaintext.toString('ascii'),
+        );
         assert.equal(inner.header.typ, 'tnx+jwt');
         const claims = JSON.parse(inner.payload.toString('utf8')) as Record<string, unknown>;
         assert.equal(claims.jti, sealed.jti);
@@ -48,7 +64,10 @@ describe('interop: node-jose', () => {
         const usaSig = devPrivateJwks(p.usa).keys.find((k) => k.use === 'sig')!;
         const thaEnc = devPublicJwks(p.tha).keys.find((k) => k.use === 'enc')!;
         const claims = { iss: 'USA', aud: 'THA', jti: randomUUID(), iat: Math.floor(T0 / 1000), tnx: message };
-        const jws = await jose.JWS.createSign({ format: 'compact', fields: { alg: p.jwsAlg, typ: 'tnx+jwt', kid: usaSig.kid } }, await nodeJoseKey(usaSig))
+        const jws = await jose.JWS.createSign(
+          { format: 'compact', fields: { alg: p.jwsAlg, typ: 'tnx+jwt', kid: usaSig.kid } },
+          await nodeJoseKey(usaSig),
+        )
           .update(Buffer.from(JSON.stringify(claims)))
           .final();
         const jwe = await jose.JWE.createEncrypt(
@@ -65,7 +84,12 @@ describe('interop: node-jose', () => {
       it('node-jose verifies our receipts', async () => {
         const tha = await devKeyRing(p.tha);
         const receipt = await signReceipt(
-          { messageId: randomUUID(), digest: 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg', receivedAt: '2026-12-01T00:00:00.000Z', sender: 'USA' },
+          {
+            messageId: randomUUID(),
+            digest: 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg',
+            receivedAt: '2026-12-01T00:00:00.000Z',
+            sender: 'USA',
+          },
           { keys: tha, state: 'THA', clock },
         );
         const thaSig = await nodeJoseKey(devPublicJwks(p.tha).keys.find((k) => k.use === 'sig')!);
@@ -81,12 +105,20 @@ describe('interop: node-jose', () => {
     const thaEnc = devPublicJwks('tha').keys.find((k) => k.use === 'enc')!;
     const { d: _d, tnx_created: _c, ...pub } = usaSig as Record<string, unknown>;
     const claims = { iss: 'USA', aud: 'THA', jti: randomUUID(), iat: Math.floor(T0 / 1000), tnx: message };
-    const jws = await jose.JWS.createSign({ format: 'compact', fields: { alg: 'ES256', typ: 'tnx+jwt', kid: usaSig.kid, jwk: pub } }, await nodeJoseKey(usaSig))
+    const jws = await jose.JWS.createSign(
+      { format: 'compact', fields: { alg: 'ES256', typ: 'tnx+jwt', kid: usaSig.kid, jwk: pub } },
+      await nodeJoseKey(usaSig),
+    )
       .update(Buffer.from(JSON.stringify(claims)))
       .final();
-    const jwe = await jose.JWE.createEncrypt({ format: 'compact', fields: { alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: thaEnc.kid, cty: 'JWT' } }, await nodeJoseKey(thaEnc))
+    const jwe = await jose.JWE.createEncrypt(
+      { format: 'compact', fields: { alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: thaEnc.kid, cty: 'JWT' } },
+      await nodeJoseKey(thaEnc),
+    )
       .update(Buffer.from(jws))
       .final();
-    await assert.rejects(open(jwe, openContext('THA', await devKeyRing('tha'), directoryOf({ USA: 'usa' }))), { code: 'forbidden_header' });
+    await assert.rejects(open(jwe, openContext('THA', await devKeyRing('tha'), directoryOf({ USA: 'usa' }))), {
+      code: 'forbidden_header',
+    });
   });
 });

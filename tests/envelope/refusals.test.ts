@@ -10,7 +10,19 @@ import { type ErrorCode, TnxError } from '../../src/core/errors.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { KeyRing } from '../../src/domain/keys/keyring.js';
 import type { Directory } from '../../src/domain/directory/directory.js';
-import { craft, devKeyRing, devPrivateJwks, directoryOf, encryptRaw, example, openContext, signRaw, T0, withHeaderText, devPublicJwks } from './helpers.js';
+import {
+  craft,
+  devKeyRing,
+  devPrivateJwks,
+  directoryOf,
+  encryptRaw,
+  example,
+  openContext,
+  signRaw,
+  T0,
+  withHeaderText,
+  devPublicJwks,
+} from './helpers.js';
 
 describe('envelope: open() refusals', () => {
   let tha: KeyRing;
@@ -35,12 +47,26 @@ describe('envelope: open() refusals', () => {
   }
 
   async function valid(): Promise<string> {
-    return (await seal(msg, 'THA', { keys: await devKeyRing('usa'), directory: directoryOf({ THA: 'tha' }), state: 'USA', clock: new ManualClock(T0) })).jwe;
+    return (
+      await seal(msg, 'THA', {
+        keys: await devKeyRing('usa'),
+        directory: directoryOf({ THA: 'tha' }),
+        state: 'USA',
+        clock: new ManualClock(T0),
+      })
+    ).jwe;
   }
 
   const thaEnc = () => devPublicJwks('tha').keys.find((k) => k.use === 'enc')!;
   const jweHeader = (extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: thaEnc().kid, cty: 'JWT', epk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }, ...extra });
+    JSON.stringify({
+      alg: 'ECDH-ES+A256KW',
+      enc: 'A256GCM',
+      kid: thaEnc().kid,
+      cty: 'JWT',
+      epk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' },
+      ...extra,
+    });
 
   it('the crafter itself produces an envelope that opens (control)', async () => {
     const opened = await open(await craft(msg), openContext('THA', tha, dir));
@@ -66,8 +92,16 @@ describe('envelope: open() refusals', () => {
   });
   it('enc A128CBC-HS256 → unsupported_algorithm (even correctly encrypted)', async () => {
     const signer = devPrivateJwks('usa').keys.find((k) => k.use === 'sig')!;
-    const jws = signRaw({ alg: 'ES256', typ: 'tnx+jwt', kid: signer.kid }, { iss: 'USA', aud: 'THA', jti: crypto.randomUUID(), iat: T0 / 1000, tnx: msg }, signer);
-    const jwe = await encryptRaw(jws, { alg: 'ECDH-ES+A256KW', enc: 'A128CBC-HS256', kid: thaEnc().kid, cty: 'JWT' }, thaEnc());
+    const jws = signRaw(
+      { alg: 'ES256', typ: 'tnx+jwt', kid: signer.kid },
+      { iss: 'USA', aud: 'THA', jti: crypto.randomUUID(), iat: T0 / 1000, tnx: msg },
+      signer,
+    );
+    const jwe = await encryptRaw(
+      jws,
+      { alg: 'ECDH-ES+A256KW', enc: 'A128CBC-HS256', kid: thaEnc().kid, cty: 'JWT' },
+      thaEnc(),
+    );
     await refused(jwe, 'unsupported_algorithm');
   });
   for (const h of ['jwk', 'jku', 'x5u', 'x5c'] as const) {
@@ -99,11 +133,18 @@ describe('envelope: open() refusals', () => {
     const e1 = await refused(parts.join('.'), 'envelope_rejected');
 
     const signer = devPrivateJwks('usa').keys.find((k) => k.use === 'sig')!;
-    const jws = signRaw({ alg: 'ES256', typ: 'tnx+jwt', kid: signer.kid }, { iss: 'USA', aud: 'THA', jti: crypto.randomUUID(), iat: T0 / 1000, tnx: msg }, signer);
+    const jws = signRaw(
+      { alg: 'ES256', typ: 'tnx+jwt', kid: signer.kid },
+      { iss: 'USA', aud: 'THA', jti: crypto.randomUUID(), iat: T0 / 1000, tnx: msg },
+      signer,
+    );
     const [h, p, s] = jws.split('.');
     const sig = Buffer.from(s!, 'base64url');
     sig[10] = sig[10]! ^ 0x01;
-    const e2 = await refused(await craft(msg, { innerJws: `${h}.${p}.${sig.toString('base64url')}` }), 'envelope_rejected');
+    const e2 = await refused(
+      await craft(msg, { innerJws: `${h}.${p}.${sig.toString('base64url')}` }),
+      'envelope_rejected',
+    );
     assert.equal(e1.message, e2.message);
     assert.equal(e1.status, e2.status);
     assert.equal(e1.detail, e2.detail);
@@ -117,7 +158,11 @@ describe('envelope: open() refusals', () => {
   });
   it('HS256 in the JWS → unsupported_algorithm', async () => {
     const secret = new TextEncoder().encode('a shared secret an attacker chose, 32+ bytes long!!');
-    const inner = await new CompactSign(new TextEncoder().encode(JSON.stringify({ iss: 'USA', aud: 'THA', jti: crypto.randomUUID(), iat: T0 / 1000, tnx: msg })))
+    const inner = await new CompactSign(
+      new TextEncoder().encode(
+        JSON.stringify({ iss: 'USA', aud: 'THA', jti: crypto.randomUUID(), iat: T0 / 1000, tnx: msg }),
+      ),
+    )
       .setProtectedHeader({ alg: 'HS256', typ: 'tnx+jwt', kid: devPrivateJwks('usa').keys[0]!.kid })
       .sign(secret);
     await refused(await craft(msg, { innerJws: inner }), 'unsupported_algorithm');
@@ -165,8 +210,17 @@ describe('envelope: open() refusals', () => {
   });
   it('duplicate keys in the signed payload → invalid_claims', async () => {
     const signer = devPrivateJwks('usa').keys.find((k) => k.use === 'sig')!;
-    const payload = JSON.stringify({ iss: 'USA', aud: 'THA', jti: crypto.randomUUID(), iat: T0 / 1000, tnx: msg }).replace('"aud":"THA"', '"aud":"THA","aud":"GBR"');
-    const err = await refused(await craft(msg, { innerJws: signRaw({ alg: 'ES256', typ: 'tnx+jwt', kid: signer.kid }, payload, signer) }), 'invalid_claims');
+    const payload = JSON.stringify({
+      iss: 'USA',
+      aud: 'THA',
+      jti: crypto.randomUUID(),
+      iat: T0 / 1000,
+      tnx: msg,
+    }).replace('"aud":"THA"', '"aud":"THA","aud":"GBR"');
+    const err = await refused(
+      await craft(msg, { innerJws: signRaw({ alg: 'ES256', typ: 'tnx+jwt', kid: signer.kid }, payload, signer) }),
+      'invalid_claims',
+    );
     assert.deepEqual(err.detail, { reason: 'duplicate_property' });
   });
   it('a message whose origin/destination differ from iss/aud → invalid_claims', async () => {
@@ -180,17 +234,29 @@ describe('envelope: open() refusals', () => {
     await refused(await craft({ ...msg, notificationId: 'nope' }), 'invalid_message');
   });
   it('an algorithm/key mismatch (RSA-OAEP-256 header on our EC key) → unsupported_algorithm', async () => {
-    await refused(withHeaderText(await valid(), jweHeader({ alg: 'RSA-OAEP-256', epk: undefined })), 'unsupported_algorithm');
+    await refused(
+      withHeaderText(await valid(), jweHeader({ alg: 'RSA-OAEP-256', epk: undefined })),
+      'unsupported_algorithm',
+    );
   });
   it('checks run in the documented order: the first failing check names the error', async () => {
     // oversize beats malformed; alg beats forbidden header; forbidden header beats cty and kid;
     // cty beats kid; aud beats iss and iat; iss membership beats ownership; iat beats the message.
     await refused(`${'x'.repeat(262144)}.`, 'payload_too_large');
-    await refused(withHeaderText(await valid(), jweHeader({ alg: 'RSA1_5', jku: 'https://127.0.0.1/' })), 'unsupported_algorithm');
-    await refused(withHeaderText(await valid(), jweHeader({ jku: 'https://127.0.0.1/', cty: 'json', kid: 'nope' })), 'forbidden_header');
+    await refused(
+      withHeaderText(await valid(), jweHeader({ alg: 'RSA1_5', jku: 'https://127.0.0.1/' })),
+      'unsupported_algorithm',
+    );
+    await refused(
+      withHeaderText(await valid(), jweHeader({ jku: 'https://127.0.0.1/', cty: 'json', kid: 'nope' })),
+      'forbidden_header',
+    );
     await refused(withHeaderText(await valid(), jweHeader({ cty: 'json', kid: 'nope' })), 'invalid_token_type');
     const old = Math.floor(T0 / 1000) - 9_999_999;
-    await refused(await craft({ ...msg, destination: 'GBR', origin: 'FRA' }, { claims: { aud: 'GBR', iss: 'FRA', iat: old } }), 'wrong_recipient');
+    await refused(
+      await craft({ ...msg, destination: 'GBR', origin: 'FRA' }, { claims: { aud: 'GBR', iss: 'FRA', iat: old } }),
+      'wrong_recipient',
+    );
     await refused(await craft({ ...msg, origin: 'FRA' }, { claims: { iss: 'FRA', iat: old } }), 'unknown_sender');
     await refused(await craft({ ...msg, notificationId: 'nope' }, { claims: { iat: old } }), 'stale_message');
   });
@@ -202,8 +268,21 @@ describe('envelope: open() refusals', () => {
   });
   it('key resolvers never take a key from the token: importJWK of an embedded key is never reached', async () => {
     // An attacker signs with their own key and embeds it; with the header refused, nothing is imported.
-    const attacker = await importJWK({ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', d: 'jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI' }, 'ES256') as CryptoKey;
-    const inner = await new CompactSign(new TextEncoder().encode(JSON.stringify({ iss: 'USA', aud: 'THA', jti: crypto.randomUUID(), iat: T0 / 1000, tnx: msg })))
+    const attacker = (await importJWK(
+      {
+        kty: 'EC',
+        crv: 'P-256',
+        x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+        y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+        d: 'jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI',
+      },
+      'ES256',
+    )) as CryptoKey;
+    const inner = await new CompactSign(
+      new TextEncoder().encode(
+        JSON.stringify({ iss: 'USA', aud: 'THA', jti: crypto.randomUUID(), iat: T0 / 1000, tnx: msg }),
+      ),
+    )
       .setProtectedHeader({ alg: 'ES256', typ: 'tnx+jwt', kid: devPrivateJwks('usa').keys[0]!.kid })
       .sign(attacker);
     await refused(await craft(msg, { innerJws: inner }), 'envelope_rejected');

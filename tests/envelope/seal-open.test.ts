@@ -22,7 +22,12 @@ describe('envelope: seal → open', () => {
       const msg = example(name);
       const sender = await devKeyRing(from === 'USA' ? 'usa' : 'tha');
       const receiver = await devKeyRing(to === 'USA' ? 'usa' : 'tha');
-      const sealed = await seal(msg, to, { keys: sender, directory: directoryOf({ [to]: to === 'USA' ? 'usa' : 'tha' }), state: from, clock });
+      const sealed = await seal(msg, to, {
+        keys: sender,
+        directory: directoryOf({ [to]: to === 'USA' ? 'usa' : 'tha' }),
+        state: from,
+        clock,
+      });
 
       const jweHeader = decodeProtectedHeader(sealed.jwe);
       assert.equal(jweHeader.alg, 'ECDH-ES+A256KW');
@@ -31,7 +36,10 @@ describe('envelope: seal → open', () => {
       assert.equal(jweHeader.kid, receiver.encryptionKeys()[0]!.kid);
       assert.equal(sealed.digest, createHash('sha256').update(sealed.jwe).digest('base64url'));
 
-      const opened = await open(sealed.jwe, openContext(to, receiver, directoryOf({ [from]: from === 'USA' ? 'usa' : 'tha' })));
+      const opened = await open(
+        sealed.jwe,
+        openContext(to, receiver, directoryOf({ [from]: from === 'USA' ? 'usa' : 'tha' })),
+      );
       assert.equal(opened.sender, from);
       assert.equal(opened.digest, sealed.digest);
       assert.equal(opened.claims.jti, sealed.jti);
@@ -44,16 +52,34 @@ describe('envelope: seal → open', () => {
 
   it('round-trips with PS256 + RSA-OAEP-256/A256GCM (optional algorithms)', async () => {
     const msg = example('travel-notification');
-    const sealed = await seal(msg, 'THA', { keys: await devKeyRing('usa-rsa'), directory: directoryOf({ THA: 'tha-rsa' }), state: 'USA', clock });
+    const sealed = await seal(msg, 'THA', {
+      keys: await devKeyRing('usa-rsa'),
+      directory: directoryOf({ THA: 'tha-rsa' }),
+      state: 'USA',
+      clock,
+    });
     assert.equal(decodeProtectedHeader(sealed.jwe).alg, 'RSA-OAEP-256');
-    const opened = await open(sealed.jwe, openContext('THA', await devKeyRing('tha-rsa'), directoryOf({ USA: 'usa-rsa' })));
+    const opened = await open(
+      sealed.jwe,
+      openContext('THA', await devKeyRing('tha-rsa'), directoryOf({ USA: 'usa-rsa' })),
+    );
     assert.deepEqual(opened.claims.tnx, msg);
   });
 
   it('gives every seal a new jti and a new ciphertext', async () => {
     const ctx = { keys: await devKeyRing('usa'), directory: directoryOf({ THA: 'tha' }), state: 'USA', clock };
-    const a = await seal(example('follow-up-report'), 'USA', { ...ctx, keys: await devKeyRing('tha'), directory: directoryOf({ USA: 'usa' }), state: 'THA' });
-    const b = await seal(example('follow-up-report'), 'USA', { ...ctx, keys: await devKeyRing('tha'), directory: directoryOf({ USA: 'usa' }), state: 'THA' });
+    const a = await seal(example('follow-up-report'), 'USA', {
+      ...ctx,
+      keys: await devKeyRing('tha'),
+      directory: directoryOf({ USA: 'usa' }),
+      state: 'THA',
+    });
+    const b = await seal(example('follow-up-report'), 'USA', {
+      ...ctx,
+      keys: await devKeyRing('tha'),
+      directory: directoryOf({ USA: 'usa' }),
+      state: 'THA',
+    });
     assert.notEqual(a.jti, b.jti);
     assert.notEqual(a.jwe, b.jwe);
     assert.notEqual(a.digest, b.digest);
@@ -64,7 +90,9 @@ describe('envelope: seal → open', () => {
     const bad = { ...example<TnxMessage>('travel-notification'), notificationId: 'not-a-uuid' };
     await assert.rejects(seal(bad, 'THA', ctx), (e) => isTnxError(e, 'invalid_message'));
     await assert.rejects(seal(example('travel-notification'), 'GBR', ctx), (e) => isTnxError(e, 'invalid_message'));
-    await assert.rejects(seal(example('travel-notification'), 'THA', { ...ctx, state: 'GBR' }), (e) => isTnxError(e, 'invalid_message'));
+    await assert.rejects(seal(example('travel-notification'), 'THA', { ...ctx, state: 'GBR' }), (e) =>
+      isTnxError(e, 'invalid_message'),
+    );
   });
 
   it('refuses to seal to a state that is not in the directory', async () => {
@@ -86,14 +114,21 @@ describe('envelope: seal → open', () => {
       assert.equal(thaRotated.signingKey().kid, added.find((k) => k.use === 'sig')!.kid, 'signs with the newest key');
 
       // USA still holds THA's old public JWKS: it seals to the old key.
-      const sealed = await seal(example('travel-notification'), 'THA', { keys: await devKeyRing('usa'), directory: directoryOf({ THA: 'tha' }), state: 'USA', clock });
+      const sealed = await seal(example('travel-notification'), 'THA', {
+        keys: await devKeyRing('usa'),
+        directory: directoryOf({ THA: 'tha' }),
+        state: 'USA',
+        clock,
+      });
       assert.equal(decodeProtectedHeader(sealed.jwe).kid, oldEnc.kid);
       const opened = await open(sealed.jwe, openContext('THA', thaRotated, directoryOf({ USA: 'usa' })));
       assert.equal(opened.sender, 'USA');
 
       const retired = await KeyRing.fromJwks(retireKey(rotated, oldEnc.kid, new ManualClock(T0 + 2000)));
       assert.ok(!retired.publicJwks().keys.some((k) => k.kid === oldEnc.kid), 'retired key is not published');
-      await assert.rejects(open(sealed.jwe, openContext('THA', retired, directoryOf({ USA: 'usa' }))), (e) => isTnxError(e, 'unknown_key'));
+      await assert.rejects(open(sealed.jwe, openContext('THA', retired, directoryOf({ USA: 'usa' }))), (e) =>
+        isTnxError(e, 'unknown_key'),
+      );
     });
   });
 });

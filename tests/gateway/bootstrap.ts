@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { buildConfig, loadConfigFile } from '../../src/config/load.js';
-import { ROLES, type Partner, type PartnerTls, type Role, type TnxConfig, type TnxConfigInput } from '../../src/config/schema.js';
+import { ROLES, type Partner, type PartnerTls, type TnxConfig, type TnxConfigInput } from '../../src/config/schema.js';
 import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
 import { Directory } from '../../src/domain/directory/directory.js';
 import { createContext, type RunningContext } from '../../src/runtime/create-context.js';
@@ -91,7 +91,9 @@ export interface TestGateway {
 
 export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGateway> {
   const dir = tempDir('tnx-gw');
-  const demoDirectory = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.usa.json'), 'utf8')) as { partners: Partial<Partner>[] };
+  const demoDirectory = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.usa.json'), 'utf8')) as {
+    partners: Partial<Partner>[];
+  };
   const input: TnxConfigInput = {
     state: 'USA',
     pointOfContact: { unit: 'Test desk', email: 'desk@usa.test.example', phone: '+1 202 555 0199', hours: '24/7' },
@@ -101,14 +103,22 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
     store: { kind: 'sqlite', sqlitePath: options.reuse?.sqlitePath ?? join(dir, 'tnx.sqlite') },
     directory: {
       partners: [
-        ...demoDirectory.partners.map((p) => (p.state && options.partnerTls?.[p.state] ? { ...p, tls: options.partnerTls[p.state] } : p)),
+        ...demoDirectory.partners.map((p) =>
+          p.state && options.partnerTls?.[p.state] ? { ...p, tls: options.partnerTls[p.state] } : p,
+        ),
         ...(options.extraPartners ?? []),
       ],
     },
-    auth: { tokens: TOKEN_IDS.map((id) => ({ id, role: (id === 'submitter2' ? 'submitter' : id) as Role, sha256: sha256Hex(secretOf(id)) })) },
+    auth: {
+      tokens: TOKEN_IDS.map((id) => ({
+        id,
+        role: id === 'submitter2' ? 'submitter' : id,
+        sha256: sha256Hex(secretOf(id)),
+      })),
+    },
     log: { level: 'silent' },
     ...(options.config ?? {}),
-  } as TnxConfigInput;
+  };
   const config = buildConfig(input, { baseDir: CONFIG_DIR });
   const log = options.log ?? createLogger({ level: 'silent' });
   const ctx = await createContext(config, { clock: options.clock ?? systemClock, log });
@@ -123,7 +133,14 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
   });
   const server = await listen(app, config);
   return {
-    config, ctx, queue, app, server, url: server.url, dir, queueName,
+    config,
+    ctx,
+    queue,
+    app,
+    server,
+    url: server.url,
+    dir,
+    queueName,
     async close() {
       await server.close();
       await queue.close();

@@ -17,8 +17,12 @@ import { CONFIG_DIR, example } from './bootstrap.js';
 import { readFileSync } from 'node:fs';
 
 async function configFor(state: 'USA' | 'THA', ports: Record<string, number>, dir: string) {
-  const file = JSON.parse(readFileSync(join(CONFIG_DIR, `${state.toLowerCase()}.json`), 'utf8')) as TnxConfigInput & { directoryPath?: string };
-  const directory = JSON.parse(readFileSync(join(CONFIG_DIR, file.directoryPath!), 'utf8')) as { partners: Partial<Partner>[] };
+  const file = JSON.parse(readFileSync(join(CONFIG_DIR, `${state.toLowerCase()}.json`), 'utf8')) as TnxConfigInput & {
+    directoryPath?: string;
+  };
+  const directory = JSON.parse(readFileSync(join(CONFIG_DIR, file.directoryPath!), 'utf8')) as {
+    partners: Partial<Partner>[];
+  };
   const partners = directory.partners
     .filter((p) => p.state === 'USA' || p.state === 'THA')
     .map((p) => ({ ...p, endpoint: `http://127.0.0.1:${ports[p.state!]}/tnx/v1/messages` }));
@@ -31,10 +35,16 @@ async function configFor(state: 'USA' | 'THA', ports: Record<string, number>, di
       redis: { url: await redisUrl(), prefix: uniquePrefix(state) },
       store: { kind: 'sqlite', sqlitePath: join(dir, `${state}.sqlite`) },
       directory: { partners },
-      auth: { tokens: [{ id: 'nat', role: 'submitter', sha256: sha256Hex('nat-secret') }, { id: 'desk', role: 'poc', sha256: sha256Hex('desk-secret') }, { id: 'aud', role: 'auditor', sha256: sha256Hex('aud-secret') }] },
+      auth: {
+        tokens: [
+          { id: 'nat', role: 'submitter', sha256: sha256Hex('nat-secret') },
+          { id: 'desk', role: 'poc', sha256: sha256Hex('desk-secret') },
+          { id: 'aud', role: 'auditor', sha256: sha256Hex('aud-secret') },
+        ],
+      },
       delivery: { backoffBaseMs: 50, backoffCapMs: 200 },
       log: { level: 'silent' },
-    } as TnxConfigInput,
+    },
     { baseDir: CONFIG_DIR },
   );
 }
@@ -68,9 +78,16 @@ describe('gateway: two whole gateways end to end (run-gateway)', () => {
   it('delivers, records the receipt and lead time, and carries the follow-up back', async function () {
     this.timeout(30_000);
     const n = example('travel-notification.json');
-    const sub = await request(usa.url!).post('/api/v1/notifications').set('Authorization', 'Bearer nat-secret').send(n).expect(202);
+    const sub = await request(usa.url!)
+      .post('/api/v1/notifications')
+      .set('Authorization', 'Bearer nat-secret')
+      .send(n)
+      .expect(202);
     const view = await until('delivery', async () => {
-      const r = await request(usa.url!).get(sub.body.statusUrl as string).set('Authorization', 'Bearer aud-secret').expect(200);
+      const r = await request(usa.url!)
+        .get(sub.body.statusUrl as string)
+        .set('Authorization', 'Bearer aud-secret')
+        .expect(200);
       return r.body.state === 'delivered' ? r.body : null;
     });
     assert.equal(view.attempts.length, 1);
@@ -82,10 +99,20 @@ describe('gateway: two whole gateways end to end (run-gateway)', () => {
     const inbox = await request(tha.url!).get('/api/v1/inbox').set('Authorization', 'Bearer desk-secret').expect(200);
     const received = inbox.body.items.find((i: { notificationId: string }) => i.notificationId === n.notificationId);
     assert.ok(received, 'THA has the notification');
-    const fu = await request(tha.url!).post(`/api/v1/inbox/${received.id as string}/follow-ups`).set('Authorization', 'Bearer desk-secret').send({ action: 'monitored' }).expect(202);
-    await until('follow-up delivered', async () => (await tha.ctx.store.outbound.get(fu.body.id as string))?.state === 'delivered');
+    const fu = await request(tha.url!)
+      .post(`/api/v1/inbox/${received.id as string}/follow-ups`)
+      .set('Authorization', 'Bearer desk-secret')
+      .send({ action: 'monitored' })
+      .expect(202);
+    await until(
+      'follow-up delivered',
+      async () => (await tha.ctx.store.outbound.get(fu.body.id as string))?.state === 'delivered',
+    );
     const events = await until('follow-up recorded at USA', async () => {
-      const page = await usa.ctx.store.audit.query({ messageId: n.notificationId as string, action: 'followup.received' }, { limit: 5 });
+      const page = await usa.ctx.store.audit.query(
+        { messageId: n.notificationId as string, action: 'followup.received' },
+        { limit: 5 },
+      );
       return page.items.length ? page.items : null;
     });
     assert.equal(events[0]!.partner, 'THA');

@@ -32,7 +32,11 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
 
   it('accepts a JSON notification: 202 after durable storage, queued with one delivery job, audited', async () => {
     const n = example('travel-notification.json');
-    const res = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(n).expect(202);
+    const res = await request(gw.url)
+      .post('/api/v1/notifications')
+      .set('Authorization', bearer('submitter'))
+      .send(n)
+      .expect(202);
     assert.equal(res.body.id, n.notificationId);
     assert.equal(res.body.status, 'queued');
     assert.equal(res.body.statusUrl, `/api/v1/notifications/${n.notificationId as string}`);
@@ -47,7 +51,11 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
     const job = await gw.queue.queue.getJob(rec.id);
     assert.ok(job, 'a delivery job exists');
     assert.equal(job.data.id, rec.id);
-    assert.deepEqual(await auditActions(rec.id), ['notification.accepted', 'notification.queued', 'personal_data.created']);
+    assert.deepEqual(await auditActions(rec.id), [
+      'notification.accepted',
+      'notification.queued',
+      'personal_data.created',
+    ]);
   });
 
   it('fills origin, notificationId and pointOfContact when absent', async () => {
@@ -55,7 +63,11 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
     delete n.origin;
     delete n.notificationId;
     delete n.pointOfContact;
-    const res = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(n).expect(202);
+    const res = await request(gw.url)
+      .post('/api/v1/notifications')
+      .set('Authorization', bearer('submitter'))
+      .send(n)
+      .expect(202);
     assert.match(res.body.id as string, /^[0-9a-f-]{36}$/);
     await assertFilled(res.body.id as string);
   });
@@ -89,7 +101,10 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
   });
 
   it('refuses a schema-invalid XML submission with the pointer of the field', async () => {
-    const xml = exampleText('travel-notification.xml').replace(/<departureAt>[^<]*<\/departureAt>/, '<departureAt>tomorrow</departureAt>');
+    const xml = exampleText('travel-notification.xml').replace(
+      /<departureAt>[^<]*<\/departureAt>/,
+      '<departureAt>tomorrow</departureAt>',
+    );
     const res = await request(gw.url)
       .post('/api/v1/notifications')
       .set('Authorization', bearer('submitter'))
@@ -103,7 +118,11 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
   it('refuses a notification claiming another origin, naming the field', async () => {
     const n = example('travel-notification.json');
     n.origin = 'GBR';
-    const res = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(n).expect(422);
+    const res = await request(gw.url)
+      .post('/api/v1/notifications')
+      .set('Authorization', bearer('submitter'))
+      .send(n)
+      .expect(422);
     assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
     assert.equal(res.body.code, 'invalid_message');
     assert.equal(res.body.pointer, '/origin');
@@ -113,7 +132,11 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
   it('refuses a schema-invalid notification with the pointer of the field and stores nothing', async () => {
     const n = example('travel-notification.json');
     (n.travel as Record<string, unknown>).departureAt = 'tomorrow';
-    const res = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(n).expect(422);
+    const res = await request(gw.url)
+      .post('/api/v1/notifications')
+      .set('Authorization', bearer('submitter'))
+      .send(n)
+      .expect(422);
     assert.equal(res.body.code, 'invalid_message');
     assert.match(String(res.body.pointer), /^\/travel/);
     assert.equal(res.body.instance, res.headers['x-request-id']);
@@ -137,35 +160,74 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
     it('same Idempotency-Key and same body → the first answer again, one record, one job', async () => {
       const n = example('travel-notification.json');
       delete n.notificationId;
-      const first = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).set('Idempotency-Key', 'k-1').send(n).expect(202);
-      const second = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).set('Idempotency-Key', 'k-1').send(n).expect(202);
+      const first = await request(gw.url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter'))
+        .set('Idempotency-Key', 'k-1')
+        .send(n)
+        .expect(202);
+      const second = await request(gw.url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter'))
+        .set('Idempotency-Key', 'k-1')
+        .send(n)
+        .expect(202);
       assert.equal(second.body.id, first.body.id);
       assert.equal(second.body.statusUrl, first.body.statusUrl);
       const all = await gw.ctx.store.outbound.list({}, { limit: 10 });
       assert.equal(all.items.length, 1);
-      assert.equal((await gw.ctx.store.audit.query({ action: 'notification.accepted' }, { limit: 10 })).items.length, 1);
+      assert.equal(
+        (await gw.ctx.store.audit.query({ action: 'notification.accepted' }, { limit: 10 })).items.length,
+        1,
+      );
     });
 
     it('same Idempotency-Key with another body → 409 idempotency_conflict, nothing new stored', async () => {
       const n = example('travel-notification.json');
       delete n.notificationId;
-      await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).set('Idempotency-Key', 'k-2').send(n).expect(202);
+      await request(gw.url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter'))
+        .set('Idempotency-Key', 'k-2')
+        .send(n)
+        .expect(202);
       (n.travel as Record<string, unknown>).purpose = 'Business';
-      const res = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).set('Idempotency-Key', 'k-2').send(n).expect(409);
+      const res = await request(gw.url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter'))
+        .set('Idempotency-Key', 'k-2')
+        .send(n)
+        .expect(409);
       assert.equal(res.body.code, 'idempotency_conflict');
       assert.equal((await gw.ctx.store.outbound.list({}, { limit: 10 })).items.length, 1);
     });
 
     it('a client-supplied notificationId is an idempotency id too', async () => {
       const n = example('travel-notification.json');
-      const a = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(n).expect(202);
-      const b = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(n).expect(202);
+      const a = await request(gw.url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter'))
+        .send(n)
+        .expect(202);
+      const b = await request(gw.url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter'))
+        .send(n)
+        .expect(202);
       assert.equal(b.body.id, a.body.id);
       (n.travel as Record<string, unknown>).purpose = 'Business';
-      const c = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(n).expect(409);
+      const c = await request(gw.url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter'))
+        .send(n)
+        .expect(409);
       assert.equal(c.body.code, 'idempotency_conflict');
       // another submitter cannot take over or probe the id either
-      const d = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter2')).send(example('travel-notification.json')).expect(409);
+      const d = await request(gw.url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter2'))
+        .send(example('travel-notification.json'))
+        .expect(409);
       assert.equal(d.body.code, 'idempotency_conflict');
     });
 
@@ -184,22 +246,44 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
     const n = example('travel-notification.json');
     n.destination = 'PHL';
     (n.travel as Record<string, unknown>).destinationCountries = ['TUR', 'PHL'];
-    for (const a of ((n.travel as Record<string, unknown>).accommodation as Record<string, unknown>[])) a.country = 'PHL';
-    const res = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(n).expect(202);
+    for (const a of (n.travel as Record<string, unknown>).accommodation as Record<string, unknown>[]) a.country = 'PHL';
+    const res = await request(gw.url)
+      .post('/api/v1/notifications')
+      .set('Authorization', bearer('submitter'))
+      .send(n)
+      .expect(202);
     assert.equal(res.body.status, 'no_channel');
     assert.equal(await gw.queue.queue.getJob(res.body.id as string), undefined, 'no delivery job');
-    const view = await request(gw.url).get('/api/v1/notifications?state=no_channel').set('Authorization', bearer('poc')).expect(200);
-    assert.deepEqual(view.body.items.map((i: { id: string }) => i.id), [res.body.id]);
+    const view = await request(gw.url)
+      .get('/api/v1/notifications?state=no_channel')
+      .set('Authorization', bearer('poc'))
+      .expect(200);
+    assert.deepEqual(
+      view.body.items.map((i: { id: string }) => i.id),
+      [res.body.id],
+    );
     // the PoC reads it to pass it on by hand: purpose required, logged as a consultation
-    const noPurpose = await request(gw.url).get(`/api/v1/notifications/${res.body.id as string}/message`).set('Authorization', bearer('poc')).expect(400);
+    const noPurpose = await request(gw.url)
+      .get(`/api/v1/notifications/${res.body.id as string}/message`)
+      .set('Authorization', bearer('poc'))
+      .expect(400);
     assert.equal(noPurpose.body.code, 'purpose_required');
-    const msg = await request(gw.url).get(`/api/v1/notifications/${res.body.id as string}/message?purpose=manual%20handling`).set('Authorization', bearer('poc')).expect(200);
+    const msg = await request(gw.url)
+      .get(`/api/v1/notifications/${res.body.id as string}/message?purpose=manual%20handling`)
+      .set('Authorization', bearer('poc'))
+      .expect(200);
     assert.equal(msg.body.message.destination, 'PHL');
     assert.equal(msg.body.state, 'no_channel');
-    const reads = await gw.ctx.store.audit.query({ action: 'personal_data.read', messageId: res.body.id as string }, { limit: 5 });
+    const reads = await gw.ctx.store.audit.query(
+      { action: 'personal_data.read', messageId: res.body.id as string },
+      { limit: 5 },
+    );
     assert.equal(reads.items.length, 1);
     assert.equal((reads.items[0]!.detail as { purpose: string }).purpose, 'manual handling');
-    await request(gw.url).get(`/api/v1/notifications/${res.body.id as string}/message?purpose=x`).set('Authorization', bearer('auditor')).expect(403);
+    await request(gw.url)
+      .get(`/api/v1/notifications/${res.body.id as string}/message?purpose=x`)
+      .set('Authorization', bearer('auditor'))
+      .expect(403);
     const metrics = await request(gw.url).get('/metrics').expect(200);
     assert.match(metrics.text, /tnx_deliveries_total\{partner="PHL",outcome="no_channel"\} 1/);
     assert.match(metrics.text, /tnx_submissions_total\{type="TravelNotification"\} 1/);
@@ -209,18 +293,31 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
     await gw.close();
     const jwks = await generateKeySet('KHM', systemClock);
     gw = await bootstrap({
-      extraPartners: [{
-        state: 'KHM', name: 'Cambodia', endpoint: null, jwks: { keys: jwks.keys.map((k) => ({ ...toPublicJwk(k) })) },
-        pointOfContact: { unit: 'Desk', email: 'desk@khm.test.example', phone: '+855 23 000 000', hours: '24/7' },
-      }],
+      extraPartners: [
+        {
+          state: 'KHM',
+          name: 'Cambodia',
+          endpoint: null,
+          jwks: { keys: jwks.keys.map((k) => ({ ...toPublicJwk(k) })) },
+          pointOfContact: { unit: 'Desk', email: 'desk@khm.test.example', phone: '+855 23 000 000', hours: '24/7' },
+        },
+      ],
     });
     const n = example('travel-notification.json');
     n.destination = 'KHM';
     (n.travel as Record<string, unknown>).destinationCountries = ['TUR', 'KHM'];
-    for (const a of ((n.travel as Record<string, unknown>).accommodation as Record<string, unknown>[])) a.country = 'KHM';
-    const res = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(n).expect(202);
+    for (const a of (n.travel as Record<string, unknown>).accommodation as Record<string, unknown>[]) a.country = 'KHM';
+    const res = await request(gw.url)
+      .post('/api/v1/notifications')
+      .set('Authorization', bearer('submitter'))
+      .send(n)
+      .expect(202);
     assert.equal(res.body.status, 'no_channel');
     assert.equal((await gw.ctx.store.outbound.get(res.body.id as string))?.state, 'no_channel');
-    assert.deepEqual(await auditActions(res.body.id as string), ['notification.accepted', 'notification.no_channel', 'personal_data.created']);
+    assert.deepEqual(await auditActions(res.body.id as string), [
+      'notification.accepted',
+      'notification.no_channel',
+      'personal_data.created',
+    ]);
   });
 });

@@ -23,14 +23,22 @@ describe('gateway: updates and outbox', () => {
   });
 
   async function submitNotification(): Promise<string> {
-    const res = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(example('travel-notification.json')).expect(202);
+    const res = await request(gw.url)
+      .post('/api/v1/notifications')
+      .set('Authorization', bearer('submitter'))
+      .send(example('travel-notification.json'))
+      .expect(202);
     return res.body.id as string;
   }
 
   it('a cancel before delivery stops the delivery: notification cancelled, job removed, nothing sent', async () => {
     const id = await submitNotification();
     assert.ok(await gw.queue.queue.getJob(id));
-    const res = await request(gw.url).post('/api/v1/updates').set('Authorization', bearer('submitter')).send(cancelOf(id)).expect(202);
+    const res = await request(gw.url)
+      .post('/api/v1/updates')
+      .set('Authorization', bearer('submitter'))
+      .send(cancelOf(id))
+      .expect(202);
     assert.equal(res.body.status, 'cancelled');
     assert.equal((await gw.ctx.store.outbound.get(id))?.state, 'cancelled');
     assert.equal(await gw.queue.queue.getJob(id), undefined, 'delivery job removed');
@@ -43,7 +51,11 @@ describe('gateway: updates and outbox', () => {
     const id = await submitNotification();
     await gw.ctx.store.outbound.transition(id, ['queued'], 'delivering');
     await gw.ctx.store.outbound.transition(id, ['delivering'], 'delivered', { deliveredAt: Date.now(), attempts: 1 });
-    const res = await request(gw.url).post('/api/v1/updates').set('Authorization', bearer('submitter')).send(cancelOf(id)).expect(202);
+    const res = await request(gw.url)
+      .post('/api/v1/updates')
+      .set('Authorization', bearer('submitter'))
+      .send(cancelOf(id))
+      .expect(202);
     assert.equal(res.body.status, 'queued');
     assert.equal((await gw.ctx.store.outbound.get(id))?.state, 'delivered');
     const job = await gw.queue.queue.getJob(res.body.id as string);
@@ -67,11 +79,19 @@ describe('gateway: updates and outbox', () => {
   });
 
   it('refuses an update for a notification we never sent (unknown_reference) and one with another destination', async () => {
-    const r1 = await request(gw.url).post('/api/v1/updates').set('Authorization', bearer('submitter')).send(cancelOf('7d1f0c52-3a1e-4c2b-9d7e-000000000000')).expect(422);
+    const r1 = await request(gw.url)
+      .post('/api/v1/updates')
+      .set('Authorization', bearer('submitter'))
+      .send(cancelOf('7d1f0c52-3a1e-4c2b-9d7e-000000000000'))
+      .expect(422);
     assert.equal(r1.body.code, 'unknown_reference');
     assert.equal(r1.body.pointer, '/notificationId');
     const id = await submitNotification();
-    const r2 = await request(gw.url).post('/api/v1/updates').set('Authorization', bearer('submitter')).send({ ...cancelOf(id), destination: 'GBR' }).expect(422);
+    const r2 = await request(gw.url)
+      .post('/api/v1/updates')
+      .set('Authorization', bearer('submitter'))
+      .send({ ...cancelOf(id), destination: 'GBR' })
+      .expect(422);
     assert.equal(r2.body.code, 'invalid_message');
     assert.equal(r2.body.pointer, '/destination');
   });
@@ -90,7 +110,11 @@ describe('gateway: updates and outbox', () => {
     });
     try {
       const started = Date.now();
-      const res = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(example('travel-notification.json')).expect(202);
+      const res = await request(gw.url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter'))
+        .send(example('travel-notification.json'))
+        .expect(202);
       assert.ok(Date.now() - started < 3000, 'the client is not held by the queue');
       assert.equal(res.body.status, 'accepted');
       assert.equal((await gw.ctx.store.outbound.get(res.body.id as string))?.state, 'accepted');
@@ -110,15 +134,32 @@ describe('gateway: updates and outbox', () => {
     const sqlitePath = join(gw.dir, 'crash.sqlite');
     const redisPrefix = uniquePrefix('crash');
     const queueName = uniquePrefix('crashq');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests/gateway/fixtures/die-before-enqueue.ts'), sqlitePath, redisPrefix, queueName], {
-      cwd: ROOT, env: { ...process.env, REDIS_URL: await redisUrl() }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'tests/gateway/fixtures/die-before-enqueue.ts'),
+        sqlitePath,
+        redisPrefix,
+        queueName,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, REDIS_URL: await redisUrl() },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const exited = once(child, 'exit');
     const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
     const url = chunk.toString().trim();
     const n = example('travel-notification.json');
     await assert.rejects(
-      request(url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).set('Idempotency-Key', 'crash-1').send(n),
+      request(url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter'))
+        .set('Idempotency-Key', 'crash-1')
+        .send(n),
       'the client gets no answer: the process died',
     );
     const [, signal] = (await exited) as [number | null, string | null];
@@ -126,12 +167,21 @@ describe('gateway: updates and outbox', () => {
 
     const restarted = await bootstrap({ reuse: { sqlitePath, redisPrefix, queueName } });
     try {
-      assert.equal((await restarted.ctx.store.outbound.get(n.notificationId as string))?.state, 'accepted', 'durably stored before the crash');
+      assert.equal(
+        (await restarted.ctx.store.outbound.get(n.notificationId as string))?.state,
+        'accepted',
+        'durably stored before the crash',
+      );
       assert.equal(await recoverOutbox(restarted.ctx, restarted.queue), 1);
       assert.equal((await restarted.ctx.store.outbound.get(n.notificationId as string))?.state, 'queued');
       assert.ok(await restarted.queue.queue.getJob(n.notificationId as string));
       // The client retries with its key and gets the first answer, not a second notification.
-      const retry = await request(restarted.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).set('Idempotency-Key', 'crash-1').send(n).expect(202);
+      const retry = await request(restarted.url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter'))
+        .set('Idempotency-Key', 'crash-1')
+        .send(n)
+        .expect(202);
       assert.equal(retry.body.id, n.notificationId);
       assert.equal((await restarted.ctx.store.outbound.list({}, { limit: 10 })).items.length, 1);
     } finally {

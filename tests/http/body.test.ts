@@ -11,7 +11,9 @@ import { bearer, bootstrap, example, type TestGateway } from '../gateway/bootstr
 describe('http: hardened bodies', () => {
   let gw: TestGateway;
   before(async () => {
-    gw = await bootstrap({ config: { http: { host: '127.0.0.1', port: 0, bodyLimitBytes: 4096 }, protocol: { maxMessageBytes: 8192 } } });
+    gw = await bootstrap({
+      config: { http: { host: '127.0.0.1', port: 0, bodyLimitBytes: 4096 }, protocol: { maxMessageBytes: 8192 } },
+    });
   });
   after(async () => {
     await gw.close();
@@ -21,7 +23,11 @@ describe('http: hardened bodies', () => {
     rawPost(gw.url, path, { Authorization: bearer('submitter'), 'Content-Type': type }, body);
 
   it('refuses duplicate keys (duplicate_property)', async () => {
-    const res = await post('/api/v1/notifications', 'application/json', '{"type":"TravelNotification","type":"TravelNotification"}');
+    const res = await post(
+      '/api/v1/notifications',
+      'application/json',
+      '{"type":"TravelNotification","type":"TravelNotification"}',
+    );
     assert.equal(res.status, 400);
     assert.equal(res.body.code, 'duplicate_property');
   });
@@ -29,7 +35,7 @@ describe('http: hardened bodies', () => {
   it('refuses __proto__ and constructor members (forbidden_property_name)', async () => {
     for (const body of ['{"__proto__":{"isAdmin":true}}', '{"a":{"constructor":{"prototype":{}}}}']) {
       const res = await post('/api/v1/notifications', 'application/json', body);
-    assert.equal(res.status, 400);
+      assert.equal(res.status, 400);
       assert.equal(res.body.code, 'forbidden_property_name');
     }
     assert.equal(({} as Record<string, unknown>).isAdmin, undefined, 'no prototype pollution');
@@ -42,15 +48,20 @@ describe('http: hardened bodies', () => {
   });
 
   it('refuses malformed JSON, invalid UTF-8 and a byte order mark (malformed_json)', async () => {
-    for (const body of ['{"a":', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{}')])]) {
+    for (const body of [
+      '{"a":',
+      Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{}')]),
+    ]) {
       const res = await post('/api/v1/notifications', 'application/json', body);
-    assert.equal(res.status, 400);
+      assert.equal(res.status, 400);
       assert.equal(res.body.code, 'malformed_json');
     }
   });
 
   it('refuses XML with a DOCTYPE (xml_doctype_forbidden), entity tricks included', async () => {
-    const xxe = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><TravelNotification xmlns="urn:tnx:1">&e;</TravelNotification>';
+    const xxe =
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><TravelNotification xmlns="urn:tnx:1">&e;</TravelNotification>';
     const res = await post('/api/v1/notifications', 'application/xml', xxe);
     assert.equal(res.status, 400);
     assert.equal(res.body.code, 'xml_doctype_forbidden');
@@ -58,30 +69,65 @@ describe('http: hardened bodies', () => {
   });
 
   it('refuses malformed XML (malformed_xml)', async () => {
-    const res = await post('/api/v1/notifications', 'application/xml', '<TravelNotification xmlns="urn:tnx:1"><v>1</TravelNotification>');
+    const res = await post(
+      '/api/v1/notifications',
+      'application/xml',
+      '<TravelNotification xmlns="urn:tnx:1"><v>1</TravelNotification>',
+    );
     assert.equal(res.status, 400);
     assert.equal(res.body.code, 'malformed_xml');
   });
 
   it('refuses content types off the allow-list (unsupported_media_type)', async () => {
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/vnd.evil+json', 'text/xml']) {
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+      'application/vnd.evil+json',
+      'text/xml',
+    ]) {
       const res = await post('/api/v1/notifications', type, '{}');
-    assert.equal(res.status, 415);
+      assert.equal(res.status, 415);
       assert.equal(res.body.code, 'unsupported_media_type', type);
     }
-    const none = await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).expect(415);
+    const none = await request(gw.url)
+      .post('/api/v1/notifications')
+      .set('Authorization', bearer('submitter'))
+      .expect(415);
     assert.equal(none.body.code, 'unsupported_media_type');
     // charset=utf-8 is fine
-    assert.equal((await post('/api/v1/notifications', 'application/json; charset=UTF-8', JSON.stringify(example('travel-notification.json')))).status, 202);
+    assert.equal(
+      (
+        await post(
+          '/api/v1/notifications',
+          'application/json; charset=UTF-8',
+          JSON.stringify(example('travel-notification.json')),
+        )
+      ).status,
+      202,
+    );
   });
 
   it('the inbox takes exactly application/jose', async () => {
-    for (const type of ['application/json', 'application/jose+json', 'application/jose; charset=utf-8', 'application/jwt']) {
-      const res = await request(gw.url).post('/tnx/v1/messages').set('Content-Type', type).send('a.b.c.d.e').expect(415);
+    for (const type of [
+      'application/json',
+      'application/jose+json',
+      'application/jose; charset=utf-8',
+      'application/jwt',
+    ]) {
+      const res = await request(gw.url)
+        .post('/tnx/v1/messages')
+        .set('Content-Type', type)
+        .send('a.b.c.d.e')
+        .expect(415);
       assert.equal(res.body.code, 'unsupported_media_type', type);
     }
     const refused = await gw.ctx.store.audit.query({ action: 'message.refused' }, { limit: 10 });
-    assert.equal(refused.items.filter((e) => e.outcome === 'unsupported_media_type').length, 4, 'inbox refusals before opening are audited');
+    assert.equal(
+      refused.items.filter((e) => e.outcome === 'unsupported_media_type').length,
+      4,
+      'inbox refusals before opening are audited',
+    );
   });
 
   it('refuses bodies over the limit (payload_too_large), announced or chunked', async () => {
@@ -89,16 +135,31 @@ describe('http: hardened bodies', () => {
     const res = await post('/api/v1/notifications', 'application/json', big);
     assert.equal(res.status, 413);
     assert.equal(res.body.code, 'payload_too_large');
-    const inbox = await request(gw.url).post('/tnx/v1/messages').set('Content-Type', 'application/jose').send('x'.repeat(9000)).expect(413);
+    const inbox = await request(gw.url)
+      .post('/tnx/v1/messages')
+      .set('Content-Type', 'application/jose')
+      .send('x'.repeat(9000))
+      .expect(413);
     assert.equal(inbox.body.code, 'payload_too_large');
 
     // Chunked, no Content-Length: counted while streaming.
     const status = await new Promise<number>((resolve, reject) => {
       const u = new URL('/api/v1/notifications', gw.url);
-      const req = httpRequest(u, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: bearer('submitter'), 'Transfer-Encoding': 'chunked' } }, (r) => {
-        r.resume();
-        resolve(r.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        u,
+        {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            Authorization: bearer('submitter'),
+            'Transfer-Encoding': 'chunked',
+          },
+        },
+        (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 10; i += 1) req.write('x'.repeat(1000));
       req.end();

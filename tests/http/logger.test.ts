@@ -22,11 +22,20 @@ describe('observability: logger', () => {
     const { lines, stream } = capture();
     const log = createLogger({ level: 'info' }, stream);
     const n = example('travel-notification.json');
-    log.info({ record: { id: 'r-1', message: n }, person: n.person, req: { headers: { authorization: 'Bearer s3cret' } }, err: new Error('boom') }, 'x');
+    log.info(
+      {
+        record: { id: 'r-1', message: n },
+        person: n.person,
+        req: { headers: { authorization: 'Bearer s3cret' } },
+        err: new Error('boom'),
+      },
+      'x',
+    );
     log.info({ tnx: n }, 'y');
     log.info({ message: n, detail: { travel: n.travel } }, 'z');
     const all = lines.join('');
-    for (const pd of ['Kuznetsov', 'Oleg', 'P91827364', '1971-03', 'Riverside', 's3cret']) assert.ok(!all.includes(pd), `leaks ${pd}`);
+    for (const pd of ['Kuznetsov', 'Oleg', 'P91827364', '1971-03', 'Riverside', 's3cret'])
+      assert.ok(!all.includes(pd), `leaks ${pd}`);
     assert.match(all, /"id":"r-1"/);
     assert.match(all, /"message":"boom"/, 'error messages stay readable');
     assert.match(all, /\[redacted\]/);

@@ -23,11 +23,16 @@ describe('http: OpenAPI document matches the route table', () => {
   });
 
   it('every route is documented with its operationId and roles, and every documented operation is a route', () => {
-    const api = parse(readFileSync(join(ROOT, 'protocol/openapi.yaml'), 'utf8')) as { paths: Record<string, Record<string, Op>> };
+    const api = parse(readFileSync(join(ROOT, 'protocol/openapi.yaml'), 'utf8')) as {
+      paths: Record<string, Record<string, Op>>;
+    };
     // The built-in table plus the manifest-screening routes (mounted through extraRoutes); building
     // them reads only the config, so the collaborators their handlers would use are not needed here.
-    const routes = [...routeTable(buildDeps({ ctx: gw.ctx, queue: gw.queue })), ...manifestRoutes({ ctx: gw.ctx } as unknown as ScreeningDeps),
-      ...nationalRoutes({ keys: freshKeys() })(buildDeps({ ctx: gw.ctx, queue: gw.queue }))];
+    const routes = [
+      ...routeTable(buildDeps({ ctx: gw.ctx, queue: gw.queue })),
+      ...manifestRoutes({ ctx: gw.ctx } as unknown as ScreeningDeps),
+      ...nationalRoutes({ keys: freshKeys() })(buildDeps({ ctx: gw.ctx, queue: gw.queue })),
+    ];
     const documented = new Set<string>();
     for (const [path, item] of Object.entries(api.paths)) {
       for (const method of Object.keys(item)) documented.add(`${method.toUpperCase()} ${path}`);

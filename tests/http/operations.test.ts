@@ -30,10 +30,22 @@ describe('http: operations endpoints', () => {
   });
 
   it('GET /metrics exposes the TNX metrics in Prometheus text format, counting what happened', async () => {
-    await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(example('travel-notification.json')).expect(202);
+    await request(gw.url)
+      .post('/api/v1/notifications')
+      .set('Authorization', bearer('submitter'))
+      .send(example('travel-notification.json'))
+      .expect(202);
     const res = await request(gw.url).get('/metrics').expect(200);
     assert.match(String(res.headers['content-type']), /^text\/plain/);
-    for (const name of ['tnx_submissions_total', 'tnx_deliveries_total', 'tnx_delivery_attempt_seconds', 'tnx_queue_depth', 'tnx_lead_time_hours', 'tnx_inbound_total', 'tnx_alerts_total']) {
+    for (const name of [
+      'tnx_submissions_total',
+      'tnx_deliveries_total',
+      'tnx_delivery_attempt_seconds',
+      'tnx_queue_depth',
+      'tnx_lead_time_hours',
+      'tnx_inbound_total',
+      'tnx_alerts_total',
+    ]) {
       assert.match(res.text, new RegExp(`# TYPE ${name} `), name);
     }
     assert.match(res.text, /tnx_submissions_total\{type="TravelNotification"\} 1/);
@@ -46,7 +58,14 @@ describe('http: operations endpoints', () => {
     assert.match(String(res.headers['content-type']), /^application\/jwk-set\+json/);
     const keys = res.body.keys as Record<string, unknown>[];
     assert.ok(keys.length >= 2);
-    for (const k of keys) for (const p of ['d', 'p', 'q', 'dp', 'dq', 'qi']) assert.equal(k[p], undefined, `private member ${p}`);
-    assert.deepEqual(keys.map((k) => k.kid).sort(), gw.ctx.keys.publicJwks().keys.map((k) => k.kid).sort());
+    for (const k of keys)
+      for (const p of ['d', 'p', 'q', 'dp', 'dq', 'qi']) assert.equal(k[p], undefined, `private member ${p}`);
+    assert.deepEqual(
+      keys.map((k) => k.kid).sort(),
+      gw.ctx.keys
+        .publicJwks()
+        .keys.map((k) => k.kid)
+        .sort(),
+    );
   });
 });

@@ -10,11 +10,20 @@ import { bearer, bootstrap, example, type TestGateway } from '../gateway/bootstr
 describe('http: problem documents and routing', () => {
   describe('toProblem()', () => {
     it('keeps code, title, detail and pointer of an exposed TnxError, instance = request id', () => {
-      const p = toProblem(new TnxError('invalid_message', 'departureAt must equal legs[0]', { pointer: '/travel/departureAt' }), 'req-1');
+      const p = toProblem(
+        new TnxError('invalid_message', 'departureAt must equal legs[0]', { pointer: '/travel/departureAt' }),
+        'req-1',
+      );
       assert.equal(p.status, 422);
       assert.deepEqual(p.body, {
-        type: 'urn:tnx:problem:invalid_message', title: 'Message does not conform to its schema', status: 422, code: 'invalid_message',
-        detail: 'departureAt must equal legs[0]', pointer: '/travel/departureAt', instance: 'req-1', retry: false,
+        type: 'urn:tnx:problem:invalid_message',
+        title: 'Message does not conform to its schema',
+        status: 422,
+        code: 'invalid_message',
+        detail: 'departureAt must equal legs[0]',
+        pointer: '/travel/departureAt',
+        instance: 'req-1',
+        retry: false,
       });
       assert.equal(p.unexpected, false);
     });
@@ -82,11 +91,16 @@ describe('http: problem documents and routing', () => {
       const n = example('travel-notification.json');
       await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(n).expect(202);
       const bad = { ...n, origin: 'GBR', notificationId: undefined };
-      await request(gw.url).post('/api/v1/notifications').set('Authorization', bearer('submitter')).send(bad).expect(422);
+      await request(gw.url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter'))
+        .send(bad)
+        .expect(422);
       await new Promise((r) => setTimeout(r, 50));
       const all = lines.join('');
       assert.match(all, /"route":"submitNotification"/);
-      for (const pd of ['Kuznetsov', 'Oleg', 'P91827364', '1971-03', 'Кузнецов', 'secret-submitter']) assert.ok(!all.includes(pd), `log leaks ${pd}`);
+      for (const pd of ['Kuznetsov', 'Oleg', 'P91827364', '1971-03', 'Кузнецов', 'secret-submitter'])
+        assert.ok(!all.includes(pd), `log leaks ${pd}`);
     });
 
     it('a store failure becomes a generic 503 problem; the cause goes to the log only', async () => {
@@ -118,7 +132,10 @@ describe('http: extra routes from other parts', () => {
       queue: gw.queue,
       extraRoutes: () => [
         {
-          name: 'registryPing', method: 'GET', path: '/api/v1/registry/ping', roles: ['registry'],
+          name: 'registryPing',
+          method: 'GET',
+          path: '/api/v1/registry/ping',
+          roles: ['registry'],
           steps: [(_req, res) => void res.status(200).json({ ok: true })],
         },
       ],
@@ -126,12 +143,22 @@ describe('http: extra routes from other parts', () => {
     const srv = await listen(app, gw.config);
     try {
       await request(srv.url).get('/api/v1/registry/ping').expect(401);
-      const forbidden = await request(srv.url).get('/api/v1/registry/ping').set('Authorization', bearer('poc')).expect(403);
+      const forbidden = await request(srv.url)
+        .get('/api/v1/registry/ping')
+        .set('Authorization', bearer('poc'))
+        .expect(403);
       assert.equal(forbidden.body.code, 'forbidden');
-      const ok = await request(srv.url).get('/api/v1/registry/ping').set('Authorization', bearer('registry')).expect(200);
+      const ok = await request(srv.url)
+        .get('/api/v1/registry/ping')
+        .set('Authorization', bearer('registry'))
+        .expect(200);
       assert.deepEqual(ok.body, { ok: true });
       assert.throws(() =>
-        createApp({ ctx: gw.ctx, queue: gw.queue, extraRoutes: () => [{ name: 'dup', method: 'GET', path: '/healthz', roles: null, steps: [] }] }),
+        createApp({
+          ctx: gw.ctx,
+          queue: gw.queue,
+          extraRoutes: () => [{ name: 'dup', method: 'GET', path: '/healthz', roles: null, steps: [] }],
+        }),
       );
     } finally {
       await srv.close();

@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { ROLES, type Role } from '../../src/config/schema.js';
-import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
+import { ROLES } from '../../src/config/schema.js';
 import { buildDeps } from '../../src/http/app.js';
 import { routeTable } from '../../src/http/routes.js';
 import { bearer, bootstrap, type TestGateway } from '../gateway/bootstrap.js';
@@ -25,20 +24,36 @@ describe('http: authentication and roles matrix', () => {
   });
 
   function routes() {
-    return routeTable(buildDeps({ ctx: gw.ctx, queue: gw.queue as DeliveryQueue })).filter((r) => r.roles !== null);
+    return routeTable(buildDeps({ ctx: gw.ctx, queue: gw.queue })).filter((r) => r.roles !== null);
   }
 
   it('has protected routes for every concern', () => {
     const names = routes().map((r) => r.name);
-    for (const n of ['submitNotification', 'submitUpdate', 'listNotifications', 'getNotification', 'queryAudit', 'listInbox', 'readInbox', 'postFollowUp']) {
+    for (const n of [
+      'submitNotification',
+      'submitUpdate',
+      'listNotifications',
+      'getNotification',
+      'queryAudit',
+      'listInbox',
+      'readInbox',
+      'postFollowUp',
+    ]) {
       assert.ok(names.includes(n), n);
     }
   });
 
   it('answers 401 unauthenticated with no token, a malformed header and an unknown token', async () => {
     for (const r of routes()) {
-      for (const auth of [undefined, 'Basic dXNlcjpwYXNz', 'Bearer', 'Bearer not-a-configured-token', `bearer ${'x'.repeat(20)}`]) {
-        const req = r.method === 'GET' ? request(gw.url).get(concrete(r.path)) : request(gw.url).post(concrete(r.path)).send({});
+      for (const auth of [
+        undefined,
+        'Basic dXNlcjpwYXNz',
+        'Bearer',
+        'Bearer not-a-configured-token',
+        `bearer ${'x'.repeat(20)}`,
+      ]) {
+        const req =
+          r.method === 'GET' ? request(gw.url).get(concrete(r.path)) : request(gw.url).post(concrete(r.path)).send({});
         if (auth !== undefined) req.set('Authorization', auth);
         const res = await req;
         assert.equal(res.status, 401, `${r.method} ${r.path} with ${auth ?? 'no header'}`);
@@ -51,11 +66,15 @@ describe('http: authentication and roles matrix', () => {
   it('answers 403 forbidden for every role a route does not admit, and lets admitted roles through', async () => {
     let checked = 0;
     for (const r of routes()) {
-      for (const role of ROLES as readonly Role[]) {
-        const req = r.method === 'GET' ? request(gw.url).get(concrete(r.path)) : request(gw.url).post(concrete(r.path)).send({});
+      for (const role of ROLES) {
+        const req =
+          r.method === 'GET' ? request(gw.url).get(concrete(r.path)) : request(gw.url).post(concrete(r.path)).send({});
         const res = await req.set('Authorization', bearer(role));
         if (r.roles!.includes(role)) {
-          assert.ok(res.status !== 401 && res.status !== 403, `${role} must pass ${r.method} ${r.path}, got ${res.status}`);
+          assert.ok(
+            res.status !== 401 && res.status !== 403,
+            `${role} must pass ${r.method} ${r.path}, got ${res.status}`,
+          );
         } else {
           assert.equal(res.status, 403, `${role} must be refused on ${r.method} ${r.path}`);
           assert.equal(res.body.code, 'forbidden');
@@ -69,6 +88,8 @@ describe('http: authentication and roles matrix', () => {
   it('audits refusals of the local API with the actor and the code only', async () => {
     await request(gw.url).get('/api/v1/audit').set('Authorization', bearer('poc')).expect(403);
     const page = await gw.ctx.store.audit.query({ action: 'input.refused', actor: 'poc' }, { limit: 100 });
-    assert.ok(page.items.some((e) => e.outcome === 'forbidden' && (e.detail as { route?: string }).route === 'queryAudit'));
+    assert.ok(
+      page.items.some((e) => e.outcome === 'forbidden' && (e.detail as { route?: string }).route === 'queryAudit'),
+    );
   });
 });

@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { bootstrap, inboundNotification, partnerSealer, type PartnerSealer, type TestGateway } from '../gateway/bootstrap.js';
+import {
+  bootstrap,
+  inboundNotification,
+  partnerSealer,
+  type PartnerSealer,
+  type TestGateway,
+} from '../gateway/bootstrap.js';
 import { certDir, makeCa, makeIntermediate, makeLeaf, makeSelfSigned, type Pem } from './certs.js';
 import { ClientCertVerifier } from '../../src/http/tls.js';
 import { isTnxError } from '../../src/core/errors.js';
@@ -20,12 +26,16 @@ interface Answer {
 
 function call(url: string, path: string, opts: RequestOptions & { body?: string }): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(new URL(path, url), { method: opts.body === undefined ? 'GET' : 'POST', ...opts }, (res) => {
-      const chunks: Buffer[] = [];
-      const protocol = (res.socket as TLSSocket).getProtocol();
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), protocol }));
-    });
+    const req = httpsRequest(
+      new URL(path, url),
+      { method: opts.body === undefined ? 'GET' : 'POST', ...opts },
+      (res) => {
+        const chunks: Buffer[] = [];
+        const protocol = (res.socket as TLSSocket).getProtocol();
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), protocol }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -53,7 +63,13 @@ describe('http: HTTPS and mTLS', () => {
     gbrClient = makeSelfSigned(dir, 'gbr-client');
     stranger = makeSelfSigned(dir, 'stranger');
     gw = await bootstrap({
-      config: { http: { host: '127.0.0.1', port: 0, tls: { certPath: server.certPath, keyPath: server.keyPath, requireClientCert: true } } },
+      config: {
+        http: {
+          host: '127.0.0.1',
+          port: 0,
+          tls: { certPath: server.certPath, keyPath: server.keyPath, requireClientCert: true },
+        },
+      },
       partnerTls: {
         THA: { clientCaPath: thaCa.certPath },
         GBR: { clientCertSha256: new X509Certificate(gbrClient.cert).fingerprint256 },
@@ -68,8 +84,11 @@ describe('http: HTTPS and mTLS', () => {
 
   const inbox = (client: Pem | null, jwe: string, extra: RequestOptions = {}) =>
     call(gw.url, '/tnx/v1/messages', {
-      ca: serverCa.cert, headers: { 'Content-Type': 'application/jose' }, body: jwe,
-      ...(client ? { cert: client.cert, key: client.key } : {}), ...extra,
+      ca: serverCa.cert,
+      headers: { 'Content-Type': 'application/jose' },
+      body: jwe,
+      ...(client ? { cert: client.cert, key: client.key } : {}),
+      ...extra,
     });
 
   it('serves HTTPS and negotiates TLS 1.3 when offered', async () => {
@@ -132,7 +151,11 @@ describe('http: HTTPS and mTLS', () => {
 
   it('refuses a directory whose client CA file is missing, naming the partner (config_invalid)', () => {
     assert.throws(
-      () => new ClientCertVerifier([{ ...gw.config.directory.partners[0]!, tls: { clientCaPath: '/nonexistent/ca.pem' } }], systemClock),
+      () =>
+        new ClientCertVerifier(
+          [{ ...gw.config.directory.partners[0]!, tls: { clientCaPath: '/nonexistent/ca.pem' } }],
+          systemClock,
+        ),
       (err: unknown) => isTnxError(err, 'config_invalid'),
     );
   });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { buildConfig } from '../../src/config/load.js';
-import type { Partner, TnxConfigInput } from '../../src/config/schema.js';
+import type { Partner } from '../../src/config/schema.js';
 import { startGateway, type RunningGateway } from '../../src/runtime/run-gateway.js';
 import { createLogger } from '../../src/core/logger.js';
 import { redisUrl, uniquePrefix } from '../harness/redis.js';
@@ -35,7 +35,9 @@ describe('inbox: push to the national system', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/tnx-inbox`;
-    const directory = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.usa.json'), 'utf8')) as { partners: Partial<Partner>[] };
+    const directory = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.usa.json'), 'utf8')) as {
+      partners: Partial<Partner>[];
+    };
     const config = buildConfig(
       {
         state: 'USA',
@@ -48,7 +50,7 @@ describe('inbox: push to the national system', () => {
         delivery: { backoffBaseMs: 20, backoffCapMs: 40 },
         inbox: { webhookUrl: receiverUrl },
         log: { level: 'silent' },
-      } as TnxConfigInput,
+      },
       { baseDir: CONFIG_DIR },
     );
     const log = createLogger({ level: 'silent' });
@@ -74,9 +76,16 @@ describe('inbox: push to the national system', () => {
     const notice = JSON.parse(bodies[1]!) as Record<string, unknown>;
     const stored = await gw.ctx.store.inbound.list({ iss: 'THA' }, { limit: 1 });
     assert.deepEqual(notice, {
-      type: 'tnx.inbound', state: 'USA', inboundId: stored.items[0]!.id, iss: 'THA', messageType: 'TravelNotification',
-      messageId: n.notificationId, notificationId: n.notificationId, receivedAt: new Date(stored.items[0]!.receivedAt).toISOString(),
-      departureAt: '2026-12-11T04:05:00.000Z', href: `/api/v1/inbox/${stored.items[0]!.id}`,
+      type: 'tnx.inbound',
+      state: 'USA',
+      inboundId: stored.items[0]!.id,
+      iss: 'THA',
+      messageType: 'TravelNotification',
+      messageId: n.notificationId,
+      notificationId: n.notificationId,
+      receivedAt: new Date(stored.items[0]!.receivedAt).toISOString(),
+      departureAt: '2026-12-11T04:05:00.000Z',
+      href: `/api/v1/inbox/${stored.items[0]!.id}`,
     });
     assert.doesNotMatch(bodies.join(''), /Kuznetsov|P91827364|1971/);
 

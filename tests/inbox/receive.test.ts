@@ -3,9 +3,18 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { FollowUpReport } from '../../src/domain/protocol/types.js';
-import { bearer, bootstrap, example, inboundNotification, partnerSealer, type PartnerSealer, type TestGateway } from '../gateway/bootstrap.js';
+import {
+  bearer,
+  bootstrap,
+  example,
+  inboundNotification,
+  partnerSealer,
+  type PartnerSealer,
+  type TestGateway,
+} from '../gateway/bootstrap.js';
 
-const post = (url: string, jwe: string) => request(url).post('/tnx/v1/messages').set('Content-Type', 'application/jose').send(jwe);
+const post = (url: string, jwe: string) =>
+  request(url).post('/tnx/v1/messages').set('Content-Type', 'application/jose').send(jwe);
 
 describe('inbox: POST /tnx/v1/messages', () => {
   let gw: TestGateway;
@@ -37,7 +46,9 @@ describe('inbox: POST /tnx/v1/messages', () => {
     assert.deepEqual(stored.message, n);
     assert.equal(stored.digest, sealed.digest);
     assert.equal(stored.receiptJws, res.text);
-    const actions = (await gw.ctx.store.audit.query({ messageId: n.notificationId }, { limit: 10 })).items.map((e) => e.action).sort();
+    const actions = (await gw.ctx.store.audit.query({ messageId: n.notificationId }, { limit: 10 })).items
+      .map((e) => e.action)
+      .sort();
     assert.deepEqual(actions, ['message.received', 'personal_data.created']);
     const metrics = await gw.ctx.metrics.text();
     assert.match(metrics, /tnx_inbound_total\{iss="THA",outcome="accepted"\} 1/);
@@ -62,7 +73,10 @@ describe('inbox: POST /tnx/v1/messages', () => {
       assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
       assert.equal(res.body.code, code);
       const refused = await gw.ctx.store.audit.query({ action: 'message.refused' }, { limit: 50 });
-      assert.ok(refused.items.some((e) => e.outcome === code), `message.refused ${code} audited`);
+      assert.ok(
+        refused.items.some((e) => e.outcome === code),
+        `message.refused ${code} audited`,
+      );
       assert.equal((await gw.ctx.store.inbound.list({}, { limit: 10 })).items.length, 0);
     }
 
@@ -106,7 +120,10 @@ describe('inbox: POST /tnx/v1/messages', () => {
     const f = example<FollowUpReport>('follow-up-report.json');
     const { jwe } = await tha.seal(f);
     await post(gw.url, jwe).expect(200);
-    const events = await gw.ctx.store.audit.query({ messageId: n.notificationId as string, action: 'followup.received' }, { limit: 5 });
+    const events = await gw.ctx.store.audit.query(
+      { messageId: n.notificationId as string, action: 'followup.received' },
+      { limit: 5 },
+    );
     assert.equal(events.items.length, 1);
     assert.equal(events.items[0]!.outcome, 'entry_denied');
     const inbound = await gw.ctx.store.inbound.list({ notificationId: n.notificationId as string }, { limit: 5 });

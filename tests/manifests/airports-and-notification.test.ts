@@ -42,17 +42,35 @@ describe('airports, case notification, screening settings', () => {
   });
 
   it('refuses a configured airport with an unknown time zone', () => {
-    assert.throws(() => new AirportTable({ XXX: { state: 'ATL', timeZone: 'Mars/Olympus' } }), (e: unknown) => isTnxError(e, 'config_invalid') && /XXX/.test(e.message));
+    assert.throws(
+      () => new AirportTable({ XXX: { state: 'ATL', timeZone: 'Mars/Olympus' } }),
+      (e: unknown) => isTnxError(e, 'config_invalid') && /XXX/.test(e.message),
+    );
   });
 
   it('builds a valid TravelNotification with source manifest_match from registrant and flight', () => {
     const registrant = cyrillicRegistrant();
-    const leg = legOf({ carrier: 'BA', flightNumber: 'BA0178', departureAirport: 'JFK', arrivalAirport: 'LHR', scheduledDeparture: '2027-01-10T18:30', scheduledArrival: '2027-01-11T06:40' }, airports);
+    const leg = legOf(
+      {
+        carrier: 'BA',
+        flightNumber: 'BA0178',
+        departureAirport: 'JFK',
+        arrivalAirport: 'LHR',
+        scheduledDeparture: '2027-01-10T18:30',
+        scheduledArrival: '2027-01-11T06:40',
+      },
+      airports,
+    );
     assert.ok(leg);
     assert.equal(leg.scheduledArrival, '2027-01-11T06:40:00+00:00');
     const n = caseNotification({
-      notificationId: '9d7c1f7e-4b0a-4f7e-9a59-3f0f7d6f0c11', origin: 'USA', destination: 'GBR', registrant, leg,
-      confirmedAt: Date.parse('2027-01-08T12:00:00Z'), pointOfContact: base.pointOfContact,
+      notificationId: '9d7c1f7e-4b0a-4f7e-9a59-3f0f7d6f0c11',
+      origin: 'USA',
+      destination: 'GBR',
+      registrant,
+      leg,
+      confirmedAt: Date.parse('2027-01-08T12:00:00Z'),
+      pointOfContact: base.pointOfContact,
     });
     const valid = validateMessage(n) as TravelNotification;
     assert.equal(valid.source.kind, 'manifest_match');
@@ -60,7 +78,20 @@ describe('airports, case notification, screening settings', () => {
     assert.equal(valid.report.late, true);
     assert.deepEqual(valid.travel.destinationCountries, ['GBR']);
     assert.equal(JSON.stringify(valid).includes('Assessment'), false, 'registry notes never leave');
-    assert.equal(legOf({ carrier: 'BA', flightNumber: 'BA1', departureAirport: 'ZZZ', arrivalAirport: 'LHR', scheduledDeparture: '2027-01-10T18:30', scheduledArrival: null }, airports), null);
+    assert.equal(
+      legOf(
+        {
+          carrier: 'BA',
+          flightNumber: 'BA1',
+          departureAirport: 'ZZZ',
+          arrivalAirport: 'LHR',
+          scheduledDeparture: '2027-01-10T18:30',
+          scheduledArrival: null,
+        },
+        airports,
+      ),
+      null,
+    );
   });
 
   it('screening settings: defaults (24 h retention, notify on confirmed unreported), and a bad value names its path', () => {
@@ -68,9 +99,18 @@ describe('airports, case notification, screening settings', () => {
     assert.equal(cfg.screening.retentionHours, 24);
     assert.equal(cfg.screening.notifyOnConfirmedUnreported, true);
     assert.deepEqual(cfg.screening.weights, {});
-    const tuned = buildConfig({ ...base, screening: { weights: { threshold: 0.8, dateOfBirth: { yearDiffers: -0.5 } } } } as TnxConfigInput);
+    const tuned = buildConfig({
+      ...base,
+      screening: { weights: { threshold: 0.8, dateOfBirth: { yearDiffers: -0.5 } } },
+    });
     assert.equal(tuned.screening.weights.threshold, 0.8);
-    assert.throws(() => buildConfig({ ...base, screening: { retentionHours: 0 } } as TnxConfigInput), (e: unknown) => isTnxError(e, 'config_invalid') && /screening\/retentionHours/.test(e.message));
-    assert.throws(() => buildConfig({ ...base, screening: { weights: { nmae: {} } } } as unknown as TnxConfigInput), (e: unknown) => isTnxError(e, 'config_invalid') && /nmae/.test(e.message));
+    assert.throws(
+      () => buildConfig({ ...base, screening: { retentionHours: 0 } }),
+      (e: unknown) => isTnxError(e, 'config_invalid') && /screening\/retentionHours/.test(e.message),
+    );
+    assert.throws(
+      () => buildConfig({ ...base, screening: { weights: { nmae: {} } } } as unknown as TnxConfigInput),
+      (e: unknown) => isTnxError(e, 'config_invalid') && /nmae/.test(e.message),
+    );
   });
 });

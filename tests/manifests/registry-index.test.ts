@@ -24,13 +24,35 @@ const log = createLogger({ level: 'silent' });
 
 function flightWith(familyName: string, givenNames: string[], dateOfBirth: string, doc: string): Manifest {
   return {
-    flight: { carrier: 'BA', flightNumber: 'BA178', departureAirport: 'JFK', arrivalAirport: 'LHR', scheduledDeparture: '2026-12-20T10:15', scheduledArrival: null },
-    passengers: [{ role: 'passenger', familyName, givenNames, sex: 'M', dateOfBirth, nationality: null, documents: [{ type: 'passport', number: doc, issuingState: null, expiresOn: null }], bookingRef: null, embarkation: null, debarkation: null }],
+    flight: {
+      carrier: 'BA',
+      flightNumber: 'BA178',
+      departureAirport: 'JFK',
+      arrivalAirport: 'LHR',
+      scheduledDeparture: '2026-12-20T10:15',
+      scheduledArrival: null,
+    },
+    passengers: [
+      {
+        role: 'passenger',
+        familyName,
+        givenNames,
+        sex: 'M',
+        dateOfBirth,
+        nationality: null,
+        documents: [{ type: 'passport', number: doc, issuingState: null, expiresOn: null }],
+        bookingRef: null,
+        embarkation: null,
+        debarkation: null,
+      },
+    ],
   };
 }
 /** 0 → "a", 27 → "bb": distinct Latin-only names (registry names take letters only). */
-const letters = (i: number): string => (i < 26 ? '' : letters(Math.floor(i / 26) - 1)) + String.fromCharCode(97 + (i % 26));
-const found = (ix: RegistryIndex, m: Manifest): string[] => screenManifest(m, ix.index).passengers.flatMap((p) => p.candidates.map((c) => c.registrantId));
+const letters = (i: number): string =>
+  (i < 26 ? '' : letters(Math.floor(i / 26) - 1)) + String.fromCharCode(97 + (i % 26));
+const found = (ix: RegistryIndex, m: Manifest): string[] =>
+  screenManifest(m, ix.index).passengers.flatMap((p) => p.candidates.map((c) => c.registrantId));
 
 describe('registry-backed screening index', function () {
   this.timeout(20_000);
@@ -51,7 +73,13 @@ describe('registry-backed screening index', function () {
     await store.registry.erase(shredRegistrant((await store.registry.get(gone.id))!, NOW));
     // More than one page (1,000) of the start-up scan: 1,200 more active registrants.
     for (let i = 0; i < 1200; i++) {
-      const r: Registrant = greekRegistrant({ person: { ...greekRegistrant().person, name: { family: `Filler${letters(i)}`, given: ['Anon'] }, travelDocuments: [{ number: `FX${100000 + i}`, type: 'passport', issuingState: 'GRC' }] } });
+      const r: Registrant = greekRegistrant({
+        person: {
+          ...greekRegistrant().person,
+          name: { family: `Filler${letters(i)}`, given: ['Anon'] },
+          travelDocuments: [{ number: `FX${100000 + i}`, type: 'passport', issuingState: 'GRC' }],
+        },
+      });
       await store.registry.insert(sealRegistrant(r, keys, NOW));
     }
     const ix = new RegistryIndex({ registry: store.registry, keys, log });
@@ -60,7 +88,11 @@ describe('registry-backed screening index', function () {
     assert.ok(ix.index.has(active.id));
     assert.ok(!ix.index.has(suspended.id), 'suspended registrations are not screened');
     assert.ok(!ix.index.has(gone.id), 'erased registrants are not screened');
-    assert.deepEqual(found(ix, petrov).filter((id) => id === active.id), [active.id], 'found under a variant name');
+    assert.deepEqual(
+      found(ix, petrov).filter((id) => id === active.id),
+      [active.id],
+      'found under a variant name',
+    );
   });
 
   it('follows the registry events: created, updated, ended, erased', async () => {
@@ -68,7 +100,12 @@ describe('registry-backed screening index', function () {
     const ix = new RegistryIndex({ registry: store.registry, keys, log });
     await ix.ready();
     ix.follow(events);
-    const r = cyrillicRegistrant({ person: { ...cyrillicRegistrant().person, travelDocuments: [{ number: 'NEW0000001', type: 'passport', issuingState: 'USA' }] } });
+    const r = cyrillicRegistrant({
+      person: {
+        ...cyrillicRegistrant().person,
+        travelDocuments: [{ number: 'NEW0000001', type: 'passport', issuingState: 'USA' }],
+      },
+    });
     const probe = flightWith('PETROV', ['DMITRII'], '1979-03-14', 'NEW0000001');
     assert.ok(!found(ix, probe).includes(r.id));
 
@@ -78,13 +115,25 @@ describe('registry-backed screening index', function () {
 
     // Updated: a new name and passport. The old identity no longer matches, the new one does.
     const prev = (await store.registry.get(r.id))!;
-    const renamed: Registrant = { ...r, person: { ...r.person, name: { family: 'Sokolov', given: ['Arkady'] }, nameOriginalScript: undefined, aliases: undefined, travelDocuments: [{ number: 'SK7000002', type: 'passport', issuingState: 'USA' }] } };
+    const renamed: Registrant = {
+      ...r,
+      person: {
+        ...r.person,
+        name: { family: 'Sokolov', given: ['Arkady'] },
+        nameOriginalScript: undefined,
+        aliases: undefined,
+        travelDocuments: [{ number: 'SK7000002', type: 'passport', issuingState: 'USA' }],
+      },
+    };
     delete (renamed.person as { nameOriginalScript?: unknown }).nameOriginalScript;
     delete (renamed.person as { aliases?: unknown }).aliases;
     const next = resealRegistrant(prev, renamed, keys, NOW + 1);
     assert.equal(await store.registry.replace(next, prev.updatedAt), true);
     await events.publish(registrantAltered(r.id, 'registry', NOW + 1));
-    assert.ok(found(ix, flightWith('SOKOLOV', ['ARKADY'], '1979-03-14', 'SK7000002')).includes(r.id), 'updated → new identity found');
+    assert.ok(
+      found(ix, flightWith('SOKOLOV', ['ARKADY'], '1979-03-14', 'SK7000002')).includes(r.id),
+      'updated → new identity found',
+    );
     assert.ok(!found(ix, probe).includes(r.id), 'updated → old identity gone');
 
     // Ended: no longer screened.
@@ -96,7 +145,13 @@ describe('registry-backed screening index', function () {
 
     // Erased (after reinstating, to see the removal): crypto-shredded records leave the index.
     const again = (await store.registry.get(r.id))!;
-    assert.equal(await store.registry.replace(resealRegistrant(again, { ...renamed, status: 'active', registrationEnd: null }, keys, NOW + 3), again.updatedAt), true);
+    assert.equal(
+      await store.registry.replace(
+        resealRegistrant(again, { ...renamed, status: 'active', registrationEnd: null }, keys, NOW + 3),
+        again.updatedAt,
+      ),
+      true,
+    );
     await events.publish(registrantAltered(r.id, 'registry', NOW + 3));
     assert.ok(ix.index.has(r.id));
     await store.registry.erase(shredRegistrant((await store.registry.get(r.id))!, NOW + 4));

@@ -11,7 +11,9 @@ describe('manifest retention job and notification policy (BullMQ scheduler, real
   this.timeout(30_000);
   let w: ScreeningWorld;
   before(async () => {
-    w = await screeningWorld({ screening: { retentionHours: 0.0003, retentionIntervalSeconds: 1, notifyOnConfirmedUnreported: false } } as never);
+    w = await screeningWorld({
+      screening: { retentionHours: 0.0003, retentionIntervalSeconds: 1, notifyOnConfirmedUnreported: false },
+    });
   });
   after(async () => w?.close());
 
@@ -19,17 +21,29 @@ describe('manifest retention job and notification policy (BullMQ scheduler, real
     const res = await call<{ id: string }>(`${w.usa.url}/api/v1/manifests`, {
       auth: w.auth('screening'),
       body: {
-        flight: { carrier: 'BA', flightNumber: 'BA0178', departureAirport: 'JFK', arrivalAirport: 'LHR', scheduledDeparture: jfkLocal(3) },
-        passengers: [{ role: 'passenger', familyName: 'ASHWORTH', givenNames: ['NIGEL'], sex: 'M', dateOfBirth: '1977-07-07' }],
+        flight: {
+          carrier: 'BA',
+          flightNumber: 'BA0178',
+          departureAirport: 'JFK',
+          arrivalAirport: 'LHR',
+          scheduledDeparture: jfkLocal(3),
+        },
+        passengers: [
+          { role: 'passenger', familyName: 'ASHWORTH', givenNames: ['NIGEL'], sex: 'M', dateOfBirth: '1977-07-07' },
+        ],
       },
     });
     assert.equal(res.status, 201, res.text);
     const stored = await w.usa.ctx.store.manifests.get(res.body.id);
     assert.ok(stored?.sealedPeople, 'sealed people present at first');
-    const purged = await until('the retention job to purge the manifest', async () => {
-      const m = await w.usa.ctx.store.manifests.get(res.body.id);
-      return m?.purgedAt ? m : null;
-    }, 15_000);
+    const purged = await until(
+      'the retention job to purge the manifest',
+      async () => {
+        const m = await w.usa.ctx.store.manifests.get(res.body.id);
+        return m?.purgedAt ? m : null;
+      },
+      15_000,
+    );
     assert.equal(purged.sealedPeople, null);
     assert.equal(purged.wrappedKey, null);
     assert.equal(purged.passengerCount, 1, 'the statistics record stays');
@@ -40,20 +54,48 @@ describe('manifest retention job and notification policy (BullMQ scheduler, real
 
   it('with notifyOnConfirmedUnreported off, a confirmed unreported trip opens a case and notifies nobody', async () => {
     const created = await call<{ id: string }>(`${w.usa.url}/api/v1/registrants`, {
-      auth: w.auth('registry'), body: registrantBody({ family: 'Pennington', given: ['Giles'], dateOfBirth: '1964-03-03', passport: 'US2299110' }),
+      auth: w.auth('registry'),
+      body: registrantBody({
+        family: 'Pennington',
+        given: ['Giles'],
+        dateOfBirth: '1964-03-03',
+        passport: 'US2299110',
+      }),
     });
     assert.equal(created.status, 201, created.text);
-    const m = await call<{ id: string; candidates: { id: string; registrantId: string }[] }>(`${w.usa.url}/api/v1/manifests`, {
-      auth: w.auth('screening'),
-      body: {
-        flight: { carrier: 'BA', flightNumber: 'BA0116', departureAirport: 'JFK', arrivalAirport: 'LHR', scheduledDeparture: jfkLocal(4) },
-        passengers: [{ role: 'passenger', familyName: 'PENNINGTON', givenNames: ['GILES'], sex: 'M', dateOfBirth: '1964-03-03', documents: [{ type: 'passport', number: 'US2299110' }] }],
+    const m = await call<{ id: string; candidates: { id: string; registrantId: string }[] }>(
+      `${w.usa.url}/api/v1/manifests`,
+      {
+        auth: w.auth('screening'),
+        body: {
+          flight: {
+            carrier: 'BA',
+            flightNumber: 'BA0116',
+            departureAirport: 'JFK',
+            arrivalAirport: 'LHR',
+            scheduledDeparture: jfkLocal(4),
+          },
+          passengers: [
+            {
+              role: 'passenger',
+              familyName: 'PENNINGTON',
+              givenNames: ['GILES'],
+              sex: 'M',
+              dateOfBirth: '1964-03-03',
+              documents: [{ type: 'passport', number: 'US2299110' }],
+            },
+          ],
+        },
       },
-    });
+    );
     const cand = m.body.candidates.find((c) => c.registrantId === created.body.id)!;
-    const res = await call<{ case: { notification: string; notificationId: string | null } }>(`${w.usa.url}/api/v1/manifests/${m.body.id}/candidates/${cand.id}/decision`, {
-      auth: w.auth('screening'), body: { decision: 'confirmed', reason: 'passport matches' },
-    });
+    const res = await call<{ case: { notification: string; notificationId: string | null } }>(
+      `${w.usa.url}/api/v1/manifests/${m.body.id}/candidates/${cand.id}/decision`,
+      {
+        auth: w.auth('screening'),
+        body: { decision: 'confirmed', reason: 'passport matches' },
+      },
+    );
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.case.notification, 'disabled');
     assert.equal(res.body.case.notificationId, null);

@@ -28,7 +28,9 @@ export async function screeningWorld(extra: Partial<TnxConfigInput> = {}): Promi
   const dir = tempDir('tnx-screening');
   const kekPath = keyFile(dir, 'kek.jwks.json', octJwks({ kid: 'kek-1', k: secret() }));
   const indexKeyPath = keyFile(dir, 'index.key', `${secret()}\n`);
-  const secrets = Object.fromEntries(TEST_ROLES.map((r) => [r, `${r}-${randomBytes(16).toString('base64url')}`])) as Record<Role, string>;
+  const secrets = Object.fromEntries(
+    TEST_ROLES.map((r) => [r, `${r}-${randomBytes(16).toString('base64url')}`]),
+  ) as Record<Role, string>;
   const members = await federation(['USA', 'GBR'], {
     ...FAST,
     registry: { kekPath, indexKeyPath },
@@ -42,7 +44,8 @@ export async function screeningWorld(extra: Partial<TnxConfigInput> = {}): Promi
     throw err;
   });
   return {
-    usa, gbr,
+    usa,
+    gbr,
     auth: (role) => `Bearer ${secrets[role]}`,
     async close() {
       await usa.close();
@@ -58,7 +61,10 @@ export interface Answer<T = Record<string, unknown>> {
   text: string;
 }
 
-export async function call<T = Record<string, unknown>>(url: string, init: { method?: string; auth?: string; type?: string; body?: string | object } = {}): Promise<Answer<T>> {
+export async function call<T = Record<string, unknown>>(
+  url: string,
+  init: { method?: string; auth?: string; type?: string; body?: string | object } = {},
+): Promise<Answer<T>> {
   const headers: Record<string, string> = {};
   if (init.auth) headers.authorization = init.auth;
   let body: string | undefined;
@@ -66,14 +72,20 @@ export async function call<T = Record<string, unknown>>(url: string, init: { met
     body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
     headers['content-type'] = init.type ?? 'application/json';
   }
-  const res = await fetch(url, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, ...(body === undefined ? {} : { body }) });
+  const res = await fetch(url, {
+    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await res.text();
   return { status: res.status, type: res.headers.get('content-type'), body: (text ? JSON.parse(text) : {}) as T, text };
 }
 
 let serial = 0;
 /** A registrant body (no id) with distinctive names, date of birth and passport per call. */
-export function registrantBody(overrides: { family?: string; given?: string[]; dateOfBirth?: string; passport?: string } = {}): Omit<Registrant, 'id'> {
+export function registrantBody(
+  overrides: { family?: string; given?: string[]; dateOfBirth?: string; passport?: string } = {},
+): Omit<Registrant, 'id'> {
   serial += 1;
   return {
     person: {
@@ -81,12 +93,24 @@ export function registrantBody(overrides: { family?: string; given?: string[]; d
       dateOfBirth: overrides.dateOfBirth ?? `1971-0${1 + (serial % 9)}-1${serial % 10}`,
       sex: 'M',
       citizenships: ['USA'],
-      travelDocuments: [{ number: overrides.passport ?? `P${String(40_000_000 + serial * 7919)}`, type: 'passport', issuingState: 'USA' }],
+      travelDocuments: [
+        {
+          number: overrides.passport ?? `P${String(40_000_000 + serial * 7919)}`,
+          type: 'passport',
+          issuingState: 'USA',
+        },
+      ],
     },
-    convictions: [{
-      offenceCategory: 'child_sexual_abuse', convictedOn: '2012-04-02', jurisdiction: 'USA-NY', sentenceSummary: 'Sentenced to six years',
-      victimMinor: true, registrationEndsOn: null,
-    }],
+    convictions: [
+      {
+        offenceCategory: 'child_sexual_abuse',
+        convictedOn: '2012-04-02',
+        jurisdiction: 'USA-NY',
+        sentenceSummary: 'Sentenced to six years',
+        victimMinor: true,
+        registrationEndsOn: null,
+      },
+    ],
     registrationStart: '2018-01-10',
     registrationEnd: null,
     status: 'active',

@@ -17,7 +17,10 @@ describe('registry API', function () {
   after(async () => gw.close());
 
   const create = async (overrides = {}) => {
-    const res = await request(gw.app).post('/api/v1/registrants').set('Authorization', bearer('registry')).send(registrantBody(overrides));
+    const res = await request(gw.app)
+      .post('/api/v1/registrants')
+      .set('Authorization', bearer('registry'))
+      .send(registrantBody(overrides));
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body as { id: string; status: string; updatedAt: number };
   };
@@ -28,7 +31,10 @@ describe('registry API', function () {
     assert.equal(r.status, 'active');
     assert.equal(JSON.stringify(r).includes('Petrov'), false);
     const events = await gw.ctx.store.audit.query({ messageId: r.id }, { limit: 10 });
-    assert.deepEqual(events.items.map((e) => e.action), ['personal_data.created']);
+    assert.deepEqual(
+      events.items.map((e) => e.action),
+      ['personal_data.created'],
+    );
   });
 
   it('refuses a record without a review date, and other roles', async () => {
@@ -37,7 +43,10 @@ describe('registry API', function () {
     const res = await request(gw.app).post('/api/v1/registrants').set('Authorization', bearer('registry')).send(body);
     assert.equal(res.status, 422);
     assert.equal(res.body.code, 'invalid_registrant');
-    const denied = await request(gw.app).post('/api/v1/registrants').set('Authorization', bearer('submitter')).send(registrantBody());
+    const denied = await request(gw.app)
+      .post('/api/v1/registrants')
+      .set('Authorization', bearer('submitter'))
+      .send(registrantBody());
     assert.equal(denied.status, 403);
   });
 
@@ -46,7 +55,10 @@ describe('registry API', function () {
     const none = await request(gw.app).get(`/api/v1/registrants/${id}`).set('Authorization', bearer('registry'));
     assert.equal(none.status, 400);
     assert.equal(none.body.code, 'purpose_required');
-    const res = await request(gw.app).get(`/api/v1/registrants/${id}`).query({ purpose: 'case 2026-118 review' }).set('Authorization', bearer('registry'));
+    const res = await request(gw.app)
+      .get(`/api/v1/registrants/${id}`)
+      .query({ purpose: 'case 2026-118 review' })
+      .set('Authorization', bearer('registry'));
     assert.equal(res.status, 200);
     assert.equal(res.body.person.name.family, 'Petrov');
     const reads = await gw.ctx.store.audit.query({ messageId: id, action: 'personal_data.read' }, { limit: 10 });
@@ -57,7 +69,8 @@ describe('registry API', function () {
 
   it('searches by name in another script, date of birth and document number (purpose required, audited)', async () => {
     const { id } = await create();
-    const q = async (query: Record<string, string>) => request(gw.app).get('/api/v1/registrants').query(query).set('Authorization', bearer('registry'));
+    const q = async (query: Record<string, string>) =>
+      request(gw.app).get('/api/v1/registrants').query(query).set('Authorization', bearer('registry'));
     const byName = await q({ name: 'Дмитрий Петров', purpose: 'border alert' });
     assert.equal(byName.status, 200);
     assert.ok(byName.body.items.some((h: { id: string }) => h.id === id));
@@ -76,10 +89,16 @@ describe('registry API', function () {
   it('updates, ends a registration, and refuses a stale write', async () => {
     const { id } = await create();
     const body = { ...registrantBody(), reviewDue: '2028-01-01' };
-    const up = await request(gw.app).put(`/api/v1/registrants/${id}`).set('Authorization', bearer('registry')).send(body);
+    const up = await request(gw.app)
+      .put(`/api/v1/registrants/${id}`)
+      .set('Authorization', bearer('registry'))
+      .send(body);
     assert.equal(up.status, 200, JSON.stringify(up.body));
     assert.equal(up.body.reviewDue, '2028-01-01');
-    const end = await request(gw.app).post(`/api/v1/registrants/${id}/end`).set('Authorization', bearer('registry')).send({ registrationEnd: '2026-11-30' });
+    const end = await request(gw.app)
+      .post(`/api/v1/registrants/${id}/end`)
+      .set('Authorization', bearer('registry'))
+      .send({ registrationEnd: '2026-11-30' });
     assert.equal(end.status, 200);
     assert.equal(end.body.status, 'ended');
     assert.equal(end.body.registrationEnd, '2026-11-30');
@@ -95,15 +114,26 @@ describe('registry API', function () {
     const res = await request(gw.app).delete(`/api/v1/registrants/${id}`).set('Authorization', bearer('registry'));
     assert.equal(res.status, 200);
     assert.equal(res.body.erased, true);
-    const gone = await request(gw.app).get(`/api/v1/registrants/${id}`).query({ purpose: 'check' }).set('Authorization', bearer('registry'));
+    const gone = await request(gw.app)
+      .get(`/api/v1/registrants/${id}`)
+      .query({ purpose: 'check' })
+      .set('Authorization', bearer('registry'));
     assert.equal(gone.status, 410);
     assert.equal(gone.body.code, 'registrant_erased');
     const file = readFileSync(gw.config.store.sqlitePath);
-    assert.equal(file.includes(Buffer.from(JSON.parse(wrapped).ciphertext as string)), false, 'the wrapped data key is gone');
+    assert.equal(
+      file.includes(Buffer.from(JSON.parse(wrapped).ciphertext as string)),
+      false,
+      'the wrapped data key is gone',
+    );
     assert.equal(file.includes(Buffer.from(cipher)), false, 'the ciphertext is gone from the database file');
     const erased = await gw.ctx.store.audit.query({ messageId: id, action: 'personal_data.erased' }, { limit: 5 });
     assert.equal(erased.items.length, 1);
     const found = await gw.ctx.store.registry.search(before.blindIndexes.slice(0, 1), 50);
-    assert.equal(found.some((x) => x.id === id), false, 'erased records leave the blind index');
+    assert.equal(
+      found.some((x) => x.id === id),
+      false,
+      'erased records leave the blind index',
+    );
   });
 });

@@ -8,7 +8,12 @@ import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
 import { bullConnection } from '../../src/adapters/queue-bullmq/delivery-queue.js';
 import { createRegistrant } from '../../src/features/registry/registry-service.js';
-import { RETENTION_SCHEDULER_ID, runRetentionPass, startRetentionJob, type RetentionResult } from '../../src/features/registry/retention-job.js';
+import {
+  RETENTION_SCHEDULER_ID,
+  runRetentionPass,
+  startRetentionJob,
+  type RetentionResult,
+} from '../../src/features/registry/retention-job.js';
 import { createTravelReport } from '../../src/features/travel-reports/travel-report-service.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { uniquePrefix } from '../harness/redis.js';
@@ -28,8 +33,12 @@ describe('registry retention job', function () {
 
   it('shreds expired records, flags overdue reviews, audits both, keeps statistics, and is idempotent', async () => {
     const n = gw.national;
-    const expired = (await createRegistrant(n, staff, registrantBody({ registrationEnd: '2024-06-30', reviewDue: '2027-01-01' }))).id;
-    const recent = (await createRegistrant(n, staff, registrantBody({ registrationEnd: '2026-06-30', reviewDue: '2027-01-01' }))).id;
+    const expired = (
+      await createRegistrant(n, staff, registrantBody({ registrationEnd: '2024-06-30', reviewDue: '2027-01-01' }))
+    ).id;
+    const recent = (
+      await createRegistrant(n, staff, registrantBody({ registrationEnd: '2026-06-30', reviewDue: '2027-01-01' }))
+    ).id;
     const overdue = (await createRegistrant(n, staff, registrantBody({ reviewDue: '2026-11-01' }))).id;
     const current = (await createRegistrant(n, staff, registrantBody({ reviewDue: '2027-03-01' }))).id;
     const report = await createTravelReport(n, staff, expired, { travel: travelBody(NOW + 30 * DAY, NOW) });
@@ -39,9 +48,17 @@ describe('registry retention job', function () {
     const queueName = uniquePrefix('retention');
     let firstPass!: (r: RetentionResult) => void;
     const passed = new Promise<RetentionResult>((resolve) => (firstPass = resolve));
-    const job = await startRetentionJob(gw.ctx, gw.keys, { queueName, intervalMs: 60_000, onPass: (r) => firstPass(r) });
+    const job = await startRetentionJob(gw.ctx, gw.keys, {
+      queueName,
+      intervalMs: 60_000,
+      onPass: (r) => firstPass(r),
+    });
     // Either process's worker may run the one scheduled pass: both report to the same listener.
-    const second = await startRetentionJob(gw.ctx, gw.keys, { queueName, intervalMs: 60_000, onPass: (r) => firstPass(r) });
+    const second = await startRetentionJob(gw.ctx, gw.keys, {
+      queueName,
+      intervalMs: 60_000,
+      onPass: (r) => firstPass(r),
+    });
     try {
       const pass = await passed;
       assert.deepEqual(pass.shredded, [expired]);
@@ -50,16 +67,26 @@ describe('registry retention job', function () {
       const tomb = (await gw.ctx.store.registry.get(expired))!;
       assert.deepEqual([tomb.status, tomb.dek, tomb.fields, tomb.blindIndexes], ['ended', null, {}, []]);
       assert.equal(tomb.registrationEnd, '2024-06-30', 'registry dates survive for statistics');
-      assert.equal((await gw.ctx.store.travelReports.get(report.id))!.sealedReport, null, 'travel shredded with the registrant');
+      assert.equal(
+        (await gw.ctx.store.travelReports.get(report.id))!.sealedReport,
+        null,
+        'travel shredded with the registrant',
+      );
       assert.notEqual((await gw.ctx.store.registry.get(overdue))!.reviewFlaggedAt, null);
       for (const id of [recent, current]) {
         const r = (await gw.ctx.store.registry.get(id))!;
         assert.deepEqual([r.erasedAt, r.reviewFlaggedAt], [null, null]);
       }
-      const erased = await gw.ctx.store.audit.query({ messageId: expired, action: 'personal_data.erased' }, { limit: 5 });
+      const erased = await gw.ctx.store.audit.query(
+        { messageId: expired, action: 'personal_data.erased' },
+        { limit: 5 },
+      );
       assert.equal(erased.items[0]!.actor, 'system');
       assert.equal(erased.items[0]!.detail!.reason, 'retention');
-      const flagged = await gw.ctx.store.audit.query({ messageId: overdue, action: 'personal_data.altered' }, { limit: 5 });
+      const flagged = await gw.ctx.store.audit.query(
+        { messageId: overdue, action: 'personal_data.altered' },
+        { limit: 5 },
+      );
       assert.equal(flagged.items[0]!.outcome, 'review_flagged');
 
       assert.deepEqual(await gw.ctx.store.stats.sent(q), statsBefore, 'statistics do not need the personal data');
@@ -70,7 +97,11 @@ describe('registry retention job', function () {
       const schedulers = await queue.getJobSchedulers();
       await queue.close();
       connection.disconnect();
-      assert.deepEqual(schedulers.map((s) => s.key), [RETENTION_SCHEDULER_ID], 'one schedule for every process');
+      assert.deepEqual(
+        schedulers.map((s) => s.key),
+        [RETENTION_SCHEDULER_ID],
+        'one schedule for every process',
+      );
     } finally {
       await job.close();
       await second.close();

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Express } from 'express';
 import { buildConfig } from '../../src/config/load.js';
-import { ROLES, type Partner, type Role, type TnxConfig, type TnxConfigInput } from '../../src/config/schema.js';
+import { ROLES, type Partner, type TnxConfig, type TnxConfigInput } from '../../src/config/schema.js';
 import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
 import { createContext, type RunningContext } from '../../src/runtime/create-context.js';
 import { createApp } from '../../src/http/app.js';
@@ -40,14 +40,18 @@ export interface NationalGateway {
 
 /** Partners of the demo directory (GBR, FRA, THA) with absolute JWKS paths; DEU is not listed, so notifications to it are `no_channel`. */
 function writeDirectory(dir: string): string {
-  const demo = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.usa.json'), 'utf8')) as { partners: Partial<Partner>[] };
+  const demo = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.usa.json'), 'utf8')) as {
+    partners: Partial<Partner>[];
+  };
   const partners = demo.partners.map((p) => ({ ...p, jwksPath: resolve(CONFIG_DIR, p.jwksPath!) }));
   const path = join(dir, 'directory.json');
   writeFileSync(path, `${JSON.stringify({ partners }, null, 2)}\n`);
   return path;
 }
 
-export async function nationalGateway(options: { clock?: Clock; config?: Partial<TnxConfigInput> } = {}): Promise<NationalGateway> {
+export async function nationalGateway(
+  options: { clock?: Clock; config?: Partial<TnxConfigInput> } = {},
+): Promise<NationalGateway> {
   const dir = tempDir('tnx-national');
   const directoryPath = writeDirectory(dir);
   const kekPath = keyFile(dir, 'kek.jwks.json', octJwks({ kid: 'kek-1', k: secret() }));
@@ -61,17 +65,27 @@ export async function nationalGateway(options: { clock?: Clock; config?: Partial
     store: { kind: 'sqlite', sqlitePath: join(dir, 'tnx.sqlite') },
     directoryPath,
     registry: { kekPath, indexKeyPath },
-    auth: { tokens: ROLES.map((id) => ({ id, role: id as Role, sha256: sha256Hex(secretOf(id)) })) },
+    auth: { tokens: ROLES.map((id) => ({ id, role: id, sha256: sha256Hex(secretOf(id)) })) },
     log: { level: 'silent' },
     ...(options.config ?? {}),
   } as TnxConfigInput;
   const config = buildConfig(input, { baseDir: dir });
-  const ctx = await createContext(config, { ...(options.clock ? { clock: options.clock } : {}), log: createLogger({ level: 'silent' }), keyRing: { allowInsecureMode: true } });
+  const ctx = await createContext(config, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    log: createLogger({ level: 'silent' }),
+    keyRing: { allowInsecureMode: true },
+  });
   const queue = DeliveryQueue.fromConfig(config, uniquePrefix('q'));
   const keys = loadRegistryKeys(config.registry!);
   const app = createApp({ ctx, queue, extraRoutes: nationalRoutes({ keys }) });
   return {
-    config, ctx, queue, app, keys, dir, directoryPath,
+    config,
+    ctx,
+    queue,
+    app,
+    keys,
+    dir,
+    directoryPath,
     national: nationalDeps({ ctx, queue }, keys),
     async close() {
       await queue.close();

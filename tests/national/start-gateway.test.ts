@@ -32,13 +32,22 @@ describe('startGateway with the national workflow', function () {
       redis: { url: await redisUrl(), prefix: uniquePrefix('natgw') },
       store: { kind: 'sqlite', sqlitePath: join(dir, 'tnx.sqlite') },
       directoryPath: join(CONFIG_DIR, 'directory.usa.json'),
-      registry: { kekPath: keyFile(dir, 'kek.jwks.json', octJwks({ kid: 'kek-1', k: secret() })), indexKeyPath: keyFile(dir, 'index.key', secret()) },
-      auth: { tokens: ROLES.map((id) => ({ id, role: id as Role, sha256: sha256Hex(secretOf(id)) })) },
+      registry: {
+        kekPath: keyFile(dir, 'kek.jwks.json', octJwks({ kid: 'kek-1', k: secret() })),
+        indexKeyPath: keyFile(dir, 'index.key', secret()),
+      },
+      auth: { tokens: ROLES.map((id) => ({ id, role: id, sha256: sha256Hex(secretOf(id)) })) },
       log: { level: 'silent' },
     } as TnxConfigInput;
     const config = buildConfig(input, { baseDir: dir });
-    gw = await startGateway(config, { port: 0, log: createLogger({ level: 'silent' }), sealer: false, queueName: uniquePrefix('q') });
-    const get = (path: string, role: string) => fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${secretOf(role as Role)}` } });
+    gw = await startGateway(config, {
+      port: 0,
+      log: createLogger({ level: 'silent' }),
+      sealer: false,
+      queueName: uniquePrefix('q'),
+    });
+    const get = (path: string, role: string) =>
+      fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${secretOf(role as Role)}` } });
 
     const search = await get('/api/v1/registrants?name=Petrov', 'registry');
     assert.equal(search.status, 400);
@@ -51,6 +60,9 @@ describe('startGateway with the national workflow', function () {
     const schedulers = await queue.getJobSchedulers();
     await queue.close();
     connection.disconnect();
-    assert.deepEqual(schedulers.map((s) => s.key), [RETENTION_SCHEDULER_ID]);
+    assert.deepEqual(
+      schedulers.map((s) => s.key),
+      [RETENTION_SCHEDULER_ID],
+    );
   });
 });

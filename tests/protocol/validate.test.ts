@@ -10,7 +10,7 @@ import {
 } from '../../src/domain/protocol/validate.js';
 import { example, loadExamples } from './examples.js';
 
-type Mutator = (m: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Mutator = (m: any) => void;  
 
 function refused(fn: () => unknown, code: ErrorCode, pointer?: string): Error {
   try {

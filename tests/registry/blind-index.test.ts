@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
 import { isTnxError } from '../../src/core/errors.js';
-import { BLIND_INDEX_BYTES, blindIndex, matchesAll, nameTokens, normaliseDocumentNumber, searchTerms, type RegistrantQuery } from '../../src/domain/registry/blind-index.js';
+import {
+  BLIND_INDEX_BYTES,
+  blindIndex,
+  matchesAll,
+  nameTokens,
+  normaliseDocumentNumber,
+  searchTerms,
+  type RegistrantQuery,
+} from '../../src/domain/registry/blind-index.js';
 import { parseSymmetricKeys } from '../../src/domain/registry/key-file.js';
-import { reindexRegistrant, sealRegistrant, type SealedRegistrant } from '../../src/domain/registry/sealed-registrant.js';
+import {
+  reindexRegistrant,
+  sealRegistrant,
+  type SealedRegistrant,
+} from '../../src/domain/registry/sealed-registrant.js';
 import { cyrillicRegistrant, freshKeys, greekRegistrant, secret } from './fixtures.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
@@ -42,7 +54,12 @@ describe('registry: blind indexes', () => {
     const petrov = cyrillicRegistrant();
     // Registered in Latin only (no original-script name), with a BGN-style spelling.
     const latinOnly = cyrillicRegistrant({
-      person: { ...cyrillicRegistrant().person, name: { family: 'Khrushchev', given: ['Yuriy'] }, dateOfBirth: '1979-03-15', travelDocuments: [{ number: 'P7654321', type: 'passport', issuingState: 'GBR' }] },
+      person: {
+        ...cyrillicRegistrant().person,
+        name: { family: 'Khrushchev', given: ['Yuriy'] },
+        dateOfBirth: '1979-03-15',
+        travelDocuments: [{ number: 'P7654321', type: 'passport', issuingState: 'GBR' }],
+      },
     });
     delete latinOnly.person.nameOriginalScript;
     delete latinOnly.person.aliases;
@@ -93,11 +110,17 @@ describe('registry: blind indexes', () => {
       const moved = reindexRegistrant(db[0]!, keys, next, NOW + 1);
       assert.deepEqual(moved.fields, db[0]!.fields);
       assert.ok(matchesAll(moved.blindIndexes, searchTerms({ name: 'Petrov', dateOfBirth: '1979-03-14' }, next)));
-      assert.ok(!matchesAll(moved.blindIndexes, searchTerms({ name: 'Petrov' }, keys.indexKey)), 'old-key terms no longer match');
+      assert.ok(
+        !matchesAll(moved.blindIndexes, searchTerms({ name: 'Petrov' }, keys.indexKey)),
+        'old-key terms no longer match',
+      );
     });
 
     it('refuses a malformed date-of-birth query', () => {
-      assert.throws(() => searchTerms({ dateOfBirth: '14/03/1979' }, keys.indexKey), (e: unknown) => isTnxError(e, 'invalid_request') && !e.message.includes('1979'));
+      assert.throws(
+        () => searchTerms({ dateOfBirth: '14/03/1979' }, keys.indexKey),
+        (e: unknown) => isTnxError(e, 'invalid_request') && !e.message.includes('1979'),
+      );
     });
   });
 });

@@ -19,7 +19,12 @@ export function keyFile(dir: string, name: string, content: string, mode = 0o600
 
 export function octJwks(...keys: { kid: string; k: string; retired?: boolean }[]): string {
   return JSON.stringify({
-    keys: keys.map((k) => ({ kty: 'oct', kid: k.kid, k: k.k, ...(k.retired ? { tnx_retired: '2026-11-01T00:00:00Z' } : {}) })),
+    keys: keys.map((k) => ({
+      kty: 'oct',
+      kid: k.kid,
+      k: k.k,
+      ...(k.retired ? { tnx_retired: '2026-11-01T00:00:00Z' } : {}),
+    })),
   });
 }
 
@@ -65,7 +70,13 @@ export function cyrillicRegistrant(overrides: Partial<Registrant> = {}): Registr
     registrationEnd: null,
     status: 'active',
     reviewDue: '2027-01-10',
-    notes: [{ text: 'Assessment: cooperative at last interview, moved house twice', author: 'staff-17', at: '2026-10-02T09:30:00Z' }],
+    notes: [
+      {
+        text: 'Assessment: cooperative at last interview, moved house twice',
+        author: 'staff-17',
+        at: '2026-10-02T09:30:00Z',
+      },
+    ],
     ...overrides,
   };
 }

@@ -17,7 +17,10 @@ describe('registry: key file administration (generate, rotate, retire)', () => {
     const { indexKey } = freshKeys();
     generateKeyFile(path, 'kek-2026-01', NOW);
     assert.equal(statSync(path).mode & 0o777, 0o600);
-    assert.throws(() => generateKeyFile(path, 'again', NOW), (e: unknown) => isTnxError(e, 'key_material_invalid'));
+    assert.throws(
+      () => generateKeyFile(path, 'again', NOW),
+      (e: unknown) => isTnxError(e, 'key_material_invalid'),
+    );
 
     const keys1 = { kek: KekRing.fromFile(path), indexKey };
     const sealed = sealRegistrant(cyrillicRegistrant(), keys1, NOW);
@@ -32,7 +35,10 @@ describe('registry: key file administration (generate, rotate, retire)', () => {
     const keys3 = { kek: KekRing.fromFile(path), indexKey };
     assert.deepEqual(keys3.kek.kids, ['kek-2026-07']);
     assert.equal(openRegistrant(rewrapped, keys3).id, sealed.id);
-    assert.throws(() => openRegistrant(sealed, keys3), (e: unknown) => isTnxError(e, 'personal_data_unreadable'));
+    assert.throws(
+      () => openRegistrant(sealed, keys3),
+      (e: unknown) => isTnxError(e, 'personal_data_unreadable'),
+    );
     assert.equal(statSync(path).mode & 0o777, 0o600);
     assert.deepEqual(readdirSync(dir), ['kek.jwks.json'], 'no temporary files left behind');
   });
@@ -40,10 +46,22 @@ describe('registry: key file administration (generate, rotate, retire)', () => {
   it('refuses to retire the last usable key, an unknown kid, or a duplicate kid', () => {
     const path = join(tempDir('tnx-kek-admin'), 'kek.jwks.json');
     generateKeyFile(path, 'only', NOW);
-    assert.throws(() => retireKey(path, 'only', NOW), (e: unknown) => isTnxError(e, 'key_material_invalid'));
-    assert.throws(() => retireKey(path, 'nope', NOW), (e: unknown) => isTnxError(e, 'key_material_invalid'));
-    assert.throws(() => rotateKeyFile(path, 'only', NOW), (e: unknown) => isTnxError(e, 'key_material_invalid'));
-    assert.throws(() => rotateKeyFile(path, 'bad kid!', NOW), (e: unknown) => isTnxError(e, 'key_material_invalid'));
+    assert.throws(
+      () => retireKey(path, 'only', NOW),
+      (e: unknown) => isTnxError(e, 'key_material_invalid'),
+    );
+    assert.throws(
+      () => retireKey(path, 'nope', NOW),
+      (e: unknown) => isTnxError(e, 'key_material_invalid'),
+    );
+    assert.throws(
+      () => rotateKeyFile(path, 'only', NOW),
+      (e: unknown) => isTnxError(e, 'key_material_invalid'),
+    );
+    assert.throws(
+      () => rotateKeyFile(path, 'bad kid!', NOW),
+      (e: unknown) => isTnxError(e, 'key_material_invalid'),
+    );
     assert.equal(KekRing.fromFile(path).active.kid, 'only');
   });
 });

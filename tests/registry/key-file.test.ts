@@ -19,7 +19,12 @@ describe('registry: key files (KEK and blind-index key)', () => {
   it('reads a JWKS of oct keys in order, the first usable one active', () => {
     const a = secret();
     const b = secret();
-    const ring = new KekRing(parseSymmetricKeys(octJwks({ kid: 'old', k: a, retired: true }, { kid: 'new', k: b }, { kid: 'mid', k: secret() }), 'f'));
+    const ring = new KekRing(
+      parseSymmetricKeys(
+        octJwks({ kid: 'old', k: a, retired: true }, { kid: 'new', k: b }, { kid: 'mid', k: secret() }),
+        'f',
+      ),
+    );
     assert.equal(ring.active.kid, 'new');
     assert.deepEqual(ring.kids, ['new', 'mid']);
     assert.equal(ring.get('old'), undefined, 'a retired KEK opens nothing');
@@ -42,7 +47,9 @@ describe('registry: key files (KEK and blind-index key)', () => {
     keyMaterialInvalid(() => parseSymmetricKeys(JSON.stringify({ keys: [] }), 'f'));
     const s = secret();
     keyMaterialInvalid(() => parseSymmetricKeys(octJwks({ kid: 'dup', k: s }, { kid: 'dup', k: secret() }), 'f'), s);
-    keyMaterialInvalid(() => new KekRing(parseSymmetricKeys(octJwks({ kid: 'gone', k: secret(), retired: true }), 'f')));
+    keyMaterialInvalid(
+      () => new KekRing(parseSymmetricKeys(octJwks({ kid: 'gone', k: secret(), retired: true }), 'f')),
+    );
   });
 
   it('refuses a key file group or others can read (mode must be 0600)', () => {
@@ -61,7 +68,12 @@ describe('registry: key files (KEK and blind-index key)', () => {
     const shared = secret();
     const kekPath = keyFile(dir, 'kek.json', octJwks({ kid: 'k1', k: secret() }, { kid: 'k0', k: shared }));
     keyMaterialInvalid(() => loadRegistryKeys({ kekPath, indexKeyPath: keyFile(dir, 'idx.key', shared) }));
-    keyMaterialInvalid(() => loadRegistryKeys({ kekPath, indexKeyPath: keyFile(dir, 'idx2.json', octJwks({ kid: 'i1', k: secret() }, { kid: 'i2', k: secret() })) }));
+    keyMaterialInvalid(() =>
+      loadRegistryKeys({
+        kekPath,
+        indexKeyPath: keyFile(dir, 'idx2.json', octJwks({ kid: 'i1', k: secret() }, { kid: 'i2', k: secret() })),
+      }),
+    );
     const ok = loadRegistryKeys({ kekPath, indexKeyPath: keyFile(dir, 'idx3.key', secret()) });
     assert.equal(ok.kek.active.kid, 'k1');
   });

@@ -11,7 +11,8 @@ function refused(value: unknown, pointer: string): void {
       assert.ok(isTnxError(err, 'invalid_registrant'), `expected invalid_registrant, got ${String(err)}`);
       assert.equal(err.pointer, pointer);
       assert.equal(err.status, 422);
-      for (const v of personalStrings(cyrillicRegistrant())) assert.ok(!err.message.includes(v), 'error echoes a personal value');
+      for (const v of personalStrings(cyrillicRegistrant()))
+        assert.ok(!err.message.includes(v), 'error echoes a personal value');
       return true;
     },
   );
@@ -31,7 +32,10 @@ describe('registry: registrant validation', () => {
     const { reviewDue: _dropped, ...noReview } = cyrillicRegistrant();
     refused(noReview, '/reviewDue');
     refused({ ...cyrillicRegistrant(), reviewDue: null }, '/reviewDue');
-    assert.throws(() => sealRegistrant(noReview, freshKeys(), Date.now()), (e: unknown) => isTnxError(e, 'invalid_registrant'));
+    assert.throws(
+      () => sealRegistrant(noReview, freshKeys(), Date.now()),
+      (e: unknown) => isTnxError(e, 'invalid_registrant'),
+    );
   });
 
   it('refuses incoherent registry dates', () => {
@@ -45,9 +49,18 @@ describe('registry: registrant validation', () => {
     const r = cyrillicRegistrant();
     refused({ ...r, person: { ...r.person, dateOfBirth: '1979-02-30' } }, '/person/dateOfBirth');
     refused({ ...r, person: { ...r.person, name: { family: 'Петров', given: [] } } }, '/person/name/family');
-    refused({ ...r, person: { ...r.person, travelDocuments: [{ number: 'K48 213-377', type: 'passport', issuingState: 'USA' }] } }, '/person/travelDocuments/0/number');
+    refused(
+      {
+        ...r,
+        person: { ...r.person, travelDocuments: [{ number: 'K48 213-377', type: 'passport', issuingState: 'USA' }] },
+      },
+      '/person/travelDocuments/0/number',
+    );
     refused({ ...r, convictions: [] }, '/convictions');
-    refused({ ...r, convictions: [{ ...r.convictions[0]!, registrationEndsOn: '2010-01-01' }] }, '/convictions/0/registrationEndsOn');
+    refused(
+      { ...r, convictions: [{ ...r.convictions[0]!, registrationEndsOn: '2010-01-01' }] },
+      '/convictions/0/registrationEndsOn',
+    );
     refused({ ...r, notes: [{ text: 'x', author: 'staff 17', at: '2026-10-02T09:30:00Z' }] }, '/notes/0/author');
     refused({ ...r, favouriteColour: 'blue' }, '');
   });

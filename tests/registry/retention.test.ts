@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  DEFAULT_RETENTION_POLICY, flagReview, isReviewOverdue, isShredDue, planRetention, retentionCutoffs, retentionOutcome, type RetentionView,
+  DEFAULT_RETENTION_POLICY,
+  flagReview,
+  isReviewOverdue,
+  isShredDue,
+  planRetention,
+  retentionCutoffs,
+  retentionOutcome,
+  type RetentionView,
 } from '../../src/domain/registry/retention.js';
 import { sealRegistrant } from '../../src/domain/registry/sealed-registrant.js';
 import { ManualClock } from '../../src/core/clock.js';
@@ -12,8 +19,14 @@ const policy = { retentionDaysAfterEnd: 30 };
 
 function view(over: Partial<RetentionView>): RetentionView {
   return {
-    id: randomUUID(), status: 'active', registrationStart: '2016-01-01', registrationEnd: null, reviewDue: '2027-06-01',
-    reviewFlaggedAt: null, erasedAt: null, ...over,
+    id: randomUUID(),
+    status: 'active',
+    registrationStart: '2016-01-01',
+    registrationEnd: null,
+    reviewDue: '2027-06-01',
+    reviewFlaggedAt: null,
+    erasedAt: null,
+    ...over,
   };
 }
 
@@ -24,10 +37,18 @@ describe('registry: retention rules', () => {
   });
 
   it('shreds exactly when registration end + retention has passed (boundary day kept)', () => {
-    assert.equal(isShredDue(view({ registrationEnd: '2026-10-28' }), policy, clock), false, 'end + 30 days = today: still kept');
+    assert.equal(
+      isShredDue(view({ registrationEnd: '2026-10-28' }), policy, clock),
+      false,
+      'end + 30 days = today: still kept',
+    );
     assert.equal(isShredDue(view({ registrationEnd: '2026-10-27' }), policy, clock), true);
     assert.equal(isShredDue(view({ registrationEnd: null }), policy, clock), false, 'indefinite: never by this rule');
-    assert.equal(isShredDue(view({ registrationEnd: '2020-01-01', erasedAt: 1 }), policy, clock), false, 'already erased');
+    assert.equal(
+      isShredDue(view({ registrationEnd: '2020-01-01', erasedAt: 1 }), policy, clock),
+      false,
+      'already erased',
+    );
   });
 
   it('flags reviews that are overdue (the review day itself is in time)', () => {
@@ -41,7 +62,10 @@ describe('registry: retention rules', () => {
     const alreadyFlagged = view({ reviewDue: '2026-01-01', reviewFlaggedAt: 5 });
     const current = view({});
     const erased = view({ registrationEnd: '2020-01-01', reviewDue: '2020-01-01', erasedAt: 7, status: 'ended' });
-    assert.deepEqual(planRetention([old, overdue, alreadyFlagged, current, erased], policy, clock), { shred: [old.id], flagReview: [overdue.id] });
+    assert.deepEqual(planRetention([old, overdue, alreadyFlagged, current, erased], policy, clock), {
+      shred: [old.id],
+      flagReview: [overdue.id],
+    });
     clock.advance(400 * 86_400_000);
     assert.deepEqual(planRetention([current], policy, clock).flagReview, [current.id], 'time moves the plan');
     clock.set(Date.parse('2026-11-27T15:00:00Z'));
@@ -54,7 +78,15 @@ describe('registry: retention rules', () => {
     assert.equal(flagged.reviewFlaggedAt, clock.now());
     assert.deepEqual(flagged.fields, sealed.fields);
     const outcome = retentionOutcome(flagged, 'review_flagged', clock);
-    assert.deepEqual(Object.keys(outcome).sort(), ['action', 'at', 'registrantId', 'registrationEnd', 'registrationStart', 'reviewDue', 'statusBefore']);
+    assert.deepEqual(Object.keys(outcome).sort(), [
+      'action',
+      'at',
+      'registrantId',
+      'registrationEnd',
+      'registrationStart',
+      'reviewDue',
+      'statusBefore',
+    ]);
     const json = JSON.stringify(outcome);
     for (const v of personalStrings(r)) assert.ok(!json.includes(v));
     assert.ok(!json.includes('f1.'), 'no ciphertext either');

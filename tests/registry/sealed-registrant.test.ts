@@ -4,7 +4,14 @@ import { KekRing } from '../../src/domain/registry/kek.js';
 import { parseSymmetricKeys } from '../../src/domain/registry/key-file.js';
 import { registryKeys } from '../../src/domain/registry/registry-keys.js';
 import {
-  needsRewrap, openRegistrant, PERSONAL_FIELDS, rekeyRegistrant, resealRegistrant, rewrapRegistrant, sealRegistrant, shredRegistrant,
+  needsRewrap,
+  openRegistrant,
+  PERSONAL_FIELDS,
+  rekeyRegistrant,
+  resealRegistrant,
+  rewrapRegistrant,
+  sealRegistrant,
+  shredRegistrant,
   type SealedRegistrant,
 } from '../../src/domain/registry/sealed-registrant.js';
 import { cyrillicRegistrant, freshKeys, greekRegistrant, octJwks, personalStrings, secret } from './fixtures.js';
@@ -23,7 +30,11 @@ describe('registry: sealed registrant (field-level encryption at rest)', () => {
     assert.deepEqual(openRegistrant(sealed, keys), r);
     const minimal = greekRegistrant(); // no aliases, photo reference or notes
     const sealedMinimal = sealRegistrant(minimal, keys, NOW);
-    assert.deepEqual(Object.keys(sealedMinimal.fields).sort(), [...PERSONAL_FIELDS].sort(), 'absent fields are sealed too');
+    assert.deepEqual(
+      Object.keys(sealedMinimal.fields).sort(),
+      [...PERSONAL_FIELDS].sort(),
+      'absent fields are sealed too',
+    );
     assert.deepEqual(openRegistrant(sealedMinimal, keys), minimal);
   });
 
@@ -33,11 +44,15 @@ describe('registry: sealed registrant (field-level encryption at rest)', () => {
     const json = JSON.stringify(sealRegistrant(r, keys, NOW));
     for (const value of personalStrings(r)) {
       assert.ok(!json.includes(value), `sealed record leaks a personal value (${value.length} chars)`);
-      assert.ok(!json.toLowerCase().includes(value.toLowerCase()), 'sealed record leaks a personal value (case-folded)');
+      assert.ok(
+        !json.toLowerCase().includes(value.toLowerCase()),
+        'sealed record leaks a personal value (case-folded)',
+      );
     }
     // The DOB in any common form, and the document numbers in base64 form, are absent too.
     assert.ok(!json.includes('19790314') && !json.includes('14.03.1979'));
-    for (const d of r.person.travelDocuments) assert.ok(!json.includes(Buffer.from(d.number).toString('base64').slice(0, 10)));
+    for (const d of r.person.travelDocuments)
+      assert.ok(!json.includes(Buffer.from(d.number).toString('base64').slice(0, 10)));
     const sealed = JSON.parse(json) as SealedRegistrant;
     assert.deepEqual(Object.keys(sealed.fields).sort(), [...PERSONAL_FIELDS].sort());
     assert.equal(sealed.status, 'active');
@@ -61,14 +76,28 @@ describe('registry: sealed registrant (field-level encryption at rest)', () => {
     const a = sealRegistrant(cyrillicRegistrant(), keys, NOW);
     const b = sealRegistrant(greekRegistrant(), keys, NOW);
     // a's name copied onto b's record
-    throwsCode(() => openRegistrant({ ...b, fields: { ...b.fields, 'person.name': a.fields['person.name']! } }, keys), 'personal_data_unreadable');
+    throwsCode(
+      () => openRegistrant({ ...b, fields: { ...b.fields, 'person.name': a.fields['person.name']! } }, keys),
+      'personal_data_unreadable',
+    );
     // a's whole field set under b's id, with a's own wrapped data key
     throwsCode(() => openRegistrant({ ...a, id: b.id }, keys), 'personal_data_unreadable');
     // a's wrapped data key moved to b
     throwsCode(() => openRegistrant({ ...b, dek: a.dek }, keys), 'personal_data_unreadable');
     // swap two fields inside one record
     throwsCode(
-      () => openRegistrant({ ...a, fields: { ...a.fields, 'person.sex': a.fields['person.dateOfBirth']!, 'person.dateOfBirth': a.fields['person.sex']! } }, keys),
+      () =>
+        openRegistrant(
+          {
+            ...a,
+            fields: {
+              ...a.fields,
+              'person.sex': a.fields['person.dateOfBirth']!,
+              'person.dateOfBirth': a.fields['person.sex']!,
+            },
+          },
+          keys,
+        ),
       'personal_data_unreadable',
     );
     // a field deleted from the stored record (e.g. to hide the notes)
@@ -78,7 +107,10 @@ describe('registry: sealed registrant (field-level encryption at rest)', () => {
     const token = a.fields.convictions!;
     const parts = token.split('.');
     parts[3] = (parts[3]![0] === 'A' ? 'B' : 'A') + parts[3]!.slice(1);
-    throwsCode(() => openRegistrant({ ...a, fields: { ...a.fields, convictions: parts.join('.') } }, keys), 'personal_data_unreadable');
+    throwsCode(
+      () => openRegistrant({ ...a, fields: { ...a.fields, convictions: parts.join('.') } }, keys),
+      'personal_data_unreadable',
+    );
     // the untouched records still open
     assert.equal(openRegistrant(a, keys).person.name.family, 'Petrov');
     assert.equal(openRegistrant(b, keys).person.name.family, 'Papadopoulos');
@@ -87,7 +119,10 @@ describe('registry: sealed registrant (field-level encryption at rest)', () => {
   it('cannot be read with another KEK (the database alone is not enough)', () => {
     const keys = freshKeys();
     const sealed = sealRegistrant(cyrillicRegistrant(), keys, NOW);
-    const thief = registryKeys(new KekRing(parseSymmetricKeys(octJwks({ kid: 'kek-1', k: secret() }), 'x')), keys.indexKey);
+    const thief = registryKeys(
+      new KekRing(parseSymmetricKeys(octJwks({ kid: 'kek-1', k: secret() }), 'x')),
+      keys.indexKey,
+    );
     throwsCode(() => openRegistrant(sealed, thief), 'personal_data_unreadable');
   });
 
@@ -158,7 +193,14 @@ describe('registry: sealed registrant (field-level encryption at rest)', () => {
     const keys = freshKeys();
     const r = cyrillicRegistrant();
     const first = sealRegistrant(r, keys, NOW);
-    const changed = { ...r, person: { ...r.person, travelDocuments: [{ number: 'N0000001', type: 'passport' as const, issuingState: 'USA' }] }, reviewDue: '2028-01-10' };
+    const changed = {
+      ...r,
+      person: {
+        ...r.person,
+        travelDocuments: [{ number: 'N0000001', type: 'passport' as const, issuingState: 'USA' }],
+      },
+      reviewDue: '2028-01-10',
+    };
     const second = resealRegistrant({ ...first, reviewFlaggedAt: NOW }, changed, keys, NOW + 10);
     assert.deepEqual(second.dek, first.dek, 'same data key, same wrapping');
     assert.notEqual(second.fields['person.name'], first.fields['person.name'], 'fresh IV on every write');
@@ -166,7 +208,10 @@ describe('registry: sealed registrant (field-level encryption at rest)', () => {
     assert.equal(second.createdAt, NOW);
     assert.equal(second.reviewFlaggedAt, null, 'a later review date clears the overdue flag');
     assert.deepEqual(openRegistrant(second, keys), changed);
-    throwsCode(() => resealRegistrant(first, { ...changed, id: greekRegistrant().id }, keys, NOW), 'invalid_registrant');
+    throwsCode(
+      () => resealRegistrant(first, { ...changed, id: greekRegistrant().id }, keys, NOW),
+      'invalid_registrant',
+    );
     throwsCode(() => resealRegistrant(shredRegistrant(first, NOW), changed, keys, NOW), 'registrant_erased');
   });
 

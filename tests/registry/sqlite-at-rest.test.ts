@@ -47,7 +47,8 @@ describe('registry: personal data in the SQLite file', () => {
     db.close();
     const bytes = fileBytes(path);
     assert.ok(contains(bytes, people[0]!.id), 'control: the file does hold the records');
-    for (const r of people) for (const v of personalStrings(r)) assert.ok(!contains(bytes, v), 'a personal value is readable in the file');
+    for (const r of people)
+      for (const v of personalStrings(r)) assert.ok(!contains(bytes, v), 'a personal value is readable in the file');
   });
 
   it('after erasure keeps neither the wrapped data key nor ciphertexts (secure_delete + WAL truncate)', () => {
@@ -57,9 +58,15 @@ describe('registry: personal data in the SQLite file', () => {
     const sealed = sealRegistrant(r, keys, NOW);
     db.prepare('INSERT INTO registrant (id, record) VALUES (?, ?)').run(r.id, JSON.stringify(sealed));
     db.pragma('wal_checkpoint(TRUNCATE)');
-    assert.ok(secrets(sealed).every((s) => contains(fileBytes(path), s)), 'control: ciphertexts are in the file before erasure');
+    assert.ok(
+      secrets(sealed).every((s) => contains(fileBytes(path), s)),
+      'control: ciphertexts are in the file before erasure',
+    );
 
-    db.prepare('UPDATE registrant SET record = ? WHERE id = ?').run(JSON.stringify(shredRegistrant(sealed, NOW + 1)), r.id);
+    db.prepare('UPDATE registrant SET record = ? WHERE id = ?').run(
+      JSON.stringify(shredRegistrant(sealed, NOW + 1)),
+      r.id,
+    );
     db.pragma('wal_checkpoint(TRUNCATE)');
     const bytes = fileBytes(path);
     for (const s of secrets(sealed)) assert.ok(!contains(bytes, s), 'erased key material survives in the file');
@@ -73,7 +80,10 @@ describe('registry: personal data in the SQLite file', () => {
     const sealed = sealRegistrant(r, keys, NOW);
     db.prepare('INSERT INTO registrant (id, record) VALUES (?, ?)').run(r.id, JSON.stringify(sealed));
     db.pragma('wal_checkpoint(TRUNCATE)');
-    db.prepare('UPDATE registrant SET record = ? WHERE id = ?').run(JSON.stringify(shredRegistrant(sealed, NOW + 1)), r.id);
+    db.prepare('UPDATE registrant SET record = ? WHERE id = ?').run(
+      JSON.stringify(shredRegistrant(sealed, NOW + 1)),
+      r.id,
+    );
     // Not yet checkpointed: the main file still holds the page as it was before the erasure.
     assert.ok(contains(fileBytes(path), sealed.dek!.ciphertext));
     db.close();

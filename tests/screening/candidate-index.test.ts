@@ -54,7 +54,10 @@ describe('screening: candidate index', () => {
     }
     const perPassenger = st.candidates / n;
     assert.ok(perPassenger < REGISTRY * 0.02, `candidates per passenger ${perPassenger}`);
-    assert.ok(st.scored / n < perPassenger, 'the date-of-birth bound rules most candidates out before names are compared');
+    assert.ok(
+      st.scored / n < perPassenger,
+      'the date-of-birth bound rules most candidates out before names are compared',
+    );
   });
 
   it('rarely reports namesakes born at another time', () => {
@@ -72,12 +75,24 @@ describe('screening: candidate index', () => {
   it('follows the registry: add, update and remove', () => {
     const idx = new CandidateIndex();
     const base: RegistrantForScreening = {
-      id: 'reg-1', name: { family: 'KOWALSKI', given: ['JAN'] }, dateOfBirth: '1970-05-06', sex: 'M',
-      citizenships: ['POL'], travelDocuments: [{ number: 'AB1234567' }],
+      id: 'reg-1',
+      name: { family: 'KOWALSKI', given: ['JAN'] },
+      dateOfBirth: '1970-05-06',
+      sex: 'M',
+      citizenships: ['POL'],
+      travelDocuments: [{ number: 'AB1234567' }],
     };
     const passenger = passengerQuery({
-      role: 'passenger', familyName: 'KOWALSKI', givenNames: ['JAN'], sex: 'M', dateOfBirth: '1970-05-06', nationality: 'POL',
-      documents: [], bookingRef: null, embarkation: null, debarkation: null,
+      role: 'passenger',
+      familyName: 'KOWALSKI',
+      givenNames: ['JAN'],
+      sex: 'M',
+      dateOfBirth: '1970-05-06',
+      nationality: 'POL',
+      documents: [],
+      bookingRef: null,
+      embarkation: null,
+      debarkation: null,
     });
     const found = (): string[] => screenPassenger(passenger, idx, DEFAULT_WEIGHTS, stats()).map((c) => c.registrantId);
     assert.deepEqual(found(), []);
@@ -100,10 +115,25 @@ describe('screening: candidate index', () => {
 
   it('finds a registrant by document number one edit away, whatever the name', () => {
     const idx = new CandidateIndex();
-    idx.upsert({ id: 'd', name: { family: 'SMITH', given: ['JOHN'] }, dateOfBirth: '1960-02-03', sex: 'M', citizenships: ['GBR'], travelDocuments: [{ number: '533380006' }] });
+    idx.upsert({
+      id: 'd',
+      name: { family: 'SMITH', given: ['JOHN'] },
+      dateOfBirth: '1960-02-03',
+      sex: 'M',
+      citizenships: ['GBR'],
+      travelDocuments: [{ number: '533380006' }],
+    });
     const q = passengerQuery({
-      role: 'passenger', familyName: 'SMYTHE', givenNames: ['JON'], sex: 'M', dateOfBirth: '1966-02-03', nationality: 'GBR',
-      documents: [{ type: 'passport', number: '533380060', issuingState: 'GBR', expiresOn: null }], bookingRef: null, embarkation: null, debarkation: null,
+      role: 'passenger',
+      familyName: 'SMYTHE',
+      givenNames: ['JON'],
+      sex: 'M',
+      dateOfBirth: '1966-02-03',
+      nationality: 'GBR',
+      documents: [{ type: 'passport', number: '533380060', issuingState: 'GBR', expiresOn: null }],
+      bookingRef: null,
+      embarkation: null,
+      debarkation: null,
     });
     const st = stats();
     const c = idx.candidates(q, st);
@@ -113,41 +143,109 @@ describe('screening: candidate index', () => {
 
   it('finds passengers without a date of birth by an exact pair of name tokens', () => {
     const idx = new CandidateIndex();
-    idx.upsert({ id: 'x', name: { family: 'PAPADOPOULOS', given: ['GEORGIOS'] }, dateOfBirth: '1975', sex: 'M', citizenships: ['GRC'], travelDocuments: [] });
-    const q = passengerQuery({
-      role: 'passenger', familyName: 'GEORGIOS', givenNames: ['PAPADOPOYLOS'], sex: 'M', dateOfBirth: null, nationality: 'GRC',
-      documents: [], bookingRef: null, embarkation: null, debarkation: null,
+    idx.upsert({
+      id: 'x',
+      name: { family: 'PAPADOPOULOS', given: ['GEORGIOS'] },
+      dateOfBirth: '1975',
+      sex: 'M',
+      citizenships: ['GRC'],
+      travelDocuments: [],
     });
-    assert.deepEqual(screenPassenger(q, idx, DEFAULT_WEIGHTS, stats()).map((c) => c.registrantId), ['x']);
+    const q = passengerQuery({
+      role: 'passenger',
+      familyName: 'GEORGIOS',
+      givenNames: ['PAPADOPOYLOS'],
+      sex: 'M',
+      dateOfBirth: null,
+      nationality: 'GRC',
+      documents: [],
+      bookingRef: null,
+      embarkation: null,
+      debarkation: null,
+    });
+    assert.deepEqual(
+      screenPassenger(q, idx, DEFAULT_WEIGHTS, stats()).map((c) => c.registrantId),
+      ['x'],
+    );
   });
 });
 
 describe('screening: article written onto the name', () => {
   it('finds AL DOSARI as ALDOSSARY', () => {
     const idx = new CandidateIndex();
-    idx.upsert({ id: 'a', name: { family: 'AL DOSARI', given: ['MOHAMMED'] }, dateOfBirth: '1967-03-23', sex: 'M', citizenships: ['SAU'], travelDocuments: [] });
+    idx.upsert({
+      id: 'a',
+      name: { family: 'AL DOSARI', given: ['MOHAMMED'] },
+      dateOfBirth: '1967-03-23',
+      sex: 'M',
+      citizenships: ['SAU'],
+      travelDocuments: [],
+    });
     const q = passengerQuery({
-      role: 'passenger', familyName: 'ALDOSSARY', givenNames: ['MOHAMAD'], sex: 'M', dateOfBirth: '1967-03-23', nationality: 'SAU',
-      documents: [], bookingRef: null, embarkation: null, debarkation: null,
+      role: 'passenger',
+      familyName: 'ALDOSSARY',
+      givenNames: ['MOHAMAD'],
+      sex: 'M',
+      dateOfBirth: '1967-03-23',
+      nationality: 'SAU',
+      documents: [],
+      bookingRef: null,
+      embarkation: null,
+      debarkation: null,
     });
     const st = { postingsVisited: 0, candidates: 0, passengers: 0, scored: 0 };
-    assert.deepEqual(screenPassenger(q, idx, DEFAULT_WEIGHTS, st).map((c) => c.registrantId), ['a']);
+    assert.deepEqual(
+      screenPassenger(q, idx, DEFAULT_WEIGHTS, st).map((c) => c.registrantId),
+      ['a'],
+    );
   });
 });
 
 describe('screening: single-token names', () => {
   it('finds a registrant known by one name, and a passenger with one name', () => {
     const idx = new CandidateIndex();
-    idx.upsert({ id: 'm', name: { family: 'SUHARTONO', given: [] }, dateOfBirth: '1971-02-02', sex: 'M', citizenships: ['IDN'], travelDocuments: [] });
-    idx.upsert({ id: 'n', name: { family: 'WIJAYA', given: ['BUDI'] }, dateOfBirth: '1980-05-05', sex: 'M', citizenships: ['IDN'], travelDocuments: [] });
-    const query = (family: string, given: string[], dateOfBirth: string) => passengerQuery({
-      role: 'passenger', familyName: family, givenNames: given, sex: 'M', dateOfBirth, nationality: 'IDN',
-      documents: [], bookingRef: null, embarkation: null, debarkation: null,
+    idx.upsert({
+      id: 'm',
+      name: { family: 'SUHARTONO', given: [] },
+      dateOfBirth: '1971-02-02',
+      sex: 'M',
+      citizenships: ['IDN'],
+      travelDocuments: [],
     });
+    idx.upsert({
+      id: 'n',
+      name: { family: 'WIJAYA', given: ['BUDI'] },
+      dateOfBirth: '1980-05-05',
+      sex: 'M',
+      citizenships: ['IDN'],
+      travelDocuments: [],
+    });
+    const query = (family: string, given: string[], dateOfBirth: string) =>
+      passengerQuery({
+        role: 'passenger',
+        familyName: family,
+        givenNames: given,
+        sex: 'M',
+        dateOfBirth,
+        nationality: 'IDN',
+        documents: [],
+        bookingRef: null,
+        embarkation: null,
+        debarkation: null,
+      });
     const st = { postingsVisited: 0, candidates: 0, passengers: 0, scored: 0 };
-    assert.deepEqual(screenPassenger(query('SUHARTONO', [], '1971-02-02'), idx, DEFAULT_WEIGHTS, st).map((c) => c.registrantId), ['m']);
-    assert.ok(idx.candidates(query('SUHARTONO', ['ADI'], '1971-02-02')).slots.length === 1, 'a mononym registrant is a candidate for a longer name');
-    assert.ok(idx.candidates(query('BUDI', [], '1980-05-05')).slots.length === 1, 'a one-token passenger looks up single keys');
+    assert.deepEqual(
+      screenPassenger(query('SUHARTONO', [], '1971-02-02'), idx, DEFAULT_WEIGHTS, st).map((c) => c.registrantId),
+      ['m'],
+    );
+    assert.ok(
+      idx.candidates(query('SUHARTONO', ['ADI'], '1971-02-02')).slots.length === 1,
+      'a mononym registrant is a candidate for a longer name',
+    );
+    assert.ok(
+      idx.candidates(query('BUDI', [], '1980-05-05')).slots.length === 1,
+      'a one-token passenger looks up single keys',
+    );
     idx.remove('m');
     assert.equal(idx.candidates(query('SUHARTONO', ['ADI'], '1971-02-02')).slots.length, 0);
   });

@@ -5,7 +5,12 @@ import { phoneticKey } from '../../src/domain/screening/phonetic.js';
 
 describe('screening: name normalisation', () => {
   it('Latin: removes diacritics, folds case, splits hyphens, joins apostrophes', () => {
-    assert.deepEqual(normalizeName('Müller-Lüdenscheidt', ['José', 'Ångström']), ['MULLER', 'LUDENSCHEIDT', 'JOSE', 'ANGSTROM']);
+    assert.deepEqual(normalizeName('Müller-Lüdenscheidt', ['José', 'Ångström']), [
+      'MULLER',
+      'LUDENSCHEIDT',
+      'JOSE',
+      'ANGSTROM',
+    ]);
     assert.deepEqual(normalizeName("O'Brien", ['Seán']), ['OBRIEN', 'SEAN']);
     assert.deepEqual(normalizeName('D’Artagnan'), ['DARTAGNAN']);
     assert.deepEqual(normalizeName('Straße', ['Łukasz', 'Øystein']), ['STRASSE', 'LUKASZ', 'OYSTEIN']);
@@ -89,7 +94,14 @@ describe('screening: Jaro-Winkler', () => {
 describe('screening: spelling fold', () => {
   it('folds romanisation variants and keeps other names apart', async () => {
     const { foldSpelling } = await import('../../src/domain/screening/spelling-fold.js');
-    const groups = [['YURIY', 'IURII', 'JURIJ', 'YURI'], ['KAREEM', 'KARIM'], ['HASSAN', 'HASAN'], ['SHCHUKIN', 'SCHUKIN'], ['WLADIMIR', 'VLADIMIR'], ['PAPADOPOULOS', 'PAPADOPOYLOS']];
+    const groups = [
+      ['YURIY', 'IURII', 'JURIJ', 'YURI'],
+      ['KAREEM', 'KARIM'],
+      ['HASSAN', 'HASAN'],
+      ['SHCHUKIN', 'SCHUKIN'],
+      ['WLADIMIR', 'VLADIMIR'],
+      ['PAPADOPOULOS', 'PAPADOPOYLOS'],
+    ];
     for (const g of groups) assert.equal(new Set(g.map(foldSpelling)).size, 1, g.join('/'));
     assert.notEqual(foldSpelling('MARIA'), foldSpelling('MARIO'));
   });

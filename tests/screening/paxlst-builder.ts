@@ -29,7 +29,14 @@ export function paxlst(body: string[], o: EnvelopeOptions = {}): string {
   return (una === null ? '' : una + sep) + segs.map((s) => s + t).join(sep) + sep;
 }
 
-export const FLIGHT = ['BGM+745', 'TDT+20+LH0400+++LH', 'LOC+125+FRA', 'DTM+189:2612011030:201', 'LOC+87+JFK', 'DTM+232:2612011305:201'];
+export const FLIGHT = [
+  'BGM+745',
+  'TDT+20+LH0400+++LH',
+  'LOC+125+FRA',
+  'DTM+189:2612011030:201',
+  'LOC+87+JFK',
+  'DTM+232:2612011305:201',
+];
 
 export function person(name: string, extra: string[] = [], qualifier = 'FL'): string[] {
   return [`NAD+${qualifier}+++${name}`, ...extra];

@@ -25,8 +25,12 @@ describe('screening: PAXLST parser', () => {
     it('reads the example: flight, passengers, crew, several documents, release-escaped name', () => {
       const m = parsePaxlst(readFileSync(EXAMPLE, 'utf8'));
       assert.deepEqual(m.flight, {
-        carrier: 'BA', flightNumber: 'BA0178', departureAirport: 'LHR', arrivalAirport: 'JFK',
-        scheduledDeparture: '2026-12-01T11:30', scheduledArrival: '2026-12-01T14:25',
+        carrier: 'BA',
+        flightNumber: 'BA0178',
+        departureAirport: 'LHR',
+        arrivalAirport: 'JFK',
+        scheduledDeparture: '2026-12-01T11:30',
+        scheduledArrival: '2026-12-01T14:25',
       });
       assert.equal(m.passengers.length, 4);
       const [obrien, anna, shchukin, crew] = m.passengers;
@@ -54,7 +58,9 @@ describe('screening: PAXLST parser', () => {
       assert.equal(plain.passengers[0]!.familyName, 'DOE');
       // Custom UNA: component '|', element '*', release '!', terminator '~'; '+' and ':' become data.
       const custom = paxlst(body, { una: null })
-        .replace(/\+/g, '*').replace(/:/g, '|').replace(/'/g, '~')
+        .replace(/\+/g, '*')
+        .replace(/:/g, '|')
+        .replace(/'/g, '~')
         .replace('DOE|JOHN', 'D!~OE+|JO!*HN:');
       const m = parsePaxlst('UNA|*.! ~\n' + custom);
       assert.equal(m.passengers[0]!.familyName, 'D~OE+');
@@ -83,7 +89,13 @@ describe('screening: PAXLST parser', () => {
     });
 
     it('dates two-digit birth years by the flight date: no birth after departure', () => {
-      const body = [...FLIGHT, ...person('A:B', ['DTM+329:261130']), ...person('C:D', ['DTM+329:261202']), ...person('E:F', ['DTM+329:000000']), 'CNT+42:3'];
+      const body = [
+        ...FLIGHT,
+        ...person('A:B', ['DTM+329:261130']),
+        ...person('C:D', ['DTM+329:261202']),
+        ...person('E:F', ['DTM+329:000000']),
+        'CNT+42:3',
+      ];
       const m = parsePaxlst(paxlst(body));
       assert.equal(m.passengers[0]!.dateOfBirth, '2026-11-30');
       assert.equal(m.passengers[1]!.dateOfBirth, '1926-12-02', 'a day after departure is a century earlier');
@@ -100,8 +112,13 @@ describe('screening: PAXLST parser', () => {
       ['UNB+UNOA:4+S:ZZ+R:ZZ+261201:0815+IC7', ...messages.flat(), `UNZ+${unz}+IC7`].map((x) => x + "'").join('\n');
 
     it('joins the people of a flight split over several messages', () => {
-      const m = parsePaxlst(interchange([msg('A1', person('ONE:A'), 1), msg('A2', [...person('TWO:B'), ...person('THREE:C')], 2)]));
-      assert.deepEqual(m.passengers.map((p) => p.familyName), ['ONE', 'TWO', 'THREE']);
+      const m = parsePaxlst(
+        interchange([msg('A1', person('ONE:A'), 1), msg('A2', [...person('TWO:B'), ...person('THREE:C')], 2)]),
+      );
+      assert.deepEqual(
+        m.passengers.map((p) => p.familyName),
+        ['ONE', 'TWO', 'THREE'],
+      );
       refused(interchange([msg('A1', person('ONE:A'), 1), msg('A2', person('TWO:B'), 1)], 1), 'UNZ', /message count/);
       const other = msg('A2', person('TWO:B'), 1).map((x) => x.replace('LH0400', 'LH0402'));
       refused(interchange([msg('A1', person('ONE:A'), 1), other]), 'TDT', /different flights/);
@@ -110,7 +127,11 @@ describe('screening: PAXLST parser', () => {
     it('reads a crew list (BGM+250, CNT+41) and checks a crew count sent in a passenger list', () => {
       const crew = parsePaxlst(paxlst(['BGM+250', ...FLIGHT.slice(1), ...person('PILOT:ANNA', [], 'FM'), 'CNT+41:1']));
       assert.equal(crew.passengers[0]!.role, 'crew');
-      refused(paxlst([...FLIGHT, ...person('A:B'), ...person('C:D', [], 'FM'), 'CNT+42:1', 'CNT+41:2']), 'CNT', /crew count/);
+      refused(
+        paxlst([...FLIGHT, ...person('A:B'), ...person('C:D', [], 'FM'), 'CNT+42:1', 'CNT+41:2']),
+        'CNT',
+        /crew count/,
+      );
     });
 
     it('refuses document details outside a document group', () => {
@@ -178,8 +199,14 @@ describe('screening: PAXLST parser', () => {
       refused('{"flight":{}}', '???', /not terminated/);
       refused("UNB+UNOA:4+X+Y+261201:0815+1'UNZ+0+1'", 'UNZ', /message count|no message/);
       refused("ab'cd'", '???', /three upper-case/);
-      assert.throws(() => parsePaxlst(''), (e: unknown) => isTnxError(e, 'malformed_manifest'));
-      assert.throws(() => parsePaxlst(42), (e: unknown) => isTnxError(e, 'malformed_manifest'));
+      assert.throws(
+        () => parsePaxlst(''),
+        (e: unknown) => isTnxError(e, 'malformed_manifest'),
+      );
+      assert.throws(
+        () => parsePaxlst(42),
+        (e: unknown) => isTnxError(e, 'malformed_manifest'),
+      );
     });
   });
 });

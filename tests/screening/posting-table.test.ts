@@ -18,7 +18,10 @@ describe('screening: posting table', () => {
     assert.equal(t.remove(7, 7), false, 'already removed');
     assert.equal(t.remove(7, 8), false, 'never filed under that key');
     assert.equal(t.size, 2500);
-    assert.deepEqual(slotsOf(t, 7), Array.from({ length: 100 }, (_, i) => 7 + 50 * i).filter((s) => !removed(s)));
+    assert.deepEqual(
+      slotsOf(t, 7),
+      Array.from({ length: 100 }, (_, i) => 7 + 50 * i).filter((s) => !removed(s)),
+    );
     // Freed entries are reused, and rehashing with free entries keeps every live one.
     for (let s = 10_000; s < 30_000; s++) t.add(1000 + (s % 7), s);
     assert.equal(t.size, 22_500);

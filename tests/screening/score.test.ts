@@ -2,10 +2,28 @@ import { strict as assert } from 'node:assert';
 import { packBirthDate, compareBirthDates } from '../../src/domain/screening/birth-date.js';
 import { DEFAULT_WEIGHTS, resolveWeights } from '../../src/domain/screening/config.js';
 import { normalizeName } from '../../src/domain/screening/normalize.js';
-import { documentBonus, oneEditApart, scoreMatch, scoreUpperBound, type ScoringSubject } from '../../src/domain/screening/score.js';
+import {
+  documentBonus,
+  oneEditApart,
+  scoreMatch,
+  scoreUpperBound,
+  type ScoringSubject,
+} from '../../src/domain/screening/score.js';
 
-function subject(family: string, given: string[], dob: string | null, extra: Partial<ScoringSubject> = {}): ScoringSubject {
-  return { names: [normalizeName(family, given)], dateOfBirth: packBirthDate(dob), sex: 'M', nationalities: ['RUS'], documents: ['721234567'], ...extra };
+function subject(
+  family: string,
+  given: string[],
+  dob: string | null,
+  extra: Partial<ScoringSubject> = {},
+): ScoringSubject {
+  return {
+    names: [normalizeName(family, given)],
+    dateOfBirth: packBirthDate(dob),
+    sex: 'M',
+    nationalities: ['RUS'],
+    documents: ['721234567'],
+    ...extra,
+  };
 }
 
 // The registrant: Cyrillic original and ICAO Latin, as the registry would hold them.
@@ -36,12 +54,20 @@ describe('screening: score', () => {
     it(`a ${kind} scores above the threshold`, () => {
       const s = score(p);
       assert.ok(s >= T, `${kind}: ${s}`);
-      assert.ok(scoreUpperBound(p, registrant, DEFAULT_WEIGHTS) + documentBonus(p.documents, registrant.documents, DEFAULT_WEIGHTS) >= s, 'bound is an upper bound');
+      assert.ok(
+        scoreUpperBound(p, registrant, DEFAULT_WEIGHTS) +
+          documentBonus(p.documents, registrant.documents, DEFAULT_WEIGHTS) >=
+          s,
+        'bound is an upper bound',
+      );
     });
   }
 
   const strangers: Array<[string, ScoringSubject]> = [
-    ['unrelated person', subject('GARCIA', ['MARIA'], '1990-01-15', { sex: 'F', nationalities: ['ESP'], documents: ['X1'] })],
+    [
+      'unrelated person',
+      subject('GARCIA', ['MARIA'], '1990-01-15', { sex: 'F', nationalities: ['ESP'], documents: ['X1'] }),
+    ],
     ['namesake born years apart', subject('SHCHUKIN', ['IURII', 'PETROVICH'], '1962-11-20', otherDoc)],
     ['namesake, same year, other month and day', subject('SHCHUKIN', ['IURII'], '1985-11-20', otherDoc)],
     ['same surname, other given name', subject('SHCHUKIN', ['ANDREI'], '1985-07-03', otherDoc)],
@@ -55,7 +81,11 @@ describe('screening: score', () => {
   }
 
   it('explains the score feature by feature', () => {
-    const r = scoreMatch(subject('SCHUKIN', ['YURIY'], '1985-03-07', { sex: 'F', nationalities: ['UKR'] }), registrant, DEFAULT_WEIGHTS);
+    const r = scoreMatch(
+      subject('SCHUKIN', ['YURIY'], '1985-03-07', { sex: 'F', nationalities: ['UKR'] }),
+      registrant,
+      DEFAULT_WEIGHTS,
+    );
     const byFeature = Object.fromEntries(r.features.map((f) => [f.feature, f.contribution]));
     assert.ok(byFeature.name! >= 0.75);
     assert.equal(byFeature.dob_day_month_swapped, DEFAULT_WEIGHTS.dateOfBirth.dayMonthSwapped);

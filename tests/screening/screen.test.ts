@@ -15,12 +15,23 @@ function registry(): CandidateIndex {
   // The registrant on board: held in Cyrillic with the ICAO transliteration; the manifest spells
   // the given name IURII too, but he travels on a passport the registry does not know.
   index.upsert({
-    id: 'reg-shchukin', name: { family: 'SHCHUKIN', given: ['IURII', 'PETROVICH'] },
-    nameOriginalScript: { family: 'Щукин', given: ['Юрий', 'Петрович'] }, dateOfBirth: '1985-07-07', sex: 'M',
-    citizenships: ['RUS'], travelDocuments: [{ number: '700000001' }],
+    id: 'reg-shchukin',
+    name: { family: 'SHCHUKIN', given: ['IURII', 'PETROVICH'] },
+    nameOriginalScript: { family: 'Щукин', given: ['Юрий', 'Петрович'] },
+    dateOfBirth: '1985-07-07',
+    sex: 'M',
+    citizenships: ['RUS'],
+    travelDocuments: [{ number: '700000001' }],
   });
   // A namesake of the crew member, born another year: not a candidate.
-  index.upsert({ id: 'reg-nakamura', name: { family: 'NAKAMURA', given: ['KEN'] }, dateOfBirth: '1961-08-14', sex: 'M', citizenships: ['JPN'], travelDocuments: [] });
+  index.upsert({
+    id: 'reg-nakamura',
+    name: { family: 'NAKAMURA', given: ['KEN'] },
+    dateOfBirth: '1961-08-14',
+    sex: 'M',
+    citizenships: ['JPN'],
+    travelDocuments: [],
+  });
   return index;
 }
 
@@ -34,7 +45,10 @@ describe('screening: screenManifest', () => {
     assert.equal(result.threshold, DEFAULT_WEIGHTS.threshold);
     const hit = result.passengers[2]!;
     assert.equal(hit.passengerIndex, 2);
-    assert.deepEqual(hit.candidates.map((c) => c.registrantId), ['reg-shchukin']);
+    assert.deepEqual(
+      hit.candidates.map((c) => c.registrantId),
+      ['reg-shchukin'],
+    );
     const c = hit.candidates[0]!;
     assert.ok(c.score >= DEFAULT_WEIGHTS.threshold);
     const features = c.features.map((f) => f.feature);
@@ -45,7 +59,8 @@ describe('screening: screenManifest', () => {
 
   it('keeps personal data out of the result: positions and registrant ids only', () => {
     const text = JSON.stringify(screenManifest(manifest, index));
-    for (const pii of ['SHCHUKIN', 'IURII', 'BRIEN', '1985', '721234567', 'PB1234567']) assert.ok(!text.includes(pii), pii);
+    for (const pii of ['SHCHUKIN', 'IURII', 'BRIEN', '1985', '721234567', 'PB1234567'])
+      assert.ok(!text.includes(pii), pii);
   });
 
   it('honours the configured threshold', () => {

@@ -10,7 +10,12 @@ import { Aggregator } from 'mingo';
 import request from 'supertest';
 import { main } from '../../src/cli/main.js';
 import {
-  followUpsReceivedPipeline, followUpsSentPipeline, receivedCountsPipeline, receivedLeadPipeline, sentCountsPipeline, sentLeadPipeline,
+  followUpsReceivedPipeline,
+  followUpsSentPipeline,
+  receivedCountsPipeline,
+  receivedLeadPipeline,
+  sentCountsPipeline,
+  sentLeadPipeline,
   type Pipeline,
 } from '../../src/adapters/store-mongo/stats-pipelines.js';
 import type { StatsQuery, StatsRow } from '../../src/ports/store/index.js';
@@ -21,40 +26,105 @@ import { bearer, nationalGateway, type NationalGateway } from '../national/setup
 import { RANGE, scenarioClock, seedScenario } from './scenario.js';
 
 const H = 3600;
-const Q: StatsQuery = { from: Date.parse('2026-12-01T00:00:00Z'), to: Date.parse('2026-12-02T00:00:00Z'), onTimeThresholdSeconds: 24 * H };
+const Q: StatsQuery = {
+  from: Date.parse('2026-12-01T00:00:00Z'),
+  to: Date.parse('2026-12-02T00:00:00Z'),
+  onTimeThresholdSeconds: 24 * H,
+};
 
 const row = (partner: string | null, r: Partial<StatsRow>): StatsRow => ({
-  partner, notifications: 0, delivered: 0, deliveredBeforeDeparture: 0, onTime: 0, failed: 0, noChannel: 0, selfReported: 0,
-  foundByManifest: 0, lateSelfReports: 0, leadTimeSeconds: { p10: null, median: null, p90: null }, followUps: {}, ...r,
+  partner,
+  notifications: 0,
+  delivered: 0,
+  deliveredBeforeDeparture: 0,
+  onTime: 0,
+  failed: 0,
+  noChannel: 0,
+  selfReported: 0,
+  foundByManifest: 0,
+  lateSelfReports: 0,
+  leadTimeSeconds: { p10: null, median: null, p90: null },
+  followUps: {},
+  ...r,
 });
 
 const EXPECTED_SENT: StatsRow[] = [
   row(null, {
-    notifications: 8, delivered: 4, deliveredBeforeDeparture: 3, onTime: 2, failed: 1, noChannel: 2, selfReported: 7, foundByManifest: 1,
-    lateSelfReports: 3, leadTimeSeconds: { p10: -2 * H, median: 10 * H, p90: 29 * DAY / 1000 }, followUps: { entry_denied: 1, interviewed: 1, monitored: 2 },
+    notifications: 8,
+    delivered: 4,
+    deliveredBeforeDeparture: 3,
+    onTime: 2,
+    failed: 1,
+    noChannel: 2,
+    selfReported: 7,
+    foundByManifest: 1,
+    lateSelfReports: 3,
+    leadTimeSeconds: { p10: -2 * H, median: 10 * H, p90: (29 * DAY) / 1000 },
+    followUps: { entry_denied: 1, interviewed: 1, monitored: 2 },
   }),
   row('THA', {
-    notifications: 3, delivered: 2, deliveredBeforeDeparture: 1, selfReported: 2, foundByManifest: 1, lateSelfReports: 1,
-    leadTimeSeconds: { p10: -2 * H, median: -2 * H, p90: 10 * H }, followUps: { entry_denied: 1, monitored: 2 },
+    notifications: 3,
+    delivered: 2,
+    deliveredBeforeDeparture: 1,
+    selfReported: 2,
+    foundByManifest: 1,
+    lateSelfReports: 1,
+    leadTimeSeconds: { p10: -2 * H, median: -2 * H, p90: 10 * H },
+    followUps: { entry_denied: 1, monitored: 2 },
   }),
   row('DEU', { notifications: 2, noChannel: 2, selfReported: 2, lateSelfReports: 1 }),
   row('FRA', {
-    notifications: 2, delivered: 1, deliveredBeforeDeparture: 1, onTime: 1, failed: 1, selfReported: 2, lateSelfReports: 1,
-    leadTimeSeconds: { p10: 29 * DAY / 1000, median: 29 * DAY / 1000, p90: 29 * DAY / 1000 }, followUps: { interviewed: 1 },
+    notifications: 2,
+    delivered: 1,
+    deliveredBeforeDeparture: 1,
+    onTime: 1,
+    failed: 1,
+    selfReported: 2,
+    lateSelfReports: 1,
+    leadTimeSeconds: { p10: (29 * DAY) / 1000, median: (29 * DAY) / 1000, p90: (29 * DAY) / 1000 },
+    followUps: { interviewed: 1 },
   }),
-  row('GBR', { notifications: 1, delivered: 1, deliveredBeforeDeparture: 1, onTime: 1, selfReported: 1, leadTimeSeconds: { p10: 48 * H, median: 48 * H, p90: 48 * H } }),
+  row('GBR', {
+    notifications: 1,
+    delivered: 1,
+    deliveredBeforeDeparture: 1,
+    onTime: 1,
+    selfReported: 1,
+    leadTimeSeconds: { p10: 48 * H, median: 48 * H, p90: 48 * H },
+  }),
 ];
 
 const EXPECTED_RECEIVED: StatsRow[] = [
   row(null, {
-    notifications: 3, delivered: 3, deliveredBeforeDeparture: 2, onTime: 1, selfReported: 2, foundByManifest: 1, lateSelfReports: 1,
-    leadTimeSeconds: { p10: -H, median: 12 * H, p90: 5 * DAY / 1000 }, followUps: { monitored: 1, visa_refused: 1 },
+    notifications: 3,
+    delivered: 3,
+    deliveredBeforeDeparture: 2,
+    onTime: 1,
+    selfReported: 2,
+    foundByManifest: 1,
+    lateSelfReports: 1,
+    leadTimeSeconds: { p10: -H, median: 12 * H, p90: (5 * DAY) / 1000 },
+    followUps: { monitored: 1, visa_refused: 1 },
   }),
   row('THA', {
-    notifications: 2, delivered: 2, deliveredBeforeDeparture: 1, onTime: 1, selfReported: 1, foundByManifest: 1,
-    leadTimeSeconds: { p10: -H, median: -H, p90: 5 * DAY / 1000 }, followUps: { monitored: 1 },
+    notifications: 2,
+    delivered: 2,
+    deliveredBeforeDeparture: 1,
+    onTime: 1,
+    selfReported: 1,
+    foundByManifest: 1,
+    leadTimeSeconds: { p10: -H, median: -H, p90: (5 * DAY) / 1000 },
+    followUps: { monitored: 1 },
   }),
-  row('GBR', { notifications: 1, delivered: 1, deliveredBeforeDeparture: 1, selfReported: 1, lateSelfReports: 1, leadTimeSeconds: { p10: 12 * H, median: 12 * H, p90: 12 * H }, followUps: { visa_refused: 1 } }),
+  row('GBR', {
+    notifications: 1,
+    delivered: 1,
+    deliveredBeforeDeparture: 1,
+    selfReported: 1,
+    lateSelfReports: 1,
+    leadTimeSeconds: { p10: 12 * H, median: 12 * H, p90: 12 * H },
+    followUps: { visa_refused: 1 },
+  }),
 ];
 
 describe('statistics: seeded scenario', function () {
@@ -90,22 +160,46 @@ describe('statistics: seeded scenario', function () {
     assert.equal(r.sent.total.onTimePct, 25);
     const tha = r.sent.byDestination.find((l) => l.state === 'THA')!;
     assert.deepEqual([tha.deliveredBeforeDeparturePct, tha.onTimePct], [33.3, 0]);
-    assert.deepEqual(r.topDestinations, [{ state: 'THA', trips: 3 }, { state: 'DEU', trips: 2 }, { state: 'FRA', trips: 2 }, { state: 'GBR', trips: 1 }]);
-    assert.deepEqual(r.received.byOrigin.map((l) => [l.state, l.notifications, l.deliveredBeforeDeparturePct]), [['THA', 2, 50], ['GBR', 1, 100]]);
+    assert.deepEqual(r.topDestinations, [
+      { state: 'THA', trips: 3 },
+      { state: 'DEU', trips: 2 },
+      { state: 'FRA', trips: 2 },
+      { state: 'GBR', trips: 1 },
+    ]);
+    assert.deepEqual(
+      r.received.byOrigin.map((l) => [l.state, l.notifications, l.deliveredBeforeDeparturePct]),
+      [
+        ['THA', 2, 50],
+        ['GBR', 1, 100],
+      ],
+    );
     assert.equal(r.received.total.onTimePct, 33.3);
     for (const role of ['admin', 'registry', 'poc'] as const) {
-      assert.equal((await request(gw.app).get('/api/v1/stats').query(RANGE).set('Authorization', bearer(role))).status, 403);
+      assert.equal(
+        (await request(gw.app).get('/api/v1/stats').query(RANGE).set('Authorization', bearer(role))).status,
+        403,
+      );
     }
-    const bad = await request(gw.app).get('/api/v1/stats').query({ from: '2026-12-02', to: '2026-12-01' }).set('Authorization', bearer('auditor'));
+    const bad = await request(gw.app)
+      .get('/api/v1/stats')
+      .query({ from: '2026-12-02', to: '2026-12-01' })
+      .set('Authorization', bearer('auditor'));
     assert.equal(bad.body.code, 'invalid_request');
   });
 
   it('GET /api/v1/stats as CSV carries the same numbers', async () => {
-    const res = await request(gw.app).get('/api/v1/stats').query(RANGE).set('Authorization', bearer('auditor')).set('Accept', 'text/csv');
+    const res = await request(gw.app)
+      .get('/api/v1/stats')
+      .query(RANGE)
+      .set('Authorization', bearer('auditor'))
+      .set('Accept', 'text/csv');
     assert.equal(res.status, 200);
     assert.match(res.headers['content-type']!, /^text\/csv/);
     const lines = res.text.trimEnd().split('\r\n');
-    assert.equal(lines[0], 'direction,state,notifications,delivered,before_departure,before_departure_pct,on_time,on_time_pct,lead_p10_h,lead_median_h,lead_p90_h,failed,no_channel,self_reported,found_by_manifest,late_self_reports,follow_ups');
+    assert.equal(
+      lines[0],
+      'direction,state,notifications,delivered,before_departure,before_departure_pct,on_time,on_time_pct,lead_p10_h,lead_median_h,lead_p90_h,failed,no_channel,self_reported,found_by_manifest,late_self_reports,follow_ups',
+    );
     assert.deepEqual(lines.slice(1), [
       'sent,ALL,8,4,3,37.5,2,25.0,-2.0,10.0,696.0,1,2,7,1,3,entry_denied=1 interviewed=1 monitored=2',
       'sent,THA,3,2,1,33.3,0,0.0,-2.0,-2.0,10.0,0,0,2,1,1,entry_denied=1 monitored=2',
@@ -120,33 +214,59 @@ describe('statistics: seeded scenario', function () {
 
   it('`tnx stats` prints the same table in the terminal', async () => {
     const configPath = join(gw.dir, 'tnx.json');
-    writeFileSync(configPath, JSON.stringify({
-      state: 'USA', pointOfContact: gw.config.pointOfContact, keys: { privateJwksPath: gw.config.keys.privateJwksPath },
-      store: { kind: 'sqlite', sqlitePath: gw.config.store.sqlitePath }, directoryPath: gw.directoryPath,
-    }));
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        state: 'USA',
+        pointOfContact: gw.config.pointOfContact,
+        keys: { privateJwksPath: gw.config.keys.privateJwksPath },
+        store: { kind: 'sqlite', sqlitePath: gw.config.store.sqlitePath },
+        directoryPath: gw.directoryPath,
+      }),
+    );
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['stats', '--config', configPath, '--from', RANGE.from, '--to', RANGE.to], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    const code = await main(['stats', '--config', configPath, '--from', RANGE.from, '--to', RANGE.to], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    });
     assert.equal(code, 0, err.join('\n'));
-    const cells = (state: string, dir = 'sent') => out.find((l) => l.startsWith(dir) && l.split(/\s+/)[1] === state)!.split(/\s{2,}/);
+    const cells = (state: string, dir = 'sent') =>
+      out.find((l) => l.startsWith(dir) && l.split(/\s+/)[1] === state)!.split(/\s{2,}/);
     assert.deepEqual(cells('ALL').slice(0, 8), ['sent', 'ALL', '8', '4', '3', '37.5', '2', '25.0']);
     assert.deepEqual(cells('THA', 'received').slice(0, 4), ['received', 'THA', '2', '2']);
     assert.equal(out.at(-1), 'top destinations by registrant trips: THA 3, DEU 2, FRA 2, GBR 1');
-    assert.equal(await main(['stats', '--config', configPath, '--from', RANGE.from], { out: () => undefined, err: () => undefined }), 2);
+    assert.equal(
+      await main(['stats', '--config', configPath, '--from', RANGE.from], {
+        out: () => undefined,
+        err: () => undefined,
+      }),
+      2,
+    );
   });
 
   /** The Mongo pipelines executed by mingo over every stored record, as MongoDB documents. */
   async function mongoRows(q: StatsQuery): Promise<{ sent: StatsRow[]; received: StatsRow[] }> {
-    const outbound = (await gw.ctx.store.outbound.list({}, { limit: 500 })).items.map(({ id, ...r }) => ({ _id: id, ...r }));
-    const inbound = (await gw.ctx.store.inbound.list({}, { limit: 500 })).items.map(({ id, ...r }) => ({ _id: id, ...r }));
+    const outbound = (await gw.ctx.store.outbound.list({}, { limit: 500 })).items.map(({ id, ...r }) => ({
+      _id: id,
+      ...r,
+    }));
+    const inbound = (await gw.ctx.store.inbound.list({}, { limit: 500 })).items.map(({ id, ...r }) => ({
+      _id: id,
+      ...r,
+    }));
     const run = <T>(docs: object[], p: Pipeline) => new Aggregator(p as never).run(docs as never) as unknown as T[];
     const sent = assembleRows(
-      run<CountRow>(outbound, sentCountsPipeline(q)), run<LeadRow>(outbound, sentLeadPipeline(q, true)),
-      run<LeadRow>(outbound, sentLeadPipeline(q, false))[0], run<FollowUpRow>(inbound, followUpsReceivedPipeline(q)),
+      run<CountRow>(outbound, sentCountsPipeline(q)),
+      run<LeadRow>(outbound, sentLeadPipeline(q, true)),
+      run<LeadRow>(outbound, sentLeadPipeline(q, false))[0],
+      run<FollowUpRow>(inbound, followUpsReceivedPipeline(q)),
     );
     const received = assembleRows(
-      run<CountRow>(inbound, receivedCountsPipeline(q)), run<LeadRow>(inbound, receivedLeadPipeline(q, true)),
-      run<LeadRow>(inbound, receivedLeadPipeline(q, false))[0], run<FollowUpRow>(outbound, followUpsSentPipeline(q)),
+      run<CountRow>(inbound, receivedCountsPipeline(q)),
+      run<LeadRow>(inbound, receivedLeadPipeline(q, true)),
+      run<LeadRow>(inbound, receivedLeadPipeline(q, false))[0],
+      run<FollowUpRow>(outbound, followUpsSentPipeline(q)),
     );
     return { sent, received };
   }

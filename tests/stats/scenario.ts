@@ -38,7 +38,10 @@ async function deliver(store: Store, id: string, leadMs: number): Promise<void> 
   const rec = (await store.outbound.get(id))!;
   const deliveredAt = rec.departureAt! - leadMs;
   await store.outbound.transition(id, ['queued', 'accepted'], 'delivering');
-  await store.outbound.transition(id, ['delivering'], 'delivered', { deliveredAt, ...classifyLeadTime(rec.departureAt, deliveredAt, 24) });
+  await store.outbound.transition(id, ['delivering'], 'delivered', {
+    deliveredAt,
+    ...classifyLeadTime(rec.departureAt, deliveredAt, 24),
+  });
 }
 
 async function fail(store: Store, id: string): Promise<void> {
@@ -47,13 +50,35 @@ async function fail(store: Store, id: string): Promise<void> {
 }
 
 function followUp(origin: string, destination: string, notificationId: string, action: FollowUpAction): FollowUpReport {
-  return { v: '1', type: 'FollowUpReport', followUpId: randomUUID(), notificationId, origin, destination, action, actionAt: '2026-12-01T12:00:00Z' };
+  return {
+    v: '1',
+    type: 'FollowUpReport',
+    followUpId: randomUUID(),
+    notificationId,
+    origin,
+    destination,
+    action,
+    actionAt: '2026-12-01T12:00:00Z',
+  };
 }
 
-async function receive(store: Store, message: TravelNotification | FollowUpReport, receivedAt: number, departureAt: number | null): Promise<void> {
+async function receive(
+  store: Store,
+  message: TravelNotification | FollowUpReport,
+  receivedAt: number,
+  departureAt: number | null,
+): Promise<void> {
   const rec: InboundRecord = {
-    id: randomUUID(), iss: message.origin, jti: randomUUID(), messageType: message.type, notificationId: message.notificationId,
-    message, digest: randomUUID(), receivedAt, receiptJws: 'receipt', departureAt,
+    id: randomUUID(),
+    iss: message.origin,
+    jti: randomUUID(),
+    messageType: message.type,
+    notificationId: message.notificationId,
+    message,
+    digest: randomUUID(),
+    receivedAt,
+    receiptJws: 'receipt',
+    departureAt,
   };
   await store.inbound.insertOnce(rec);
 }
@@ -69,7 +94,8 @@ export async function seedScenario(gw: NationalGateway, clock: ManualClock): Pro
   const { national } = gw;
   const store = gw.ctx.store;
   const reg = async () => (await createRegistrant(national, staff, registrantBody())).id;
-  const report = (id: string, days: number, travel = travelBody(NOW + days * DAY, NOW)) => createTravelReport(national, staff, id, { travel });
+  const report = (id: string, days: number, travel = travelBody(NOW + days * DAY, NOW)) =>
+    createTravelReport(national, staff, id, { travel });
 
   const r1 = await report(await reg(), 30);
   await deliver(store, r1.notificationIds.FRA!, 29 * DAY);
@@ -87,7 +113,12 @@ export async function seedScenario(gw: NationalGateway, clock: ManualClock): Pro
   for (const a of manifest.travel.accommodation ?? []) a.country = 'THA';
   manifest.source = { kind: 'manifest_match' };
   const { notificationId: _n, origin: _o, ...body } = manifest;
-  await submitMessage(national.submit, { principal: { id: 'screening', role: 'screening' }, idempotencyKey: null, body, expect: 'TravelNotification' });
+  await submitMessage(national.submit, {
+    principal: { id: 'screening', role: 'screening' },
+    idempotencyKey: null,
+    body,
+    expect: 'TravelNotification',
+  });
 
   await receive(store, followUp('FRA', 'USA', r1.notificationIds.FRA!, 'interviewed'), NOW + HOUR, null);
   await receive(store, followUp('THA', 'USA', r1.notificationIds.THA!, 'entry_denied'), NOW + HOUR, null);
@@ -99,11 +130,24 @@ export async function seedScenario(gw: NationalGateway, clock: ManualClock): Pro
   await receive(store, received('GBR', 'self_report', true), NOW + 4 * HOUR, NOW + 16 * HOUR);
   await receive(store, received('THA', 'self_report', false), NOW + 2 * DAY, NOW + 9 * DAY);
 
-  for (const [partner, action] of [['THA', 'monitored'], ['GBR', 'visa_refused']] as const) {
+  for (const [partner, action] of [
+    ['THA', 'monitored'],
+    ['GBR', 'visa_refused'],
+  ] as const) {
     const m = followUp('USA', partner, randomUUID(), action);
     await store.outbound.insert({
-      id: m.followUpId, messageType: 'FollowUpReport', notificationId: m.notificationId, partner, state: 'accepted', submittedBy: 'poc',
-      idempotencyKey: null, requestHash: randomUUID(), message: m, source: null, departureAt: null, createdAt: NOW + HOUR,
+      id: m.followUpId,
+      messageType: 'FollowUpReport',
+      notificationId: m.notificationId,
+      partner,
+      state: 'accepted',
+      submittedBy: 'poc',
+      idempotencyKey: null,
+      requestHash: randomUUID(),
+      message: m,
+      source: null,
+      departureAt: null,
+      createdAt: NOW + HOUR,
     });
   }
 

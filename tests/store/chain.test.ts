@@ -10,7 +10,9 @@ describe('audit chain hash (src/domain/audit/chain.ts)', () => {
     const canonical =
       '{"seq":1,"id":"e1","at":0,"action":"a.b","actor":"system","messageId":null,"partner":null,"outcome":null,"detail":null}';
     assert.equal(canonicalAuditEvent(base), canonical);
-    const expected = createHash('sha256').update('0'.repeat(64) + canonical).digest('hex');
+    const expected = createHash('sha256')
+      .update('0'.repeat(64) + canonical)
+      .digest('hex');
     assert.equal(chainHash(GENESIS_HASH, base), expected);
     assert.equal(GENESIS_HASH, '0'.repeat(64));
   });
@@ -27,9 +29,15 @@ describe('audit chain hash (src/domain/audit/chain.ts)', () => {
     const full = { ...base, messageId: 'm1', partner: 'FRA', outcome: 'ok', detail: { n: 1 } };
     const h = chainHash(GENESIS_HASH, full);
     const variants = [
-      { ...full, seq: 2 }, { ...full, id: 'e2' }, { ...full, at: 1 }, { ...full, action: 'a.c' },
-      { ...full, actor: 'x' }, { ...full, messageId: 'm2' }, { ...full, partner: 'DEU' },
-      { ...full, outcome: 'ko' }, { ...full, detail: { n: 2 } },
+      { ...full, seq: 2 },
+      { ...full, id: 'e2' },
+      { ...full, at: 1 },
+      { ...full, action: 'a.c' },
+      { ...full, actor: 'x' },
+      { ...full, messageId: 'm2' },
+      { ...full, partner: 'DEU' },
+      { ...full, outcome: 'ko' },
+      { ...full, detail: { n: 2 } },
     ];
     for (const v of variants) assert.notEqual(chainHash(GENESIS_HASH, v), h);
     assert.notEqual(chainHash('1'.repeat(64), full), h);
@@ -37,10 +45,18 @@ describe('audit chain hash (src/domain/audit/chain.ts)', () => {
 
   it('refuses values that would not survive a JSON round trip, naming where, not what', () => {
     for (const detail of [{ x: Number.NaN }, { x: new Date(0) }, { x: [undefined] }, { x: 10n }]) {
-      assert.throws(() => chainHash(GENESIS_HASH, { ...base, detail: detail as Record<string, unknown> }), (e: unknown) =>
-        isTnxError(e, 'invalid_request') && e.pointer?.startsWith('/detail/x') === true);
+      assert.throws(
+        () => chainHash(GENESIS_HASH, { ...base, detail: detail }),
+        (e: unknown) => isTnxError(e, 'invalid_request') && e.pointer?.startsWith('/detail/x') === true,
+      );
     }
-    assert.throws(() => chainHash('abc', base), (e: unknown) => isTnxError(e, 'invalid_request'));
-    assert.throws(() => chainHash(GENESIS_HASH, { ...base, seq: 0 }), (e: unknown) => isTnxError(e, 'invalid_request'));
+    assert.throws(
+      () => chainHash('abc', base),
+      (e: unknown) => isTnxError(e, 'invalid_request'),
+    );
+    assert.throws(
+      () => chainHash(GENESIS_HASH, { ...base, seq: 0 }),
+      (e: unknown) => isTnxError(e, 'invalid_request'),
+    );
   });
 });

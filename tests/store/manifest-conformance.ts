@@ -11,28 +11,69 @@ const T0 = 1_800_000_000_000;
 
 export function manifestFixture(overrides: Partial<ManifestRecord> = {}): ManifestRecord {
   return {
-    id: randomUUID(), format: 'json', submittedBy: 'screening', receivedAt: T0,
-    flight: { carrier: 'BA', flightNumber: 'BA178', departureAirport: 'JFK', arrivalAirport: 'LHR', scheduledDeparture: '2027-01-10T18:30', scheduledArrival: null },
-    passengerCount: 3, crewCount: 1, sealedPeople: 'f1.1.iv.ct.tag', wrappedKey: '{"kid":"kek-1"}',
-    purgeAfter: T0 + 86_400_000, purgedAt: null, threshold: 0.7, screeningMs: 1.5, candidateCount: 2,
+    id: randomUUID(),
+    format: 'json',
+    submittedBy: 'screening',
+    receivedAt: T0,
+    flight: {
+      carrier: 'BA',
+      flightNumber: 'BA178',
+      departureAirport: 'JFK',
+      arrivalAirport: 'LHR',
+      scheduledDeparture: '2027-01-10T18:30',
+      scheduledArrival: null,
+    },
+    passengerCount: 3,
+    crewCount: 1,
+    sealedPeople: 'f1.1.iv.ct.tag',
+    wrappedKey: '{"kid":"kek-1"}',
+    purgeAfter: T0 + 86_400_000,
+    purgedAt: null,
+    threshold: 0.7,
+    screeningMs: 1.5,
+    candidateCount: 2,
     ...overrides,
   };
 }
 
 export function candidateFixture(manifestId: string, overrides: Partial<CandidateRecord> = {}): CandidateRecord {
   return {
-    id: randomUUID(), manifestId, passengerIndex: 0, role: 'passenger', registrantId: randomUUID(), score: 0.9,
-    features: [{ feature: 'name', contribution: 0.95 }, { feature: 'dob_exact', contribution: 0 }],
-    decision: 'pending', decidedBy: null, decidedAt: null, reason: null, outcome: null, caseId: null, createdAt: T0,
+    id: randomUUID(),
+    manifestId,
+    passengerIndex: 0,
+    role: 'passenger',
+    registrantId: randomUUID(),
+    score: 0.9,
+    features: [
+      { feature: 'name', contribution: 0.95 },
+      { feature: 'dob_exact', contribution: 0 },
+    ],
+    decision: 'pending',
+    decidedBy: null,
+    decidedAt: null,
+    reason: null,
+    outcome: null,
+    caseId: null,
+    createdAt: T0,
     ...overrides,
   };
 }
 
 function caseFixture(overrides: Partial<CaseRecord> = {}): CaseRecord {
   return {
-    id: randomUUID(), kind: 'unreported_travel', registrantId: randomUUID(), manifestId: randomUUID(), candidateId: randomUUID(),
-    tripKey: randomUUID(), flight: manifestFixture().flight, destination: 'GBR', openedBy: 'screening', openedAt: T0,
-    notificationId: null, notification: 'disabled', ...overrides,
+    id: randomUUID(),
+    kind: 'unreported_travel',
+    registrantId: randomUUID(),
+    manifestId: randomUUID(),
+    candidateId: randomUUID(),
+    tripKey: randomUUID(),
+    flight: manifestFixture().flight,
+    destination: 'GBR',
+    openedBy: 'screening',
+    openedAt: T0,
+    notificationId: null,
+    notification: 'disabled',
+    ...overrides,
   };
 }
 
@@ -57,10 +98,17 @@ export function runManifestConformance(name: string, open: () => Promise<Store>)
       await store.manifests.insert(m, [low, high, first]);
       assert.deepEqual(await store.manifests.get(m.id), m);
       const cs = await store.manifests.candidates(m.id);
-      assert.deepEqual(cs.map((c) => c.id), [first.id, high.id, low.id]);
+      assert.deepEqual(
+        cs.map((c) => c.id),
+        [first.id, high.id, low.id],
+      );
       assert.deepEqual(cs[1], high);
       assert.deepEqual(await store.manifests.getCandidate(m.id, low.id), low);
-      assert.equal(await store.manifests.getCandidate(randomUUID(), low.id), null, 'a candidate is found only under its manifest');
+      assert.equal(
+        await store.manifests.getCandidate(randomUUID(), low.id),
+        null,
+        'a candidate is found only under its manifest',
+      );
       assert.equal(await store.manifests.get(randomUUID()), null);
     });
 
@@ -79,8 +127,18 @@ export function runManifestConformance(name: string, open: () => Promise<Store>)
       const other = await open();
       opened.push(other);
       const results = await Promise.all([
-        store.manifests.decide(m.id, c.id, { decision: 'confirmed', decidedBy: 'screening', decidedAt: T0 + 5, reason: 'same passport' }),
-        other.manifests.decide(m.id, c.id, { decision: 'rejected', decidedBy: 'screening2', decidedAt: T0 + 6, reason: 'different person' }),
+        store.manifests.decide(m.id, c.id, {
+          decision: 'confirmed',
+          decidedBy: 'screening',
+          decidedAt: T0 + 5,
+          reason: 'same passport',
+        }),
+        other.manifests.decide(m.id, c.id, {
+          decision: 'rejected',
+          decidedBy: 'screening2',
+          decidedAt: T0 + 6,
+          reason: 'different person',
+        }),
       ]);
       const winners = results.filter((r) => r !== null);
       assert.equal(winners.length, 1);
@@ -91,7 +149,15 @@ export function runManifestConformance(name: string, open: () => Promise<Store>)
       const after = await store.manifests.getCandidate(m.id, c.id);
       assert.equal(after?.outcome, 'case_opened');
       assert.equal(after?.caseId, 'case-1');
-      assert.equal(await store.manifests.decide(m.id, randomUUID(), { decision: 'rejected', decidedBy: 'x', decidedAt: 1, reason: 'r' }), null);
+      assert.equal(
+        await store.manifests.decide(m.id, randomUUID(), {
+          decision: 'rejected',
+          decidedBy: 'x',
+          decidedAt: 1,
+          reason: 'r',
+        }),
+        null,
+      );
     });
 
     it('lists manifests due for purging, purges once, and keeps the result', async () => {
@@ -118,13 +184,28 @@ export function runManifestConformance(name: string, open: () => Promise<Store>)
       const base = T0 + 400 * 86_400_000 + Math.floor(Math.random() * 1_000_000) * 1000;
       const a = manifestFixture({ receivedAt: base, passengerCount: 10, crewCount: 2, candidateCount: 3 });
       const b = manifestFixture({ receivedAt: base + 1000, passengerCount: 5, crewCount: 0, candidateCount: 0 });
-      const outside = manifestFixture({ receivedAt: base + 10_000, passengerCount: 99, crewCount: 0, candidateCount: 1 });
+      const outside = manifestFixture({
+        receivedAt: base + 10_000,
+        passengerCount: 99,
+        crewCount: 0,
+        candidateCount: 1,
+      });
       const cs = [candidateFixture(a.id), candidateFixture(a.id), candidateFixture(a.id)];
       await store.manifests.insert(a, cs);
       await store.manifests.insert(b, []);
       await store.manifests.insert(outside, [candidateFixture(outside.id)]);
-      await store.manifests.decide(a.id, cs[0]!.id, { decision: 'confirmed', decidedBy: 's', decidedAt: base + 100, reason: 'r' });
-      await store.manifests.decide(a.id, cs[1]!.id, { decision: 'rejected', decidedBy: 's', decidedAt: base + 200, reason: 'r' });
+      await store.manifests.decide(a.id, cs[0]!.id, {
+        decision: 'confirmed',
+        decidedBy: 's',
+        decidedAt: base + 100,
+        reason: 'r',
+      });
+      await store.manifests.decide(a.id, cs[1]!.id, {
+        decision: 'rejected',
+        decidedBy: 's',
+        decidedAt: base + 200,
+        reason: 'r',
+      });
       const s = await store.manifests.stats(base, base + 5000);
       assert.deepEqual(s, { manifests: 2, people: 17, candidates: 3, confirmed: 1, rejected: 1, pending: 1 });
     });
@@ -155,13 +236,22 @@ export function runManifestConformance(name: string, open: () => Promise<Store>)
       }
       await store.cases.open(caseFixture({ openedAt: base + 500 }));
       const p1 = await store.cases.list({ registrantId }, { limit: 3 });
-      assert.deepEqual(p1.items.map((c) => c.id), [made[4]!.id, made[3]!.id, made[2]!.id]);
+      assert.deepEqual(
+        p1.items.map((c) => c.id),
+        [made[4]!.id, made[3]!.id, made[2]!.id],
+      );
       assert.ok(p1.next);
       const p2 = await store.cases.list({ registrantId }, { limit: 3, cursor: p1.next });
-      assert.deepEqual(p2.items.map((c) => c.id), [made[1]!.id, made[0]!.id]);
+      assert.deepEqual(
+        p2.items.map((c) => c.id),
+        [made[1]!.id, made[0]!.id],
+      );
       assert.equal(p2.next, null);
       const ranged = await store.cases.list({ from: base + 1000, to: base + 3000 }, { limit: 100 });
-      assert.deepEqual(ranged.items.map((c) => c.id), [made[2]!.id, made[1]!.id]);
+      assert.deepEqual(
+        ranged.items.map((c) => c.id),
+        [made[2]!.id, made[1]!.id],
+      );
       assert.equal(await store.cases.count(base, base + 5000), 6);
     });
   });

@@ -14,9 +14,23 @@ const T0 = 1_800_000_000_000;
 
 function reportRecord(registrantId: string, overrides: Partial<TravelReportRecord> = {}): TravelReportRecord {
   return {
-    id: randomUUID(), registrantId, state: 'active', sealedReport: 'f1.iv.ct.tag', destinations: ['FRA', 'THA'],
-    notificationIds: { FRA: randomUUID(), THA: randomUUID() }, departureAt: T0 + 86_400_000, late: false, daysOfNotice: 30,
-    emergency: false, tripKey: randomUUID(), enteredBy: 'registry', enteredAt: T0, createdAt: T0, updatedAt: T0, version: 1, ...overrides,
+    id: randomUUID(),
+    registrantId,
+    state: 'active',
+    sealedReport: 'f1.iv.ct.tag',
+    destinations: ['FRA', 'THA'],
+    notificationIds: { FRA: randomUUID(), THA: randomUUID() },
+    departureAt: T0 + 86_400_000,
+    late: false,
+    daysOfNotice: 30,
+    emergency: false,
+    tripKey: randomUUID(),
+    enteredBy: 'registry',
+    enteredAt: T0,
+    createdAt: T0,
+    updatedAt: T0,
+    version: 1,
+    ...overrides,
   };
 }
 
@@ -49,11 +63,24 @@ export function runRegistryConformance(name: string, open: () => Promise<Store>)
       const b = seal(greekRegistrant());
       await store.registry.insert(a);
       await store.registry.insert(b);
-      const hit = await other.registry.search(searchTerms({ name: 'Petrov Dmitrii', documentNumber: 'K48213377' }, keys.indexKey), 50);
+      const hit = await other.registry.search(
+        searchTerms({ name: 'Petrov Dmitrii', documentNumber: 'K48213377' }, keys.indexKey),
+        50,
+      );
       assert.ok(hit.some((r) => r.id === a.id));
-      assert.equal(hit.some((r) => r.id === b.id), false);
-      const none = await store.registry.search(searchTerms({ name: 'Petrov', documentNumber: 'AE1234567' }, keys.indexKey), 50);
-      assert.equal(none.some((r) => r.id === a.id || r.id === b.id), false, 'all terms must match');
+      assert.equal(
+        hit.some((r) => r.id === b.id),
+        false,
+      );
+      const none = await store.registry.search(
+        searchTerms({ name: 'Petrov', documentNumber: 'AE1234567' }, keys.indexKey),
+        50,
+      );
+      assert.equal(
+        none.some((r) => r.id === a.id || r.id === b.id),
+        false,
+        'all terms must match',
+      );
       assert.deepEqual(await store.registry.search([], 50), []);
     });
 
@@ -66,21 +93,41 @@ export function runRegistryConformance(name: string, open: () => Promise<Store>)
       const got = (await store.registry.get(s.id))!;
       assert.equal(got.status, 'suspended');
       const found = await store.registry.search([s.blindIndexes[0]!], 50);
-      assert.equal(found.some((r) => r.id === s.id), false, 'index rows follow the replaced record');
+      assert.equal(
+        found.some((r) => r.id === s.id),
+        false,
+        'index rows follow the replaced record',
+      );
     });
 
     it('erases: the tombstone replaces the record, indexes go, retention and search skip it', async () => {
       const s = seal(cyrillicRegistrant({ registrationEnd: '2020-01-01', reviewDue: '2020-02-01' }));
       await store.registry.insert(s);
-      const before = await store.registry.retentionCandidates({ endBefore: '2021-01-01', reviewBefore: '2021-01-01' }, 1000);
+      const before = await store.registry.retentionCandidates(
+        { endBefore: '2021-01-01', reviewBefore: '2021-01-01' },
+        1000,
+      );
       assert.ok(before.some((v) => v.id === s.id));
       await store.registry.erase(shredRegistrant(s, T0 + 5));
       const got = (await other.registry.get(s.id))!;
       assert.deepEqual([got.dek, got.fields, got.blindIndexes, got.erasedAt], [null, {}, [], T0 + 5]);
-      assert.equal((await store.registry.search(s.blindIndexes, 1000)).some((r) => r.id === s.id), false);
-      const after = await store.registry.retentionCandidates({ endBefore: '2021-01-01', reviewBefore: '2021-01-01' }, 1000);
-      assert.equal(after.some((v) => v.id === s.id), false);
-      assert.equal(await store.registry.replace({ ...s, updatedAt: T0 + 9 }, T0 + 5), false, 'an erased record cannot be revived');
+      assert.equal(
+        (await store.registry.search(s.blindIndexes, 1000)).some((r) => r.id === s.id),
+        false,
+      );
+      const after = await store.registry.retentionCandidates(
+        { endBefore: '2021-01-01', reviewBefore: '2021-01-01' },
+        1000,
+      );
+      assert.equal(
+        after.some((v) => v.id === s.id),
+        false,
+      );
+      assert.equal(
+        await store.registry.replace({ ...s, updatedAt: T0 + 9 }, T0 + 5),
+        false,
+        'an erased record cannot be revived',
+      );
     });
 
     it('lists retention candidates by end date and by unflagged overdue review, with clear fields only', async () => {
@@ -89,11 +136,25 @@ export function runRegistryConformance(name: string, open: () => Promise<Store>)
       const flagged = { ...seal(cyrillicRegistrant({ reviewDue: '2019-06-01' })), reviewFlaggedAt: T0 };
       const fine = seal(cyrillicRegistrant({ reviewDue: '2030-01-01' }));
       for (const s of [ended, review, flagged, fine]) await store.registry.insert(s);
-      const c = await store.registry.retentionCandidates({ endBefore: '2019-12-31', reviewBefore: '2019-12-31' }, 10_000);
+      const c = await store.registry.retentionCandidates(
+        { endBefore: '2019-12-31', reviewBefore: '2019-12-31' },
+        10_000,
+      );
       const ids = new Set(c.map((v) => v.id));
-      assert.deepEqual([ids.has(ended.id), ids.has(review.id), ids.has(flagged.id), ids.has(fine.id)], [true, true, false, false]);
+      assert.deepEqual(
+        [ids.has(ended.id), ids.has(review.id), ids.has(flagged.id), ids.has(fine.id)],
+        [true, true, false, false],
+      );
       const v = c.find((x) => x.id === ended.id)!;
-      assert.deepEqual(Object.keys(v).sort(), ['erasedAt', 'id', 'registrationEnd', 'registrationStart', 'reviewDue', 'reviewFlaggedAt', 'status']);
+      assert.deepEqual(Object.keys(v).sort(), [
+        'erasedAt',
+        'id',
+        'registrationEnd',
+        'registrationStart',
+        'reviewDue',
+        'reviewFlaggedAt',
+        'status',
+      ]);
     });
 
     it('travel reports: insert, versioned update, list by registrant, shred on erasure', async () => {
@@ -110,21 +171,41 @@ export function runRegistryConformance(name: string, open: () => Promise<Store>)
       assert.deepEqual(list.map((x) => x.id)[0], r.id);
       assert.equal(list.length, 2);
       assert.equal(await store.travelReports.shredForRegistrant(s.id), 2);
-      assert.deepEqual((await store.travelReports.listByRegistrant(s.id)).map((x) => x.sealedReport), [null, null]);
+      assert.deepEqual(
+        (await store.travelReports.listByRegistrant(s.id)).map((x) => x.sealedReport),
+        [null, null],
+      );
       assert.equal(await store.travelReports.shredForRegistrant(s.id), 0);
     });
 
     it('trip index: one claim wins across instances, sources recorded once, release frees the trip', async () => {
       const tripKey = randomUUID();
-      const entry = { tripKey, registrantId: randomUUID(), notificationIds: ['n1', 'n2'], firstSource: 'self_report' as const, alsoFoundBy: [], createdAt: T0 };
-      const [a, b] = await Promise.all([store.trips.claim(entry), other.trips.claim({ ...entry, notificationIds: ['x'], firstSource: 'manifest_match' })]);
+      const entry = {
+        tripKey,
+        registrantId: randomUUID(),
+        notificationIds: ['n1', 'n2'],
+        firstSource: 'self_report' as const,
+        alsoFoundBy: [],
+        createdAt: T0,
+      };
+      const [a, b] = await Promise.all([
+        store.trips.claim(entry),
+        other.trips.claim({ ...entry, notificationIds: ['x'], firstSource: 'manifest_match' }),
+      ]);
       assert.equal([a.created, b.created].filter(Boolean).length, 1);
       assert.deepEqual(a.entry, b.entry);
       const winner = a.entry;
       await store.trips.addSource(tripKey, winner.firstSource === 'self_report' ? 'manifest_match' : 'self_report');
-      const twice = await other.trips.addSource(tripKey, winner.firstSource === 'self_report' ? 'manifest_match' : 'self_report');
+      const twice = await other.trips.addSource(
+        tripKey,
+        winner.firstSource === 'self_report' ? 'manifest_match' : 'self_report',
+      );
       assert.equal(twice!.alsoFoundBy.length, 1);
-      assert.equal((await store.trips.addSource(tripKey, winner.firstSource))!.alsoFoundBy.length, 1, 'the first source is not repeated');
+      assert.equal(
+        (await store.trips.addSource(tripKey, winner.firstSource))!.alsoFoundBy.length,
+        1,
+        'the first source is not repeated',
+      );
       assert.equal(await store.trips.addSource(randomUUID(), 'other'), null);
       await store.trips.release(tripKey);
       assert.equal(await other.trips.get(tripKey), null);
@@ -135,7 +216,10 @@ export function runRegistryConformance(name: string, open: () => Promise<Store>)
       assert.equal(rows.length, 1);
       assert.equal(rows[0]!.partner, null);
       assert.equal(rows[0]!.notifications, 0);
-      assert.equal((await store.stats.received({ from: 0, to: 1, onTimeThresholdSeconds: 86_400 }))[0]!.notifications, 0);
+      assert.equal(
+        (await store.stats.received({ from: 0, to: 1, onTimeThresholdSeconds: 86_400 }))[0]!.notifications,
+        0,
+      );
     });
   });
 }

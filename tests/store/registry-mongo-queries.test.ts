@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { find, update } from 'mingo';
 import {
-  addSourceFilter, addSourceUpdate, replaceFilter, reportVersionFilter, retentionFilter, scanFilter, searchFilter, shredReportsFilter,
+  addSourceFilter,
+  addSourceUpdate,
+  replaceFilter,
+  reportVersionFilter,
+  retentionFilter,
+  scanFilter,
+  searchFilter,
+  shredReportsFilter,
 } from '../../src/adapters/store-mongo/registry-queries.js';
 import { registrantSchema, travelReportSchema } from '../../src/adapters/store-mongo/registry-schemas.js';
 import type { Filter } from '../../src/adapters/store-mongo/queries.js';
@@ -14,11 +21,51 @@ type Doc = Record<string, unknown>;
 const ids = (docs: Doc[], f: Filter) => (find(docs, f as never).all() as Doc[]).map((d) => d._id).sort();
 
 const registrants: Doc[] = [
-  { _id: 'r1', blindIndexes: ['a', 'b', 'c'], erasedAt: null, registrationEnd: '2019-01-01', reviewDue: '2030-01-01', reviewFlaggedAt: null, updatedAt: 5 },
-  { _id: 'r2', blindIndexes: ['a', 'c'], erasedAt: null, registrationEnd: null, reviewDue: '2019-01-01', reviewFlaggedAt: null, updatedAt: 5 },
-  { _id: 'r3', blindIndexes: ['a', 'b'], erasedAt: null, registrationEnd: null, reviewDue: '2019-01-01', reviewFlaggedAt: 7, updatedAt: 5 },
-  { _id: 'r4', blindIndexes: [], erasedAt: 9, registrationEnd: '2018-01-01', reviewDue: '2018-01-01', reviewFlaggedAt: null, updatedAt: 9 },
-  { _id: 'r5', blindIndexes: ['a', 'b', 'c'], erasedAt: null, registrationEnd: '2031-01-01', reviewDue: '2031-01-01', reviewFlaggedAt: null, updatedAt: 5 },
+  {
+    _id: 'r1',
+    blindIndexes: ['a', 'b', 'c'],
+    erasedAt: null,
+    registrationEnd: '2019-01-01',
+    reviewDue: '2030-01-01',
+    reviewFlaggedAt: null,
+    updatedAt: 5,
+  },
+  {
+    _id: 'r2',
+    blindIndexes: ['a', 'c'],
+    erasedAt: null,
+    registrationEnd: null,
+    reviewDue: '2019-01-01',
+    reviewFlaggedAt: null,
+    updatedAt: 5,
+  },
+  {
+    _id: 'r3',
+    blindIndexes: ['a', 'b'],
+    erasedAt: null,
+    registrationEnd: null,
+    reviewDue: '2019-01-01',
+    reviewFlaggedAt: 7,
+    updatedAt: 5,
+  },
+  {
+    _id: 'r4',
+    blindIndexes: [],
+    erasedAt: 9,
+    registrationEnd: '2018-01-01',
+    reviewDue: '2018-01-01',
+    reviewFlaggedAt: null,
+    updatedAt: 9,
+  },
+  {
+    _id: 'r5',
+    blindIndexes: ['a', 'b', 'c'],
+    erasedAt: null,
+    registrationEnd: '2031-01-01',
+    reviewDue: '2031-01-01',
+    reviewFlaggedAt: null,
+    updatedAt: 5,
+  },
 ];
 
 describe('registry mongo query builders (executed with mingo)', () => {
@@ -29,7 +76,10 @@ describe('registry mongo query builders (executed with mingo)', () => {
   });
 
   it('retention: ended before the cut-off, or review overdue and not flagged; never erased', () => {
-    assert.deepEqual(ids(registrants, retentionFilter({ endBefore: '2020-01-01', reviewBefore: '2020-01-01' })), ['r1', 'r2']);
+    assert.deepEqual(ids(registrants, retentionFilter({ endBefore: '2020-01-01', reviewBefore: '2020-01-01' })), [
+      'r1',
+      'r2',
+    ]);
   });
 
   it('replace and scan guards', () => {
@@ -41,7 +91,10 @@ describe('registry mongo query builders (executed with mingo)', () => {
   });
 
   it('travel reports: version guard and shredding', () => {
-    const reports: Doc[] = [{ _id: 't1', registrantId: 'r1', version: 2, sealedReport: 'x' }, { _id: 't2', registrantId: 'r1', version: 1, sealedReport: null }];
+    const reports: Doc[] = [
+      { _id: 't1', registrantId: 'r1', version: 2, sealedReport: 'x' },
+      { _id: 't2', registrantId: 'r1', version: 1, sealedReport: null },
+    ];
     assert.deepEqual(ids(reports, reportVersionFilter('t1', 2)), ['t1']);
     assert.deepEqual(ids(reports, reportVersionFilter('t1', 1)), []);
     assert.deepEqual(ids(reports, shredReportsFilter('r1')), ['t1']);
@@ -50,7 +103,8 @@ describe('registry mongo query builders (executed with mingo)', () => {
   it('trip index: a source is added once and never repeats the first', () => {
     const trip: Doc = { _id: 'k', firstSource: 'self_report', alsoFoundBy: [] };
     const apply = (kind: 'manifest_match' | 'self_report') => {
-      if (find([trip], addSourceFilter('k', kind) as never).all().length === 1) update(trip, addSourceUpdate(kind) as never);
+      if (find([trip], addSourceFilter('k', kind) as never).all().length === 1)
+        update(trip, addSourceUpdate(kind) as never);
     };
     apply('manifest_match');
     apply('manifest_match');

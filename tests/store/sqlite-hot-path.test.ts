@@ -19,9 +19,18 @@ import { tempDir } from '../harness/tmp.js';
 function newOutbound(): NewOutbound {
   const id = randomUUID();
   return {
-    id, messageType: 'TravelNotification', notificationId: id, partner: 'GBR', state: 'accepted', submittedBy: 'tok-1',
-    idempotencyKey: null, requestHash: 'h'.repeat(43), message: { v: '1', type: 'TravelNotification', notificationId: id } as unknown as OutboundRecord['message'],
-    source: 'pnr', departureAt: 2_000_000_000_000, createdAt: 1_900_000_000_000,
+    id,
+    messageType: 'TravelNotification',
+    notificationId: id,
+    partner: 'GBR',
+    state: 'accepted',
+    submittedBy: 'tok-1',
+    idempotencyKey: null,
+    requestHash: 'h'.repeat(43),
+    message: { v: '1', type: 'TravelNotification', notificationId: id } as unknown as OutboundRecord['message'],
+    source: 'pnr',
+    departureAt: 2_000_000_000_000,
+    createdAt: 1_900_000_000_000,
   };
 }
 
@@ -36,7 +45,8 @@ describe('sqlite hot path', () => {
         CREATE TEMP TRIGGER t_src AFTER UPDATE OF source ON main.outbound BEGIN INSERT INTO seen VALUES ('source'); END;
         CREATE TEMP TRIGGER t_jwe AFTER UPDATE OF jwe ON main.outbound BEGIN INSERT INTO seen VALUES ('jwe'); END;`);
       const repo = sqliteOutboundRepo(db, new ManualClock(1_900_000_000_500), sqliteChain(db), new WriteBatch(db));
-      const seen = (): string[] => (db.prepare('DELETE FROM seen RETURNING col').all() as { col: string }[]).map((r) => r.col).sort();
+      const seen = (): string[] =>
+        (db.prepare('DELETE FROM seen RETURNING col').all() as { col: string }[]).map((r) => r.col).sort();
       const { record } = await repo.insert(newOutbound());
       seen();
 
@@ -45,7 +55,7 @@ describe('sqlite hot path', () => {
       assert.equal(queued?.state, 'queued');
       assert.deepEqual(queued?.message, record.message, 'untouched columns keep their values');
 
-      const sealed = await repo.update(record.id, queued!.version, { jwe: 'a.b.c.d.e', jti: 'j-1' });
+      const sealed = await repo.update(record.id, queued.version, { jwe: 'a.b.c.d.e', jti: 'j-1' });
       assert.deepEqual(seen(), ['jwe']);
       assert.equal(sealed?.jwe, 'a.b.c.d.e');
       assert.equal(sealed?.queuedAt, 1_900_000_000_100);
@@ -69,9 +79,17 @@ describe('sqlite hot path', () => {
       // With the default the WAL restarts from its beginning after ~1000 pages and stops growing there.
       for (let i = 0; statSync(`${path}-wal`).size <= 1500 * pageSize; i += 1) {
         assert.ok(i < 5000, 'the WAL never grew past 1500 pages: it is being checkpointed early');
-        await store.audit.append(Array.from({ length: 20 }, () => ({
-          action: 'notification.queued', actor: 'system', at: 1_900_000_000_000 + i, messageId: randomUUID(), partner: 'GBR', outcome: 'queued', detail: null,
-        })));
+        await store.audit.append(
+          Array.from({ length: 20 }, () => ({
+            action: 'notification.queued',
+            actor: 'system',
+            at: 1_900_000_000_000 + i,
+            messageId: randomUUID(),
+            partner: 'GBR',
+            outcome: 'queued',
+            detail: null,
+          })),
+        );
       }
       assert.ok(statSync(`${path}-wal`).size > 1500 * pageSize);
     } finally {

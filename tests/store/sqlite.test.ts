@@ -36,10 +36,27 @@ describe('sqlite store specifics', function () {
     const db = new Database(path, { readonly: true });
     try {
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-      const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];
-      assert.deepEqual(versions.map((v) => v.version), MIGRATIONS.map((m) => m.version));
-      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
-      for (const ix of ['ux_outbound_idem', 'ux_inbound_jti', 'ux_audit_id', 'ix_outbound_state', 'ix_outbound_at_risk', 'ix_audit_action_at', 'ix_audit_at']) {
+      const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as {
+        version: number;
+      }[];
+      assert.deepEqual(
+        versions.map((v) => v.version),
+        MIGRATIONS.map((m) => m.version),
+      );
+      const indexes = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all() as {
+          name: string;
+        }[]
+      ).map((r) => r.name);
+      for (const ix of [
+        'ux_outbound_idem',
+        'ux_inbound_jti',
+        'ux_audit_id',
+        'ix_outbound_state',
+        'ix_outbound_at_risk',
+        'ix_audit_action_at',
+        'ix_audit_at',
+      ]) {
         assert.ok(indexes.includes(ix), `index ${ix} exists`);
       }
     } finally {
@@ -47,23 +64,36 @@ describe('sqlite store specifics', function () {
     }
   });
 
-  it('uses an index (no full scan) for the port\'s filtered queries', () => {
+  it("uses an index (no full scan) for the port's filtered queries", () => {
     const path = join(tempDir('tnx-store'), 'plans.sqlite');
     return openSqliteStore({ path }).then(async (s) => {
       await s.close();
       const db = new Database(path, { readonly: true });
       try {
-        const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail);
+        const plan = (sql: string) =>
+          (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail);
         const cases: [string, RegExp][] = [
-          ["SELECT * FROM outbound WHERE partner = 'FRA' ORDER BY created_at DESC, id DESC LIMIT 50", /ix_outbound_partner/],
-          ["SELECT * FROM outbound WHERE submitted_by = 'tok-1' ORDER BY created_at DESC, id DESC LIMIT 50", /ix_outbound_submitter/],
-          ["SELECT * FROM outbound WHERE state = 'accepted' AND created_at < 5 ORDER BY created_at, id LIMIT 50", /ix_outbound_state/],
+          [
+            "SELECT * FROM outbound WHERE partner = 'FRA' ORDER BY created_at DESC, id DESC LIMIT 50",
+            /ix_outbound_partner/,
+          ],
+          [
+            "SELECT * FROM outbound WHERE submitted_by = 'tok-1' ORDER BY created_at DESC, id DESC LIMIT 50",
+            /ix_outbound_submitter/,
+          ],
+          [
+            "SELECT * FROM outbound WHERE state = 'accepted' AND created_at < 5 ORDER BY created_at, id LIMIT 50",
+            /ix_outbound_state/,
+          ],
           // the adapter's statement names the partial index; preparing it proves the index can serve it
-          ["SELECT * FROM outbound INDEXED BY ix_outbound_at_risk WHERE at_risk_alerted_at IS NULL AND state IN ('accepted','queued','delivering','retrying') AND departure_at < 5 ORDER BY departure_at, id LIMIT 5", /ix_outbound_at_risk \(departure_at<\?\)$/],
+          [
+            "SELECT * FROM outbound INDEXED BY ix_outbound_at_risk WHERE at_risk_alerted_at IS NULL AND state IN ('accepted','queued','delivering','retrying') AND departure_at < 5 ORDER BY departure_at, id LIMIT 5",
+            /ix_outbound_at_risk \(departure_at<\?\)$/,
+          ],
           ["SELECT * FROM inbound WHERE iss = 'FRA' AND jti = 'x'", /ux_inbound_jti/],
           ["SELECT * FROM audit_events WHERE action = 'a.b' ORDER BY seq DESC LIMIT 50", /ix_audit_action/],
           ["SELECT * FROM audit_events WHERE message_id = 'm' ORDER BY seq DESC LIMIT 50", /ix_audit_message/],
-          ["SELECT * FROM audit_events WHERE at >= 1 AND at < 2 ORDER BY at DESC, seq DESC LIMIT 50", /ix_audit_at/],
+          ['SELECT * FROM audit_events WHERE at >= 1 AND at < 2 ORDER BY at DESC, seq DESC LIMIT 50', /ix_audit_at/],
         ];
         for (const [sql, re] of cases) {
           const p = plan(sql);
@@ -81,7 +111,14 @@ describe('sqlite store specifics', function () {
     await (await openSqliteStore({ path })).close();
     const db = new Database(path, { readonly: true });
     try {
-      const values: Required<AuditFilter> = { messageId: 'm', partner: 'FRA', action: 'a.b', actor: 'poc', from: 1, to: 2 };
+      const values: Required<AuditFilter> = {
+        messageId: 'm',
+        partner: 'FRA',
+        action: 'a.b',
+        actor: 'poc',
+        from: 1,
+        to: 2,
+      };
       const fields = Object.keys(values) as (keyof AuditFilter)[];
       const leadColumn = { messageId: 'message_id', partner: 'partner', actor: 'actor', action: 'action' } as const;
       let checked = 0;
@@ -93,17 +130,24 @@ describe('sqlite store specifics', function () {
         for (const cursor of [null, filtered ? encodeAtSeqCursor({ at: 1, seq: 9 }) : encodeSeqCursor(9)]) {
           const plan = planAuditQuery(filter, cursor);
           const { sql, params } = auditQuerySql(filter, plan, 101);
-          const steps = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail);
+          const steps = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map(
+            (r) => r.detail,
+          );
           const where = `${JSON.stringify(filter)} cursor=${cursor !== null}: ${steps.join(' | ')}`;
           assert.equal(steps.length, 1, `one step, no sort: ${where}`);
           const step = steps[0] as string;
           assert.doesNotMatch(step, /TEMP B-TREE/, where);
           if (!filtered) {
             // no filter at all: the table in rowid (= seq) order, read from the end and cut by LIMIT
-            assert.match(step, cursor ? /^SEARCH audit_events USING INTEGER PRIMARY KEY \(rowid<\?\)$/ : /^SCAN audit_events$/, where);
+            assert.match(
+              step,
+              cursor ? /^SEARCH audit_events USING INTEGER PRIMARY KEY \(rowid<\?\)$/ : /^SCAN audit_events$/,
+              where,
+            );
             continue;
           }
-          const index = plan.lead === null ? 'ix_audit_at' : `ix_audit_${plan.lead === 'messageId' ? 'message' : plan.lead}_at`;
+          const index =
+            plan.lead === null ? 'ix_audit_at' : `ix_audit_${plan.lead === 'messageId' ? 'message' : plan.lead}_at`;
           // SEARCH on the chosen index, bounded by the lead equality (and the time range / cursor)
           const lead = plan.lead === null ? '' : `${leadColumn[plan.lead]}=\\?`;
           assert.match(step, new RegExp(`^SEARCH audit_events USING INDEX ${index} \\(${lead}`), where);
@@ -151,9 +195,16 @@ describe('sqlite store specifics', function () {
   it('reports a path or file it cannot open as store_unavailable', async () => {
     const dir = tempDir('tnx-store');
     writeFileSync(join(dir, 'a-file'), 'not a folder');
-    await assert.rejects(openSqliteStore({ path: join(dir, 'a-file', 'x.sqlite') }), (e: unknown) => isTnxError(e, 'store_unavailable'));
-    writeFileSync(join(dir, 'garbage.sqlite'), 'this is not an SQLite database, just text long enough to look like a header…');
-    await assert.rejects(openSqliteStore({ path: join(dir, 'garbage.sqlite') }), (e: unknown) => isTnxError(e, 'store_unavailable'));
+    await assert.rejects(openSqliteStore({ path: join(dir, 'a-file', 'x.sqlite') }), (e: unknown) =>
+      isTnxError(e, 'store_unavailable'),
+    );
+    writeFileSync(
+      join(dir, 'garbage.sqlite'),
+      'this is not an SQLite database, just text long enough to look like a header…',
+    );
+    await assert.rejects(openSqliteStore({ path: join(dir, 'garbage.sqlite') }), (e: unknown) =>
+      isTnxError(e, 'store_unavailable'),
+    );
   });
 });
 

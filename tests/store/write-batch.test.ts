@@ -28,7 +28,9 @@ describe('sqlite write batch (group commit)', () => {
     const batch = new WriteBatch(db);
     const ins = db.prepare('INSERT INTO t VALUES (?, ?)');
     const before = version(other);
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => batch.run(() => ins.run(`k${i}`, i).changes)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => batch.run(() => ins.run(`k${i}`, i).changes)),
+    );
     assert.deepEqual(results, Array(50).fill(1));
     assert.equal(version(other) - before, 1, 'one commit for the 50 writes');
     assert.equal(count(other), 50);
@@ -48,7 +50,10 @@ describe('sqlite write batch (group commit)', () => {
       }),
       batch.run(() => ins.run('c', 3)),
     ]);
-    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
     assert.match(String((outcomes[1] as PromiseRejectedResult).reason), /UNIQUE/);
     assert.deepEqual(other.prepare('SELECT k FROM t ORDER BY k').all(), [{ k: 'a' }, { k: 'c' }]);
     db.close();
@@ -63,7 +68,10 @@ describe('sqlite write batch (group commit)', () => {
     other.exec('BEGIN IMMEDIATE'); // another process holds the write lock
     const outcomes = await Promise.allSettled([batch.run(() => ins.run('x', 1)), batch.run(() => ins.run('y', 2))]);
     other.exec('ROLLBACK');
-    assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['rejected', 'rejected'],
+    );
     assert.equal(count(other), 0);
     assert.equal(db.inTransaction, false, 'the connection is usable again');
     await batch.run(() => ins.run('z', 3));
@@ -82,7 +90,11 @@ describe('sqlite write batch (group commit)', () => {
     db.close();
     assert.equal(await pending, 1);
     assert.equal(count(other), 1);
-    await assert.rejects(batch.run(() => 1), /closed/, 'a write after close is refused, not lost silently');
+    await assert.rejects(
+      batch.run(() => 1),
+      /closed/,
+      'a write after close is refused, not lost silently',
+    );
     other.close();
   });
 });

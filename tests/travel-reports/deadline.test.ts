@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { isTnxError } from '../../src/core/errors.js';
 import {
-  assessDeadline, DEFAULT_DEADLINE_RULES, resolveDeadlineRules, rulesForState, UK_STYLE_DEADLINE_RULES,
+  assessDeadline,
+  DEFAULT_DEADLINE_RULES,
+  resolveDeadlineRules,
+  rulesForState,
+  UK_STYLE_DEADLINE_RULES,
 } from '../../src/domain/travel-reports/deadline.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { DAY, HOUR, NOW, threeCountryReport } from './fixtures.js';
@@ -13,15 +17,26 @@ describe('travel reports: deadline rules', () => {
   beforeEach(() => clock.set(NOW));
 
   it('defaults to 21 days of notice, emergencies allowed, changes until 24 h before departure', () => {
-    assert.deepEqual({ ...DEFAULT_DEADLINE_RULES }, { minimumNoticeDays: 21, emergencyAllowed: true, changeCutoffHours: 24 });
+    assert.deepEqual(
+      { ...DEFAULT_DEADLINE_RULES },
+      { minimumNoticeDays: 21, emergencyAllowed: true, changeCutoffHours: 24 },
+    );
     assert.equal(UK_STYLE_DEADLINE_RULES.minimumNoticeDays, 7);
   });
 
   it('21-day rule: exactly 21 days is on time, one second less is late (20 whole days)', () => {
-    const onBoundary = assessDeadline(threeCountryReport(reg, { departure: NOW + 21 * DAY }), DEFAULT_DEADLINE_RULES, clock);
+    const onBoundary = assessDeadline(
+      threeCountryReport(reg, { departure: NOW + 21 * DAY }),
+      DEFAULT_DEADLINE_RULES,
+      clock,
+    );
     assert.equal(onBoundary.daysOfNotice, 21);
     assert.equal(onBoundary.late, false);
-    const justUnder = assessDeadline(threeCountryReport(reg, { departure: NOW + 21 * DAY - 1000 }), DEFAULT_DEADLINE_RULES, clock);
+    const justUnder = assessDeadline(
+      threeCountryReport(reg, { departure: NOW + 21 * DAY - 1000 }),
+      DEFAULT_DEADLINE_RULES,
+      clock,
+    );
     assert.equal(justUnder.daysOfNotice, 20);
     assert.equal(justUnder.late, true);
     assert.equal(justUnder.emergency, false);
@@ -31,12 +46,19 @@ describe('travel reports: deadline rules', () => {
     const report = threeCountryReport(reg, { departure: NOW + 10 * DAY });
     assert.equal(assessDeadline(report, UK_STYLE_DEADLINE_RULES, clock).late, false);
     assert.equal(assessDeadline(report, DEFAULT_DEADLINE_RULES, clock).late, true);
-    const six = assessDeadline(threeCountryReport(reg, { departure: NOW + 6 * DAY + 23 * HOUR }), UK_STYLE_DEADLINE_RULES, clock);
+    const six = assessDeadline(
+      threeCountryReport(reg, { departure: NOW + 6 * DAY + 23 * HOUR }),
+      UK_STYLE_DEADLINE_RULES,
+      clock,
+    );
     assert.deepEqual([six.daysOfNotice, six.late], [6, true]);
   });
 
   it('emergency travel with a reason waives the notice where allowed, and only there', () => {
-    const report = { ...threeCountryReport(reg, { departure: NOW + 2 * DAY }), emergency: { reason: 'Funeral of a parent' } };
+    const report = {
+      ...threeCountryReport(reg, { departure: NOW + 2 * DAY }),
+      emergency: { reason: 'Funeral of a parent' },
+    };
     const allowed = assessDeadline(report, DEFAULT_DEADLINE_RULES, clock);
     assert.deepEqual([allowed.emergency, allowed.late, allowed.daysOfNotice], [true, false, 2]);
     const strict = assessDeadline(report, resolveDeadlineRules({ emergencyAllowed: false }), clock);
@@ -60,7 +82,11 @@ describe('travel reports: deadline rules', () => {
     clock.set(dep - 24 * HOUR - 1);
     assert.equal(assessDeadline(report, DEFAULT_DEADLINE_RULES, clock).changeAllowed, true);
     clock.set(dep - 24 * HOUR);
-    assert.equal(assessDeadline(report, DEFAULT_DEADLINE_RULES, clock).changeAllowed, true, 'the cut-off instant itself is allowed');
+    assert.equal(
+      assessDeadline(report, DEFAULT_DEADLINE_RULES, clock).changeAllowed,
+      true,
+      'the cut-off instant itself is allowed',
+    );
     clock.set(dep - 24 * HOUR + 1);
     assert.equal(assessDeadline(report, DEFAULT_DEADLINE_RULES, clock).changeAllowed, false);
     const sixHours = resolveDeadlineRules({ changeCutoffHours: 6 });
@@ -73,8 +99,17 @@ describe('travel reports: deadline rules', () => {
     assert.equal(rulesForState(byState, 'GBR').minimumNoticeDays, 7);
     assert.equal(rulesForState(byState, 'USA').minimumNoticeDays, 21);
     assert.equal(rulesForState(byState, 'CAN').changeCutoffHours, 24);
-    assert.throws(() => rulesForState({ GBR: { minimumNoticeDays: -1 } }, 'GBR'), (e: unknown) => isTnxError(e, 'config_invalid') && e.pointer === 'travelReports/deadlines/GBR/minimumNoticeDays');
-    assert.throws(() => resolveDeadlineRules({ changeCutoffHours: Number.NaN }), (e: unknown) => isTnxError(e, 'config_invalid'));
-    assert.throws(() => resolveDeadlineRules({ minimumNoticeDays: 2.5 }), (e: unknown) => isTnxError(e, 'config_invalid'));
+    assert.throws(
+      () => rulesForState({ GBR: { minimumNoticeDays: -1 } }, 'GBR'),
+      (e: unknown) => isTnxError(e, 'config_invalid') && e.pointer === 'travelReports/deadlines/GBR/minimumNoticeDays',
+    );
+    assert.throws(
+      () => resolveDeadlineRules({ changeCutoffHours: Number.NaN }),
+      (e: unknown) => isTnxError(e, 'config_invalid'),
+    );
+    assert.throws(
+      () => resolveDeadlineRules({ minimumNoticeDays: 2.5 }),
+      (e: unknown) => isTnxError(e, 'config_invalid'),
+    );
   });
 });

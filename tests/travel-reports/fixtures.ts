@@ -7,7 +7,12 @@ export const NOW = Date.parse('2026-12-01T10:00:00Z');
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 
-export const USA_POC: PointOfContact = { unit: 'US Marshals NSOTC', email: 'nsotc@example.gov', phone: '+1 202 555 0100', hours: '24/7' };
+export const USA_POC: PointOfContact = {
+  unit: 'US Marshals NSOTC',
+  email: 'nsotc@example.gov',
+  phone: '+1 202 555 0100',
+  hours: '24/7',
+};
 
 /** ISO with "Z" for an epoch ms. */
 export function iso(ms: number): string {
@@ -15,7 +20,10 @@ export function iso(ms: number): string {
 }
 
 /** Departs `daysAhead` days after `reportedAt`; three destinations: FRA, DEU, THA. */
-export function threeCountryReport(registrantId: string, opts: { departure?: number; reportedAt?: number } = {}): TravelReport {
+export function threeCountryReport(
+  registrantId: string,
+  opts: { departure?: number; reportedAt?: number } = {},
+): TravelReport {
   const dep = opts.departure ?? NOW + 30 * DAY;
   const reportedAt = opts.reportedAt ?? NOW;
   return {
@@ -24,9 +32,33 @@ export function threeCountryReport(registrantId: string, opts: { departure?: num
     travel: {
       purpose: 'Tourism',
       legs: [
-        { sequence: 1, carrier: 'AF', flightNumber: 'AF0023', departureAirport: 'JFK', arrivalAirport: 'CDG', scheduledDeparture: iso(dep), scheduledArrival: iso(dep + 7 * HOUR) },
-        { sequence: 2, carrier: 'LH', flightNumber: 'LH1029', departureAirport: 'CDG', arrivalAirport: 'FRA', scheduledDeparture: iso(dep + 3 * DAY), scheduledArrival: iso(dep + 3 * DAY + HOUR) },
-        { sequence: 3, carrier: 'TG', flightNumber: 'TG921', departureAirport: 'FRA', arrivalAirport: 'BKK', scheduledDeparture: iso(dep + 6 * DAY), scheduledArrival: iso(dep + 6 * DAY + 11 * HOUR) },
+        {
+          sequence: 1,
+          carrier: 'AF',
+          flightNumber: 'AF0023',
+          departureAirport: 'JFK',
+          arrivalAirport: 'CDG',
+          scheduledDeparture: iso(dep),
+          scheduledArrival: iso(dep + 7 * HOUR),
+        },
+        {
+          sequence: 2,
+          carrier: 'LH',
+          flightNumber: 'LH1029',
+          departureAirport: 'CDG',
+          arrivalAirport: 'FRA',
+          scheduledDeparture: iso(dep + 3 * DAY),
+          scheduledArrival: iso(dep + 3 * DAY + HOUR),
+        },
+        {
+          sequence: 3,
+          carrier: 'TG',
+          flightNumber: 'TG921',
+          departureAirport: 'FRA',
+          arrivalAirport: 'BKK',
+          scheduledDeparture: iso(dep + 6 * DAY),
+          scheduledArrival: iso(dep + 6 * DAY + 11 * HOUR),
+        },
       ],
       destinationCountries: ['FRA', 'DEU', 'THA'],
       accommodation: [

@@ -21,7 +21,10 @@ describe('travel reports: toNotifications', () => {
   it('builds one TravelNotification per destination, in order, each valid TNX/1', () => {
     const report = validateTravelReport(threeCountryReport(registrant.id));
     const { notifications, deadline } = toNotifications(report, registrant, 'USA', USA_POC, options);
-    assert.deepEqual(notifications.map((n) => n.destination), ['FRA', 'DEU', 'THA']);
+    assert.deepEqual(
+      notifications.map((n) => n.destination),
+      ['FRA', 'DEU', 'THA'],
+    );
     assert.equal(new Set(notifications.map((n) => n.notificationId)).size, 3, 'each tracked on its own');
     for (const n of notifications) {
       assert.deepEqual(validateMessage(n), n);
@@ -43,7 +46,10 @@ describe('travel reports: toNotifications', () => {
     const report = validateTravelReport(threeCountryReport(registrant.id));
     const { notifications } = toNotifications(report, registrant, 'USA', USA_POC, options);
     for (const n of notifications) {
-      assert.deepEqual(n.travel.accommodation?.map((a) => a.country), [n.destination]);
+      assert.deepEqual(
+        n.travel.accommodation?.map((a) => a.country),
+        [n.destination],
+      );
       const json = JSON.stringify(n);
       for (const note of registrant.notes ?? []) assert.ok(!json.includes(note.text));
       assert.ok(!json.includes(registrant.photoRef!));
@@ -61,7 +67,10 @@ describe('travel reports: toNotifications', () => {
   });
 
   it('carries a recognised emergency with its reason', () => {
-    const report = validateTravelReport({ ...threeCountryReport(registrant.id, { departure: NOW + 2 * DAY }), emergency: { reason: 'Parent in intensive care' } });
+    const report = validateTravelReport({
+      ...threeCountryReport(registrant.id, { departure: NOW + 2 * DAY }),
+      emergency: { reason: 'Parent in intensive care' },
+    });
     const [n] = toNotifications(report, registrant, 'USA', USA_POC, options).notifications as [TravelNotification];
     assert.deepEqual(n.report.emergency, { reason: 'Parent in intensive care' });
     assert.equal(n.report.late, false);
@@ -71,13 +80,25 @@ describe('travel reports: toNotifications', () => {
   it('builds only the requested destinations (for destinations added later)', () => {
     const report = validateTravelReport(threeCountryReport(registrant.id));
     const { notifications } = toNotifications(report, registrant, 'USA', USA_POC, { ...options, only: ['THA'] });
-    assert.deepEqual(notifications.map((n) => n.destination), ['THA']);
+    assert.deepEqual(
+      notifications.map((n) => n.destination),
+      ['THA'],
+    );
   });
 
   it('refuses a report for another registrant, to the own state, or for an inactive registrant', () => {
     const report = validateTravelReport(threeCountryReport(registrant.id));
-    assert.throws(() => toNotifications({ ...report, registrantId: cyrillicRegistrant().id }, registrant, 'USA', USA_POC, options), (e: unknown) => isTnxError(e, 'invalid_travel_report'));
-    assert.throws(() => toNotifications(report, registrant, 'DEU', USA_POC, options), (e: unknown) => isTnxError(e, 'invalid_travel_report') && e.pointer === '/travel/destinationCountries/1');
-    assert.throws(() => toNotifications(report, { ...registrant, status: 'suspended' }, 'USA', USA_POC, options), (e: unknown) => isTnxError(e, 'conflict'));
+    assert.throws(
+      () => toNotifications({ ...report, registrantId: cyrillicRegistrant().id }, registrant, 'USA', USA_POC, options),
+      (e: unknown) => isTnxError(e, 'invalid_travel_report'),
+    );
+    assert.throws(
+      () => toNotifications(report, registrant, 'DEU', USA_POC, options),
+      (e: unknown) => isTnxError(e, 'invalid_travel_report') && e.pointer === '/travel/destinationCountries/1',
+    );
+    assert.throws(
+      () => toNotifications(report, { ...registrant, status: 'suspended' }, 'USA', USA_POC, options),
+      (e: unknown) => isTnxError(e, 'conflict'),
+    );
   });
 });

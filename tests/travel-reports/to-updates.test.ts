@@ -9,7 +9,11 @@ import { DAY, HOUR, iso, NOW, threeCountryReport } from './fixtures.js';
 
 const clock = new ManualClock(NOW);
 const registrantId = '0d6a3c1e-5b2f-4e8a-9c7d-1a2b3c4d5e6f';
-const ids = { FRA: 'a1a1a1a1-0000-4000-8000-000000000001', DEU: 'a1a1a1a1-0000-4000-8000-000000000002', THA: 'a1a1a1a1-0000-4000-8000-000000000003' };
+const ids = {
+  FRA: 'a1a1a1a1-0000-4000-8000-000000000001',
+  DEU: 'a1a1a1a1-0000-4000-8000-000000000002',
+  THA: 'a1a1a1a1-0000-4000-8000-000000000003',
+};
 const options: UpdateOptions = { ownState: 'USA', rules: DEFAULT_DEADLINE_RULES, clock, notificationIds: ids };
 const DEP = NOW + 30 * DAY;
 
@@ -29,7 +33,14 @@ describe('travel reports: toUpdates', () => {
     });
     const { updates, added } = toUpdates(old, next, options);
     assert.deepEqual(added, []);
-    assert.deepEqual(updates.map((u) => [u.destination, u.action, u.notificationId]), [['FRA', 'amend', ids.FRA], ['DEU', 'amend', ids.DEU], ['THA', 'amend', ids.THA]]);
+    assert.deepEqual(
+      updates.map((u) => [u.destination, u.action, u.notificationId]),
+      [
+        ['FRA', 'amend', ids.FRA],
+        ['DEU', 'amend', ids.DEU],
+        ['THA', 'amend', ids.THA],
+      ],
+    );
     for (const u of updates) {
       assert.deepEqual(u.changed, ['travel.departureAt', 'travel.legs']);
       assert.equal(u.travel!.departureAt, iso(DEP + 2 * HOUR));
@@ -43,13 +54,22 @@ describe('travel reports: toUpdates', () => {
       r.travel.accommodation![1]!.addressLines = ['Zeil 100'];
     });
     const { updates } = toUpdates(old, next, options);
-    assert.deepEqual(updates.map((u) => [u.destination, u.changed]), [['DEU', ['travel.accommodation']]]);
+    assert.deepEqual(
+      updates.map((u) => [u.destination, u.changed]),
+      [['DEU', ['travel.accommodation']]],
+    );
   });
 
   it('ignores object key order: a re-submitted identical report changes nothing', () => {
     const reverseKeys = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(reverseKeys)
-        : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)]))
+      Array.isArray(v)
+        ? v.map(reverseKeys)
+        : v !== null && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reverseKeys(x)]),
+            )
           : v;
     const same = validateTravelReport(reverseKeys(structuredClone(old)));
     assert.notDeepEqual(Object.keys(same.travel), Object.keys(old.travel));
@@ -66,7 +86,10 @@ describe('travel reports: toUpdates', () => {
     assert.equal(tha.action, 'cancel');
     assert.equal(tha.travel, undefined, 'a cancel carries no travel data');
     assert.equal(tha.reason, 'itinerary changed');
-    assert.deepEqual(updates.filter((u) => u.action === 'amend').map((u) => u.destination), ['FRA', 'DEU']);
+    assert.deepEqual(
+      updates.filter((u) => u.action === 'amend').map((u) => u.destination),
+      ['FRA', 'DEU'],
+    );
     assert.deepEqual(added, ['KHM']);
     for (const u of updates) validateMessage(u);
   });
@@ -74,7 +97,14 @@ describe('travel reports: toUpdates', () => {
   it('cancels every destination when the report is cancelled, even inside the change window', () => {
     clock.set(DEP - HOUR);
     const { updates, added } = toUpdates(old, null, options);
-    assert.deepEqual(updates.map((u) => [u.destination, u.action]), [['FRA', 'cancel'], ['DEU', 'cancel'], ['THA', 'cancel']]);
+    assert.deepEqual(
+      updates.map((u) => [u.destination, u.action]),
+      [
+        ['FRA', 'cancel'],
+        ['DEU', 'cancel'],
+        ['THA', 'cancel'],
+      ],
+    );
     assert.deepEqual(added, []);
     for (const u of updates) validateMessage(u);
   });
@@ -84,7 +114,10 @@ describe('travel reports: toUpdates', () => {
       r.travel.purpose = 'Business';
     });
     clock.set(DEP - 23 * HOUR);
-    assert.throws(() => toUpdates(old, next, options), (e: unknown) => isTnxError(e, 'change_window_closed') && e.status === 409);
+    assert.throws(
+      () => toUpdates(old, next, options),
+      (e: unknown) => isTnxError(e, 'change_window_closed') && e.status === 409,
+    );
     const emergency = { ...next, emergency: { reason: 'Flight cancelled by airline' } };
     assert.equal(toUpdates(old, emergency, options).updates.length, 3);
     // Moving the departure to inside the window is a late change too.
@@ -93,12 +126,21 @@ describe('travel reports: toUpdates', () => {
       r.travel.legs[0]!.scheduledDeparture = iso(NOW + 12 * HOUR);
       r.travel.legs[0]!.scheduledArrival = iso(NOW + 19 * HOUR);
     });
-    assert.throws(() => toUpdates(old, soon, options), (e: unknown) => isTnxError(e, 'change_window_closed'));
+    assert.throws(
+      () => toUpdates(old, soon, options),
+      (e: unknown) => isTnxError(e, 'change_window_closed'),
+    );
   });
 
   it('refuses a change to another report or a destination never notified', () => {
-    assert.throws(() => toUpdates(old, { ...old, id: ids.FRA }, options), (e: unknown) => isTnxError(e, 'invalid_travel_report'));
+    assert.throws(
+      () => toUpdates(old, { ...old, id: ids.FRA }, options),
+      (e: unknown) => isTnxError(e, 'invalid_travel_report'),
+    );
     const { THA: _t, ...partial } = ids;
-    assert.throws(() => toUpdates(old, null, { ...options, notificationIds: partial }), (e: unknown) => isTnxError(e, 'unknown_reference'));
+    assert.throws(
+      () => toUpdates(old, null, { ...options, notificationIds: partial }),
+      (e: unknown) => isTnxError(e, 'unknown_reference'),
+    );
   });
 });

@@ -21,7 +21,7 @@ function refused(mutate: (r: TravelReport & Record<string, unknown>) => void, po
 }
 
 describe('travel reports: validation', () => {
-  it('accepts a well-formed report, entered by staff on the registrant\'s behalf', () => {
+  it("accepts a well-formed report, entered by staff on the registrant's behalf", () => {
     const r = threeCountryReport(reg);
     assert.equal(validateTravelReport(r).enteredBy, 'staff-17');
   });
@@ -33,13 +33,19 @@ describe('travel reports: validation', () => {
   });
 
   it('refuses departureAt in the report: it is always derived from the first leg', () => {
-    refused((r) => ((r.travel as unknown as Record<string, unknown>).departureAt = r.travel.legs[0]!.scheduledDeparture), '/travel');
+    refused(
+      (r) => ((r.travel as unknown as Record<string, unknown>).departureAt = r.travel.legs[0]!.scheduledDeparture),
+      '/travel',
+    );
   });
 
   it('refuses legs out of order, with gaps, or arriving before they depart', () => {
     refused((r) => (r.travel.legs[1]!.sequence = 3), '/travel/legs/1/sequence');
     refused((r) => (r.travel.legs[1]!.scheduledDeparture = iso(NOW)), '/travel/legs/1/scheduledDeparture');
-    refused((r) => (r.travel.legs[0]!.scheduledArrival = r.travel.legs[0]!.scheduledDeparture), '/travel/legs/0/scheduledArrival');
+    refused(
+      (r) => (r.travel.legs[0]!.scheduledArrival = r.travel.legs[0]!.scheduledDeparture),
+      '/travel/legs/0/scheduledArrival',
+    );
     refused((r) => (r.travel.legs[0]!.flightNumber = '23'), '/travel/legs/0/flightNumber');
   });
 

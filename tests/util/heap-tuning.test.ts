@@ -5,7 +5,11 @@ import { applyServeHeapDefaults, SERVE_HEAP_GROWING_PERCENT } from '../../src/ru
 describe('tnx serve heap defaults (src/runtime/heap-tuning.ts)', () => {
   it('caps heap growth when the operator gave no heap flag', () => {
     const set: string[] = [];
-    const flag = applyServeHeapDefaults({ execArgv: ['--import', 'tsx'], nodeOptions: '--enable-source-maps', set: (f) => set.push(f) });
+    const flag = applyServeHeapDefaults({
+      execArgv: ['--import', 'tsx'],
+      nodeOptions: '--enable-source-maps',
+      set: (f) => set.push(f),
+    });
     assert.equal(flag, `--heap-growing-percent=${SERVE_HEAP_GROWING_PERCENT}`);
     assert.deepEqual(set, [flag]);
   });
@@ -25,7 +29,11 @@ describe('tnx serve heap defaults (src/runtime/heap-tuning.ts)', () => {
   }
 
   it('names a flag this Node accepts (a typo would be refused at start-up)', () => {
-    const r = spawnSync(process.execPath, [`--heap-growing-percent=${SERVE_HEAP_GROWING_PERCENT}`, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [`--heap-growing-percent=${SERVE_HEAP_GROWING_PERCENT}`, '-e', 'process.stdout.write("ok")'],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'ok');
   });

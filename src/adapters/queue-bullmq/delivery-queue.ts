@@ -56,7 +56,11 @@ export class DeliveryQueue {
     this.prefix = settings.prefix;
     this.url = settings.url;
     this.#connection = bullConnection(settings.url);
-    this.#queue = new Queue<DeliveryJobData>(this.name, { connection: this.#connection, prefix: this.prefix, defaultJobOptions: JOB_DEFAULTS });
+    this.#queue = new Queue<DeliveryJobData>(this.name, {
+      connection: this.#connection,
+      prefix: this.prefix,
+      defaultJobOptions: JOB_DEFAULTS,
+    });
   }
 
   static fromConfig(config: { redis: { url: string; prefix: string } }, name?: string): DeliveryQueue {

@@ -16,7 +16,9 @@ export const MAX_APPEND_BATCH = 10_000;
 /** Refuse a bad batch before any lock is taken; returns the inputs with absent fields as null. */
 export function checkAuditBatch(events: AuditEventInput[]): Required<AuditEventInput>[] {
   if (!Array.isArray(events) || events.length > MAX_APPEND_BATCH) {
-    throw tnxError('invalid_request', `append takes an array of at most ${MAX_APPEND_BATCH} events`, { pointer: 'events' });
+    throw tnxError('invalid_request', `append takes an array of at most ${MAX_APPEND_BATCH} events`, {
+      pointer: 'events',
+    });
   }
   return events.map((e, i) => {
     checkAuditFields(e, `events/${i}`);

@@ -20,8 +20,19 @@ export const TIMELINESS = ['on_time', 'late', 'after_departure'] as const;
 
 /** Explicit allow-list of what a transition/update may set (the OutboundPatch type, enforced at run time). */
 export const PATCH_FIELDS = [
-  'jwe', 'jti', 'attempts', 'lastError', 'queuedAt', 'deliveredAt', 'receiptJws', 'receiptDigest',
-  'leadTimeSeconds', 'timeliness', 'atRiskAlertedAt', 'source', 'message',
+  'jwe',
+  'jti',
+  'attempts',
+  'lastError',
+  'queuedAt',
+  'deliveredAt',
+  'receiptJws',
+  'receiptDigest',
+  'leadTimeSeconds',
+  'timeliness',
+  'atRiskAlertedAt',
+  'source',
+  'message',
 ] as const satisfies readonly (keyof OutboundPatch)[];
 
 const STATE_CODE = /^[A-Z]{3}$/;
@@ -30,11 +41,30 @@ const REF = /^[\x20-\x7E]{1,256}$/;
 const ACTION = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
 const NEW_OUTBOUND_FIELDS = [
-  'id', 'messageType', 'notificationId', 'partner', 'state', 'submittedBy', 'idempotencyKey', 'requestHash', 'message',
-  'source', 'departureAt', 'createdAt',
+  'id',
+  'messageType',
+  'notificationId',
+  'partner',
+  'state',
+  'submittedBy',
+  'idempotencyKey',
+  'requestHash',
+  'message',
+  'source',
+  'departureAt',
+  'createdAt',
 ] as const satisfies readonly (keyof NewOutbound)[];
 const INBOUND_FIELDS = [
-  'id', 'iss', 'jti', 'messageType', 'notificationId', 'message', 'digest', 'receivedAt', 'receiptJws', 'departureAt',
+  'id',
+  'iss',
+  'jti',
+  'messageType',
+  'notificationId',
+  'message',
+  'digest',
+  'receivedAt',
+  'receiptJws',
+  'departureAt',
 ] as const satisfies readonly (keyof InboundRecord)[];
 
 export function checkNewOutbound(rec: NewOutbound): void {
@@ -64,7 +94,8 @@ export function checkPatch(patch: OutboundPatch): void {
   }
   const p = patch as Record<string, unknown>;
   for (const k of ['jwe', 'jti', 'lastError', 'receiptJws', 'receiptDigest', 'source'] as const) {
-    if (p[k] !== undefined && p[k] !== null && typeof p[k] !== 'string') throw bad(`patch/${k}`, 'must be a string or null');
+    if (p[k] !== undefined && p[k] !== null && typeof p[k] !== 'string')
+      throw bad(`patch/${k}`, 'must be a string or null');
   }
   for (const k of ['queuedAt', 'deliveredAt', 'atRiskAlertedAt'] as const) {
     if (p[k] !== undefined) nullableTime(p[k], `patch/${k}`);
@@ -87,13 +118,23 @@ export function checkInbound(rec: InboundRecord): void {
   plainObject(rec.message, 'message');
   ref(rec.digest, 'digest');
   time(rec.receivedAt, 'receivedAt');
-  if (typeof rec.receiptJws !== 'string' || rec.receiptJws.length === 0) throw bad('receiptJws', 'must be a JWS string');
+  if (typeof rec.receiptJws !== 'string' || rec.receiptJws.length === 0)
+    throw bad('receiptJws', 'must be a JWS string');
   nullableTime(rec.departureAt, 'departureAt');
 }
 
-export function checkAuditFields(e: {
-  action: unknown; actor: unknown; at: unknown; messageId?: unknown; partner?: unknown; outcome?: unknown; detail?: unknown;
-}, pointer: string): void {
+export function checkAuditFields(
+  e: {
+    action: unknown;
+    actor: unknown;
+    at: unknown;
+    messageId?: unknown;
+    partner?: unknown;
+    outcome?: unknown;
+    detail?: unknown;
+  },
+  pointer: string,
+): void {
   if (typeof e.action !== 'string' || !ACTION.test(e.action) || e.action.length > 128) {
     throw bad(`${pointer}/action`, 'must be "<entity>.<action>" in lower_snake_case');
   }
@@ -109,11 +150,13 @@ export function checkAttempt(a: DeliveryAttempt): void {
   if (typeof a.messageId !== 'string' || a.messageId.length === 0) throw bad('messageId', 'is required');
   if (!Number.isSafeInteger(a.attempt) || a.attempt < 1) throw bad('attempt', 'must be a positive integer');
   if (!Number.isSafeInteger(a.startedAt)) throw bad('startedAt', 'must be integer epoch milliseconds');
-  if (typeof a.durationMs !== 'number' || !Number.isFinite(a.durationMs) || a.durationMs < 0) throw bad('durationMs', 'must be ≥ 0');
+  if (typeof a.durationMs !== 'number' || !Number.isFinite(a.durationMs) || a.durationMs < 0)
+    throw bad('durationMs', 'must be ≥ 0');
   if (a.httpStatus !== null && (!Number.isSafeInteger(a.httpStatus) || a.httpStatus < 100 || a.httpStatus > 599)) {
     throw bad('httpStatus', 'must be an HTTP status or null');
   }
-  if (a.error !== null && (typeof a.error !== 'string' || a.error.length > 256)) throw bad('error', 'must be a short string or null');
+  if (a.error !== null && (typeof a.error !== 'string' || a.error.length > 256))
+    throw bad('error', 'must be a short string or null');
   if (!['delivered', 'retry', 'failed'].includes(a.outcome)) throw bad('outcome', 'must be delivered, retry or failed');
 }
 
@@ -126,8 +169,10 @@ export function checkLease(name: unknown, holder: unknown, ttlMs: unknown, now: 
 
 export function checkCheckpoint(c: AuditCheckpoint): void {
   if (!Number.isSafeInteger(c.seq) || c.seq < 0) throw bad('seq', 'must be a non-negative integer');
-  if (typeof c.headHash !== 'string' || !/^[0-9a-f]{64}$/.test(c.headHash)) throw bad('headHash', 'must be 64 lowercase hex characters');
-  if (typeof c.jws !== 'string' || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(c.jws)) throw bad('jws', 'must be a compact JWS');
+  if (typeof c.headHash !== 'string' || !/^[0-9a-f]{64}$/.test(c.headHash))
+    throw bad('headHash', 'must be 64 lowercase hex characters');
+  if (typeof c.jws !== 'string' || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(c.jws))
+    throw bad('jws', 'must be a compact JWS');
   if (!Number.isSafeInteger(c.at)) throw bad('at', 'must be integer epoch milliseconds');
 }
 
@@ -171,7 +216,8 @@ function nullableTime(v: unknown, pointer: string): void {
 }
 
 function nullableNumber(v: unknown, pointer: string): void {
-  if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) throw bad(pointer, 'must be a finite number or null');
+  if (v !== null && (typeof v !== 'number' || !Number.isFinite(v)))
+    throw bad(pointer, 'must be a finite number or null');
 }
 
 function plainObject(v: unknown, pointer: string): void {

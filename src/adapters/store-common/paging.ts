@@ -65,7 +65,13 @@ export function decodeSeqCursor(cursor: string | null | undefined): number | nul
 export function decodeAtSeqCursor(cursor: string | null | undefined): AtSeqKey | null {
   if (cursor === null || cursor === undefined) return null;
   const v = decode(cursor);
-  if (v.length !== 3 || v[0] !== 'a' || !Number.isSafeInteger(v[1]) || !Number.isSafeInteger(v[2]) || (v[2] as number) < 1) {
+  if (
+    v.length !== 3 ||
+    v[0] !== 'a' ||
+    !Number.isSafeInteger(v[1]) ||
+    !Number.isSafeInteger(v[2]) ||
+    (v[2] as number) < 1
+  ) {
     throw badCursor();
   }
   return { at: v[1] as number, seq: v[2] as number };

@@ -26,8 +26,16 @@ import { checkLimit, toPage } from '../store-common/paging.js';
 import type { AuditCheckpoint, AuditEvent, AuditEventInput, AuditRepo, Page } from '../../ports/store/index.js';
 import { guard, isDuplicateKey } from './errors.js';
 import {
-  CHECKPOINT_ORDER, CLEAR_PENDING, HEAD_ID, SEQ_ASC, auditQuery, auditRangeFilter, clearPendingFilter,
-  headCasFilter, headCasUpdate, type AuditEventDoc,
+  CHECKPOINT_ORDER,
+  CLEAR_PENDING,
+  HEAD_ID,
+  SEQ_ASC,
+  auditQuery,
+  auditRangeFilter,
+  clearPendingFilter,
+  headCasFilter,
+  headCasUpdate,
+  type AuditEventDoc,
 } from './queries.js';
 
 interface HeadDoc {
@@ -109,7 +117,9 @@ export function mongoAuditRepo(events: Model<unknown>, head: Model<unknown>, che
       }
       return guard('audit.range', async () => {
         await settledHead();
-        return (await events.find(auditRangeFilter(fromSeq, toSeq)).sort(SEQ_ASC).limit(limit).lean<AuditEventDoc[]>()).map(fromDoc);
+        return (
+          await events.find(auditRangeFilter(fromSeq, toSeq)).sort(SEQ_ASC).limit(limit).lean<AuditEventDoc[]>()
+        ).map(fromDoc);
       });
     },
     async query(filter, page): Promise<Page<AuditEvent>> {
@@ -118,7 +128,12 @@ export function mongoAuditRepo(events: Model<unknown>, head: Model<unknown>, che
       checkRangeTimes(filter);
       const { filter: where, sort, hint } = auditQuery(filter, plan);
       return guard('audit.query', async () => {
-        const docs = await events.find(where).sort(sort).hint(hint).limit(limit + 1).lean<AuditEventDoc[]>();
+        const docs = await events
+          .find(where)
+          .sort(sort)
+          .hint(hint)
+          .limit(limit + 1)
+          .lean<AuditEventDoc[]>();
         return toPage(docs.map(fromDoc), limit, (last) => auditCursor(plan, last));
       });
     },
@@ -129,13 +144,19 @@ export function mongoAuditRepo(events: Model<unknown>, head: Model<unknown>, che
       }),
     async saveCheckpoint(c: AuditCheckpoint) {
       checkCheckpoint(c);
-      await guard('audit.saveCheckpoint', () => checkpoints.create({ seq: c.seq, headHash: c.headHash, jws: c.jws, at: c.at }));
+      await guard('audit.saveCheckpoint', () =>
+        checkpoints.create({ seq: c.seq, headHash: c.headHash, jws: c.jws, at: c.at }),
+      );
     },
     listCheckpoints: () =>
       guard('audit.listCheckpoints', async () =>
         (await checkpoints.find({}).sort(CHECKPOINT_ORDER).lean<(AuditCheckpoint & { _id: unknown })[]>()).map((c) => ({
-          seq: c.seq, headHash: c.headHash, jws: c.jws, at: c.at,
-        }))),
+          seq: c.seq,
+          headHash: c.headHash,
+          jws: c.jws,
+          at: c.at,
+        })),
+      ),
   };
 }
 
@@ -148,8 +169,16 @@ function toDoc(e: AuditEvent): AuditEventDoc {
 
 function fromDoc(d: AuditEventDoc): AuditEvent {
   return {
-    seq: d.seq, id: d._id, at: d.at, action: d.action, actor: d.actor, messageId: d.messageId ?? null, partner: d.partner ?? null,
-    outcome: d.outcome ?? null, detail: d.detail === null || d.detail === undefined ? null : (JSON.parse(d.detail) as Record<string, unknown>),
-    prevHash: d.prevHash, hash: d.hash,
+    seq: d.seq,
+    id: d._id,
+    at: d.at,
+    action: d.action,
+    actor: d.actor,
+    messageId: d.messageId ?? null,
+    partner: d.partner ?? null,
+    outcome: d.outcome ?? null,
+    detail: d.detail === null || d.detail === undefined ? null : (JSON.parse(d.detail) as Record<string, unknown>),
+    prevHash: d.prevHash,
+    hash: d.hash,
   };
 }

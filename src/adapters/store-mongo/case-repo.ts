@@ -19,29 +19,48 @@ function toCase(d: Doc | null): CaseRecord | null {
 
 export function mongoCaseRepo(cases: Model<unknown>): CaseRepo {
   return {
-    open: (c) => guard('cases.open', async () => {
-      const { id, ...rest } = c;
-      try {
-        await cases.create({ _id: id, ...rest });
-        return { record: c, created: true };
-      } catch (err) {
-        if (!isDuplicateKey(err, 'tripKey')) throw err;
-        const first = toCase(await cases.findOne(tripFilter(c.tripKey)).lean<Doc>());
-        if (!first) throw err;
-        return { record: first, created: false };
-      }
-    }),
+    open: (c) =>
+      guard('cases.open', async () => {
+        const { id, ...rest } = c;
+        try {
+          await cases.create({ _id: id, ...rest });
+          return { record: c, created: true };
+        } catch (err) {
+          if (!isDuplicateKey(err, 'tripKey')) throw err;
+          const first = toCase(await cases.findOne(tripFilter(c.tripKey)).lean<Doc>());
+          if (!first) throw err;
+          return { record: first, created: false };
+        }
+      }),
     get: (id) => guard('cases.get', async () => toCase(await cases.findOne(byId(id)).lean<Doc>())),
-    setNotification: (id, notificationId, notification) => guard('cases.setNotification', async () =>
-      toCase(await cases.findOneAndUpdate(byId(id), { $set: { notificationId, notification } }, {
-        returnDocument: 'after', lean: true, runValidators: true,
-      }) as Doc | null)),
+    setNotification: (id, notificationId, notification) =>
+      guard('cases.setNotification', async () =>
+        toCase(
+          (await cases.findOneAndUpdate(
+            byId(id),
+            { $set: { notificationId, notification } },
+            {
+              returnDocument: 'after',
+              lean: true,
+              runValidators: true,
+            },
+          )) as Doc | null,
+        ),
+      ),
     list: (filter, page) => {
       const limit = checkLimit(page.limit);
       const after = decodeTimeCursor(page.cursor);
       return guard('cases.list', async () => {
-        const docs = await cases.find(caseListFilter(filter, after)).sort(CASES_NEWEST_FIRST).limit(limit + 1).lean<Doc[]>();
-        return toPage(docs.map((d) => toCase(d) as CaseRecord), limit, (last) => encodeTimeCursor({ t: last.openedAt, id: last.id }));
+        const docs = await cases
+          .find(caseListFilter(filter, after))
+          .sort(CASES_NEWEST_FIRST)
+          .limit(limit + 1)
+          .lean<Doc[]>();
+        return toPage(
+          docs.map((d) => toCase(d) as CaseRecord),
+          limit,
+          (last) => encodeTimeCursor({ t: last.openedAt, id: last.id }),
+        );
       });
     },
     count: (from, to) => guard('cases.count', async () => cases.countDocuments(caseCountFilter(from, to))),

@@ -7,7 +7,9 @@ import { isTnxError, tnxError, type TnxError } from '../../core/errors.js';
 export function isDuplicateKey(err: unknown, field?: string): boolean {
   const e = err as { code?: unknown; keyPattern?: Record<string, unknown>; writeErrors?: { code?: unknown }[] } | null;
   if (!e) return false;
-  const dup = e.code === 11000 || (Array.isArray(e.writeErrors) && e.writeErrors.length > 0 && e.writeErrors.every((w) => w.code === 11000));
+  const dup =
+    e.code === 11000 ||
+    (Array.isArray(e.writeErrors) && e.writeErrors.length > 0 && e.writeErrors.every((w) => w.code === 11000));
   if (!dup) return false;
   return field === undefined || (e.keyPattern !== undefined && field in e.keyPattern);
 }
@@ -18,7 +20,8 @@ export function mapMongoError(err: unknown, what: string): TnxError {
   if (name === 'ValidationError' || name === 'CastError' || name === 'StrictModeError') {
     return tnxError('invalid_request', `${what}: value refused by the schema`, { cause: err });
   }
-  if (isDuplicateKey(err)) return tnxError('conflict', `${what}: a record with this key already exists`, { cause: err });
+  if (isDuplicateKey(err))
+    return tnxError('conflict', `${what}: a record with this key already exists`, { cause: err });
   return tnxError('store_unavailable', `${what}: store unavailable`, { cause: err });
 }
 

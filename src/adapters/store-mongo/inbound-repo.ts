@@ -9,7 +9,10 @@ import { INBOUND_NEWEST_FIRST, inboundListFilter, jtiFilter } from './queries.js
 
 type Doc = Omit<InboundRecord, 'id'> & { _id: string };
 
-export function mongoInboundRepo(inbound: Model<unknown>, append: (events: AuditEventInput[]) => Promise<unknown>): InboundRepo {
+export function mongoInboundRepo(
+  inbound: Model<unknown>,
+  append: (events: AuditEventInput[]) => Promise<unknown>,
+): InboundRepo {
   const withEvents = appendAfter(append);
   const byJti = async (iss: string, jti: string) => toRecord(await inbound.findOne(jtiFilter(iss, jti)).lean<Doc>());
   return {
@@ -37,8 +40,16 @@ export function mongoInboundRepo(inbound: Model<unknown>, append: (events: Audit
       const cursor = decodeTimeCursor(page.cursor);
       checkRangeTimes(filter);
       return guard('inbound.list', async () => {
-        const docs = await inbound.find(inboundListFilter(filter, cursor)).sort(INBOUND_NEWEST_FIRST).limit(limit + 1).lean<Doc[]>();
-        return toPage(docs.map((d) => toRecord(d) as InboundRecord), limit, (last) => encodeTimeCursor({ t: last.receivedAt, id: last.id }));
+        const docs = await inbound
+          .find(inboundListFilter(filter, cursor))
+          .sort(INBOUND_NEWEST_FIRST)
+          .limit(limit + 1)
+          .lean<Doc[]>();
+        return toPage(
+          docs.map((d) => toRecord(d) as InboundRecord),
+          limit,
+          (last) => encodeTimeCursor({ t: last.receivedAt, id: last.id }),
+        );
       });
     },
   };
@@ -47,5 +58,5 @@ export function mongoInboundRepo(inbound: Model<unknown>, append: (events: Audit
 function toRecord(doc: Doc | null): InboundRecord | null {
   if (!doc) return null;
   const { _id, ...rest } = doc;
-  return { id: _id, ...rest } as InboundRecord;
+  return { id: _id, ...rest };
 }

@@ -11,7 +11,9 @@ export function mongoKvRepo(leases: Model<unknown>): KvRepo {
       checkLease(name, holder, ttlMs, now);
       return guard('kv.acquireLease', async () => {
         try {
-          await leases.updateOne(leaseAcquireFilter(name, holder, now), leaseAcquireUpdate(holder, now + ttlMs), { upsert: true });
+          await leases.updateOne(leaseAcquireFilter(name, holder, now), leaseAcquireUpdate(holder, now + ttlMs), {
+            upsert: true,
+          });
           return true;
         } catch (err) {
           if (isDuplicateKey(err)) return false; // held by someone else and not expired

@@ -22,7 +22,13 @@ import { STATS_INDEXES } from './stats-pipelines.js';
 import { mongoStatsRepo } from './stats-repo.js';
 import { mongoTravelReportRepo, mongoTripIndexRepo } from './travel-report-repo.js';
 import {
-  attemptSchema, auditEventSchema, auditHeadSchema, checkpointSchema, inboundSchema, leaseSchema, outboundSchema,
+  attemptSchema,
+  auditEventSchema,
+  auditHeadSchema,
+  checkpointSchema,
+  inboundSchema,
+  leaseSchema,
+  outboundSchema,
 } from './schemas.js';
 import { caseSchema, manifestSchema } from './screening-schemas.js';
 
@@ -102,9 +108,10 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
     travelReports: mongoTravelReportRepo(m.travelReports),
     trips: mongoTripIndexRepo(m.trips),
     stats: mongoStatsRepo(m.outbound, m.inbound),
-    ping: () => guard('mongodb.ping', async () => {
-      await conn.db?.admin().ping();
-    }),
+    ping: () =>
+      guard('mongodb.ping', async () => {
+        await conn.db?.admin().ping();
+      }),
     async close() {
       await conn.close();
     },

@@ -7,14 +7,37 @@
 import type { Model } from 'mongoose';
 import { tnxError } from '../../core/errors.js';
 import type { Clock } from '../../core/clock.js';
-import { checkAttempt, checkNewOutbound, checkPatch, checkRangeTimes, checkStates, checkTime } from '../store-common/check-input.js';
+import {
+  checkAttempt,
+  checkNewOutbound,
+  checkPatch,
+  checkRangeTimes,
+  checkStates,
+  checkTime,
+} from '../store-common/check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../store-common/paging.js';
-import type { AuditEventInput, AuditWith, DeliveryAttempt, NewOutbound, OutboundRecord, OutboundRepo, Page } from '../../ports/store/index.js';
+import type {
+  AuditEventInput,
+  AuditWith,
+  DeliveryAttempt,
+  NewOutbound,
+  OutboundRecord,
+  OutboundRepo,
+  Page,
+} from '../../ports/store/index.js';
 import { appendAfter } from './append-after.js';
 import { guard, isDuplicateKey } from './errors.js';
 import {
-  DEPARTURE_FIRST, NEWEST_FIRST, OLDEST_FIRST, acceptedFilter, atRiskFilter, idempotencyFilter, outboundListFilter,
-  patchUpdate, transitionFilter, versionFilter,
+  DEPARTURE_FIRST,
+  NEWEST_FIRST,
+  OLDEST_FIRST,
+  acceptedFilter,
+  atRiskFilter,
+  idempotencyFilter,
+  outboundListFilter,
+  patchUpdate,
+  transitionFilter,
+  versionFilter,
 } from './queries.js';
 
 type Doc = Omit<OutboundRecord, 'id'> & { _id: string };
@@ -27,7 +50,8 @@ export function mongoOutboundRepo(
 ): OutboundRepo {
   const withEvents = appendAfter(append);
   const get = async (id: string) => toRecord(await outbound.findOne({ _id: { $eq: id } }).lean<Doc>());
-  const byKey = async (submittedBy: string, key: string) => toRecord(await outbound.findOne(idempotencyFilter(submittedBy, key)).lean<Doc>());
+  const byKey = async (submittedBy: string, key: string) =>
+    toRecord(await outbound.findOne(idempotencyFilter(submittedBy, key)).lean<Doc>());
   const after = { returnDocument: 'after', lean: true, runValidators: true } as const;
 
   return {
@@ -35,9 +59,21 @@ export function mongoOutboundRepo(
       checkNewOutbound(rec);
       const { id, ...rest } = rec;
       const doc: Doc = {
-        _id: id, ...rest, jwe: null, jti: null, attempts: 0, lastError: null, updatedAt: rec.createdAt, queuedAt: null,
-        deliveredAt: null, receiptJws: null, receiptDigest: null, leadTimeSeconds: null, timeliness: null,
-        atRiskAlertedAt: null, version: 1,
+        _id: id,
+        ...rest,
+        jwe: null,
+        jti: null,
+        attempts: 0,
+        lastError: null,
+        updatedAt: rec.createdAt,
+        queuedAt: null,
+        deliveredAt: null,
+        receiptJws: null,
+        receiptDigest: null,
+        leadTimeSeconds: null,
+        timeliness: null,
+        atRiskAlertedAt: null,
+        version: 1,
       };
       return guard('outbound.insert', async () => {
         try {
@@ -61,35 +97,71 @@ export function mongoOutboundRepo(
       checkStates([to], 'to');
       checkPatch(patch);
       return guard('outbound.transition', async () =>
-        withEvents(toRecord(await outbound.findOneAndUpdate(transitionFilter(id, from), patchUpdate(patch, clock.now(), to), after) as Doc | null), audit));
+        withEvents(
+          toRecord(
+            (await outbound.findOneAndUpdate(
+              transitionFilter(id, from),
+              patchUpdate(patch, clock.now(), to),
+              after,
+            )) as Doc | null,
+          ),
+          audit,
+        ),
+      );
     },
     async update(id, version, patch, audit?) {
       checkPatch(patch);
-      if (!Number.isSafeInteger(version)) throw tnxError('invalid_request', 'version must be an integer', { pointer: 'version' });
+      if (!Number.isSafeInteger(version))
+        throw tnxError('invalid_request', 'version must be an integer', { pointer: 'version' });
       return guard('outbound.update', async () =>
-        withEvents(toRecord(await outbound.findOneAndUpdate(versionFilter(id, version), patchUpdate(patch, clock.now()), after) as Doc | null), audit));
+        withEvents(
+          toRecord(
+            (await outbound.findOneAndUpdate(
+              versionFilter(id, version),
+              patchUpdate(patch, clock.now()),
+              after,
+            )) as Doc | null,
+          ),
+          audit,
+        ),
+      );
     },
     async list(filter, page): Promise<Page<OutboundRecord>> {
       const limit = checkLimit(page.limit);
       const cursor = decodeTimeCursor(page.cursor);
       checkRangeTimes(filter);
-      if (filter.state !== undefined) checkStates(Array.isArray(filter.state) ? filter.state : [filter.state], 'filter/state');
+      if (filter.state !== undefined)
+        checkStates(Array.isArray(filter.state) ? filter.state : [filter.state], 'filter/state');
       return guard('outbound.list', async () => {
-        const docs = await outbound.find(outboundListFilter(filter, cursor)).sort(NEWEST_FIRST).limit(limit + 1).lean<Doc[]>();
-        return toPage(docs.map((d) => toRecord(d) as OutboundRecord), limit, (last) => encodeTimeCursor({ t: last.createdAt, id: last.id }));
+        const docs = await outbound
+          .find(outboundListFilter(filter, cursor))
+          .sort(NEWEST_FIRST)
+          .limit(limit + 1)
+          .lean<Doc[]>();
+        return toPage(
+          docs.map((d) => toRecord(d) as OutboundRecord),
+          limit,
+          (last) => encodeTimeCursor({ t: last.createdAt, id: last.id }),
+        );
       });
     },
     async listAccepted(olderThan, limit) {
       checkLimit(limit);
       checkTime(olderThan, 'olderThan');
       return guard('outbound.listAccepted', async () =>
-        (await outbound.find(acceptedFilter(olderThan)).sort(OLDEST_FIRST).limit(limit).lean<Doc[]>()).map((d) => toRecord(d) as OutboundRecord));
+        (await outbound.find(acceptedFilter(olderThan)).sort(OLDEST_FIRST).limit(limit).lean<Doc[]>()).map(
+          (d) => toRecord(d) as OutboundRecord,
+        ),
+      );
     },
     async listAtRisk(departureBefore, limit) {
       checkLimit(limit);
       checkTime(departureBefore, 'departureBefore');
       return guard('outbound.listAtRisk', async () =>
-        (await outbound.find(atRiskFilter(departureBefore)).sort(DEPARTURE_FIRST).limit(limit).lean<Doc[]>()).map((d) => toRecord(d) as OutboundRecord));
+        (await outbound.find(atRiskFilter(departureBefore)).sort(DEPARTURE_FIRST).limit(limit).lean<Doc[]>()).map(
+          (d) => toRecord(d) as OutboundRecord,
+        ),
+      );
     },
     async addAttempt(a: DeliveryAttempt, audit?: AuditWith<DeliveryAttempt>) {
       checkAttempt(a);
@@ -116,15 +188,26 @@ export function mongoOutboundRepo(
     },
     listAttempts: (messageId) =>
       guard('outbound.listAttempts', async () =>
-        (await attempts.find({ messageId: { $eq: messageId } }, { _id: 0 }).sort({ attempt: 1 }).lean<DeliveryAttempt[]>()).map((a) => ({
-          messageId: a.messageId, attempt: a.attempt, startedAt: a.startedAt, durationMs: a.durationMs,
-          httpStatus: a.httpStatus ?? null, error: a.error ?? null, outcome: a.outcome,
-        }))),
+        (
+          await attempts
+            .find({ messageId: { $eq: messageId } }, { _id: 0 })
+            .sort({ attempt: 1 })
+            .lean<DeliveryAttempt[]>()
+        ).map((a) => ({
+          messageId: a.messageId,
+          attempt: a.attempt,
+          startedAt: a.startedAt,
+          durationMs: a.durationMs,
+          httpStatus: a.httpStatus ?? null,
+          error: a.error ?? null,
+          outcome: a.outcome,
+        })),
+      ),
   };
 }
 
 function toRecord(doc: Doc | null): OutboundRecord | null {
   if (!doc) return null;
   const { _id, ...rest } = doc;
-  return { id: _id, ...rest } as OutboundRecord;
+  return { id: _id, ...rest };
 }

@@ -6,7 +6,14 @@
  * Values reach a filter only as operands of explicit operators ($eq, $in, $lt, …), never as a
  * whole sub-filter, so a caller-supplied string cannot turn into a query operator.
  */
-import type { AuditEvent, AuditFilter, InboundFilter, OutboundFilter, OutboundPatch, OutboundState } from '../../ports/store/index.js';
+import type {
+  AuditEvent,
+  AuditFilter,
+  InboundFilter,
+  OutboundFilter,
+  OutboundPatch,
+  OutboundState,
+} from '../../ports/store/index.js';
 import type { AuditEqualityField, AuditPlan } from '../store-common/audit-plan.js';
 import type { AtSeqKey, TimeKey } from '../store-common/paging.js';
 
@@ -59,7 +66,11 @@ export function acceptedFilter(olderThan: number): Filter {
 }
 
 export function atRiskFilter(departureBefore: number): Filter {
-  return { atRiskAlertedAt: { $eq: null }, state: { $in: [...LIVE_STATES] }, departureAt: { $ne: null, $lt: departureBefore } };
+  return {
+    atRiskAlertedAt: { $eq: null },
+    state: { $in: [...LIVE_STATES] },
+    departureAt: { $ne: null, $lt: departureBefore },
+  };
 }
 
 export function idempotencyFilter(submittedBy: string, key: string): Filter {
@@ -110,14 +121,20 @@ export function auditQueryFilter(f: AuditFilter, before: number | AtSeqKey | nul
   parts.push(...range('at', f.from, f.to));
   if (typeof before === 'number') parts.push({ seq: { $lt: before } });
   else if (before !== null) {
-    parts.push({ at: { $lte: before.at } }, { $or: [{ at: { $lt: before.at } }, { at: { $eq: before.at }, seq: { $lt: before.seq } }] });
+    parts.push(
+      { at: { $lte: before.at } },
+      { $or: [{ at: { $lt: before.at } }, { at: { $eq: before.at }, seq: { $lt: before.seq } }] },
+    );
   }
   return and(parts);
 }
 
 /** (field, at -1, seq -1) indexes: every filtered query (schemas.ts, audit-plan.ts). */
 const AUDIT_AT_INDEX: Record<AuditEqualityField, string> = {
-  messageId: 'ix_audit_message_at', partner: 'ix_audit_partner_at', actor: 'ix_audit_actor_at', action: 'ix_audit_action_at',
+  messageId: 'ix_audit_message_at',
+  partner: 'ix_audit_partner_at',
+  actor: 'ix_audit_actor_at',
+  action: 'ix_audit_action_at',
 };
 
 /**
@@ -127,7 +144,11 @@ const AUDIT_AT_INDEX: Record<AuditEqualityField, string> = {
  */
 export function auditQuery(f: AuditFilter, plan: AuditPlan): { filter: Filter; sort: Sort; hint: string } {
   if (plan.order === 'at') {
-    return { filter: auditQueryFilter(f, plan.before), sort: AT_SEQ_DESC, hint: plan.lead === null ? 'ix_audit_at_seq' : AUDIT_AT_INDEX[plan.lead] };
+    return {
+      filter: auditQueryFilter(f, plan.before),
+      sort: AT_SEQ_DESC,
+      hint: plan.lead === null ? 'ix_audit_at_seq' : AUDIT_AT_INDEX[plan.lead],
+    };
   }
   return { filter: auditQueryFilter(f, plan.before), sort: SEQ_DESC, hint: 'ux_audit_seq' }; // no filter: the whole chain
 }

@@ -41,7 +41,15 @@ export function retentionFilter(c: { endBefore: string; reviewBefore: string }):
   };
 }
 
-export const RETENTION_PROJECTION = { _id: 1, status: 1, registrationStart: 1, registrationEnd: 1, reviewDue: 1, reviewFlaggedAt: 1, erasedAt: 1 } as const;
+export const RETENTION_PROJECTION = {
+  _id: 1,
+  status: 1,
+  registrationStart: 1,
+  registrationEnd: 1,
+  reviewDue: 1,
+  reviewFlaggedAt: 1,
+  erasedAt: 1,
+} as const;
 
 export function reportDoc(r: TravelReportRecord): Record<string, unknown> {
   const { id, ...rest } = r;

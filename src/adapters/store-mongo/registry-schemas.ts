@@ -33,7 +33,10 @@ export const registrantSchema = new Schema(
 );
 registrantSchema.index({ blindIndexes: 1 });
 registrantSchema.index({ registrationEnd: 1 }, { partialFilterExpression: { erasedAt: { $eq: null } } });
-registrantSchema.index({ reviewDue: 1 }, { partialFilterExpression: { erasedAt: { $eq: null }, reviewFlaggedAt: { $eq: null } } });
+registrantSchema.index(
+  { reviewDue: 1 },
+  { partialFilterExpression: { erasedAt: { $eq: null }, reviewFlaggedAt: { $eq: null } } },
+);
 
 export const travelReportSchema = new Schema(
   {

@@ -26,7 +26,10 @@ import { OUTBOUND_STATES } from '../../ports/store/index.js';
 import { MESSAGE_TYPES_STORED, TIMELINESS } from '../store-common/check-input.js';
 
 const opts = { versionKey: false, minimize: false, strict: 'throw', id: false } as const;
-const epochMs = { type: Number, validate: { validator: (v: unknown) => v === null || Number.isSafeInteger(v), message: 'must be integer epoch ms' } };
+const epochMs = {
+  type: Number,
+  validate: { validator: (v: unknown) => v === null || Number.isSafeInteger(v), message: 'must be integer epoch ms' },
+};
 const nullableMs = { ...epochMs, default: null };
 const stateCode = { type: String, match: /^[A-Z]{3}$/ };
 const hex64 = { type: String, match: /^[0-9a-f]{64}$/, required: true };

@@ -17,7 +17,10 @@ export function byId(id: string): Filter {
 
 /** The candidate, only while still pending: of two racing decisions exactly one matches. */
 export function pendingCandidateFilter(manifestId: string, candidateId: string): Filter {
-  return { _id: { $eq: manifestId }, candidates: { $elemMatch: { id: { $eq: candidateId }, decision: { $eq: 'pending' } } } };
+  return {
+    _id: { $eq: manifestId },
+    candidates: { $elemMatch: { id: { $eq: candidateId }, decision: { $eq: 'pending' } } },
+  };
 }
 
 /** `$[c]` is the candidate selected by candidateArrayFilters (the element the filter matched). */
@@ -68,7 +71,9 @@ export function manifestStatsPipeline(from: number, to: number): Record<string, 
         manifests: { $sum: 1 },
         people: { $sum: { $add: ['$passengerCount', '$crewCount'] } },
         candidates: { $sum: '$candidateCount' },
-        pending: { $sum: { $size: { $filter: { input: '$candidates', as: 'c', cond: { $eq: ['$$c.decision', 'pending'] } } } } },
+        pending: {
+          $sum: { $size: { $filter: { input: '$candidates', as: 'c', cond: { $eq: ['$$c.decision', 'pending'] } } } },
+        },
       },
     },
   ];
@@ -91,7 +96,8 @@ export function caseListFilter(f: CaseFilter, after: TimeKey | null): Filter {
   if (f.from !== undefined) r.$gte = f.from;
   if (f.to !== undefined) r.$lt = f.to;
   if (Object.keys(r).length) parts.push({ openedAt: r });
-  if (after) parts.push({ $or: [{ openedAt: { $lt: after.t } }, { openedAt: { $eq: after.t }, _id: { $lt: after.id } }] });
+  if (after)
+    parts.push({ $or: [{ openedAt: { $lt: after.t } }, { openedAt: { $eq: after.t }, _id: { $lt: after.id } }] });
   return parts.length === 0 ? {} : parts.length === 1 ? (parts[0] as Filter) : { $and: parts };
 }
 

@@ -13,7 +13,10 @@
 import { Schema } from 'mongoose';
 
 const opts = { versionKey: false, minimize: false, strict: 'throw', id: false } as const;
-const epochMs = { type: Number, validate: { validator: (v: unknown) => v === null || Number.isSafeInteger(v), message: 'must be integer epoch ms' } };
+const epochMs = {
+  type: Number,
+  validate: { validator: (v: unknown) => v === null || Number.isSafeInteger(v), message: 'must be integer epoch ms' },
+};
 
 const flight = new Schema(
   {
@@ -84,7 +87,11 @@ export const caseSchema = new Schema(
     openedBy: { type: String, required: true },
     openedAt: { ...epochMs, required: true },
     notificationId: { type: String, default: null },
-    notification: { type: String, enum: ['submitted', 'disabled', 'own_state', 'not_notifiable', 'already_notified'], required: true },
+    notification: {
+      type: String,
+      enum: ['submitted', 'disabled', 'own_state', 'not_notifiable', 'already_notified'],
+      required: true,
+    },
   },
   { ...opts, collection: 'screening_cases' },
 );

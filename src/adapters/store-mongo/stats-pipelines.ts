@@ -66,13 +66,34 @@ export function sentCountsPipeline(q: StatsQuery): Pipeline {
         lateSelfReports: count(and(self, is('$message.report.late', true))),
       },
     },
-    { $project: { _id: 0, g: '$_id', notifications: 1, delivered: 1, deliveredBeforeDeparture: 1, onTime: 1, failed: 1, noChannel: 1, selfReported: 1, foundByManifest: 1, lateSelfReports: 1 } },
+    {
+      $project: {
+        _id: 0,
+        g: '$_id',
+        notifications: 1,
+        delivered: 1,
+        deliveredBeforeDeparture: 1,
+        onTime: 1,
+        failed: 1,
+        noChannel: 1,
+        selfReported: 1,
+        foundByManifest: 1,
+        lateSelfReports: 1,
+      },
+    },
   ];
 }
 
 export function sentLeadPipeline(q: StatsQuery, byGroup: boolean): Pipeline {
   return [
-    { $match: { messageType: { $eq: 'TravelNotification' }, state: { $eq: 'delivered' }, leadTimeSeconds: { $ne: null }, ...range('createdAt', q) } },
+    {
+      $match: {
+        messageType: { $eq: 'TravelNotification' },
+        state: { $eq: 'delivered' },
+        leadTimeSeconds: { $ne: null },
+        ...range('createdAt', q),
+      },
+    },
     { $project: { _id: 0, g: byGroup ? '$partner' : { $literal: TOTAL }, x: '$leadTimeSeconds' } },
     ...percentiles(byGroup),
   ];
@@ -108,14 +129,34 @@ export function receivedCountsPipeline(q: StatsQuery): Pipeline {
         lateSelfReports: count(and(self, is('$message.report.late', true))),
       },
     },
-    { $project: { _id: 0, g: '$_id', notifications: 1, delivered: 1, deliveredBeforeDeparture: 1, onTime: 1, failed: 1, noChannel: 1, selfReported: 1, foundByManifest: 1, lateSelfReports: 1 } },
+    {
+      $project: {
+        _id: 0,
+        g: '$_id',
+        notifications: 1,
+        delivered: 1,
+        deliveredBeforeDeparture: 1,
+        onTime: 1,
+        failed: 1,
+        noChannel: 1,
+        selfReported: 1,
+        foundByManifest: 1,
+        lateSelfReports: 1,
+      },
+    },
   ];
 }
 
 export function receivedLeadPipeline(q: StatsQuery, byGroup: boolean): Pipeline {
   return [
     { $match: { messageType: { $eq: 'TravelNotification' }, departureAt: { $ne: null }, ...range('receivedAt', q) } },
-    { $project: { _id: 0, g: byGroup ? '$iss' : { $literal: TOTAL }, x: { $divide: [{ $subtract: ['$departureAt', '$receivedAt'] }, 1000] } } },
+    {
+      $project: {
+        _id: 0,
+        g: byGroup ? '$iss' : { $literal: TOTAL },
+        x: { $divide: [{ $subtract: ['$departureAt', '$receivedAt'] }, 1000] },
+      },
+    },
     ...percentiles(byGroup),
   ];
 }

@@ -11,16 +11,37 @@ import { auditEventsFor, checkAuditBatch, extendChain } from '../store-common/au
 import { checkCheckpoint, checkRangeTimes } from '../store-common/check-input.js';
 import { auditCursor, planAuditQuery } from '../store-common/audit-plan.js';
 import { checkLimit, toPage } from '../store-common/paging.js';
-import type { AuditCheckpoint, AuditEvent, AuditEventInput, AuditFilter, AuditRepo, AuditWith, Page } from '../../ports/store/index.js';
+import type {
+  AuditCheckpoint,
+  AuditEvent,
+  AuditEventInput,
+  AuditFilter,
+  AuditRepo,
+  AuditWith,
+  Page,
+} from '../../ports/store/index.js';
 import { auditQuerySql } from './audit-query.js';
 import { guard } from './errors.js';
 import { StatementCache } from './statement-cache.js';
 import type { WriteBatch } from './write-batch.js';
 
-const SELECT_RAW = 'SELECT seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash FROM audit_events';
+const SELECT_RAW =
+  'SELECT seq, id, at, action, actor, message_id, partner, outcome, detail, prev_hash, hash FROM audit_events';
 
 type Row = Omit<AuditEvent, 'detail'> & { detail: string | null };
-type RawRow = [number, string, number, string, string, string | null, string | null, string | null, string | null, string, string];
+type RawRow = [
+  number,
+  string,
+  number,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string,
+];
 
 /**
  * The chain of one connection, for the audit repo and for the writes that carry their own events
@@ -63,8 +84,12 @@ export function sqliteAuditRepo(db: Database.Database, chain: SqliteChain, batch
   // objects at a million events, which is what keeps `audit verify` within its time budget.
   const range = db.prepare(`${SELECT_RAW} WHERE seq >= ? AND seq <= ? ORDER BY seq ASC LIMIT ?`).raw(true);
   const count = db.prepare('SELECT count(*) AS n FROM audit_events');
-  const saveCheckpoint = db.prepare('INSERT INTO audit_checkpoints (seq, head_hash, jws, at) VALUES (@seq, @headHash, @jws, @at)');
-  const checkpoints = db.prepare('SELECT seq, head_hash AS headHash, jws, at FROM audit_checkpoints ORDER BY seq ASC, at ASC, id ASC');
+  const saveCheckpoint = db.prepare(
+    'INSERT INTO audit_checkpoints (seq, head_hash, jws, at) VALUES (@seq, @headHash, @jws, @at)',
+  );
+  const checkpoints = db.prepare(
+    'SELECT seq, head_hash AS headHash, jws, at FROM audit_checkpoints ORDER BY seq ASC, at ASC, id ASC',
+  );
   const queries = new StatementCache(db);
 
   return {
@@ -88,7 +113,10 @@ export function sqliteAuditRepo(db: Database.Database, chain: SqliteChain, batch
       checkRangeTimes(filter);
       const { sql, params } = auditQuerySql(filter, plan, limit + 1);
       return guard('audit.query', () => {
-        const rows = queries.get(sql).all(params).map((r) => fromRow(r as Row));
+        const rows = queries
+          .get(sql)
+          .all(params)
+          .map((r) => fromRow(r as Row));
         return toPage(rows, limit, (last) => auditCursor(plan, last));
       });
     },
@@ -107,7 +135,16 @@ function fromRow(row: Row): AuditEvent {
 
 function fromRaw(r: RawRow): AuditEvent {
   return {
-    seq: r[0], id: r[1], at: r[2], action: r[3], actor: r[4], messageId: r[5], partner: r[6], outcome: r[7],
-    detail: r[8] === null ? null : (JSON.parse(r[8]) as Record<string, unknown>), prevHash: r[9], hash: r[10],
+    seq: r[0],
+    id: r[1],
+    at: r[2],
+    action: r[3],
+    actor: r[4],
+    messageId: r[5],
+    partner: r[6],
+    outcome: r[7],
+    detail: r[8] === null ? null : (JSON.parse(r[8]) as Record<string, unknown>),
+    prevHash: r[9],
+    hash: r[10],
   };
 }

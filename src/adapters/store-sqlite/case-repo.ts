@@ -10,11 +10,22 @@ import { guard } from './errors.js';
 import { StatementCache } from './statement-cache.js';
 
 const COLUMNS: Record<keyof CaseRecord, string> = {
-  id: 'id', kind: 'kind', registrantId: 'registrant_id', manifestId: 'manifest_id', candidateId: 'candidate_id',
-  tripKey: 'trip_key', flight: 'flight', destination: 'destination', openedBy: 'opened_by', openedAt: 'opened_at',
-  notificationId: 'notification_id', notification: 'notification',
+  id: 'id',
+  kind: 'kind',
+  registrantId: 'registrant_id',
+  manifestId: 'manifest_id',
+  candidateId: 'candidate_id',
+  tripKey: 'trip_key',
+  flight: 'flight',
+  destination: 'destination',
+  openedBy: 'opened_by',
+  openedAt: 'opened_at',
+  notificationId: 'notification_id',
+  notification: 'notification',
 };
-const RETURNING = Object.entries(COLUMNS).map(([f, c]) => `${c} AS "${f}"`).join(', ');
+const RETURNING = Object.entries(COLUMNS)
+  .map(([f, c]) => `${c} AS "${f}"`)
+  .join(', ');
 const SELECT = `SELECT ${RETURNING} FROM screening_cases`;
 
 type Row = Omit<CaseRecord, 'flight'> & { flight: string };
@@ -23,41 +34,62 @@ const toCase = (r: Row): CaseRecord => ({ ...r, flight: JSON.parse(r.flight) as 
 export function sqliteCaseRepo(db: Database.Database): CaseRepo {
   const insert = db.prepare(
     `INSERT INTO screening_cases (${Object.values(COLUMNS).join(', ')})
-     VALUES (${Object.keys(COLUMNS).map((f) => `@${f}`).join(', ')})
+     VALUES (${Object.keys(COLUMNS)
+       .map((f) => `@${f}`)
+       .join(', ')})
      ON CONFLICT (trip_key) DO NOTHING`,
   );
   const byId = db.prepare(`${SELECT} WHERE id = ?`);
   const byTrip = db.prepare(`${SELECT} WHERE trip_key = ?`);
-  const setNotification = db.prepare(`UPDATE screening_cases SET notification_id = ?, notification = ? WHERE id = ? RETURNING ${RETURNING}`);
+  const setNotification = db.prepare(
+    `UPDATE screening_cases SET notification_id = ?, notification = ? WHERE id = ? RETURNING ${RETURNING}`,
+  );
   const count = db.prepare('SELECT count(*) AS n FROM screening_cases WHERE opened_at >= ? AND opened_at < ?');
   const lists = new StatementCache(db);
 
   return {
-    open: (c) => guard('cases.open', () => {
-      const created = insert.run({ ...c, flight: JSON.stringify(c.flight) }).changes === 1;
-      return { record: toCase(byTrip.get(c.tripKey) as Row), created };
-    }),
-    get: (id) => guard('cases.get', () => {
-      const r = byId.get(id) as Row | undefined;
-      return r ? toCase(r) : null;
-    }),
-    setNotification: (id, notificationId, notification) => guard('cases.setNotification', () => {
-      const r = setNotification.get(notificationId, notification, id) as Row | undefined;
-      return r ? toCase(r) : null;
-    }),
-    list: (filter: CaseFilter, page) => guard('cases.list', () => {
-      const limit = checkLimit(page.limit);
-      const after = decodeTimeCursor(page.cursor);
-      const where: string[] = [];
-      const args: Record<string, unknown> = { limit: limit + 1 };
-      if (filter.registrantId !== undefined) { where.push('registrant_id = @registrantId'); args.registrantId = filter.registrantId; }
-      if (filter.from !== undefined) { where.push('opened_at >= @from'); args.from = filter.from; }
-      if (filter.to !== undefined) { where.push('opened_at < @to'); args.to = filter.to; }
-      if (after) { where.push('(opened_at < @t OR (opened_at = @t AND id < @id))'); args.t = after.t; args.id = after.id; }
-      const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT @limit`;
-      const rows = (lists.get(sql).all(args) as Row[]).map(toCase);
-      return toPage(rows, limit, (last) => encodeTimeCursor({ t: last.openedAt, id: last.id }));
-    }),
+    open: (c) =>
+      guard('cases.open', () => {
+        const created = insert.run({ ...c, flight: JSON.stringify(c.flight) }).changes === 1;
+        return { record: toCase(byTrip.get(c.tripKey) as Row), created };
+      }),
+    get: (id) =>
+      guard('cases.get', () => {
+        const r = byId.get(id) as Row | undefined;
+        return r ? toCase(r) : null;
+      }),
+    setNotification: (id, notificationId, notification) =>
+      guard('cases.setNotification', () => {
+        const r = setNotification.get(notificationId, notification, id) as Row | undefined;
+        return r ? toCase(r) : null;
+      }),
+    list: (filter: CaseFilter, page) =>
+      guard('cases.list', () => {
+        const limit = checkLimit(page.limit);
+        const after = decodeTimeCursor(page.cursor);
+        const where: string[] = [];
+        const args: Record<string, unknown> = { limit: limit + 1 };
+        if (filter.registrantId !== undefined) {
+          where.push('registrant_id = @registrantId');
+          args.registrantId = filter.registrantId;
+        }
+        if (filter.from !== undefined) {
+          where.push('opened_at >= @from');
+          args.from = filter.from;
+        }
+        if (filter.to !== undefined) {
+          where.push('opened_at < @to');
+          args.to = filter.to;
+        }
+        if (after) {
+          where.push('(opened_at < @t OR (opened_at = @t AND id < @id))');
+          args.t = after.t;
+          args.id = after.id;
+        }
+        const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT @limit`;
+        const rows = (lists.get(sql).all(args) as Row[]).map(toCase);
+        return toPage(rows, limit, (last) => encodeTimeCursor({ t: last.openedAt, id: last.id }));
+      }),
     count: (from, to) => guard('cases.count', () => (count.get(from, to) as { n: number }).n),
   };
 }

@@ -8,11 +8,13 @@ export function mapSqliteError(err: unknown, what: string): TnxError {
   if (isTnxError(err)) return err;
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string') {
-    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return tnxError('not_found', `${what}: referenced record does not exist`, { cause: err });
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
+      return tnxError('not_found', `${what}: referenced record does not exist`, { cause: err });
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
       return tnxError('conflict', `${what}: a record with this key already exists`, { cause: err });
     }
-    if (code.startsWith('SQLITE_CONSTRAINT')) return tnxError('invalid_request', `${what}: value refused by the schema`, { cause: err });
+    if (code.startsWith('SQLITE_CONSTRAINT'))
+      return tnxError('invalid_request', `${what}: value refused by the schema`, { cause: err });
   }
   // SQLITE_BUSY past busy_timeout, I/O errors, a full disk, a corrupt file: the store is not usable now.
   return tnxError('store_unavailable', `${what}: store unavailable`, { cause: err });

@@ -55,11 +55,26 @@ export function sqliteInboundRepo(db: Database.Database, chain: SqliteChain, bat
       checkRangeTimes(filter);
       const where: string[] = [];
       const params: Record<string, unknown> = { limit: limit + 1 };
-      if (filter.iss !== undefined) { where.push('iss = @iss'); params.iss = filter.iss; }
-      if (filter.messageType !== undefined) { where.push('message_type = @messageType'); params.messageType = filter.messageType; }
-      if (filter.notificationId !== undefined) { where.push('notification_id = @notificationId'); params.notificationId = filter.notificationId; }
-      if (filter.from !== undefined) { where.push('received_at >= @from'); params.from = filter.from; }
-      if (filter.to !== undefined) { where.push('received_at < @to'); params.to = filter.to; }
+      if (filter.iss !== undefined) {
+        where.push('iss = @iss');
+        params.iss = filter.iss;
+      }
+      if (filter.messageType !== undefined) {
+        where.push('message_type = @messageType');
+        params.messageType = filter.messageType;
+      }
+      if (filter.notificationId !== undefined) {
+        where.push('notification_id = @notificationId');
+        params.notificationId = filter.notificationId;
+      }
+      if (filter.from !== undefined) {
+        where.push('received_at >= @from');
+        params.from = filter.from;
+      }
+      if (filter.to !== undefined) {
+        where.push('received_at < @to');
+        params.to = filter.to;
+      }
       if (after) {
         where.push('(received_at < @afterT OR (received_at = @afterT AND id < @afterId))');
         params.afterT = after.t;
@@ -67,7 +82,10 @@ export function sqliteInboundRepo(db: Database.Database, chain: SqliteChain, bat
       }
       const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at DESC, id DESC LIMIT @limit`;
       return guard('inbound.list', () => {
-        const rows = lists.get(sql).all(params).map((r) => fromRow(r as Row));
+        const rows = lists
+          .get(sql)
+          .all(params)
+          .map((r) => fromRow(r as Row));
         return toPage(rows, limit, (last) => encodeTimeCursor({ t: last.receivedAt, id: last.id }));
       });
     },

@@ -7,22 +7,51 @@
  */
 import type Database from 'better-sqlite3';
 import type {
-  CandidateOutcome, CandidateRecord, ManifestDecision, ManifestRecord, ManifestRepo, ManifestStats,
+  CandidateOutcome,
+  CandidateRecord,
+  ManifestDecision,
+  ManifestRecord,
+  ManifestRepo,
+  ManifestStats,
 } from '../../ports/store/index.js';
 import { guard } from './errors.js';
 
 const M_COLUMNS: Record<keyof ManifestRecord, string> = {
-  id: 'id', format: 'format', submittedBy: 'submitted_by', receivedAt: 'received_at', flight: 'flight',
-  passengerCount: 'passenger_count', crewCount: 'crew_count', sealedPeople: 'sealed_people', wrappedKey: 'wrapped_key',
-  purgeAfter: 'purge_after', purgedAt: 'purged_at', threshold: 'threshold', screeningMs: 'screening_ms',
+  id: 'id',
+  format: 'format',
+  submittedBy: 'submitted_by',
+  receivedAt: 'received_at',
+  flight: 'flight',
+  passengerCount: 'passenger_count',
+  crewCount: 'crew_count',
+  sealedPeople: 'sealed_people',
+  wrappedKey: 'wrapped_key',
+  purgeAfter: 'purge_after',
+  purgedAt: 'purged_at',
+  threshold: 'threshold',
+  screeningMs: 'screening_ms',
   candidateCount: 'candidate_count',
 };
 const C_COLUMNS: Record<keyof CandidateRecord, string> = {
-  id: 'id', manifestId: 'manifest_id', passengerIndex: 'passenger_index', role: 'role', registrantId: 'registrant_id',
-  score: 'score', features: 'features', decision: 'decision', decidedBy: 'decided_by', decidedAt: 'decided_at',
-  reason: 'reason', outcome: 'outcome', caseId: 'case_id', createdAt: 'created_at',
+  id: 'id',
+  manifestId: 'manifest_id',
+  passengerIndex: 'passenger_index',
+  role: 'role',
+  registrantId: 'registrant_id',
+  score: 'score',
+  features: 'features',
+  decision: 'decision',
+  decidedBy: 'decided_by',
+  decidedAt: 'decided_at',
+  reason: 'reason',
+  outcome: 'outcome',
+  caseId: 'case_id',
+  createdAt: 'created_at',
 };
-const cols = (m: Record<string, string>): string => Object.entries(m).map(([f, c]) => `${c} AS "${f}"`).join(', ');
+const cols = (m: Record<string, string>): string =>
+  Object.entries(m)
+    .map(([f, c]) => `${c} AS "${f}"`)
+    .join(', ');
 const M_SELECT = `SELECT ${cols(M_COLUMNS)} FROM manifests`;
 const C_SELECT = `SELECT ${cols(C_COLUMNS)} FROM manifest_candidates`;
 
@@ -30,16 +59,23 @@ type MRow = Omit<ManifestRecord, 'flight'> & { flight: string };
 type CRow = Omit<CandidateRecord, 'features'> & { features: string };
 
 const toManifest = (r: MRow): ManifestRecord => ({ ...r, flight: JSON.parse(r.flight) as ManifestRecord['flight'] });
-const toCandidate = (r: CRow): CandidateRecord => ({ ...r, features: JSON.parse(r.features) as CandidateRecord['features'] });
+const toCandidate = (r: CRow): CandidateRecord => ({
+  ...r,
+  features: JSON.parse(r.features) as CandidateRecord['features'],
+});
 
 export function sqliteManifestRepo(db: Database.Database): ManifestRepo {
   const insertM = db.prepare(
     `INSERT INTO manifests (${Object.values(M_COLUMNS).join(', ')})
-     VALUES (${Object.keys(M_COLUMNS).map((f) => `@${f}`).join(', ')})`,
+     VALUES (${Object.keys(M_COLUMNS)
+       .map((f) => `@${f}`)
+       .join(', ')})`,
   );
   const insertC = db.prepare(
     `INSERT INTO manifest_candidates (${Object.values(C_COLUMNS).join(', ')})
-     VALUES (${Object.keys(C_COLUMNS).map((f) => `@${f}`).join(', ')})`,
+     VALUES (${Object.keys(C_COLUMNS)
+       .map((f) => `@${f}`)
+       .join(', ')})`,
   );
   const insertAll = db.transaction((m: ManifestRecord, cs: CandidateRecord[]) => {
     insertM.run({ ...m, flight: JSON.stringify(m.flight) });
@@ -54,8 +90,12 @@ export function sqliteManifestRepo(db: Database.Database): ManifestRepo {
      RETURNING ${cols(C_COLUMNS)}`,
   );
   const outcome = db.prepare('UPDATE manifest_candidates SET outcome = ?, case_id = ? WHERE id = ?');
-  const due = db.prepare('SELECT id FROM manifests WHERE purged_at IS NULL AND purge_after <= ? ORDER BY purge_after ASC, id ASC LIMIT ?');
-  const purge = db.prepare('UPDATE manifests SET sealed_people = NULL, wrapped_key = NULL, purged_at = ? WHERE id = ? AND purged_at IS NULL');
+  const due = db.prepare(
+    'SELECT id FROM manifests WHERE purged_at IS NULL AND purge_after <= ? ORDER BY purge_after ASC, id ASC LIMIT ?',
+  );
+  const purge = db.prepare(
+    'UPDATE manifests SET sealed_people = NULL, wrapped_key = NULL, purged_at = ? WHERE id = ? AND purged_at IS NULL',
+  );
   const mStats = db.prepare(
     `SELECT count(*) AS manifests, coalesce(sum(passenger_count + crew_count), 0) AS people, coalesce(sum(candidate_count), 0) AS candidates
      FROM manifests WHERE received_at >= ? AND received_at < ?`,
@@ -70,27 +110,39 @@ export function sqliteManifestRepo(db: Database.Database): ManifestRepo {
   );
 
   return {
-    insert: (m, cs) => guard('manifests.insert', () => { insertAll.immediate(m, cs); }),
-    get: (id) => guard('manifests.get', () => {
-      const r = byId.get(id) as MRow | undefined;
-      return r ? toManifest(r) : null;
-    }),
-    candidates: (manifestId) => guard('manifests.candidates', () => (ofManifest.all(manifestId) as CRow[]).map(toCandidate)),
-    getCandidate: (manifestId, candidateId) => guard('manifests.getCandidate', () => {
-      const r = candidate.get(manifestId, candidateId) as CRow | undefined;
-      return r ? toCandidate(r) : null;
-    }),
-    decide: (manifestId, id, d: ManifestDecision) => guard('manifests.decide', () => {
-      const r = decide.get({ manifestId, id, ...d }) as CRow | undefined;
-      return r ? toCandidate(r) : null;
-    }),
-    setOutcome: (candidateId, o: CandidateOutcome, caseId) => guard('manifests.setOutcome', () => { outcome.run(o, caseId, candidateId); }),
-    listDue: (now, limit) => guard('manifests.listDue', () => (due.all(now, limit) as { id: string }[]).map((r) => r.id)),
+    insert: (m, cs) =>
+      guard('manifests.insert', () => {
+        insertAll.immediate(m, cs);
+      }),
+    get: (id) =>
+      guard('manifests.get', () => {
+        const r = byId.get(id) as MRow | undefined;
+        return r ? toManifest(r) : null;
+      }),
+    candidates: (manifestId) =>
+      guard('manifests.candidates', () => (ofManifest.all(manifestId) as CRow[]).map(toCandidate)),
+    getCandidate: (manifestId, candidateId) =>
+      guard('manifests.getCandidate', () => {
+        const r = candidate.get(manifestId, candidateId) as CRow | undefined;
+        return r ? toCandidate(r) : null;
+      }),
+    decide: (manifestId, id, d: ManifestDecision) =>
+      guard('manifests.decide', () => {
+        const r = decide.get({ manifestId, id, ...d }) as CRow | undefined;
+        return r ? toCandidate(r) : null;
+      }),
+    setOutcome: (candidateId, o: CandidateOutcome, caseId) =>
+      guard('manifests.setOutcome', () => {
+        outcome.run(o, caseId, candidateId);
+      }),
+    listDue: (now, limit) =>
+      guard('manifests.listDue', () => (due.all(now, limit) as { id: string }[]).map((r) => r.id)),
     purge: (id, at) => guard('manifests.purge', () => purge.run(at, id).changes === 1),
-    stats: (from, to) => guard('manifests.stats', (): ManifestStats => ({
-      ...(mStats.get(from, to) as Pick<ManifestStats, 'manifests' | 'people' | 'candidates'>),
-      ...(dStats.get(from, to) as Pick<ManifestStats, 'confirmed' | 'rejected'>),
-      ...(pending.get(from, to) as Pick<ManifestStats, 'pending'>),
-    })),
+    stats: (from, to) =>
+      guard('manifests.stats', (): ManifestStats => ({
+        ...(mStats.get(from, to) as Pick<ManifestStats, 'manifests' | 'people' | 'candidates'>),
+        ...(dStats.get(from, to) as Pick<ManifestStats, 'confirmed' | 'rejected'>),
+        ...(pending.get(from, to) as Pick<ManifestStats, 'pending'>),
+      })),
   };
 }

@@ -6,11 +6,27 @@
 import type Database from 'better-sqlite3';
 import { tnxError } from '../../core/errors.js';
 import type { Clock } from '../../core/clock.js';
-import { checkAttempt, checkNewOutbound, checkPatch, checkRangeTimes, checkStates, checkTime, PATCH_FIELDS } from '../store-common/check-input.js';
+import {
+  checkAttempt,
+  checkNewOutbound,
+  checkPatch,
+  checkRangeTimes,
+  checkStates,
+  checkTime,
+  PATCH_FIELDS,
+} from '../store-common/check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../store-common/paging.js';
 import { statsColumns } from './stats-columns.js';
 import type {
-  AuditWith, DeliveryAttempt, NewOutbound, OutboundFilter, OutboundPatch, OutboundRecord, OutboundRepo, OutboundState, Page,
+  AuditWith,
+  DeliveryAttempt,
+  NewOutbound,
+  OutboundFilter,
+  OutboundPatch,
+  OutboundRecord,
+  OutboundRepo,
+  OutboundState,
+  Page,
 } from '../../ports/store/index.js';
 import type { SqliteChain } from './audit-repo.js';
 import { guard } from './errors.js';
@@ -19,18 +35,41 @@ import { StatementCache } from './statement-cache.js';
 
 /** Port field → column. */
 const COLUMNS: Record<keyof OutboundRecord, string> = {
-  id: 'id', messageType: 'message_type', notificationId: 'notification_id', partner: 'partner', state: 'state',
-  submittedBy: 'submitted_by', idempotencyKey: 'idempotency_key', requestHash: 'request_hash', message: 'message',
-  source: 'source', departureAt: 'departure_at', jwe: 'jwe', jti: 'jti', attempts: 'attempts', lastError: 'last_error',
-  createdAt: 'created_at', updatedAt: 'updated_at', queuedAt: 'queued_at', deliveredAt: 'delivered_at',
-  receiptJws: 'receipt_jws', receiptDigest: 'receipt_digest', leadTimeSeconds: 'lead_time_seconds',
-  timeliness: 'timeliness', atRiskAlertedAt: 'at_risk_alerted_at', version: 'version',
+  id: 'id',
+  messageType: 'message_type',
+  notificationId: 'notification_id',
+  partner: 'partner',
+  state: 'state',
+  submittedBy: 'submitted_by',
+  idempotencyKey: 'idempotency_key',
+  requestHash: 'request_hash',
+  message: 'message',
+  source: 'source',
+  departureAt: 'departure_at',
+  jwe: 'jwe',
+  jti: 'jti',
+  attempts: 'attempts',
+  lastError: 'last_error',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  queuedAt: 'queued_at',
+  deliveredAt: 'delivered_at',
+  receiptJws: 'receipt_jws',
+  receiptDigest: 'receipt_digest',
+  leadTimeSeconds: 'lead_time_seconds',
+  timeliness: 'timeliness',
+  atRiskAlertedAt: 'at_risk_alerted_at',
+  version: 'version',
 };
-const SELECT = `SELECT ${Object.entries(COLUMNS).map(([f, c]) => `${c} AS "${f}"`).join(', ')} FROM outbound`;
+const SELECT = `SELECT ${Object.entries(COLUMNS)
+  .map(([f, c]) => `${c} AS "${f}"`)
+  .join(', ')} FROM outbound`;
 /** States in which a departure can still be missed (the at-risk alert watches these). */
 const LIVE_STATES = `('accepted','queued','delivering','retrying')`;
 
-const RETURNING = `RETURNING ${Object.entries(COLUMNS).map(([f, c]) => `${c} AS "${f}"`).join(', ')}`;
+const RETURNING = `RETURNING ${Object.entries(COLUMNS)
+  .map(([f, c]) => `${c} AS "${f}"`)
+  .join(', ')}`;
 
 /**
  * The SET list names only the columns a patch carries. SQLite decides statically, from the SET list,
@@ -52,7 +91,12 @@ type Row = Omit<OutboundRecord, 'message'> & { message: string };
  * event-loop turn, each in its own savepoint, so a write and the audit events it carries (port
  * AuditWith) commit or roll back together.
  */
-export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chain: SqliteChain, batch: WriteBatch): OutboundRepo {
+export function sqliteOutboundRepo(
+  db: Database.Database,
+  clock: Clock,
+  chain: SqliteChain,
+  batch: WriteBatch,
+): OutboundRepo {
   const insert = db.prepare(
     `INSERT INTO outbound (id, message_type, notification_id, partner, state, submitted_by, idempotency_key,
        request_hash, message, source, departure_at, created_at, updated_at, version, report_late, followup_action)
@@ -94,14 +138,22 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chain: S
         // One write: the insert, the read-back of the winner and the events see the same snapshot.
         batch.run(() => {
           const r = insert.run({ ...rec, message, ...statsColumns(rec.messageType, rec.message) });
-          if (r.changes === 1) return { record: chain.appendFor(audit, one(byId.get(rec.id))) as OutboundRecord, created: true };
+          if (r.changes === 1)
+            return { record: chain.appendFor(audit, one(byId.get(rec.id))) as OutboundRecord, created: true };
           return { record: one(byKey.get(rec.submittedBy, rec.idempotencyKey)) as OutboundRecord, created: false };
         }),
       );
     },
     get: (id) => guard('outbound.get', () => one(byId.get(id))),
-    findByIdempotencyKey: (submittedBy, key) => guard('outbound.findByIdempotencyKey', () => one(byKey.get(submittedBy, key))),
-    async transition(id: string, from: readonly OutboundState[], to: OutboundState, patch: OutboundPatch = {}, audit?: AuditWith<OutboundRecord>) {
+    findByIdempotencyKey: (submittedBy, key) =>
+      guard('outbound.findByIdempotencyKey', () => one(byKey.get(submittedBy, key))),
+    async transition(
+      id: string,
+      from: readonly OutboundState[],
+      to: OutboundState,
+      patch: OutboundPatch = {},
+      audit?: AuditWith<OutboundRecord>,
+    ) {
       checkStates(from, 'from');
       checkStates([to], 'to');
       checkPatch(patch);
@@ -109,11 +161,14 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chain: S
       const sql = `UPDATE outbound SET state = @to, ${set.sql}version = version + 1, updated_at = @now
         WHERE id = @id AND state IN (SELECT value FROM json_each(@from)) ${RETURNING}`;
       const params = { ...patchParams(patch, set.fields), id, to, from: JSON.stringify(from), now: clock.now() };
-      return guard('outbound.transition', () => batch.run(() => chain.appendFor(audit, one(transitions.get(sql).get(params)))));
+      return guard('outbound.transition', () =>
+        batch.run(() => chain.appendFor(audit, one(transitions.get(sql).get(params)))),
+      );
     },
     async update(id: string, version: number, patch: OutboundPatch, audit?: AuditWith<OutboundRecord>) {
       checkPatch(patch);
-      if (!Number.isSafeInteger(version)) throw tnxError('invalid_request', 'version must be an integer', { pointer: 'version' });
+      if (!Number.isSafeInteger(version))
+        throw tnxError('invalid_request', 'version must be an integer', { pointer: 'version' });
       const set = setList(patch);
       const sql = `UPDATE outbound SET ${set.sql}version = version + 1, updated_at = @now WHERE id = @id AND version = @version ${RETURNING}`;
       const params = { ...patchParams(patch, set.fields), id, version, now: clock.now() };
@@ -125,10 +180,22 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chain: S
       checkRangeTimes(filter);
       const where: string[] = [];
       const params: Record<string, unknown> = { limit: limit + 1 };
-      if (filter.partner !== undefined) { where.push('partner = @partner'); params.partner = filter.partner; }
-      if (filter.submittedBy !== undefined) { where.push('submitted_by = @submittedBy'); params.submittedBy = filter.submittedBy; }
-      if (filter.messageType !== undefined) { where.push('message_type = @messageType'); params.messageType = filter.messageType; }
-      if (filter.notificationId !== undefined) { where.push('notification_id = @notificationId'); params.notificationId = filter.notificationId; }
+      if (filter.partner !== undefined) {
+        where.push('partner = @partner');
+        params.partner = filter.partner;
+      }
+      if (filter.submittedBy !== undefined) {
+        where.push('submitted_by = @submittedBy');
+        params.submittedBy = filter.submittedBy;
+      }
+      if (filter.messageType !== undefined) {
+        where.push('message_type = @messageType');
+        params.messageType = filter.messageType;
+      }
+      if (filter.notificationId !== undefined) {
+        where.push('notification_id = @notificationId');
+        params.notificationId = filter.notificationId;
+      }
       if (filter.state !== undefined) {
         const states = Array.isArray(filter.state) ? filter.state : [filter.state];
         checkStates(states, 'filter/state');
@@ -136,8 +203,14 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chain: S
         where.push(`state IN (${states.map((_, i) => `@state${i}`).join(', ')})`);
         states.forEach((s, i) => (params[`state${i}`] = s));
       }
-      if (filter.from !== undefined) { where.push('created_at >= @from'); params.from = filter.from; }
-      if (filter.to !== undefined) { where.push('created_at < @to'); params.to = filter.to; }
+      if (filter.from !== undefined) {
+        where.push('created_at >= @from');
+        params.from = filter.from;
+      }
+      if (filter.to !== undefined) {
+        where.push('created_at < @to');
+        params.to = filter.to;
+      }
       if (after) {
         where.push('(created_at < @afterT OR (created_at = @afterT AND id < @afterId))');
         params.afterT = after.t;
@@ -145,7 +218,10 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chain: S
       }
       const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
       return guard('outbound.list', () => {
-        const rows = lists.get(sql).all(params).map((r) => fromRow(r as Row));
+        const rows = lists
+          .get(sql)
+          .all(params)
+          .map((r) => fromRow(r as Row));
         return toPage(rows, limit, (last) => encodeTimeCursor({ t: last.createdAt, id: last.id }));
       });
     },
@@ -162,7 +238,9 @@ export function sqliteOutboundRepo(db: Database.Database, clock: Clock, chain: S
     async addAttempt(a: DeliveryAttempt, audit?: AuditWith<DeliveryAttempt>) {
       checkAttempt(a);
       // A repeated attempt number changes nothing (the first record stands), so it gets no events either.
-      await guard('outbound.addAttempt', () => batch.run(() => chain.appendFor(audit, addAttempt.run(a).changes === 1 ? a : null)));
+      await guard('outbound.addAttempt', () =>
+        batch.run(() => chain.appendFor(audit, addAttempt.run(a).changes === 1 ? a : null)),
+      );
     },
     listAttempts: (messageId) => guard('outbound.listAttempts', () => attempts.all(messageId) as DeliveryAttempt[]),
   };

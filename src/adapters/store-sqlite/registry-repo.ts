@@ -22,8 +22,16 @@ const RETENTION_COLUMNS = `id, status, registration_start AS registrationStart, 
 
 function params(r: SealedRegistrant) {
   return {
-    id: r.id, status: r.status, start: r.registrationStart, end: r.registrationEnd, review: r.reviewDue,
-    flagged: r.reviewFlaggedAt, erased: r.erasedAt, created: r.createdAt, updated: r.updatedAt, record: JSON.stringify(r),
+    id: r.id,
+    status: r.status,
+    start: r.registrationStart,
+    end: r.registrationEnd,
+    review: r.reviewDue,
+    flagged: r.reviewFlaggedAt,
+    erased: r.erasedAt,
+    created: r.createdAt,
+    updated: r.updatedAt,
+    record: JSON.stringify(r),
   };
 }
 
@@ -32,10 +40,12 @@ export function sqliteRegistryRepo(db: Database.Database): RegistryRepo {
   const insert = db.prepare(`INSERT INTO registrants (id, status, registration_start, registration_end, review_due,
       review_flagged_at, erased_at, created_at, updated_at, record)
     VALUES (@id, @status, @start, @end, @review, @flagged, @erased, @created, @updated, @record)`);
-  const replace = db.prepare(`UPDATE registrants SET status = @status, registration_start = @start, registration_end = @end,
+  const replace =
+    db.prepare(`UPDATE registrants SET status = @status, registration_start = @start, registration_end = @end,
       review_due = @review, review_flagged_at = @flagged, erased_at = @erased, updated_at = @updated, record = @record
     WHERE id = @id AND updated_at = @expected AND erased_at IS NULL`);
-  const overwrite = db.prepare(`UPDATE registrants SET status = @status, registration_start = @start, registration_end = @end,
+  const overwrite =
+    db.prepare(`UPDATE registrants SET status = @status, registration_start = @start, registration_end = @end,
       review_due = @review, review_flagged_at = @flagged, erased_at = @erased, updated_at = @updated, record = @record
     WHERE id = @id`);
   const addTerm = db.prepare('INSERT OR IGNORE INTO registrant_index (term, registrant_id) VALUES (?, ?)');
@@ -71,26 +81,35 @@ export function sqliteRegistryRepo(db: Database.Database): RegistryRepo {
 
   return {
     insert: (r) => guard('registry.insert', () => void insertTx.immediate(r)),
-    get: (id) => guard('registry.get', () => {
-      const row = byId.get(id) as Row | undefined;
-      return row ? (JSON.parse(row.record) as SealedRegistrant) : null;
-    }),
+    get: (id) =>
+      guard('registry.get', () => {
+        const row = byId.get(id) as Row | undefined;
+        return row ? (JSON.parse(row.record) as SealedRegistrant) : null;
+      }),
     replace: (r, expected) => guard('registry.replace', () => replaceTx.immediate(r, expected)),
-    erase: (t) => guard('registry.erase', () => {
-      eraseTx.immediate(t);
-      // Best effort while other connections read (they pin WAL frames): the next checkpoint then
-      // finishes the job; the data key is already unrecoverable from the main file's live pages.
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    }),
-    search: (terms, limit) => guard('registry.search', () => {
-      if (terms.length === 0) return [];
-      const rows = search.all({ terms: JSON.stringify([...new Set(terms)]), n: new Set(terms).size, limit }) as Row[];
-      return rows.map((r) => JSON.parse(r.record) as SealedRegistrant);
-    }),
-    retentionCandidates: (c, limit) => guard('registry.retention', () => candidates.all({ ...c, limit }) as RegistrantRetentionView[]),
+    erase: (t) =>
+      guard('registry.erase', () => {
+        eraseTx.immediate(t);
+        // Best effort while other connections read (they pin WAL frames): the next checkpoint then
+        // finishes the job; the data key is already unrecoverable from the main file's live pages.
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      }),
+    search: (terms, limit) =>
+      guard('registry.search', () => {
+        if (terms.length === 0) return [];
+        const rows = search.all({ terms: JSON.stringify([...new Set(terms)]), n: new Set(terms).size, limit }) as Row[];
+        return rows.map((r) => JSON.parse(r.record) as SealedRegistrant);
+      }),
+    retentionCandidates: (c, limit) =>
+      guard('registry.retention', () => candidates.all({ ...c, limit }) as RegistrantRetentionView[]),
     // Added for the screening index (src/features/screening/registry-index.ts): keyset pages by primary key.
-    scan: (afterId, limit) => guard('registry.scan', () =>
-      (db.prepare('SELECT record FROM registrants WHERE erased_at IS NULL AND id > ? ORDER BY id LIMIT ?').all(afterId ?? '', limit) as Row[])
-        .map((r) => JSON.parse(r.record) as SealedRegistrant)),
+    scan: (afterId, limit) =>
+      guard('registry.scan', () =>
+        (
+          db
+            .prepare('SELECT record FROM registrants WHERE erased_at IS NULL AND id > ? ORDER BY id LIMIT ?')
+            .all(afterId ?? '', limit) as Row[]
+        ).map((r) => JSON.parse(r.record) as SealedRegistrant),
+      ),
   };
 }

@@ -62,34 +62,72 @@ function prepare(db: Database.Database) {
   const recvLead = `message_type = 'TravelNotification' AND departure_at IS NOT NULL AND ${range('received_at')}`;
   const LEAD_IN = '(departure_at - received_at)';
   const sent: Side = {
-    dir: 'sent', fuDir: 'fu_received', deliveredState: 'delivered',
-    rawCounts: db.prepare(`SELECT partner AS g, state, coalesce(source, '') AS source, coalesce(report_late = 1, 0) AS late,
+    dir: 'sent',
+    fuDir: 'fu_received',
+    deliveredState: 'delivered',
+    rawCounts:
+      db.prepare(`SELECT partner AS g, state, coalesce(source, '') AS source, coalesce(report_late = 1, 0) AS late,
         lead_time_seconds IS NOT NULL AS hasLead, COUNT(*) AS n
       FROM outbound INDEXED BY ix_outbound_type WHERE message_type = 'TravelNotification' AND ${range('created_at')} GROUP BY 1, 2, 3, 4, 5`),
     rawFollowUps: db.prepare(`SELECT iss AS g, coalesce(followup_action, '') AS action, COUNT(*) AS n
       FROM inbound INDEXED BY ix_inbound_type WHERE message_type = 'FollowUpReport' AND ${range('received_at')} GROUP BY 1, 2`),
-    below: db.prepare(`SELECT COUNT(*) FROM outbound INDEXED BY ix_outbound_stats_lead
-      WHERE ${sentLead} AND partner = @g AND lead_time_seconds < @x`).pluck(),
-    belowAll: db.prepare(`SELECT COUNT(*) FROM outbound INDEXED BY ix_outbound_stats_lead_all WHERE ${sentLead} AND lead_time_seconds < @x`).pluck(),
-    at: db.prepare(`SELECT lead_time_seconds FROM outbound INDEXED BY ix_outbound_stats_lead
-      WHERE ${sentLead} AND partner = @g AND lead_time_seconds IS NOT NULL ORDER BY lead_time_seconds LIMIT 1 OFFSET @k`).pluck(),
-    atAll: db.prepare(`SELECT lead_time_seconds FROM outbound INDEXED BY ix_outbound_stats_lead_all
-      WHERE ${sentLead} AND lead_time_seconds IS NOT NULL ORDER BY lead_time_seconds LIMIT 1 OFFSET @k`).pluck(),
+    below: db
+      .prepare(
+        `SELECT COUNT(*) FROM outbound INDEXED BY ix_outbound_stats_lead
+      WHERE ${sentLead} AND partner = @g AND lead_time_seconds < @x`,
+      )
+      .pluck(),
+    belowAll: db
+      .prepare(
+        `SELECT COUNT(*) FROM outbound INDEXED BY ix_outbound_stats_lead_all WHERE ${sentLead} AND lead_time_seconds < @x`,
+      )
+      .pluck(),
+    at: db
+      .prepare(
+        `SELECT lead_time_seconds FROM outbound INDEXED BY ix_outbound_stats_lead
+      WHERE ${sentLead} AND partner = @g AND lead_time_seconds IS NOT NULL ORDER BY lead_time_seconds LIMIT 1 OFFSET @k`,
+      )
+      .pluck(),
+    atAll: db
+      .prepare(
+        `SELECT lead_time_seconds FROM outbound INDEXED BY ix_outbound_stats_lead_all
+      WHERE ${sentLead} AND lead_time_seconds IS NOT NULL ORDER BY lead_time_seconds LIMIT 1 OFFSET @k`,
+      )
+      .pluck(),
   };
   // Received lead times are (departure − receipt) in ms, published in seconds; bounds are given in ms.
   const received: Side = {
-    dir: 'received', fuDir: 'fu_sent', deliveredState: 'received',
-    rawCounts: db.prepare(`SELECT iss AS g, 'received' AS state, coalesce(source_kind, '') AS source, coalesce(report_late = 1, 0) AS late,
+    dir: 'received',
+    fuDir: 'fu_sent',
+    deliveredState: 'received',
+    rawCounts:
+      db.prepare(`SELECT iss AS g, 'received' AS state, coalesce(source_kind, '') AS source, coalesce(report_late = 1, 0) AS late,
         departure_at IS NOT NULL AS hasLead, COUNT(*) AS n
       FROM inbound INDEXED BY ix_inbound_type WHERE message_type = 'TravelNotification' AND ${range('received_at')} GROUP BY 1, 2, 3, 4, 5`),
     rawFollowUps: db.prepare(`SELECT partner AS g, coalesce(followup_action, '') AS action, COUNT(*) AS n
       FROM outbound INDEXED BY ix_outbound_type WHERE message_type = 'FollowUpReport' AND ${range('created_at')} GROUP BY 1, 2`),
-    below: db.prepare(`SELECT COUNT(*) FROM inbound INDEXED BY ix_inbound_stats_lead WHERE ${recvLead} AND iss = @g AND ${LEAD_IN} < @x`).pluck(),
-    belowAll: db.prepare(`SELECT COUNT(*) FROM inbound INDEXED BY ix_inbound_stats_lead_all WHERE ${recvLead} AND ${LEAD_IN} < @x`).pluck(),
-    at: db.prepare(`SELECT ${LEAD_IN} / 1000.0 FROM inbound INDEXED BY ix_inbound_stats_lead
-      WHERE ${recvLead} AND iss = @g ORDER BY ${LEAD_IN} LIMIT 1 OFFSET @k`).pluck(),
-    atAll: db.prepare(`SELECT ${LEAD_IN} / 1000.0 FROM inbound INDEXED BY ix_inbound_stats_lead_all
-      WHERE ${recvLead} ORDER BY ${LEAD_IN} LIMIT 1 OFFSET @k`).pluck(),
+    below: db
+      .prepare(
+        `SELECT COUNT(*) FROM inbound INDEXED BY ix_inbound_stats_lead WHERE ${recvLead} AND iss = @g AND ${LEAD_IN} < @x`,
+      )
+      .pluck(),
+    belowAll: db
+      .prepare(
+        `SELECT COUNT(*) FROM inbound INDEXED BY ix_inbound_stats_lead_all WHERE ${recvLead} AND ${LEAD_IN} < @x`,
+      )
+      .pluck(),
+    at: db
+      .prepare(
+        `SELECT ${LEAD_IN} / 1000.0 FROM inbound INDEXED BY ix_inbound_stats_lead
+      WHERE ${recvLead} AND iss = @g ORDER BY ${LEAD_IN} LIMIT 1 OFFSET @k`,
+      )
+      .pluck(),
+    atAll: db
+      .prepare(
+        `SELECT ${LEAD_IN} / 1000.0 FROM inbound INDEXED BY ix_inbound_stats_lead_all
+      WHERE ${recvLead} ORDER BY ${LEAD_IN} LIMIT 1 OFFSET @k`,
+      )
+      .pluck(),
   };
   const rollup = db.prepare(`SELECT partner AS g, state, source, late, has_lead AS hasLead, SUM(n) AS n FROM stats_daily
     WHERE dir = @dir AND day >= @d0 AND day < @d1 GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) > 0`);
@@ -99,7 +137,19 @@ function prepare(db: Database.Database) {
 }
 
 function emptyCount(g: string): CountRow & { withLead: number } {
-  return { g, notifications: 0, delivered: 0, deliveredBeforeDeparture: 0, onTime: 0, failed: 0, noChannel: 0, selfReported: 0, foundByManifest: 0, lateSelfReports: 0, withLead: 0 };
+  return {
+    g,
+    notifications: 0,
+    delivered: 0,
+    deliveredBeforeDeparture: 0,
+    onTime: 0,
+    failed: 0,
+    noChannel: 0,
+    selfReported: 0,
+    foundByManifest: 0,
+    lateSelfReports: 0,
+    withLead: 0,
+  };
 }
 
 /** Nearest-rank ranks ⌈p·n⌉ for p = 0.1, 0.5, 0.9, in integer arithmetic. */
@@ -149,10 +199,16 @@ export function sqliteStatsRepo(db: Database.Database): StatsRepo {
       const [p10, median, p90] = ranks(withLead).map((k) => side.atAll.get({ ...args, k: k - 1 }) as number);
       total = { g: TOTAL, p10: p10!, median: median!, p90: p90! };
     }
-    const followUps: FollowUpRow[] = d1 > d0 ? (st.rollupFollowUps.all({ dir: side.fuDir, d0, d1 }) as FollowUpRow[]) : [];
+    const followUps: FollowUpRow[] =
+      d1 > d0 ? (st.rollupFollowUps.all({ dir: side.fuDir, d0, d1 }) as FollowUpRow[]) : [];
     for (const [from, to] of edges) followUps.push(...(side.rawFollowUps.all({ from, to }) as FollowUpRow[]));
     const counts: CountRow[] = [...byPartner.values()].map(({ withLead: _w, ...c }) => c);
-    return assembleRows(counts, leads, total, followUps.map((f) => ({ ...f, action: f.action === '' ? null : f.action })));
+    return assembleRows(
+      counts,
+      leads,
+      total,
+      followUps.map((f) => ({ ...f, action: f.action === '' ? null : f.action })),
+    );
   };
 
   const sent = db.transaction((q: StatsQuery) => report(st.sent, q));

@@ -30,14 +30,23 @@ export function sqliteTravelReportRepo(db: Database.Database): TravelReportRepo 
   const byRegistrant = db.prepare('SELECT record FROM travel_reports WHERE registrant_id = ? ORDER BY created_at, id');
   const shred = db.prepare(`UPDATE travel_reports SET record = json_set(record, '$.sealedReport', json('null'))
     WHERE registrant_id = ? AND json_extract(record, '$.sealedReport') IS NOT NULL`);
-  const parse = (row: ReportRow | undefined): TravelReportRecord | null => (row ? (JSON.parse(row.record) as TravelReportRecord) : null);
-  const row = (r: TravelReportRecord) => ({ id: r.id, registrantId: r.registrantId, state: r.state, version: r.version, createdAt: r.createdAt, record: JSON.stringify(r) });
+  const parse = (row: ReportRow | undefined): TravelReportRecord | null =>
+    row ? (JSON.parse(row.record) as TravelReportRecord) : null;
+  const row = (r: TravelReportRecord) => ({
+    id: r.id,
+    registrantId: r.registrantId,
+    state: r.state,
+    version: r.version,
+    createdAt: r.createdAt,
+    record: JSON.stringify(r),
+  });
 
   return {
     insert: (r) => guard('travelReports.insert', () => void insert.run(row(r))),
     get: (id) => guard('travelReports.get', () => parse(byId.get(id) as ReportRow | undefined)),
     update: (r) => guard('travelReports.update', () => (update.run(row(r)).changes === 1 ? r : null)),
-    listByRegistrant: (id) => guard('travelReports.list', () => (byRegistrant.all(id) as ReportRow[]).map((x) => parse(x)!)),
+    listByRegistrant: (id) =>
+      guard('travelReports.list', () => (byRegistrant.all(id) as ReportRow[]).map((x) => parse(x)!)),
     shredForRegistrant: (id) => guard('travelReports.shred', () => shred.run(id).changes),
   };
 }
@@ -45,7 +54,8 @@ export function sqliteTravelReportRepo(db: Database.Database): TravelReportRepo 
 export function sqliteTripIndexRepo(db: Database.Database): TripIndexRepo {
   const cols = `trip_key AS tripKey, registrant_id AS registrantId, notification_ids AS notificationIds,
     first_source AS firstSource, also_found_by AS alsoFoundBy, created_at AS createdAt`;
-  const claim = db.prepare(`INSERT INTO trip_index (trip_key, registrant_id, notification_ids, first_source, also_found_by, created_at)
+  const claim =
+    db.prepare(`INSERT INTO trip_index (trip_key, registrant_id, notification_ids, first_source, also_found_by, created_at)
     VALUES (@tripKey, @registrantId, @notificationIds, @firstSource, @alsoFoundBy, @createdAt) ON CONFLICT (trip_key) DO NOTHING`);
   const get = db.prepare(`SELECT ${cols} FROM trip_index WHERE trip_key = ?`);
   // json_insert at '$[#]' appends; the WHERE makes it idempotent and keeps the first source out.
@@ -54,18 +64,31 @@ export function sqliteTripIndexRepo(db: Database.Database): TripIndexRepo {
       AND NOT EXISTS (SELECT 1 FROM json_each(also_found_by) WHERE value = @kind)`);
   const release = db.prepare('DELETE FROM trip_index WHERE trip_key = ?');
   const parse = (r: TripRow | undefined): TripEntry | null =>
-    r ? { ...r, notificationIds: JSON.parse(r.notificationIds) as string[], alsoFoundBy: JSON.parse(r.alsoFoundBy) as SourceKind[] } : null;
+    r
+      ? {
+          ...r,
+          notificationIds: JSON.parse(r.notificationIds) as string[],
+          alsoFoundBy: JSON.parse(r.alsoFoundBy) as SourceKind[],
+        }
+      : null;
 
   return {
-    claim: (e) => guard('trips.claim', () => {
-      const created = claim.run({ ...e, notificationIds: JSON.stringify(e.notificationIds), alsoFoundBy: JSON.stringify(e.alsoFoundBy) }).changes === 1;
-      return { entry: created ? e : parse(get.get(e.tripKey) as TripRow)!, created };
-    }),
+    claim: (e) =>
+      guard('trips.claim', () => {
+        const created =
+          claim.run({
+            ...e,
+            notificationIds: JSON.stringify(e.notificationIds),
+            alsoFoundBy: JSON.stringify(e.alsoFoundBy),
+          }).changes === 1;
+        return { entry: created ? e : parse(get.get(e.tripKey) as TripRow)!, created };
+      }),
     get: (k) => guard('trips.get', () => parse(get.get(k) as TripRow | undefined)),
-    addSource: (k, kind) => guard('trips.addSource', () => {
-      addSource.run({ tripKey: k, kind });
-      return parse(get.get(k) as TripRow | undefined);
-    }),
+    addSource: (k, kind) =>
+      guard('trips.addSource', () => {
+        addSource.run({ tripKey: k, kind });
+        return parse(get.get(k) as TripRow | undefined);
+      }),
     release: (k) => guard('trips.release', () => void release.run(k)),
   };
 }

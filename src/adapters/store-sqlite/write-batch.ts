@@ -61,16 +61,18 @@ export class WriteBatch {
   #commit(batch: Pending[]): void {
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      this.db.transaction(() => {
-        for (const p of batch) {
-          try {
-            // Nested: a savepoint, rolled back alone if this write throws.
-            outcomes.push({ ok: true, value: this.db.transaction(p.write)() });
-          } catch (err) {
-            outcomes.push({ ok: false, value: err });
+      this.db
+        .transaction(() => {
+          for (const p of batch) {
+            try {
+              // Nested: a savepoint, rolled back alone if this write throws.
+              outcomes.push({ ok: true, value: this.db.transaction(p.write)() });
+            } catch (err) {
+              outcomes.push({ ok: false, value: err });
+            }
           }
-        }
-      }).immediate();
+        })
+        .immediate();
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;

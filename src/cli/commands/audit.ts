@@ -49,12 +49,19 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 }
 
 async function verifyCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { config: { type: 'string' }, jwks: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parseCommandArgs(args, {
+    config: { type: 'string' },
+    jwks: { type: 'string' },
+    json: { type: 'boolean' },
+  });
   const config = loadConfigFile(configPathFrom(values));
   const jwks = values.jwks ? readPublicJwks(values.jwks) : auditJwksFromFile(config.keys.privateJwksPath);
   // SQLite: segments of the trail are walked on the idle cores (src/runtime/audit-verify/verify-parallel.ts), same result
   // as one walk. MongoDB: one streaming walk through the store port.
-  const result = config.store.kind === 'sqlite' ? await verifySqliteTrail({ sqlitePath: existingSqlitePath(config), jwks }) : await verifyThroughPort(config, jwks);
+  const result =
+    config.store.kind === 'sqlite'
+      ? await verifySqliteTrail({ sqlitePath: existingSqlitePath(config), jwks })
+      : await verifyThroughPort(config, jwks);
   if (values.json) io.out(JSON.stringify(result));
   else if (result.ok) {
     io.out(`audit trail intact: ${result.events} events, ${result.checkpoints} checkpoints checked`);
@@ -97,9 +104,16 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
       actor,
       at: systemClock.now(),
       outcome: 'exported',
-      detail: { fromSeq: summary.fromSeq, toSeq: summary.toSeq, events: summary.events, checkpoints: summary.checkpoints },
+      detail: {
+        fromSeq: summary.fromSeq,
+        toSeq: summary.toSeq,
+        events: summary.events,
+        checkpoints: summary.checkpoints,
+      },
     });
-    io.err(`exported ${summary.events} events (seq ${summary.fromSeq}..${summary.toSeq}) and ${summary.checkpoints} checkpoints`);
+    io.err(
+      `exported ${summary.events} events (seq ${summary.fromSeq}..${summary.toSeq}) and ${summary.checkpoints} checkpoints`,
+    );
     return 0;
   } finally {
     await store.close();
@@ -107,14 +121,21 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 async function verifyExportCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { jwks: { type: 'string' }, in: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parseCommandArgs(args, {
+    jwks: { type: 'string' },
+    in: { type: 'string' },
+    json: { type: 'boolean' },
+  });
   const jwks = readPublicJwks(requireOption(values, 'jwks'));
   const input = values.in ? createReadStream(values.in, 'utf8') : process.stdin;
   const result = await verifyExport(createInterface({ input, crlfDelay: Infinity }), jwks);
   if (values.json) io.out(JSON.stringify(result));
   else if (result.ok) {
-    io.out(`export intact: ${result.events} events (seq ${result.fromSeq}..${result.toSeq}), ${result.checkpoints} checkpoints checked`);
-    if (result.unsealed > 0) io.out(`warning: the last ${result.unsealed} events are not covered by a checkpoint signature`);
+    io.out(
+      `export intact: ${result.events} events (seq ${result.fromSeq}..${result.toSeq}), ${result.checkpoints} checkpoints checked`,
+    );
+    if (result.unsealed > 0)
+      io.out(`warning: the last ${result.unsealed} events are not covered by a checkpoint signature`);
   } else {
     io.err(`export TAMPERED: ${describeBad(result.firstBad)}`);
   }
@@ -145,7 +166,8 @@ function selectionFrom(values: Record<string, string | undefined>): ExportSelect
 /** RFC 3339 with an explicit offset only: a bare local time would mean different instants on different hosts. */
 function isoTime(text: string, name: string): number {
   const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(t)) throw new UsageError(`--${name} must be an RFC 3339 date-time with offset, e.g. 2026-11-27T00:00:00Z`);
+  if (Number.isNaN(t))
+    throw new UsageError(`--${name} must be an RFC 3339 date-time with offset, e.g. 2026-11-27T00:00:00Z`);
   return t;
 }
 
@@ -163,12 +185,13 @@ function readPublicJwks(path: string): JSONWebKeySet {
     throw new TnxError('key_material_invalid', `cannot read JWKS file ${path}`, { cause });
   }
   const keys = (value as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys) || keys.length === 0) throw new TnxError('key_material_invalid', `${path} is not a JWKS with keys`);
+  if (!Array.isArray(keys) || keys.length === 0)
+    throw new TnxError('key_material_invalid', `${path} is not a JWKS with keys`);
   // An auditor's key file must hold public keys only; a private member means the wrong file was given.
   if (keys.some((k) => k && typeof k === 'object' && ('d' in k || 'p' in k || 'k' in k))) {
     throw new TnxError('key_material_invalid', `${path} holds private key material; give the public JWKS`);
   }
-  return { keys } as JSONWebKeySet;
+  return { keys: keys as JSONWebKeySet['keys'] };
 }
 
 /** Verification must not create an empty store where none was: that would "verify" nothing as intact. */
@@ -215,7 +238,11 @@ async function writeLines(path: string, lines: AsyncIterable<string>): Promise<v
       linkSync(tmp, path);
     } catch (cause) {
       const exists = (cause as { code?: string }).code === 'EEXIST';
-      throw new TnxError(exists ? 'conflict' : 'invalid_request', exists ? `${path} exists; choose another --out` : `cannot write ${path}`, { cause });
+      throw new TnxError(
+        exists ? 'conflict' : 'invalid_request',
+        exists ? `${path} exists; choose another --out` : `cannot write ${path}`,
+        { cause },
+      );
     }
   } finally {
     out.destroy();

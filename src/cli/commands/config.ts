@@ -25,13 +25,27 @@ async function check(args: string[], io: CliIo): Promise<number> {
   // attributed to the wrong party.
   for (const k of keys.describe()) {
     const clash = directory.describeKeys().find((d) => d.kid === k.kid);
-    if (clash) throw new TnxError('config_invalid', `config keys/privateJwksPath: kid ${k.kid} is also a key of partner ${clash.state}`, { pointer: 'keys/privateJwksPath' });
+    if (clash)
+      throw new TnxError(
+        'config_invalid',
+        `config keys/privateJwksPath: kid ${k.kid} is also a key of partner ${clash.state}`,
+        { pointer: 'keys/privateJwksPath' },
+      );
   }
 
   io.out(`config ${config.configPath ?? path}: OK`);
   io.out(`state ${config.state} (${config.pointOfContact.unit})`);
-  io.out(`listen ${config.http.tls ? 'https' : 'http'}://${config.http.host}:${config.http.port}  store=${config.store.kind}  roles=${Object.entries(config.roles).filter(([, on]) => on).map(([r]) => r).join(',') || 'none'}`);
-  io.out(`own keys ${config.keys.privateJwksPath}${devKeys ? '  (DEMO KEYS from keys/dev — never use in production)' : ''}`);
+  io.out(
+    `listen ${config.http.tls ? 'https' : 'http'}://${config.http.host}:${config.http.port}  store=${config.store.kind}  roles=${
+      Object.entries(config.roles)
+        .filter(([, on]) => on)
+        .map(([r]) => r)
+        .join(',') || 'none'
+    }`,
+  );
+  io.out(
+    `own keys ${config.keys.privateJwksPath}${devKeys ? '  (DEMO KEYS from keys/dev — never use in production)' : ''}`,
+  );
   const signing = keys.signingKey().kid;
   const published = new Set(keys.publicJwks().keys.map((k) => k.kid));
   for (const k of keys.describe()) {
@@ -42,7 +56,8 @@ async function check(args: string[], io: CliIo): Promise<number> {
   io.out(`partners ${partners.length}`);
   for (const p of partners) {
     io.out(`  ${p.state} ${p.name}  endpoint=${p.endpoint ?? 'none (no gateway)'}  accepts=${p.accepts.join(',')}`);
-    for (const d of directory.describeKeys().filter((x) => x.state === p.state)) io.out(`    ${d.kid}  use=${d.use}  alg=${d.alg}`);
+    for (const d of directory.describeKeys().filter((x) => x.state === p.state))
+      io.out(`    ${d.kid}  use=${d.use}  alg=${d.alg}`);
   }
   return 0;
 }

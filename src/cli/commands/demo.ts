@@ -46,7 +46,11 @@ async function demo(args: string[], io: CliIo): Promise<number> {
       redisUrl,
       ports: { USA: await freePort(), GBR: await freePort() },
       // Short back-off so a retry is visible within the demo; warn-level logs keep the printout readable.
-      overrides: { delivery: { backoffBaseMs: 200, backoffCapMs: 5_000 }, audit: { checkpointIntervalSeconds: 5 }, log: { level: 'warn' } },
+      overrides: {
+        delivery: { backoffBaseMs: 200, backoffCapMs: 5_000 },
+        audit: { checkpointIntervalSeconds: 5 },
+        log: { level: 'warn' },
+      },
     });
     const env = { ...process.env, REDIS_URL: redisUrl };
     const usaSetup = setups.USA!;
@@ -59,14 +63,23 @@ async function demo(args: string[], io: CliIo): Promise<number> {
     io.out('TNX demo: two gateways on loopback (dev keys, embedded SQLite, local Redis)');
     io.out(`  Redis ${redisUrl}${redis ? ' (started for this demo)' : ' (REDIS_URL)'}   files in ${dir}`);
     io.out('');
-    const party = (s: typeof usaSetup, gw: RunningGateway): Party => ({ state: s.state, url: gw.url!, gw, submitter: tokenFor(s.tokens, 'submitter'), poc: tokenFor(s.tokens, 'poc') });
+    const party = (s: typeof usaSetup, gw: RunningGateway): Party => ({
+      state: s.state,
+      url: gw.url!,
+      gw,
+      submitter: tokenFor(s.tokens, 'submitter'),
+      poc: tokenFor(s.tokens, 'poc'),
+    });
     const usa = party(usaSetup, usaGw);
     const gbr = party(gbrSetup, gbrGw);
     const result = await runScenario(usa, gbr);
     for (const line of resultLines(usa, gbr, result)) io.out(line);
 
     const samplePath = join(dir, 'sample-notification.json');
-    writeFileSync(samplePath, `${JSON.stringify(sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 7 * 86_400_000 }), null, 2)}\n`);
+    writeFileSync(
+      samplePath,
+      `${JSON.stringify(sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 7 * 86_400_000 }), null, 2)}\n`,
+    );
     io.out('');
     for (const line of usageLines(setups, samplePath)) io.out(line);
     const ok = allAsExpected(result);

@@ -28,18 +28,22 @@ const VERBS = ['generate', 'rotate', 'retire'] as const;
 
 function profileOption(v: string | undefined): KeyProfile | undefined {
   if (v === undefined) return undefined;
-  if (!(KEY_PROFILES as readonly string[]).includes(v)) throw new UsageError(`--profile must be one of ${KEY_PROFILES.join(', ')}`);
+  if (!(KEY_PROFILES as readonly string[]).includes(v))
+    throw new UsageError(`--profile must be one of ${KEY_PROFILES.join(', ')}`);
   return v as KeyProfile;
 }
 
 /** FILE.private.jwks.json → FILE.public.jwks.json; other names need --public. */
 function publicPathFor(privatePath: string, explicit: string | undefined): string | undefined {
   if (explicit) return explicit;
-  return privatePath.endsWith('.private.jwks.json') ? privatePath.replace(/\.private\.jwks\.json$/, '.public.jwks.json') : undefined;
+  return privatePath.endsWith('.private.jwks.json')
+    ? privatePath.replace(/\.private\.jwks\.json$/, '.public.jwks.json')
+    : undefined;
 }
 
 function describe(io: CliIo, prefix: string, keys: readonly TnxJwk[]): void {
-  for (const k of keys) io.out(`${prefix} ${k.kid}  use=${k.use}  alg=${k.alg}${k.tnx_retired ? `  retired=${k.tnx_retired}` : ''}`);
+  for (const k of keys)
+    io.out(`${prefix} ${k.kid}  use=${k.use}  alg=${k.alg}${k.tnx_retired ? `  retired=${k.tnx_retired}` : ''}`);
 }
 
 async function generate(args: string[], io: CliIo): Promise<number> {
@@ -79,7 +83,11 @@ function writeBoth(privatePath: string, publicPath: string | undefined, jwks: Jw
 }
 
 async function rotate(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { keys: { type: 'string' }, public: { type: 'string' }, profile: { type: 'string' } });
+  const { values } = parseCommandArgs(args, {
+    keys: { type: 'string' },
+    public: { type: 'string' },
+    profile: { type: 'string' },
+  });
   const path = requireOption(values, 'keys');
   const profile = profileOption(values.profile);
   const { jwks, added } = await rotateKeySet(readPrivateJwksFile(path), systemClock, profile ? { profile } : {});
@@ -90,12 +98,20 @@ async function rotate(args: string[], io: CliIo): Promise<number> {
 }
 
 async function retire(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { keys: { type: 'string' }, kid: { type: 'string' }, public: { type: 'string' } });
+  const { values } = parseCommandArgs(args, {
+    keys: { type: 'string' },
+    kid: { type: 'string' },
+    public: { type: 'string' },
+  });
   const path = requireOption(values, 'keys');
   const kid = requireOption(values, 'kid');
   const jwks = retireKey(readPrivateJwksFile(path), kid, systemClock);
   writeBoth(path, publicPathFor(path, values.public), jwks, io);
-  describe(io, '  retired', jwks.keys.filter((k) => k.kid === kid));
+  describe(
+    io,
+    '  retired',
+    jwks.keys.filter((k) => k.kid === kid),
+  );
   return 0;
 }
 

@@ -15,18 +15,24 @@ import { startGateway } from '../../runtime/run-gateway.js';
 import { isDevKeyFile } from '../../domain/keys/keyring.js';
 import { applyServeHeapDefaults } from '../../runtime/heap-tuning.js';
 
-const USAGE = 'usage: tnx serve [--config FILE] [--http-only | --workers-only] [--port N]   (default config: $TNX_CONFIG)';
+const USAGE =
+  'usage: tnx serve [--config FILE] [--http-only | --workers-only] [--port N]   (default config: $TNX_CONFIG)';
 
 /** The roles asked for on the command line, or null to follow config.roles. Checked before any file is read. */
-export function rolesFromFlags(values: { 'http-only'?: boolean; 'workers-only'?: boolean }): { http: boolean; workers: boolean } | null {
-  if (values['http-only'] && values['workers-only']) throw new UsageError('--http-only and --workers-only exclude each other');
+export function rolesFromFlags(values: {
+  'http-only'?: boolean;
+  'workers-only'?: boolean;
+}): { http: boolean; workers: boolean } | null {
+  if (values['http-only'] && values['workers-only'])
+    throw new UsageError('--http-only and --workers-only exclude each other');
   if (values['http-only']) return { http: true, workers: false };
   if (values['workers-only']) return { http: false, workers: true };
   return null;
 }
 
 function checkRoles(roles: { http: boolean; workers: boolean }): { http: boolean; workers: boolean } {
-  if (!roles.http && !roles.workers) throw new UsageError('config roles disable both the HTTP side and the workers: nothing to run');
+  if (!roles.http && !roles.workers)
+    throw new UsageError('config roles disable both the HTTP side and the workers: nothing to run');
   return roles;
 }
 
@@ -69,7 +75,8 @@ async function serve(args: string[], io: CliIo): Promise<number> {
   const gw = await startGateway(config, { roles, defaultMetrics: true, ...(port !== undefined ? { port } : {}) });
   io.out(gw.url ? `tnx serve: listening on ${gw.url}` : 'tnx serve: workers running');
   if (heapFlag) gw.ctx.log.info({ v8: heapFlag }, 'heap growth capped (pass any heap flag to choose your own)');
-  if (isDevKeyFile(config.keys.privateJwksPath)) gw.ctx.log.warn('running with the DEMO keys of keys/dev: never in production');
+  if (isDevKeyFile(config.keys.privateJwksPath))
+    gw.ctx.log.warn('running with the DEMO keys of keys/dev: never in production');
 
   const sig = await stopped;
   gw.ctx.log.info({ signal: sig }, 'shutting down');

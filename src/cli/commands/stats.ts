@@ -10,12 +10,17 @@ import { openStore } from '../../runtime/open-store.js';
 import { configPathFrom, parseCommandArgs, requireOption, UsageError, withUsage } from '../args.js';
 import type { CliIo } from '../main.js';
 
-const USAGE = 'usage: tnx stats --config FILE --from DATE --to DATE [--csv | --json]   (--to exclusive; DATE: YYYY-MM-DD or RFC 3339)';
+const USAGE =
+  'usage: tnx stats --config FILE --from DATE --to DATE [--csv | --json]   (--to exclusive; DATE: YYYY-MM-DD or RFC 3339)';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   return withUsage(io, USAGE, async () => {
     const { values } = parseCommandArgs(args, {
-      config: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'boolean' }, json: { type: 'boolean' },
+      config: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      csv: { type: 'boolean' },
+      json: { type: 'boolean' },
     });
     if (values.csv && values.json) throw new UsageError('give --csv or --json, not both');
     const range = parseRange(requireOption(values, 'from'), requireOption(values, 'to'));

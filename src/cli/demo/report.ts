@@ -17,11 +17,15 @@ function inHuman(ms: number): string {
 function describeRecord(rec: OutboundRecord | null, receiptJti: string | null, submittedAt: number): string[] {
   if (!rec) return ['     not found'];
   const lines = [`     id ${rec.id}  →  ${rec.partner}   state ${rec.state}   attempts ${rec.attempts}`];
-  if (rec.departureAt !== null) lines.push(`     departure ${iso(rec.departureAt)} (in ${inHuman(rec.departureAt - submittedAt)} at submission)`);
+  if (rec.departureAt !== null)
+    lines.push(`     departure ${iso(rec.departureAt)} (in ${inHuman(rec.departureAt - submittedAt)} at submission)`);
   if (rec.state === 'delivered') {
     lines.push(`     receipt jti ${receiptJti ?? '-'}  digest ${rec.receiptDigest ?? '-'}`);
-    lines.push(`     received by ${rec.partner} at ${iso(rec.deliveredAt)}  (${rec.deliveredAt !== null ? rec.deliveredAt - rec.createdAt : '-'} ms after submission)`);
-    if (rec.leadTimeSeconds !== null) lines.push(`     lead time ${(rec.leadTimeSeconds / 3600).toFixed(2)} h before departure  →  ${rec.timeliness}`);
+    lines.push(
+      `     received by ${rec.partner} at ${iso(rec.deliveredAt)}  (${rec.deliveredAt !== null ? rec.deliveredAt - rec.createdAt : '-'} ms after submission)`,
+    );
+    if (rec.leadTimeSeconds !== null)
+      lines.push(`     lead time ${(rec.leadTimeSeconds / 3600).toFixed(2)} h before departure  →  ${rec.timeliness}`);
   } else if (rec.state === 'no_channel') {
     lines.push(`     ${rec.partner} runs no gateway: stored as no_channel for manual handling by our point of contact`);
   } else if (rec.lastError) {
@@ -31,7 +35,9 @@ function describeRecord(rec: OutboundRecord | null, receiptJti: string | null, s
 }
 
 export function resultLines(usa: Party, gbr: Party, result: ScenarioResult): string[] {
-  const out: string[] = [`Submitted by the ${usa.state} national system (POST ${usa.url}/api/v1/notifications, /api/v1/updates):`];
+  const out: string[] = [
+    `Submitted by the ${usa.state} national system (POST ${usa.url}/api/v1/notifications, /api/v1/updates):`,
+  ];
   result.outcomes.forEach((o, i) => {
     const ok = o.record?.state === o.expected;
     out.push(`  ${i + 1}. ${o.label}  ${ok ? '✓' : `✗ expected ${o.expected}`}`);
@@ -39,14 +45,22 @@ export function resultLines(usa: Party, gbr: Party, result: ScenarioResult): str
   });
   const fu = result.followUp;
   out.push('', `Follow-up travelling back (${gbr.state} point of contact → ${usa.state}):`);
-  out.push(`  ${fu.record?.state === 'delivered' && fu.recordedAtOrigin ? '✓' : '✗'} FollowUpReport "monitored" on notification ${fu.notificationId ?? '-'}`);
+  out.push(
+    `  ${fu.record?.state === 'delivered' && fu.recordedAtOrigin ? '✓' : '✗'} FollowUpReport "monitored" on notification ${fu.notificationId ?? '-'}`,
+  );
   out.push(...describeRecord(fu.record, fu.receiptJti, fu.record?.createdAt ?? Date.now()));
-  out.push(`     ${usa.state} recorded it against its notification: ${fu.recordedAtOrigin ? 'yes (audit event followup.received)' : 'no'}`);
+  out.push(
+    `     ${usa.state} recorded it against its notification: ${fu.recordedAtOrigin ? 'yes (audit event followup.received)' : 'no'}`,
+  );
   return out;
 }
 
 export function allAsExpected(result: ScenarioResult): boolean {
-  return result.outcomes.every((o) => o.record?.state === o.expected) && result.followUp.record?.state === 'delivered' && result.followUp.recordedAtOrigin;
+  return (
+    result.outcomes.every((o) => o.record?.state === o.expected) &&
+    result.followUp.record?.state === 'delivered' &&
+    result.followUp.recordedAtOrigin
+  );
 }
 
 export function usageLines(setups: Record<string, StateSetup>, samplePath: string): string[] {

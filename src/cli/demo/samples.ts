@@ -57,9 +57,28 @@ export function sampleNotification(o: SampleOptions): Record<string, unknown> {
   n.travel = {
     ...n.travel,
     departureAt: departure,
-    legs: [{ sequence: 1, carrier: 'ZZ', flightNumber: 'ZZ100', departureAirport: airports.from, arrivalAirport: airports.to, scheduledDeparture: departure, scheduledArrival: arrival }],
+    legs: [
+      {
+        sequence: 1,
+        carrier: 'ZZ',
+        flightNumber: 'ZZ100',
+        departureAirport: airports.from,
+        arrivalAirport: airports.to,
+        scheduledDeparture: departure,
+        scheduledArrival: arrival,
+      },
+    ],
     destinationCountries: [o.destination],
-    accommodation: [{ kind: 'hotel', addressLines: ['Example Hotel', '1 Sample Street'], city: airports.city, country: o.destination, from: arrival.slice(0, 10), to: isoSeconds(o.departureAt + 14 * DAY_MS).slice(0, 10) }],
+    accommodation: [
+      {
+        kind: 'hotel',
+        addressLines: ['Example Hotel', '1 Sample Street'],
+        city: airports.city,
+        country: o.destination,
+        from: arrival.slice(0, 10),
+        to: isoSeconds(o.departureAt + 14 * DAY_MS).slice(0, 10),
+      },
+    ],
     returnDate: isoSeconds(o.departureAt + 15 * DAY_MS).slice(0, 10),
   };
   const days = daysOfNotice(reportedAt, departure);
@@ -72,9 +91,20 @@ export function sampleNotification(o: SampleOptions): Record<string, unknown> {
 }
 
 /** A TravelUpdate cancelling `notificationId`, ready for POST /api/v1/updates. */
-export function sampleCancel(o: { origin: string; destination: string; notificationId: string; reason?: string }): Record<string, unknown> {
+export function sampleCancel(o: {
+  origin: string;
+  destination: string;
+  notificationId: string;
+  reason?: string;
+}): Record<string, unknown> {
   const u = exampleMessage<Record<string, unknown>>('travel-update-cancel.json');
   delete u.updateId;
   delete u.issuedAt;
-  return { ...u, origin: o.origin, destination: o.destination, notificationId: o.notificationId, reason: o.reason ?? 'Subject did not board; travel abandoned' };
+  return {
+    ...u,
+    origin: o.origin,
+    destination: o.destination,
+    notificationId: o.notificationId,
+    reason: o.reason ?? 'Subject did not board; travel abandoned',
+  };
 }

@@ -42,10 +42,18 @@ export interface ScenarioResult {
   followUp: FollowUpOutcome;
 }
 
-async function call(url: string, token: string, method: 'GET' | 'POST', body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function call(
+  url: string,
+  token: string,
+  method: 'GET' | 'POST',
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -54,7 +62,8 @@ async function call(url: string, token: string, method: 'GET' | 'POST', body?: u
 
 async function submit(p: Party, path: '/api/v1/notifications' | '/api/v1/updates', body: unknown): Promise<string> {
   const r = await call(`${p.url}${path}`, p.submitter, 'POST', body);
-  if (r.status !== 202) throw new Error(`${p.state} answered ${r.status} to a submission (${String(r.json.code ?? '')})`);
+  if (r.status !== 202)
+    throw new Error(`${p.state} answered ${r.status} to a submission (${JSON.stringify(r.json.code ?? '')})`);
   return r.json.id as string;
 }
 
@@ -78,41 +87,92 @@ export async function runScenario(usa: Party, gbr: Party): Promise<ScenarioResul
   const now = Date.now();
   const plan = [
     { label: 'departs in 10 days', destination: gbr.state, departAt: now + 10 * DAY, expected: 'delivered' as const },
-    { label: 'departs in 6 hours (near)', destination: gbr.state, departAt: now + 6 * HOUR, expected: 'delivered' as const },
-    { label: 'departs in 90 minutes (very near)', destination: gbr.state, departAt: now + 90 * 60_000, expected: 'delivered' as const },
-    { label: 'to PHL, which runs no gateway', destination: 'PHL', departAt: now + 5 * DAY, expected: 'no_channel' as const },
-    { label: 'departs in 3 days, cancelled later', destination: gbr.state, departAt: now + 3 * DAY, expected: 'delivered' as const },
+    {
+      label: 'departs in 6 hours (near)',
+      destination: gbr.state,
+      departAt: now + 6 * HOUR,
+      expected: 'delivered' as const,
+    },
+    {
+      label: 'departs in 90 minutes (very near)',
+      destination: gbr.state,
+      departAt: now + 90 * 60_000,
+      expected: 'delivered' as const,
+    },
+    {
+      label: 'to PHL, which runs no gateway',
+      destination: 'PHL',
+      departAt: now + 5 * DAY,
+      expected: 'no_channel' as const,
+    },
+    {
+      label: 'departs in 3 days, cancelled later',
+      destination: gbr.state,
+      departAt: now + 3 * DAY,
+      expected: 'delivered' as const,
+    },
   ];
   const ids: string[] = [];
-  for (const p of plan) ids.push(await submit(usa, '/api/v1/notifications', sampleNotification({ origin: usa.state, destination: p.destination, departureAt: p.departAt })));
+  for (const p of plan)
+    ids.push(
+      await submit(
+        usa,
+        '/api/v1/notifications',
+        sampleNotification({ origin: usa.state, destination: p.destination, departureAt: p.departAt }),
+      ),
+    );
 
   const outcomes: Outcome[] = [];
   for (const [i, p] of plan.entries()) {
     const record = await settle(usa.gw, ids[i]!);
-    outcomes.push({ label: `TravelNotification ${p.label}`, record, expected: p.expected, receiptJti: receiptJtiOf(record) });
+    outcomes.push({
+      label: `TravelNotification ${p.label}`,
+      record,
+      expected: p.expected,
+      receiptJti: receiptJtiOf(record),
+    });
   }
 
   // The subject did not board: a TravelUpdate cancel travels the same way as the notification.
-  const cancelId = await submit(usa, '/api/v1/updates', sampleCancel({ origin: usa.state, destination: gbr.state, notificationId: ids[4]! }));
+  const cancelId = await submit(
+    usa,
+    '/api/v1/updates',
+    sampleCancel({ origin: usa.state, destination: gbr.state, notificationId: ids[4]! }),
+  );
   const cancel = await settle(usa.gw, cancelId);
-  outcomes.push({ label: `TravelUpdate cancel of #5`, record: cancel, expected: 'delivered', receiptJti: receiptJtiOf(cancel) });
+  outcomes.push({
+    label: `TravelUpdate cancel of #5`,
+    record: cancel,
+    expected: 'delivered',
+    receiptJti: receiptJtiOf(cancel),
+  });
 
   return { outcomes, followUp: await followUpBack(usa, gbr, ids[0]!) };
 }
 
 /** GBR's point of contact reports back on the first notification; USA records it against that notification. */
 async function followUpBack(usa: Party, gbr: Party, notificationId: string): Promise<FollowUpOutcome> {
-  const inbox = await call(`${gbr.url}/api/v1/inbox?notificationId=${encodeURIComponent(notificationId)}`, gbr.poc, 'GET');
+  const inbox = await call(
+    `${gbr.url}/api/v1/inbox?notificationId=${encodeURIComponent(notificationId)}`,
+    gbr.poc,
+    'GET',
+  );
   const items = (inbox.json.items ?? []) as { id: string; messageType: string }[];
   const received = items.find((i) => i.messageType === 'TravelNotification');
   if (!received) return { record: null, receiptJti: null, recordedAtOrigin: false, notificationId };
-  const fu = await call(`${gbr.url}/api/v1/inbox/${received.id}/follow-ups`, gbr.poc, 'POST', { action: 'monitored', note: 'Met on arrival by the liaison officer.' });
+  const fu = await call(`${gbr.url}/api/v1/inbox/${received.id}/follow-ups`, gbr.poc, 'POST', {
+    action: 'monitored',
+    note: 'Met on arrival by the liaison officer.',
+  });
   if (fu.status !== 202) return { record: null, receiptJti: null, recordedAtOrigin: false, notificationId };
   const record = await settle(gbr.gw, fu.json.id as string);
   let recorded = false;
   const end = Date.now() + 10_000;
   while (!recorded && Date.now() < end) {
-    const page = await usa.gw.ctx.store.audit.query({ messageId: notificationId, action: 'followup.received' }, { limit: 1 });
+    const page = await usa.gw.ctx.store.audit.query(
+      { messageId: notificationId, action: 'followup.received' },
+      { limit: 1 },
+    );
     recorded = page.items.length > 0;
     if (!recorded) await new Promise((r) => setTimeout(r, 50));
   }

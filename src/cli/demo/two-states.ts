@@ -36,7 +36,11 @@ export const DEMO_TOKEN_ROLES: readonly { id: string; role: Role }[] = [
 ];
 
 export function newTokens(state: string): DemoToken[] {
-  return DEMO_TOKEN_ROLES.map(({ id, role }) => ({ id, role, secret: `${state.toLowerCase()}-${role}-${randomBytes(18).toString('base64url')}` }));
+  return DEMO_TOKEN_ROLES.map(({ id, role }) => ({
+    id,
+    role,
+    secret: `${state.toLowerCase()}-${role}-${randomBytes(18).toString('base64url')}`,
+  }));
 }
 
 export function tokenFor(tokens: readonly DemoToken[], role: Role): string {

@@ -83,4 +83,7 @@ export function isAuditAction(name: string): name is AuditAction {
  * Actions for which LED Art 25(1) requires the log to establish the justification: consultation and
  * disclosure. Their events must carry a non-empty `detail.purpose`.
  */
-export const PURPOSE_REQUIRED: ReadonlySet<AuditAction> = new Set<AuditAction>(['personal_data.read', 'personal_data.disclosed']);
+export const PURPOSE_REQUIRED: ReadonlySet<AuditAction> = new Set<AuditAction>([
+  'personal_data.read',
+  'personal_data.disclosed',
+]);

@@ -18,13 +18,57 @@ import { canonicalJson } from './chain.js';
  * message holds (src/domain/protocol/types.ts Person, TravelDocument) and their common spellings.
  */
 export const PERSONAL_DATA_KEYS: readonly string[] = [
-  'name', 'names', 'family', 'familyname', 'given', 'givenname', 'givennames', 'surname', 'forename',
-  'firstname', 'lastname', 'fullname', 'middlename', 'maidenname', 'alias', 'aliases', 'nameoriginalscript',
-  'dateofbirth', 'birthdate', 'dob', 'birthday', 'placeofbirth', 'birthplace', 'age',
-  'documentnumber', 'number', 'passportnumber', 'passport', 'document', 'documents', 'traveldocument',
-  'traveldocuments', 'idnumber', 'nationalid', 'personalnumber', 'ssn',
-  'person', 'subject', 'sex', 'gender', 'citizenship', 'citizenships', 'nationality',
-  'address', 'email', 'phone', 'telephone', 'mobile', 'photo', 'image', 'biometrics',
+  'name',
+  'names',
+  'family',
+  'familyname',
+  'given',
+  'givenname',
+  'givennames',
+  'surname',
+  'forename',
+  'firstname',
+  'lastname',
+  'fullname',
+  'middlename',
+  'maidenname',
+  'alias',
+  'aliases',
+  'nameoriginalscript',
+  'dateofbirth',
+  'birthdate',
+  'dob',
+  'birthday',
+  'placeofbirth',
+  'birthplace',
+  'age',
+  'documentnumber',
+  'number',
+  'passportnumber',
+  'passport',
+  'document',
+  'documents',
+  'traveldocument',
+  'traveldocuments',
+  'idnumber',
+  'nationalid',
+  'personalnumber',
+  'ssn',
+  'person',
+  'subject',
+  'sex',
+  'gender',
+  'citizenship',
+  'citizenships',
+  'nationality',
+  'address',
+  'email',
+  'phone',
+  'telephone',
+  'mobile',
+  'photo',
+  'image',
+  'biometrics',
 ];
 
 /** Keys that could pollute prototypes when a stored detail is read back into an object. */
@@ -57,7 +101,8 @@ function checkDetail(value: unknown, pointer: string, depth: number): void {
   for (const key of Object.keys(value)) {
     const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     if (FORBIDDEN_KEYS.has(key)) throw refuse(at, 'forbidden property name');
-    if (DENY.has(normalise(key))) throw refuse(at, 'field looks like personal data (events hold references and outcomes only)');
+    if (DENY.has(normalise(key)))
+      throw refuse(at, 'field looks like personal data (events hold references and outcomes only)');
     checkDetail((value as Record<string, unknown>)[key], at, depth + 1);
   }
 }
@@ -74,8 +119,10 @@ function optionalString(v: unknown, max: number, pointer: string): void {
 
 /** Throws audit_event_refused unless `e` may enter the audit trail. Pure; exported for tests and publishers. */
 export function checkAuditEvent(e: DomainEvent): void {
-  if (typeof e.action !== 'string' || !isAuditAction(e.action)) throw refuse('/action', 'unknown action (see src/domain/audit/actions.ts)');
-  if (typeof e.actor !== 'string' || !ACTOR.test(e.actor)) throw refuse('/actor', 'actor must be a token id, "system" or a state code');
+  if (typeof e.action !== 'string' || !isAuditAction(e.action))
+    throw refuse('/action', 'unknown action (see src/domain/audit/actions.ts)');
+  if (typeof e.actor !== 'string' || !ACTOR.test(e.actor))
+    throw refuse('/actor', 'actor must be a token id, "system" or a state code');
   if (!Number.isSafeInteger(e.at) || e.at < 0) throw refuse('/at', 'must be epoch milliseconds');
   optionalString(e.messageId, MAX_ID, '/messageId');
   optionalString(e.outcome, MAX_OUTCOME, '/outcome');

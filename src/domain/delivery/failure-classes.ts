@@ -54,7 +54,11 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
 }
 
 /** An HTTP answer other than 200. */
-export function classifyStatus(status: number, headers: Record<string, string | string[] | undefined>, now: number): Failure {
+export function classifyStatus(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  now: number,
+): Failure {
   const reason = `http_${status}`;
   if (status === 408 || status === 429 || (status >= 500 && status <= 599)) {
     const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers['retry-after'], now) : null;
@@ -67,7 +71,8 @@ const PERMANENT_TNX_CODES = new Set(['receipt_invalid', 'receipt_mismatch', 'con
 
 /** A thrown error (network, receipt verification, sealing, store). */
 export function classifyError(err: unknown): Failure {
-  if (err instanceof NetworkError) return { class: 'transient', reason: err.code, httpStatus: null, retryAfterMs: null };
+  if (err instanceof NetworkError)
+    return { class: 'transient', reason: err.code, httpStatus: null, retryAfterMs: null };
   if (isTnxError(err)) {
     const permanent = PERMANENT_TNX_CODES.has(err.code) || !err.retry;
     return { class: permanent ? 'permanent' : 'transient', reason: err.code, httpStatus: null, retryAfterMs: null };

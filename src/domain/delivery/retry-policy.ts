@@ -43,8 +43,7 @@ export function retryDeadline(rec: { departureAt: number | null; createdAt: numb
 }
 
 export type RetryDecision =
-  | { retry: true; delayMs: number; at: number }
-  | { retry: false; reason: 'retry_budget_exhausted' };
+  { retry: true; delayMs: number; at: number } | { retry: false; reason: 'retry_budget_exhausted' };
 
 export interface RetryInput {
   now: number;

@@ -48,7 +48,10 @@ export class Directory {
       for (const jwk of keys) {
         if (isRetired(jwk)) continue;
         const owner = this.#byKid.get(jwk.kid);
-        if (owner) throw new TnxError('config_invalid', `${where}: kid ${jwk.kid} is also used by ${owner.state}`, { pointer: where });
+        if (owner)
+          throw new TnxError('config_invalid', `${where}: kid ${jwk.kid} is also used by ${owner.state}`, {
+            pointer: where,
+          });
         this.#byKid.set(jwk.kid, { state: p.state, jwk });
       }
       const enc = newestFirst(keys.filter((k) => k.use === 'enc' && !isRetired(k)))[0];

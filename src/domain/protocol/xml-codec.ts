@@ -252,7 +252,7 @@ export function messageToXml(msg: AnyTnxMessage): string {
   const shape = messageShape(valid.type);
   const root = {
     $: { xmlns: TNX_XML_NS, 'xmlns:xsi': XSI_NS, v: valid.v },
-    ...(encodeObject(valid as unknown as Record<string, unknown>, shape) as Record<string, unknown>),
+    ...(encodeObject(valid as unknown as Record<string, unknown>, shape)),
   };
   const builder = new xml2js.Builder({
     rootName: valid.type,

@@ -62,7 +62,9 @@ export function nameTokens(text: string): string[] {
 
 /** Document numbers: upper case, letters and digits only (spaces, dashes, dots, '<' filler removed). */
 export function normaliseDocumentNumber(n: string): string {
-  return anyAscii(n.normalize('NFKC')).toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return anyAscii(n.normalize('NFKC'))
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
 }
 
 /** HMAC-SHA256(indexKey, "tnx.blind-index.v1" ‖ 0 ‖ kind ‖ 0 ‖ value), first 16 bytes, base64url. */
@@ -78,12 +80,18 @@ function dobTerms(key: SymmetricKey, dob: string): string[] {
   // A partial date ("1980" or "1980-05") is indexed as given plus its year, so a year search finds
   // every precision; a full-date search finds records with that exact full date.
   const year = dob.slice(0, 4);
-  return dob.length > 4 ? [blindIndex(key, 'dob', dob), blindIndex(key, 'dob_year', year)] : [blindIndex(key, 'dob_year', year)];
+  return dob.length > 4
+    ? [blindIndex(key, 'dob', dob), blindIndex(key, 'dob_year', year)]
+    : [blindIndex(key, 'dob_year', year)];
 }
 
 /** Every index value of a person: name tokens (Latin, original script, aliases), DOB, documents. */
 export function personIndexes(person: Person, key: SymmetricKey): string[] {
-  const names = [person.name, ...(person.nameOriginalScript ? [person.nameOriginalScript] : []), ...(person.aliases ?? [])];
+  const names = [
+    person.name,
+    ...(person.nameOriginalScript ? [person.nameOriginalScript] : []),
+    ...(person.aliases ?? []),
+  ];
   const tokens = new Set(names.flatMap((n) => nameTokens([n.family, ...n.given].join(' '))));
   const out = new Set<string>();
   for (const t of tokens) out.add(blindIndex(key, 'name', t));

@@ -67,7 +67,9 @@ export function unwrapDek(wrapped: WrappedDek, registrantId: string, ring: KekRi
   // (personal_data_unreadable is not exposed); the id goes to the log through the message.
   if (!kek) throw unreadable(`data key of registrant ${registrantId}: KEK ${wrapped.kid} is not available`);
   try {
-    const decipher = createDecipheriv('aes-256-gcm', kek.secret, Buffer.from(wrapped.iv, 'base64url'), { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', kek.secret, Buffer.from(wrapped.iv, 'base64url'), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(wrapAad(registrantId, wrapped.kid, wrapped.version));
     decipher.setAuthTag(Buffer.from(wrapped.tag, 'base64url'));
     const secret = Buffer.concat([decipher.update(Buffer.from(wrapped.ciphertext, 'base64url')), decipher.final()]);

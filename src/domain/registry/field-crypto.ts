@@ -27,19 +27,29 @@ export function encryptField(value: unknown, dek: DataKey, registrantId: string,
   const cipher = createCipheriv('aes-256-gcm', dek.secret, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(fieldAad(registrantId, field, dek.version));
   const ct = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-  return [FORMAT, String(dek.version), iv.toString('base64url'), ct.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  return [
+    FORMAT,
+    String(dek.version),
+    iv.toString('base64url'),
+    ct.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+  ].join('.');
 }
 
 export function decryptField(token: string, dek: DataKey, registrantId: string, field: string): unknown {
   // One error for every failure: a caller must not learn whether the format, the key or the binding
   // was wrong (no oracle), and the message names the record and field, never their content.
   const fail = (cause?: unknown): TnxError =>
-    new TnxError('personal_data_unreadable', `field ${field} of registrant ${registrantId} could not be decrypted`, { cause });
+    new TnxError('personal_data_unreadable', `field ${field} of registrant ${registrantId} could not be decrypted`, {
+      cause,
+    });
   const parts = token.split('.');
   if (parts.length !== 5 || parts[0] !== FORMAT || parts[1] !== String(dek.version)) throw fail();
   const [, , iv, ct, tag] = parts as [string, string, string, string, string];
   try {
-    const decipher = createDecipheriv('aes-256-gcm', dek.secret, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', dek.secret, Buffer.from(iv, 'base64url'), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(fieldAad(registrantId, field, dek.version));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     const plain = Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);

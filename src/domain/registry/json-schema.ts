@@ -24,7 +24,10 @@ function describe(err: ErrorObject | undefined): { pointer: string; message: str
   if (!err) return { pointer: '', message: 'invalid' };
   const pointer = err.instancePath;
   if (err.keyword === 'additionalProperties') {
-    return { pointer, message: `unknown property "${String((err.params as { additionalProperty: string }).additionalProperty)}"` };
+    return {
+      pointer,
+      message: `unknown property "${String((err.params as { additionalProperty: string }).additionalProperty)}"`,
+    };
   }
   if (err.keyword === 'required') {
     const missing = String((err.params as { missingProperty: string }).missingProperty);

@@ -18,7 +18,8 @@ export class KekRing {
   constructor(keys: readonly SymmetricKey[], where = 'kek') {
     const usable = keys.filter((k) => !k.retired);
     const first = usable[0];
-    if (!first) throw new TnxError('key_material_invalid', `${where}: no usable key-encryption key`, { pointer: where });
+    if (!first)
+      throw new TnxError('key_material_invalid', `${where}: no usable key-encryption key`, { pointer: where });
     this.active = first;
     this.#byKid = new Map(usable.map((k) => [k.kid, k]));
   }

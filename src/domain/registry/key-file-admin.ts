@@ -27,7 +27,12 @@ function writeAtomically(path: string, jwks: { keys: OctJwk[] }): void {
 }
 
 function newKey(kid: string, now: number): OctJwk {
-  const jwk: OctJwk = { kty: 'oct', kid, k: randomBytes(SYMMETRIC_KEY_BYTES).toString('base64url'), tnx_created: new Date(now).toISOString() };
+  const jwk: OctJwk = {
+    kty: 'oct',
+    kid,
+    k: randomBytes(SYMMETRIC_KEY_BYTES).toString('base64url'),
+    tnx_created: new Date(now).toISOString(),
+  };
   parseSymmetricKeys(JSON.stringify({ keys: [jwk] }), 'kid'); // the same checks a reader applies (kid syntax)
   return jwk;
 }
@@ -36,7 +41,9 @@ function readJwks(path: string): { keys: OctJwk[] } {
   readSymmetricKeyFile(path); // mode and content checks
   const doc = JSON.parse(readFileSync(path, 'utf8')) as unknown;
   if (!doc || typeof doc !== 'object' || !Array.isArray((doc as { keys?: unknown }).keys)) {
-    throw new TnxError('key_material_invalid', `${path}: rotation needs a JWKS key file, not a bare secret`, { pointer: path });
+    throw new TnxError('key_material_invalid', `${path}: rotation needs a JWKS key file, not a bare secret`, {
+      pointer: path,
+    });
   }
   return doc as { keys: OctJwk[] };
 }
@@ -50,7 +57,8 @@ export function generateKeyFile(path: string, kid: string, now: number): void {
 /** Add a new key in first position: it becomes the active KEK; the others stay to unwrap until re-wrapped. */
 export function rotateKeyFile(path: string, kid: string, now: number): void {
   const jwks = readJwks(path);
-  if (jwks.keys.some((k) => k.kid === kid)) throw new TnxError('key_material_invalid', `${path}: kid ${kid} exists`, { pointer: path });
+  if (jwks.keys.some((k) => k.kid === kid))
+    throw new TnxError('key_material_invalid', `${path}: kid ${kid} exists`, { pointer: path });
   writeAtomically(path, { keys: [newKey(kid, now), ...jwks.keys] });
 }
 

@@ -69,7 +69,8 @@ export function parseSymmetricKeys(text: string, where: string): SymmetricKey[] 
     if (typeof jwk.k !== 'string') throw keyError(`${at}/k`, 'is required');
     const secret = decodeSecret(jwk.k, `${at}/k`);
     const kid = jwk.kid === undefined ? octThumbprint(secret) : jwk.kid;
-    if (typeof kid !== 'string' || !KID_PATTERN.test(kid)) throw keyError(`${at}/kid`, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+    if (typeof kid !== 'string' || !KID_PATTERN.test(kid))
+      throw keyError(`${at}/kid`, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
     if (seen.has(kid)) throw keyError(`${at}/kid`, `duplicate kid ${kid}`);
     seen.add(kid);
     return { kid, secret, retired: typeof jwk.tnx_retired === 'string' };

@@ -38,7 +38,10 @@ export interface Registrant {
   notes?: RegistrantNote[];
 }
 
-const guard: (value: unknown) => asserts value is Registrant = schemaGuard<Registrant>('registrant.schema.json', 'invalid_registrant');
+const guard: (value: unknown) => asserts value is Registrant = schemaGuard<Registrant>(
+  'registrant.schema.json',
+  'invalid_registrant',
+);
 
 function refuse(pointer: string, message: string): TnxError {
   return new TnxError('invalid_registrant', `${pointer} ${message}`, { pointer });
@@ -66,5 +69,6 @@ function checkDates(r: Registrant): void {
     throw refuse('/registrationEnd', 'must not be before registrationStart');
   }
   if (r.reviewDue < r.registrationStart) throw refuse('/reviewDue', 'must not be before registrationStart');
-  if (r.status === 'ended' && r.registrationEnd === null) throw refuse('/registrationEnd', 'is required when status is "ended"');
+  if (r.status === 'ended' && r.registrationEnd === null)
+    throw refuse('/registrationEnd', 'is required when status is "ended"');
 }

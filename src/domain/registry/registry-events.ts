@@ -16,42 +16,116 @@ const MAX_PURPOSE = 200;
 /** A read of personal data must state why (LED Art 25(1)); refuse before any decryption. */
 export function requirePurpose(purpose: unknown): string {
   if (typeof purpose !== 'string' || purpose.trim().length === 0 || purpose.length > MAX_PURPOSE) {
-    throw new TnxError('purpose_required', `a purpose of 1..${MAX_PURPOSE} characters is required to read personal data`, { pointer: 'purpose' });
+    throw new TnxError(
+      'purpose_required',
+      `a purpose of 1..${MAX_PURPOSE} characters is required to read personal data`,
+      { pointer: 'purpose' },
+    );
   }
   return purpose.trim();
 }
 
 export function registrantCreated(registrantId: string, actor: string, at: number): DomainEvent {
-  return { action: 'personal_data.created', actor, at, messageId: registrantId, outcome: 'created', detail: { entity: 'registrant' } };
+  return {
+    action: 'personal_data.created',
+    actor,
+    at,
+    messageId: registrantId,
+    outcome: 'created',
+    detail: { entity: 'registrant' },
+  };
 }
 
 /** `fields`: which encrypted fields were decrypted (field names, e.g. "person.dateOfBirth"). */
-export function registrantRead(registrantId: string, actor: string, purpose: unknown, at: number, fields?: readonly string[]): DomainEvent {
+export function registrantRead(
+  registrantId: string,
+  actor: string,
+  purpose: unknown,
+  at: number,
+  fields?: readonly string[],
+): DomainEvent {
   const detail: Record<string, unknown> = { entity: 'registrant', purpose: requirePurpose(purpose) };
   if (fields) detail.fields = [...fields];
   return { action: 'personal_data.read', actor, at, messageId: registrantId, outcome: 'read', detail };
 }
 
 /** A search consults the registry even when it returns nothing: the criteria used are logged, not their values. */
-export function registrantSearched(query: RegistrantQuery, results: number, actor: string, purpose: unknown, at: number): DomainEvent {
+export function registrantSearched(
+  query: RegistrantQuery,
+  results: number,
+  actor: string,
+  purpose: unknown,
+  at: number,
+): DomainEvent {
   const criteria = (['name', 'dateOfBirth', 'documentNumber'] as const).filter((k) => query[k] !== undefined);
-  return { action: 'personal_data.read', actor, at, messageId: null, outcome: 'searched', detail: { entity: 'registrant', purpose: requirePurpose(purpose), criteria, results } };
+  return {
+    action: 'personal_data.read',
+    actor,
+    at,
+    messageId: null,
+    outcome: 'searched',
+    detail: { entity: 'registrant', purpose: requirePurpose(purpose), criteria, results },
+  };
 }
 
-export function registrantAltered(registrantId: string, actor: string, at: number, outcome: 'updated' | 'rewrapped' | 'rekeyed' | 'review_flagged' = 'updated'): DomainEvent {
-  return { action: 'personal_data.altered', actor, at, messageId: registrantId, outcome, detail: { entity: 'registrant' } };
+export function registrantAltered(
+  registrantId: string,
+  actor: string,
+  at: number,
+  outcome: 'updated' | 'rewrapped' | 'rekeyed' | 'review_flagged' = 'updated',
+): DomainEvent {
+  return {
+    action: 'personal_data.altered',
+    actor,
+    at,
+    messageId: registrantId,
+    outcome,
+    detail: { entity: 'registrant' },
+  };
 }
 
-export function registrantErased(registrantId: string, actor: string, at: number, reason: 'retention' | 'request' | 'review'): DomainEvent {
-  return { action: 'personal_data.erased', actor, at, messageId: registrantId, outcome: 'shredded', detail: { entity: 'registrant', reason } };
+export function registrantErased(
+  registrantId: string,
+  actor: string,
+  at: number,
+  reason: 'retention' | 'request' | 'review',
+): DomainEvent {
+  return {
+    action: 'personal_data.erased',
+    actor,
+    at,
+    messageId: registrantId,
+    outcome: 'shredded',
+    detail: { entity: 'registrant', reason },
+  };
 }
 
 /** The retention job's events: shredding is an erasure, a review flag an alteration of the record. */
 export function retentionEvent(outcome: RetentionOutcome): DomainEvent {
-  const detail = { entity: 'registrant', reason: 'retention', registrationEnd: outcome.registrationEnd, reviewDue: outcome.reviewDue, statusBefore: outcome.statusBefore };
+  const detail = {
+    entity: 'registrant',
+    reason: 'retention',
+    registrationEnd: outcome.registrationEnd,
+    reviewDue: outcome.reviewDue,
+    statusBefore: outcome.statusBefore,
+  };
   return outcome.action === 'shredded'
-    ? { action: 'personal_data.erased', actor: 'system', at: outcome.at, messageId: outcome.registrantId, outcome: 'shredded', detail }
-    : { action: 'personal_data.altered', actor: 'system', at: outcome.at, messageId: outcome.registrantId, outcome: 'review_flagged', detail };
+    ? {
+        action: 'personal_data.erased',
+        actor: 'system',
+        at: outcome.at,
+        messageId: outcome.registrantId,
+        outcome: 'shredded',
+        detail,
+      }
+    : {
+        action: 'personal_data.altered',
+        actor: 'system',
+        at: outcome.at,
+        messageId: outcome.registrantId,
+        outcome: 'review_flagged',
+        detail,
+      };
 }
 
 export function travelReportRecorded(
@@ -68,6 +142,12 @@ export function travelReportRecorded(
     at,
     messageId: reportId,
     outcome: change,
-    detail: { entity: 'travel_report', registrantId, late: deadline.late, daysOfNotice: deadline.daysOfNotice, emergency: deadline.emergency },
+    detail: {
+      entity: 'travel_report',
+      registrantId,
+      late: deadline.late,
+      daysOfNotice: deadline.daysOfNotice,
+      emergency: deadline.emergency,
+    },
   };
 }

@@ -20,7 +20,11 @@ export interface RegistryKeyPaths {
   indexKeyPath: string;
 }
 
-export function registryKeys(kek: KekRing, indexKey: SymmetricKey, allKeks: readonly SymmetricKey[] = kek.kids.map((k) => kek.get(k)!)): RegistryKeys {
+export function registryKeys(
+  kek: KekRing,
+  indexKey: SymmetricKey,
+  allKeks: readonly SymmetricKey[] = kek.kids.map((k) => kek.get(k)!),
+): RegistryKeys {
   for (const k of allKeks) {
     if (timingSafeEqual(k.secret, indexKey.secret)) {
       throw new TnxError('key_material_invalid', 'the blind-index key must not also be a key-encryption key');
@@ -33,7 +37,9 @@ export function loadRegistryKeys(paths: RegistryKeyPaths): RegistryKeys {
   const keks = readSymmetricKeyFile(paths.kekPath);
   const index = readSymmetricKeyFile(paths.indexKeyPath).filter((k) => !k.retired);
   if (index.length !== 1) {
-    throw new TnxError('key_material_invalid', `${paths.indexKeyPath}: must hold exactly one usable index key`, { pointer: paths.indexKeyPath });
+    throw new TnxError('key_material_invalid', `${paths.indexKeyPath}: must hold exactly one usable index key`, {
+      pointer: paths.indexKeyPath,
+    });
   }
   return registryKeys(new KekRing(keks, paths.kekPath), index[0]!, keks);
 }

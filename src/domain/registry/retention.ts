@@ -22,7 +22,10 @@ export interface RetentionPolicy {
 export const DEFAULT_RETENTION_POLICY: Readonly<RetentionPolicy> = Object.freeze({ retentionDaysAfterEnd: 365 });
 
 /** The fields retention needs: all kept in clear on the sealed record. */
-export type RetentionView = Pick<SealedRegistrant, 'id' | 'status' | 'registrationStart' | 'registrationEnd' | 'reviewDue' | 'reviewFlaggedAt' | 'erasedAt'>;
+export type RetentionView = Pick<
+  SealedRegistrant,
+  'id' | 'status' | 'registrationStart' | 'registrationEnd' | 'reviewDue' | 'reviewFlaggedAt' | 'erasedAt'
+>;
 
 const DAY_MS = 86_400_000;
 
@@ -38,13 +41,20 @@ function addDays(date: FullDate, days: number): FullDate {
  * Cut-off dates for a store query: shred when registrationEnd < `endBefore`; flag when
  * reviewDue < `reviewBefore` (today, UTC: the review day itself is still in time).
  */
-export function retentionCutoffs(policy: RetentionPolicy, clock: Clock): { endBefore: FullDate; reviewBefore: FullDate } {
+export function retentionCutoffs(
+  policy: RetentionPolicy,
+  clock: Clock,
+): { endBefore: FullDate; reviewBefore: FullDate } {
   const today = utcDate(clock.now());
   return { endBefore: addDays(today, -policy.retentionDaysAfterEnd), reviewBefore: today };
 }
 
 export function isShredDue(rec: RetentionView, policy: RetentionPolicy, clock: Clock): boolean {
-  return rec.erasedAt === null && rec.registrationEnd !== null && rec.registrationEnd < retentionCutoffs(policy, clock).endBefore;
+  return (
+    rec.erasedAt === null &&
+    rec.registrationEnd !== null &&
+    rec.registrationEnd < retentionCutoffs(policy, clock).endBefore
+  );
 }
 
 export function isReviewOverdue(rec: RetentionView, clock: Clock): boolean {
@@ -88,7 +98,11 @@ export interface RetentionOutcome {
 }
 
 /** An allow-list copy: adding a field to SealedRegistrant never leaks it into outcomes. */
-export function retentionOutcome(rec: RetentionView, action: RetentionOutcome['action'], clock: Clock): RetentionOutcome {
+export function retentionOutcome(
+  rec: RetentionView,
+  action: RetentionOutcome['action'],
+  clock: Clock,
+): RetentionOutcome {
   return {
     registrantId: rec.id,
     action,

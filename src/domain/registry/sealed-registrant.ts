@@ -81,7 +81,14 @@ function encryptAll(r: Registrant, dek: DataKey): Partial<Record<PersonalField, 
   return out;
 }
 
-function build(r: Registrant, dek: DataKey, wrapped: WrappedDek, keys: RegistryKeys, createdAt: number, now: number): SealedRegistrant {
+function build(
+  r: Registrant,
+  dek: DataKey,
+  wrapped: WrappedDek,
+  keys: RegistryKeys,
+  createdAt: number,
+  now: number,
+): SealedRegistrant {
   return {
     id: r.id,
     format: 1,
@@ -118,7 +125,12 @@ export function sealRegistrant(input: unknown, keys: RegistryKeys, now: number):
  * Seal a changed registrant onto its existing record: same data key, every field re-encrypted with a
  * fresh IV, indexes recomputed. A new review date clears the overdue flag only if it lies later.
  */
-export function resealRegistrant(prev: SealedRegistrant, input: unknown, keys: RegistryKeys, now: number): SealedRegistrant {
+export function resealRegistrant(
+  prev: SealedRegistrant,
+  input: unknown,
+  keys: RegistryKeys,
+  now: number,
+): SealedRegistrant {
   const r = validateRegistrant(input);
   if (r.id !== prev.id) throw new TnxError('invalid_registrant', '/id must not change', { pointer: '/id' });
   if (!prev.dek) throw erased(prev.id);
@@ -139,7 +151,8 @@ export function openRegistrant(sealed: SealedRegistrant, keys: RegistryKeys): Re
   try {
     const f = (name: PersonalField): unknown => {
       const token = sealed.fields[name];
-      if (token === undefined) throw new TnxError('personal_data_unreadable', `field ${name} of registrant ${sealed.id} is missing`);
+      if (token === undefined)
+        throw new TnxError('personal_data_unreadable', `field ${name} of registrant ${sealed.id} is missing`);
       const value = decryptField(token, dek, sealed.id, name);
       return value === null ? undefined : value;
     };
@@ -190,7 +203,10 @@ export function rekeyRegistrant(sealed: SealedRegistrant, keys: RegistryKeys, no
   const r = openRegistrant(sealed, keys);
   const dek = newDataKey((sealed.dek?.version ?? 0) + 1);
   try {
-    return { ...build(r, dek, wrapDek(dek, r.id, keys.kek), keys, sealed.createdAt, now), reviewFlaggedAt: sealed.reviewFlaggedAt };
+    return {
+      ...build(r, dek, wrapDek(dek, r.id, keys.kek), keys, sealed.createdAt, now),
+      reviewFlaggedAt: sealed.reviewFlaggedAt,
+    };
   } finally {
     dek.secret.fill(0);
   }
@@ -200,7 +216,12 @@ export function rekeyRegistrant(sealed: SealedRegistrant, keys: RegistryKeys, no
  * Blind-index key rotation: decrypt the record and recompute its indexes under `next` (the new index
  * key). Index values are one-way, so every record must be opened once; fields are untouched.
  */
-export function reindexRegistrant(sealed: SealedRegistrant, keys: RegistryKeys, next: RegistryKeys['indexKey'], now: number): SealedRegistrant {
+export function reindexRegistrant(
+  sealed: SealedRegistrant,
+  keys: RegistryKeys,
+  next: RegistryKeys['indexKey'],
+  now: number,
+): SealedRegistrant {
   if (!sealed.dek) return sealed;
   const r = openRegistrant(sealed, keys);
   return { ...sealed, blindIndexes: personIndexes(r.person, next), updatedAt: now };

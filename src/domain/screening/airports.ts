@@ -56,7 +56,9 @@ export class AirportTable {
   constructor(extra: Readonly<Record<string, Airport>> = {}) {
     for (const [code, a] of Object.entries(extra)) {
       if (!validZone(a.timeZone)) {
-        throw new TnxError('config_invalid', `config screening/airports/${code}/timeZone: unknown IANA time zone`, { pointer: `screening/airports/${code}/timeZone` });
+        throw new TnxError('config_invalid', `config screening/airports/${code}/timeZone: unknown IANA time zone`, {
+          pointer: `screening/airports/${code}/timeZone`,
+        });
       }
     }
     this.#airports = new Map(Object.entries({ ...BUILT_IN_AIRPORTS, ...extra }));
@@ -92,7 +94,13 @@ export class AirportTable {
 /** Minutes east of UTC of `timeZone` at instant `ms`. */
 function offsetMinutes(timeZone: string, ms: number): number {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
   }).formatToParts(new Date(ms));
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));

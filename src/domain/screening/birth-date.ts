@@ -14,7 +14,8 @@ export function packBirthDate(d: string | null | undefined): number {
 export const birthYear = (packed: number): number => Math.floor(packed / 10000);
 
 /** Known year, unknown month or day. */
-export const isPartial = (packed: number): boolean => packed !== 0 && (packed % 100 === 0 || Math.floor(packed / 100) % 100 === 0);
+export const isPartial = (packed: number): boolean =>
+  packed !== 0 && (packed % 100 === 0 || Math.floor(packed / 100) % 100 === 0);
 
 export type BirthDateMatch =
   | 'dob_missing'

@@ -99,7 +99,10 @@ const unorderedKey = (ns: number, year: number, a: number, b: number): number =>
 
 /** Phonetic keys of a name's tokens (at most MAX_TOKENS; the rest add little and cost keys). */
 export function tokenCodes(tokens: readonly string[]): string[] {
-  return tokens.slice(0, MAX_TOKENS).map(phoneticKey).filter((k) => k !== '');
+  return tokens
+    .slice(0, MAX_TOKENS)
+    .map(phoneticKey)
+    .filter((k) => k !== '');
 }
 
 /** Appends the key of every unordered pair {a, x}, {x, b} over all code pairs (a, b) to `out`. */
@@ -118,10 +121,12 @@ function pairKeys(codes: readonly string[], year: number, out: { push(k: number)
 }
 
 export const singleKey = (year: number, code: string): number => mix(mix(NS_SINGLE, year), codeHash(code)) & 0x7fffffff;
-export const mononymKey = (year: number, code: string): number => mix(mix(NS_MONONYM, year), codeHash(code)) & 0x7fffffff;
+export const mononymKey = (year: number, code: string): number =>
+  mix(mix(NS_MONONYM, year), codeHash(code)) & 0x7fffffff;
 export const exactPairKey = (a: string, b: string): number => unorderedKey(NS_EXACT_PAIR, 0, codeHash(a), codeHash(b));
 /** Exact pair of codes with the full packed date of birth (YYYYMMDD). */
-export const fullDatePairKey = (packedDate: number, a: string, b: string): number => unorderedKey(NS_FULL_DATE_PAIR, packedDate, codeHash(a), codeHash(b));
+export const fullDatePairKey = (packedDate: number, a: string, b: string): number =>
+  unorderedKey(NS_FULL_DATE_PAIR, packedDate, codeHash(a), codeHash(b));
 export const documentKey = (n: string): number => hashKey(`D:${n}`);
 
 const isPartialDate = (packed: number): boolean => packed % 100 === 0 || Math.floor(packed / 100) % 100 === 0;
@@ -132,7 +137,11 @@ const isPartialDate = (packed: number): boolean => packed % 100 === 0 || Math.fl
  * date (found by passengers born a year apart on the same day); a partial date files the name pairs
  * under its year and the years either side, since it cannot say more.
  */
-export function registrantKeys(names: readonly (readonly string[])[], packedDate: number, documents: readonly string[]): number[] {
+export function registrantKeys(
+  names: readonly (readonly string[])[],
+  packedDate: number,
+  documents: readonly string[],
+): number[] {
   const keys: number[] = [];
   const year = Math.floor(packedDate / 10000);
   const partial = year === 0 || isPartialDate(packedDate);
@@ -172,7 +181,8 @@ export function passengerNameKeys(tokens: readonly string[], packedDate: number,
   const codes = tokenCodes(tokens);
   const year = Math.floor(packedDate / 10000);
   if (year === 0) {
-    for (let i = 0; i < codes.length; i++) for (let j = i + 1; j < codes.length; j++) keys.push(exactPairKey(codes[i]!, codes[j]!));
+    for (let i = 0; i < codes.length; i++)
+      for (let j = i + 1; j < codes.length; j++) keys.push(exactPairKey(codes[i]!, codes[j]!));
     return keys;
   }
   // Pairs of codes to look up: every pair of tokens, and — for given names written apart ("XIAO MING")

@@ -117,7 +117,7 @@ export class CandidateIndex {
     this.slotById.set(r.id, slot);
     if (this.dob[slot] === 0) this.unknownYear++;
     if (unique.some((t) => t.length === 1)) this.mononyms++;
-    for (const k of registrantKeys(unique, this.dob[slot]!, docs)) this.table.add(k, slot);
+    for (const k of registrantKeys(unique, this.dob[slot], docs)) this.table.add(k, slot);
   }
 
   remove(id: string): boolean {
@@ -171,7 +171,11 @@ export class CandidateIndex {
     const d = weights.dateOfBirth;
     const wideYears = 1 + d.yearOffByOne + Math.max(d.dayDiffers, d.monthAndDayDiffer) >= weights.threshold;
     for (const form of q.names) {
-      for (const k of passengerNameKeys(form, q.dateOfBirth, { withUnknownYear: this.unknownYear > 0, withMononyms: this.mononyms > 0, wideYears })) {
+      for (const k of passengerNameKeys(form, q.dateOfBirth, {
+        withUnknownYear: this.unknownYear > 0,
+        withMononyms: this.mononyms > 0,
+        wideYears,
+      })) {
         visited += this.table.collect(k, seen, 1, slots);
       }
     }
@@ -180,7 +184,10 @@ export class CandidateIndex {
       if (seen[slot] === 2) viaDocument.add(slot);
       seen[slot] = 0;
     }
-    if (stats) { stats.postingsVisited += visited; stats.candidates += slots.length; }
+    if (stats) {
+      stats.postingsVisited += visited;
+      stats.candidates += slots.length;
+    }
     return { slots, viaDocument };
   }
 

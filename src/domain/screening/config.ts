@@ -57,13 +57,22 @@ export interface ScreeningWeights {
 }
 
 export type ScreeningWeightsInput = {
-  [K in keyof ScreeningWeights]?: ScreeningWeights[K] extends object ? Partial<ScreeningWeights[K]> : ScreeningWeights[K];
+  [K in keyof ScreeningWeights]?: ScreeningWeights[K] extends object
+    ? Partial<ScreeningWeights[K]>
+    : ScreeningWeights[K];
 };
 
 export const DEFAULT_WEIGHTS: ScreeningWeights = Object.freeze({
   threshold: 0.7,
   name: Object.freeze({ phoneticFloor: 0.85, initial: 0.8, stretchFrom: 0.5, extraToken: 0.2, extraTokenMax: 0.4 }),
-  dateOfBirth: Object.freeze({ partial: -0.2, dayMonthSwapped: -0.1, dayDiffers: -0.35, monthAndDayDiffer: -0.45, yearOffByOne: -0.2, yearDiffers: -0.45 }),
+  dateOfBirth: Object.freeze({
+    partial: -0.2,
+    dayMonthSwapped: -0.1,
+    dayDiffers: -0.35,
+    monthAndDayDiffer: -0.45,
+    yearOffByOne: -0.2,
+    yearDiffers: -0.45,
+  }),
   document: Object.freeze({ exact: 0.25, oneEdit: 0.1 }),
   nationalityDiffers: -0.2,
   sexDiffers: -0.2,

@@ -89,7 +89,11 @@ export function nameSimilarity(qIn: readonly string[], rIn: readonly string[], w
       for (let j = 0; j < nr; j++) {
         if (usedR & (1 << j)) continue;
         const s = scratch[i * 8 + j]!;
-        if (s > best) { best = s; bi = i; bj = j; }
+        if (s > best) {
+          best = s;
+          bi = i;
+          bj = j;
+        }
       }
     }
     usedQ |= 1 << bi;

@@ -20,8 +20,36 @@ import { transliterate } from './transliterate.js';
  * is a name, not a particle.
  */
 const PARTICLES = new Set([
-  'AL', 'EL', 'BIN', 'BEN', 'IBN', 'BINT', 'BINTI', 'BINTE', 'VAN', 'VON', 'DER', 'DEN', 'DE', 'DA', 'DI', 'DEL', 'DELLA',
-  'DOS', 'DAS', 'DO', 'DU', 'LA', 'LE', 'Y', 'E', 'MR', 'MRS', 'MS', 'MISS', 'DR',
+  'AL',
+  'EL',
+  'BIN',
+  'BEN',
+  'IBN',
+  'BINT',
+  'BINTI',
+  'BINTE',
+  'VAN',
+  'VON',
+  'DER',
+  'DEN',
+  'DE',
+  'DA',
+  'DI',
+  'DEL',
+  'DELLA',
+  'DOS',
+  'DAS',
+  'DO',
+  'DU',
+  'LA',
+  'LE',
+  'Y',
+  'E',
+  'MR',
+  'MRS',
+  'MS',
+  'MISS',
+  'DR',
 ]);
 
 const COMBINING = /\p{M}/gu;

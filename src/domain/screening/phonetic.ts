@@ -29,11 +29,22 @@ const DIGRAPHS: Array<[RegExp, string]> = [
 ];
 
 const CLASS: Record<string, string> = {
-  B: 'B', P: 'B', F: 'B', V: 'B', W: 'B',
-  C: 'K', G: 'K', K: 'K',
-  S: 'S', Z: 'S',
-  D: 'T', T: 'T',
-  L: 'L', M: 'N', N: 'N', R: 'R',
+  B: 'B',
+  P: 'B',
+  F: 'B',
+  V: 'B',
+  W: 'B',
+  C: 'K',
+  G: 'K',
+  K: 'K',
+  S: 'S',
+  Z: 'S',
+  D: 'T',
+  T: 'T',
+  L: 'L',
+  M: 'N',
+  N: 'N',
+  R: 'R',
 };
 
 const cache = new Map<string, string>();

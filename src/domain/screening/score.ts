@@ -86,14 +86,22 @@ function documentFeature(q: readonly string[], r: readonly string[]): 'document_
 
 function birthDateContribution(m: BirthDateMatch, w: ScreeningWeights['dateOfBirth']): number {
   switch (m) {
-    case 'dob_partial': return w.partial;
-    case 'dob_day_month_swapped': return w.dayMonthSwapped;
-    case 'dob_day_differs': return w.dayDiffers;
-    case 'dob_month_and_day_differ': return w.monthAndDayDiffer;
-    case 'dob_year_off_by_one': return w.yearOffByOne;
-    case 'dob_year_off_by_one_day_differs': return w.yearOffByOne + w.dayDiffers;
-    case 'dob_year_differs': return w.yearDiffers;
-    default: return 0;
+    case 'dob_partial':
+      return w.partial;
+    case 'dob_day_month_swapped':
+      return w.dayMonthSwapped;
+    case 'dob_day_differs':
+      return w.dayDiffers;
+    case 'dob_month_and_day_differ':
+      return w.monthAndDayDiffer;
+    case 'dob_year_off_by_one':
+      return w.yearOffByOne;
+    case 'dob_year_off_by_one_day_differs':
+      return w.yearOffByOne + w.dayDiffers;
+    case 'dob_year_differs':
+      return w.yearDiffers;
+    default:
+      return 0;
   }
 }
 
@@ -104,7 +112,10 @@ export function scoreMatch(passenger: ScoringSubject, registrant: ScoringSubject
   for (const qn of passenger.names) {
     for (const rn of registrant.names) {
       const m = nameSimilarity(qn, rn, w.name);
-      if (m.similarity > name) { name = m.similarity; phonetic = m.phoneticPairs; }
+      if (m.similarity > name) {
+        name = m.similarity;
+        phonetic = m.phoneticPairs;
+      }
     }
   }
   features.push({ feature: 'name', contribution: round(name) });
@@ -136,14 +147,21 @@ export function qualifiers(
 ): number {
   const dob = compareBirthDates(passenger.dateOfBirth, registrant.dateOfBirth);
   let sum = birthDateContribution(dob, w.dateOfBirth);
-  if (dob !== 'dob_missing' && dob !== 'dob_partial' && (isPartial(passenger.dateOfBirth) || isPartial(registrant.dateOfBirth))) {
+  if (
+    dob !== 'dob_missing' &&
+    dob !== 'dob_partial' &&
+    (isPartial(passenger.dateOfBirth) || isPartial(registrant.dateOfBirth))
+  ) {
     sum += w.dateOfBirth.partial; // partial and otherwise off (e.g. year ±1): both count
   }
   features?.push({ feature: dob, contribution: sum });
   if (passenger.nationalities.length > 0 && registrant.nationalities.length > 0) {
     let shared = false;
     for (const n of passenger.nationalities) if (registrant.nationalities.includes(n)) shared = true;
-    features?.push({ feature: shared ? 'nationality_match' : 'nationality_differs', contribution: shared ? 0 : w.nationalityDiffers });
+    features?.push({
+      feature: shared ? 'nationality_match' : 'nationality_differs',
+      contribution: shared ? 0 : w.nationalityDiffers,
+    });
     if (!shared) sum += w.nationalityDiffers;
   }
   if (knownSex(passenger.sex) && knownSex(registrant.sex)) {
@@ -169,7 +187,11 @@ export function scoreUpperBound(
 }
 
 /** The document bonus one passenger and one registrant would get (0 when no number is near). */
-export function documentBonus(passenger: readonly string[], registrant: readonly string[], w: ScreeningWeights): number {
+export function documentBonus(
+  passenger: readonly string[],
+  registrant: readonly string[],
+  w: ScreeningWeights,
+): number {
   const doc = documentFeature(passenger, registrant);
   return doc === 'document_exact' ? w.document.exact : doc === 'document_one_edit' ? w.document.oneEdit : 0;
 }

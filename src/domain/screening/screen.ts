@@ -55,7 +55,12 @@ export function passengerQuery(p: ManifestPassenger): PassengerQuery {
   };
 }
 
-export function screenPassenger(q: PassengerQuery, index: CandidateIndex, weights: ScreeningWeights, stats: ScreeningStats): ScreeningCandidate[] {
+export function screenPassenger(
+  q: PassengerQuery,
+  index: CandidateIndex,
+  weights: ScreeningWeights,
+  stats: ScreeningStats,
+): ScreeningCandidate[] {
   const out: ScreeningCandidate[] = [];
   const { slots, viaDocument } = index.candidates(q, stats, weights);
   for (const slot of slots) {
@@ -67,13 +72,23 @@ export function screenPassenger(q: PassengerQuery, index: CandidateIndex, weight
     }
     stats.scored++;
     const r = scoreMatch(q, index.subject(slot), weights);
-    if (r.score >= weights.threshold) out.push({ registrantId: index.idOf(slot), score: r.score, features: r.features });
+    if (r.score >= weights.threshold)
+      out.push({ registrantId: index.idOf(slot), score: r.score, features: r.features });
   }
   return out.sort((a, b) => b.score - a.score || (a.registrantId < b.registrantId ? -1 : 1));
 }
 
-export function screenManifest(manifest: Manifest, index: CandidateIndex, weights: ScreeningWeights = DEFAULT_WEIGHTS): ScreeningResult {
-  const stats: ScreeningStats = { postingsVisited: 0, candidates: 0, passengers: manifest.passengers.length, scored: 0 };
+export function screenManifest(
+  manifest: Manifest,
+  index: CandidateIndex,
+  weights: ScreeningWeights = DEFAULT_WEIGHTS,
+): ScreeningResult {
+  const stats: ScreeningStats = {
+    postingsVisited: 0,
+    candidates: 0,
+    passengers: manifest.passengers.length,
+    scored: 0,
+  };
   const passengers = manifest.passengers.map((p, passengerIndex) => ({
     passengerIndex,
     role: p.role,

@@ -11,8 +11,15 @@ export const TOTAL = '*';
 /** The counting columns of StatsRow, per group key. */
 export type CountRow = { g: string } & Pick<
   StatsRow,
-  | 'notifications' | 'delivered' | 'deliveredBeforeDeparture' | 'onTime' | 'failed' | 'noChannel'
-  | 'selfReported' | 'foundByManifest' | 'lateSelfReports'
+  | 'notifications'
+  | 'delivered'
+  | 'deliveredBeforeDeparture'
+  | 'onTime'
+  | 'failed'
+  | 'noChannel'
+  | 'selfReported'
+  | 'foundByManifest'
+  | 'lateSelfReports'
 >;
 export interface LeadRow {
   g: string;
@@ -26,17 +33,42 @@ export interface FollowUpRow {
   n: number;
 }
 
-const COUNT_FIELDS = ['notifications', 'delivered', 'deliveredBeforeDeparture', 'onTime', 'failed', 'noChannel', 'selfReported', 'foundByManifest', 'lateSelfReports'] as const;
+const COUNT_FIELDS = [
+  'notifications',
+  'delivered',
+  'deliveredBeforeDeparture',
+  'onTime',
+  'failed',
+  'noChannel',
+  'selfReported',
+  'foundByManifest',
+  'lateSelfReports',
+] as const;
 
 function emptyRow(partner: string | null): StatsRow {
   return {
-    partner, notifications: 0, delivered: 0, deliveredBeforeDeparture: 0, onTime: 0, failed: 0, noChannel: 0,
-    selfReported: 0, foundByManifest: 0, lateSelfReports: 0, leadTimeSeconds: { p10: null, median: null, p90: null }, followUps: {},
+    partner,
+    notifications: 0,
+    delivered: 0,
+    deliveredBeforeDeparture: 0,
+    onTime: 0,
+    failed: 0,
+    noChannel: 0,
+    selfReported: 0,
+    foundByManifest: 0,
+    lateSelfReports: 0,
+    leadTimeSeconds: { p10: null, median: null, p90: null },
+    followUps: {},
   };
 }
 
 /** Merge the three result sets into rows: the total first, then partners by notifications (desc), state code. */
-export function assembleRows(counts: CountRow[], leads: LeadRow[], totalLead: LeadRow | undefined, followUps: FollowUpRow[]): StatsRow[] {
+export function assembleRows(
+  counts: CountRow[],
+  leads: LeadRow[],
+  totalLead: LeadRow | undefined,
+  followUps: FollowUpRow[],
+): StatsRow[] {
   const rows = new Map<string, StatsRow>();
   const rowOf = (g: string): StatsRow => {
     let r = rows.get(g);
@@ -59,7 +91,8 @@ export function assembleRows(counts: CountRow[], leads: LeadRow[], totalLead: Le
     r.followUps[action] = (r.followUps[action] ?? 0) + Number(f.n);
     total.followUps[action] = (total.followUps[action] ?? 0) + Number(f.n);
   }
-  const partners = [...rows.values()].sort((a, b) => b.notifications - a.notifications || (a.partner! < b.partner! ? -1 : 1));
+  const partners = [...rows.values()].sort(
+    (a, b) => b.notifications - a.notifications || (a.partner! < b.partner! ? -1 : 1),
+  );
   return [total, ...partners];
 }
-

@@ -22,8 +22,15 @@ export interface DeadlineRules {
   changeCutoffHours: number;
 }
 
-export const DEFAULT_DEADLINE_RULES: Readonly<DeadlineRules> = Object.freeze({ minimumNoticeDays: 21, emergencyAllowed: true, changeCutoffHours: 24 });
-export const UK_STYLE_DEADLINE_RULES: Readonly<DeadlineRules> = Object.freeze({ ...DEFAULT_DEADLINE_RULES, minimumNoticeDays: 7 });
+export const DEFAULT_DEADLINE_RULES: Readonly<DeadlineRules> = Object.freeze({
+  minimumNoticeDays: 21,
+  emergencyAllowed: true,
+  changeCutoffHours: 24,
+});
+export const UK_STYLE_DEADLINE_RULES: Readonly<DeadlineRules> = Object.freeze({
+  ...DEFAULT_DEADLINE_RULES,
+  minimumNoticeDays: 7,
+});
 
 /** JSON Schema of the settings, for the configuration schema (src/config/schema.ts) to embed. */
 export const deadlineRulesSchema = {
@@ -44,7 +51,10 @@ function invalid(path: string, expected: string): TnxError {
 }
 
 /** Fill defaults and check ranges (a bad setting stops start-up, naming its path). */
-export function resolveDeadlineRules(input: Partial<DeadlineRules> = {}, path = 'travelReports/deadlines'): DeadlineRules {
+export function resolveDeadlineRules(
+  input: Partial<DeadlineRules> = {},
+  path = 'travelReports/deadlines',
+): DeadlineRules {
   const r = { ...DEFAULT_DEADLINE_RULES, ...input };
   if (!Number.isInteger(r.minimumNoticeDays) || r.minimumNoticeDays < 0 || r.minimumNoticeDays > 365) {
     throw invalid(`${path}/minimumNoticeDays`, 'an integer from 0 to 365');

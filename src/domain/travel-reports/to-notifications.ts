@@ -10,7 +10,13 @@
 import { uuid7 } from '../../core/uuid7.js';
 import { TnxError } from '../../core/errors.js';
 import type {
-  Caveat, DataQuality, FullDate, PointOfContact, StateCode, Travel, TravelNotification,
+  Caveat,
+  DataQuality,
+  FullDate,
+  PointOfContact,
+  StateCode,
+  Travel,
+  TravelNotification,
 } from '../protocol/types.js';
 import type { Registrant } from '../registry/registrant.js';
 import type { Clock } from '../../core/clock.js';
@@ -59,10 +65,15 @@ function retainUntil(report: TravelReport, days: number): FullDate {
 /** Refuse what cannot be notified: another person's report, an inactive registrant, our own state. */
 function checkNotifiable(report: TravelReport, registrant: Registrant, ownState: StateCode): void {
   if (report.registrantId !== registrant.id) {
-    throw new TnxError('invalid_travel_report', '/registrantId does not match the registrant', { pointer: '/registrantId' });
+    throw new TnxError('invalid_travel_report', '/registrantId does not match the registrant', {
+      pointer: '/registrantId',
+    });
   }
   if (registrant.status !== 'active') {
-    throw new TnxError('conflict', `registrant ${registrant.id} is ${registrant.status}; only active registrations are notified`);
+    throw new TnxError(
+      'conflict',
+      `registrant ${registrant.id} is ${registrant.status}; only active registrations are notified`,
+    );
   }
   report.travel.destinationCountries.forEach((d, i) => {
     if (d === ownState) {
@@ -82,7 +93,9 @@ export function toNotifications(
   checkNotifiable(report, registrant, ownState);
   const deadline = assessDeadline(report, options.rules, options.clock);
   const newId = options.newId ?? uuid7;
-  const destinations = report.travel.destinationCountries.filter((d) => options.only === undefined || options.only.includes(d));
+  const destinations = report.travel.destinationCountries.filter(
+    (d) => options.only === undefined || options.only.includes(d),
+  );
   const notifications = destinations.map((destination): TravelNotification => {
     const n: TravelNotification = {
       v: '1',
@@ -95,7 +108,10 @@ export function toNotifications(
       travel: travelFor(report, destination),
       source: { kind: 'self_report' },
       report: { reportedAt: report.reportedAt, daysOfNotice: deadline.daysOfNotice, late: deadline.late },
-      handling: { caveats: [...(options.caveats ?? DEFAULT_CAVEATS)], retainUntil: retainUntil(report, options.retainDays ?? 365) },
+      handling: {
+        caveats: [...(options.caveats ?? DEFAULT_CAVEATS)],
+        retainUntil: retainUntil(report, options.retainDays ?? 365),
+      },
       dataQuality: structuredClone(options.dataQuality ?? { basis: 'fact', reliability: 'verified' }),
       pointOfContact: structuredClone(pointOfContact),
     };

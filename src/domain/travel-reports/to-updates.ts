@@ -34,7 +34,15 @@ export interface UpdatePlan {
   added: StateCode[];
 }
 
-const TRAVEL_PATHS = ['purpose', 'departureAt', 'legs', 'destinationCountries', 'accommodation', 'returnDate', 'travellingWithChild'] as const;
+const TRAVEL_PATHS = [
+  'purpose',
+  'departureAt',
+  'legs',
+  'destinationCountries',
+  'accommodation',
+  'returnDate',
+  'travellingWithChild',
+] as const;
 
 /** Structural equality of JSON values, independent of object key order. */
 function sameJson(a: unknown, b: unknown): boolean {
@@ -44,7 +52,10 @@ function sameJson(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
   const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
   const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 /** Dotted paths of the travel section that differ, e.g. ["travel.departureAt", "travel.legs"]. */
@@ -62,10 +73,20 @@ export function toUpdates(old: TravelReport, next: TravelReport | null, options:
   const updates: TravelUpdate[] = [];
   const base = (destination: StateCode): Omit<TravelUpdate, 'action'> => {
     const notificationId = options.notificationIds[destination];
-    if (!notificationId) throw new TnxError('unknown_reference', `no notification recorded for destination ${destination}`);
-    return { v: '1', type: 'TravelUpdate', updateId: newId(), notificationId, origin: options.ownState, destination, issuedAt };
+    if (!notificationId)
+      throw new TnxError('unknown_reference', `no notification recorded for destination ${destination}`);
+    return {
+      v: '1',
+      type: 'TravelUpdate',
+      updateId: newId(),
+      notificationId,
+      origin: options.ownState,
+      destination,
+      issuedAt,
+    };
   };
-  const withReason = (u: TravelUpdate): TravelUpdate => (options.reason === undefined ? u : { ...u, reason: options.reason });
+  const withReason = (u: TravelUpdate): TravelUpdate =>
+    options.reason === undefined ? u : { ...u, reason: options.reason };
 
   for (const destination of old.travel.destinationCountries) {
     if (!next || !kept.has(destination)) {
@@ -77,7 +98,9 @@ export function toUpdates(old: TravelReport, next: TravelReport | null, options:
     if (changed.length > 0) updates.push(withReason({ ...base(destination), action: 'amend', changed, travel: after }));
   }
   if (next && updates.some((u) => u.action === 'amend')) checkChangeWindow(old, next, options);
-  const added = next ? next.travel.destinationCountries.filter((d) => !old.travel.destinationCountries.includes(d)) : [];
+  const added = next
+    ? next.travel.destinationCountries.filter((d) => !old.travel.destinationCountries.includes(d))
+    : [];
   return { updates, added };
 }
 
@@ -87,6 +110,9 @@ function checkChangeWindow(old: TravelReport, next: TravelReport, options: Updat
   const after = assessDeadline(next, options.rules, options.clock);
   if (after.emergency) return;
   if (!before.changeAllowed || !after.changeAllowed) {
-    throw new TnxError('change_window_closed', `travel report ${old.id} can no longer be changed (cut-off ${options.rules.changeCutoffHours} h before departure); cancel it or report an emergency`);
+    throw new TnxError(
+      'change_window_closed',
+      `travel report ${old.id} can no longer be changed (cut-off ${options.rules.changeCutoffHours} h before departure); cancel it or report an emergency`,
+    );
   }
 }

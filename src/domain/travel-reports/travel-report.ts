@@ -25,7 +25,10 @@ export interface TravelReport {
   enteredAt: DateTime;
 }
 
-const guard: (value: unknown) => asserts value is TravelReport = schemaGuard<TravelReport>('travel-report.schema.json', 'invalid_travel_report');
+const guard: (value: unknown) => asserts value is TravelReport = schemaGuard<TravelReport>(
+  'travel-report.schema.json',
+  'invalid_travel_report',
+);
 
 function refuse(pointer: string, message: string): TnxError {
   return new TnxError('invalid_travel_report', `${pointer} ${message}`, { pointer });
@@ -36,7 +39,8 @@ export function validateTravelReport(value: unknown): TravelReport {
   guard(value);
   checkLegs(value.travel);
   checkAccommodation(value.travel);
-  if (instantOf(value.reportedAt) > instantOf(value.enteredAt)) throw refuse('/reportedAt', 'must not be after enteredAt');
+  if (instantOf(value.reportedAt) > instantOf(value.enteredAt))
+    throw refuse('/reportedAt', 'must not be after enteredAt');
   return value;
 }
 
@@ -60,14 +64,17 @@ function checkLegs(t: ReportedTravel): void {
   });
   // The local calendar date of the first departure, as written with its own offset.
   const firstDay = t.legs[0]!.scheduledDeparture.slice(0, 10);
-  if (t.returnDate !== null && t.returnDate < firstDay) throw refuse('/travel/returnDate', 'must not be before the departure date');
+  if (t.returnDate !== null && t.returnDate < firstDay)
+    throw refuse('/travel/returnDate', 'must not be before the departure date');
 }
 
 /** Addresses abroad lie in a destination of the trip, with a coherent stay. */
 function checkAccommodation(t: ReportedTravel): void {
   (t.accommodation ?? []).forEach((a, i) => {
-    if (!t.destinationCountries.includes(a.country)) throw refuse(`/travel/accommodation/${i}/country`, 'must be one of destinationCountries');
-    if (a.from !== undefined && a.to !== undefined && a.to < a.from) throw refuse(`/travel/accommodation/${i}/to`, 'must not be before from');
+    if (!t.destinationCountries.includes(a.country))
+      throw refuse(`/travel/accommodation/${i}/country`, 'must be one of destinationCountries');
+    if (a.from !== undefined && a.to !== undefined && a.to < a.from)
+      throw refuse(`/travel/accommodation/${i}/to`, 'must not be before from');
   });
 }
 

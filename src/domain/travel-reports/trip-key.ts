@@ -36,7 +36,9 @@ export function tripIdentity(registrantId: string, firstLeg: LegIdentity): strin
 
 /** The stored de-duplication key: HMAC-SHA256 under the blind-index key, base64url. */
 export function tripKey(indexKey: SymmetricKey, registrantId: string, firstLeg: LegIdentity): string {
-  return createHmac('sha256', indexKey.secret).update(`tnx.trip-key.v1\u0000${tripIdentity(registrantId, firstLeg)}`, 'utf8').digest('base64url');
+  return createHmac('sha256', indexKey.secret)
+    .update(`tnx.trip-key.v1\u0000${tripIdentity(registrantId, firstLeg)}`, 'utf8')
+    .digest('base64url');
 }
 
 /** Record a later source on the first notification's source; idempotent, order of discovery kept. */

@@ -10,7 +10,7 @@ import { readPrivateJwksFile } from '../../domain/keys/files.js';
 import { toPublicJwk, type Jwks } from '../../domain/keys/jwk.js';
 
 export function auditJwksOf(privateJwks: Jwks): JSONWebKeySet {
-  return { keys: privateJwks.keys.filter((k) => k.use === 'sig').map(toPublicJwk) } as JSONWebKeySet;
+  return { keys: privateJwks.keys.filter((k) => k.use === 'sig').map(toPublicJwk) };
 }
 
 /** Read the private key file named by config.keys.privateJwksPath and keep the public signing keys. */

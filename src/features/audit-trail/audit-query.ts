@@ -26,17 +26,35 @@ export interface AuditItem {
 
 function toItem(e: AuditEvent): AuditItem {
   return {
-    seq: e.seq, id: e.id, at: new Date(e.at).toISOString(), action: e.action, actor: e.actor, messageId: e.messageId,
-    partner: e.partner, outcome: e.outcome, detail: e.detail, prevHash: e.prevHash, hash: e.hash,
+    seq: e.seq,
+    id: e.id,
+    at: new Date(e.at).toISOString(),
+    action: e.action,
+    actor: e.actor,
+    messageId: e.messageId,
+    partner: e.partner,
+    outcome: e.outcome,
+    detail: e.detail,
+    prevHash: e.prevHash,
+    hash: e.hash,
   };
 }
 
-export async function queryAudit(ctx: GatewayContext, principal: Principal, query: unknown): Promise<{ items: AuditItem[]; next: string | null }> {
+export async function queryAudit(
+  ctx: GatewayContext,
+  principal: Principal,
+  query: unknown,
+): Promise<{ items: AuditItem[]; next: string | null }> {
   const q = readQuery(query, AUDIT_QUERY);
   const filter: AuditFilter = {};
   const messageId = patternParam(q.messageId, 'messageId', ID, 'an id');
   const partner = patternParam(q.partner, 'partner', STATE_CODE, 'an ISO 3166-1 alpha-3 code');
-  const action = patternParam(q.action, 'action', /^[a-z_]{1,40}\.[a-z_]{1,40}$/, 'an action name like notification.delivered');
+  const action = patternParam(
+    q.action,
+    'action',
+    /^[a-z_]{1,40}\.[a-z_]{1,40}$/,
+    'an action name like notification.delivered',
+  );
   const actor = patternParam(q.actor, 'actor', /^[A-Za-z0-9._:@-]{1,128}$/, 'a token id, "system" or a state code');
   const from = timeParam(q.from, 'from');
   const to = timeParam(q.to, 'to');
@@ -49,20 +67,42 @@ export async function queryAudit(ctx: GatewayContext, principal: Principal, quer
   const cursor = patternParam(q.cursor, 'cursor', CURSOR, 'a cursor from a previous page') ?? null;
   const page = await ctx.store.audit.query(filter, { limit: limitParam(q.limit, 100, 1000), cursor });
   await ctx.events.publish({
-    action: 'audit.queried', actor: principal.id, at: ctx.clock.now(), messageId: null, partner: null, outcome: 'ok',
+    action: 'audit.queried',
+    actor: principal.id,
+    at: ctx.clock.now(),
+    messageId: null,
+    partner: null,
+    outcome: 'ok',
     detail: { view: 'audit', filter: { ...filter }, count: page.items.length },
   });
   return { items: page.items.map(toItem), next: page.next };
 }
 
-export const AUDIT_CSV_COLUMNS = ['seq', 'id', 'at', 'action', 'actor', 'messageId', 'partner', 'outcome', 'detail', 'prevHash', 'hash'] as const;
+export const AUDIT_CSV_COLUMNS = [
+  'seq',
+  'id',
+  'at',
+  'action',
+  'actor',
+  'messageId',
+  'partner',
+  'outcome',
+  'detail',
+  'prevHash',
+  'hash',
+] as const;
 
 /**
  * RFC 4180 CSV. A cell that a spreadsheet would run as a formula (leading = + - @ tab CR) is prefixed
  * with an apostrophe (OWASP "CSV injection"): auditors open these files in spreadsheets.
  */
 export function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  let s =
+    v === null || v === undefined
+      ? ''
+      : typeof v === 'object'
+        ? JSON.stringify(v)
+        : `${v as string | number | boolean | bigint}`;
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -37,9 +37,15 @@ export interface CheckpointSigningKey {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-export async function signCheckpoint(payload: CheckpointPayload, signer: CheckpointSigningKey): Promise<AuditCheckpoint> {
+export async function signCheckpoint(
+  payload: CheckpointPayload,
+  signer: CheckpointSigningKey,
+): Promise<AuditCheckpoint> {
   if (!(CHECKPOINT_ALGS as readonly string[]).includes(signer.alg)) {
-    throw tnxError('key_material_invalid', `checkpoint signing key ${signer.kid} has an algorithm outside ${CHECKPOINT_ALGS.join(', ')}`);
+    throw tnxError(
+      'key_material_invalid',
+      `checkpoint signing key ${signer.kid} has an algorithm outside ${CHECKPOINT_ALGS.join(', ')}`,
+    );
   }
   const body = { seq: payload.seq, headHash: payload.headHash, at: payload.at, state: payload.state };
   const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(body)))
@@ -77,10 +83,14 @@ export async function checkCheckpoint(cp: AuditCheckpoint, jwks: JSONWebKeySet):
     return invalid;
   }
   if (
-    !payload || typeof payload !== 'object' ||
-    !Number.isSafeInteger(payload.seq) || payload.seq < 1 ||
-    typeof payload.headHash !== 'string' || !HEX64.test(payload.headHash) ||
-    !Number.isSafeInteger(payload.at) || typeof payload.state !== 'string'
+    !payload ||
+    typeof payload !== 'object' ||
+    !Number.isSafeInteger(payload.seq) ||
+    payload.seq < 1 ||
+    typeof payload.headHash !== 'string' ||
+    !HEX64.test(payload.headHash) ||
+    !Number.isSafeInteger(payload.at) ||
+    typeof payload.state !== 'string'
   ) {
     return invalid;
   }

@@ -52,7 +52,12 @@ export interface ExportSummary {
 }
 
 /** Seq window [first, last] of the events with from ≤ at < to, by one streaming pass; null when none. */
-export async function seqWindowForTime(audit: AuditRepo, from: number, to: number, batchSize = 5000): Promise<{ fromSeq: number; toSeq: number } | null> {
+export async function seqWindowForTime(
+  audit: AuditRepo,
+  from: number,
+  to: number,
+  batchSize = 5000,
+): Promise<{ fromSeq: number; toSeq: number } | null> {
   let first: number | null = null;
   let last: number | null = null;
   for await (const e of streamEvents(audit, 1, Number.MAX_SAFE_INTEGER, batchSize)) {
@@ -65,7 +70,12 @@ export async function seqWindowForTime(audit: AuditRepo, from: number, to: numbe
 }
 
 /** Events in [fromSeq, toSeq], ascending, read in batches (memory flat). */
-export async function* streamEvents(audit: AuditRepo, fromSeq: number, toSeq: number, batchSize = 5000): AsyncGenerator<AuditEvent> {
+export async function* streamEvents(
+  audit: AuditRepo,
+  fromSeq: number,
+  toSeq: number,
+  batchSize = 5000,
+): AsyncGenerator<AuditEvent> {
   let next = fromSeq;
   while (next <= toSeq) {
     const batch = await audit.range(next, toSeq, batchSize);
@@ -79,10 +89,15 @@ export async function* streamEvents(audit: AuditRepo, fromSeq: number, toSeq: nu
  * The export as lines (without trailing newlines). `summary` is filled as the generator runs; read it
  * after the last line.
  */
-export async function* exportLines(audit: AuditRepo, options: ExportOptions, summary?: ExportSummary): AsyncGenerator<string> {
+export async function* exportLines(
+  audit: AuditRepo,
+  options: ExportOptions,
+  summary?: ExportSummary,
+): AsyncGenerator<string> {
   const batchSize = options.batchSize ?? 5000;
   const sel = options.selection;
-  const window = 'fromSeq' in sel ? clampSeq(sel, await audit.head()) : await seqWindowForTime(audit, sel.from, sel.to, batchSize);
+  const window =
+    'fromSeq' in sel ? clampSeq(sel, await audit.head()) : await seqWindowForTime(audit, sel.from, sel.to, batchSize);
   const checkpoints = (await audit.listCheckpoints()).sort((a, b) => a.seq - b.seq || a.at - b.at);
   let fromSeq = 0;
   let toSeq = 0;
@@ -96,7 +111,10 @@ export async function* exportLines(audit: AuditRepo, options: ExportOptions, sum
     format: EXPORT_FORMAT,
     state: options.state,
     exportedAt: new Date(options.now).toISOString(),
-    selection: 'fromSeq' in sel ? { fromSeq: sel.fromSeq, toSeq: sel.toSeq } : { from: new Date(sel.from).toISOString(), to: new Date(sel.to).toISOString() },
+    selection:
+      'fromSeq' in sel
+        ? { fromSeq: sel.fromSeq, toSeq: sel.toSeq }
+        : { from: new Date(sel.from).toISOString(), to: new Date(sel.to).toISOString() },
     fromSeq,
     toSeq,
     jwks: options.jwks,
@@ -116,7 +134,10 @@ export async function* exportLines(audit: AuditRepo, options: ExportOptions, sum
   }
 }
 
-function clampSeq(sel: { fromSeq: number; toSeq: number }, head: { seq: number } | null): { fromSeq: number; toSeq: number } | null {
+function clampSeq(
+  sel: { fromSeq: number; toSeq: number },
+  head: { seq: number } | null,
+): { fromSeq: number; toSeq: number } | null {
   const fromSeq = Math.max(1, sel.fromSeq);
   const toSeq = Math.min(sel.toSeq, head?.seq ?? 0);
   return fromSeq <= toSeq ? { fromSeq, toSeq } : null;

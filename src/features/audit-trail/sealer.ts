@@ -47,7 +47,8 @@ export class AuditSealer {
   #running: Promise<unknown> | undefined;
 
   constructor(options: SealerOptions) {
-    if (!Number.isSafeInteger(options.intervalMs) || options.intervalMs < 1) throw new RangeError('intervalMs must be a positive integer');
+    if (!Number.isSafeInteger(options.intervalMs) || options.intervalMs < 1)
+      throw new RangeError('intervalMs must be a positive integer');
     this.#o = options;
     this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
@@ -113,6 +114,7 @@ export class AuditSealer {
 
 async function latestCheckpoint(store: Pick<Store, 'audit'>): Promise<AuditCheckpoint | null> {
   let latest: AuditCheckpoint | null = null;
-  for (const cp of await store.audit.listCheckpoints()) if (!latest || cp.seq > latest.seq || (cp.seq === latest.seq && cp.at > latest.at)) latest = cp;
+  for (const cp of await store.audit.listCheckpoints())
+    if (!latest || cp.seq > latest.seq || (cp.seq === latest.seq && cp.at > latest.at)) latest = cp;
   return latest;
 }

@@ -22,13 +22,23 @@ export interface ExportVerifyResult extends VerifyResult {
 }
 
 function isCheckpointLine(v: Record<string, unknown>): boolean {
-  return Number.isSafeInteger(v.seq) && typeof v.headHash === 'string' && Number.isSafeInteger(v.at) && typeof v.jws === 'string';
+  return (
+    Number.isSafeInteger(v.seq) &&
+    typeof v.headHash === 'string' &&
+    Number.isSafeInteger(v.at) &&
+    typeof v.jws === 'string'
+  );
 }
 
 function isEventLine(v: Record<string, unknown>): boolean {
   return (
-    Number.isSafeInteger(v.seq) && typeof v.id === 'string' && typeof v.action === 'string' && typeof v.actor === 'string' &&
-    typeof v.prevHash === 'string' && HEX64.test(v.prevHash) && typeof v.hash === 'string'
+    Number.isSafeInteger(v.seq) &&
+    typeof v.id === 'string' &&
+    typeof v.action === 'string' &&
+    typeof v.actor === 'string' &&
+    typeof v.prevHash === 'string' &&
+    HEX64.test(v.prevHash) &&
+    typeof v.hash === 'string'
   );
 }
 
@@ -41,29 +51,47 @@ function parse(line: string): Record<string, unknown> | null {
   }
 }
 
-export async function verifyExport(lines: Iterable<string> | AsyncIterable<string>, jwks: JSONWebKeySet): Promise<ExportVerifyResult> {
+export async function verifyExport(
+  lines: Iterable<string> | AsyncIterable<string>,
+  jwks: JSONWebKeySet,
+): Promise<ExportVerifyResult> {
   let header: { fromSeq: number; toSeq: number } | null = null;
   const checkpoints: AuditCheckpoint[] = [];
   let walker: ChainWalker | null = null;
-  let lineNo = 0;
   const malformed = (seq: number): ExportVerifyResult => ({
-    ok: false, events: 0, checkpoints: 0, unsealed: 0, fromSeq: header?.fromSeq ?? 0, toSeq: header?.toSeq ?? 0,
+    ok: false,
+    events: 0,
+    checkpoints: 0,
+    unsealed: 0,
+    fromSeq: header?.fromSeq ?? 0,
+    toSeq: header?.toSeq ?? 0,
     firstBad: { seq, id: null, problem: 'malformed export line' },
   });
 
   for await (const raw of lines) {
     const line = raw.trim();
     if (line === '') continue;
-    lineNo += 1;
     const v = parse(line);
     if (!header) {
-      if (!v || v.type !== 'header' || v.format !== EXPORT_FORMAT || !Number.isSafeInteger(v.fromSeq) || !Number.isSafeInteger(v.toSeq)) return malformed(0);
+      if (
+        !v ||
+        v.type !== 'header' ||
+        v.format !== EXPORT_FORMAT ||
+        !Number.isSafeInteger(v.fromSeq) ||
+        !Number.isSafeInteger(v.toSeq)
+      )
+        return malformed(0);
       header = { fromSeq: v.fromSeq as number, toSeq: v.toSeq as number };
       continue;
     }
     if (v?.type === 'checkpoint' && !walker) {
       if (!isCheckpointLine(v)) return malformed(Number(v.seq) || 0);
-      checkpoints.push({ seq: v.seq as number, headHash: v.headHash as string, at: v.at as number, jws: v.jws as string });
+      checkpoints.push({
+        seq: v.seq as number,
+        headHash: v.headHash as string,
+        at: v.at as number,
+        jws: v.jws as string,
+      });
       continue;
     }
     if (v?.type !== 'event' || !isEventLine(v)) {
@@ -82,7 +110,10 @@ export async function verifyExport(lines: Iterable<string> | AsyncIterable<strin
     if (!walker.step(v as unknown as AuditEvent)) break;
   }
   if (!header) return malformed(0);
-  walker ??= new ChainWalker(await indexCheckpoints(checkpoints, jwks), { anchor: GENESIS_HASH, firstSeq: header.fromSeq || 1 });
+  walker ??= new ChainWalker(await indexCheckpoints(checkpoints, jwks), {
+    anchor: GENESIS_HASH,
+    firstSeq: header.fromSeq || 1,
+  });
   walker.finish({ checkBeforeStart: true });
   if (!walker.firstBad && header.toSeq > 0 && walker.expectedSeq - 1 < header.toSeq) {
     // Lines cut from the end of the file: fewer events than the header announces.

@@ -5,7 +5,7 @@
  * Everything here is plain data in and out, so it crosses a worker boundary unchanged.
  */
 import type { AuditEvent, AuditRepo } from '../../ports/store/index.js';
-import { ChainWalker, type BadEntry, type CheckpointIndex } from './walker.js';
+import { ChainWalker, type BadEntry } from './walker.js';
 
 export interface SegmentSpec {
   fromSeq: number;
@@ -33,7 +33,10 @@ export interface SegmentResult {
 }
 
 export async function verifySegment(audit: AuditRepo, spec: SegmentSpec): Promise<SegmentResult> {
-  const walker = new ChainWalker(new Map(spec.checkpoints) as CheckpointIndex, { anchor: spec.anchor, firstSeq: spec.fromSeq });
+  const walker = new ChainWalker(new Map(spec.checkpoints), {
+    anchor: spec.anchor,
+    firstSeq: spec.fromSeq,
+  });
   const end = spec.toSeq ?? Number.MAX_SAFE_INTEGER;
   let first: SegmentResult['first'] = null;
   while (walker.expectedSeq <= end) {

@@ -47,7 +47,11 @@ export async function indexCheckpoints(
   return bySeq;
 }
 
-export async function verifyTrail(audit: AuditRepo, jwks: JSONWebKeySet, options: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyTrail(
+  audit: AuditRepo,
+  jwks: JSONWebKeySet,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
   const checkpoints = await indexCheckpoints(await audit.listCheckpoints(), jwks);
   const seg = await verifySegment(audit, {
     fromSeq: 1,
@@ -60,7 +64,13 @@ export async function verifyTrail(audit: AuditRepo, jwks: JSONWebKeySet, options
   return toResult(seg.events, seg.checkpoints, seg.lastSeq, seg.sealedUpTo, seg.firstBad);
 }
 
-export function toResult(events: number, checkpoints: number, lastSeq: number, sealedUpTo: number, firstBad?: BadEntry): VerifyResult {
+export function toResult(
+  events: number,
+  checkpoints: number,
+  lastSeq: number,
+  sealedUpTo: number,
+  firstBad?: BadEntry,
+): VerifyResult {
   const base = { ok: !firstBad, events, checkpoints, unsealed: events === 0 ? 0 : lastSeq - sealedUpTo };
   return firstBad ? { ...base, firstBad } : base;
 }

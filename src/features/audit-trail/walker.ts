@@ -76,7 +76,8 @@ export class ChainWalker {
     const expected = this.#expected ?? e.seq;
     if (e.seq > expected) return this.#fail(expected, e.id, 'sequence gap (event removed)');
     if (e.seq < expected) return this.#fail(expected, e.id, 'sequence out of order (events reordered or inserted)');
-    if (this.#prev !== null && e.prevHash !== this.#prev) return this.#fail(e.seq, e.id, 'prevHash mismatch (events reordered or inserted)');
+    if (this.#prev !== null && e.prevHash !== this.#prev)
+      return this.#fail(e.seq, e.id, 'prevHash mismatch (events reordered or inserted)');
     let hash: string;
     try {
       hash = chainHash(e.prevHash, e);

@@ -23,13 +23,19 @@ export function startAlertWebhookWorker(
   const processor = async (job: Job<AlertPayload>): Promise<void> => {
     let failure;
     try {
-      const res = await deps.http.post(url, JSON.stringify(job.data), { contentType: 'application/json', signal: deps.signal });
+      const res = await deps.http.post(url, JSON.stringify(job.data), {
+        contentType: 'application/json',
+        signal: deps.signal,
+      });
       if (res.status >= 200 && res.status < 300) return;
       failure = classifyStatus(res.status, res.headers, Date.now());
     } catch (err) {
       failure = classifyError(err);
     }
-    ctx.log.warn({ alert: job.data.kind, messageId: job.data.messageId, failure: failure.reason, attempt: job.attemptsMade + 1 }, 'alert webhook attempt failed');
+    ctx.log.warn(
+      { alert: job.data.kind, messageId: job.data.messageId, failure: failure.reason, attempt: job.attemptsMade + 1 },
+      'alert webhook attempt failed',
+    );
     if (failure.class === 'permanent') throw new UnrecoverableError(`alert webhook refused: ${failure.reason}`);
     throw new Error(`alert webhook: ${failure.reason}`);
   };

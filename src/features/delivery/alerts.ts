@@ -38,7 +38,13 @@ export interface AlertPayload {
   raisedAt: string;
 }
 
-export function alertPayload(kind: AlertKind, rec: OutboundRecord, reason: string, ownState: string, now: number): AlertPayload {
+export function alertPayload(
+  kind: AlertKind,
+  rec: OutboundRecord,
+  reason: string,
+  ownState: string,
+  now: number,
+): AlertPayload {
   return {
     type: 'tnx.alert',
     kind,
@@ -63,7 +69,13 @@ export function alertBackoff(baseMs: number, capMs: number): (attemptsMade: numb
 }
 
 /** The audit event of an alert: `notification.failed` or `notification.at_risk`, for the change that raised it. */
-export function alertEvent(kind: AlertKind, rec: OutboundRecord, reason: string, at: number, detail: Record<string, unknown> = {}): DomainEvent {
+export function alertEvent(
+  kind: AlertKind,
+  rec: OutboundRecord,
+  reason: string,
+  at: number,
+  detail: Record<string, unknown> = {},
+): DomainEvent {
   return {
     action: kind === 'failed' ? 'notification.failed' : 'notification.at_risk',
     actor: 'system',
@@ -71,7 +83,13 @@ export function alertEvent(kind: AlertKind, rec: OutboundRecord, reason: string,
     messageId: rec.id,
     partner: rec.partner,
     outcome: reason,
-    detail: { notificationId: rec.notificationId, messageType: rec.messageType, attempts: rec.attempts, alert: true, ...detail },
+    detail: {
+      notificationId: rec.notificationId,
+      messageType: rec.messageType,
+      attempts: rec.attempts,
+      alert: true,
+      ...detail,
+    },
   };
 }
 
@@ -107,7 +125,16 @@ export class Alerts {
     const now = ctx.clock.now();
     const payload = alertPayload(kind, rec, reason, ctx.config.state, now);
     ctx.log.error(
-      { alert: kind, messageId: rec.id, notificationId: rec.notificationId, messageType: rec.messageType, partner: rec.partner, deliveryState: rec.state, failure: reason, attempts: rec.attempts },
+      {
+        alert: kind,
+        messageId: rec.id,
+        notificationId: rec.notificationId,
+        messageType: rec.messageType,
+        partner: rec.partner,
+        deliveryState: rec.state,
+        failure: reason,
+        attempts: rec.attempts,
+      },
       kind === 'failed' ? 'delivery failed: alert raised' : 'delivery at risk: no receipt yet, alert raised',
     );
     ctx.metrics.alerts.inc({ kind });

@@ -7,14 +7,21 @@ export async function recordAttempt(
   rec: OutboundRecord,
   a: Pick<DeliveryAttempt, 'startedAt' | 'durationMs' | 'httpStatus' | 'error' | 'outcome'>,
 ): Promise<void> {
-  const attempt: DeliveryAttempt = { messageId: rec.id, attempt: Math.max(1, rec.attempts), ...a, error: a.error === null ? null : a.error.slice(0, 256) };
-  await ctx.store.outbound.addAttempt(attempt, (t) => [{
-    action: 'delivery.attempt',
-    actor: 'system',
-    at: t.startedAt,
-    messageId: t.messageId,
-    partner: rec.partner,
-    outcome: t.outcome,
-    detail: { attempt: t.attempt, httpStatus: t.httpStatus, error: t.error, durationMs: t.durationMs },
-  }]);
+  const attempt: DeliveryAttempt = {
+    messageId: rec.id,
+    attempt: Math.max(1, rec.attempts),
+    ...a,
+    error: a.error === null ? null : a.error.slice(0, 256),
+  };
+  await ctx.store.outbound.addAttempt(attempt, (t) => [
+    {
+      action: 'delivery.attempt',
+      actor: 'system',
+      at: t.startedAt,
+      messageId: t.messageId,
+      partner: rec.partner,
+      outcome: t.outcome,
+      detail: { attempt: t.attempt, httpStatus: t.httpStatus, error: t.error, durationMs: t.durationMs },
+    },
+  ]);
 }

@@ -62,8 +62,14 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
   let partner: Partner | undefined;
   try {
     partner = ctx.directory.partner(rec.partner);
-    if (!partner) throw tnxError('config_invalid', 'destination is not in the partner directory', { pointer: 'directory/partners' });
-    if (!partner.endpoint) throw tnxError('config_invalid', 'partner has no endpoint', { pointer: `directory/partners/${rec.partner}/endpoint` });
+    if (!partner)
+      throw tnxError('config_invalid', 'destination is not in the partner directory', {
+        pointer: 'directory/partners',
+      });
+    if (!partner.endpoint)
+      throw tnxError('config_invalid', 'partner has no endpoint', {
+        pointer: `directory/partners/${rec.partner}/endpoint`,
+      });
     url = checkEndpoint(partner.endpoint, `directory/partners/${rec.partner}/endpoint`);
     rec = await ensureSealed(ctx, rec);
   } catch (err) {
@@ -80,16 +86,25 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
   let active: OutboundRecord;
   try {
     startedAt = ctx.clock.now();
-    const moved = await ctx.store.outbound.transition(rec.id, LIVE, 'delivering', { attempts: rec.attempts + 1 }, (r) => [
-      event('notification.delivering', r, startedAt, { attempt: r.attempts }),
-    ]);
+    const moved = await ctx.store.outbound.transition(
+      rec.id,
+      LIVE,
+      'delivering',
+      { attempts: rec.attempts + 1 },
+      (r) => [event('notification.delivering', r, startedAt, { attempt: r.attempts })],
+    );
     if (!moved) {
       const now = await ctx.store.outbound.get(rec.id);
       return { next: 'done', state: now?.state ?? 'missing' };
     }
     active = moved;
     try {
-      answer = await deps.http.post(url, active.jwe!, { contentType: MEDIA_TYPE_JOSE, accept: `${MEDIA_TYPE_JWT}, application/problem+json`, caPath, signal: deps.signal });
+      answer = await deps.http.post(url, active.jwe!, {
+        contentType: MEDIA_TYPE_JOSE,
+        accept: `${MEDIA_TYPE_JWT}, application/problem+json`,
+        caPath,
+        signal: deps.signal,
+      });
     } catch (err) {
       failure = classifyError(err);
     }
@@ -122,18 +137,31 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
     return outcome;
   }
   const f = failure!;
-  return afterFailure(deps, active, f, true, { startedAt, durationMs, httpStatus: answer?.status ?? null, error: partnerCode ?? f.reason });
+  return afterFailure(deps, active, f, true, {
+    startedAt,
+    durationMs,
+    httpStatus: answer?.status ?? null,
+    error: partnerCode ?? f.reason,
+  });
 }
 
 /** Seal once; a concurrent sealer's bytes win so that every attempt carries the same JWE. */
 async function ensureSealed(ctx: GatewayContext, rec: OutboundRecord): Promise<OutboundRecord> {
   if (rec.jwe && rec.jti) return rec;
-  const sealed = await seal(rec.message, rec.partner, { keys: ctx.keys, directory: ctx.directory, state: ctx.config.state, clock: ctx.clock });
+  const sealed = await seal(rec.message, rec.partner, {
+    keys: ctx.keys,
+    directory: ctx.directory,
+    state: ctx.config.state,
+    clock: ctx.clock,
+  });
   let current = rec;
   for (let round = 0; round < 5; round += 1) {
-    const stored = await ctx.store.outbound.update(current.id, current.version, { jwe: sealed.jwe, jti: sealed.jti }, (r) => [
-      event('notification.sealed', r, ctx.clock.now(), { jti: sealed.jti, digest: sealed.digest }),
-    ]);
+    const stored = await ctx.store.outbound.update(
+      current.id,
+      current.version,
+      { jwe: sealed.jwe, jti: sealed.jti },
+      (r) => [event('notification.sealed', r, ctx.clock.now(), { jti: sealed.jti, digest: sealed.digest })],
+    );
     if (stored) return stored;
     const again = await ctx.store.outbound.get(current.id);
     if (!again) throw tnxError('internal_error', 'record vanished while sealing');
@@ -151,7 +179,13 @@ interface AttemptFacts {
 }
 
 /** Decide retry or fail after a failure; `attempted` says whether an HTTP attempt was made. */
-async function afterFailure(deps: DeliveryDeps, rec: OutboundRecord, f: Failure, attempted: boolean, facts?: AttemptFacts): Promise<Outcome> {
+async function afterFailure(
+  deps: DeliveryDeps,
+  rec: OutboundRecord,
+  f: Failure,
+  attempted: boolean,
+  facts?: AttemptFacts,
+): Promise<Outcome> {
   const { ctx } = deps;
   const now = ctx.clock.now();
   const cfg = ctx.config.delivery;
@@ -161,7 +195,10 @@ async function afterFailure(deps: DeliveryDeps, rec: OutboundRecord, f: Failure,
       : nextRetry({
           now,
           failures: Math.max(1, rec.attempts),
-          deadline: retryDeadline(rec, { retryUntilAfterDepartureHours: cfg.retryUntilAfterDepartureHours, maxMessageAgeSeconds: ctx.config.protocol.maxMessageAgeSeconds }),
+          deadline: retryDeadline(rec, {
+            retryUntilAfterDepartureHours: cfg.retryUntilAfterDepartureHours,
+            maxMessageAgeSeconds: ctx.config.protocol.maxMessageAgeSeconds,
+          }),
           retryAfterMs: f.retryAfterMs,
           backoff: { baseMs: cfg.backoffBaseMs, capMs: cfg.backoffCapMs },
           random: deps.random,
@@ -184,7 +221,10 @@ async function afterFailure(deps: DeliveryDeps, rec: OutboundRecord, f: Failure,
   }
   const reason = f.class === 'permanent' ? f.reason : 'retry_budget_exhausted';
   const failedRec = await ctx.store.outbound.transition(
-    rec.id, LIVE, 'failed', { lastError: f.class === 'permanent' ? lastError : `retry_budget_exhausted/${f.reason}` },
+    rec.id,
+    LIVE,
+    'failed',
+    { lastError: f.class === 'permanent' ? lastError : `retry_budget_exhausted/${f.reason}` },
     (r) => [alertEvent('failed', r, reason, now, { lastFailure: f.reason, httpStatus: f.httpStatus })],
   );
   if (!failedRec) {

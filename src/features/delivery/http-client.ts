@@ -32,10 +32,13 @@ export function checkEndpoint(endpoint: string, what: string): URL {
   } catch (cause) {
     throw tnxError('config_invalid', `${what}: not a valid URL`, { pointer: what, cause });
   }
-  if (url.username || url.password) throw tnxError('config_invalid', `${what}: credentials in the URL are not allowed`, { pointer: what });
+  if (url.username || url.password)
+    throw tnxError('config_invalid', `${what}: credentials in the URL are not allowed`, { pointer: what });
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
-  throw tnxError('config_invalid', `${what}: plain http is allowed only for loopback hosts; use https`, { pointer: what });
+  throw tnxError('config_invalid', `${what}: plain http is allowed only for loopback hosts; use https`, {
+    pointer: what,
+  });
 }
 
 export interface HttpAnswer {

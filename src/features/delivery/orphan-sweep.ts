@@ -48,7 +48,11 @@ export interface SweepResult {
 }
 
 /** One pass. Never throws for one record's trouble; a store or Redis failure ends the pass (logged by the caller). */
-export async function sweepOrphans(ctx: GatewayContext, queue: DeliveryQueue, options: SweepOptions = {}): Promise<SweepResult> {
+export async function sweepOrphans(
+  ctx: GatewayContext,
+  queue: DeliveryQueue,
+  options: SweepOptions = {},
+): Promise<SweepResult> {
   const batch = options.batch ?? 200;
   const maxPerPass = options.maxPerPass ?? 100_000;
   const to = ctx.clock.now() - (options.minAgeMs ?? SWEEP_DEFAULT_MS) + 1; // `to` is exclusive
@@ -65,7 +69,8 @@ export async function sweepOrphans(ctx: GatewayContext, queue: DeliveryQueue, op
     }
     cursor = page.next;
   } while (cursor !== null && examined < maxPerPass);
-  if (requeued > 0) ctx.log.warn({ requeued, examined }, 'orphan sweep re-enqueued records whose delivery job was gone');
+  if (requeued > 0)
+    ctx.log.warn({ requeued, examined }, 'orphan sweep re-enqueued records whose delivery job was gone');
   return { examined, requeued };
 }
 
@@ -76,7 +81,12 @@ async function orphanReason(queue: DeliveryQueue, rec: OutboundRecord): Promise<
   return FINISHED.has(state) ? 'job_finished' : null;
 }
 
-async function requeue(ctx: GatewayContext, queue: DeliveryQueue, seen: OutboundRecord, reason: 'job_missing' | 'job_finished'): Promise<boolean> {
+async function requeue(
+  ctx: GatewayContext,
+  queue: DeliveryQueue,
+  seen: OutboundRecord,
+  reason: 'job_missing' | 'job_finished',
+): Promise<boolean> {
   const rec = await ctx.store.outbound.get(seen.id);
   if (!rec || !JOB_BACKED.includes(rec.state)) return false; // finished meanwhile
   if (!FINISHED.has(await queue.queue.getJobState(rec.id))) return false; // someone re-added it meanwhile
@@ -101,7 +111,8 @@ export function startOrphanSweep(
   queue: DeliveryQueue,
   options: SweepOptions & { intervalMs?: number; firstMinAgeMs?: number } = {},
 ): PeriodicRun<SweepResult> {
-  const minAge = (first: boolean): number => (first ? options.firstMinAgeMs ?? 0 : options.minAgeMs ?? SWEEP_DEFAULT_MS);
+  const minAge = (first: boolean): number =>
+    first ? (options.firstMinAgeMs ?? 0) : (options.minAgeMs ?? SWEEP_DEFAULT_MS);
   return startPeriodic((first) => sweepOrphans(ctx, queue, { ...options, minAgeMs: minAge(first) }), {
     intervalMs: options.intervalMs ?? SWEEP_DEFAULT_MS,
     fallback: { examined: 0, requeued: 0 },

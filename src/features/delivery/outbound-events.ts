@@ -3,7 +3,12 @@ import type { AuditAction } from '../../domain/audit/actions.js';
 import type { DomainEvent } from '../../domain/audit/event-bus.js';
 import type { OutboundRecord } from '../../ports/store/index.js';
 
-export function outboundEvent(action: AuditAction, rec: OutboundRecord, at: number, extra: Record<string, unknown>): DomainEvent {
+export function outboundEvent(
+  action: AuditAction,
+  rec: OutboundRecord,
+  at: number,
+  extra: Record<string, unknown>,
+): DomainEvent {
   return {
     action,
     actor: 'system',

@@ -81,7 +81,10 @@ export class PartnerGate {
   readonly #sem: Semaphore;
   readonly #bucket: TokenBucket;
   #inFlight = 0;
-  constructor(readonly limits: PartnerLimits, now?: Now) {
+  constructor(
+    readonly limits: PartnerLimits,
+    now?: Now,
+  ) {
     this.#sem = new Semaphore(limits.concurrency);
     this.#bucket = new TokenBucket(limits.ratePerSecond, now);
   }

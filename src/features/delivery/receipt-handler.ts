@@ -16,7 +16,11 @@ import { classifyLeadTime } from './timeliness.js';
 
 /** Verify the body of a 200 answer against what `rec` carried (its jti and the digest of its JWE). */
 export function checkReceipt(ctx: GatewayContext, rec: OutboundRecord, body: string): Promise<Receipt> {
-  return verifyReceipt(body.trim(), { partner: rec.partner, messageId: rec.jti!, digest: digestOf(rec.jwe!) }, { directory: ctx.directory, state: ctx.config.state });
+  return verifyReceipt(
+    body.trim(),
+    { partner: rec.partner, messageId: rec.jti!, digest: digestOf(rec.jwe!) },
+    { directory: ctx.directory, state: ctx.config.state },
+  );
 }
 
 export async function recordDelivery(
@@ -28,20 +32,39 @@ export async function recordDelivery(
   const receivedAt = Date.parse(receipt.receivedAt);
   const lead = classifyLeadTime(rec.departureAt, receivedAt, ctx.config.delivery.onTimeThresholdHours);
   const now = ctx.clock.now();
-  const patch = { receiptJws, receiptDigest: receipt.digest, deliveredAt: receivedAt, leadTimeSeconds: lead.leadTimeSeconds, timeliness: lead.timeliness, lastError: null };
+  const patch = {
+    receiptJws,
+    receiptDigest: receipt.digest,
+    deliveredAt: receivedAt,
+    leadTimeSeconds: lead.leadTimeSeconds,
+    timeliness: lead.timeliness,
+    lastError: null,
+  };
   const done = await ctx.store.outbound.transition(rec.id, ['delivering'], 'delivered', patch, (r) => [
-    event('notification.delivered', r, now, { attempt: r.attempts, timeliness: lead.timeliness, leadTimeSeconds: lead.leadTimeSeconds, receiptDigest: receipt.digest }),
+    event('notification.delivered', r, now, {
+      attempt: r.attempts,
+      timeliness: lead.timeliness,
+      leadTimeSeconds: lead.leadTimeSeconds,
+      receiptDigest: receipt.digest,
+    }),
     // The transfer of personal data to another state is a disclosure (LED 2016/680 Art 25(1)).
-    event('personal_data.disclosed', r, now, { recipientState: r.partner, purpose: 'TNX/1 travel notice to the destination state' }),
+    event('personal_data.disclosed', r, now, {
+      recipientState: r.partner,
+      purpose: 'TNX/1 travel notice to the destination state',
+    }),
   ]);
   if (!done) {
     // Someone moved the record while the partner was answering (a cancel racing the attempt); the
     // partner holds the message, which the log must say for the point of contact to follow up.
     const cur = await ctx.store.outbound.get(rec.id);
-    ctx.log.warn({ messageId: rec.id, partner: rec.partner, deliveryState: cur?.state }, 'receipt arrived for a record no longer in delivering');
+    ctx.log.warn(
+      { messageId: rec.id, partner: rec.partner, deliveryState: cur?.state },
+      'receipt arrived for a record no longer in delivering',
+    );
     return { next: 'done', state: cur?.state ?? 'missing' };
   }
   ctx.metrics.deliveries.inc({ partner: done.partner, outcome: 'delivered' });
-  if (lead.leadTimeSeconds !== null) ctx.metrics.leadTimeHours.observe({ partner: done.partner }, lead.leadTimeSeconds / 3600);
+  if (lead.leadTimeSeconds !== null)
+    ctx.metrics.leadTimeHours.observe({ partner: done.partner }, lead.leadTimeSeconds / 3600);
   return { next: 'done', state: 'delivered' };
 }

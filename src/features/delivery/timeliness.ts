@@ -13,9 +13,14 @@ export interface LeadTime {
   timeliness: Timeliness | null;
 }
 
-export function classifyLeadTime(departureAt: number | null, receivedAt: number, onTimeThresholdHours: number): LeadTime {
+export function classifyLeadTime(
+  departureAt: number | null,
+  receivedAt: number,
+  onTimeThresholdHours: number,
+): LeadTime {
   if (departureAt === null) return { leadTimeSeconds: null, timeliness: null };
   const leadMs = departureAt - receivedAt;
-  const timeliness: Timeliness = leadMs >= onTimeThresholdHours * 3_600_000 ? 'on_time' : leadMs > 0 ? 'late' : 'after_departure';
+  const timeliness: Timeliness =
+    leadMs >= onTimeThresholdHours * 3_600_000 ? 'on_time' : leadMs > 0 ? 'late' : 'after_departure';
   return { leadTimeSeconds: Math.round(leadMs / 1000), timeliness };
 }

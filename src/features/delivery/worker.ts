@@ -61,7 +61,15 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
   const http = new PartnerHttpClient({ timeoutMs: cfg.requestTimeoutMs });
   const abort = new AbortController();
   const alerts = new Alerts(ctx, connection, queue.prefix);
-  const deps: DeliveryDeps = { ctx, http, limiter: new PartnerLimiter(), alerts, random, partnerWaitMs: opts.partnerWaitMs ?? 1000, signal: abort.signal };
+  const deps: DeliveryDeps = {
+    ctx,
+    http,
+    limiter: new PartnerLimiter(),
+    alerts,
+    random,
+    partnerWaitMs: opts.partnerWaitMs ?? 1000,
+    signal: abort.signal,
+  };
 
   const processor = async (job: Job<DeliveryJobData>, token?: string): Promise<string> => {
     const outcome = await deliverOnce(deps, job.data.id);
@@ -82,7 +90,10 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
     prefix: queue.prefix,
     concurrency: opts.concurrency ?? cfg.workerConcurrency,
     autorun: opts.autorun ?? true,
-    settings: { backoffStrategy: (attemptsMade: number) => Math.max(1, fullJitterDelay(attemptsMade, { baseMs: cfg.backoffBaseMs, capMs: cfg.backoffCapMs }, random)) },
+    settings: {
+      backoffStrategy: (attemptsMade: number) =>
+        Math.max(1, fullJitterDelay(attemptsMade, { baseMs: cfg.backoffBaseMs, capMs: cfg.backoffCapMs }, random)),
+    },
   });
   worker.on('error', (err) => ctx.log.warn({ err }, 'delivery worker error'));
   worker.on('failed', (job, err) => {
@@ -98,7 +109,10 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
   const depthTimer =
     depthEvery > 0
       ? setInterval(() => {
-          queue.depth().then((n) => ctx.metrics.queueDepth.set(n), () => undefined);
+          queue.depth().then(
+            (n) => ctx.metrics.queueDepth.set(n),
+            () => undefined,
+          );
         }, depthEvery)
       : null;
   depthTimer?.unref();
@@ -133,7 +147,8 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
     worker,
     alerts,
     run() {
-      if (!worker.isRunning()) void worker.run().catch((err: unknown) => ctx.log.error({ err }, 'delivery worker stopped'));
+      if (!worker.isRunning())
+        void worker.run().catch((err: unknown) => ctx.log.error({ err }, 'delivery worker stopped'));
     },
     scanAtRisk: () => scanAtRisk(ctx, alerts),
     close() {

@@ -16,13 +16,16 @@ import type { StateCode } from '../../domain/protocol/types.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const ajv = addFormats(new Ajv2020({ allErrors: false, strict: false }));
-const CHANGEABLE = ['pointOfContact', 'endpoint', 'accepts'] as const;
-type Change = Pick<Partial<Partner>, (typeof CHANGEABLE)[number]>;
+type Change = Pick<Partial<Partner>, 'pointOfContact' | 'endpoint' | 'accepts'>;
 const validateChange = ajv.compile({
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: { pointOfContact: partnerSchema.properties.pointOfContact, endpoint: partnerSchema.properties.endpoint, accepts: { ...partnerSchema.properties.accepts, default: undefined } },
+  properties: {
+    pointOfContact: partnerSchema.properties.pointOfContact,
+    endpoint: partnerSchema.properties.endpoint,
+    accepts: { ...partnerSchema.properties.accepts, default: undefined },
+  },
 });
 
 export interface DirectoryKeyView {
@@ -51,9 +54,18 @@ function keysOf(p: Partner): DirectoryKeyView[] {
   });
 }
 
-export function describeDirectory(ctx: GatewayContext): { state: StateCode; pointOfContact: Partner['pointOfContact']; partners: DirectoryEntryView[] } {
+export function describeDirectory(ctx: GatewayContext): {
+  state: StateCode;
+  pointOfContact: Partner['pointOfContact'];
+  partners: DirectoryEntryView[];
+} {
   const partners = ctx.directory.list().map((p) => ({
-    state: p.state, name: p.name, endpoint: p.endpoint, pointOfContact: p.pointOfContact, accepts: [...p.accepts], keys: keysOf(p),
+    state: p.state,
+    name: p.name,
+    endpoint: p.endpoint,
+    pointOfContact: p.pointOfContact,
+    accepts: [...p.accepts],
+    keys: keysOf(p),
   }));
   partners.sort((a, b) => (a.state < b.state ? -1 : 1));
   return { state: ctx.config.state, pointOfContact: ctx.config.pointOfContact, partners };
@@ -70,8 +82,14 @@ function persist(path: string, state: StateCode, change: Change): void {
   renameSync(tmp, path);
 }
 
-export async function changePartner(ctx: GatewayContext, principal: Principal, state: string, body: unknown): Promise<DirectoryEntryView> {
-  if (!/^[A-Z]{3}$/.test(state)) throw new TnxError('invalid_request', 'state must be an ISO 3166-1 alpha-3 code', { pointer: 'path/state' });
+export async function changePartner(
+  ctx: GatewayContext,
+  principal: Principal,
+  state: string,
+  body: unknown,
+): Promise<DirectoryEntryView> {
+  if (!/^[A-Z]{3}$/.test(state))
+    throw new TnxError('invalid_request', 'state must be an ISO 3166-1 alpha-3 code', { pointer: 'path/state' });
   const before = ctx.directory.partner(state);
   if (!before) throw new TnxError('not_found', `no partner ${state} in the directory`);
   const change = structuredClone(body) as Change;
@@ -83,8 +101,19 @@ export async function changePartner(ctx: GatewayContext, principal: Principal, s
   if (ctx.config.directoryPath) persist(ctx.config.directoryPath, state, change);
   const after = ctx.directory.updatePartner(state, change);
   await ctx.events.publish({
-    action: 'config.changed', actor: principal.id, at: ctx.clock.now(), partner: state, outcome: 'directory_partner_changed',
+    action: 'config.changed',
+    actor: principal.id,
+    at: ctx.clock.now(),
+    partner: state,
+    outcome: 'directory_partner_changed',
     detail: { fields: Object.keys(change).sort(), persisted: ctx.config.directoryPath !== undefined },
   });
-  return { state, name: after.name, endpoint: after.endpoint, pointOfContact: after.pointOfContact, accepts: [...after.accepts], keys: keysOf(after) };
+  return {
+    state,
+    name: after.name,
+    endpoint: after.endpoint,
+    pointOfContact: after.pointOfContact,
+    accepts: [...after.accepts],
+    keys: keysOf(after),
+  };
 }

@@ -30,7 +30,9 @@ export async function createFollowUp(
   const given = body as Record<string, unknown>;
   for (const k of Object.keys(given)) {
     if (!(FOLLOW_UP_FIELDS as readonly string[]).includes(k)) {
-      throw new TnxError('invalid_message', `unknown field (allowed: ${FOLLOW_UP_FIELDS.join(', ')})`, { pointer: `/${k}` });
+      throw new TnxError('invalid_message', `unknown field (allowed: ${FOLLOW_UP_FIELDS.join(', ')})`, {
+        pointer: `/${k}`,
+      });
     }
   }
   const report: Record<string, unknown> = {
@@ -42,5 +44,11 @@ export async function createFollowUp(
     destination: r.iss,
   };
   if (report.actionAt === undefined) report.actionAt = new Date(ctx.clock.now()).toISOString();
-  return submitMessage(deps, { principal, idempotencyKey, body: report, expect: 'FollowUpReport', hashBasis: { inboundId: r.id, ...given } });
+  return submitMessage(deps, {
+    principal,
+    idempotencyKey,
+    body: report,
+    expect: 'FollowUpReport',
+    hashBasis: { inboundId: r.id, ...given },
+  });
 }

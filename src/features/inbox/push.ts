@@ -85,7 +85,9 @@ export class InboxPush {
   /** The onReceived hook for createApp/receiveMessage: enqueue, log a failure (the record is stored). */
   hook(): (rec: InboundRecord) => void {
     return (rec) => {
-      this.enqueue(rec).catch((err: unknown) => this.ctx.log.error({ inboundId: rec.id, err }, 'could not queue the inbox push'));
+      this.enqueue(rec).catch((err: unknown) =>
+        this.ctx.log.error({ inboundId: rec.id, err }, 'could not queue the inbox push'),
+      );
     };
   }
 
@@ -106,13 +108,19 @@ export function startInboxPushWorker(ctx: GatewayContext): { close(): Promise<vo
   const processor = async (job: Job<InboxNotice>): Promise<void> => {
     let failure;
     try {
-      const res = await http.post(url, JSON.stringify(job.data), { contentType: 'application/json', signal: abort.signal });
+      const res = await http.post(url, JSON.stringify(job.data), {
+        contentType: 'application/json',
+        signal: abort.signal,
+      });
       if (res.status >= 200 && res.status < 300) return;
       failure = classifyStatus(res.status, res.headers, Date.now());
     } catch (err) {
       failure = classifyError(err);
     }
-    ctx.log.warn({ inboundId: job.data.inboundId, failure: failure.reason, attempt: job.attemptsMade + 1 }, 'inbox push attempt failed');
+    ctx.log.warn(
+      { inboundId: job.data.inboundId, failure: failure.reason, attempt: job.attemptsMade + 1 },
+      'inbox push attempt failed',
+    );
     if (failure.class === 'permanent') throw new UnrecoverableError(`inbox push refused: ${failure.reason}`);
     throw new Error(`inbox push: ${failure.reason}`);
   };

@@ -44,18 +44,27 @@ export function messageIdOf(m: TnxMessage): string {
   }
 }
 
-export async function receiveMessage(ctx: GatewayContext, jwe: string, options: ReceiveOptions = {}): Promise<ReceiveResult> {
+export async function receiveMessage(
+  ctx: GatewayContext,
+  jwe: string,
+  options: ReceiveOptions = {},
+): Promise<ReceiveResult> {
   let sender: StateCode | null = null;
   try {
     const opened = await open(jwe, {
-      keys: ctx.keys, directory: ctx.directory, state: ctx.config.state, clock: ctx.clock,
+      keys: ctx.keys,
+      directory: ctx.directory,
+      state: ctx.config.state,
+      clock: ctx.clock,
       maxMessageBytes: ctx.config.protocol.maxMessageBytes,
       clockSkewSeconds: ctx.config.protocol.clockSkewSeconds,
       maxMessageAgeSeconds: ctx.config.protocol.maxMessageAgeSeconds,
     });
     sender = opened.sender;
     if (options.tlsPartners && !options.tlsPartners.includes(opened.sender)) {
-      throw new TnxError('sender_mismatch', 'the client certificate belongs to another partner than the signer', { pointer: '/iss' });
+      throw new TnxError('sender_mismatch', 'the client certificate belongs to another partner than the signer', {
+        pointer: '/iss',
+      });
     }
     return await store(ctx, opened, options);
   } catch (err) {
@@ -76,18 +85,21 @@ async function store(ctx: GatewayContext, opened: Opened, options: ReceiveOption
   );
   const base = { actor: sender, at: now, messageId: messageIdOf(msg), partner: sender };
   // The stored message and its reception events commit together (store port AuditWith).
-  const { record, created } = await ctx.store.inbound.insertOnce({
-    id: uuid7(),
-    iss: sender,
-    jti: claims.jti,
-    messageType: msg.type,
-    notificationId: msg.notificationId,
-    message: msg,
-    digest,
-    receivedAt: now,
-    receiptJws,
-    departureAt: departureOf(msg),
-  }, (r) => receivedEvents(r, msg, base, claims.jti));
+  const { record, created } = await ctx.store.inbound.insertOnce(
+    {
+      id: uuid7(),
+      iss: sender,
+      jti: claims.jti,
+      messageType: msg.type,
+      notificationId: msg.notificationId,
+      message: msg,
+      digest,
+      receivedAt: now,
+      receiptJws,
+      departureAt: departureOf(msg),
+    },
+    (r) => receivedEvents(r, msg, base, claims.jti),
+  );
 
   if (!created) {
     if (record.digest !== digest) {
@@ -95,7 +107,12 @@ async function store(ctx: GatewayContext, opened: Opened, options: ReceiveOption
       // first receipt would confirm bytes we never received.
       throw new TnxError('conflict', 'this message id (jti) was already received with another envelope');
     }
-    await ctx.events.publish({ ...base, action: 'message.duplicate', outcome: 'duplicate', detail: { inboundId: record.id, jti: claims.jti, messageType: msg.type } });
+    await ctx.events.publish({
+      ...base,
+      action: 'message.duplicate',
+      outcome: 'duplicate',
+      detail: { inboundId: record.id, jti: claims.jti, messageType: msg.type },
+    });
     ctx.metrics.inbound.inc({ iss: sender, outcome: 'duplicate' });
     return { receiptJws: record.receiptJws, duplicate: true, record };
   }
@@ -109,7 +126,9 @@ async function store(ctx: GatewayContext, opened: Opened, options: ReceiveOption
 async function checkFollowUpReference(ctx: GatewayContext, notificationId: string, sender: StateCode): Promise<void> {
   const ours = await ctx.store.outbound.get(notificationId);
   if (!ours || ours.messageType !== 'TravelNotification' || ours.partner !== sender) {
-    throw new TnxError('unknown_reference', 'no notification with this id was sent to the reporting state', { pointer: '/tnx/notificationId' });
+    throw new TnxError('unknown_reference', 'no notification with this id was sent to the reporting state', {
+      pointer: '/tnx/notificationId',
+    });
   }
 }
 
@@ -124,7 +143,12 @@ async function refused(ctx: GatewayContext, err: TnxError, sender: StateCode | n
   ctx.metrics.inbound.inc({ iss: sender ?? 'unknown', outcome: err.code });
   try {
     await ctx.events.publish({
-      action: 'message.refused', actor: sender ?? 'unknown', at: ctx.clock.now(), messageId: null, partner: sender, outcome: err.code,
+      action: 'message.refused',
+      actor: sender ?? 'unknown',
+      at: ctx.clock.now(),
+      messageId: null,
+      partner: sender,
+      outcome: err.code,
       detail: { status: err.status },
     });
   } catch (auditErr) {
@@ -143,12 +167,23 @@ function receivedEvents(
   const events: DomainEvent[] = [{ ...base, action: 'message.received', outcome: 'accepted', detail }];
   if (msg.type === 'TravelNotification') {
     // LED 2016/680 Art 25(1): receiving a notification is a collection of personal data.
-    events.push({ ...base, action: 'personal_data.created', outcome: 'stored', detail: { inboundId: record.id, messageType: msg.type } });
+    events.push({
+      ...base,
+      action: 'personal_data.created',
+      outcome: 'stored',
+      detail: { inboundId: record.id, messageType: msg.type },
+    });
   } else if (msg.type === 'TravelUpdate') {
     events.push({ ...base, action: 'update.received', outcome: msg.action, detail });
   } else if (msg.type === 'FollowUpReport') {
     // Recorded against our own notification: its id is the messageId a query by notification finds.
-    events.push({ ...base, messageId: msg.notificationId, action: 'followup.received', outcome: msg.action, detail: { inboundId: record.id, followUpId: msg.followUpId } });
+    events.push({
+      ...base,
+      messageId: msg.notificationId,
+      action: 'followup.received',
+      outcome: msg.action,
+      detail: { inboundId: record.id, followUpId: msg.followUpId },
+    });
   }
   return events;
 }

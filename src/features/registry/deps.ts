@@ -19,7 +19,12 @@ export interface NationalDeps {
 export function nationalDeps(submit: SubmitDeps, keys?: RegistryKeys): NationalDeps {
   const { ctx } = submit;
   const reg = ctx.config.registry;
-  if (!keys && !reg) throw new TnxError('config_invalid', 'config registry: kekPath and indexKeyPath are required for the registry API', { pointer: 'config/registry' });
+  if (!keys && !reg)
+    throw new TnxError(
+      'config_invalid',
+      'config registry: kekPath and indexKeyPath are required for the registry API',
+      { pointer: 'config/registry' },
+    );
   return { ctx, submit, keys: keys ?? loadRegistryKeys(reg!), rules: ctx.config.travelReports.deadlines };
 }
 

@@ -9,10 +9,20 @@ import type { Principal } from '../../http/auth.js';
 import { searchTerms, type RegistrantQuery } from '../../domain/registry/blind-index.js';
 import type { Registrant } from '../../domain/registry/registrant.js';
 import {
-  registrantAltered, registrantCreated, registrantErased, registrantRead, registrantSearched, requirePurpose,
+  registrantAltered,
+  registrantCreated,
+  registrantErased,
+  registrantRead,
+  registrantSearched,
+  requirePurpose,
 } from '../../domain/registry/registry-events.js';
 import {
-  openRegistrant, PERSONAL_FIELDS, resealRegistrant, sealRegistrant, shredRegistrant, type SealedRegistrant,
+  openRegistrant,
+  PERSONAL_FIELDS,
+  resealRegistrant,
+  sealRegistrant,
+  shredRegistrant,
+  type SealedRegistrant,
 } from '../../domain/registry/sealed-registrant.js';
 import type { NationalDeps } from './deps.js';
 
@@ -30,8 +40,14 @@ export interface RegistrantSummary {
 
 export function summaryOf(s: SealedRegistrant): RegistrantSummary {
   return {
-    id: s.id, status: s.status, registrationStart: s.registrationStart, registrationEnd: s.registrationEnd,
-    reviewDue: s.reviewDue, reviewOverdue: s.reviewFlaggedAt !== null, erased: s.erasedAt !== null, updatedAt: s.updatedAt,
+    id: s.id,
+    status: s.status,
+    registrationStart: s.registrationStart,
+    registrationEnd: s.registrationEnd,
+    reviewDue: s.reviewDue,
+    reviewOverdue: s.reviewFlaggedAt !== null,
+    erased: s.erasedAt !== null,
+    updatedAt: s.updatedAt,
   };
 }
 
@@ -49,11 +65,16 @@ function withId(body: unknown, id: string): unknown {
     throw new TnxError('invalid_registrant', 'the body must be one registrant object', { pointer: '' });
   }
   const b = body as Record<string, unknown>;
-  if (b.id !== undefined && b.id !== id) throw new TnxError('invalid_registrant', '/id must match the path', { pointer: '/id' });
+  if (b.id !== undefined && b.id !== id)
+    throw new TnxError('invalid_registrant', '/id must match the path', { pointer: '/id' });
   return { ...b, id };
 }
 
-export async function createRegistrant(deps: NationalDeps, principal: Principal, body: unknown): Promise<RegistrantSummary> {
+export async function createRegistrant(
+  deps: NationalDeps,
+  principal: Principal,
+  body: unknown,
+): Promise<RegistrantSummary> {
   const { ctx } = deps;
   const now = ctx.clock.now();
   const sealed = sealRegistrant(withId(body, randomUUID()), deps.keys, now);
@@ -62,7 +83,12 @@ export async function createRegistrant(deps: NationalDeps, principal: Principal,
   return summaryOf(sealed);
 }
 
-export async function readRegistrant(deps: NationalDeps, principal: Principal, id: string, purpose: unknown): Promise<Registrant & { summary: RegistrantSummary }> {
+export async function readRegistrant(
+  deps: NationalDeps,
+  principal: Principal,
+  id: string,
+  purpose: unknown,
+): Promise<Registrant & { summary: RegistrantSummary }> {
   const p = requirePurpose(purpose);
   const sealed = await load(deps, id);
   const registrant = openRegistrant(sealed, deps.keys);
@@ -77,7 +103,12 @@ async function replace(deps: NationalDeps, prev: SealedRegistrant, next: SealedR
 }
 
 /** Replace the whole record (PUT semantics); the id is the path's. */
-export async function updateRegistrant(deps: NationalDeps, principal: Principal, id: string, body: unknown): Promise<RegistrantSummary> {
+export async function updateRegistrant(
+  deps: NationalDeps,
+  principal: Principal,
+  id: string,
+  body: unknown,
+): Promise<RegistrantSummary> {
   const prev = await load(deps, id);
   const now = Math.max(deps.ctx.clock.now(), prev.updatedAt + 1);
   const next = resealRegistrant(prev, withId(body, id), deps.keys, now);
@@ -87,7 +118,12 @@ export async function updateRegistrant(deps: NationalDeps, principal: Principal,
 }
 
 /** End the registration: status "ended" with an end date (default today, UTC). Data stays until retention. */
-export async function endRegistration(deps: NationalDeps, principal: Principal, id: string, body: unknown): Promise<RegistrantSummary> {
+export async function endRegistration(
+  deps: NationalDeps,
+  principal: Principal,
+  id: string,
+  body: unknown,
+): Promise<RegistrantSummary> {
   const prev = await load(deps, id);
   const now = Math.max(deps.ctx.clock.now(), prev.updatedAt + 1);
   const given = (body as { registrationEnd?: unknown } | null)?.registrationEnd;
@@ -95,7 +131,11 @@ export async function endRegistration(deps: NationalDeps, principal: Principal, 
     throw new TnxError('invalid_request', 'registrationEnd must be a date YYYY-MM-DD', { pointer: '/registrationEnd' });
   }
   const registrant = openRegistrant(prev, deps.keys);
-  const ended: Registrant = { ...registrant, status: 'ended', registrationEnd: (given as string | undefined) ?? new Date(now).toISOString().slice(0, 10) };
+  const ended: Registrant = {
+    ...registrant,
+    status: 'ended',
+    registrationEnd: given ?? new Date(now).toISOString().slice(0, 10),
+  };
   const next = resealRegistrant(prev, ended, deps.keys, now);
   await replace(deps, prev, next);
   await deps.ctx.events.publish(registrantAltered(id, principal.id, now));
@@ -103,7 +143,11 @@ export async function endRegistration(deps: NationalDeps, principal: Principal, 
 }
 
 /** Erasure on request: crypto-shred the record and the travel reports sealed under its data key. */
-export async function eraseRegistrant(deps: NationalDeps, principal: Principal, id: string): Promise<RegistrantSummary> {
+export async function eraseRegistrant(
+  deps: NationalDeps,
+  principal: Principal,
+  id: string,
+): Promise<RegistrantSummary> {
   const { ctx } = deps;
   const prev = await load(deps, id);
   const now = Math.max(ctx.clock.now(), prev.updatedAt + 1);
@@ -124,20 +168,31 @@ export interface SearchHit {
 const SEARCH_KEYS = ['name', 'dateOfBirth', 'documentNumber', 'purpose'] as const;
 
 /** Search by blind indexes; the hits are candidates that staff confirm on the full record. */
-export async function searchRegistrants(deps: NationalDeps, principal: Principal, query: Record<string, unknown>): Promise<{ items: SearchHit[] }> {
+export async function searchRegistrants(
+  deps: NationalDeps,
+  principal: Principal,
+  query: Record<string, unknown>,
+): Promise<{ items: SearchHit[] }> {
   for (const k of Object.keys(query)) {
-    if (!(SEARCH_KEYS as readonly string[]).includes(k)) throw new TnxError('invalid_request', `unknown query parameter ${k}`, { pointer: `query/${k}` });
+    if (!(SEARCH_KEYS as readonly string[]).includes(k))
+      throw new TnxError('invalid_request', `unknown query parameter ${k}`, { pointer: `query/${k}` });
   }
   const q: RegistrantQuery = {};
   for (const k of ['name', 'dateOfBirth', 'documentNumber'] as const) {
     const v = query[k];
     if (v === undefined) continue;
-    if (typeof v !== 'string' || v.length > 200) throw new TnxError('invalid_request', `${k} must be one string of at most 200 characters`, { pointer: `query/${k}` });
+    if (typeof v !== 'string' || v.length > 200)
+      throw new TnxError('invalid_request', `${k} must be one string of at most 200 characters`, {
+        pointer: `query/${k}`,
+      });
     q[k] = v;
   }
   const purpose = requirePurpose(query.purpose);
   const terms = searchTerms(q, deps.keys.indexKey);
-  if (terms.length === 0) throw new TnxError('invalid_request', 'give a name, dateOfBirth or documentNumber to search by', { pointer: 'query' });
+  if (terms.length === 0)
+    throw new TnxError('invalid_request', 'give a name, dateOfBirth or documentNumber to search by', {
+      pointer: 'query',
+    });
   const found = await deps.ctx.store.registry.search(terms, SEARCH_LIMIT);
   await deps.ctx.events.publish(registrantSearched(q, found.length, principal.id, purpose, deps.ctx.clock.now()));
   return {

@@ -14,7 +14,13 @@ import type { GatewayContext } from '../../ports/context.js';
 import { bullConnection } from '../../adapters/queue-bullmq/delivery-queue.js';
 import type { RegistryKeys } from '../../domain/registry/registry-keys.js';
 import { retentionEvent } from '../../domain/registry/registry-events.js';
-import { flagReview, planRetention, retentionCutoffs, retentionOutcome, type RetentionPolicy } from '../../domain/registry/retention.js';
+import {
+  flagReview,
+  planRetention,
+  retentionCutoffs,
+  retentionOutcome,
+  type RetentionPolicy,
+} from '../../domain/registry/retention.js';
 import { shredRegistrant } from '../../domain/registry/sealed-registrant.js';
 
 export interface RetentionResult {
@@ -29,7 +35,9 @@ export async function runRetentionPass(ctx: GatewayContext, policy: RetentionPol
   const result: RetentionResult = { shredded: [], flagged: [] };
   const seen = new Set<string>();
   for (;;) {
-    const views = (await ctx.store.registry.retentionCandidates(retentionCutoffs(policy, ctx.clock), BATCH)).filter((v) => !seen.has(v.id));
+    const views = (await ctx.store.registry.retentionCandidates(retentionCutoffs(policy, ctx.clock), BATCH)).filter(
+      (v) => !seen.has(v.id),
+    );
     if (views.length === 0) return result;
     const plan = planRetention(views, policy, ctx.clock);
     for (const v of views) {
@@ -68,7 +76,11 @@ export interface RetentionJobOptions {
 
 export const RETENTION_SCHEDULER_ID = 'registry-retention';
 
-export async function startRetentionJob(ctx: GatewayContext, _keys: RegistryKeys | null, options: RetentionJobOptions = {}): Promise<RetentionJob> {
+export async function startRetentionJob(
+  ctx: GatewayContext,
+  _keys: RegistryKeys | null,
+  options: RetentionJobOptions = {},
+): Promise<RetentionJob> {
   const reg = ctx.config.registry;
   const policy = options.policy ?? { retentionDaysAfterEnd: reg?.retentionDaysAfterEnd ?? 365 };
   const intervalMs = options.intervalMs ?? (reg?.retentionScanIntervalSeconds ?? 3600) * 1000;
@@ -78,14 +90,22 @@ export async function startRetentionJob(ctx: GatewayContext, _keys: RegistryKeys
   const workerConn = bullConnection(url);
   const queue = new Queue(queueName, { connection: queueConn, prefix });
   const listeners: ((r: RetentionResult) => void)[] = options.onPass ? [options.onPass] : [];
-  const worker = new Worker(queueName, async () => {
-    const r = await runRetentionPass(ctx, policy);
-    ctx.log.info({ shredded: r.shredded.length, flagged: r.flagged.length }, 'registry retention pass');
-    for (const fn of listeners) fn(r);
-    return { shredded: r.shredded.length, flagged: r.flagged.length };
-  }, { connection: workerConn, prefix, concurrency: 1 });
+  const worker = new Worker(
+    queueName,
+    async () => {
+      const r = await runRetentionPass(ctx, policy);
+      ctx.log.info({ shredded: r.shredded.length, flagged: r.flagged.length }, 'registry retention pass');
+      for (const fn of listeners) fn(r);
+      return { shredded: r.shredded.length, flagged: r.flagged.length };
+    },
+    { connection: workerConn, prefix, concurrency: 1 },
+  );
   worker.on('error', (err) => ctx.log.warn({ err }, 'retention worker error'));
-  await queue.upsertJobScheduler(RETENTION_SCHEDULER_ID, { every: intervalMs }, { name: 'retention', opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  await queue.upsertJobScheduler(
+    RETENTION_SCHEDULER_ID,
+    { every: intervalMs },
+    { name: 'retention', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
   return {
     queueName,
     onPass: (fn) => void listeners.push(fn),

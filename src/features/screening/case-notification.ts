@@ -17,7 +17,8 @@ import type { AirportTable } from '../../domain/screening/airports.js';
 const DAY_MS = 86_400_000;
 /** The recipient erases the notification this many days after departure (as self-reports without a return date). */
 const RETAIN_DAYS = 365;
-export const MANIFEST_PURPOSE = 'Not reported by the registrant; travel found by passenger manifest screening and confirmed by an officer';
+export const MANIFEST_PURPOSE =
+  'Not reported by the registrant; travel found by passenger manifest screening and confirmed by an officer';
 
 /** The one leg of the flight, with offsets; null when an airport or the departure time is unknown. */
 export function legOf(flight: ManifestFlightRecord, airports: AirportTable): TravelLeg | null {
@@ -25,8 +26,12 @@ export function legOf(flight: ManifestFlightRecord, airports: AirportTable): Tra
   if (departure === null) return null;
   const arrival = airports.toDateTime(flight.scheduledArrival, flight.arrivalAirport);
   const leg: TravelLeg = {
-    sequence: 1, carrier: flight.carrier, flightNumber: flight.flightNumber,
-    departureAirport: flight.departureAirport, arrivalAirport: flight.arrivalAirport, scheduledDeparture: departure,
+    sequence: 1,
+    carrier: flight.carrier,
+    flightNumber: flight.flightNumber,
+    departureAirport: flight.departureAirport,
+    arrivalAirport: flight.arrivalAirport,
+    scheduledDeparture: departure,
   };
   if (arrival !== null && Date.parse(arrival) > Date.parse(departure)) leg.scheduledArrival = arrival;
   return leg;
@@ -65,7 +70,9 @@ export function caseNotification(i: CaseNotificationInput): TravelNotification {
     report: { reportedAt, daysOfNotice: Math.floor((departure - Date.parse(reportedAt)) / DAY_MS), late: true },
     handling: {
       caveats: [...DEFAULT_CAVEATS],
-      retainUntil: new Date(Date.parse(i.leg.scheduledDeparture.slice(0, 10)) + RETAIN_DAYS * DAY_MS).toISOString().slice(0, 10),
+      retainUntil: new Date(Date.parse(i.leg.scheduledDeparture.slice(0, 10)) + RETAIN_DAYS * DAY_MS)
+        .toISOString()
+        .slice(0, 10),
     },
     dataQuality: { basis: 'fact', reliability: 'verified' },
     pointOfContact: structuredClone(i.pointOfContact),

@@ -25,7 +25,12 @@ export interface Received {
   candidates: CandidateRecord[];
 }
 
-export async function receiveManifest(deps: ScreeningDeps, principal: Principal, format: ManifestFormat, manifest: Manifest): Promise<Received> {
+export async function receiveManifest(
+  deps: ScreeningDeps,
+  principal: Principal,
+  format: ManifestFormat,
+  manifest: Manifest,
+): Promise<Received> {
   const { ctx } = deps;
   await deps.index.ready();
   const id = randomUUID();
@@ -36,10 +41,22 @@ export async function receiveManifest(deps: ScreeningDeps, principal: Principal,
 
   const candidates: CandidateRecord[] = result.passengers.flatMap((p) =>
     p.candidates.map((c): CandidateRecord => ({
-      id: randomUUID(), manifestId: id, passengerIndex: p.passengerIndex, role: p.role, registrantId: c.registrantId,
-      score: c.score, features: c.features.map((f) => ({ feature: f.feature, contribution: f.contribution })),
-      decision: 'pending', decidedBy: null, decidedAt: null, reason: null, outcome: null, caseId: null, createdAt: now,
-    })));
+      id: randomUUID(),
+      manifestId: id,
+      passengerIndex: p.passengerIndex,
+      role: p.role,
+      registrantId: c.registrantId,
+      score: c.score,
+      features: c.features.map((f) => ({ feature: f.feature, contribution: f.contribution })),
+      decision: 'pending',
+      decidedBy: null,
+      decidedAt: null,
+      reason: null,
+      outcome: null,
+      caseId: null,
+      createdAt: now,
+    })),
+  );
   const crewCount = manifest.passengers.filter((p) => p.role === 'crew').length;
   const record: ManifestRecord = {
     id,
@@ -57,6 +74,9 @@ export async function receiveManifest(deps: ScreeningDeps, principal: Principal,
     candidateCount: candidates.length,
   };
   await ctx.store.manifests.insert(record, candidates);
-  await ctx.events.publish(...manifestReceived(record, principal.id), ...manifestScreened(record, deps.index.index.size, now));
+  await ctx.events.publish(
+    ...manifestReceived(record, principal.id),
+    ...manifestScreened(record, deps.index.index.size, now),
+  );
   return { manifest: record, candidates };
 }

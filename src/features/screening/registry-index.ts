@@ -95,7 +95,9 @@ export class RegistryIndex {
       for (const e of batch) {
         if (!REGISTRY_ACTIONS.has(e.action) || typeof e.messageId !== 'string') continue;
         if ((e.detail as { entity?: unknown } | null | undefined)?.entity !== 'registrant') continue;
-        await this.refresh(e.messageId).catch((err: unknown) => this.#opts.log.error({ err, registrantId: e.messageId }, 'screening index refresh failed'));
+        await this.refresh(e.messageId).catch((err: unknown) =>
+          this.#opts.log.error({ err, registrantId: e.messageId }, 'screening index refresh failed'),
+        );
       }
     });
   }

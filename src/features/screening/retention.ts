@@ -19,7 +19,10 @@ const SCHEDULER_ID = 'manifest-retention';
 const BATCH = 500;
 
 /** Purge every manifest due at `now`; returns the ids purged by this call. */
-export async function purgeDueManifests(ctx: Pick<GatewayContext, 'store' | 'events' | 'clock'>, now = ctx.clock.now()): Promise<string[]> {
+export async function purgeDueManifests(
+  ctx: Pick<GatewayContext, 'store' | 'events' | 'clock'>,
+  now = ctx.clock.now(),
+): Promise<string[]> {
   const purged: string[] = [];
   for (;;) {
     const due = await ctx.store.manifests.listDue(now, BATCH);
@@ -41,20 +44,30 @@ export interface RetentionJob {
 }
 
 /** Schedule the purge every `screening.retentionIntervalSeconds` and run a worker for it. */
-export async function startManifestRetention(ctx: GatewayContext, options: { queueName?: string } = {}): Promise<RetentionJob> {
+export async function startManifestRetention(
+  ctx: GatewayContext,
+  options: { queueName?: string } = {},
+): Promise<RetentionJob> {
   const name = options.queueName ?? RETENTION_QUEUE_NAME;
   const prefix = ctx.config.redis.prefix;
   const queueConn = bullConnection(ctx.config.redis.url);
   const workerConn = bullConnection(ctx.config.redis.url);
   const queue = new Queue(name, { connection: queueConn, prefix });
   const worker = new Worker(name, async () => ({ purged: (await purgeDueManifests(ctx)).length }), {
-    connection: workerConn, prefix, concurrency: 1,
+    connection: workerConn,
+    prefix,
+    concurrency: 1,
   });
   worker.on('failed', (_job, err) => ctx.log.error({ err }, 'manifest retention pass failed'));
   try {
-    await queue.upsertJobScheduler(SCHEDULER_ID, { every: ctx.config.screening.retentionIntervalSeconds * 1000 }, {
-      name: 'purge', opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-    });
+    await queue.upsertJobScheduler(
+      SCHEDULER_ID,
+      { every: ctx.config.screening.retentionIntervalSeconds * 1000 },
+      {
+        name: 'purge',
+        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      },
+    );
   } catch (err) {
     await worker.close();
     await queue.close();

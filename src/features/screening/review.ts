@@ -40,10 +40,12 @@ const MAX_REASON = 1000;
 
 /** The body is exactly {decision, reason}: anything else is refused, naming the member. */
 export function parseDecision(body: unknown): DecisionInput {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new TnxError('invalid_request', 'the body must be an object {decision, reason}', { pointer: '' });
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new TnxError('invalid_request', 'the body must be an object {decision, reason}', { pointer: '' });
   const b = body as Record<string, unknown>;
   for (const k of Object.keys(b)) {
-    if (k !== 'decision' && k !== 'reason') throw new TnxError('invalid_request', `/${k} is not allowed`, { pointer: `/${k}` });
+    if (k !== 'decision' && k !== 'reason')
+      throw new TnxError('invalid_request', `/${k} is not allowed`, { pointer: `/${k}` });
   }
   if (b.decision !== 'confirmed' && b.decision !== 'rejected') {
     throw new TnxError('invalid_request', '/decision must be "confirmed" or "rejected"', { pointer: '/decision' });
@@ -68,7 +70,11 @@ async function loadRegistrant(deps: ScreeningDeps, id: string): Promise<Registra
 }
 
 export async function decideCandidate(
-  deps: ScreeningDeps, principal: Principal, manifestId: string, candidateId: string, input: DecisionInput,
+  deps: ScreeningDeps,
+  principal: Principal,
+  manifestId: string,
+  candidateId: string,
+  input: DecisionInput,
 ): Promise<DecisionResult> {
   const { store, events, clock } = deps.ctx;
   const manifest = await store.manifests.get(manifestId);
@@ -78,7 +84,10 @@ export async function decideCandidate(
   const registrant = input.decision === 'confirmed' ? await loadRegistrant(deps, pending.registrantId) : null;
 
   const decided = await store.manifests.decide(manifestId, candidateId, {
-    decision: input.decision, decidedBy: principal.id, decidedAt: clock.now(), reason: input.reason,
+    decision: input.decision,
+    decidedBy: principal.id,
+    decidedAt: clock.now(),
+    reason: input.reason,
   });
   if (!decided) throw new TnxError('conflict', 'candidate was decided meanwhile');
   await events.publish(candidateDecided(decided));
@@ -90,10 +99,20 @@ function tripOf(deps: ScreeningDeps, m: ManifestRecord, registrantId: string): s
   // Without a departure time the trip cannot be told apart from other days' flights: key it to this
   // manifest, so it opens its own case and never merges with another trip.
   const date = m.flight.scheduledDeparture ?? `unknown-${m.id}`;
-  return tripKey(deps.keys.indexKey, registrantId, { carrier: m.flight.carrier, flightNumber: m.flight.flightNumber, scheduledDeparture: date });
+  return tripKey(deps.keys.indexKey, registrantId, {
+    carrier: m.flight.carrier,
+    flightNumber: m.flight.flightNumber,
+    scheduledDeparture: date,
+  });
 }
 
-async function confirmed(deps: ScreeningDeps, principal: Principal, m: ManifestRecord, c: CandidateRecord, registrant: Registrant): Promise<DecisionResult> {
+async function confirmed(
+  deps: ScreeningDeps,
+  principal: Principal,
+  m: ManifestRecord,
+  c: CandidateRecord,
+  registrant: Registrant,
+): Promise<DecisionResult> {
   const { ctx } = deps;
   const { store, events, clock, config } = ctx;
   const key = tripOf(deps, m, c.registrantId);
@@ -105,34 +124,65 @@ async function confirmed(deps: ScreeningDeps, principal: Principal, m: ManifestR
   const leg = legOf(m.flight, deps.airports);
   const plan: CaseRecord['notification'] = !config.screening.notifyOnConfirmedUnreported
     ? 'disabled'
-    : destination === null || leg === null ? 'not_notifiable' : destination === config.state ? 'own_state' : 'submitted';
+    : destination === null || leg === null
+      ? 'not_notifiable'
+      : destination === config.state
+        ? 'own_state'
+        : 'submitted';
   const now = clock.now();
   const opened = await store.cases.open({
-    id: randomUUID(), kind: 'unreported_travel', registrantId: c.registrantId, manifestId: m.id, candidateId: c.id, tripKey: key,
-    flight: m.flight, destination, openedBy: principal.id, openedAt: now,
-    notificationId: plan === 'submitted' ? uuid7() : null, notification: plan,
+    id: randomUUID(),
+    kind: 'unreported_travel',
+    registrantId: c.registrantId,
+    manifestId: m.id,
+    candidateId: c.id,
+    tripKey: key,
+    flight: m.flight,
+    destination,
+    openedBy: principal.id,
+    openedAt: now,
+    notificationId: plan === 'submitted' ? uuid7() : null,
+    notification: plan,
   });
   if (!opened.created) {
     await store.manifests.setOutcome(c.id, 'case_exists', opened.record.id);
-    return { candidate: { ...c, outcome: 'case_exists', caseId: opened.record.id }, case: opened.record, alreadyNotified: null };
+    return {
+      candidate: { ...c, outcome: 'case_exists', caseId: opened.record.id },
+      case: opened.record,
+      alreadyNotified: null,
+    };
   }
   let kase = opened.record;
   if (kase.notification === 'submitted' && kase.notificationId !== null) {
     // Claim the trip before sending: a self-report of the same trip racing us finds it claimed (and
     // records itself as the second source), or has claimed it first and we stand down.
     const claim = await store.trips.claim({
-      tripKey: key, registrantId: c.registrantId, notificationIds: [kase.notificationId], firstSource: 'manifest_match', alsoFoundBy: [], createdAt: now,
+      tripKey: key,
+      registrantId: c.registrantId,
+      notificationIds: [kase.notificationId],
+      firstSource: 'manifest_match',
+      alsoFoundBy: [],
+      createdAt: now,
     });
     if (!claim.created) {
       await recordSecondSource(ctx, key, 'manifest_match', principal.id);
       kase = (await store.cases.setNotification(kase.id, null, 'already_notified')) ?? kase;
     } else {
       const notification = caseNotification({
-        notificationId: kase.notificationId, origin: config.state, destination: destination!, registrant, leg: leg!,
-        confirmedAt: now, pointOfContact: config.pointOfContact,
+        notificationId: kase.notificationId,
+        origin: config.state,
+        destination: destination!,
+        registrant,
+        leg: leg!,
+        confirmedAt: now,
+        pointOfContact: config.pointOfContact,
       });
       await submitMessage(
-        { ctx, queue: deps.queue, ...(deps.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: deps.enqueueTimeoutMs } : {}) },
+        {
+          ctx,
+          queue: deps.queue,
+          ...(deps.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: deps.enqueueTimeoutMs } : {}),
+        },
         { principal, idempotencyKey: null, body: notification, expect: 'TravelNotification' },
       );
     }

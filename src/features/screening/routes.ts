@@ -31,9 +31,18 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 export function caseView(k: CaseRecord): Record<string, unknown> {
   return {
-    id: k.id, kind: k.kind, registrantId: k.registrantId, manifestId: k.manifestId, candidateId: k.candidateId, flight: k.flight,
-    destination: k.destination, openedBy: k.openedBy, openedAt: iso(k.openedAt), notification: k.notification,
-    notificationId: k.notificationId, statusUrl: k.notificationId ? `/api/v1/notifications/${k.notificationId}` : null,
+    id: k.id,
+    kind: k.kind,
+    registrantId: k.registrantId,
+    manifestId: k.manifestId,
+    candidateId: k.candidateId,
+    flight: k.flight,
+    destination: k.destination,
+    openedBy: k.openedBy,
+    openedAt: iso(k.openedAt),
+    notification: k.notification,
+    notificationId: k.notificationId,
+    statusUrl: k.notificationId ? `/api/v1/notifications/${k.notificationId}` : null,
   };
 }
 
@@ -49,7 +58,8 @@ function receive(deps: ScreeningDeps) {
     const principal = principalOf(res);
     const { format, manifest } = parsedManifestOf(res);
     const got = await receiveManifest(deps, principal, format, manifest);
-    const revealed = q.purpose === undefined ? undefined : await reveal(deps, principal, got.manifest, got.candidates, q.purpose);
+    const revealed =
+      q.purpose === undefined ? undefined : await reveal(deps, principal, got.manifest, got.candidates, q.purpose);
     res.setHeader('Location', `/api/v1/manifests/${got.manifest.id}`);
     res.status(201).json(manifestView(got.manifest, got.candidates, revealed));
   };
@@ -61,7 +71,8 @@ function read(deps: ScreeningDeps) {
     const m = await deps.ctx.store.manifests.get(idParam(req, 'id'));
     if (!m) throw new TnxError('not_found', 'no such manifest');
     const candidates = await deps.ctx.store.manifests.candidates(m.id);
-    const revealed = q.purpose === undefined ? undefined : await reveal(deps, principalOf(res), m, candidates, q.purpose);
+    const revealed =
+      q.purpose === undefined ? undefined : await reveal(deps, principalOf(res), m, candidates, q.purpose);
     res.status(200).json(manifestView(m, candidates, revealed));
   };
 }
@@ -69,8 +80,18 @@ function read(deps: ScreeningDeps) {
 function decide(deps: ScreeningDeps) {
   return async function decideCandidateStep(req: Request, res: Response): Promise<void> {
     readQuery(req.query, []);
-    const r = await decideCandidate(deps, principalOf(res), idParam(req, 'id'), idParam(req, 'cid'), parseDecision(bodyOf(res).value));
-    res.status(200).json({ candidate: candidateView(r.candidate), case: r.case ? caseView(r.case) : null, alreadyNotified: r.alreadyNotified });
+    const r = await decideCandidate(
+      deps,
+      principalOf(res),
+      idParam(req, 'id'),
+      idParam(req, 'cid'),
+      parseDecision(bodyOf(res).value),
+    );
+    res.status(200).json({
+      candidate: candidateView(r.candidate),
+      case: r.case ? caseView(r.case) : null,
+      alreadyNotified: r.alreadyNotified,
+    });
   };
 }
 
@@ -81,8 +102,15 @@ function listCases(deps: ScreeningDeps) {
     const from = timeParam(q.from, 'from');
     const to = timeParam(q.to, 'to');
     const page = await deps.ctx.store.cases.list(
-      { ...(registrantId ? { registrantId } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
-      { limit: limitParam(q.limit), cursor: patternParam(q.cursor, 'cursor', CURSOR, 'a cursor from a previous page') ?? null },
+      {
+        ...(registrantId ? { registrantId } : {}),
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+      },
+      {
+        limit: limitParam(q.limit),
+        cursor: patternParam(q.cursor, 'cursor', CURSOR, 'a cursor from a previous page') ?? null,
+      },
     );
     res.status(200).json({ items: page.items.map(caseView), next: page.next });
   };
@@ -100,13 +128,34 @@ function readCase(deps: ScreeningDeps) {
 export function manifestRoutes(deps: ScreeningDeps): Route[] {
   const limit = deps.ctx.config.http.bodyLimitBytes;
   return [
-    { name: 'receiveManifest', method: 'POST', path: '/api/v1/manifests', roles: SCREENING_ROLES.screening, steps: [parseManifestBody(limit), receive(deps)] },
-    { name: 'readManifest', method: 'GET', path: '/api/v1/manifests/:id', roles: SCREENING_ROLES.screening, steps: [read(deps)] },
     {
-      name: 'decideCandidate', method: 'POST', path: '/api/v1/manifests/:id/candidates/:cid/decision', roles: SCREENING_ROLES.screening,
+      name: 'receiveManifest',
+      method: 'POST',
+      path: '/api/v1/manifests',
+      roles: SCREENING_ROLES.screening,
+      steps: [parseManifestBody(limit), receive(deps)],
+    },
+    {
+      name: 'readManifest',
+      method: 'GET',
+      path: '/api/v1/manifests/:id',
+      roles: SCREENING_ROLES.screening,
+      steps: [read(deps)],
+    },
+    {
+      name: 'decideCandidate',
+      method: 'POST',
+      path: '/api/v1/manifests/:id/candidates/:cid/decision',
+      roles: SCREENING_ROLES.screening,
       steps: [parseBody({ kinds: ['json'], limit: 16_384 }), decide(deps)],
     },
     { name: 'listCases', method: 'GET', path: '/api/v1/cases', roles: SCREENING_ROLES.cases, steps: [listCases(deps)] },
-    { name: 'readCase', method: 'GET', path: '/api/v1/cases/:id', roles: SCREENING_ROLES.cases, steps: [readCase(deps)] },
+    {
+      name: 'readCase',
+      method: 'GET',
+      path: '/api/v1/cases/:id',
+      roles: SCREENING_ROLES.cases,
+      steps: [readCase(deps)],
+    },
   ];
 }

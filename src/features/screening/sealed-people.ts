@@ -34,7 +34,11 @@ export function sealPeople(manifestId: string, people: readonly ManifestPassenge
 }
 
 /** The people of a manifest; `not_found`-free: a purged manifest gives null. */
-export function openPeople(manifestId: string, sealed: { sealedPeople: string | null; wrappedKey: string | null }, keys: RegistryKeys): ManifestPassenger[] | null {
+export function openPeople(
+  manifestId: string,
+  sealed: { sealedPeople: string | null; wrappedKey: string | null },
+  keys: RegistryKeys,
+): ManifestPassenger[] | null {
   if (sealed.sealedPeople === null || sealed.wrappedKey === null) return null;
   let wrapped: WrappedDek;
   try {

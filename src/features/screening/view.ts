@@ -28,9 +28,18 @@ export interface Revealed {
 
 export function candidateView(c: CandidateRecord, revealed?: Revealed): Record<string, unknown> {
   const v: Record<string, unknown> = {
-    id: c.id, passengerIndex: c.passengerIndex, role: c.role, registrantId: c.registrantId, score: c.score,
-    features: c.features, decision: c.decision, decidedBy: c.decidedBy, decidedAt: iso(c.decidedAt), reason: c.reason,
-    outcome: c.outcome, caseId: c.caseId,
+    id: c.id,
+    passengerIndex: c.passengerIndex,
+    role: c.role,
+    registrantId: c.registrantId,
+    score: c.score,
+    features: c.features,
+    decision: c.decision,
+    decidedBy: c.decidedBy,
+    decidedAt: iso(c.decidedAt),
+    reason: c.reason,
+    outcome: c.outcome,
+    caseId: c.caseId,
   };
   if (revealed) {
     v.registrant = revealed.registrants.get(c.registrantId) ?? null;
@@ -39,7 +48,11 @@ export function candidateView(c: CandidateRecord, revealed?: Revealed): Record<s
   return v;
 }
 
-export function manifestView(m: ManifestRecord, candidates: readonly CandidateRecord[], revealed?: Revealed): Record<string, unknown> {
+export function manifestView(
+  m: ManifestRecord,
+  candidates: readonly CandidateRecord[],
+  revealed?: Revealed,
+): Record<string, unknown> {
   return {
     id: m.id,
     format: m.format,
@@ -49,13 +62,23 @@ export function manifestView(m: ManifestRecord, candidates: readonly CandidateRe
     crew: m.crewCount,
     purgeAfter: iso(m.purgeAfter),
     purgedAt: iso(m.purgedAt),
-    screening: { threshold: m.threshold, durationMs: Math.round(m.screeningMs * 1000) / 1000, candidates: m.candidateCount },
+    screening: {
+      threshold: m.threshold,
+      durationMs: Math.round(m.screeningMs * 1000) / 1000,
+      candidates: m.candidateCount,
+    },
     candidates: candidates.map((c) => candidateView(c, revealed)),
   };
 }
 
 /** Open what a reviewer asked to see, auditing the reads (with the purpose) before anything is returned. */
-export async function reveal(deps: ScreeningDeps, principal: Principal, m: ManifestRecord, candidates: readonly CandidateRecord[], purpose: unknown): Promise<Revealed> {
+export async function reveal(
+  deps: ScreeningDeps,
+  principal: Principal,
+  m: ManifestRecord,
+  candidates: readonly CandidateRecord[],
+  purpose: unknown,
+): Promise<Revealed> {
   const why = requirePurpose(purpose);
   const { ctx } = deps;
   const registrants = new Map<string, Person | null>();
@@ -73,7 +96,17 @@ export async function reveal(deps: ScreeningDeps, principal: Principal, m: Manif
   const opened = [...registrants].filter(([, p]) => p !== null).map(([id]) => id);
   await ctx.events.publish(
     ...opened.map((id) => registrantRead(id, principal.id, why, now, ['person'])),
-    ...(people && candidates.length > 0 ? [candidatesRead(m.id, principal.id, why, candidates.map((c) => c.id), now)] : []),
+    ...(people && candidates.length > 0
+      ? [
+          candidatesRead(
+            m.id,
+            principal.id,
+            why,
+            candidates.map((c) => c.id),
+            now,
+          ),
+        ]
+      : []),
   );
   return { registrants, people };
 }

@@ -17,7 +17,13 @@ const COLUMNS: { head: string; cell: (l: StatsLine) => string }[] = [
   { head: 'self_reported', cell: (l) => String(l.selfReported) },
   { head: 'found_by_manifest', cell: (l) => String(l.foundByManifest) },
   { head: 'late_self_reports', cell: (l) => String(l.lateSelfReports) },
-  { head: 'follow_ups', cell: (l) => Object.entries(l.followUps).map(([a, n]) => `${a}=${n}`).join(' ') },
+  {
+    head: 'follow_ups',
+    cell: (l) =>
+      Object.entries(l.followUps)
+        .map(([a, n]) => `${a}=${n}`)
+        .join(' '),
+  },
 ];
 
 function num(v: number | null): string {
@@ -52,7 +58,11 @@ export function statsTable(report: StatsReport): string[] {
   const head = ['direction', ...COLUMNS.map((c) => c.head)];
   const body = rows(report).map((r) => [r.direction, ...COLUMNS.map((c) => c.cell(r.line))]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i <= 1 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => (i <= 1 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [
     `TNX statistics ${report.from} – ${report.to} (on time: lead ≥ ${report.onTimeThresholdHours} h)`,
     fmt(head),

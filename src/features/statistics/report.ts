@@ -72,22 +72,36 @@ const MAX_RANGE_MS = 10 * 366 * 86_400_000;
 /** Parse ?from=…&to=… (RFC 3339 or YYYY-MM-DD); `to` is exclusive. */
 export function parseRange(from: unknown, to: unknown): { from: number; to: number } {
   const one = (v: unknown, name: string): number => {
-    if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(v) || Number.isNaN(Date.parse(v))) {
-      throw new TnxError('invalid_request', `${name} must be a date (YYYY-MM-DD) or an RFC 3339 date-time`, { pointer: `query/${name}` });
+    if (
+      typeof v !== 'string' ||
+      !/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(v) ||
+      Number.isNaN(Date.parse(v))
+    ) {
+      throw new TnxError('invalid_request', `${name} must be a date (YYYY-MM-DD) or an RFC 3339 date-time`, {
+        pointer: `query/${name}`,
+      });
     }
     return Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
   };
   const f = one(from, 'from');
   const t = one(to, 'to');
   if (!(t > f)) throw new TnxError('invalid_request', 'to must be after from', { pointer: 'query/to' });
-  if (t - f > MAX_RANGE_MS) throw new TnxError('invalid_request', 'the range may span at most ten years', { pointer: 'query/to' });
+  if (t - f > MAX_RANGE_MS)
+    throw new TnxError('invalid_request', 'the range may span at most ten years', { pointer: 'query/to' });
   return { from: f, to: t };
 }
 
-export async function buildStatsReport(store: Store, range: { from: number; to: number }, onTimeThresholdHours: number): Promise<StatsReport> {
+export async function buildStatsReport(
+  store: Store,
+  range: { from: number; to: number },
+  onTimeThresholdHours: number,
+): Promise<StatsReport> {
   const q = { ...range, onTimeThresholdSeconds: onTimeThresholdHours * 3600 };
   const [sent, received, screening, casesOpened] = await Promise.all([
-    store.stats.sent(q), store.stats.received(q), store.manifests.stats(range.from, range.to), store.cases.count(range.from, range.to),
+    store.stats.sent(q),
+    store.stats.received(q),
+    store.manifests.stats(range.from, range.to),
+    store.cases.count(range.from, range.to),
   ]);
   const [sentTotal, ...byDestination] = sent.map(lineOf);
   const [receivedTotal, ...byOrigin] = received.map(lineOf);
@@ -97,7 +111,9 @@ export async function buildStatsReport(store: Store, range: { from: number; to: 
     onTimeThresholdHours,
     sent: { total: sentTotal!, byDestination },
     received: { total: receivedTotal!, byOrigin },
-    topDestinations: byDestination.filter((l) => l.notifications > 0).map((l) => ({ state: l.state, trips: l.notifications })),
+    topDestinations: byDestination
+      .filter((l) => l.notifications > 0)
+      .map((l) => ({ state: l.state, trips: l.notifications })),
     screening: { ...screening, casesOpened },
   };
 }

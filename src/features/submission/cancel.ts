@@ -17,7 +17,11 @@ const STOPPABLE: readonly OutboundState[] = ['accepted', 'queued', 'retrying'];
 
 export type CancelOutcome = 'stopped' | 'send';
 
-export async function cancelForUpdate(deps: SubmitDeps, update: TravelUpdate, principal: Principal): Promise<CancelOutcome> {
+export async function cancelForUpdate(
+  deps: SubmitDeps,
+  update: TravelUpdate,
+  principal: Principal,
+): Promise<CancelOutcome> {
   const { ctx, queue } = deps;
   for (let round = 0; round < 3; round += 1) {
     const ref = await ctx.store.outbound.get(update.notificationId);
@@ -25,9 +29,13 @@ export async function cancelForUpdate(deps: SubmitDeps, update: TravelUpdate, pr
     if (ref.state === 'cancelled') return ref.attempts > 0 ? 'send' : 'stopped';
     if (!STOPPABLE.includes(ref.state)) return 'send';
     const now = ctx.clock.now();
-    const done = await ctx.store.outbound.transition(ref.id, STOPPABLE, 'cancelled', { lastError: 'cancelled_by_update' }, (r) => [
-      outboundEvent('notification.cancelled', r, principal.id, now, { updateId: update.updateId }),
-    ]);
+    const done = await ctx.store.outbound.transition(
+      ref.id,
+      STOPPABLE,
+      'cancelled',
+      { lastError: 'cancelled_by_update' },
+      (r) => [outboundEvent('notification.cancelled', r, principal.id, now, { updateId: update.updateId })],
+    );
     if (!done) continue; // a worker moved it meanwhile: look again
     try {
       await queue.cancel(ref.id);

@@ -7,7 +7,13 @@
 import type { GatewayContext } from '../../ports/context.js';
 import { TnxError } from '../../core/errors.js';
 import type { Principal } from '../../http/auth.js';
-import { OUTBOUND_STATES, type DeliveryAttempt, type OutboundFilter, type OutboundRecord, type OutboundState } from '../../ports/store/index.js';
+import {
+  OUTBOUND_STATES,
+  type DeliveryAttempt,
+  type OutboundFilter,
+  type OutboundRecord,
+  type OutboundState,
+} from '../../ports/store/index.js';
 import { CURSOR, enumParam, ID, limitParam, patternParam, readQuery, STATE_CODE, timeParam } from '../query-params.js';
 import { statusUrl } from './submit.js';
 
@@ -55,7 +61,8 @@ export function toView(r: OutboundRecord, attempts?: DeliveryAttempt[]): Notific
     departureAt: iso(r.departureAt),
     attemptCount: r.attempts,
     lastError: r.lastError,
-    receipt: r.receiptJws || r.deliveredAt !== null ? { receivedAt: iso(r.deliveredAt), digest: r.receiptDigest } : null,
+    receipt:
+      r.receiptJws || r.deliveredAt !== null ? { receivedAt: iso(r.deliveredAt), digest: r.receiptDigest } : null,
     leadTimeSeconds: r.leadTimeSeconds,
     leadTimeHours: r.leadTimeSeconds === null ? null : Math.round((r.leadTimeSeconds / 3600) * 100) / 100,
     timeliness: r.timeliness,
@@ -63,7 +70,12 @@ export function toView(r: OutboundRecord, attempts?: DeliveryAttempt[]): Notific
   };
   if (attempts) {
     view.attempts = attempts.map((a) => ({
-      attempt: a.attempt, at: new Date(a.startedAt).toISOString(), durationMs: a.durationMs, httpStatus: a.httpStatus, error: a.error, outcome: a.outcome,
+      attempt: a.attempt,
+      at: new Date(a.startedAt).toISOString(),
+      durationMs: a.durationMs,
+      httpStatus: a.httpStatus,
+      error: a.error,
+      outcome: a.outcome,
     }));
   }
   return view;
@@ -74,13 +86,22 @@ function visibleTo(p: Principal, r: OutboundRecord): boolean {
   return p.role !== 'submitter' || r.submittedBy === p.id;
 }
 
-export async function getNotificationView(ctx: GatewayContext, principal: Principal, id: string): Promise<NotificationView> {
+export async function getNotificationView(
+  ctx: GatewayContext,
+  principal: Principal,
+  id: string,
+): Promise<NotificationView> {
   const r = ID.test(id) ? await ctx.store.outbound.get(id) : null;
   // Someone else's record answers exactly like a missing one: no probing for ids.
   if (!r || !visibleTo(principal, r)) throw new TnxError('not_found', 'no such notification');
   const view = toView(r, await ctx.store.outbound.listAttempts(r.id));
   await ctx.events.publish({
-    action: 'audit.queried', actor: principal.id, at: ctx.clock.now(), messageId: r.id, partner: r.partner, outcome: 'ok',
+    action: 'audit.queried',
+    actor: principal.id,
+    at: ctx.clock.now(),
+    messageId: r.id,
+    partner: r.partner,
+    outcome: 'ok',
     detail: { view: 'notification' },
   });
   return view;
@@ -91,19 +112,42 @@ export async function getNotificationView(ctx: GatewayContext, principal: Princi
  * by phone or e-mail): a consultation of personal data, so a purpose is required and
  * `personal_data.read` is durable before the data leaves.
  */
-export async function readOutboundMessage(ctx: GatewayContext, principal: Principal, id: string, purpose: string): Promise<{ id: string; state: OutboundState; message: OutboundRecord['message'] }> {
+export async function readOutboundMessage(
+  ctx: GatewayContext,
+  principal: Principal,
+  id: string,
+  purpose: string,
+): Promise<{ id: string; state: OutboundState; message: OutboundRecord['message'] }> {
   const r = ID.test(id) ? await ctx.store.outbound.get(id) : null;
   if (!r) throw new TnxError('not_found', 'no such notification');
   await ctx.events.publish({
-    action: 'personal_data.read', actor: principal.id, at: ctx.clock.now(), messageId: r.id, partner: r.partner, outcome: 'disclosed',
+    action: 'personal_data.read',
+    actor: principal.id,
+    at: ctx.clock.now(),
+    messageId: r.id,
+    partner: r.partner,
+    outcome: 'disclosed',
     detail: { purpose, messageType: r.messageType, direction: 'outbound' },
   });
   return { id: r.id, state: r.state, message: r.message };
 }
 
-export const NOTIFICATION_QUERY = ['partner', 'state', 'type', 'notificationId', 'from', 'to', 'limit', 'cursor'] as const;
+export const NOTIFICATION_QUERY = [
+  'partner',
+  'state',
+  'type',
+  'notificationId',
+  'from',
+  'to',
+  'limit',
+  'cursor',
+] as const;
 
-export async function listNotificationViews(ctx: GatewayContext, principal: Principal, query: unknown): Promise<{ items: NotificationView[]; next: string | null }> {
+export async function listNotificationViews(
+  ctx: GatewayContext,
+  principal: Principal,
+  query: unknown,
+): Promise<{ items: NotificationView[]; next: string | null }> {
   const q = readQuery(query, NOTIFICATION_QUERY);
   const filter: OutboundFilter = {};
   const partner = patternParam(q.partner, 'partner', STATE_CODE, 'an ISO 3166-1 alpha-3 code');
@@ -126,7 +170,12 @@ export async function listNotificationViews(ctx: GatewayContext, principal: Prin
   const page = await ctx.store.outbound.list(filter, { limit: limitParam(q.limit), cursor });
   const items = page.items.map((r) => toView(r));
   await ctx.events.publish({
-    action: 'audit.queried', actor: principal.id, at: ctx.clock.now(), messageId: null, partner: partner ?? null, outcome: 'ok',
+    action: 'audit.queried',
+    actor: principal.id,
+    at: ctx.clock.now(),
+    messageId: null,
+    partner: partner ?? null,
+    outcome: 'ok',
     detail: { view: 'notifications', filter: { ...filter }, count: items.length },
   });
   return { items, next: page.next };

@@ -16,7 +16,11 @@ export interface RecoverOptions {
 }
 
 /** One pass; returns how many records were handed over. */
-export async function recoverOutbox(ctx: GatewayContext, queue: OutboundQueue, options: RecoverOptions = {}): Promise<number> {
+export async function recoverOutbox(
+  ctx: GatewayContext,
+  queue: OutboundQueue,
+  options: RecoverOptions = {},
+): Promise<number> {
   const batch = options.batch ?? 100;
   let handed = 0;
   // Bounded: a pass never loops forever if enqueueing keeps failing.
@@ -42,9 +46,12 @@ export function startOutboxRecovery(
   queue: OutboundQueue,
   options: RecoverOptions & { intervalMs?: number } = {},
 ): PeriodicRun<number> {
-  return startPeriodic((first) => recoverOutbox(ctx, queue, { ...options, minAgeMs: first ? 0 : options.minAgeMs ?? 5000 }), {
-    intervalMs: options.intervalMs ?? 10_000,
-    fallback: 0,
-    onError: (err) => ctx.log.error({ err }, 'outbox recovery pass failed'),
-  });
+  return startPeriodic(
+    (first) => recoverOutbox(ctx, queue, { ...options, minAgeMs: first ? 0 : (options.minAgeMs ?? 5000) }),
+    {
+      intervalMs: options.intervalMs ?? 10_000,
+      fallback: 0,
+      onError: (err) => ctx.log.error({ err }, 'outbox recovery pass failed'),
+    },
+  );
 }

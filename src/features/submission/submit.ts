@@ -58,7 +58,9 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 export function idempotencyKeyOf(header: string | string[] | undefined): string | null {
   if (header === undefined) return null;
   if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
-    throw new TnxError('invalid_request', 'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -', { pointer: 'header/Idempotency-Key' });
+    throw new TnxError('invalid_request', 'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -', {
+      pointer: 'header/Idempotency-Key',
+    });
   }
   return header;
 }
@@ -96,8 +98,14 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
     const t = setTimeout(() => reject(new Error(`enqueue took longer than ${ms} ms`)), ms);
     t.unref();
     p.then(
-      (v) => { clearTimeout(t); resolve(v); },
-      (e: unknown) => { clearTimeout(t); reject(e as Error); },
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
     );
   });
 }
@@ -116,12 +124,13 @@ export async function submitMessage(deps: SubmitDeps, input: SubmitInput): Promi
   const idField = ID_FIELD[expect];
   if (typeof body[idField] === 'string') {
     // A client-supplied message id is an idempotency id too.
-    const existing = await ctx.store.outbound.get(body[idField] as string);
+    const existing = await ctx.store.outbound.get(body[idField]);
     if (existing) return replay(existing, principal, hash);
   }
 
-  const message = validateMessage(fill(ctx, body, expect)) as TnxMessage;
-  if (message.type !== expect) throw new TnxError('unsupported_message_type', `expected ${expect}`, { pointer: '/type' });
+  const message = validateMessage(fill(ctx, body, expect));
+  if (message.type !== expect)
+    throw new TnxError('unsupported_message_type', `expected ${expect}`, { pointer: '/type' });
   const plan = await planRecord(ctx, message);
 
   const now = ctx.clock.now();
@@ -164,9 +173,17 @@ export async function submitMessage(deps: SubmitDeps, input: SubmitInput): Promi
     const outcome = await cancelForUpdate(deps, message, principal);
     if (outcome === 'stopped') {
       // The partner never got the notification: there is nothing to cancel on their side.
-      const done = await ctx.store.outbound.transition(record.id, ['accepted'], 'cancelled', { lastError: 'notification_not_delivered' }, (r) => [
-        outboundEvent('notification.cancelled', r, principal.id, ctx.clock.now(), { reason: 'notification_not_delivered' }),
-      ]);
+      const done = await ctx.store.outbound.transition(
+        record.id,
+        ['accepted'],
+        'cancelled',
+        { lastError: 'notification_not_delivered' },
+        (r) => [
+          outboundEvent('notification.cancelled', r, principal.id, ctx.clock.now(), {
+            reason: 'notification_not_delivered',
+          }),
+        ],
+      );
       if (done) return answer(done, true);
     }
   }
@@ -208,12 +225,15 @@ function checkType(body: Record<string, unknown>, expect: OutboundType): void {
 /** Fill what the gateway owns: version, type, our origin, ids, our point of contact, issue time. */
 function fill(ctx: GatewayContext, body: Record<string, unknown>, expect: OutboundType): Record<string, unknown> {
   if (body.origin !== undefined && body.origin !== ctx.config.state) {
-    throw new TnxError('invalid_message', `origin must be this gateway's state (${ctx.config.state})`, { pointer: '/origin' });
+    throw new TnxError('invalid_message', `origin must be this gateway's state (${ctx.config.state})`, {
+      pointer: '/origin',
+    });
   }
   const m: Record<string, unknown> = { v: '1', type: expect, ...body, origin: ctx.config.state };
   const idField = ID_FIELD[expect];
   if (m[idField] === undefined) m[idField] = uuid7(); // time-ordered: appends to the id indexes (src/core/uuid7.ts)
-  if (expect === 'TravelNotification' && m.pointOfContact === undefined) m.pointOfContact = { ...ctx.config.pointOfContact };
+  if (expect === 'TravelNotification' && m.pointOfContact === undefined)
+    m.pointOfContact = { ...ctx.config.pointOfContact };
   if (expect === 'TravelUpdate' && m.issuedAt === undefined) m.issuedAt = new Date(ctx.clock.now()).toISOString();
   return m;
 }
@@ -237,10 +257,14 @@ async function planRecord(ctx: GatewayContext, message: TnxMessage): Promise<Pla
 async function updateDeparture(ctx: GatewayContext, u: TravelUpdate): Promise<number | null> {
   const ref = await ctx.store.outbound.get(u.notificationId);
   if (!ref || ref.messageType !== 'TravelNotification') {
-    throw new TnxError('unknown_reference', 'no notification with this id was sent from here', { pointer: '/notificationId' });
+    throw new TnxError('unknown_reference', 'no notification with this id was sent from here', {
+      pointer: '/notificationId',
+    });
   }
   if (ref.partner !== u.destination) {
-    throw new TnxError('invalid_message', 'destination must be the destination of the notification', { pointer: '/destination' });
+    throw new TnxError('invalid_message', 'destination must be the destination of the notification', {
+      pointer: '/destination',
+    });
   }
   if (u.action === 'amend' && u.travel) return Date.parse(u.travel.departureAt);
   return ref.departureAt ?? Date.parse((ref.message as TravelNotification).travel.departureAt);
@@ -250,7 +274,15 @@ function acceptedEvents(record: OutboundRecord, principal: Principal, at: number
   const events = [outboundEvent('notification.accepted', record, principal.id, at)];
   // LED 2016/680 Art 25(1): collecting personal data is a logged processing operation.
   if (record.messageType === 'TravelNotification') {
-    events.push({ action: 'personal_data.created', actor: principal.id, at, messageId: record.id, partner: record.partner, outcome: null, detail: { messageType: record.messageType } });
+    events.push({
+      action: 'personal_data.created',
+      actor: principal.id,
+      at,
+      messageId: record.id,
+      partner: record.partner,
+      outcome: null,
+      detail: { messageType: record.messageType },
+    });
   }
   if (record.state === 'no_channel') events.push(outboundEvent('notification.no_channel', record, 'system', at));
   return events;

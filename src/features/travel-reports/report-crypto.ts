@@ -25,7 +25,12 @@ export function sealReport(report: TravelReport, sealed: SealedRegistrant, keys:
   }
 }
 
-export function openReport(token: string | null, reportId: string, sealed: SealedRegistrant, keys: RegistryKeys): TravelReport {
+export function openReport(
+  token: string | null,
+  reportId: string,
+  sealed: SealedRegistrant,
+  keys: RegistryKeys,
+): TravelReport {
   if (token === null) throw new TnxError('registrant_erased', `travel report ${reportId} has been erased`);
   const dek = dekOf(sealed, keys);
   try {

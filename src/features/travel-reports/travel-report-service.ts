@@ -52,8 +52,17 @@ export interface TravelReportView {
 
 function view(rec: TravelReportRecord, sent: SentMessage[], deduplicated: StateCode[] = []): TravelReportView {
   return {
-    id: rec.id, registrantId: rec.registrantId, state: rec.state, late: rec.late, daysOfNotice: rec.daysOfNotice,
-    emergency: rec.emergency, enteredBy: rec.enteredBy, enteredAt: isoOf(rec.enteredAt), sent, deduplicated, notificationIds: rec.notificationIds,
+    id: rec.id,
+    registrantId: rec.registrantId,
+    state: rec.state,
+    late: rec.late,
+    daysOfNotice: rec.daysOfNotice,
+    emergency: rec.emergency,
+    enteredBy: rec.enteredBy,
+    enteredAt: isoOf(rec.enteredAt),
+    sent,
+    deduplicated,
+    notificationIds: rec.notificationIds,
   };
 }
 
@@ -71,27 +80,45 @@ async function liveRegistrant(deps: NationalDeps, id: string): Promise<SealedReg
   return s;
 }
 
-async function submitAll(deps: NationalDeps, principal: Principal, messages: (TravelNotification | TravelUpdate)[], key: string): Promise<SentMessage[]> {
+async function submitAll(
+  deps: NationalDeps,
+  principal: Principal,
+  messages: (TravelNotification | TravelUpdate)[],
+  key: string,
+): Promise<SentMessage[]> {
   const sent: SentMessage[] = [];
   for (const m of messages) {
     const isNote = m.type === 'TravelNotification';
     const id = isNote ? m.notificationId : m.updateId;
     const r: SubmitResult = await submitMessage(deps.submit, {
-      principal, idempotencyKey: `${key}:${id}`.slice(0, 128), body: m, expect: m.type,
+      principal,
+      idempotencyKey: `${key}:${id}`.slice(0, 128),
+      body: m,
+      expect: m.type,
     });
     sent.push({ destination: m.destination, id: r.id, status: r.status, statusUrl: r.statusUrl });
   }
   return sent;
 }
 
-export async function createTravelReport(deps: NationalDeps, principal: Principal, registrantId: string, body: unknown): Promise<TravelReportView> {
+export async function createTravelReport(
+  deps: NationalDeps,
+  principal: Principal,
+  registrantId: string,
+  body: unknown,
+): Promise<TravelReportView> {
   const { ctx, keys } = deps;
   const b = asBody(body);
   const now = ctx.clock.now();
   const sealed = await liveRegistrant(deps, registrantId);
   const report = validateTravelReport({
-    id: randomUUID(), registrantId, travel: b.travel, ...(b.emergency === undefined ? {} : { emergency: b.emergency }),
-    reportedAt: b.reportedAt ?? isoOf(now), enteredBy: principal.id, enteredAt: isoOf(now),
+    id: randomUUID(),
+    registrantId,
+    travel: b.travel,
+    ...(b.emergency === undefined ? {} : { emergency: b.emergency }),
+    reportedAt: b.reportedAt ?? isoOf(now),
+    enteredBy: principal.id,
+    enteredAt: isoOf(now),
   });
   const registrant = openRegistrant(sealed, keys);
   const key = tripKey(keys.indexKey, registrantId, report.travel.legs[0]!);
@@ -108,40 +135,88 @@ export async function createTravelReport(deps: NationalDeps, principal: Principa
     await recordSecondSource(ctx, key, 'self_report', principal.id);
   }
   const only = report.travel.destinationCountries.filter((d) => !covered.has(d));
-  const { notifications, deadline } = toNotifications(report, registrant, ctx.config.state, ctx.config.pointOfContact, { rules: deps.rules, clock: ctx.clock, only });
+  const { notifications, deadline } = toNotifications(report, registrant, ctx.config.state, ctx.config.pointOfContact, {
+    rules: deps.rules,
+    clock: ctx.clock,
+    only,
+  });
   const notificationIds: Record<StateCode, string> = Object.fromEntries(covered);
   for (const n of notifications) notificationIds[n.destination] = n.notificationId;
   if (!known) {
-    const claim = await ctx.store.trips.claim({ tripKey: key, registrantId, notificationIds: notifications.map((n) => n.notificationId), firstSource: 'self_report', alsoFoundBy: [], createdAt: now });
-    if (!claim.created) throw new TnxError('conflict', 'this trip was notified by another request meanwhile; submit again');
+    const claim = await ctx.store.trips.claim({
+      tripKey: key,
+      registrantId,
+      notificationIds: notifications.map((n) => n.notificationId),
+      firstSource: 'self_report',
+      alsoFoundBy: [],
+      createdAt: now,
+    });
+    if (!claim.created)
+      throw new TnxError('conflict', 'this trip was notified by another request meanwhile; submit again');
   }
 
   const rec: TravelReportRecord = {
-    id: report.id, registrantId, state: 'active', sealedReport: sealReport(report, sealed, keys),
-    destinations: [...report.travel.destinationCountries], notificationIds, departureAt: deadline.departureAt,
-    late: deadline.late, daysOfNotice: deadline.daysOfNotice, emergency: deadline.emergency, tripKey: key,
-    enteredBy: principal.id, enteredAt: now, createdAt: now, updatedAt: now, version: 1,
+    id: report.id,
+    registrantId,
+    state: 'active',
+    sealedReport: sealReport(report, sealed, keys),
+    destinations: [...report.travel.destinationCountries],
+    notificationIds,
+    departureAt: deadline.departureAt,
+    late: deadline.late,
+    daysOfNotice: deadline.daysOfNotice,
+    emergency: deadline.emergency,
+    tripKey: key,
+    enteredBy: principal.id,
+    enteredAt: now,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
   };
   await ctx.store.travelReports.insert(rec);
   await ctx.events.publish(
-    registrantRead(registrantId, principal.id, 'travel notification', now, ['person.name', 'person.dateOfBirth', 'person.sex', 'person.citizenships', 'person.travelDocuments', 'person.nameOriginalScript', 'person.aliases', 'convictions']),
+    registrantRead(registrantId, principal.id, 'travel notification', now, [
+      'person.name',
+      'person.dateOfBirth',
+      'person.sex',
+      'person.citizenships',
+      'person.travelDocuments',
+      'person.nameOriginalScript',
+      'person.aliases',
+      'convictions',
+    ]),
     travelReportRecorded(rec.id, registrantId, deadline, principal.id, now, 'created'),
   );
   const sent = await submitAll(deps, principal, notifications, `tr:${rec.id}`);
   return view(rec, sent, [...covered.keys()]);
 }
 
-async function loadReport(deps: NationalDeps, id: string): Promise<{ rec: TravelReportRecord; sealed: SealedRegistrant; report: TravelReport }> {
+async function loadReport(
+  deps: NationalDeps,
+  id: string,
+): Promise<{ rec: TravelReportRecord; sealed: SealedRegistrant; report: TravelReport }> {
   const rec = await deps.ctx.store.travelReports.get(id);
   if (!rec) throw new TnxError('not_found', `no travel report ${id}`);
   const sealed = await liveRegistrant(deps, rec.registrantId);
   return { rec, sealed, report: openReport(rec.sealedReport, rec.id, sealed, deps.keys) };
 }
 
-export async function readTravelReport(deps: NationalDeps, principal: Principal, id: string, purpose: unknown): Promise<TravelReport & { status: TravelReportView }> {
+export async function readTravelReport(
+  deps: NationalDeps,
+  principal: Principal,
+  id: string,
+  purpose: unknown,
+): Promise<TravelReport & { status: TravelReportView }> {
   const p = requirePurpose(purpose);
   const { rec, report } = await loadReport(deps, id);
-  await deps.ctx.events.publish({ action: 'personal_data.read', actor: principal.id, at: deps.ctx.clock.now(), messageId: id, outcome: 'read', detail: { entity: 'travel_report', registrantId: rec.registrantId, purpose: p } });
+  await deps.ctx.events.publish({
+    action: 'personal_data.read',
+    actor: principal.id,
+    at: deps.ctx.clock.now(),
+    messageId: id,
+    outcome: 'read',
+    detail: { entity: 'travel_report', registrantId: rec.registrantId, purpose: p },
+  });
   return { ...report, status: view(rec, []) };
 }
 
@@ -154,22 +229,40 @@ function reasonOf(b: Record<string, unknown>): string | undefined {
 }
 
 /** A change: amends for kept destinations, notifications for added ones, cancels for dropped ones. */
-export async function changeTravelReport(deps: NationalDeps, principal: Principal, id: string, body: unknown): Promise<TravelReportView> {
+export async function changeTravelReport(
+  deps: NationalDeps,
+  principal: Principal,
+  id: string,
+  body: unknown,
+): Promise<TravelReportView> {
   const { ctx, keys } = deps;
   const b = asBody(body);
   const { rec, sealed, report: old } = await loadReport(deps, id);
   if (rec.state === 'cancelled') throw new TnxError('conflict', `travel report ${id} is cancelled`);
   const now = ctx.clock.now();
   const next = validateTravelReport({
-    ...old, travel: b.travel, ...(b.emergency === undefined ? { emergency: undefined } : { emergency: b.emergency }),
+    ...old,
+    travel: b.travel,
+    ...(b.emergency === undefined ? { emergency: undefined } : { emergency: b.emergency }),
   });
   if (next.emergency === undefined) delete next.emergency;
   const reason = reasonOf(b);
-  const plan = toUpdates(old, next, { ownState: ctx.config.state, rules: deps.rules, clock: ctx.clock, notificationIds: rec.notificationIds, ...(reason ? { reason } : {}) });
+  const plan = toUpdates(old, next, {
+    ownState: ctx.config.state,
+    rules: deps.rules,
+    clock: ctx.clock,
+    notificationIds: rec.notificationIds,
+    ...(reason ? { reason } : {}),
+  });
   const registrant = openRegistrant(sealed, keys);
-  const added = plan.added.length > 0
-    ? toNotifications(next, registrant, ctx.config.state, ctx.config.pointOfContact, { rules: deps.rules, clock: ctx.clock, only: plan.added }).notifications
-    : [];
+  const added =
+    plan.added.length > 0
+      ? toNotifications(next, registrant, ctx.config.state, ctx.config.pointOfContact, {
+          rules: deps.rules,
+          clock: ctx.clock,
+          only: plan.added,
+        }).notifications
+      : [];
   const deadline = assessDeadline(next, deps.rules, ctx.clock);
 
   const notificationIds: Record<StateCode, string> = {};
@@ -180,30 +273,58 @@ export async function changeTravelReport(deps: NationalDeps, principal: Principa
   const key = tripKey(keys.indexKey, rec.registrantId, next.travel.legs[0]!);
   if (key !== rec.tripKey) {
     await ctx.store.trips.release(rec.tripKey);
-    await ctx.store.trips.claim({ tripKey: key, registrantId: rec.registrantId, notificationIds: Object.values(notificationIds), firstSource: 'self_report', alsoFoundBy: [], createdAt: now });
+    await ctx.store.trips.claim({
+      tripKey: key,
+      registrantId: rec.registrantId,
+      notificationIds: Object.values(notificationIds),
+      firstSource: 'self_report',
+      alsoFoundBy: [],
+      createdAt: now,
+    });
   }
   const updated: TravelReportRecord = {
-    ...rec, sealedReport: sealReport(next, sealed, keys), destinations: [...next.travel.destinationCountries], notificationIds,
-    departureAt: deadline.departureAt, late: deadline.late, daysOfNotice: deadline.daysOfNotice, emergency: deadline.emergency,
-    tripKey: key, updatedAt: now, version: rec.version + 1,
+    ...rec,
+    sealedReport: sealReport(next, sealed, keys),
+    destinations: [...next.travel.destinationCountries],
+    notificationIds,
+    departureAt: deadline.departureAt,
+    late: deadline.late,
+    daysOfNotice: deadline.daysOfNotice,
+    emergency: deadline.emergency,
+    tripKey: key,
+    updatedAt: now,
+    version: rec.version + 1,
   };
-  if (!(await ctx.store.travelReports.update(updated))) throw new TnxError('conflict', `travel report ${id} was changed meanwhile`);
+  if (!(await ctx.store.travelReports.update(updated)))
+    throw new TnxError('conflict', `travel report ${id} was changed meanwhile`);
   await ctx.events.publish(travelReportRecorded(id, rec.registrantId, deadline, principal.id, now, 'amended'));
   const sent = await submitAll(deps, principal, [...plan.updates, ...added], `tr:${id}:v${updated.version}`);
   return view(updated, sent);
 }
 
 /** Cancel: a TravelUpdate cancel to every destination; undelivered notifications are stopped instead. */
-export async function cancelTravelReport(deps: NationalDeps, principal: Principal, id: string, body: unknown): Promise<TravelReportView> {
+export async function cancelTravelReport(
+  deps: NationalDeps,
+  principal: Principal,
+  id: string,
+  body: unknown,
+): Promise<TravelReportView> {
   const { ctx } = deps;
   const b = body === undefined || body === null ? {} : asBody(body);
   const { rec, report } = await loadReport(deps, id);
   if (rec.state === 'cancelled') throw new TnxError('conflict', `travel report ${id} is already cancelled`);
   const now = ctx.clock.now();
   const reason = reasonOf(b);
-  const plan = toUpdates(report, null, { ownState: ctx.config.state, rules: deps.rules, clock: ctx.clock, notificationIds: rec.notificationIds, ...(reason ? { reason } : {}) });
+  const plan = toUpdates(report, null, {
+    ownState: ctx.config.state,
+    rules: deps.rules,
+    clock: ctx.clock,
+    notificationIds: rec.notificationIds,
+    ...(reason ? { reason } : {}),
+  });
   const updated: TravelReportRecord = { ...rec, state: 'cancelled', updatedAt: now, version: rec.version + 1 };
-  if (!(await ctx.store.travelReports.update(updated))) throw new TnxError('conflict', `travel report ${id} was changed meanwhile`);
+  if (!(await ctx.store.travelReports.update(updated)))
+    throw new TnxError('conflict', `travel report ${id} was changed meanwhile`);
   // The trip is off: a later sighting of the same flight (it happened after all) notifies afresh.
   await ctx.store.trips.release(rec.tripKey);
   const deadline = assessDeadline(report, deps.rules, ctx.clock);

@@ -15,7 +15,12 @@ export async function findNotifiedTrip(ctx: GatewayContext, tripKey: string): Pr
 }
 
 /** Record `kind` on every notification of the trip; idempotent. Returns the entry, or null for an unknown trip. */
-export async function recordSecondSource(ctx: GatewayContext, tripKey: string, kind: SourceKind, actor: string): Promise<TripEntry | null> {
+export async function recordSecondSource(
+  ctx: GatewayContext,
+  tripKey: string,
+  kind: SourceKind,
+  actor: string,
+): Promise<TripEntry | null> {
   const entry = await ctx.store.trips.addSource(tripKey, kind);
   if (!entry) return null;
   for (const id of entry.notificationIds) {
@@ -28,7 +33,15 @@ export async function recordSecondSource(ctx: GatewayContext, tripKey: string, k
       // LED Art 25(1) "combination": two sources about one person's trip were joined on this record;
       // the change and its audit event are written together (store port AuditWith).
       const done = await ctx.store.outbound.update(id, rec.version, { message: { ...message, source } }, (r) => [
-        { action: 'personal_data.combined', actor, at: ctx.clock.now(), messageId: r.id, partner: r.partner, outcome: 'also_found_by', detail: { source: kind } },
+        {
+          action: 'personal_data.combined',
+          actor,
+          at: ctx.clock.now(),
+          messageId: r.id,
+          partner: r.partner,
+          outcome: 'also_found_by',
+          detail: { source: kind },
+        },
       ]);
       if (!done) continue; // a worker moved it meanwhile: read again
       break;

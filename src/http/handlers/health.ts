@@ -32,8 +32,14 @@ function withTimeout(p: Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
     p.then(
-      () => { clearTimeout(t); resolve(); },
-      (e: unknown) => { clearTimeout(t); reject(e as Error); },
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
     );
   });
 }
@@ -70,6 +76,9 @@ export function metrics(deps: HttpDeps) {
         deps.ctx.log.warn({ err }, 'could not sample the queue depth');
       }
     }
-    res.status(200).type(deps.ctx.metrics.contentType).send(await deps.ctx.metrics.text());
+    res
+      .status(200)
+      .type(deps.ctx.metrics.contentType)
+      .send(await deps.ctx.metrics.text());
   };
 }

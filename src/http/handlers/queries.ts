@@ -2,7 +2,11 @@
 import type { Request, Response } from 'express';
 import { TnxError } from '../../core/errors.js';
 import { auditCsv, queryAudit } from '../../features/audit-trail/audit-query.js';
-import { getNotificationView, listNotificationViews, readOutboundMessage } from '../../features/submission/notification-view.js';
+import {
+  getNotificationView,
+  listNotificationViews,
+  readOutboundMessage,
+} from '../../features/submission/notification-view.js';
 import { purposeOf } from '../../features/inbox/read.js';
 import { principalOf } from '../state.js';
 import type { HttpDeps } from './deps.js';
@@ -42,8 +46,12 @@ export function readNotificationMessage(deps: HttpDeps) {
 export function queryAuditTrail(deps: HttpDeps) {
   return async function queryAuditTrailStep(req: Request, res: Response): Promise<void> {
     // Explicit negotiation: JSON (default) or CSV, anything else is 406 rather than a surprise format.
-    const format = req.headers.accept === undefined ? 'application/json' : req.accepts(['application/json', 'text/csv']);
-    if (!format) throw new TnxError('not_acceptable', 'this endpoint produces application/json or text/csv', { detail: { allowed: ['application/json', 'text/csv'] } });
+    const format =
+      req.headers.accept === undefined ? 'application/json' : req.accepts(['application/json', 'text/csv']);
+    if (!format)
+      throw new TnxError('not_acceptable', 'this endpoint produces application/json or text/csv', {
+        detail: { allowed: ['application/json', 'text/csv'] },
+      });
     const page = await queryAudit(deps.ctx, principalOf(res), req.query);
     const link = nextLink(req, page.next);
     if (link) res.setHeader('Link', link);

@@ -6,10 +6,12 @@ import type { HttpDeps } from './deps.js';
 
 export function submit(deps: HttpDeps, expect: OutboundType) {
   return async function submitStep(req: Request, res: Response): Promise<void> {
-    const result = await submitMessage(
-      deps,
-      { principal: principalOf(res), idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key']), body: bodyOf(res).value, expect },
-    );
+    const result = await submitMessage(deps, {
+      principal: principalOf(res),
+      idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key']),
+      body: bodyOf(res).value,
+      expect,
+    });
     res.setHeader('Location', result.statusUrl);
     res.status(202).json({ id: result.id, status: result.status, statusUrl: result.statusUrl });
   };

@@ -24,7 +24,8 @@ export function sendProblem(res: Response, err: unknown, log: Logger): void {
   const problem = toProblem(err, reqId);
   if (state && err instanceof TnxError) state.error = err;
   if (problem.unexpected) log.error({ reqId, route: state?.route, err }, 'unexpected error');
-  else if (err instanceof TnxError && err.cause !== undefined) log.debug({ reqId, code: err.code, err: err.cause }, 'refusal cause');
+  else if (err instanceof TnxError && err.cause !== undefined)
+    log.debug({ reqId, code: err.code, err: err.cause }, 'refusal cause');
   if (res.headersSent) {
     res.destroy();
     return;
@@ -41,7 +42,12 @@ export function sendProblem(res: Response, err: unknown, log: Logger): void {
 
 export function errorHandler(deps: ErrorHandlerDeps) {
   // Express recognises error middleware by its four parameters.
-  return async function errorHandlerStep(err: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> {
+  return async function errorHandlerStep(
+    err: unknown,
+    req: Request,
+    res: Response,
+    _next: NextFunction,
+  ): Promise<void> {
     const state = (res.locals as { tnx?: RequestState }).tnx;
     if (err instanceof TnxError && err.status < 500 && state && !state.audited && state.route !== 'unmatched') {
       // Local API refusals and inbox refusals that happened before the envelope was opened (media

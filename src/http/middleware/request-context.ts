@@ -11,7 +11,11 @@ import type { RequestState } from '../state.js';
 
 export function requestContext(log: Logger, metrics: Metrics) {
   return function requestContextStep(req: Request, res: Response, next: NextFunction): void {
-    const state: RequestState = { requestId: requestId(req.headers['x-request-id']), startedAt: performance.now(), route: 'unmatched' };
+    const state: RequestState = {
+      requestId: requestId(req.headers['x-request-id']),
+      startedAt: performance.now(),
+      route: 'unmatched',
+    };
     (res.locals as { tnx?: RequestState }).tnx = state;
     res.setHeader('X-Request-Id', state.requestId);
     // Responses of the local API carry personal data or audit records: never cache them.
@@ -21,8 +25,13 @@ export function requestContext(log: Logger, metrics: Metrics) {
       const ms = Math.round((performance.now() - state.startedAt) * 10) / 10;
       metrics.httpRequests.inc({ route: state.route, method: req.method, status: String(res.statusCode) });
       const fields = {
-        reqId: state.requestId, route: state.route, method: req.method, status: res.statusCode, ms,
-        actor: state.principal?.id, code: state.error?.code,
+        reqId: state.requestId,
+        route: state.route,
+        method: req.method,
+        status: res.statusCode,
+        ms,
+        actor: state.principal?.id,
+        code: state.error?.code,
       };
       if (res.statusCode >= 500) log.error(fields, 'request failed');
       else log.info(fields, 'request');

@@ -28,7 +28,14 @@ export type OutboundState =
   | 'no_channel'; // destination runs no gateway: manual handling by our point of contact
 
 export const OUTBOUND_STATES: readonly OutboundState[] = [
-  'accepted', 'queued', 'delivering', 'retrying', 'delivered', 'failed', 'cancelled', 'no_channel',
+  'accepted',
+  'queued',
+  'delivering',
+  'retrying',
+  'delivered',
+  'failed',
+  'cancelled',
+  'no_channel',
 ];
 /** States after which nothing changes any more. */
 export const TERMINAL_STATES: readonly OutboundState[] = ['delivered', 'failed', 'cancelled', 'no_channel'];
@@ -80,8 +87,20 @@ export interface OutboundRecord {
 
 export type NewOutbound = Omit<
   OutboundRecord,
-  | 'state' | 'jwe' | 'jti' | 'attempts' | 'lastError' | 'updatedAt' | 'queuedAt' | 'deliveredAt' | 'receiptJws'
-  | 'receiptDigest' | 'leadTimeSeconds' | 'timeliness' | 'atRiskAlertedAt' | 'version'
+  | 'state'
+  | 'jwe'
+  | 'jti'
+  | 'attempts'
+  | 'lastError'
+  | 'updatedAt'
+  | 'queuedAt'
+  | 'deliveredAt'
+  | 'receiptJws'
+  | 'receiptDigest'
+  | 'leadTimeSeconds'
+  | 'timeliness'
+  | 'atRiskAlertedAt'
+  | 'version'
 > & { state: 'accepted' | 'no_channel' };
 
 export interface DeliveryAttempt {
@@ -112,8 +131,19 @@ export interface OutboundFilter {
 export type OutboundPatch = Partial<
   Pick<
     OutboundRecord,
-    | 'jwe' | 'jti' | 'attempts' | 'lastError' | 'queuedAt' | 'deliveredAt' | 'receiptJws' | 'receiptDigest'
-    | 'leadTimeSeconds' | 'timeliness' | 'atRiskAlertedAt' | 'source' | 'message'
+    | 'jwe'
+    | 'jti'
+    | 'attempts'
+    | 'lastError'
+    | 'queuedAt'
+    | 'deliveredAt'
+    | 'receiptJws'
+    | 'receiptDigest'
+    | 'leadTimeSeconds'
+    | 'timeliness'
+    | 'atRiskAlertedAt'
+    | 'source'
+    | 'message'
   >
 >;
 
@@ -150,10 +180,19 @@ export interface OutboundRepo {
    * record, or null when the record was in another state (someone else moved it). Bumps version/updatedAt.
    */
   transition(
-    id: string, from: readonly OutboundState[], to: OutboundState, patch?: OutboundPatch, audit?: AuditWith<OutboundRecord>,
+    id: string,
+    from: readonly OutboundState[],
+    to: OutboundState,
+    patch?: OutboundPatch,
+    audit?: AuditWith<OutboundRecord>,
   ): Promise<OutboundRecord | null>;
   /** Patch without a state change (e.g. attempts counter), guarded by version; null on a lost race. */
-  update(id: string, version: number, patch: OutboundPatch, audit?: AuditWith<OutboundRecord>): Promise<OutboundRecord | null>;
+  update(
+    id: string,
+    version: number,
+    patch: OutboundPatch,
+    audit?: AuditWith<OutboundRecord>,
+  ): Promise<OutboundRecord | null>;
   /** Cursor-paginated, newest first (createdAt desc, id desc). */
   list(filter: OutboundFilter, page: { limit: number; cursor?: string | null }): Promise<Page<OutboundRecord>>;
   /** The outbox: records in `accepted` older than `olderThan` (epoch ms), oldest first. */
@@ -200,7 +239,10 @@ export interface InboundFilter {
 
 export interface InboundRepo {
   /** Insert unless (iss, jti) exists; on a clash return the stored record and `created: false`. */
-  insertOnce(rec: InboundRecord, audit?: AuditWith<InboundRecord>): Promise<{ record: InboundRecord; created: boolean }>;
+  insertOnce(
+    rec: InboundRecord,
+    audit?: AuditWith<InboundRecord>,
+  ): Promise<{ record: InboundRecord; created: boolean }>;
   get(id: string): Promise<InboundRecord | null>;
   getByJti(iss: StateCode, jti: string): Promise<InboundRecord | null>;
   list(filter: InboundFilter, page: { limit: number; cursor?: string | null }): Promise<Page<InboundRecord>>;
@@ -403,7 +445,11 @@ export interface CaseRepo {
   /** Insert unless a case for the same tripKey exists; then return that one and `created: false`. */
   open(c: CaseRecord): Promise<{ record: CaseRecord; created: boolean }>;
   get(id: string): Promise<CaseRecord | null>;
-  setNotification(id: string, notificationId: string | null, notification: CaseRecord['notification']): Promise<CaseRecord | null>;
+  setNotification(
+    id: string,
+    notificationId: string | null,
+    notification: CaseRecord['notification'],
+  ): Promise<CaseRecord | null>;
   /** Cursor-paginated, newest first (openedAt desc, id desc). */
   list(filter: CaseFilter, page: { limit: number; cursor?: string | null }): Promise<Page<CaseRecord>>;
   /** Cases opened in [from, to). */
@@ -427,7 +473,8 @@ export interface KvRepo {
 
 /** The fields the retention job reads, all in clear on the sealed record. */
 export type RegistrantRetentionView = Pick<
-  SealedRegistrant, 'id' | 'status' | 'registrationStart' | 'registrationEnd' | 'reviewDue' | 'reviewFlaggedAt' | 'erasedAt'
+  SealedRegistrant,
+  'id' | 'status' | 'registrationStart' | 'registrationEnd' | 'reviewDue' | 'reviewFlaggedAt' | 'erasedAt'
 >;
 
 export interface RegistryRepo {
@@ -444,7 +491,10 @@ export interface RegistryRepo {
   /** Live (not erased) records carrying every term (AND); empty terms match nothing. */
   search(terms: readonly string[], limit: number): Promise<SealedRegistrant[]>;
   /** Live records with registrationEnd < endBefore, or reviewDue < reviewBefore and not yet flagged. */
-  retentionCandidates(cutoffs: { endBefore: string; reviewBefore: string }, limit: number): Promise<RegistrantRetentionView[]>;
+  retentionCandidates(
+    cutoffs: { endBefore: string; reviewBefore: string },
+    limit: number,
+  ): Promise<RegistrantRetentionView[]>;
   /** Live (not erased) records with id > afterId, by id: the screening index is built from these at start-up. */
   scan(afterId: string | null, limit: number): Promise<SealedRegistrant[]>;
 }

@@ -58,7 +58,9 @@ export async function verifySqliteTrail(options: ParallelVerifyOptions): Promise
     });
     let results: SegmentResult[];
     try {
-      results = await Promise.all(specs.map((spec, k) => (k === 0 ? verifySegment(store.audit, spec) : inWorker(options.sqlitePath, spec))));
+      results = await Promise.all(
+        specs.map((spec, k) => (k === 0 ? verifySegment(store.audit, spec) : inWorker(options.sqlitePath, spec))),
+      );
     } catch {
       // A worker that could not run (threads unavailable, a loader problem) says nothing about the
       // trail: fall back to one walk rather than report an infrastructure failure as a verdict.
@@ -89,7 +91,11 @@ export function combine(specs: readonly SegmentSpec[], results: readonly Segment
     const spec = specs[k]!;
     // The link is this segment's first prevHash check, so it precedes the segment's own findings.
     if (prev && r.first && r.first.seq === spec.fromSeq && r.first.prevHash !== prev.lastHash) {
-      return toResult(events, checkpoints, prev.lastSeq, sealed, { seq: r.first.seq, id: r.first.id, problem: 'prevHash mismatch (events reordered or inserted)' });
+      return toResult(events, checkpoints, prev.lastSeq, sealed, {
+        seq: r.first.seq,
+        id: r.first.id,
+        problem: 'prevHash mismatch (events reordered or inserted)',
+      });
     }
     events += r.events;
     checkpoints += r.checkpoints;
@@ -99,7 +105,11 @@ export function combine(specs: readonly SegmentSpec[], results: readonly Segment
       // The segment ran out before its end although later events exist: rows were removed. Name the
       // event found in the missing one's place, as a single walk would.
       const next = results.slice(k + 1).find((x) => x.first)?.first ?? null;
-      return toResult(events, checkpoints, r.lastSeq, sealed, { seq: r.lastSeq + 1, id: next?.id ?? null, problem: 'sequence gap (event removed)' });
+      return toResult(events, checkpoints, r.lastSeq, sealed, {
+        seq: r.lastSeq + 1,
+        id: next?.id ?? null,
+        problem: 'sequence gap (event removed)',
+      });
     }
     prev = r;
   }
@@ -112,7 +122,11 @@ function inWorker(path: string, spec: SegmentSpec): Promise<SegmentResult> {
     let result: SegmentResult | undefined;
     worker.once('message', (m: SegmentResult) => (result = m));
     // Errors cross the thread boundary as plain objects; wrap them so callers get an Error.
-    worker.once('error', (err: unknown) => reject(err instanceof Error ? err : new Error('verify worker failed', { cause: err })));
-    worker.once('exit', (code) => (result ? resolve(result) : reject(new Error(`verify worker exited with code ${code} without a result`))));
+    worker.once('error', (err: unknown) =>
+      reject(err instanceof Error ? err : new Error('verify worker failed', { cause: err })),
+    );
+    worker.once('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`verify worker exited with code ${code} without a result`)),
+    );
   });
 }

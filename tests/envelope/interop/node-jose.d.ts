@@ -9,12 +9,24 @@ declare module 'node-jose' {
   const jose: {
     JWK: { createKeyStore(): KeyStore; asKey(jwk: object): Promise<Key> };
     JWE: {
-      createEncrypt(opts: { format: 'compact'; fields: Record<string, unknown> }, key: Key): { update(data: Buffer | string): { final(): Promise<string> } };
-      createDecrypt(keystore: KeyStore | Key, opts?: Record<string, unknown>): { decrypt(token: string): Promise<{ header: Record<string, unknown>; plaintext: Buffer }> };
+      createEncrypt(
+        opts: { format: 'compact'; fields: Record<string, unknown> },
+        key: Key,
+      ): { update(data: Buffer | string): { final(): Promise<string> } };
+      createDecrypt(
+        keystore: KeyStore | Key,
+        opts?: Record<string, unknown>,
+      ): { decrypt(token: string): Promise<{ header: Record<string, unknown>; plaintext: Buffer }> };
     };
     JWS: {
-      createSign(opts: { format: 'compact'; fields: Record<string, unknown> }, key: Key): { update(data: Buffer | string): { final(): Promise<string> } };
-      createVerify(keystore: KeyStore | Key, opts?: Record<string, unknown>): { verify(token: string): Promise<{ header: Record<string, unknown>; payload: Buffer }> };
+      createSign(
+        opts: { format: 'compact'; fields: Record<string, unknown> },
+        key: Key,
+      ): { update(data: Buffer | string): { final(): Promise<string> } };
+      createVerify(
+        keystore: KeyStore | Key,
+        opts?: Record<string, unknown>,
+      ): { verify(token: string): Promise<{ header: Record<string, unknown>; payload: Buffer }> };
     };
   };
   export default jose;

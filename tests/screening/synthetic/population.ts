@@ -21,7 +21,10 @@ export function rng(seed: number): () => number {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
     return (z ^ (z >>> 16)) >>> 0;
   };
-  let a = split(), b = split(), c = split(), d = split();
+  let a = split(),
+    b = split(),
+    c = split(),
+    d = split();
   return () => {
     const t = (((a + b) >>> 0) + d) >>> 0;
     d = (d + 1) >>> 0;
@@ -39,10 +42,21 @@ export const pick = <T>(r: Rng, a: readonly T[]): T => a[Math.floor(r() * a.leng
 export const pickSkewed = <T>(r: Rng, a: readonly T[]): T => a[Math.floor(Math.pow(r(), 1.6) * a.length)]!;
 
 export type Origin = 'english' | 'slavic' | 'greek' | 'arabic' | 'spanish' | 'chinese';
-export const ORIGINS: Array<[Origin, number]> = [['english', 0.28], ['slavic', 0.2], ['greek', 0.07], ['arabic', 0.15], ['spanish', 0.15], ['chinese', 0.15]];
+export const ORIGINS: Array<[Origin, number]> = [
+  ['english', 0.28],
+  ['slavic', 0.2],
+  ['greek', 0.07],
+  ['arabic', 0.15],
+  ['spanish', 0.15],
+  ['chinese', 0.15],
+];
 const NATIONALITIES: Record<Origin, string[]> = {
-  english: ['GBR', 'USA', 'CAN', 'AUS', 'IRL', 'NZL'], slavic: ['RUS', 'UKR', 'BLR', 'KAZ'], greek: ['GRC', 'CYP'],
-  arabic: ['EGY', 'SAU', 'JOR', 'MAR', 'IRQ', 'SYR', 'LBN', 'ARE'], spanish: ['ESP', 'MEX', 'COL', 'ARG', 'CHL', 'PER'], chinese: ['CHN', 'TWN', 'SGP', 'HKG'],
+  english: ['GBR', 'USA', 'CAN', 'AUS', 'IRL', 'NZL'],
+  slavic: ['RUS', 'UKR', 'BLR', 'KAZ'],
+  greek: ['GRC', 'CYP'],
+  arabic: ['EGY', 'SAU', 'JOR', 'MAR', 'IRQ', 'SYR', 'LBN', 'ARE'],
+  spanish: ['ESP', 'MEX', 'COL', 'ARG', 'CHL', 'PER'],
+  chinese: ['CHN', 'TWN', 'SGP', 'HKG'],
 };
 
 /** Everything needed to write the person in other ways (variants.ts). */
@@ -64,7 +78,9 @@ export interface SyntheticPerson {
 
 function originOf(r: Rng): Origin {
   let x = r();
-  for (const [o, w] of ORIGINS) { if ((x -= w) < 0) return o; }
+  for (const [o, w] of ORIGINS) {
+    if ((x -= w) < 0) return o;
+  }
   return 'english';
 }
 
@@ -78,7 +94,8 @@ function cyrillicSurname(r: Rng, sex: Sex): string {
   return stem + suffix;
 }
 
-const latin = (s: string): string => transliterate(s.normalize('NFKD').replace(/\p{M}/gu, '').toUpperCase()).toUpperCase();
+const latin = (s: string): string =>
+  transliterate(s.normalize('NFKD').replace(/\p{M}/gu, '').toUpperCase()).toUpperCase();
 
 export function syntheticPerson(r: Rng, id: string, origin: Origin = originOf(r)): SyntheticPerson {
   const sex: Sex = r() < 0.5 ? 'M' : 'F';
@@ -117,8 +134,11 @@ export function syntheticPerson(r: Rng, id: string, origin: Origin = originOf(r)
       const givenArabic = gi.map((i, k) => (k === 0 ? list : N.ARABIC_GIVEN_M)[i]!);
       const fam = N.ARABIC_SURNAMES[fi]!;
       return {
-        ...base, family: fam[1][0]!, given: givenArabic.map((g) => g[1][0]!),
-        original: { family: fam[0], given: givenArabic.map((g) => g[0]), script: 'Arab' }, arabic: { family: fi, given: gi },
+        ...base,
+        family: fam[1][0]!,
+        given: givenArabic.map((g) => g[1][0]!),
+        original: { family: fam[0], given: givenArabic.map((g) => g[0]), script: 'Arab' },
+        arabic: { family: fi, given: gi },
       };
     }
     case 'spanish': {
@@ -128,9 +148,12 @@ export function syntheticPerson(r: Rng, id: string, origin: Origin = originOf(r)
     }
     case 'chinese': {
       const [fh, fl] = pickSkewed(r, N.CHINESE_SURNAMES);
-      const syl = r() < 0.75 ? [pick(r, N.CHINESE_SYLLABLES), pick(r, N.CHINESE_SYLLABLES)] : [pick(r, N.CHINESE_SYLLABLES)];
+      const syl =
+        r() < 0.75 ? [pick(r, N.CHINESE_SYLLABLES), pick(r, N.CHINESE_SYLLABLES)] : [pick(r, N.CHINESE_SYLLABLES)];
       return {
-        ...base, family: fl, given: [syl.map((s) => s[1]).join('')],
+        ...base,
+        family: fl,
+        given: [syl.map((s) => s[1]).join('')],
         original: { family: fh, given: [syl.map((s) => s[0]).join('')], script: 'Hani' },
       };
     }
@@ -142,7 +165,8 @@ function passportNumber(r: Rng, nationality: string): string {
   // Shapes differ by issuer (letters then digits, digits only); numbers are random within the shape.
   const digitsOnly = ['USA', 'RUS', 'GBR', 'CAN', 'CHN'].includes(nationality) && r() < 0.7;
   let s = digitsOnly ? '' : ALNUM[Math.floor(r() * 23)]! + ALNUM[Math.floor(r() * 23)]!;
-  while (s.length < 9) s += digitsOnly || r() < 0.8 ? String(Math.floor(r() * 10)) : ALNUM[Math.floor(r() * ALNUM.length)]!;
+  while (s.length < 9)
+    s += digitsOnly || r() < 0.8 ? String(Math.floor(r() * 10)) : ALNUM[Math.floor(r() * ALNUM.length)]!;
   return s;
 }
 

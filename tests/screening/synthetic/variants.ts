@@ -9,13 +9,22 @@ import * as N from './names.js';
 import { pick, syntheticPerson, type Rng, type SyntheticPerson } from './population.js';
 
 export const VARIANT_KINDS = [
-  'exact', 'transliteration', 'swapped_order', 'dropped_middle_name', 'typo',
-  'dob_day_month_swapped', 'dob_partial', 'dob_year_off_by_one',
+  'exact',
+  'transliteration',
+  'swapped_order',
+  'dropped_middle_name',
+  'typo',
+  'dob_day_month_swapped',
+  'dob_partial',
+  'dob_year_off_by_one',
 ] as const;
 export type VariantKind = (typeof VARIANT_KINDS)[number];
 
 /** Upper-case ASCII as printed in a machine-readable zone / sent in PAXLST. */
-export const mrz = (s: string): string => anyAscii(s.normalize('NFKD').replace(/\p{M}/gu, '')).toUpperCase().replace(/[^A-Z '\-]/g, '');
+export const mrz = (s: string): string =>
+  anyAscii(s.normalize('NFKD').replace(/\p{M}/gu, ''))
+    .toUpperCase()
+    .replace(/[^A-Z '-]/g, '');
 
 function retransliterate(original: string, table: Record<string, string[]>, r: Rng): string {
   let out = '';
@@ -32,22 +41,35 @@ function typo(word: string, r: Rng): string {
   const i = 1 + Math.floor(r() * (word.length - 2));
   const letter = String.fromCharCode(65 + Math.floor(r() * 26));
   switch (Math.floor(r() * 4)) {
-    case 0: return word.slice(0, i) + letter + word.slice(i + 1);
-    case 1: return word.slice(0, i) + word.slice(i + 1);
-    case 2: return word.slice(0, i) + letter + word.slice(i);
-    default: return word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+    case 0:
+      return word.slice(0, i) + letter + word.slice(i + 1);
+    case 1:
+      return word.slice(0, i) + word.slice(i + 1);
+    case 2:
+      return word.slice(0, i) + letter + word.slice(i);
+    default:
+      return word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
   }
 }
 
-interface Name { family: string; given: string[] }
+interface Name {
+  family: string;
+  given: string[];
+}
 
 export function transliterationVariant(p: SyntheticPerson, r: Rng): Name {
   for (let attempt = 0; attempt < 6; attempt++) {
     let n: Name;
     if (p.origin === 'slavic' && p.original) {
-      n = { family: retransliterate(p.original.family, N.CYRILLIC_VARIANTS, r), given: p.original.given.map((g) => retransliterate(g, N.CYRILLIC_VARIANTS, r)) };
+      n = {
+        family: retransliterate(p.original.family, N.CYRILLIC_VARIANTS, r),
+        given: p.original.given.map((g) => retransliterate(g, N.CYRILLIC_VARIANTS, r)),
+      };
     } else if (p.origin === 'greek' && p.original) {
-      n = { family: retransliterate(p.original.family, N.GREEK_VARIANTS, r), given: p.original.given.map((g) => retransliterate(g, N.GREEK_VARIANTS, r)) };
+      n = {
+        family: retransliterate(p.original.family, N.GREEK_VARIANTS, r),
+        given: p.original.given.map((g) => retransliterate(g, N.GREEK_VARIANTS, r)),
+      };
     } else if (p.origin === 'arabic' && p.arabic) {
       const gl = p.sex === 'M' ? N.ARABIC_GIVEN_M : N.ARABIC_GIVEN_F;
       n = {
@@ -57,8 +79,12 @@ export function transliterationVariant(p: SyntheticPerson, r: Rng): Name {
     } else if (p.origin === 'chinese') {
       // Pinyin given names written split or hyphenated ("XIAO MING", "XIAO-MING") instead of joined.
       const g = p.given[0]!;
-      const syl = N.CHINESE_SYLLABLES.map((s) => s[1]).find((s) => g.startsWith(s) && g.length > s.length && N.CHINESE_SYLLABLES.some((t) => t[1] === g.slice(s.length)));
-      n = syl ? { family: p.family, given: [r() < 0.5 ? `${syl} ${g.slice(syl.length)}` : `${syl}-${g.slice(syl.length)}`] } : { family: typo(p.family, r), given: p.given };
+      const syl = N.CHINESE_SYLLABLES.map((s) => s[1]).find(
+        (s) => g.startsWith(s) && g.length > s.length && N.CHINESE_SYLLABLES.some((t) => t[1] === g.slice(s.length)),
+      );
+      n = syl
+        ? { family: p.family, given: [r() < 0.5 ? `${syl} ${g.slice(syl.length)}` : `${syl}-${g.slice(syl.length)}`] }
+        : { family: typo(p.family, r), given: p.given };
     } else {
       n = { family: typo(p.family, r), given: p.given };
     }
@@ -69,23 +95,40 @@ export function transliterationVariant(p: SyntheticPerson, r: Rng): Name {
 
 function passenger(n: Name, p: SyntheticPerson, dateOfBirth: string | null, passport: string): ManifestPassenger {
   return {
-    role: 'passenger', familyName: mrz(n.family), givenNames: n.given.map(mrz), sex: p.sex, dateOfBirth,
-    nationality: p.nationality, documents: [{ type: 'passport', number: passport, issuingState: p.nationality, expiresOn: null }],
-    bookingRef: null, embarkation: null, debarkation: null,
+    role: 'passenger',
+    familyName: mrz(n.family),
+    givenNames: n.given.map(mrz),
+    sex: p.sex,
+    dateOfBirth,
+    nationality: p.nationality,
+    documents: [{ type: 'passport', number: passport, issuingState: p.nationality, expiresOn: null }],
+    bookingRef: null,
+    embarkation: null,
+    debarkation: null,
   };
 }
 
 /** The registrant `p` on a manifest, written with variant `kind`. */
-export function registrantOnBoard(p: SyntheticPerson, kind: VariantKind, r: Rng, newPassport: string): ManifestPassenger {
+export function registrantOnBoard(
+  p: SyntheticPerson,
+  kind: VariantKind,
+  r: Rng,
+  newPassport: string,
+): ManifestPassenger {
   let name: Name = { family: p.family, given: p.given };
   let dob: string | null = p.dateOfBirth;
   const [y, m, d] = p.dateOfBirth.split('-');
   switch (kind) {
-    case 'transliteration': name = transliterationVariant(p, r); break;
-    case 'swapped_order': name = { family: p.given.join(' '), given: [p.family] }; break;
+    case 'transliteration':
+      name = transliterationVariant(p, r);
+      break;
+    case 'swapped_order':
+      name = { family: p.given.join(' '), given: [p.family] };
+      break;
     case 'dropped_middle_name':
       if (p.given.length > 1) name = { family: p.family, given: p.given.slice(0, 1) };
-      else if (p.origin === 'spanish') name = { family: p.family.split(' ')[0]!, given: p.given }; // second surname dropped
+      else if (p.origin === 'spanish')
+        name = { family: p.family.split(' ')[0]!, given: p.given }; // second surname dropped
       else name = { family: p.family, given: [...p.given, pick(r, N.ENGLISH_GIVEN_M)] }; // an added middle name
       break;
     case 'typo': {
@@ -95,10 +138,17 @@ export function registrantOnBoard(p: SyntheticPerson, kind: VariantKind, r: Rng,
       name = { family: tokens[0]!, given: tokens.slice(1) };
       break;
     }
-    case 'dob_day_month_swapped': dob = Number(d) <= 12 && d !== m ? `${y}-${d}-${m}` : `${y}-${m}`; break;
-    case 'dob_partial': dob = r() < 0.5 ? y! : `${y}-${m}`; break;
-    case 'dob_year_off_by_one': dob = `${Number(y) + (r() < 0.5 ? -1 : 1)}-${m}-${d}`; break;
-    case 'exact': break;
+    case 'dob_day_month_swapped':
+      dob = Number(d) <= 12 && d !== m ? `${y}-${d}-${m}` : `${y}-${m}`;
+      break;
+    case 'dob_partial':
+      dob = r() < 0.5 ? y! : `${y}-${m}`;
+      break;
+    case 'dob_year_off_by_one':
+      dob = `${Number(y) + (r() < 0.5 ? -1 : 1)}-${m}-${d}`;
+      break;
+    case 'exact':
+      break;
   }
   // A quarter travel on a passport the registry does not know yet.
   return passenger(name, p, dob, r() < 0.25 ? newPassport : p.passport);

@@ -14,8 +14,15 @@ async function eventsOf(store: Store, messageId: string): Promise<AuditEvent[]> 
   return (await store.audit.query({ messageId }, { limit: 100 })).items.sort((a, b) => a.seq - b.seq);
 }
 
-const ev = (action: string, messageId: string, detail: Record<string, unknown>): AuditEventInput =>
-  ({ action, actor: 'system', at: 1_700_000_000_000, messageId, partner: 'FRA', outcome: 'ok', detail });
+const ev = (action: string, messageId: string, detail: Record<string, unknown>): AuditEventInput => ({
+  action,
+  actor: 'system',
+  at: 1_700_000_000_000,
+  messageId,
+  partner: 'FRA',
+  outcome: 'ok',
+  detail,
+});
 
 export function auditWithConformance(ctx: ConformanceContext): void {
   describe('writes with their audit events', () => {
@@ -27,44 +34,82 @@ export function auditWithConformance(ctx: ConformanceContext): void {
     it('insert: the events of the stored record, once; an idempotency clash writes none', async () => {
       const key = `key-${randomUUID()}`;
       const rec = newOutbound({ submittedBy: 'tok-a', idempotencyKey: key });
-      const { record, created } = await store.outbound.insert(rec, (r) => [ev('notification.accepted', r.id, { version: r.version, state: r.state })]);
+      const { record, created } = await store.outbound.insert(rec, (r) => [
+        ev('notification.accepted', r.id, { version: r.version, state: r.state }),
+      ]);
       assert.equal(created, true);
-      const again = await store.outbound.insert(newOutbound({ submittedBy: 'tok-a', idempotencyKey: key }), (r) => [ev('notification.accepted', r.id, { again: true })]);
+      const again = await store.outbound.insert(newOutbound({ submittedBy: 'tok-a', idempotencyKey: key }), (r) => [
+        ev('notification.accepted', r.id, { again: true }),
+      ]);
       assert.equal(again.created, false);
       const events = await eventsOf(store, record.id);
-      assert.deepEqual(events.map((e) => [e.action, e.detail]), [['notification.accepted', { version: 1, state: 'accepted' }]]);
+      assert.deepEqual(
+        events.map((e) => [e.action, e.detail]),
+        [['notification.accepted', { version: 1, state: 'accepted' }]],
+      );
     });
 
     it('transition and update: events see the record after the change; a lost transition writes none', async () => {
       const { record } = await store.outbound.insert(newOutbound());
-      const queued = await store.outbound.transition(record.id, ['accepted'], 'queued', { queuedAt: 5 }, (r) => [ev('notification.queued', r.id, { version: r.version, state: r.state, queuedAt: r.queuedAt })]);
+      const queued = await store.outbound.transition(record.id, ['accepted'], 'queued', { queuedAt: 5 }, (r) => [
+        ev('notification.queued', r.id, { version: r.version, state: r.state, queuedAt: r.queuedAt }),
+      ]);
       assert.equal(queued?.state, 'queued');
-      const lost = await store.outbound.transition(record.id, ['accepted'], 'cancelled', {}, (r) => [ev('notification.cancelled', r.id, {})]);
+      const lost = await store.outbound.transition(record.id, ['accepted'], 'cancelled', {}, (r) => [
+        ev('notification.cancelled', r.id, {}),
+      ]);
       assert.equal(lost, null);
-      const sealed = await store.outbound.update(record.id, queued!.version, { jti: 'jti-1' }, (r) => [ev('notification.sealed', r.id, { version: r.version, jti: r.jti })]);
+      const sealed = await store.outbound.update(record.id, queued.version, { jti: 'jti-1' }, (r) => [
+        ev('notification.sealed', r.id, { version: r.version, jti: r.jti }),
+      ]);
       assert.equal(sealed?.jti, 'jti-1');
-      const stale = await store.outbound.update(record.id, queued!.version, { jti: 'jti-2' }, (r) => [ev('notification.sealed', r.id, { stale: true })]);
+      const stale = await store.outbound.update(record.id, queued.version, { jti: 'jti-2' }, (r) => [
+        ev('notification.sealed', r.id, { stale: true }),
+      ]);
       assert.equal(stale, null);
       const events = await eventsOf(store, record.id);
-      assert.deepEqual(events.map((e) => [e.action, e.detail]), [
-        ['notification.queued', { version: 2, state: 'queued', queuedAt: 5 }],
-        ['notification.sealed', { version: 3, jti: 'jti-1' }],
-      ]);
+      assert.deepEqual(
+        events.map((e) => [e.action, e.detail]),
+        [
+          ['notification.queued', { version: 2, state: 'queued', queuedAt: 5 }],
+          ['notification.sealed', { version: 3, jti: 'jti-1' }],
+        ],
+      );
     });
 
     it('attempts and inbound messages: events once; a repeat writes none', async () => {
       const { record } = await store.outbound.insert(newOutbound());
-      const attempt = { messageId: record.id, attempt: 1, startedAt: 10, durationMs: 3, httpStatus: 503, error: 'http_503', outcome: 'retry' as const };
+      const attempt = {
+        messageId: record.id,
+        attempt: 1,
+        startedAt: 10,
+        durationMs: 3,
+        httpStatus: 503,
+        error: 'http_503',
+        outcome: 'retry' as const,
+      };
       await store.outbound.addAttempt(attempt, (a) => [ev('delivery.attempt', a.messageId, { attempt: a.attempt })]);
-      await store.outbound.addAttempt({ ...attempt, httpStatus: 200 }, (a) => [ev('delivery.attempt', a.messageId, { repeat: true })]);
-      assert.deepEqual((await eventsOf(store, record.id)).map((e) => e.detail), [{ attempt: 1 }]);
+      await store.outbound.addAttempt({ ...attempt, httpStatus: 200 }, (a) => [
+        ev('delivery.attempt', a.messageId, { repeat: true }),
+      ]);
+      assert.deepEqual(
+        (await eventsOf(store, record.id)).map((e) => e.detail),
+        [{ attempt: 1 }],
+      );
 
       const inbound = newInbound();
-      const first = await store.inbound.insertOnce(inbound, (r) => [ev('message.received', r.notificationId, { inboundId: r.id })]);
+      const first = await store.inbound.insertOnce(inbound, (r) => [
+        ev('message.received', r.notificationId, { inboundId: r.id }),
+      ]);
       assert.equal(first.created, true);
-      const dup = await store.inbound.insertOnce({ ...inbound, id: randomUUID() }, (r) => [ev('message.received', r.notificationId, { dup: true })]);
+      const dup = await store.inbound.insertOnce({ ...inbound, id: randomUUID() }, (r) => [
+        ev('message.received', r.notificationId, { dup: true }),
+      ]);
       assert.equal(dup.created, false);
-      assert.deepEqual((await eventsOf(store, inbound.notificationId)).map((e) => e.detail), [{ inboundId: inbound.id }]);
+      assert.deepEqual(
+        (await eventsOf(store, inbound.notificationId)).map((e) => e.detail),
+        [{ inboundId: inbound.id }],
+      );
       await verifyWholeChain(store);
     });
 
@@ -72,10 +117,15 @@ export function auditWithConformance(ctx: ConformanceContext): void {
       const { record } = await store.outbound.insert(newOutbound());
       const head = await store.audit.head();
       await assert.rejects(
-        store.outbound.transition(record.id, ['accepted'], 'queued', {}, (r) => [ev('notification.queued', r.id, { name: 'not in an event' })]),
+        store.outbound.transition(record.id, ['accepted'], 'queued', {}, (r) => [
+          ev('notification.queued', r.id, { name: 'not in an event' }),
+        ]),
         code('audit_event_refused'),
       );
-      await assert.rejects(store.inbound.insertOnce(newInbound(), () => [ev('no_such.action', 'x', {})]), code('audit_event_refused'));
+      await assert.rejects(
+        store.inbound.insertOnce(newInbound(), () => [ev('no_such.action', 'x', {})]),
+        code('audit_event_refused'),
+      );
       if (store.kind === 'sqlite') {
         // One transaction: the refused events took the change with them.
         assert.equal((await store.outbound.get(record.id))?.state, 'accepted');

@@ -18,7 +18,15 @@ export function auditConformance(ctx: ConformanceContext): void {
       const countBefore = await store.audit.count();
       const one = await store.audit.append([{ action: `${tag}.one`, actor: 'system', at: 1000 }]);
       const batch = await store.audit.append([
-        { action: `${tag}.two`, actor: 'tok-1', at: 1001, messageId: 'm-1', partner: 'FRA', outcome: 'ok', detail: { b: 2, a: [1, { z: null }] } },
+        {
+          action: `${tag}.two`,
+          actor: 'tok-1',
+          at: 1001,
+          messageId: 'm-1',
+          partner: 'FRA',
+          outcome: 'ok',
+          detail: { b: 2, a: [1, { z: null }] },
+        },
         { action: `${tag}.three`, actor: 'FRA', at: 1002 },
       ]);
       assert.equal(one.length, 1);
@@ -45,7 +53,10 @@ export function auditConformance(ctx: ConformanceContext): void {
       const tag = tagName();
       const head = await store.audit.head();
       const bad = [
-        [{ action: `${tag}.ok`, actor: 'system', at: 1 }, { action: 'NoDot', actor: 'system', at: 2 }],
+        [
+          { action: `${tag}.ok`, actor: 'system', at: 1 },
+          { action: 'NoDot', actor: 'system', at: 2 },
+        ],
         [{ action: `${tag}.ok`, actor: 'system', at: 1.5 }],
         [{ action: `${tag}.ok`, actor: 'system', at: 1, detail: { when: new Date(0) } as Record<string, unknown> }],
         [{ action: `${tag}.ok`, actor: 'system', at: 1, partner: 'france' }],
@@ -58,16 +69,23 @@ export function auditConformance(ctx: ConformanceContext): void {
       const tag = tagName();
       const instances = [store, await ctx.another(), await ctx.another(), await ctx.another()];
       const returned: AuditEvent[] = [];
-      await Promise.all(instances.map(async (s, k) => {
-        for (let i = 0; i < 15; i++) {
-          const n = (i % 3) + 1;
-          const events = Array.from({ length: n }, (_, j) => ({ action: `${tag}.w${k}`, actor: `worker-${k}`, at: 5000 + i, detail: { i, j } }));
-          const got = await s.audit.append(events);
-          // a batch is contiguous in the chain
-          got.forEach((e, j) => assert.equal(e.seq, got[0]!.seq + j));
-          returned.push(...got);
-        }
-      }));
+      await Promise.all(
+        instances.map(async (s, k) => {
+          for (let i = 0; i < 15; i++) {
+            const n = (i % 3) + 1;
+            const events = Array.from({ length: n }, (_, j) => ({
+              action: `${tag}.w${k}`,
+              actor: `worker-${k}`,
+              at: 5000 + i,
+              detail: { i, j },
+            }));
+            const got = await s.audit.append(events);
+            // a batch is contiguous in the chain
+            got.forEach((e, j) => assert.equal(e.seq, got[0]!.seq + j));
+            returned.push(...got);
+          }
+        }),
+      );
       const seqs = returned.map((e) => e.seq).sort((a, b) => a - b);
       assert.equal(new Set(seqs).size, seqs.length, 'no seq handed out twice');
       await verifyWholeChain(store);
@@ -94,30 +112,60 @@ export function auditConformance(ctx: ConformanceContext): void {
         seen.push(...page.items.map((e) => e.seq));
         cursor = page.next;
       } while (cursor !== null && seen.length < 100);
-      assert.deepEqual(seen, newestFirst.filter((e) => e.messageId === messageId).map((e) => e.seq));
+      assert.deepEqual(
+        seen,
+        newestFirst.filter((e) => e.messageId === messageId).map((e) => e.seq),
+      );
 
       const odd = await store.audit.query({ action: `${tag}.odd` }, { limit: 100 });
-      assert.deepEqual(odd.items.map((e) => e.seq), newestFirst.filter((e) => e.action === `${tag}.odd`).map((e) => e.seq));
+      assert.deepEqual(
+        odd.items.map((e) => e.seq),
+        newestFirst.filter((e) => e.action === `${tag}.odd`).map((e) => e.seq),
+      );
       const alice = await store.audit.query({ actor: `${tag}-alice`, partner: 'NLD' }, { limit: 100 });
-      assert.deepEqual(alice.items.map((e) => e.seq), newestFirst.filter((e) => e.actor === `${tag}-alice` && e.partner === 'NLD').map((e) => e.seq));
+      assert.deepEqual(
+        alice.items.map((e) => e.seq),
+        newestFirst.filter((e) => e.actor === `${tag}-alice` && e.partner === 'NLD').map((e) => e.seq),
+      );
       const timed = await store.audit.query({ actor: `${tag}-bob`, from: 9_000_006, to: 9_000_010 }, { limit: 100 });
-      assert.deepEqual(timed.items.map((e) => e.at), [9_000_009, 9_000_008, 9_000_007, 9_000_006]);
+      assert.deepEqual(
+        timed.items.map((e) => e.at),
+        [9_000_009, 9_000_008, 9_000_007, 9_000_006],
+      );
       const combined = await store.audit.query({ messageId, action: `${tag}.even`, actor: `${tag}-bob` }, { limit: 2 });
       assert.equal(combined.items.length, 2);
       assert.ok(combined.next);
-      const rest = await store.audit.query({ messageId, action: `${tag}.even`, actor: `${tag}-bob` }, { limit: 2, cursor: combined.next });
-      assert.deepEqual(rest.items.map((e) => e.at), [9_000_006]);
+      const rest = await store.audit.query(
+        { messageId, action: `${tag}.even`, actor: `${tag}-bob` },
+        { limit: 2, cursor: combined.next },
+      );
+      assert.deepEqual(
+        rest.items.map((e) => e.at),
+        [9_000_006],
+      );
       assert.equal(rest.next, null);
-      await assert.rejects(store.audit.query({}, { limit: 5, cursor: 'WyJ0IiwxLCJ4Il0' }), code('invalid_request'), 'a time cursor');
+      await assert.rejects(
+        store.audit.query({}, { limit: 5, cursor: 'WyJ0IiwxLCJ4Il0' }),
+        code('invalid_request'),
+        'a time cursor',
+      );
     });
 
     it('orders a filtered query by (at, seq) newest first, pages it with (at, seq) cursors, the whole trail by seq, refuses a cursor of the other ordering', async () => {
       const tag = tagName();
       // Event times out of chain order (clocks of several processes differ) and ties on `at`.
-      const ats = [7_000_050, 7_000_010, 7_000_030, 7_000_030, 7_000_020, 7_000_030, 7_000_040, 7_000_005, 7_000_060, 7_000_030];
-      const stored = await store.audit.append(ats.map((at, i) => ({
-        action: `${tag}.${i % 2 ? 'odd' : 'even'}`, actor: `${tag}-carol`, at, partner: i % 3 === 0 ? 'NLD' : 'BEL', messageId: null,
-      })));
+      const ats = [
+        7_000_050, 7_000_010, 7_000_030, 7_000_030, 7_000_020, 7_000_030, 7_000_040, 7_000_005, 7_000_060, 7_000_030,
+      ];
+      const stored = await store.audit.append(
+        ats.map((at, i) => ({
+          action: `${tag}.${i % 2 ? 'odd' : 'even'}`,
+          actor: `${tag}-carol`,
+          at,
+          partner: i % 3 === 0 ? 'NLD' : 'BEL',
+          messageId: null,
+        })),
+      );
       const byTime = (xs: typeof stored) => [...xs].sort((a, b) => b.at - a.at || b.seq - a.seq).map((e) => e.seq);
       const inRange = stored.filter((e) => e.at >= 7_000_010 && e.at < 7_000_060);
       const pageThrough = async (filter: Parameters<typeof store.audit.query>[0], limit: number) => {
@@ -131,23 +179,50 @@ export function auditConformance(ctx: ConformanceContext): void {
         return seen;
       };
       // pages of 2 split the tie at 7_000_030 across pages: nothing repeated, nothing skipped
-      assert.deepEqual(await pageThrough({ actor: `${tag}-carol`, from: 7_000_010, to: 7_000_060 }, 2), byTime(inRange));
-      assert.deepEqual(await pageThrough({ actor: `${tag}-carol`, to: 7_000_060 }, 3), byTime(stored.filter((e) => e.at < 7_000_060)));
-      assert.deepEqual(await pageThrough({ actor: `${tag}-carol`, from: 7_000_030 }, 1), byTime(stored.filter((e) => e.at >= 7_000_030)));
       assert.deepEqual(
-        await pageThrough({ actor: `${tag}-carol`, action: `${tag}.even`, partner: 'NLD', from: 7_000_000, to: 7_000_100 }, 1),
+        await pageThrough({ actor: `${tag}-carol`, from: 7_000_010, to: 7_000_060 }, 2),
+        byTime(inRange),
+      );
+      assert.deepEqual(
+        await pageThrough({ actor: `${tag}-carol`, to: 7_000_060 }, 3),
+        byTime(stored.filter((e) => e.at < 7_000_060)),
+      );
+      assert.deepEqual(
+        await pageThrough({ actor: `${tag}-carol`, from: 7_000_030 }, 1),
+        byTime(stored.filter((e) => e.at >= 7_000_030)),
+      );
+      assert.deepEqual(
+        await pageThrough(
+          { actor: `${tag}-carol`, action: `${tag}.even`, partner: 'NLD', from: 7_000_000, to: 7_000_100 },
+          1,
+        ),
         byTime(stored.filter((e) => e.action === `${tag}.even` && e.partner === 'NLD')),
       );
       // an equality filter without a time range: the same (at, seq) order
       assert.deepEqual(await pageThrough({ actor: `${tag}-carol` }, 4), byTime(stored));
       // only the whole trail, unfiltered, comes in chain order
       const whole = await store.audit.query({}, { limit: 3 });
-      assert.deepEqual(whole.items.map((e) => e.seq), [...stored].reverse().slice(0, 3).map((e) => e.seq), 'our events are the newest');
+      assert.deepEqual(
+        whole.items.map((e) => e.seq),
+        [...stored]
+          .reverse()
+          .slice(0, 3)
+          .map((e) => e.seq),
+        'our events are the newest',
+      );
 
       const filtered = await store.audit.query({ actor: `${tag}-carol` }, { limit: 2 });
       assert.ok(filtered.next && whole.next);
-      await assert.rejects(store.audit.query({}, { limit: 2, cursor: filtered.next }), code('invalid_request'), 'time cursor, no filter');
-      await assert.rejects(store.audit.query({ actor: `${tag}-carol`, to: 7_000_100 }, { limit: 2, cursor: whole.next }), code('invalid_request'), 'seq cursor, filter');
+      await assert.rejects(
+        store.audit.query({}, { limit: 2, cursor: filtered.next }),
+        code('invalid_request'),
+        'time cursor, no filter',
+      );
+      await assert.rejects(
+        store.audit.query({ actor: `${tag}-carol`, to: 7_000_100 }, { limit: 2, cursor: whole.next }),
+        code('invalid_request'),
+        'seq cursor, filter',
+      );
     });
 
     it('saves and lists checkpoints in chain order', async () => {
@@ -160,9 +235,18 @@ export function auditConformance(ctx: ConformanceContext): void {
       const cps = await store.audit.listCheckpoints();
       assert.equal(cps.length, before + 2);
       for (let i = 1; i < cps.length; i++) assert.ok(cps[i - 1]!.seq <= cps[i]!.seq);
-      assert.deepEqual(cps.find((c) => c.seq === head.seq && c.at === 20), { seq: head.seq, headHash: head.hash, jws, at: 20 });
-      await assert.rejects(store.audit.saveCheckpoint({ seq: 1, headHash: 'xyz', jws, at: 1 }), code('invalid_request'));
-      await assert.rejects(store.audit.saveCheckpoint({ seq: 1, headHash: head.hash, jws: 'not a jws', at: 1 }), code('invalid_request'));
+      assert.deepEqual(
+        cps.find((c) => c.seq === head.seq && c.at === 20),
+        { seq: head.seq, headHash: head.hash, jws, at: 20 },
+      );
+      await assert.rejects(
+        store.audit.saveCheckpoint({ seq: 1, headHash: 'xyz', jws, at: 1 }),
+        code('invalid_request'),
+      );
+      await assert.rejects(
+        store.audit.saveCheckpoint({ seq: 1, headHash: head.hash, jws: 'not a jws', at: 1 }),
+        code('invalid_request'),
+      );
       assert.equal((await store.audit.listCheckpoints()).length, before + 2);
     });
   });

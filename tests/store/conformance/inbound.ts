@@ -16,7 +16,12 @@ export function inboundConformance(ctx: ConformanceContext): void {
       const first = await store.inbound.insertOnce(rec);
       assert.equal(first.created, true);
       assert.deepEqual(first.record, rec);
-      const dup = await store.inbound.insertOnce({ ...rec, id: randomUUID(), receiptJws: 'other.receipt.jws', receivedAt: rec.receivedAt + 5 });
+      const dup = await store.inbound.insertOnce({
+        ...rec,
+        id: randomUUID(),
+        receiptJws: 'other.receipt.jws',
+        receivedAt: rec.receivedAt + 5,
+      });
       assert.equal(dup.created, false);
       assert.deepEqual(dup.record, rec);
       const otherSender = await store.inbound.insertOnce({ ...rec, id: randomUUID(), iss: 'DEU' });
@@ -29,7 +34,10 @@ export function inboundConformance(ctx: ConformanceContext): void {
     it('de-duplicates concurrent deliveries of the same message to two instances', async () => {
       const rec = newInbound();
       const [s1, s2] = [await ctx.another(), await ctx.another()];
-      const results = await Promise.all([s1.inbound.insertOnce(rec), s2.inbound.insertOnce({ ...rec, id: randomUUID() })]);
+      const results = await Promise.all([
+        s1.inbound.insertOnce(rec),
+        s2.inbound.insertOnce({ ...rec, id: randomUUID() }),
+      ]);
       assert.equal(results.filter((r) => r.created).length, 1);
       assert.equal(results[0]?.record.id, results[1]?.record.id);
     });
@@ -38,7 +46,8 @@ export function inboundConformance(ctx: ConformanceContext): void {
       const notificationId = `in-${randomUUID()}`;
       const base = 1_750_000_000_000;
       const recs = Array.from({ length: 11 }, (_, i) =>
-        newInbound({ notificationId, receivedAt: base + Math.floor(i / 2), iss: i < 4 ? 'ESP' : 'FRA' }));
+        newInbound({ notificationId, receivedAt: base + Math.floor(i / 2), iss: i < 4 ? 'ESP' : 'FRA' }),
+      );
       for (const r of shuffle(recs)) await store.inbound.insertOnce(r);
       const expected = [...recs].sort((a, b) => b.receivedAt - a.receivedAt || (b.id < a.id ? -1 : 1)).map((r) => r.id);
       const seen: string[] = [];
@@ -53,7 +62,10 @@ export function inboundConformance(ctx: ConformanceContext): void {
       assert.equal(esp.items.length, 4);
       const ranged = await store.inbound.list({ notificationId, from: base + 1, to: base + 3 }, { limit: 100 });
       assert.equal(ranged.items.length, 4);
-      assert.equal((await store.inbound.list({ notificationId, messageType: 'FollowUpReport' }, { limit: 10 })).items.length, 0);
+      assert.equal(
+        (await store.inbound.list({ notificationId, messageType: 'FollowUpReport' }, { limit: 10 })).items.length,
+        0,
+      );
     });
 
     it('refuses a malformed record and stores nothing', async () => {

@@ -52,7 +52,10 @@ export function outboundConformance(ctx: ConformanceContext): void {
     it('refuses a second record with an existing id (conflict) and keeps the first', async () => {
       const a = newOutbound();
       await store.outbound.insert(a);
-      await assert.rejects(store.outbound.insert({ ...a, idempotencyKey: `k-${randomUUID()}`, partner: 'ZZZ' }), code('conflict'));
+      await assert.rejects(
+        store.outbound.insert({ ...a, idempotencyKey: `k-${randomUUID()}`, partner: 'ZZZ' }),
+        code('conflict'),
+      );
       assert.equal((await store.outbound.get(a.id))?.partner, a.partner);
     });
 
@@ -86,7 +89,10 @@ export function outboundConformance(ctx: ConformanceContext): void {
       const { record } = await store.outbound.insert(newOutbound());
       assert.equal(await store.outbound.transition(record.id, ['queued', 'retrying'], 'delivering'), null);
       assert.equal(await store.outbound.transition(`missing-${randomUUID()}`, ['accepted'], 'queued'), null);
-      const queued = await store.outbound.transition(record.id, ['accepted'], 'queued', { queuedAt: 123, jti: 'jti-1' });
+      const queued = await store.outbound.transition(record.id, ['accepted'], 'queued', {
+        queuedAt: 123,
+        jti: 'jti-1',
+      });
       assert.ok(queued);
       assert.equal(queued.state, 'queued');
       assert.equal(queued.queuedAt, 123);
@@ -95,22 +101,33 @@ export function outboundConformance(ctx: ConformanceContext): void {
       assert.ok(queued.updatedAt >= record.updatedAt);
       assert.equal(queued.jwe, null, 'fields not in the patch are untouched');
       const delivered = await store.outbound.transition(record.id, ['queued'], 'delivered', {
-        deliveredAt: 1_000, receiptJws: 'a.b.c', receiptDigest: 'd', leadTimeSeconds: 86_400.5, timeliness: 'on_time',
-        lastError: null, message: { type: 'TravelNotification', changed: true } as unknown as TnxMessage,
+        deliveredAt: 1_000,
+        receiptJws: 'a.b.c',
+        receiptDigest: 'd',
+        leadTimeSeconds: 86_400.5,
+        timeliness: 'on_time',
+        lastError: null,
+        message: { type: 'TravelNotification', changed: true } as unknown as TnxMessage,
       });
       assert.ok(delivered);
       assert.equal(delivered.leadTimeSeconds, 86_400.5);
       assert.equal(delivered.timeliness, 'on_time');
       assert.deepEqual(delivered.message, { type: 'TravelNotification', changed: true });
       assert.deepEqual(await store.outbound.get(record.id), delivered);
-      await assert.rejects(store.outbound.transition(record.id, ['delivered'], 'bogus' as never), code('invalid_request'));
+      await assert.rejects(
+        store.outbound.transition(record.id, ['delivered'], 'bogus' as never),
+        code('invalid_request'),
+      );
       await assert.rejects(store.outbound.transition(record.id, [], 'failed'), code('invalid_request'));
       await assert.rejects(
         store.outbound.transition(record.id, ['delivered'], 'failed', { state: 'x' } as never),
         code('invalid_request'),
         'state is not a patchable field',
       );
-      await assert.rejects(store.outbound.transition(record.id, ['delivered'], 'failed', { deliveredAt: 1.5 }), code('invalid_request'));
+      await assert.rejects(
+        store.outbound.transition(record.id, ['delivered'], 'failed', { deliveredAt: 1.5 }),
+        code('invalid_request'),
+      );
       assert.deepEqual(await store.outbound.get(record.id), delivered, 'refused transitions change nothing');
     });
 
@@ -135,7 +152,11 @@ export function outboundConformance(ctx: ConformanceContext): void {
       assert.equal(u.lastError, 'ECONNREFUSED');
       assert.equal(u.state, 'accepted');
       assert.equal(u.version, record.version + 1);
-      assert.equal(await store.outbound.update(record.id, record.version, { attempts: 9 }), null, 'stale version loses');
+      assert.equal(
+        await store.outbound.update(record.id, record.version, { attempts: 9 }),
+        null,
+        'stale version loses',
+      );
       assert.equal((await store.outbound.get(record.id))?.attempts, 1);
       const [a, b] = await Promise.all([
         store.outbound.update(record.id, u.version, { attempts: 2 }),
@@ -150,7 +171,9 @@ export function outboundConformance(ctx: ConformanceContext): void {
       const recs: NewOutbound[] = [];
       // 23 records, several sharing one createdAt (the id breaks the tie), two partners.
       for (let i = 0; i < 23; i++) {
-        recs.push(newOutbound({ notificationId, createdAt: base + Math.floor(i / 3) * 1000, partner: i % 2 ? 'FRA' : 'DEU' }));
+        recs.push(
+          newOutbound({ notificationId, createdAt: base + Math.floor(i / 3) * 1000, partner: i % 2 ? 'FRA' : 'DEU' }),
+        );
       }
       for (const r of shuffle(recs)) await store.outbound.insert(r);
       const expected = [...recs].sort((a, b) => b.createdAt - a.createdAt || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0));
@@ -165,14 +188,24 @@ export function outboundConformance(ctx: ConformanceContext): void {
         cursor = page.next;
         pages += 1;
       } while (cursor !== null && pages < 20);
-      assert.deepEqual(seen, expected.map((r) => r.id), 'newest first, every record exactly once');
+      assert.deepEqual(
+        seen,
+        expected.map((r) => r.id),
+        'newest first, every record exactly once',
+      );
       assert.equal(pages, 5);
 
       const fra = await store.outbound.list({ notificationId, partner: 'FRA' }, { limit: 100 });
-      assert.deepEqual(fra.items.map((r) => r.id), expected.filter((r) => r.partner === 'FRA').map((r) => r.id));
+      assert.deepEqual(
+        fra.items.map((r) => r.id),
+        expected.filter((r) => r.partner === 'FRA').map((r) => r.id),
+      );
       assert.equal(fra.next, null);
 
-      const windowed = await store.outbound.list({ notificationId, from: base + 2000, to: base + 4000 }, { limit: 100 });
+      const windowed = await store.outbound.list(
+        { notificationId, from: base + 2000, to: base + 4000 },
+        { limit: 100 },
+      );
       assert.deepEqual(
         windowed.items.map((r) => r.id),
         expected.filter((r) => r.createdAt >= base + 2000 && r.createdAt < base + 4000).map((r) => r.id),
@@ -182,7 +215,10 @@ export function outboundConformance(ctx: ConformanceContext): void {
       const moved = expected[0] as NewOutbound;
       await store.outbound.transition(moved.id, ['accepted'], 'queued');
       const queued = await store.outbound.list({ notificationId, state: 'queued' }, { limit: 100 });
-      assert.deepEqual(queued.items.map((r) => r.id), [moved.id]);
+      assert.deepEqual(
+        queued.items.map((r) => r.id),
+        [moved.id],
+      );
       const either = await store.outbound.list({ notificationId, state: ['queued', 'accepted'] }, { limit: 100 });
       assert.equal(either.items.length, 23);
       const byType = await store.outbound.list({ notificationId, messageType: 'TravelUpdate' }, { limit: 100 });
@@ -197,7 +233,10 @@ export function outboundConformance(ctx: ConformanceContext): void {
       }
       const firstPage = await store.outbound.list({ notificationId, submittedBy: 'tok-other' }, { limit: 5 });
       assert.equal(firstPage.items.length, 5, 'a full page');
-      const rest = await store.outbound.list({ notificationId, submittedBy: 'tok-other' }, { limit: 5, cursor: firstPage.next });
+      const rest = await store.outbound.list(
+        { notificationId, submittedBy: 'tok-other' },
+        { limit: 5, cursor: firstPage.next },
+      );
       assert.deepEqual(
         [...firstPage.items, ...rest.items].map((r) => r.id),
         [...mine].reverse().map((r) => r.id),
@@ -206,7 +245,11 @@ export function outboundConformance(ctx: ConformanceContext): void {
       assert.equal(rest.next, null);
 
       await assert.rejects(store.outbound.list({}, { limit: 5, cursor: 'not-a-cursor!' }), code('invalid_request'));
-      await assert.rejects(store.outbound.list({}, { limit: 5, cursor: 'WyJzIiwyXQ' }), code('invalid_request'), 'a seq cursor');
+      await assert.rejects(
+        store.outbound.list({}, { limit: 5, cursor: 'WyJzIiwyXQ' }),
+        code('invalid_request'),
+        'a seq cursor',
+      );
       await assert.rejects(store.outbound.list({}, { limit: 0 }), code('invalid_request'));
     });
 
@@ -223,7 +266,8 @@ export function outboundConformance(ctx: ConformanceContext): void {
       assert.ok(due.every((r) => r.state === 'accepted' && r.createdAt < t + 1000));
       const mine = due.map((r) => r.id).filter((id) => [old1.id, old2.id, fresh.id, moved.id, manual.id].includes(id));
       assert.deepEqual(mine, [old1.id, old2.id]);
-      for (let i = 1; i < due.length; i++) assert.ok((due[i - 1] as OutboundRecord).createdAt <= (due[i] as OutboundRecord).createdAt);
+      for (let i = 1; i < due.length; i++)
+        assert.ok((due[i - 1] as OutboundRecord).createdAt <= (due[i] as OutboundRecord).createdAt);
       assert.ok((await store.outbound.listAccepted(t + 1000, 1)).length <= 1);
       await assert.rejects(store.outbound.listAccepted(Number.NaN, 10), code('invalid_request'));
       await assert.rejects(store.outbound.listAtRisk(Number.POSITIVE_INFINITY, 10), code('invalid_request'));
@@ -244,29 +288,105 @@ export function outboundConformance(ctx: ConformanceContext): void {
       await store.outbound.transition(soon.id, ['accepted'], 'retrying');
       const mineIds = [soon.id, sooner.id, later.id, delivered.id, alerted.id, noDeparture.id];
       const risk = (await store.outbound.listAtRisk(dep + 1, 10_000)).filter((r) => mineIds.includes(r.id));
-      assert.deepEqual(risk.map((r) => r.id), [sooner.id, soon.id], 'earliest departure first');
+      assert.deepEqual(
+        risk.map((r) => r.id),
+        [sooner.id, soon.id],
+        'earliest departure first',
+      );
     });
 
     it('records delivery attempts, idempotently, only for known messages', async () => {
       const { record } = await store.outbound.insert(newOutbound());
-      await store.outbound.addAttempt({ messageId: record.id, attempt: 2, startedAt: 20, durationMs: 5.5, httpStatus: null, error: 'ECONNREFUSED', outcome: 'retry' });
-      await store.outbound.addAttempt({ messageId: record.id, attempt: 1, startedAt: 10, durationMs: 12, httpStatus: 503, error: 'service_unavailable', outcome: 'retry' });
-      await store.outbound.addAttempt({ messageId: record.id, attempt: 3, startedAt: 30, durationMs: 8, httpStatus: 200, error: null, outcome: 'delivered' });
+      await store.outbound.addAttempt({
+        messageId: record.id,
+        attempt: 2,
+        startedAt: 20,
+        durationMs: 5.5,
+        httpStatus: null,
+        error: 'ECONNREFUSED',
+        outcome: 'retry',
+      });
+      await store.outbound.addAttempt({
+        messageId: record.id,
+        attempt: 1,
+        startedAt: 10,
+        durationMs: 12,
+        httpStatus: 503,
+        error: 'service_unavailable',
+        outcome: 'retry',
+      });
+      await store.outbound.addAttempt({
+        messageId: record.id,
+        attempt: 3,
+        startedAt: 30,
+        durationMs: 8,
+        httpStatus: 200,
+        error: null,
+        outcome: 'delivered',
+      });
       // At-least-once job delivery may record the same attempt twice: the first record stands.
-      await store.outbound.addAttempt({ messageId: record.id, attempt: 3, startedAt: 31, durationMs: 9, httpStatus: 500, error: 'x', outcome: 'retry' });
+      await store.outbound.addAttempt({
+        messageId: record.id,
+        attempt: 3,
+        startedAt: 31,
+        durationMs: 9,
+        httpStatus: 500,
+        error: 'x',
+        outcome: 'retry',
+      });
       const attempts = await store.outbound.listAttempts(record.id);
       assert.deepEqual(attempts, [
-        { messageId: record.id, attempt: 1, startedAt: 10, durationMs: 12, httpStatus: 503, error: 'service_unavailable', outcome: 'retry' },
-        { messageId: record.id, attempt: 2, startedAt: 20, durationMs: 5.5, httpStatus: null, error: 'ECONNREFUSED', outcome: 'retry' },
-        { messageId: record.id, attempt: 3, startedAt: 30, durationMs: 8, httpStatus: 200, error: null, outcome: 'delivered' },
+        {
+          messageId: record.id,
+          attempt: 1,
+          startedAt: 10,
+          durationMs: 12,
+          httpStatus: 503,
+          error: 'service_unavailable',
+          outcome: 'retry',
+        },
+        {
+          messageId: record.id,
+          attempt: 2,
+          startedAt: 20,
+          durationMs: 5.5,
+          httpStatus: null,
+          error: 'ECONNREFUSED',
+          outcome: 'retry',
+        },
+        {
+          messageId: record.id,
+          attempt: 3,
+          startedAt: 30,
+          durationMs: 8,
+          httpStatus: 200,
+          error: null,
+          outcome: 'delivered',
+        },
       ]);
       assert.deepEqual(await store.outbound.listAttempts(`missing-${randomUUID()}`), []);
       await assert.rejects(
-        store.outbound.addAttempt({ messageId: `missing-${randomUUID()}`, attempt: 1, startedAt: 1, durationMs: 1, httpStatus: 200, error: null, outcome: 'delivered' }),
+        store.outbound.addAttempt({
+          messageId: `missing-${randomUUID()}`,
+          attempt: 1,
+          startedAt: 1,
+          durationMs: 1,
+          httpStatus: 200,
+          error: null,
+          outcome: 'delivered',
+        }),
         code('not_found'),
       );
       await assert.rejects(
-        store.outbound.addAttempt({ messageId: record.id, attempt: 0, startedAt: 1, durationMs: 1, httpStatus: 200, error: null, outcome: 'delivered' }),
+        store.outbound.addAttempt({
+          messageId: record.id,
+          attempt: 0,
+          startedAt: 1,
+          durationMs: 1,
+          httpStatus: 200,
+          error: null,
+          outcome: 'delivered',
+        }),
         code('invalid_request'),
       );
     });

@@ -36,7 +36,12 @@ function expectCount(seg: Segment, element: number, actual: number, what: string
 function expectReference(seg: Segment, element: number, opening: Segment, openingElement: number): void {
   const ref = component(seg, element);
   if (ref === '' || ref !== component(opening, openingElement)) {
-    throw malformed(seg.tag, seg.position, element, `control reference does not match ${opening.tag} segment ${opening.position}`);
+    throw malformed(
+      seg.tag,
+      seg.position,
+      element,
+      `control reference does not match ${opening.tag} segment ${opening.position}`,
+    );
   }
 }
 
@@ -61,7 +66,8 @@ export function readInterchange(segs: Segment[]): Interchange {
   while (i < segs.length && segs[i]!.tag !== 'UNZ') {
     const seg = segs[i]!;
     if (seg.tag === 'UNG') {
-      if (messages.length > 0 && groups === 0) throw malformed('UNG', seg.position, 0, 'group after ungrouped messages');
+      if (messages.length > 0 && groups === 0)
+        throw malformed('UNG', seg.position, 0, 'group after ungrouped messages');
       if (component(seg, 5) === '') throw malformed('UNG', seg.position, 5, 'group reference is empty');
       groups++;
       let inGroup = 0;

@@ -21,9 +21,19 @@ const PERSON_ROLES: Record<string, ManifestRole> = { FL: 'passenger', DDU: 'pass
 
 /** DOC document name codes (1001, API profile) → TNX document types. */
 const DOCUMENT_TYPES: Record<string, TravelDocumentType> = {
-  P: 'passport', PT: 'passport', IP: 'passport',
-  I: 'identity_card', ID: 'identity_card', A: 'identity_card', C: 'identity_card', AC: 'identity_card',
-  V: 'visa', IN: 'residence_permit', M: 'other', F: 'other', ZZZ: 'other',
+  P: 'passport',
+  PT: 'passport',
+  IP: 'passport',
+  I: 'identity_card',
+  ID: 'identity_card',
+  A: 'identity_card',
+  C: 'identity_card',
+  AC: 'identity_card',
+  V: 'visa',
+  IN: 'residence_permit',
+  M: 'other',
+  F: 'other',
+  ZZZ: 'other',
 };
 
 const SEX_CODES: Record<string, Sex> = { M: 'M', F: 'F', U: 'U', X: 'X' };
@@ -54,16 +64,28 @@ function code3(seg: Segment, element: number, c = 1): string {
 
 function readFlight(seg: Segment): FlightDraft {
   const flightNumber = component(seg, 2).replace(/\s+/g, '');
-  if (!/^[A-Z0-9]{3,8}$/.test(flightNumber)) throw malformed('TDT', seg.position, 2, 'flight number is missing or invalid');
+  if (!/^[A-Z0-9]{3,8}$/.test(flightNumber))
+    throw malformed('TDT', seg.position, 2, 'flight number is missing or invalid');
   const carrier = component(seg, 5, 1) || flightNumber.slice(0, 2);
   if (!/^[A-Z0-9]{2,3}$/.test(carrier)) throw malformed('TDT', seg.position, 5, 'carrier is invalid');
-  return { carrier, flightNumber, departureAirport: null, arrivalAirport: null, scheduledDeparture: null, scheduledArrival: null, lastLoc: null };
+  return {
+    carrier,
+    flightNumber,
+    departureAirport: null,
+    arrivalAirport: null,
+    scheduledDeparture: null,
+    scheduledArrival: null,
+    lastLoc: null,
+  };
 }
 
 function readName(seg: Segment): { familyName: string; givenNames: string[] } {
   const familyName = component(seg, 4, 1).trim();
   if (familyName === '') throw malformed('NAD', seg.position, 4, 'family name is missing');
-  const givenNames = (seg.elements[3] ?? []).slice(1).flatMap((g) => g.trim().split(/\s+/)).filter((g) => g !== '');
+  const givenNames = (seg.elements[3] ?? [])
+    .slice(1)
+    .flatMap((g) => g.trim().split(/\s+/))
+    .filter((g) => g !== '');
   return { familyName, givenNames };
 }
 
@@ -77,7 +99,8 @@ export function readMessageBody(segments: Segment[], fallbackYear: number): Mess
     throw malformed(bgm?.tag ?? 'UNT', bgm?.position ?? segments[0]!.position + 1, 0, 'missing mandatory segment BGM');
   }
   const documentCode = component(bgm, 1);
-  if (documentCode !== '745' && documentCode !== '250') throw malformed('BGM', bgm.position, 1, 'document is not a passenger (745) or crew (250) list');
+  if (documentCode !== '745' && documentCode !== '250')
+    throw malformed('BGM', bgm.position, 1, 'document is not a passenger (745) or crew (250) list');
 
   let flight: FlightDraft | null = null;
   const people: ManifestPassenger[] = [];
@@ -98,15 +121,20 @@ export function readMessageBody(segments: Segment[], fallbackYear: number): Mess
       case 'LOC':
         if (person === null) {
           if (flight === null) throw malformed(tag, position, 0, 'location before TDT');
-          if (q === '125') { flight.departureAirport = code3(seg, 2); flight.lastLoc = '125'; }
-          else if (q === '87') { flight.arrivalAirport = code3(seg, 2); flight.lastLoc = '87'; }
-          else flight.lastLoc = null; // 92 (routing) and others: read past
+          if (q === '125') {
+            flight.departureAirport = code3(seg, 2);
+            flight.lastLoc = '125';
+          } else if (q === '87') {
+            flight.arrivalAirport = code3(seg, 2);
+            flight.lastLoc = '87';
+          } else flight.lastLoc = null; // 92 (routing) and others: read past
         } else if (q === '91') {
           if (doc === null) throw malformed(tag, position, 1, 'issuing state outside a document group');
           doc.issuingState = code3(seg, 2);
         } else if (q === '178') person.embarkation = code3(seg, 2);
         else if (q === '179') person.debarkation = code3(seg, 2);
-        else if (!['174', '180', '22'].includes(q)) throw malformed(tag, position, 1, 'location qualifier not allowed here');
+        else if (!['174', '180', '22'].includes(q))
+          throw malformed(tag, position, 1, 'location qualifier not allowed here');
         break;
       case 'DTM': {
         const c = component(seg, 1, 1);
@@ -140,7 +168,17 @@ export function readMessageBody(segments: Segment[], fallbackYear: number): Mess
           throw malformed(tag, position, 1, 'party qualifier not allowed here');
         }
         if (flight === null) throw malformed(tag, position, 0, 'person before TDT');
-        person = { role, ...readName(seg), sex: 'U', dateOfBirth: null, nationality: null, documents: [], bookingRef: null, embarkation: null, debarkation: null };
+        person = {
+          role,
+          ...readName(seg),
+          sex: 'U',
+          dateOfBirth: null,
+          nationality: null,
+          documents: [],
+          bookingRef: null,
+          embarkation: null,
+          debarkation: null,
+        };
         doc = null;
         people.push(person);
         break;
@@ -198,11 +236,20 @@ export function readMessageBody(segments: Segment[], fallbackYear: number): Mess
   const other = own === '42' ? '41' : '42';
   if (counts.has(other)) checkCount(counts, other, people, unt);
   const { lastLoc: _ignored, ...rest } = flight;
-  return { documentCode, flight: { ...rest, departureAirport: flight.departureAirport, arrivalAirport: flight.arrivalAirport }, people };
+  return {
+    documentCode,
+    flight: { ...rest, departureAirport: flight.departureAirport, arrivalAirport: flight.arrivalAirport },
+    people,
+  };
 }
 
 /** CNT+42 counts passengers of a passenger list, CNT+41 crew of a crew list (code list 6069). */
-function checkCount(counts: Map<string, Segment>, qualifier: '41' | '42', people: ManifestPassenger[], unt: Segment): void {
+function checkCount(
+  counts: Map<string, Segment>,
+  qualifier: '41' | '42',
+  people: ManifestPassenger[],
+  unt: Segment,
+): void {
   const cnt = counts.get(qualifier);
   if (cnt === undefined) throw malformed('UNT', unt.position, 0, `missing mandatory segment CNT+${qualifier}`);
   const role: ManifestRole = qualifier === '42' ? 'passenger' : 'crew';

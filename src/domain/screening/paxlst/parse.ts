@@ -20,7 +20,12 @@ export interface PaxlstOptions {
 }
 
 function sameFlight(a: ManifestFlight, b: ManifestFlight): boolean {
-  return a.carrier === b.carrier && a.flightNumber === b.flightNumber && a.departureAirport === b.departureAirport && a.arrivalAirport === b.arrivalAirport;
+  return (
+    a.carrier === b.carrier &&
+    a.flightNumber === b.flightNumber &&
+    a.departureAirport === b.departureAirport &&
+    a.arrivalAirport === b.arrivalAirport
+  );
 }
 
 export function parsePaxlst(text: unknown, options: PaxlstOptions = {}): Manifest {
@@ -33,7 +38,9 @@ export function parsePaxlst(text: unknown, options: PaxlstOptions = {}): Manifes
   for (const message of interchange.messages) {
     const fallbackYear =
       options.referenceYear ??
-      (/^\d{6}$/.test(interchange.preparedOn) ? 2000 + Number(interchange.preparedOn.slice(0, 2)) : new Date().getUTCFullYear());
+      (/^\d{6}$/.test(interchange.preparedOn)
+        ? 2000 + Number(interchange.preparedOn.slice(0, 2))
+        : new Date().getUTCFullYear());
     const content = readMessageBody(message.segments, fallbackYear);
     if (flight === null) flight = content.flight;
     else if (content.flight !== null && !sameFlight(flight, content.flight)) {

@@ -16,7 +16,13 @@ export interface ServiceChars {
   segment: string;
 }
 
-export const DEFAULT_SERVICE_CHARS: ServiceChars = { component: ':', element: '+', decimal: '.', release: '?', segment: "'" };
+export const DEFAULT_SERVICE_CHARS: ServiceChars = {
+  component: ':',
+  element: '+',
+  decimal: '.',
+  release: '?',
+  segment: "'",
+};
 
 /** One segment: its tag, its 1-based position in the interchange, and elements → components (unescaped). */
 export interface Segment {

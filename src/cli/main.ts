@@ -4,12 +4,9 @@
  */
 import { isTnxError } from '../core/errors.js';
 
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+import type { CliIo, CommandRun } from './io.js';
 
-export type CommandRun = (args: string[], io: CliIo) => Promise<number>;
+export type { CliIo, CommandRun } from './io.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRun }> }> = {
   keys: {

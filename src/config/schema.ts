@@ -10,8 +10,11 @@ import type { PointOfContact, StateCode } from '../domain/protocol/types.js';
 import { deadlineRulesSchema, type DeadlineRules } from '../domain/travel-reports/deadline.js';
 import type { ScreeningWeightsInput } from '../domain/screening/config.js';
 
-export type Role = 'submitter' | 'poc' | 'auditor' | 'admin' | 'registry' | 'screening';
-export const ROLES: readonly Role[] = ['submitter', 'poc', 'auditor', 'admin', 'registry', 'screening'];
+import { ROLES, type Role } from '../core/principal.js';
+import type { Partner } from '../domain/directory/partner.js';
+
+export { ROLES, type Role };
+export type { Partner, PartnerLimits, PartnerTls } from '../domain/directory/partner.js';
 
 export interface ApiToken {
   /** Non-secret identifier of the token; it is the `actor` in audit events. */
@@ -19,38 +22,6 @@ export interface ApiToken {
   role: Role;
   /** Hex SHA-256 of the bearer token. The token itself is never stored. */
   sha256: string;
-}
-
-export interface PartnerLimits {
-  /** Deliveries in flight at once to this partner, across all workers of this process. */
-  concurrency: number;
-  /** Deliveries started per second to this partner (token bucket). */
-  ratePerSecond: number;
-}
-
-export interface PartnerTls {
-  /** PEM CA bundle (path) used to verify the partner's server certificate; system CAs when absent. */
-  caPath?: string;
-  /** For mTLS on our inbox: the partner's client certificate must chain to this CA (path)… */
-  clientCaPath?: string;
-  /** …or have exactly this SHA-256 fingerprint (hex, colons optional). */
-  clientCertSha256?: string;
-}
-
-export interface Partner {
-  state: StateCode;
-  name: string;
-  /** Inbox URL (…/tnx/v1/messages); null for states that run no gateway (notifications become `no_channel`). */
-  endpoint: string | null;
-  /** Public JWKS of the partner, inline… */
-  jwks?: { keys: Record<string, unknown>[] };
-  /** …or a path to it (relative to the directory file). Exactly one of jwks / jwksPath. */
-  jwksPath?: string;
-  pointOfContact: PointOfContact;
-  /** Message types the partner accepts; default all. */
-  accepts: string[];
-  limits: PartnerLimits;
-  tls?: PartnerTls;
 }
 
 export interface DirectoryInput {

@@ -16,7 +16,7 @@ import { routeTable, type Route } from './routes.js';
 import { stateOf } from './state.js';
 import { ClientCertVerifier } from './tls.js';
 import type { GatewayContext } from '../ports/context.js';
-import type { OutboundQueue } from '../ports/outbound-queue.js';
+import type { OutboundQueue } from '../ports/queue.js';
 import type { InboundRecord } from '../ports/store/index.js';
 
 function named(route: Route): RequestHandler {

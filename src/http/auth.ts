@@ -7,14 +7,9 @@
  * was or where in the list a match sits (node-oidc-provider lib/helpers/constant_equals.js).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiToken, Role } from '../config/schema.js';
+import type { ApiToken } from '../config/schema.js';
 import { TnxError } from '../core/errors.js';
-
-export interface Principal {
-  /** Token id from config: the `actor` of audit events. */
-  readonly id: string;
-  readonly role: Role;
-}
+import type { Principal, Role } from '../core/principal.js';
 
 export function sha256Hex(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -48,13 +43,5 @@ export class TokenAuthenticator {
     const principal = m?.[1] ? this.verify(m[1]) : null;
     if (!principal) throw new TnxError('unauthenticated', 'a valid bearer token is required');
     return principal;
-  }
-}
-
-export function requireRoleOf(principal: Principal, roles: readonly Role[]): void {
-  if (!roles.includes(principal.role)) {
-    throw new TnxError('forbidden', `this endpoint admits the roles: ${roles.join(', ')}`, {
-      detail: { allowed: roles },
-    });
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Response } from 'express';
 import type { TnxError } from '../core/errors.js';
-import type { Principal } from './auth.js';
+import type { Principal } from '../core/principal.js';
 import type { BodyKind } from './body.js';
 
 export interface ParsedBody {

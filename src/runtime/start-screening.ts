@@ -10,7 +10,7 @@
  * running workers) — schedules the manifest retention job.
  */
 import type { GatewayContext } from '../ports/context.js';
-import type { OutboundQueue } from '../ports/outbound-queue.js';
+import type { OutboundQueue } from '../ports/queue.js';
 import type { Route } from '../http/routes.js';
 import type { RegistryKeys } from '../domain/registry/registry-keys.js';
 import { resolveWeights } from '../domain/screening/config.js';

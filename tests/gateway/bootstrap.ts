@@ -16,7 +16,7 @@ import { ROLES, type Partner, type PartnerTls, type TnxConfig, type TnxConfigInp
 import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
 import { Directory } from '../../src/domain/directory/directory.js';
 import { createContext, type RunningContext } from '../../src/runtime/create-context.js';
-import type { OutboundQueue } from '../../src/ports/outbound-queue.js';
+import type { OutboundQueue } from '../../src/ports/queue.js';
 import { createApp } from '../../src/http/app.js';
 import { sha256Hex } from '../../src/http/auth.js';
 import { listen, type RunningServer } from '../../src/http/server.js';

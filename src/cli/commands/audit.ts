@@ -30,7 +30,7 @@ import { EventBus } from '../../domain/audit/event-bus.js';
 import { openStore } from '../../runtime/open-store.js';
 import type { Store } from '../../ports/store/index.js';
 import { systemClock } from '../../core/clock.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { configPathFrom, parseCommandArgs, requireOption, subcommand, UsageError, withUsage } from '../args.js';
 
 const USAGE = [

@@ -4,7 +4,7 @@
  * private key file and every partner key (imported as the gateway would), then prints a summary.
  * A bad file exits 1 with the error naming the setting; no key material is ever printed.
  */
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { configPathFrom, parseCommandArgs, subcommand, withUsage } from '../args.js';
 import { loadConfigFile } from '../../config/load.js';
 import { TnxError } from '../../core/errors.js';

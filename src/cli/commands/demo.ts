@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { parseCommandArgs, withUsage } from '../args.js';
 import { loadConfigFile } from '../../config/load.js';
 import { startGateway, type RunningGateway } from '../../runtime/run-gateway.js';

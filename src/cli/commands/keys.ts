@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { parseCommandArgs, requireOption, subcommand, UsageError, withUsage } from '../args.js';
 import { systemClock } from '../../core/clock.js';
 import { generateKeySet, KEY_PROFILES, type KeyProfile } from '../../domain/keys/generate.js';

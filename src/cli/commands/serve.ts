@@ -8,7 +8,7 @@
  * Logs are pino JSON lines on stdout after it. A second signal while shutting down exits at once
  * (code 130): the operator asked twice, and nothing durable depends on the shutdown finishing.
  */
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { configPathFrom, parseCommandArgs, UsageError, withUsage } from '../args.js';
 import { loadConfigFile } from '../../config/load.js';
 import { startGateway } from '../../runtime/run-gateway.js';

@@ -8,7 +8,7 @@ import { statsCsv, statsTable } from '../../features/statistics/render.js';
 import { buildStatsReport, parseRange } from '../../features/statistics/report.js';
 import { openStore } from '../../runtime/open-store.js';
 import { configPathFrom, parseCommandArgs, requireOption, UsageError, withUsage } from '../args.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 
 const USAGE =
   'usage: tnx stats --config FILE --from DATE --to DATE [--csv | --json]   (--to exclusive; DATE: YYYY-MM-DD or RFC 3339)';

@@ -4,7 +4,7 @@
  * records by hand. `publish` awaits every subscriber, so when it resolves the audit event is durable:
  * a step is not reported done before it is provable.
  */
-import type { AuditEventInput } from '../../ports/store/index.js';
+import type { AuditEventInput } from './event.js';
 
 /** A domain event carries references and outcomes only, never personal data. */
 export type DomainEvent = AuditEventInput;

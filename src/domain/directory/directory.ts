@@ -8,7 +8,7 @@
  */
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { TnxError } from '../../core/errors.js';
-import type { Partner } from '../../config/schema.js';
+import type { Partner } from './partner.js';
 import type { StateCode } from '../protocol/types.js';
 import type { JweKeyAlgorithm, JwsAlgorithm } from '../protocol/envelope/algorithms.js';
 import { checkJwks, isRetired, newestFirst, type TnxJwk } from '../keys/jwk.js';

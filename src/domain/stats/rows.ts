@@ -3,7 +3,7 @@
  * partner, lead-time percentiles per partner and in total, follow-ups per partner and action). Shared
  * by the SQLite and MongoDB adapters so both answer in exactly the same shape and order.
  */
-import type { StatsRow } from '../../ports/store/index.js';
+import type { StatsRow } from './stats-row.js';
 
 /** Group key of a result row: the partner state code, or TOTAL for the all-partners window. */
 export const TOTAL = '*';

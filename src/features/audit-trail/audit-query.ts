@@ -4,7 +4,7 @@
  * result is returned: who looked at the trail is part of the trail.
  */
 import type { GatewayContext } from '../../ports/context.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../core/principal.js';
 import type { AuditEvent, AuditFilter } from '../../ports/store/index.js';
 import { CURSOR, ID, limitParam, patternParam, readQuery, STATE_CODE, timeParam } from '../query-params.js';
 

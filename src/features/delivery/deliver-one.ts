@@ -38,11 +38,9 @@ export interface DeliveryDeps {
   signal: AbortSignal;
 }
 
-export type Outcome =
-  | { next: 'done'; state: OutboundState | 'missing' }
-  /** Move the job to delayed until `at` (a retry, or a deferral for a busy partner). */
-  | { next: 'delay'; at: number; why: 'retry' | 'partner_busy' }
-  | { next: 'failed'; reason: string };
+import type { DeliveryOutcome as Outcome } from '../../ports/queue.js';
+
+export type { Outcome };
 
 const LIVE: readonly OutboundState[] = ['accepted', 'queued', 'retrying', 'delivering'];
 const PARTNER_CODE = /^[a-z][a-z0-9_]{0,63}$/;

@@ -10,7 +10,7 @@ import { digestOf } from '../../domain/protocol/envelope/headers.js';
 import { verifyReceipt } from '../../domain/protocol/envelope/receipt.js';
 import type { Receipt } from '../../domain/protocol/types.js';
 import type { OutboundRecord } from '../../ports/store/index.js';
-import type { Outcome } from './deliver-one.js';
+import type { DeliveryOutcome as Outcome } from '../../ports/queue.js';
 import { outboundEvent as event } from './outbound-events.js';
 import { classifyLeadTime } from './timeliness.js';
 

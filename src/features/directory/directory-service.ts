@@ -11,7 +11,7 @@ import addFormatsModule from 'ajv-formats';
 import type { GatewayContext } from '../../ports/context.js';
 import { partnerSchema, type Partner } from '../../config/schema.js';
 import { TnxError } from '../../core/errors.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../core/principal.js';
 import type { StateCode } from '../../domain/protocol/types.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;

@@ -6,7 +6,7 @@
 import { TnxError } from '../../core/errors.js';
 import { ID } from '../query-params.js';
 import { submitMessage, type SubmitDeps, type SubmitResult } from '../submission/submit.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../core/principal.js';
 
 /** What a PoC may say; the gateway fills everything that identifies the notification and the parties. */
 const FOLLOW_UP_FIELDS = ['followUpId', 'action', 'actionAt', 'note'] as const;

@@ -7,7 +7,7 @@
 import type { GatewayContext } from '../../ports/context.js';
 import { TnxError } from '../../core/errors.js';
 import { CURSOR, enumParam, ID, limitParam, patternParam, readQuery, STATE_CODE, timeParam } from '../query-params.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../core/principal.js';
 import type { InboundFilter, InboundRecord } from '../../ports/store/index.js';
 import { messageIdOf } from './receive.js';
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TnxError } from '../../core/errors.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../core/principal.js';
 import { searchTerms, type RegistrantQuery } from '../../domain/registry/blind-index.js';
 import type { Registrant } from '../../domain/registry/registrant.js';
 import {

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../core/principal.js';
 import type { Manifest } from '../../domain/screening/manifest.js';
 import { screenManifest } from '../../domain/screening/screen.js';
 import type { CandidateRecord, ManifestRecord } from '../../ports/store/index.js';

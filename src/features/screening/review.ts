@@ -22,7 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { TnxError } from '../../core/errors.js';
 import { submitMessage } from '../submission/submit.js';
 import { findNotifiedTrip, recordSecondSource } from '../travel-reports/trips.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../core/principal.js';
 import type { Registrant } from '../../domain/registry/registrant.js';
 import { openRegistrant } from '../../domain/registry/sealed-registrant.js';
 import type { CandidateRecord, CaseRecord, ManifestRecord } from '../../ports/store/index.js';

@@ -1,6 +1,6 @@
 /** What the manifest services are given: the gateway context plus the screening collaborators. */
 import type { GatewayContext } from '../../ports/context.js';
-import type { OutboundQueue } from '../../ports/outbound-queue.js';
+import type { OutboundQueue } from '../../ports/queue.js';
 import type { RegistryKeys } from '../../domain/registry/registry-keys.js';
 import type { ScreeningWeights } from '../../domain/screening/config.js';
 import type { AirportTable } from '../../domain/screening/airports.js';

@@ -6,7 +6,7 @@
  * (personal_data.read with the purpose, per registrant and for the manifest entries). The other,
  * non-matching passengers are never part of any answer.
  */
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../core/principal.js';
 import type { Person } from '../../domain/protocol/types.js';
 import { registrantRead, requirePurpose } from '../../domain/registry/registry-events.js';
 import { openRegistrant } from '../../domain/registry/sealed-registrant.js';

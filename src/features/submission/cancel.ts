@@ -7,11 +7,11 @@
  * it was delivered, an attempt is in flight, or an earlier attempt may have reached it (a timeout can
  * hide a success). A notification that was never attempted needs no cancel on the other side.
  */
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../core/principal.js';
 import type { TravelUpdate } from '../../domain/protocol/types.js';
 import type { OutboundState } from '../../ports/store/index.js';
 import { outboundEvent } from './events.js';
-import type { SubmitDeps } from './submit.js';
+import type { SubmitDeps } from './deps.js';
 
 const STOPPABLE: readonly OutboundState[] = ['accepted', 'queued', 'retrying'];
 

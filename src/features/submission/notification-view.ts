@@ -6,7 +6,7 @@
  */
 import type { GatewayContext } from '../../ports/context.js';
 import { TnxError } from '../../core/errors.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../core/principal.js';
 import {
   OUTBOUND_STATES,
   type DeliveryAttempt,

@@ -5,7 +5,7 @@
  * conditional, so two recoverers racing do one delivery.
  */
 import type { GatewayContext } from '../../ports/context.js';
-import type { OutboundQueue } from '../../ports/outbound-queue.js';
+import type { OutboundQueue } from '../../ports/queue.js';
 import { handOver } from './submit.js';
 import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
 

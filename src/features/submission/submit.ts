@@ -13,11 +13,10 @@
 import { uuid7 } from '../../core/uuid7.js';
 import type { GatewayContext } from '../../ports/context.js';
 import { isTnxError, TnxError } from '../../core/errors.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../core/principal.js';
 import { validateMessage } from '../../domain/protocol/validate.js';
 import type { TnxMessage, TravelNotification, TravelUpdate } from '../../domain/protocol/types.js';
 import type { NewOutbound, OutboundRecord, OutboundState } from '../../ports/store/index.js';
-import type { OutboundQueue } from '../../ports/outbound-queue.js';
 import { requestHash } from './request-hash.js';
 import { cancelForUpdate } from './cancel.js';
 import { outboundEvent } from './events.js';
@@ -81,17 +80,9 @@ function replay(existing: OutboundRecord, principal: Principal, hash: string): S
   return answer(existing, false);
 }
 
-export interface SubmitDeps {
-  ctx: GatewayContext;
-  queue: OutboundQueue;
-  /**
-   * How long a submission waits for the queue before answering anyway (default 2000 ms). The record is
-   * durable already; with Redis down, a client must not hang — the outbox recovery enqueues later.
-   */
-  enqueueTimeoutMs?: number;
-}
+import { DEFAULT_ENQUEUE_TIMEOUT_MS, type SubmitDeps } from './deps.js';
 
-export const DEFAULT_ENQUEUE_TIMEOUT_MS = 2_000;
+export { DEFAULT_ENQUEUE_TIMEOUT_MS, type SubmitDeps };
 
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {

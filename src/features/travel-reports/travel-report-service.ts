@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { TnxError } from '../../core/errors.js';
 import { submitMessage, type SubmitResult } from '../submission/submit.js';
-import type { Principal } from '../../http/auth.js';
+import type { Principal } from '../../core/principal.js';
 import type { StateCode, TravelNotification, TravelUpdate } from '../../domain/protocol/types.js';
 import { registrantRead, requirePurpose, travelReportRecorded } from '../../domain/registry/registry-events.js';
 import { openRegistrant, type SealedRegistrant } from '../../domain/registry/sealed-registrant.js';

@@ -1,6 +1,6 @@
 /** What the route handlers are given: the gateway context and the few services around it. */
 import type { GatewayContext } from '../../ports/context.js';
-import type { OutboundQueue } from '../../ports/outbound-queue.js';
+import type { OutboundQueue } from '../../ports/queue.js';
 import type { InboundRecord } from '../../ports/store/index.js';
 import type { TokenAuthenticator } from '../auth.js';
 import type { ClientCertVerifier } from '../tls.js';

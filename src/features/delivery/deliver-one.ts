@@ -22,7 +22,7 @@ import { checkEndpoint, type HttpAnswer, type PartnerHttpClient } from './http-c
 import type { PartnerLimiter } from './partner-limits.js';
 import { recordAttempt } from './attempts.js';
 import { nextRetry, retryDeadline } from '../../domain/delivery/retry-policy.js';
-import { outboundEvent as event } from './outbound-events.js';
+import { outboundEvent as event } from '../outbound-events.js';
 import { checkReceipt, recordDelivery } from './receipt-handler.js';
 
 export interface DeliveryDeps {

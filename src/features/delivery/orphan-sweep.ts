@@ -14,7 +14,7 @@
 import type { GatewayContext } from '../../ports/context.js';
 import type { DeliveryQueue } from '../../adapters/queue-bullmq/delivery-queue.js';
 import type { OutboundRecord, OutboundState } from '../../ports/store/index.js';
-import { outboundEvent } from '../submission/events.js';
+import { outboundEvent } from '../outbound-events.js';
 import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
 
 /** States in which the record promises that a job exists. */
@@ -101,7 +101,7 @@ async function requeue(
     }
   }
   await queue.enqueue(rec);
-  await ctx.events.publish(outboundEvent('notification.queued', rec, 'system', ctx.clock.now(), { requeued: reason }));
+  await ctx.events.publish(outboundEvent('notification.queued', rec, ctx.clock.now(), { requeued: reason }));
   return true;
 }
 

@@ -5,7 +5,7 @@ import type { Page } from './page.js';
 export type { AuditCheckpoint, AuditEvent, AuditEventInput } from '../../domain/audit/event.js';
 
 // ------------------------------------------------------------------------------------------------
-// Audit trail (hash-chained; see src/audit and docs/audit-trail.md)
+// Audit trail (hash-chained; see src/features/audit-trail and docs/audit-trail.md)
 
 export interface AuditFilter {
   messageId?: string;
@@ -15,6 +15,9 @@ export interface AuditFilter {
   from?: number;
   to?: number;
 }
+
+/** The most events one `append` takes: a bound on one transaction's size, shared by every adapter. */
+export const MAX_APPEND_BATCH = 10_000;
 
 export interface AuditRepo {
   /**

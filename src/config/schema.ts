@@ -106,7 +106,7 @@ export interface TnxConfig {
     checkpointIntervalSeconds: number;
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
-  /** Manifest screening (src/manifests, docs/manifest-workflow.md). */
+  /** Manifest screening (src/features/screening, docs/manifest-workflow.md). */
   screening: {
     /**
      * Hours a received manifest's people (API data) are kept before the retention job purges them;

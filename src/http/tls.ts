@@ -3,7 +3,7 @@
  *
  * - TLS 1.2 is the floor, 1.3 is negotiated whenever the client offers it (Node prefers the highest
  *   shared version); TLS 1.2 suites are limited to ECDHE with AEAD ciphers (forward secrecy, no CBC).
- * - Client certificates (issue 4 §4): when `http.tls.requireClientCert` is set, the inbox accepts a
+ * - Client certificates: when `http.tls.requireClientCert` is set, the inbox accepts a
  *   message only over a connection whose certificate belongs to a partner — chaining to that
  *   partner's `tls.clientCaPath`, or pinned by `tls.clientCertSha256` — and only if that partner is
  *   the message's verified signer. The handshake itself admits any certificate

@@ -1,6 +1,6 @@
 /**
  * What the submission side needs from delivery: hand a stored record over, or take it back. The
- * delivery engineer's DeliveryQueue (src/delivery) satisfies this structurally; keeping the port this
+ * delivery engineer's DeliveryQueue (src/features/delivery) satisfies this structurally; keeping the port this
  * small means submission, outbox recovery and follow-ups each enqueue with one call.
  *
  * `enqueue` must be idempotent per record id (BullMQ jobId = record id): outbox recovery may hand the

@@ -64,7 +64,7 @@ export interface RunningGateway {
   readonly sealer: AuditSealer | null;
   /** Resolves when the start-up orphan sweep is done (null when no worker runs here). */
   readonly firstSweep: Promise<SweepResult> | null;
-  /** Manifest screening (src/manifests), when the registry is configured. */
+  /** Manifest screening (src/features/screening), when the registry is configured. */
   readonly screening: RunningScreening | null;
   /** Orderly shutdown (idempotent); see the module comment for the order. */
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 /**
- * Escalation (issue 4 §2): a notification with no receipt `delivery.atRiskLeadHours` before departure
+ * Escalation: a notification with no receipt `delivery.atRiskLeadHours` before departure
  * raises an "at risk" alert, ONCE. A periodic scan reads store.outbound.listAtRisk and claims each
  * record with a version-guarded update that sets atRiskAlertedAt; only the process whose update wins
  * raises the alert, so several worker processes sharing one store still alert once. A lost race (the

@@ -5,7 +5,7 @@
  * authenticated and logged as a consultation — so no personal data sits in Redis or in a webhook log.
  *
  * Retried through the same BullMQ infrastructure and with the same rules as deliveries and alerts
- * (src/delivery): https only except loopback, TLS verified, request timeout, full-jitter backoff,
+ * (src/features/delivery): https only except loopback, TLS verified, request timeout, full-jitter backoff,
  * 4xx other than 408/429 ends the job. jobId = inbound id, so a notice is queued once however often
  * the enqueue is repeated.
  */

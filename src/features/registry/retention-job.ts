@@ -1,5 +1,5 @@
 /**
- * The registry's retention job (issue 5 §1): ends and shreds records past their registration end plus
+ * The registry's retention job: ends and shreds records past their registration end plus
  * `registry.retentionDaysAfterEnd`, and flags records whose periodic review is overdue (CJEU C-118/22).
  * Both are audited (src/domain/registry/registry-events.ts `retentionEvent`); what remains after shredding is
  * a tombstone with the registry's own dates and status, so statistics survive without personal data.

@@ -1,5 +1,5 @@
 /**
- * Manifest retention (issue 6 §1; EU API rules: passenger data deleted within 24 h): the people of a
+ * Manifest retention (EU API rules: passenger data deleted within 24 h): the people of a
  * manifest are purged once `purgeAfter` (receivedAt + screening.retentionHours) has passed. What stays
  * is the screening result — flight, counts, and per candidate the passenger's position, registrant
  * id, score, features and the review — an audit and statistics record without any passenger's data.

@@ -10,8 +10,6 @@ import { checkAuditEvent } from '../../domain/audit/check-event.js';
 import { checkAuditFields } from './check-input.js';
 import { MAX_APPEND_BATCH, type AuditEvent, type AuditEventInput, type AuditWith } from '../../ports/store/index.js';
 
-/** At most this many events per append call: one append is one transaction, kept short. */
-
 /** Refuse a bad batch before any lock is taken; returns the inputs with absent fields as null. */
 export function checkAuditBatch(events: AuditEventInput[]): Required<AuditEventInput>[] {
   if (!Array.isArray(events) || events.length > MAX_APPEND_BATCH) {

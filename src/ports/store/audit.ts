@@ -22,7 +22,8 @@ export const MAX_APPEND_BATCH = 10_000;
 export interface AuditRepo {
   /**
    * Append events atomically in the given order, chaining each to the current head. Safe with several
-   * appenders in several processes: the adapter serialises chain extension (see its docs).
+   * appenders in several processes: the adapter serialises chain extension (see its docs). At most
+   * MAX_APPEND_BATCH events per call.
    */
   append(events: AuditEventInput[]): Promise<AuditEvent[]>;
   head(): Promise<{ seq: number; hash: string } | null>;

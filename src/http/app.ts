@@ -17,7 +17,7 @@ import { coreChecks } from './handlers/health.js';
 import type { HttpDeps, ReadinessCheck } from './handlers/deps.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestContext } from './middleware/request-context.js';
-import { ROUTES, type TableRoute } from './route-table.js';
+import { isHttpRoute, ROUTES, type TableRoute } from './route-table.js';
 import { ClientCertVerifier } from './tls.js';
 import type { GatewayContext } from '../ports/context.js';
 import type { OutboundQueue } from '../ports/queue.js';
@@ -85,7 +85,7 @@ export function partsOf(options: AppOptions): Partial<Parts> {
 /** The routes this process serves: the table's, less those of parts that do not run here. */
 export function servedRoutes(options: AppOptions): TableRoute[] {
   const parts = partsOf(options);
-  return [...ROUTES, ...(options.extraRoutes ?? [])].filter((r) => 'steps' in r || parts[r.part] !== undefined);
+  return [...ROUTES, ...(options.extraRoutes ?? [])].filter((r) => isHttpRoute(r) || parts[r.part] !== undefined);
 }
 
 export function createApp(options: AppOptions): Express {

@@ -1,30 +1,27 @@
 /**
- * The express app, built from the one route table (./routes.ts). Order of every request:
- * requestContext → route name → authenticate → requireRole → the route's steps → errorHandler.
+ * The express app, built from the one route table (./route-table.ts), mounted one way. Order of every
+ * request: requestContext → the route's compiled steps (./compile-route.ts) → errorHandler.
  * A path no route knows is `not_found`; a known path with another method is `method_not_allowed` with
  * an Allow header. Everything that goes wrong leaves as application/problem+json (./problem.ts).
  */
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { TnxError } from '../core/errors.js';
+import type { RegistryKeys } from '../domain/registry/registry-keys.js';
+import { nationalDeps } from '../features/registry/deps.js';
+import type { Parts } from '../features/route.js';
+import type { ScreeningDeps } from '../features/screening/screening-deps.js';
+import type { SubmitDeps } from '../features/submission/deps.js';
 import { TokenAuthenticator } from './auth.js';
+import { compileRoute } from './compile-route.js';
 import { coreChecks } from './handlers/health.js';
 import type { HttpDeps, ReadinessCheck } from './handlers/deps.js';
-import { authenticate, requireRole } from './middleware/authenticate.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestContext } from './middleware/request-context.js';
-import { routeTable, type Route } from './routes.js';
-import { stateOf } from './state.js';
+import { isHttpRoute, ROUTES, type TableRoute } from './route-table.js';
 import { ClientCertVerifier } from './tls.js';
 import type { GatewayContext } from '../ports/context.js';
 import type { OutboundQueue } from '../ports/queue.js';
 import type { InboundRecord } from '../ports/store/index.js';
-
-function named(route: Route): RequestHandler {
-  return function routeStep(_req: Request, res: Response, next: NextFunction): void {
-    stateOf(res).route = route.name;
-    next();
-  };
-}
 
 function methodNotAllowed(allowed: readonly string[]): RequestHandler {
   return function methodNotAllowedStep(): void {
@@ -45,12 +42,15 @@ export interface AppOptions {
   queueDepth?: () => Promise<number>;
   enqueueTimeoutMs?: number;
   onReceived?: (record: InboundRecord) => void;
+  /** Registry keys: the registry and travel-report routes are served (the national workflow). */
+  registryKeys?: RegistryKeys;
+  /** Manifest screening running in this process: its routes are served. */
+  screening?: ScreeningDeps;
   /**
-   * Routes of other TNX parts (registry, screening), built from the same deps and mounted through the
-   * same machinery: named, authenticated, role-checked, problem+json on error. They must not reuse a
-   * path of the built-in table.
+   * Further routes (embedding, tests), compiled exactly like the table's: named, authenticated,
+   * role-checked, problem+json on error. They must not reuse a method and path of the table.
    */
-  extraRoutes?: (deps: HttpDeps) => Route[];
+  extraRoutes?: readonly TableRoute[];
 }
 
 export function buildDeps(options: AppOptions): HttpDeps {
@@ -68,26 +68,45 @@ export function buildDeps(options: AppOptions): HttpDeps {
   };
 }
 
+/** What the features' handlers are given, per part of TNX that runs in this process. */
+export function partsOf(options: AppOptions): Partial<Parts> {
+  const core: SubmitDeps = {
+    ctx: options.ctx,
+    queue: options.queue,
+    ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
+  };
+  return {
+    core,
+    ...(options.registryKeys ? { registry: nationalDeps(core, options.registryKeys) } : {}),
+    ...(options.screening ? { screening: options.screening } : {}),
+  };
+}
+
+/** The routes this process serves: the table's, less those of parts that do not run here. */
+export function servedRoutes(options: AppOptions): TableRoute[] {
+  const parts = partsOf(options);
+  return [...ROUTES, ...(options.extraRoutes ?? [])].filter((r) => isHttpRoute(r) || parts[r.part] !== undefined);
+}
+
 export function createApp(options: AppOptions): Express {
   const deps = buildDeps(options);
+  const parts = partsOf(options);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', false);
   app.use(requestContext(deps.ctx.log, deps.ctx.metrics));
 
-  const routes = [...routeTable(deps), ...(options.extraRoutes?.(deps) ?? [])];
   const seen = new Set<string>();
-  for (const r of routes) {
-    const key = `${r.method} ${r.path}`;
+  const methods = new Map<string, string[]>();
+  for (const route of [...ROUTES, ...(options.extraRoutes ?? [])]) {
+    const key = `${route.method} ${route.path}`;
     if (seen.has(key)) throw new Error(`route ${key} is declared twice`);
     seen.add(key);
-  }
-  const methods = new Map<string, string[]>();
-  for (const route of routes) {
-    const guard = route.roles === null ? [] : [authenticate(deps.auth), requireRole(route.roles)];
+    const steps = compileRoute(route, deps, parts);
+    if (!steps) continue;
     const m = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    app[m](route.path, named(route), ...guard, ...route.steps);
+    app[m](route.path, ...steps);
     const list = methods.get(route.path) ?? [];
     list.push(route.method, ...(route.method === 'GET' ? ['HEAD'] : []));
     methods.set(route.path, list);

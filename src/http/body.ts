@@ -6,14 +6,16 @@
  * - the body is counted while it streams in and refused at the limit (a lying or absent
  *   Content-Length does not help), so a huge body never sits in memory;
  * - bytes must be valid UTF-8 (a fatal decoder: no U+FFFD substitution that could make two different
- *   byte strings parse to the same message);
+ *   byte strings parse to the same message); PAXLST syntax levels UNOA/UNOB are ASCII, so strict
+ *   UTF-8 decoding accepts exactly them (and UTF-8 text);
  * - JSON goes through the strict parser (duplicate keys, `__proto__`/`constructor`, depth), XML through
  *   the hardened codec (no DOCTYPE, no entities).
  */
 import type { IncomingMessage } from 'node:http';
 import { TnxError } from '../core/errors.js';
+import type { BodyKind } from '../features/route.js';
 
-export type BodyKind = 'json' | 'xml' | 'jose';
+export type { BodyKind };
 
 /** Accepted media types per body kind. Parameters other than charset=utf-8 are refused. */
 const MEDIA_TYPES: Record<BodyKind, readonly string[]> = {
@@ -21,6 +23,16 @@ const MEDIA_TYPES: Record<BodyKind, readonly string[]> = {
   xml: ['application/xml'],
   // TNX/1 §transport: the inbox takes exactly application/jose (RFC 7515 §9.2.1), nothing else.
   jose: ['application/jose'],
+  // UN/EDIFACT PAXLST manifests (POST /api/v1/manifests).
+  paxlst: ['application/edifact'],
+};
+
+/** The only charset parameter values each kind may carry (application/jose takes no parameters at all). */
+const CHARSETS: Record<BodyKind, readonly string[]> = {
+  json: ['utf-8'],
+  xml: ['utf-8'],
+  jose: [],
+  paxlst: ['utf-8', 'us-ascii'],
 };
 
 export interface MediaType {
@@ -49,7 +61,8 @@ export function parseMediaType(header: string | undefined): MediaType | null {
 
 /**
  * Which of `kinds` the request's Content-Type selects; `unsupported_media_type` otherwise. JSON and XML
- * may say `charset=utf-8` (any case) and nothing else; application/jose takes no parameters at all.
+ * may say `charset=utf-8` (any case) and nothing else, PAXLST also `charset=us-ascii`;
+ * application/jose takes no parameters at all.
  */
 export function selectBodyKind(header: string | undefined, kinds: readonly BodyKind[]): BodyKind {
   const mt = parseMediaType(header);
@@ -61,12 +74,8 @@ export function selectBodyKind(header: string | undefined, kinds: readonly BodyK
   if (!mt) throw refuse();
   const kind = kinds.find((k) => MEDIA_TYPES[k].includes(mt.type));
   if (!kind) throw refuse();
-  const names = Object.keys(mt.params);
-  if (kind === 'jose' && names.length > 0) throw refuse();
-  if (kind !== 'jose') {
-    for (const n of names) {
-      if (n !== 'charset' || mt.params[n]?.toLowerCase() !== 'utf-8') throw refuse();
-    }
+  for (const [name, value] of Object.entries(mt.params)) {
+    if (name !== 'charset' || !CHARSETS[kind].includes(value.toLowerCase())) throw refuse();
   }
   return kind;
 }
@@ -123,6 +132,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decode strictly; a byte order mark is refused too (RFC 8259 §8.1: JSON text must not begin with one). */
 export function decodeUtf8(bytes: Buffer, kind: BodyKind): string {
+  if (kind === 'paxlst') return decodeEdifact(bytes);
   const code = kind === 'xml' ? 'malformed_xml' : kind === 'json' ? 'malformed_json' : 'malformed_envelope';
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     throw new TnxError(code, 'a byte order mark is not allowed');
@@ -131,5 +141,16 @@ export function decodeUtf8(bytes: Buffer, kind: BodyKind): string {
     return utf8.decode(bytes);
   } catch (cause) {
     throw new TnxError(code, 'body is not valid UTF-8', { cause });
+  }
+}
+
+function decodeEdifact(raw: Buffer): string {
+  try {
+    return utf8.decode(raw);
+  } catch (cause) {
+    throw new TnxError('malformed_manifest', 'PAXLST: body is not ASCII/UTF-8 text (syntax levels UNOA, UNOB)', {
+      cause,
+      detail: { format: 'PAXLST' },
+    });
   }
 }

@@ -1,20 +1,14 @@
 /**
  * Per-request state, kept in `res.locals.tnx` (typed here) rather than by monkey-patching `req`, so
- * every middleware reads the same shape: the request id, the authenticated principal, the parsed body.
+ * every step reads the same shape: the request id, the authenticated principal, what the body, query
+ * and Accept steps made of the request, and the handler's reply.
  */
 import type { Response } from 'express';
 import type { TnxError } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
-import type { BodyKind } from './body.js';
+import type { Reply, RequestBody, ResponseKind } from '../features/route.js';
 
-export interface ParsedBody {
-  kind: BodyKind;
-  /** JSON value, or the message decoded from XML. */
-  value: unknown;
-  /** The exact bytes received (the inbox digests them). */
-  raw: Buffer;
-  text: string;
-}
+export type ParsedBody = RequestBody;
 
 export interface RequestState {
   requestId: string;
@@ -23,6 +17,13 @@ export interface RequestState {
   route: string;
   principal?: Principal;
   body?: ParsedBody;
+  /** The body as the route's decoder turned it into the handler's input. */
+  decoded?: unknown;
+  /** The query as the route's schema typed it. */
+  query?: unknown;
+  /** The negotiated response kind. */
+  accept?: ResponseKind;
+  reply?: Reply;
   /** Set when a refusal was already audited by its handler (the inbox), so it is not audited twice. */
   audited?: boolean;
   error?: TnxError;

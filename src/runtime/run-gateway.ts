@@ -38,7 +38,6 @@ import { createApp, type AppOptions } from '../http/app.js';
 import { listen, type RunningServer } from '../http/server.js';
 import { InboxPush, startInboxPushWorker } from '../features/inbox/push.js';
 import { startRetentionJob } from '../features/registry/retention-job.js';
-import { nationalRoutes } from '../features/registry/routes.js';
 import { startManifestScreening, type RunningScreening } from './start-screening.js';
 import { loadRegistryKeys } from '../domain/registry/registry-keys.js';
 import { createContext, type CreateContextOptions, type RunningContext } from './create-context.js';
@@ -62,7 +61,7 @@ export interface GatewayOptions extends CreateContextOptions {
   /** false: no checkpoint sealer in this process (default true; a lease elects one across processes). */
   sealer?: boolean;
   /** Extra app options (onReceived hook, enqueue timeout). */
-  app?: Pick<AppOptions, 'onReceived' | 'enqueueTimeoutMs' | 'extraRoutes'>;
+  app?: Pick<AppOptions, 'onReceived' | 'enqueueTimeoutMs'>;
 }
 
 export interface RunningGateway {
@@ -113,6 +112,9 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   let screening: RunningScreening | null = null;
   let sweep: ReturnType<typeof startOrphanSweep> | null = null;
 
+  // The registry keys, read once: the registry API and screening both open registrants with them.
+  const registryKeys = config.registry ? loadRegistryKeys(config.registry) : undefined;
+
   const parts: (Component | false)[] = [
     part(
       'context',
@@ -159,7 +161,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         'manifest screening',
         async () => {
           screening = await startManifestScreening(ctx, queue, {
-            keys: loadRegistryKeys(config.registry!),
+            keys: registryKeys!,
             index: roles.http,
             ...(jobs ? { jobs } : {}),
           });
@@ -201,12 +203,9 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
             queueDepth: () => queue.depth(),
             ...(push ? { onReceived: push.hook() } : {}),
             ...(options.app ?? {}),
-            // The national workflow (registry, travel reports, directory, statistics) plus any other part's routes.
-            extraRoutes: (deps) => [
-              ...nationalRoutes()(deps),
-              ...(screening?.routes ?? []),
-              ...(options.app?.extraRoutes?.(deps) ?? []),
-            ],
+            // The parts that run here decide which of the table's routes are served.
+            ...(registryKeys ? { registryKeys } : {}),
+            ...(screening ? { screening: screening.deps } : {}),
           });
           server = await listen(app, config, options.port === undefined ? {} : { port: options.port });
         },

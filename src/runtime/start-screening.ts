@@ -2,7 +2,7 @@
  * Manifest screening as one part of a running gateway:
  *
  *   const screening = await startManifestScreening(ctx, queue, { keys });   // after createContext
- *   createApp({ ctx, queue, extraRoutes: () => screening.routes });          // HTTP side
+ *   createApp({ ctx, queue, screening: screening.deps });                    // HTTP side: its routes
  *   // shutdown: await screening.close();
  *
  * It builds the registry-backed index (start-up: every live registrant opened once, in memory only),
@@ -12,13 +12,11 @@
 import type { GatewayContext } from '../ports/context.js';
 import type { OutboundQueue } from '../ports/queue.js';
 import type { ScheduledJobs } from '../ports/jobs.js';
-import type { Route } from '../http/routes.js';
 import type { RegistryKeys } from '../domain/registry/registry-keys.js';
 import { resolveWeights } from '../domain/screening/config.js';
 import { AirportTable } from '../domain/screening/airports.js';
 import { RegistryIndex } from '../features/screening/registry-index.js';
 import { startManifestRetention, type RetentionJob } from '../features/screening/retention.js';
-import { manifestRoutes } from '../features/screening/routes.js';
 import type { ScreeningDeps } from '../features/screening/screening-deps.js';
 
 export interface ScreeningOptions {
@@ -34,7 +32,6 @@ export interface ScreeningOptions {
 
 export interface RunningScreening {
   readonly deps: ScreeningDeps;
-  readonly routes: Route[];
   readonly index: RegistryIndex;
   readonly retention: RetentionJob | null;
   close(): Promise<void>;
@@ -68,7 +65,6 @@ export async function startManifestScreening(
   }
   return {
     deps,
-    routes: manifestRoutes(deps),
     index,
     retention,
     async close() {

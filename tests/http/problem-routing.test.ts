@@ -130,13 +130,16 @@ describe('http: extra routes from other parts', () => {
     const app = createApp({
       ctx: gw.ctx,
       queue: gw.queue,
-      extraRoutes: () => [
+      extraRoutes: [
         {
           name: 'registryPing',
           method: 'GET',
           path: '/api/v1/registry/ping',
+          part: 'core',
           roles: ['registry'],
-          steps: [(_req, res) => void res.status(200).json({ ok: true })],
+          query: {},
+          produces: ['json'],
+          handle: async () => ({ body: { ok: true } }),
         },
       ],
     });
@@ -157,7 +160,7 @@ describe('http: extra routes from other parts', () => {
         createApp({
           ctx: gw.ctx,
           queue: gw.queue,
-          extraRoutes: () => [{ name: 'dup', method: 'GET', path: '/healthz', roles: null, steps: [] }],
+          extraRoutes: [{ name: 'dup', method: 'GET', path: '/healthz', roles: null, steps: () => [] }],
         }),
       );
     } finally {

@@ -1,5 +1,5 @@
 /**
- * A USA gateway with the national workflow mounted (createApp extraRoutes), its own SQLite file, real
+ * A USA gateway with the national workflow mounted (createApp with registry keys), its own SQLite file, real
  * Redis queue (no worker: delivery jobs stay queued), registry key files in a temp dir, and one bearer
  * token per role (tests/gateway/bootstrap.ts conventions). The directory is written to a file so the
  * directory API's persistence can be checked.
@@ -13,7 +13,6 @@ import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js
 import { createContext, type RunningContext } from '../../src/runtime/create-context.js';
 import { createApp } from '../../src/http/app.js';
 import { sha256Hex } from '../../src/http/auth.js';
-import { nationalRoutes } from '../../src/features/registry/routes.js';
 import { nationalDeps, type NationalDeps } from '../../src/features/registry/deps.js';
 import { createLogger } from '../../src/core/logger.js';
 import { loadRegistryKeys, type RegistryKeys } from '../../src/domain/registry/registry-keys.js';
@@ -77,7 +76,7 @@ export async function nationalGateway(
   });
   const queue = DeliveryQueue.fromConfig(config, uniquePrefix('q'));
   const keys = loadRegistryKeys(config.registry!);
-  const app = createApp({ ctx, queue, extraRoutes: nationalRoutes({ keys }) });
+  const app = createApp({ ctx, queue, registryKeys: keys });
   return {
     config,
     ctx,

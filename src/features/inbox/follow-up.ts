@@ -4,7 +4,7 @@
  * outbound message — validated, stored durably, audited, enqueued, idempotent.
  */
 import { TnxError } from '../../core/errors.js';
-import { ID } from '../query-params.js';
+import { ID } from '../query-schema.js';
 import { submitMessage, type SubmitDeps, type SubmitResult } from '../submission/submit.js';
 import type { Principal } from '../../core/principal.js';
 

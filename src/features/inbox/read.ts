@@ -6,7 +6,7 @@
  */
 import type { GatewayContext } from '../../ports/context.js';
 import { TnxError } from '../../core/errors.js';
-import { CURSOR, enumParam, ID, limitParam, patternParam, readQuery, STATE_CODE, timeParam } from '../query-params.js';
+import { ID } from '../query-schema.js';
 import type { Principal } from '../../core/principal.js';
 import type { InboundFilter, InboundRecord } from '../../ports/store/index.js';
 import { messageIdOf } from './receive.js';
@@ -35,33 +35,34 @@ function toItem(r: InboundRecord): InboxItem {
   };
 }
 
-export const INBOX_QUERY = ['iss', 'type', 'notificationId', 'from', 'to', 'limit', 'cursor'] as const;
+/** What the inbox list can be filtered by (GET /api/v1/inbox, checked by its query schema). */
+export interface InboxQuery {
+  iss?: string;
+  type?: InboundRecord['messageType'];
+  notificationId?: string;
+  from?: number;
+  to?: number;
+  limit: number;
+  cursor?: string;
+}
 
 export async function listInbox(
   ctx: GatewayContext,
-  query: unknown,
+  q: InboxQuery,
 ): Promise<{ items: InboxItem[]; next: string | null }> {
-  const q = readQuery(query, INBOX_QUERY);
   const filter: InboundFilter = {};
-  const iss = patternParam(q.iss, 'iss', STATE_CODE, 'an ISO 3166-1 alpha-3 code');
-  const type = enumParam(q.type, 'type', ['TravelNotification', 'TravelUpdate', 'FollowUpReport'] as const);
-  const nid = patternParam(q.notificationId, 'notificationId', ID, 'an id');
-  const from = timeParam(q.from, 'from');
-  const to = timeParam(q.to, 'to');
-  if (iss) filter.iss = iss;
-  if (type) filter.messageType = type;
-  if (nid) filter.notificationId = nid;
-  if (from !== undefined) filter.from = from;
-  if (to !== undefined) filter.to = to;
-  const cursor = patternParam(q.cursor, 'cursor', CURSOR, 'a cursor from a previous page') ?? null;
-  const page = await ctx.store.inbound.list(filter, { limit: limitParam(q.limit), cursor });
+  if (q.iss) filter.iss = q.iss;
+  if (q.type) filter.messageType = q.type;
+  if (q.notificationId) filter.notificationId = q.notificationId;
+  if (q.from !== undefined) filter.from = q.from;
+  if (q.to !== undefined) filter.to = q.to;
+  const page = await ctx.store.inbound.list(filter, { limit: q.limit, cursor: q.cursor ?? null });
   return { items: page.items.map(toItem), next: page.next };
 }
 
 /** Purpose text: required, short, printable — it is stored in the audit trail for years. */
-export function purposeOf(query: unknown): string {
-  const q = readQuery(query, ['purpose']);
-  const p = q.purpose?.trim();
+export function purposeOf(purpose: string | undefined): string {
+  const p = purpose?.trim();
   if (!p)
     throw new TnxError('purpose_required', 'give the purpose of this consultation as ?purpose=…', {
       pointer: 'query/purpose',
@@ -78,9 +79,9 @@ export async function readInboxMessage(
   ctx: GatewayContext,
   principal: Principal,
   id: string,
-  query: unknown,
+  purposeGiven: string | undefined,
 ): Promise<InboxItem & { message: InboundRecord['message'] }> {
-  const purpose = purposeOf(query);
+  const purpose = purposeOf(purposeGiven);
   const r = ID.test(id) ? await ctx.store.inbound.get(id) : null;
   if (!r) throw new TnxError('not_found', 'no such inbox message');
   await ctx.events.publish({

@@ -11,7 +11,7 @@ import type { Person } from '../../domain/protocol/types.js';
 import { registrantRead, requirePurpose } from '../../domain/registry/registry-events.js';
 import { openRegistrant } from '../../domain/registry/sealed-registrant.js';
 import type { ManifestPassenger } from '../../domain/screening/manifest.js';
-import type { CandidateRecord, ManifestRecord } from '../../ports/store/index.js';
+import type { CandidateRecord, CaseRecord, ManifestRecord } from '../../ports/store/index.js';
 import { isTnxError } from '../../core/errors.js';
 import { candidatesRead } from './events.js';
 import { openPeople } from './sealed-people.js';
@@ -68,6 +68,23 @@ export function manifestView(
       candidates: m.candidateCount,
     },
     candidates: candidates.map((c) => candidateView(c, revealed)),
+  };
+}
+
+export function caseView(k: CaseRecord): Record<string, unknown> {
+  return {
+    id: k.id,
+    kind: k.kind,
+    registrantId: k.registrantId,
+    manifestId: k.manifestId,
+    candidateId: k.candidateId,
+    flight: k.flight,
+    destination: k.destination,
+    openedBy: k.openedBy,
+    openedAt: iso(k.openedAt),
+    notification: k.notification,
+    notificationId: k.notificationId,
+    statusUrl: k.notificationId ? `/api/v1/notifications/${k.notificationId}` : null,
   };
 }
 

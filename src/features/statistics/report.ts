@@ -6,6 +6,7 @@
  */
 import { TnxError } from '../../core/errors.js';
 import type { ManifestStats, Store, StatsRow } from '../../ports/store/index.js';
+import { dateOrInstant } from '../query-schema.js';
 
 export interface StatsLine {
   /** State code, or "ALL" for the total. */
@@ -69,26 +70,17 @@ export function lineOf(r: StatsRow): StatsLine {
 
 const MAX_RANGE_MS = 10 * 366 * 86_400_000;
 
-/** Parse ?from=…&to=… (RFC 3339 or YYYY-MM-DD); `to` is exclusive. */
-export function parseRange(from: unknown, to: unknown): { from: number; to: number } {
-  const one = (v: unknown, name: string): number => {
-    if (
-      typeof v !== 'string' ||
-      !/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(v) ||
-      Number.isNaN(Date.parse(v))
-    ) {
-      throw new TnxError('invalid_request', `${name} must be a date (YYYY-MM-DD) or an RFC 3339 date-time`, {
-        pointer: `query/${name}`,
-      });
-    }
-    return Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
-  };
-  const f = one(from, 'from');
-  const t = one(to, 'to');
-  if (!(t > f)) throw new TnxError('invalid_request', 'to must be after from', { pointer: 'query/to' });
-  if (t - f > MAX_RANGE_MS)
+/** A report's range, epoch ms; `to` is exclusive, after `from`, at most ten years on. */
+export function checkRange(from: number, to: number): { from: number; to: number } {
+  if (!(to > from)) throw new TnxError('invalid_request', 'to must be after from', { pointer: 'query/to' });
+  if (to - from > MAX_RANGE_MS)
     throw new TnxError('invalid_request', 'the range may span at most ten years', { pointer: 'query/to' });
-  return { from: f, to: t };
+  return { from, to };
+}
+
+/** Read from/to as the API's query schema does (YYYY-MM-DD or RFC 3339), for `tnx stats`. */
+export function parseRange(from: unknown, to: unknown): { from: number; to: number } {
+  return checkRange(dateOrInstant(from, 'from'), dateOrInstant(to, 'to'));
 }
 
 export async function buildStatsReport(

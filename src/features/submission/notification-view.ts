@@ -8,13 +8,12 @@ import type { GatewayContext } from '../../ports/context.js';
 import { TnxError } from '../../core/errors.js';
 import type { Principal } from '../../core/principal.js';
 import {
-  OUTBOUND_STATES,
   type DeliveryAttempt,
   type OutboundFilter,
   type OutboundRecord,
   type OutboundState,
 } from '../../ports/store/index.js';
-import { CURSOR, enumParam, ID, limitParam, patternParam, readQuery, STATE_CODE, timeParam } from '../query-params.js';
+import { ID } from '../query-schema.js';
 import { statusUrl } from './submit.js';
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
@@ -132,49 +131,40 @@ export async function readOutboundMessage(
   return { id: r.id, state: r.state, message: r.message };
 }
 
-export const NOTIFICATION_QUERY = [
-  'partner',
-  'state',
-  'type',
-  'notificationId',
-  'from',
-  'to',
-  'limit',
-  'cursor',
-] as const;
+/** What the delivery view can be filtered by (GET /api/v1/notifications, checked by its query schema). */
+export interface NotificationQuery {
+  partner?: string;
+  state?: OutboundState[];
+  type?: OutboundRecord['messageType'];
+  notificationId?: string;
+  from?: number;
+  to?: number;
+  limit: number;
+  cursor?: string;
+}
 
 export async function listNotificationViews(
   ctx: GatewayContext,
   principal: Principal,
-  query: unknown,
+  q: NotificationQuery,
 ): Promise<{ items: NotificationView[]; next: string | null }> {
-  const q = readQuery(query, NOTIFICATION_QUERY);
   const filter: OutboundFilter = {};
-  const partner = patternParam(q.partner, 'partner', STATE_CODE, 'an ISO 3166-1 alpha-3 code');
-  if (partner) filter.partner = partner;
-  if (q.state !== undefined) {
-    const states = q.state.split(',').map((s) => enumParam(s, 'state', OUTBOUND_STATES)!);
-    filter.state = states;
-  }
-  const type = enumParam(q.type, 'type', ['TravelNotification', 'TravelUpdate', 'FollowUpReport'] as const);
-  if (type) filter.messageType = type;
-  const nid = patternParam(q.notificationId, 'notificationId', ID, 'an id');
-  if (nid) filter.notificationId = nid;
-  const from = timeParam(q.from, 'from');
-  const to = timeParam(q.to, 'to');
-  if (from !== undefined) filter.from = from;
-  if (to !== undefined) filter.to = to;
-  const cursor = patternParam(q.cursor, 'cursor', CURSOR, 'a cursor from a previous page') ?? null;
+  if (q.partner) filter.partner = q.partner;
+  if (q.state !== undefined) filter.state = q.state;
+  if (q.type) filter.messageType = q.type;
+  if (q.notificationId) filter.notificationId = q.notificationId;
+  if (q.from !== undefined) filter.from = q.from;
+  if (q.to !== undefined) filter.to = q.to;
   // A submitter sees only what it submitted: filtered in the store query, so every page is full.
   if (principal.role === 'submitter') filter.submittedBy = principal.id;
-  const page = await ctx.store.outbound.list(filter, { limit: limitParam(q.limit), cursor });
+  const page = await ctx.store.outbound.list(filter, { limit: q.limit, cursor: q.cursor ?? null });
   const items = page.items.map((r) => toView(r));
   await ctx.events.publish({
     action: 'audit.queried',
     actor: principal.id,
     at: ctx.clock.now(),
     messageId: null,
-    partner: partner ?? null,
+    partner: q.partner ?? null,
     outcome: 'ok',
     detail: { view: 'notifications', filter: { ...filter }, count: items.length },
   });

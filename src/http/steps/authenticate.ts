@@ -1,7 +1,6 @@
 /** Authentication and role checks: the first steps of every protected route. */
 import type { NextFunction, Request, Response } from 'express';
-import type { Role } from '../../config/schema.js';
-import { requireRoleOf } from '../../core/principal.js';
+import { requireRoleOf, type Role } from '../../core/principal.js';
 import type { TokenAuthenticator } from '../auth.js';
 import { stateOf } from '../state.js';
 

@@ -1,0 +1,22 @@
+/** The statistics report for auditors (docs/statistics.md), JSON or CSV by Accept. */
+import { ROLES_BY_CONCERN } from '../roles.js';
+import { defineRoute, type Route } from '../route.js';
+import { statsCsv } from './render.js';
+import { buildStatsReport, checkRange } from './report.js';
+
+export const statisticsRoutes: readonly Route[] = [
+  defineRoute({
+    name: 'statistics',
+    method: 'GET',
+    path: '/api/v1/stats',
+    part: 'core',
+    roles: ROLES_BY_CONCERN.stats,
+    query: { from: { type: 'date-or-instant', required: true }, to: { type: 'date-or-instant', required: true } },
+    produces: ['json', 'csv'],
+    async handle({ query, accept }, { ctx }) {
+      const range = checkRange(query.from, query.to);
+      const report = await buildStatsReport(ctx.store, range, ctx.config.delivery.onTimeThresholdHours);
+      return accept === 'csv' ? { kind: 'csv', body: statsCsv(report) } : { body: report };
+    },
+  }),
+];

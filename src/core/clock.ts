@@ -19,3 +19,13 @@ export class ManualClock implements Clock {
     this.t += ms;
   }
 }
+
+/** The wire and API form of an instant: RFC 3339 in UTC with milliseconds (`2026-12-07T01:02:03.456Z`). */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** `isoTime`, passing an absent instant through as null. */
+export function isoTimeOrNull(ms: number | null): string | null {
+  return ms === null ? null : isoTime(ms);
+}

@@ -5,7 +5,7 @@
  * a TNX message or its personal fields could appear is redacted by pino itself (fast-redact), so a
  * stray `log.info({ message })` prints "[redacted]" instead of a name or a date of birth.
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from './uuid7.js';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /** Keys that hold (or may hold) personal data anywhere in a log object, at depth ≤ 2. */
@@ -80,7 +80,7 @@ export function createLogger(settings: LoggerSettings, destination?: Destination
 export function requestId(header: string | string[] | undefined): string {
   const v = Array.isArray(header) ? header[0] : header;
   if (typeof v === 'string' && /^[A-Za-z0-9._:-]{8,128}$/.test(v)) return v;
-  return randomUUID();
+  return uuid7();
 }
 
 export type { Logger };

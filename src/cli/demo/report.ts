@@ -3,11 +3,12 @@
  * the lead time before departure and its timeliness; then how to use the running gateways. References
  * only — no names or dates of birth are printed, exactly as in the gateway's own logs.
  */
+import { isoTime } from '../../core/clock.js';
 import type { OutboundRecord } from '../../ports/store/index.js';
 import type { Party, ScenarioResult } from './scenario.js';
 import { tokenFor, type StateSetup } from './two-states.js';
 
-const iso = (t: number | null): string => (t === null ? '-' : new Date(t).toISOString());
+const iso = (t: number | null): string => (t === null ? '-' : isoTime(t));
 
 function inHuman(ms: number): string {
   const h = ms / 3600_000;

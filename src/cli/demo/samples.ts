@@ -6,6 +6,7 @@
  * floor((departure − reportedAt) / 24 h)). No notificationId: the gateway assigns one, unless the
  * caller sets it.
  */
+import { isoTime } from '../../core/clock.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { daysOfNotice } from '../../domain/protocol/semantic-checks.js';
@@ -30,7 +31,7 @@ const DAY_MS = 86_400_000;
 
 /** RFC 3339 UTC without milliseconds, as national systems usually write it. */
 export function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return isoTime(Math.floor(ms / 1000) * 1000).replace('.000Z', 'Z');
 }
 
 export interface SampleOptions {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { KeyAlgorithm, KeyUse } from '../protocol/envelope/algorithms.js';
-import type { Clock } from '../../core/clock.js';
+import { type Clock, isoTime } from '../../core/clock.js';
 import type { Jwks, TnxJwk } from './jwk.js';
 
 export type KeyProfile = 'ec' | 'rsa';
@@ -26,7 +26,7 @@ const RSA_BITS = 3072;
  * rotations on one day never collide: "USA-sig-20261127-9f86d081884c".
  */
 export function newKid(state: string, use: KeyUse, clock: Clock): string {
-  const day = new Date(clock.now()).toISOString().slice(0, 10).replaceAll('-', '');
+  const day = isoTime(clock.now()).slice(0, 10).replaceAll('-', '');
   return `${state}-${use}-${day}-${randomBytes(6).toString('hex')}`;
 }
 
@@ -38,7 +38,7 @@ export async function generateKey(state: string, use: KeyUse, alg: KeyAlgorithm,
     kid: newKid(state, use, clock),
     use,
     alg,
-    tnx_created: new Date(clock.now()).toISOString(),
+    tnx_created: isoTime(clock.now()),
   } as TnxJwk;
 }
 

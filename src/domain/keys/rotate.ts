@@ -9,7 +9,7 @@
  * used or published again.
  */
 import { TnxError } from '../../core/errors.js';
-import type { Clock } from '../../core/clock.js';
+import { type Clock, isoTime } from '../../core/clock.js';
 import { algorithmFor, generateKey, profileOf, type KeyProfile } from './generate.js';
 import { isRetired, newestFirst, type Jwks, type TnxJwk } from './jwk.js';
 
@@ -42,6 +42,6 @@ export function retireKey(jwks: Jwks, kid: string, clock: Clock): Jwks {
   if (isRetired(target)) throw new TnxError('conflict', `key ${kid} is already retired`);
   const others = jwks.keys.filter((k) => k.use === target.use && k.kid !== kid && !isRetired(k));
   if (others.length === 0) throw new TnxError('conflict', `key ${kid} is the only current "${target.use}" key; rotate before retiring it`);
-  const retiredAt = new Date(clock.now()).toISOString();
+  const retiredAt = isoTime(clock.now());
   return { keys: jwks.keys.map((k) => (k.kid === kid ? { ...k, tnx_retired: retiredAt } : k)) };
 }

@@ -7,6 +7,7 @@
  * for a moment. Retiring keeps the entry with `tnx_retired` (the ring ignores it) rather than deleting
  * it, so an operator can see which key was retired when; delete the entry to destroy the key for good.
  */
+import { isoTime } from '../../core/clock.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { TnxError } from '../../core/errors.js';
@@ -31,7 +32,7 @@ function newKey(kid: string, now: number): OctJwk {
     kty: 'oct',
     kid,
     k: randomBytes(SYMMETRIC_KEY_BYTES).toString('base64url'),
-    tnx_created: new Date(now).toISOString(),
+    tnx_created: isoTime(now),
   };
   parseSymmetricKeys(JSON.stringify({ keys: [jwk] }), 'kid'); // the same checks a reader applies (kid syntax)
   return jwk;
@@ -70,6 +71,6 @@ export function retireKey(path: string, kid: string, now: number): void {
   if (!jwks.keys.some((k) => k.kid !== kid && k.tnx_retired === undefined)) {
     throw new TnxError('key_material_invalid', `${path}: ${kid} is the last usable key`, { pointer: path });
   }
-  target.tnx_retired ??= new Date(now).toISOString();
+  target.tnx_retired ??= isoTime(now);
   writeAtomically(path, jwks);
 }

@@ -10,7 +10,7 @@
  * Erased records are skipped by both.
  */
 import type { FullDate } from '../protocol/types.js';
-import type { Clock } from '../../core/clock.js';
+import { type Clock, isoTime } from '../../core/clock.js';
 import type { RegistrantStatus } from './registrant.js';
 import type { SealedRegistrant } from './sealed-registrant.js';
 
@@ -30,7 +30,7 @@ export type RetentionView = Pick<
 const DAY_MS = 86_400_000;
 
 function utcDate(ms: number): FullDate {
-  return new Date(ms).toISOString().slice(0, 10);
+  return isoTime(ms).slice(0, 10);
 }
 
 function addDays(date: FullDate, days: number): FullDate {

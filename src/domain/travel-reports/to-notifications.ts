@@ -19,7 +19,7 @@ import type {
   TravelNotification,
 } from '../protocol/types.js';
 import type { Registrant } from '../registry/registrant.js';
-import type { Clock } from '../../core/clock.js';
+import { type Clock, isoTime } from '../../core/clock.js';
 import { assessDeadline, type DeadlineAssessment, type DeadlineRules } from './deadline.js';
 import type { TravelReport } from './travel-report.js';
 
@@ -59,7 +59,7 @@ export function travelFor(report: TravelReport, destination: StateCode): Travel 
 
 function retainUntil(report: TravelReport, days: number): FullDate {
   const base = report.travel.returnDate ?? report.travel.legs[0]!.scheduledDeparture.slice(0, 10);
-  return new Date(Date.parse(`${base}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  return isoTime(Date.parse(`${base}T00:00:00Z`) + days * DAY_MS).slice(0, 10);
 }
 
 /** Refuse what cannot be notified: another person's report, an inactive registrant, our own state. */

@@ -13,7 +13,7 @@
 import { uuid7 } from '../../core/uuid7.js';
 import { TnxError } from '../../core/errors.js';
 import type { StateCode, Travel, TravelUpdate } from '../protocol/types.js';
-import type { Clock } from '../../core/clock.js';
+import { type Clock, isoTime } from '../../core/clock.js';
 import { assessDeadline, type DeadlineRules } from './deadline.js';
 import { travelFor } from './to-notifications.js';
 import type { TravelReport } from './travel-report.js';
@@ -68,7 +68,7 @@ export function toUpdates(old: TravelReport, next: TravelReport | null, options:
     throw new TnxError('invalid_travel_report', '/id and /registrantId must not change', { pointer: '/id' });
   }
   const newId = options.newId ?? uuid7;
-  const issuedAt = new Date(options.clock.now()).toISOString();
+  const issuedAt = isoTime(options.clock.now());
   const kept = new Set(next?.travel.destinationCountries ?? []);
   const updates: TravelUpdate[] = [];
   const base = (destination: StateCode): Omit<TravelUpdate, 'action'> => {

@@ -3,6 +3,7 @@
  * The query itself is audited (`audit.queried`, with the filter — ids and codes only) before the
  * result is returned: who looked at the trail is part of the trail.
  */
+import { isoTime } from '../../core/clock.js';
 import type { GatewayContext } from '../../ports/context.js';
 import type { Principal } from '../../core/principal.js';
 import type { AuditEvent, AuditFilter } from '../../ports/store/index.js';
@@ -37,7 +38,7 @@ function toItem(e: AuditEvent): AuditItem {
   return {
     seq: e.seq,
     id: e.id,
-    at: new Date(e.at).toISOString(),
+    at: isoTime(e.at),
     action: e.action,
     actor: e.actor,
     messageId: e.messageId,

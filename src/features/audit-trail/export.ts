@@ -16,6 +16,7 @@
  * The header's `jwks` is informational: an auditor verifies with a JWKS obtained independently (e.g.
  * from the partner directory), since anyone who can edit the file can also edit its header.
  */
+import { isoTime } from '../../core/clock.js';
 import type { JSONWebKeySet } from 'jose';
 import type { AuditCheckpoint, AuditEvent, AuditRepo } from '../../ports/store/index.js';
 
@@ -110,11 +111,9 @@ export async function* exportLines(
     type: 'header',
     format: EXPORT_FORMAT,
     state: options.state,
-    exportedAt: new Date(options.now).toISOString(),
+    exportedAt: isoTime(options.now),
     selection:
-      'fromSeq' in sel
-        ? { fromSeq: sel.fromSeq, toSeq: sel.toSeq }
-        : { from: new Date(sel.from).toISOString(), to: new Date(sel.to).toISOString() },
+      'fromSeq' in sel ? { fromSeq: sel.fromSeq, toSeq: sel.toSeq } : { from: isoTime(sel.from), to: isoTime(sel.to) },
     fromSeq,
     toSeq,
     jwks: options.jwks,

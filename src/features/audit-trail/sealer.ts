@@ -13,8 +13,8 @@
  * Election is an optimisation, not a safety property: if two processes ever both sign (a paused leader
  * whose lease expired), both checkpoints are true statements about the same chain and verify alike.
  */
+import { uuid7 } from '../../core/uuid7.js';
 import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../../domain/audit/event-bus.js';
 import type { AuditCheckpoint, Store } from '../../ports/store/index.js';
 import type { Clock } from '../../core/clock.js';
@@ -50,7 +50,7 @@ export class AuditSealer {
     if (!Number.isSafeInteger(options.intervalMs) || options.intervalMs < 1)
       throw new RangeError('intervalMs must be a positive integer');
     this.#o = options;
-    this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.holder = options.holder ?? `${hostname()}:${process.pid}:${uuid7().slice(0, 8)}`;
   }
 
   /** Lease time-to-live: a live leader renews every interval, so it loses the lease only after missing several. */

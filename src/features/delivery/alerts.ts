@@ -9,6 +9,7 @@
  *     the one webhook path (src/ports/webhook.ts, ./alert-webhook.ts) with the key kind + message id,
  *     so an alert raised twice (two processes, a re-run job) is posted once.
  */
+import { isoTime, isoTimeOrNull } from '../../core/clock.js';
 import type { GatewayContext } from '../../ports/context.js';
 import type { Webhooks } from '../../ports/webhook.js';
 import type { OutboundRecord } from '../../ports/store/index.js';
@@ -53,10 +54,10 @@ export function alertPayload(
     partner: rec.partner,
     state: ownState,
     deliveryState: rec.state,
-    departureAt: rec.departureAt === null ? null : new Date(rec.departureAt).toISOString(),
+    departureAt: isoTimeOrNull(rec.departureAt),
     reason,
     attempts: rec.attempts,
-    raisedAt: new Date(now).toISOString(),
+    raisedAt: isoTime(now),
   };
 }
 

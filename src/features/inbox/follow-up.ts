@@ -3,6 +3,7 @@
  * the FollowUpReport goes to the notification's origin through the same submission path as any
  * outbound message — validated, stored durably, audited, enqueued, idempotent.
  */
+import { isoTime } from '../../core/clock.js';
 import { TnxError } from '../../core/errors.js';
 import { ID } from '../query-schema.js';
 import { submitMessage, type SubmitDeps, type SubmitResult } from '../submission/submit.js';
@@ -43,7 +44,7 @@ export async function createFollowUp(
     origin: ctx.config.state,
     destination: r.iss,
   };
-  if (report.actionAt === undefined) report.actionAt = new Date(ctx.clock.now()).toISOString();
+  if (report.actionAt === undefined) report.actionAt = isoTime(ctx.clock.now());
   return submitMessage(deps, {
     principal,
     idempotencyKey,

@@ -9,6 +9,7 @@
  * timeout, full-jitter backoff, 4xx other than 408/429 ends the post. The key is the inbound id, so
  * a notice is queued once however often the enqueue is repeated.
  */
+import { isoTime, isoTimeOrNull } from '../../core/clock.js';
 import type { GatewayContext } from '../../ports/context.js';
 import type { Webhooks } from '../../ports/webhook.js';
 import type { QueueWorker } from '../../ports/worker.js';
@@ -43,8 +44,8 @@ export function inboxNotice(rec: InboundRecord, state: string): InboxNotice {
     messageType: rec.messageType,
     messageId: messageIdOf(rec.message),
     notificationId: rec.notificationId,
-    receivedAt: new Date(rec.receivedAt).toISOString(),
-    departureAt: rec.departureAt === null ? null : new Date(rec.departureAt).toISOString(),
+    receivedAt: isoTime(rec.receivedAt),
+    departureAt: isoTimeOrNull(rec.departureAt),
     href: `/api/v1/inbox/${encodeURIComponent(rec.id)}`,
   };
 }

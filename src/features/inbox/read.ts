@@ -4,6 +4,7 @@
  * a logged consultation (LED 2016/680 Art 25(1)): the PoC must state a purpose, and the
  * `personal_data.read` event is durable before the data leaves the gateway.
  */
+import { isoTime, isoTimeOrNull } from '../../core/clock.js';
 import type { GatewayContext } from '../../ports/context.js';
 import { TnxError } from '../../core/errors.js';
 import { ID } from '../query-schema.js';
@@ -30,8 +31,8 @@ function toItem(r: InboundRecord): InboxItem {
     messageType: r.messageType,
     messageId: messageIdOf(r.message),
     notificationId: r.notificationId,
-    receivedAt: new Date(r.receivedAt).toISOString(),
-    departureAt: r.departureAt === null ? null : new Date(r.departureAt).toISOString(),
+    receivedAt: isoTime(r.receivedAt),
+    departureAt: isoTimeOrNull(r.departureAt),
   };
 }
 

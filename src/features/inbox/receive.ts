@@ -7,6 +7,7 @@
  * answered only after the record and its audit events are durable: a receipt is a promise that we have
  * the message.
  */
+import { isoTime } from '../../core/clock.js';
 import { uuid7 } from '../../core/uuid7.js';
 import type { GatewayContext } from '../../ports/context.js';
 import type { DomainEvent } from '../../domain/audit/event-bus.js';
@@ -80,7 +81,7 @@ async function store(ctx: GatewayContext, opened: Opened, options: ReceiveOption
 
   const now = ctx.clock.now();
   const receiptJws = await signReceipt(
-    { messageId: claims.jti, digest, receivedAt: new Date(now).toISOString(), sender },
+    { messageId: claims.jti, digest, receivedAt: isoTime(now), sender },
     { keys: ctx.keys, state: ctx.config.state, clock: ctx.clock },
   );
   const base = { actor: sender, at: now, messageId: messageIdOf(msg), partner: sender };

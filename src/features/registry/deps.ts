@@ -3,6 +3,7 @@
  * registry keys loaded from config.registry, and the submission path notifications take — the same
  * one a national system's POST /api/v1/notifications takes (src/features/submission/submit.ts).
  */
+import { isoTime } from '../../core/clock.js';
 import type { GatewayContext } from '../../ports/context.js';
 import { TnxError } from '../../core/errors.js';
 import type { SubmitDeps } from '../submission/submit.js';
@@ -30,5 +31,5 @@ export function nationalDeps(submit: SubmitDeps, keys?: RegistryKeys): NationalD
 
 /** RFC 3339 UTC with milliseconds for an epoch ms. */
 export function isoOf(ms: number): string {
-  return new Date(ms).toISOString();
+  return isoTime(ms);
 }

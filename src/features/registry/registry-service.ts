@@ -3,7 +3,8 @@
  * through the store port and publishes its audit event there and only there. Reads require a purpose
  * and the event is published before any plaintext leaves this module (LED 2016/680 Art 25).
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../../core/uuid7.js';
+import { isoTime } from '../../core/clock.js';
 import { TnxError } from '../../core/errors.js';
 import type { Principal } from '../../core/principal.js';
 import { searchTerms, type RegistrantQuery } from '../../domain/registry/blind-index.js';
@@ -77,7 +78,7 @@ export async function createRegistrant(
 ): Promise<RegistrantSummary> {
   const { ctx } = deps;
   const now = ctx.clock.now();
-  const sealed = sealRegistrant(withId(body, randomUUID()), deps.keys, now);
+  const sealed = sealRegistrant(withId(body, uuid7()), deps.keys, now);
   await ctx.store.registry.insert(sealed);
   await ctx.events.publish(registrantCreated(sealed.id, principal.id, now));
   return summaryOf(sealed);
@@ -134,7 +135,7 @@ export async function endRegistration(
   const ended: Registrant = {
     ...registrant,
     status: 'ended',
-    registrationEnd: given ?? new Date(now).toISOString().slice(0, 10),
+    registrationEnd: given ?? isoTime(now).slice(0, 10),
   };
   const next = resealRegistrant(prev, ended, deps.keys, now);
   await replace(deps, prev, next);

@@ -8,6 +8,7 @@
  * (assessments, LED Art 7), no addresses (the manifest has none), no passenger data from the
  * manifest beyond the flight — the person sent is the registry's, which a human has just confirmed.
  */
+import { isoTime } from '../../core/clock.js';
 import type { PointOfContact, StateCode, TravelLeg, TravelNotification } from '../../domain/protocol/types.js';
 import type { Registrant } from '../../domain/registry/registrant.js';
 import { DEFAULT_CAVEATS } from '../../domain/travel-reports/to-notifications.js';
@@ -48,7 +49,7 @@ export interface CaseNotificationInput {
 }
 
 export function caseNotification(i: CaseNotificationInput): TravelNotification {
-  const reportedAt = new Date(i.confirmedAt).toISOString();
+  const reportedAt = isoTime(i.confirmedAt);
   const departure = Date.parse(i.leg.scheduledDeparture);
   return {
     v: '1',

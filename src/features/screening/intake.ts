@@ -8,7 +8,7 @@
  * rules: 24 h); ./retention.ts purges them. The result refers to people by their position in the
  * manifest, so it outlives the purge without holding the non-matching passengers' data.
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../../core/uuid7.js';
 import { performance } from 'node:perf_hooks';
 import type { Principal } from '../../core/principal.js';
 import type { Manifest } from '../../domain/screening/manifest.js';
@@ -33,7 +33,7 @@ export async function receiveManifest(
 ): Promise<Received> {
   const { ctx } = deps;
   await deps.index.ready();
-  const id = randomUUID();
+  const id = uuid7();
   const started = performance.now();
   const result = screenManifest(manifest, deps.index.index, deps.weights);
   const screeningMs = performance.now() - started;
@@ -41,7 +41,7 @@ export async function receiveManifest(
 
   const candidates: CandidateRecord[] = result.passengers.flatMap((p) =>
     p.candidates.map((c): CandidateRecord => ({
-      id: randomUUID(),
+      id: uuid7(),
       manifestId: id,
       passengerIndex: p.passengerIndex,
       role: p.role,

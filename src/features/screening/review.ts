@@ -18,7 +18,6 @@
  * Rejecting records and audits the decision, nothing more.
  */
 import { uuid7 } from '../../core/uuid7.js';
-import { randomUUID } from 'node:crypto';
 import { TnxError } from '../../core/errors.js';
 import { submitMessage } from '../submission/submit.js';
 import { findNotifiedTrip, recordSecondSource } from '../travel-reports/trips.js';
@@ -131,7 +130,7 @@ async function confirmed(
         : 'submitted';
   const now = clock.now();
   const opened = await store.cases.open({
-    id: randomUUID(),
+    id: uuid7(),
     kind: 'unreported_travel',
     registrantId: c.registrantId,
     manifestId: m.id,

@@ -6,6 +6,7 @@
  * (personal_data.read with the purpose, per registrant and for the manifest entries). The other,
  * non-matching passengers are never part of any answer.
  */
+import { isoTimeOrNull } from '../../core/clock.js';
 import type { Principal } from '../../core/principal.js';
 import type { Person } from '../../domain/protocol/types.js';
 import { registrantRead, requirePurpose } from '../../domain/registry/registry-events.js';
@@ -16,8 +17,6 @@ import { isTnxError } from '../../core/errors.js';
 import { candidatesRead } from './events.js';
 import { openPeople } from './sealed-people.js';
 import type { ScreeningDeps } from './screening-deps.js';
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export interface Revealed {
   /** Registry identity per registrant id; null when the registrant was erased meanwhile. */
@@ -36,7 +35,7 @@ export function candidateView(c: CandidateRecord, revealed?: Revealed): Record<s
     features: c.features,
     decision: c.decision,
     decidedBy: c.decidedBy,
-    decidedAt: iso(c.decidedAt),
+    decidedAt: isoTimeOrNull(c.decidedAt),
     reason: c.reason,
     outcome: c.outcome,
     caseId: c.caseId,
@@ -56,12 +55,12 @@ export function manifestView(
   return {
     id: m.id,
     format: m.format,
-    receivedAt: iso(m.receivedAt),
+    receivedAt: isoTimeOrNull(m.receivedAt),
     flight: m.flight,
     passengers: m.passengerCount,
     crew: m.crewCount,
-    purgeAfter: iso(m.purgeAfter),
-    purgedAt: iso(m.purgedAt),
+    purgeAfter: isoTimeOrNull(m.purgeAfter),
+    purgedAt: isoTimeOrNull(m.purgedAt),
     screening: {
       threshold: m.threshold,
       durationMs: Math.round(m.screeningMs * 1000) / 1000,
@@ -81,7 +80,7 @@ export function caseView(k: CaseRecord): Record<string, unknown> {
     flight: k.flight,
     destination: k.destination,
     openedBy: k.openedBy,
-    openedAt: iso(k.openedAt),
+    openedAt: isoTimeOrNull(k.openedAt),
     notification: k.notification,
     notificationId: k.notificationId,
     statusUrl: k.notificationId ? `/api/v1/notifications/${k.notificationId}` : null,

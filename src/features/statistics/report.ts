@@ -4,6 +4,7 @@
  * and percentiles (StatsRepo); this module only turns them into the published shape with percentages.
  * Definitions are in docs/statistics.md.
  */
+import { isoTime } from '../../core/clock.js';
 import { TnxError } from '../../core/errors.js';
 import type { ManifestStats, Store, StatsRow } from '../../ports/store/index.js';
 import { dateOrInstant } from '../query-schema.js';
@@ -98,8 +99,8 @@ export async function buildStatsReport(
   const [sentTotal, ...byDestination] = sent.map(lineOf);
   const [receivedTotal, ...byOrigin] = received.map(lineOf);
   return {
-    from: new Date(range.from).toISOString(),
-    to: new Date(range.to).toISOString(),
+    from: isoTime(range.from),
+    to: isoTime(range.to),
     onTimeThresholdHours,
     sent: { total: sentTotal!, byDestination },
     received: { total: receivedTotal!, byOrigin },

@@ -4,6 +4,7 @@
  * departure, lead time and its classification, and the current state. References and outcomes only:
  * the view never includes the message itself, so reading it is not a read of personal data.
  */
+import { isoTime, isoTimeOrNull } from '../../core/clock.js';
 import type { GatewayContext } from '../../ports/context.js';
 import { TnxError } from '../../core/errors.js';
 import type { Principal } from '../../core/principal.js';
@@ -15,8 +16,6 @@ import {
 } from '../../ports/store/index.js';
 import { ID } from '../query-schema.js';
 import { statusUrl } from './submit.js';
-
-const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 export interface AttemptView {
   attempt: number;
@@ -55,13 +54,15 @@ export function toView(r: OutboundRecord, attempts?: DeliveryAttempt[]): Notific
     partner: r.partner,
     state: r.state,
     submittedBy: r.submittedBy,
-    submittedAt: new Date(r.createdAt).toISOString(),
-    queuedAt: iso(r.queuedAt),
-    departureAt: iso(r.departureAt),
+    submittedAt: isoTime(r.createdAt),
+    queuedAt: isoTimeOrNull(r.queuedAt),
+    departureAt: isoTimeOrNull(r.departureAt),
     attemptCount: r.attempts,
     lastError: r.lastError,
     receipt:
-      r.receiptJws || r.deliveredAt !== null ? { receivedAt: iso(r.deliveredAt), digest: r.receiptDigest } : null,
+      r.receiptJws || r.deliveredAt !== null
+        ? { receivedAt: isoTimeOrNull(r.deliveredAt), digest: r.receiptDigest }
+        : null,
     leadTimeSeconds: r.leadTimeSeconds,
     leadTimeHours: r.leadTimeSeconds === null ? null : Math.round((r.leadTimeSeconds / 3600) * 100) / 100,
     timeliness: r.timeliness,
@@ -70,7 +71,7 @@ export function toView(r: OutboundRecord, attempts?: DeliveryAttempt[]): Notific
   if (attempts) {
     view.attempts = attempts.map((a) => ({
       attempt: a.attempt,
-      at: new Date(a.startedAt).toISOString(),
+      at: isoTime(a.startedAt),
       durationMs: a.durationMs,
       httpStatus: a.httpStatus,
       error: a.error,

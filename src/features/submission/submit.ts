@@ -10,6 +10,7 @@
  * (./outbox.ts) hands it over later. Enqueue happens before the `queued` transition, never after it,
  * so a crash in between leaves an `accepted` record (recovered) rather than a `queued` one with no job.
  */
+import { isoTime } from '../../core/clock.js';
 import { uuid7 } from '../../core/uuid7.js';
 import type { GatewayContext } from '../../ports/context.js';
 import { isTnxError, TnxError } from '../../core/errors.js';
@@ -231,7 +232,7 @@ function fill(ctx: GatewayContext, body: Record<string, unknown>, expect: Outbou
   if (m[idField] === undefined) m[idField] = uuid7(); // time-ordered: appends to the id indexes (src/core/uuid7.ts)
   if (expect === 'TravelNotification' && m.pointOfContact === undefined)
     m.pointOfContact = { ...ctx.config.pointOfContact };
-  if (expect === 'TravelUpdate' && m.issuedAt === undefined) m.issuedAt = new Date(ctx.clock.now()).toISOString();
+  if (expect === 'TravelUpdate' && m.issuedAt === undefined) m.issuedAt = isoTime(ctx.clock.now());
   return m;
 }
 

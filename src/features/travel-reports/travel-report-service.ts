@@ -10,7 +10,7 @@
  * report, so a retried request (or a retry after a crash between two destinations) resubmits the same
  * messages and the gateway answers with the first result instead of sending twice.
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../../core/uuid7.js';
 import { TnxError } from '../../core/errors.js';
 import { submitMessage, type SubmitResult } from '../submission/submit.js';
 import type { Principal } from '../../core/principal.js';
@@ -112,7 +112,7 @@ export async function createTravelReport(
   const now = ctx.clock.now();
   const sealed = await liveRegistrant(deps, registrantId);
   const report = validateTravelReport({
-    id: randomUUID(),
+    id: uuid7(),
     registrantId,
     travel: b.travel,
     ...(b.emergency === undefined ? {} : { emergency: b.emergency }),

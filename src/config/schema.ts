@@ -157,6 +157,60 @@ const delivery = Section({
       description: 'POSTed a JSON alert (no personal data) when a notification fails or is at risk.',
     }),
   ),
+  enqueueTimeoutMs: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 60000,
+      description:
+        'How long a submission waits for the queue before answering anyway, ms. The record is durable ' +
+        'already; with Redis down a client must not hang — the outbox recovery enqueues later.',
+    }),
+    2000,
+  ),
+  outboxIntervalMs: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 86400000,
+      description:
+        'How often the outbox recovery enqueues records stored but not yet queued, ms (also run at start-up).',
+    }),
+    10000,
+  ),
+  orphanSweepIntervalMs: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 86400000,
+      description:
+        'How often the orphan sweep re-enqueues live records whose queue job vanished, ms (also run at ' +
+        'start-up). A pass reads every live record, so not much more often than Redis can lose jobs.',
+    }),
+    300000,
+  ),
+  orphanSweepMinAgeMs: Defaulted(
+    Type.Integer({
+      minimum: 0,
+      maximum: 86400000,
+      description: 'Periodic sweeps look only at records at least this old, ms: a new one is left to its submission.',
+    }),
+    300000,
+  ),
+  atRiskScanIntervalMs: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 86400000,
+      description: 'How often the workers look for notifications at risk (see atRiskLeadHours), ms.',
+    }),
+    60000,
+  ),
+  shutdownTimeoutMs: Defaulted(
+    Type.Integer({
+      minimum: 0,
+      maximum: 600000,
+      description:
+        'At shutdown, how long in-flight deliveries may finish before they are aborted (and retried later), ms.',
+    }),
+    10000,
+  ),
 });
 
 const roles = Section(

@@ -31,7 +31,7 @@ import { nationalRoutes } from '../features/registry/routes.js';
 import { startManifestScreening, type RunningScreening } from './start-screening.js';
 import { loadRegistryKeys } from '../domain/registry/registry-keys.js';
 import { createContext, type CreateContextOptions, type RunningContext } from './create-context.js';
-import { startOrphanSweep, SWEEP_DEFAULT_MS, type SweepResult } from '../features/delivery/orphan-sweep.js';
+import { startOrphanSweep, type SweepResult } from '../features/delivery/orphan-sweep.js';
 import { startOutboxRecovery } from '../features/submission/outbox.js';
 
 export interface GatewayOptions extends CreateContextOptions {
@@ -42,9 +42,9 @@ export interface GatewayOptions extends CreateContextOptions {
   /** Queue name (tests isolate several gateways in one Redis prefix; default tnx-delivery). */
   queueName?: string;
   worker?: Omit<DeliveryWorkerOptions, 'queue'>;
-  /** Outbox recovery period, ms (default 10 000). */
+  /** Outbox recovery period, ms (default delivery.outboxIntervalMs). */
   outboxIntervalMs?: number;
-  /** Orphan sweep period, ms (default 300 000), and the minimum record age for periodic passes (same default). */
+  /** Orphan sweep period and minimum record age of periodic passes, ms (default delivery.orphanSweep*). */
   sweepIntervalMs?: number;
   sweepMinAgeMs?: number;
   /** false: no checkpoint sealer in this process (default true; a lease elects one across processes). */
@@ -150,12 +150,14 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
       sealer.start();
     }
     // Whoever runs, recovers: a process that only serves HTTP still owns the outbox of what it accepted.
-    outbox = startOutboxRecovery(ctx, queue, { intervalMs: options.outboxIntervalMs ?? 10_000 });
+    outbox = startOutboxRecovery(ctx, queue, {
+      intervalMs: options.outboxIntervalMs ?? config.delivery.outboxIntervalMs,
+    });
     await outbox.firstPass;
     if (roles.workers) {
       sweep = startOrphanSweep(ctx, queue, {
-        intervalMs: options.sweepIntervalMs ?? SWEEP_DEFAULT_MS,
-        ...(options.sweepMinAgeMs !== undefined ? { minAgeMs: options.sweepMinAgeMs } : {}),
+        intervalMs: options.sweepIntervalMs ?? config.delivery.orphanSweepIntervalMs,
+        minAgeMs: options.sweepMinAgeMs ?? config.delivery.orphanSweepMinAgeMs,
       });
     }
   } catch (err) {

@@ -30,9 +30,9 @@ export interface DeliveryWorkerOptions {
   concurrency?: number;
   /** false: start paused, call run() later (tests build a backlog first). Default true. */
   autorun?: boolean;
-  /** At-risk scan period, ms; 0 disables the scanner. Default 60 000. */
+  /** At-risk scan period, ms; 0 disables the scanner. Default delivery.atRiskScanIntervalMs. */
   atRiskScanIntervalMs?: number;
-  /** Bounded wait for in-flight attempts at close(), ms. Default 10 000. */
+  /** Bounded wait for in-flight attempts at close(), ms. Default delivery.shutdownTimeoutMs. */
   shutdownTimeoutMs?: number;
   /** Longest wait for a per-partner slot before deferring the job, ms. Default 1 000. */
   partnerWaitMs?: number;
@@ -102,7 +102,7 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
   });
 
   const webhook = startAlertWebhookWorker(ctx, { connection, prefix: queue.prefix, http, signal: abort.signal });
-  const scanEvery = opts.atRiskScanIntervalMs ?? 60_000;
+  const scanEvery = opts.atRiskScanIntervalMs ?? cfg.atRiskScanIntervalMs;
   const scanner = scanEvery > 0 ? startAtRiskScanner(ctx, alerts, scanEvery) : null;
 
   const depthEvery = opts.depthIntervalMs ?? 5_000;
@@ -122,7 +122,7 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
     if (depthTimer) clearInterval(depthTimer);
     await scanner?.stop();
     const graceful = Promise.all([worker.close(), webhook?.close()]);
-    const timeoutMs = opts.shutdownTimeoutMs ?? 10_000;
+    const timeoutMs = opts.shutdownTimeoutMs ?? cfg.shutdownTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const expired = await Promise.race([
       graceful.then(() => false),

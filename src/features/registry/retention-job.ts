@@ -11,6 +11,7 @@
  */
 import { Queue, Worker } from 'bullmq';
 import type { GatewayContext } from '../../ports/context.js';
+import { TnxError } from '../../core/errors.js';
 import { bullConnection } from '../../adapters/queue-bullmq/delivery-queue.js';
 import type { RegistryKeys } from '../../domain/registry/registry-keys.js';
 import { retentionEvent } from '../../domain/registry/registry-events.js';
@@ -82,8 +83,12 @@ export async function startRetentionJob(
   options: RetentionJobOptions = {},
 ): Promise<RetentionJob> {
   const reg = ctx.config.registry;
-  const policy = options.policy ?? { retentionDaysAfterEnd: reg?.retentionDaysAfterEnd ?? 365 };
-  const intervalMs = options.intervalMs ?? (reg?.retentionScanIntervalSeconds ?? 3600) * 1000;
+  if (!reg)
+    throw new TnxError('config_invalid', 'config registry: required for the retention job', {
+      pointer: 'config/registry',
+    });
+  const policy = options.policy ?? { retentionDaysAfterEnd: reg.retentionDaysAfterEnd };
+  const intervalMs = options.intervalMs ?? reg.retentionScanIntervalSeconds * 1000;
   const queueName = options.queueName ?? 'tnx-registry-retention';
   const { url, prefix } = ctx.config.redis;
   const queueConn = bullConnection(url);

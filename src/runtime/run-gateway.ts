@@ -29,7 +29,6 @@ import { InboxPush, startInboxPushWorker } from '../features/inbox/push.js';
 import { startRetentionJob, type RetentionJob } from '../features/registry/retention-job.js';
 import { nationalRoutes } from '../features/registry/routes.js';
 import { startManifestScreening, type RunningScreening } from './start-screening.js';
-import { loadRegistryKeys } from '../domain/registry/registry-keys.js';
 import { createContext, type CreateContextOptions, type RunningContext } from './create-context.js';
 import { startOrphanSweep, type SweepResult } from '../features/delivery/orphan-sweep.js';
 import { startOutboxRecovery } from '../features/submission/outbox.js';
@@ -110,9 +109,9 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   try {
     // Manifest screening screens against the registry, so it runs where the registry is configured:
     // the index where HTTP is served, the manifest retention job where workers run.
-    if (config.registry) {
+    if (ctx.registryKeys) {
       screening = await startManifestScreening(ctx, queue, {
-        keys: loadRegistryKeys(config.registry),
+        keys: ctx.registryKeys,
         index: roles.http,
         retention: roles.workers,
       });
@@ -127,7 +126,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         ...(options.app ?? {}),
         // The national workflow (registry, travel reports, directory, statistics) plus any other part's routes.
         extraRoutes: (deps) => [
-          ...nationalRoutes()(deps),
+          ...nationalRoutes(ctx.registryKeys ? { keys: ctx.registryKeys } : {})(deps),
           ...(screening?.routes ?? []),
           ...(options.app?.extraRoutes?.(deps) ?? []),
         ],

@@ -186,7 +186,7 @@ function statsStep(deps: HttpDeps): RequestHandler {
 }
 
 export interface NationalRouteOptions {
-  /** Registry keys; default: loaded from config.registry. Without either, the registry routes are left out. */
+  /** Registry keys (loaded once, by src/runtime/create-context.ts); without them the registry routes are left out. */
   keys?: RegistryKeys;
 }
 
@@ -222,7 +222,7 @@ export function nationalRoutes(options: NationalRouteOptions = {}): (deps: HttpD
         steps: [statsStep(deps)],
       },
     ];
-    if (options.keys || deps.ctx.config.registry) {
+    if (options.keys) {
       const submit = {
         ctx: deps.ctx,
         queue: deps.queue,

@@ -25,7 +25,7 @@ export const apiTokenSchema = Settings({
     pattern: '^[A-Za-z0-9._:-]{1,64}$',
     description: 'Non-secret identifier of the token; it is the `actor` in audit events.',
   }),
-  role: StringEnum(ROLES),
+  role: StringEnum(ROLES, { description: 'What the token may do (docs/http-api.md).' }),
   sha256: Type.String({
     pattern: '^[0-9a-f]{64}$',
     description: 'Hex SHA-256 of the bearer token. The token itself is never stored.',
@@ -34,8 +34,11 @@ export const apiTokenSchema = Settings({
 export type ApiToken = Static<typeof apiTokenSchema>;
 
 export const directorySchema = Settings(
-  { partners: Type.Array(partnerSchema) },
-  { description: 'The partner directory, inline (or give `directoryPath`).' },
+  { partners: Type.Array(partnerSchema, { description: 'One entry per partner state.' }) },
+  {
+    description:
+      'The partner directory, inline (or give `directoryPath`: a directory file holds the same `{ "partners": [...] }`).',
+  },
 );
 export type DirectoryInput = Input<typeof directorySchema>;
 

@@ -13,7 +13,7 @@ export const stateCodeSchema = Type.String({ pattern: '^[A-Z]{3}$', description:
 
 export const pointOfContactSchema = Settings({
   unit: Type.String({ minLength: 1, maxLength: 200, description: 'Name of the unit answering.' }),
-  email: Type.String({ format: 'email' }),
+  email: Type.String({ format: 'email', description: 'E-mail address of the unit.' }),
   phone: Type.String({ pattern: '^\\+[0-9 ()-]{6,30}$', description: 'International format, starting with +.' }),
   hours: Type.String({
     minLength: 1,
@@ -70,7 +70,7 @@ export const partnerTlsSchema = Settings(
 
 export const partnerSchema = Settings({
   state: stateCodeSchema,
-  name: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1, description: 'Name of the partner state, for people.' }),
   endpoint: Type.Union([Type.String({ format: 'uri', pattern: '^https?://' }), Type.Null()], {
     description:
       'Inbox URL (…/tnx/v1/messages); null for states that run no gateway (notifications become `no_channel`).',
@@ -81,6 +81,7 @@ export const partnerSchema = Settings({
         // Presence of kty and kid only: the key itself is checked when it is imported.
         keys: Type.Array(Type.Unsafe<Record<string, unknown>>({ type: 'object', required: ['kty', 'kid'] }), {
           minItems: 1,
+          description: 'Public JWKs, each with at least kty and kid.',
         }),
       },
       { description: 'Public JWKS of the partner, inline… (exactly one of jwks / jwksPath)' },

@@ -33,50 +33,66 @@ export const screeningWeightsSchema = Section(
       }),
       0.7,
     ),
-    name: Section({
-      phoneticFloor: weight(
-        0.85,
-        'Similarity given to two tokens with equal phonetic keys (≥ 3 symbols) whose spelling is further apart.',
-      ),
-      initial: weight(0.8, 'Similarity of an initial ("J") to a name starting with that letter.'),
-      stretchFrom: weight(
-        0.5,
-        'Token similarities are Jaro-Winkler stretched so that unrelated tokens (JW ≈ 0.5–0.6) count for little: ' +
-          's = max(0, (JW − stretchFrom) / (1 − stretchFrom)).',
-      ),
-      extraToken: weight(0.2, 'Subtracted per token present in one name and not the other (dropped middle name)…'),
-      extraTokenMax: weight(0.4, '…up to this much in total.'),
-    }),
-    dateOfBirth: Section({
-      dayMonthSwapped: weight(-0.1, 'Same year, day and month exchanged (03-07 vs 07-03): a frequent clerical error.'),
-      dayDiffers: weight(
-        -0.35,
-        'Same year, either the month or the day differs (OpenSanctions "birth day differs", −0.2 there).',
-      ),
-      monthAndDayDiffer: weight(
-        -0.45,
-        'Same year, month and day both differ (and are not swapped): two fields wrong is rarely a typo.',
-      ),
-      yearOffByOne: weight(
-        -0.2,
-        'Year one apart (OpenSanctions "birth year differs"); added to dayDiffers if month/day differ too.',
-      ),
-      yearDiffers: weight(-0.45, 'Year two or more apart.'),
-    }),
-    document: Section({
-      exact: weight(0.25, 'Same document number.'),
-      oneEdit: weight(
-        0.1,
-        'Document number one edit apart (one character substituted, inserted, deleted or two swapped).',
-      ),
-    }),
+    name: Section(
+      {
+        phoneticFloor: weight(
+          0.85,
+          'Similarity given to two tokens with equal phonetic keys (≥ 3 symbols) whose spelling is further apart.',
+        ),
+        initial: weight(0.8, 'Similarity of an initial ("J") to a name starting with that letter.'),
+        stretchFrom: weight(
+          0.5,
+          'Token similarities are Jaro-Winkler stretched so that unrelated tokens (JW ≈ 0.5–0.6) count for little: ' +
+            's = max(0, (JW − stretchFrom) / (1 − stretchFrom)).',
+        ),
+        extraToken: weight(0.2, 'Subtracted per token present in one name and not the other (dropped middle name)…'),
+        extraTokenMax: weight(0.4, '…up to this much in total.'),
+      },
+      { description: 'Name similarity.' },
+    ),
+    dateOfBirth: Section(
+      {
+        dayMonthSwapped: weight(
+          -0.1,
+          'Same year, day and month exchanged (03-07 vs 07-03): a frequent clerical error.',
+        ),
+        dayDiffers: weight(
+          -0.35,
+          'Same year, either the month or the day differs (OpenSanctions "birth day differs", −0.2 there).',
+        ),
+        monthAndDayDiffer: weight(
+          -0.45,
+          'Same year, month and day both differ (and are not swapped): two fields wrong is rarely a typo.',
+        ),
+        yearOffByOne: weight(
+          -0.2,
+          'Year one apart (OpenSanctions "birth year differs"); added to dayDiffers if month/day differ too.',
+        ),
+        yearDiffers: weight(-0.45, 'Year two or more apart.'),
+      },
+      { description: 'Date of birth penalties (a partial date costs a fixed −0.2 on top).' },
+    ),
+    document: Section(
+      {
+        exact: weight(0.25, 'Same document number.'),
+        oneEdit: weight(
+          0.1,
+          'Document number one edit apart (one character substituted, inserted, deleted or two swapped).',
+        ),
+      },
+      { description: 'Document number bonus.' },
+    ),
     nationalityDiffers: weight(
       -0.2,
       'Passenger\'s nationality is none of the registrant\'s citizenships (OpenSanctions "country").',
     ),
     sexDiffers: weight(-0.2, 'Both sexes known (F/M) and different (OpenSanctions "gender").'),
   },
-  { description: 'Score weights and threshold of the screening matcher.' },
+  {
+    description:
+      'Score weights and threshold of the screening matcher (docs/screening.md); kept as written, ' +
+      'defaults applied when screening starts.',
+  },
 );
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The crypto of one notification, straight from src/protocol/envelope with nothing around it: seal
+ * The crypto of one notification, straight from src/domain/protocol/envelope with nothing around it: seal
  * (USA) → open (GBR) → signReceipt (GBR) → verifyReceipt (USA). bench:e2e measures its ceiling with it
  * and bench:floor compares the plumbing against it, so both benchmarks price exactly the same work.
  */

@@ -12,7 +12,7 @@
  *   2. steady load: BENCH_STEADY_RATE/s (default 100) for BENCH_STEADY_SECONDS (default 30), open loop;
  *      p50/p99 of submit → receipt recorded.
  *   3. crypto-only ceiling, same run: seal (USA) → open (GBR) → sign receipt (GBR) → verify receipt
- *      (USA) with src/protocol/envelope directly — no HTTP, queue or store — 64 in flight, in this
+ *      (USA) with src/domain/protocol/envelope directly — no HTTP, queue or store — 64 in flight, in this
  *      process (WebCrypto runs on the libuv pool, so one process uses every core).
  *   BENCH_SPLIT=1 runs the sender as two processes (`--http-only`, `--workers-only`).
  *   BENCH_WORKER_CONCURRENCY (default 64) sets the sender's workers and the per-partner limit.

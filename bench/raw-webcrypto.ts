@@ -9,6 +9,8 @@ import { randomBytes, webcrypto } from 'node:crypto';
 const subtle = webcrypto.subtle;
 type CryptoKey = webcrypto.CryptoKey;
 type Jwk = Record<string, string>;
+/** The members WebCrypto reads from a key as JWK (all present in our P-256 key files). */
+type EcJwk = { kty: string; crv: string; x: string; y: string; d?: string };
 const te = new TextEncoder();
 const b64 = (b: ArrayBuffer | Uint8Array | string): string =>
   (typeof b === 'string' ? Buffer.from(b) : Buffer.from(b as ArrayBuffer)).toString('base64url');
@@ -34,20 +36,14 @@ export interface WebCryptoKeys {
 }
 
 export async function importWebCryptoKeys(sigJwk: Jwk, encJwk: Jwk): Promise<WebCryptoKeys> {
-  const pub = (j: Jwk) => ({ kty: j.kty, crv: j.crv, x: j.x, y: j.y });
+  const pub = (j: Jwk): EcJwk => ({ kty: j.kty!, crv: j.crv!, x: j.x!, y: j.y! });
   const ecdsa = { name: 'ECDSA', namedCurve: 'P-256' };
   const ecdh = { name: 'ECDH', namedCurve: 'P-256' };
   return {
-    sign: await subtle.importKey(
-      'jwk',
-      { kty: sigJwk.kty, crv: sigJwk.crv, x: sigJwk.x, y: sigJwk.y, d: sigJwk.d },
-      ecdsa,
-      false,
-      ['sign'],
-    ),
+    sign: await subtle.importKey('jwk', { ...pub(sigJwk), d: sigJwk.d! }, ecdsa, false, ['sign']),
     verify: await subtle.importKey('jwk', pub(sigJwk), ecdsa, false, ['verify']),
     recipientPub: await subtle.importKey('jwk', pub(encJwk), ecdh, false, []),
-    recipientPriv: await subtle.importKey('jwk', { ...pub(encJwk), d: encJwk.d }, ecdh, false, ['deriveBits']),
+    recipientPriv: await subtle.importKey('jwk', { ...pub(encJwk), d: encJwk.d! }, ecdh, false, ['deriveBits']),
     sigKid: sigJwk.kid ?? '',
     encKid: encJwk.kid ?? '',
   };

@@ -70,7 +70,9 @@ function walk(s: JsonSchema, path: string, required: boolean, rows: Row[]): void
     }
   } else if (s.type === 'array' && s.items?.properties) {
     leaf('array of objects');
-    walk({ ...s.items, description: undefined }, `${path}[]`, true, rows);
+    // The array's row carries the description; its items are listed by their members.
+    const { description: _described, ...items } = s.items;
+    walk(items, `${path}[]`, true, rows);
   } else if (s.type === 'object' && s.patternProperties) {
     leaf(`object; names matching ${code(s.propertyNames?.pattern ?? '.*')}`);
     for (const value of Object.values(s.patternProperties)) walk(value, `${path}.<name>`, true, rows);

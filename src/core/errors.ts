@@ -74,7 +74,7 @@ export const ERROR_CODES = {
   conflict: { status: 409, retry: false, expose: true, title: 'Conflict with the current state' },
   purpose_required: { status: 400, retry: false, expose: true, title: 'A purpose is required to read personal data' },
 
-  // ---- registry and travel reports (src/registry, src/travel-reports) ---------------------------
+  // ---- registry and travel reports (src/domain/registry, src/domain/travel-reports) ---------------------------
   invalid_registrant: {
     status: 422,
     retry: false,
@@ -113,9 +113,9 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 export interface TnxErrorOptions {
   /** JSON pointer (RFC 6901) or segment/field name the error is about; never a value. */
-  readonly pointer?: string;
+  readonly pointer?: string | undefined;
   /** Extra, non-personal details for the problem document (e.g. allowed algorithms, position). */
-  readonly detail?: Record<string, unknown>;
+  readonly detail?: Record<string, unknown> | undefined;
   /** Underlying cause: logged, never sent. */
   readonly cause?: unknown;
 }

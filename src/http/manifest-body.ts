@@ -1,7 +1,7 @@
 /**
  * Body step of POST /api/v1/manifests: media-type allow-list → size-limited read → strict UTF-8 →
  * the parser of that form. Everything is refused before the handler runs, and nothing is stored:
- *   application/edifact  UN/EDIFACT PAXLST (src/screening/paxlst); syntax levels UNOA/UNOB are ASCII,
+ *   application/edifact  UN/EDIFACT PAXLST (src/domain/screening/paxlst); syntax levels UNOA/UNOB are ASCII,
  *                        so strict UTF-8 decoding accepts exactly them (and UTF-8 text)
  *   application/json     the JSON form (protocol/schemas/manifest.schema.json) after the strict JSON
  *                        parser (duplicate keys, __proto__, depth refused as for every JSON body)

@@ -3,12 +3,17 @@
  *
  * - TLS 1.2 is the floor, 1.3 is negotiated whenever the client offers it (Node prefers the highest
  *   shared version); TLS 1.2 suites are limited to ECDHE with AEAD ciphers (forward secrecy, no CBC).
- * - Client certificates (issue 4 §4): when `http.tls.requireClientCert` is set, the inbox accepts a
+ * - Client certificates: when `http.tls.requireClientCert` is set, the inbox accepts a
  *   message only over a connection whose certificate belongs to a partner — chaining to that
  *   partner's `tls.clientCaPath`, or pinned by `tls.clientCertSha256` — and only if that partner is
  *   the message's verified signer. The handshake itself admits any certificate
  *   (`rejectUnauthorized: false`) because pinned self-signed certificates chain to nothing; the
  *   decision is made here, per partner, where a refusal can be a problem document rather than a reset.
+ * - Only a certificate made for a client identifies one (RFC 5280 §4.2.1.3, §4.2.1.9, §4.2.1.12): the
+ *   leaf must not be a CA, must name `clientAuth` in its extended key usage, and, when it restricts its
+ *   key usage, must allow `digitalSignature` (the TLS client signs the handshake). A partner's server
+ *   certificate or its CA certificate chains to the partner's CA too, but proves nothing about who
+ *   opened the connection.
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -100,6 +105,36 @@ function partnerCas(state: StateCode, path: string): X509Certificate[] {
   return cas;
 }
 
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+/** DER of the keyUsage extension's OID, 2.5.29.15. */
+const KEY_USAGE_OID = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x0f]);
+
+/**
+ * The keyUsage bits of a certificate, or null when it has no keyUsage extension. Node's X509Certificate
+ * exposes the extended key usage but not these bits, so the extension is read from the DER: OID,
+ * optional critical flag, then an OCTET STRING wrapping the BIT STRING.
+ */
+export function keyUsageBits(cert: X509Certificate): number | null {
+  const der = cert.raw;
+  const at = der.indexOf(KEY_USAGE_OID);
+  if (at < 0) return null;
+  let i = at + KEY_USAGE_OID.length;
+  if (der[i] === 0x01) i += 2 + (der[i + 1] ?? 0); // critical BOOLEAN
+  if (der[i] !== 0x04 || der[i + 2] !== 0x03) return 0; // malformed: treat as "no usage allowed"
+  const bitsLen = der[i + 3] ?? 0;
+  if (bitsLen < 2) return 0;
+  return der[i + 5] ?? 0; // first content byte after the unused-bits count; bit 0 is the MSB
+}
+
+/** Whether a leaf was made to authenticate a TLS client (see the module comment). */
+export function isClientCertificate(leaf: X509Certificate): boolean {
+  if (leaf.ca) return false;
+  const eku = leaf.keyUsage; // Node names the extended key usage OIDs `keyUsage`
+  if (!Array.isArray(eku) || !eku.includes(CLIENT_AUTH)) return false;
+  const bits = keyUsageBits(leaf);
+  return bits === null || (bits & 0x80) !== 0; // digitalSignature
+}
+
 /** Which partners a client certificate chain identifies. */
 export class ClientCertVerifier {
   readonly #trust: PartnerTrust[];
@@ -122,7 +157,7 @@ export class ClientCertVerifier {
     const leaf = chain[0];
     if (!leaf) return [];
     const now = this.clock.now();
-    if (!validAt(leaf, now)) return [];
+    if (!validAt(leaf, now) || !isClientCertificate(leaf)) return [];
     const fp = normaliseFingerprint(leaf.fingerprint256);
     return this.#trust
       .filter((t) => (t.pinned !== null && t.pinned === fp) || chainsTo(chain, t.cas, now))

@@ -1,12 +1,15 @@
 /**
- * What the submission side needs from delivery: hand a stored record over, or take it back. The
- * delivery engineer's DeliveryQueue (src/delivery) satisfies this structurally; keeping the port this
- * small means submission, outbox recovery and follow-ups each enqueue with one call.
+ * The delivery queue as the features see it. Submission, outbox recovery and follow-ups only hand a
+ * record over or take it back (OutboundQueue); the delivery worker and the orphan sweep need a little
+ * more (DeliveryJobs). The BullMQ adapter (src/adapters/queue-bullmq) implements both; no feature
+ * knows Redis.
  *
  * `enqueue` must be idempotent per record id (BullMQ jobId = record id): outbox recovery may hand the
  * same record over twice when a process died between enqueue and the `queued` transition.
  */
+import type { Logger } from 'pino';
 import type { OutboundRecord, OutboundState } from './store/index.js';
+import type { QueueWorker } from './worker.js';
 
 export interface OutboundQueue {
   enqueue(record: OutboundRecord): Promise<unknown>;
@@ -14,9 +17,53 @@ export interface OutboundQueue {
   cancel(id: string): Promise<unknown>;
 }
 
-/** What handling one delivery job decided; the queue adapter turns it into BullMQ's own moves. */
+/** What handling one delivery job decided; the queue adapter turns it into the queue's own moves. */
 export type DeliveryOutcome =
   | { next: 'done'; state: OutboundState | 'missing' }
-  /** Move the job to delayed until `at` (a retry, or a deferral for a busy partner). */
-  | { next: 'delay'; at: number; why: 'retry' | 'partner_busy' }
+  /**
+   * Run the job again in `delayMs` (a retry, or a deferral for a busy partner). A delay rather than a
+   * time: the queue counts it on its own clock, whatever the gateway's clock says (tests freeze it).
+   */
+  | { next: 'delay'; delayMs: number; why: 'retry' | 'partner_busy' }
   | { next: 'failed'; reason: string };
+
+/** What a delivery job carries: references only, the message stays in the store. */
+export interface DeliveryJob {
+  id: string;
+  partner: string;
+  departureAt: number | null;
+}
+
+/**
+ * Where the job for a record id stands: `live` (waiting, delayed or active), `finished` (completed or
+ * failed: it still holds the id, so an enqueue would be a no-op), or `missing`.
+ */
+export type JobPresence = 'live' | 'finished' | 'missing';
+
+/** One delivery attempt for one job; `signal` aborts it when a bounded shutdown runs out of time. */
+export type DeliveryProcessor = (job: DeliveryJob, signal: AbortSignal) => Promise<DeliveryOutcome>;
+
+export interface DeliveryWorkOptions {
+  /** Jobs in flight in this process. */
+  concurrency: number;
+  /** false: start paused until run() (tests build a backlog first). */
+  autorun: boolean;
+  /** Bounded wait for in-flight jobs at close(), ms; then their signal aborts. */
+  shutdownTimeoutMs: number;
+  /** Backoff for errors escaping the processor (our store or Redis failing mid-way). */
+  backoff: { baseMs: number; capMs: number };
+  /** [0, 1) source for jitter; tests fix it. */
+  random: () => number;
+  log: Logger;
+}
+
+/** The delivery queue as the delivery worker and the orphan sweep see it. */
+export interface DeliveryJobs extends OutboundQueue {
+  /** Jobs not yet finished and not in flight. */
+  depth(): Promise<number>;
+  presence(id: string): Promise<JobPresence>;
+  /** Drop the job holding `id` (a finished one) so the id can be enqueued again; throws when it cannot. */
+  discard(id: string): Promise<void>;
+  /** Serve the queue in this process: `process` handles each job, the adapter does what its outcome says. */
+  work(process: DeliveryProcessor, options: DeliveryWorkOptions): QueueWorker;
+}

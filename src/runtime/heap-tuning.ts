@@ -1,5 +1,5 @@
 /**
- * How `tnx serve` sizes V8's heap when the operator has not (issue 4: gateway RSS ≤ 250 MB).
+ * How `tnx serve` sizes V8's heap when the operator has not (gateway RSS ≤ 250 MB).
  *
  * V8 sizes its heap from the machine's memory: on 24 GB it lets the old generation grow to 4 GB and,
  * under a burst of submissions, grows the heap by up to 4× its live size before collecting again.

@@ -1,37 +1,49 @@
 /**
- * A whole running gateway process, as `tnx serve` and the demo run it:
+ * A whole running gateway process, as `tnx serve` and the demo run it. Its parts, in start order
+ * (./components.ts stops them in the reverse order):
  *
- *   context (store, keys, directory, audit trail) → delivery queue → HTTP side (roles.http)
- *   → delivery worker (roles.workers) → audit checkpoint sealer → outbox recovery (start-up + periodic)
- *   → orphan sweep (start-up + periodic, where workers run)
+ *   1. context: store, audit subscriber, key ring, directory, logger, metrics (opened first: everything writes to it)
+ *   2. delivery queue (Redis)
+ *   3. webhooks (Redis; when an alert webhook or an inbox push is configured)
+ *   4. scheduled jobs (Redis; where workers run and the registry is configured)
+ *   5. audit checkpoint sealer (in process, elected by a lease in the store)
+ *   6. manifest screening: its index where HTTP is served, its retention job where workers run (registry configured)
+ *   7. delivery worker, alert webhook worker, at-risk scanner (roles.workers)
+ *   8. inbox push worker (roles.workers, inbox.webhookUrl set)
+ *   9. registry retention job (roles.workers, registry configured)
+ *  10. outbox recovery: start-up pass (awaited), then periodic
+ *  11. orphan sweep: start-up pass, then periodic (roles.workers)
+ *  12. HTTP side (roles.http) — last up, first down
  *
  * Several processes may share one Redis and one store (say two `--http-only` behind a balancer and
  * one `--workers-only`): every moving part is safe to run more than once — jobs are keyed by record
- * id, state changes are conditional store updates, the sealer is elected by a lease.
+ * id, state changes are conditional store updates, the sealer is elected by a lease, scheduled jobs
+ * have one schedule and one run at a time across processes.
  *
- * Shutdown order, and why:
- *   1. stop HTTP accepting — no new 202 can be promised while we take things down;
- *   2. stop the outbox and sweep timers (waiting for a pass in progress) — they enqueue;
- *   3. stop the worker, bounded — in-flight attempts finish or go back to `delayed`;
- *   4. stop the sealer — it hands its lease back so another process seals without waiting;
- *   5. close the queue's Redis connection, then 6. the store — last, because everything above writes.
- * Killing the process at any point instead loses nothing: a 202 is only sent after the record is
- * durable, and whatever was in flight is found again by the outbox recovery, the orphan sweep or
- * BullMQ's stalled-job check.
+ * So shutdown runs: HTTP first — no new 202 can be promised while we take things down; then the
+ * sweep and the outbox recovery (waiting for a pass in progress: they enqueue); then the workers,
+ * bounded — in-flight attempts finish or go back to `delayed`; then screening and the sealer — which
+ * hands its lease back so another process seals without waiting; then the Redis connections; and the
+ * store last, because everything above writes to it. Killing the process at any point instead loses
+ * nothing: a 202 is only sent after the record is durable, and whatever was in flight is found again
+ * by the outbox recovery, the orphan sweep or BullMQ's stalled-job check.
  */
 import { AuditSealer } from '../features/audit-trail/sealer.js';
 import type { TnxConfig } from '../config/schema.js';
 import { DeliveryQueue } from '../adapters/queue-bullmq/delivery-queue.js';
+import { BullScheduledJobs } from '../adapters/queue-bullmq/scheduled-jobs.js';
+import { BullWebhooks } from '../adapters/queue-bullmq/webhooks.js';
 import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../features/delivery/worker.js';
 import { createApp, type AppOptions } from '../http/app.js';
 import { listen, type RunningServer } from '../http/server.js';
 import { InboxPush, startInboxPushWorker } from '../features/inbox/push.js';
-import { startRetentionJob, type RetentionJob } from '../features/registry/retention-job.js';
+import { startRetentionJob } from '../features/registry/retention-job.js';
 import { nationalRoutes } from '../features/registry/routes.js';
 import { startManifestScreening, type RunningScreening } from './start-screening.js';
 import { createContext, type CreateContextOptions, type RunningContext } from './create-context.js';
 import { startOrphanSweep, type SweepResult } from '../features/delivery/orphan-sweep.js';
 import { startOutboxRecovery } from '../features/submission/outbox.js';
+import { startComponents, type Component } from './components.js';
 
 export interface GatewayOptions extends CreateContextOptions {
   /** Override config.roles (`--http-only`, `--workers-only`). */
@@ -40,7 +52,7 @@ export interface GatewayOptions extends CreateContextOptions {
   port?: number;
   /** Queue name (tests isolate several gateways in one Redis prefix; default tnx-delivery). */
   queueName?: string;
-  worker?: Omit<DeliveryWorkerOptions, 'queue'>;
+  worker?: Omit<DeliveryWorkerOptions, 'queue' | 'webhooks'>;
   /** Outbox recovery period, ms (default delivery.outboxIntervalMs). */
   outboxIntervalMs?: number;
   /** Orphan sweep period and minimum record age of periodic passes, ms (default delivery.orphanSweep*). */
@@ -63,10 +75,15 @@ export interface RunningGateway {
   readonly sealer: AuditSealer | null;
   /** Resolves when the start-up orphan sweep is done (null when no worker runs here). */
   readonly firstSweep: Promise<SweepResult> | null;
-  /** Manifest screening (src/manifests), when the registry is configured. */
+  /** Manifest screening, when the registry is configured. */
   readonly screening: RunningScreening | null;
   /** Orderly shutdown (idempotent); see the module comment for the order. */
   close(): Promise<void>;
+}
+
+/** A part of the list from its two steps. */
+function part(name: string, start: () => Promise<void> | void, stop: () => Promise<void> | void): Component {
+  return { name, start: async () => start(), stop: async () => stop() };
 }
 
 export async function startGateway(config: TnxConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
@@ -74,96 +91,171 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   if (!roles.http && !roles.workers)
     throw new RangeError('a gateway process must run the HTTP side, the workers, or both');
   const ctx = await createContext(config, options);
+  const { registryKeys } = ctx;
   const queue = new DeliveryQueue({
     url: config.redis.url,
     prefix: config.redis.prefix,
     ...(options.queueName ? { name: options.queueName } : {}),
   });
+  // Push notices to the national system when inbox.webhookUrl is set: produced where HTTP receives,
+  // posted where workers run (src/features/inbox/push.ts). Alerts are posted where workers run.
+  const pushes = Boolean(config.inbox?.webhookUrl);
+  const webhooks =
+    pushes || (roles.workers && config.delivery.alertWebhookUrl) ? BullWebhooks.fromConfig(config) : null;
+  const jobs =
+    roles.workers && config.registry
+      ? new BullScheduledJobs({ url: config.redis.url, prefix: config.redis.prefix, log: ctx.log })
+      : null;
 
   let server: RunningServer | null = null;
   let worker: DeliveryWorker | null = null;
   let sealer: AuditSealer | null = null;
-  let retention: RetentionJob | null = null;
   let screening: RunningScreening | null = null;
-  let outbox: ReturnType<typeof startOutboxRecovery> | null = null;
   let sweep: ReturnType<typeof startOrphanSweep> | null = null;
-  // Push notices to the national system when inbox.webhookUrl is set: produced where HTTP receives,
-  // delivered where workers run (src/features/inbox/push.ts).
-  const push = roles.http && config.inbox?.webhookUrl ? new InboxPush({ config, log: ctx.log }) : null;
-  let pushWorker: { close(): Promise<void> } | null = null;
 
-  const shutdown = async (): Promise<void> => {
-    await server?.close();
-    await outbox?.stop();
-    await sweep?.stop();
-    await worker?.close();
-    await pushWorker?.close().catch((err: unknown) => ctx.log.warn({ err }, 'inbox push worker close failed'));
-    await push?.close().catch((err: unknown) => ctx.log.warn({ err }, 'inbox push queue close failed'));
-    await retention?.close().catch((err: unknown) => ctx.log.warn({ err }, 'retention job close failed'));
-    await screening?.close().catch((err: unknown) => ctx.log.warn({ err }, 'screening close failed'));
-    await sealer?.stop().catch((err: unknown) => ctx.log.warn({ err }, 'sealer stop failed'));
-    await queue.close().catch((err: unknown) => ctx.log.warn({ err }, 'queue close failed'));
-    await ctx.close();
-  };
-
-  try {
-    // Manifest screening screens against the registry, so it runs where the registry is configured:
-    // the index where HTTP is served, the manifest retention job where workers run.
-    if (ctx.registryKeys) {
-      screening = await startManifestScreening(ctx, queue, {
-        keys: ctx.registryKeys,
-        index: roles.http,
-        retention: roles.workers,
-      });
-    }
-    if (roles.http) {
-      const app = createApp({
-        ctx,
-        queue,
-        readiness: [{ name: 'redis', check: () => queue.ping() }],
-        queueDepth: () => queue.depth(),
-        ...(push ? { onReceived: push.hook() } : {}),
-        ...(options.app ?? {}),
-        // The national workflow (registry, travel reports, directory, statistics) plus any other part's routes.
-        extraRoutes: (deps) => [
-          ...nationalRoutes(ctx.registryKeys ? { keys: ctx.registryKeys } : {})(deps),
-          ...(screening?.routes ?? []),
-          ...(options.app?.extraRoutes?.(deps) ?? []),
-        ],
-      });
-      server = await listen(app, config, options.port === undefined ? {} : { port: options.port });
-    }
-    if (roles.workers) worker = startDeliveryWorker(ctx, { ...(options.worker ?? {}), queue });
-    if (roles.workers) pushWorker = startInboxPushWorker(ctx);
-    if (roles.workers && config.registry) retention = await startRetentionJob(ctx, null);
-    if (options.sealer !== false) {
-      sealer = new AuditSealer({
-        store: ctx.store,
-        signingKey: () => ctx.keys.signingKey(),
-        state: config.state,
-        clock: ctx.clock,
-        intervalMs: config.audit.checkpointIntervalSeconds * 1000,
-        events: ctx.events,
-        onError: (err) => ctx.log.error({ err }, 'audit checkpoint failed'),
-      });
-      sealer.start();
-    }
+  const parts: (Component | false)[] = [
+    part(
+      'context',
+      () => undefined,
+      () => ctx.close(),
+    ),
+    part(
+      'delivery queue',
+      () => undefined,
+      () => queue.close(),
+    ),
+    webhooks !== null &&
+      part(
+        'webhooks',
+        () => undefined,
+        () => webhooks.close(),
+      ),
+    jobs !== null &&
+      part(
+        'scheduled jobs',
+        () => undefined,
+        () => jobs.close(),
+      ),
+    options.sealer !== false &&
+      part(
+        'audit sealer',
+        () => {
+          sealer = new AuditSealer({
+            store: ctx.store,
+            signingKey: () => ctx.keys.signingKey(),
+            state: config.state,
+            clock: ctx.clock,
+            intervalMs: config.audit.checkpointIntervalSeconds * 1000,
+            events: ctx.events,
+            onError: (err) => ctx.log.error({ err }, 'audit checkpoint failed'),
+          });
+          sealer.start();
+        },
+        () => sealer?.stop(),
+      ),
+    // Manifest screening screens against the registry, so it runs where the registry is configured.
+    registryKeys !== null &&
+      part(
+        'manifest screening',
+        async () => {
+          screening = await startManifestScreening(ctx, queue, {
+            keys: registryKeys,
+            index: roles.http,
+            ...(jobs ? { jobs } : {}),
+          });
+        },
+        () => screening?.close(),
+      ),
+    roles.workers &&
+      part(
+        'delivery worker',
+        () => {
+          worker = startDeliveryWorker(ctx, { ...(options.worker ?? {}), queue, ...(webhooks ? { webhooks } : {}) });
+        },
+        () => worker?.close(),
+      ),
+    roles.workers && pushes && webhookPart('inbox push worker', () => startInboxPushWorker(ctx, webhooks!)),
+    jobs !== null && retentionPart(),
     // Whoever runs, recovers: a process that only serves HTTP still owns the outbox of what it accepted.
-    outbox = startOutboxRecovery(ctx, queue, {
-      intervalMs: options.outboxIntervalMs ?? config.delivery.outboxIntervalMs,
-    });
-    await outbox.firstPass;
-    if (roles.workers) {
-      sweep = startOrphanSweep(ctx, queue, {
-        intervalMs: options.sweepIntervalMs ?? config.delivery.orphanSweepIntervalMs,
-        minAgeMs: options.sweepMinAgeMs ?? config.delivery.orphanSweepMinAgeMs,
-      });
-    }
-  } catch (err) {
-    await shutdown().catch(() => undefined);
-    throw err;
+    outboxPart(),
+    roles.workers &&
+      part(
+        'orphan sweep',
+        () => {
+          sweep = startOrphanSweep(ctx, queue, {
+            intervalMs: options.sweepIntervalMs ?? config.delivery.orphanSweepIntervalMs,
+            minAgeMs: options.sweepMinAgeMs ?? config.delivery.orphanSweepMinAgeMs,
+          });
+        },
+        () => sweep?.stop(),
+      ),
+    roles.http &&
+      part(
+        'HTTP',
+        async () => {
+          const push = pushes ? new InboxPush(ctx, webhooks!) : null;
+          const app = createApp({
+            ctx,
+            queue,
+            readiness: [{ name: 'redis', check: () => queue.ping() }],
+            queueDepth: () => queue.depth(),
+            ...(push ? { onReceived: push.hook() } : {}),
+            ...(options.app ?? {}),
+            // The national workflow (registry, travel reports, directory, statistics) plus any other part's routes.
+            extraRoutes: (deps) => [
+              ...nationalRoutes(registryKeys ? { keys: registryKeys } : {})(deps),
+              ...(screening?.routes ?? []),
+              ...(options.app?.extraRoutes?.(deps) ?? []),
+            ],
+          });
+          server = await listen(app, config, options.port === undefined ? {} : { port: options.port });
+        },
+        () => server?.close(),
+      ),
+  ];
+
+  function webhookPart(name: string, start: () => { close(): Promise<void> } | null): Component {
+    let running: { close(): Promise<void> } | null = null;
+    return part(
+      name,
+      () => {
+        running = start();
+      },
+      () => running?.close(),
+    );
   }
-  ctx.log.info({ url: server?.url ?? null, http: roles.http, workers: roles.workers }, 'gateway started');
+
+  function retentionPart(): Component {
+    let job: { close(): Promise<void> } | null = null;
+    return part(
+      'registry retention job',
+      async () => {
+        job = await startRetentionJob(ctx, jobs!);
+      },
+      () => job?.close(),
+    );
+  }
+
+  function outboxPart(): Component {
+    let outbox: ReturnType<typeof startOutboxRecovery> | null = null;
+    return part(
+      'outbox recovery',
+      async () => {
+        outbox = startOutboxRecovery(ctx, queue, {
+          intervalMs: options.outboxIntervalMs ?? config.delivery.outboxIntervalMs,
+        });
+        await outbox.firstPass;
+      },
+      () => outbox?.stop(),
+    );
+  }
+
+  const running = await startComponents(
+    parts.filter((p): p is Component => p !== false),
+    ctx.log,
+  );
+  const url = (server as RunningServer | null)?.url ?? null;
+  ctx.log.info({ url, http: roles.http, workers: roles.workers }, 'gateway started');
 
   let closing: Promise<void> | null = null;
   return {
@@ -174,10 +266,10 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
     worker,
     sealer,
     screening,
-    url: server?.url ?? null,
-    firstSweep: sweep?.firstPass ?? null,
+    url,
+    firstSweep: (sweep as ReturnType<typeof startOrphanSweep> | null)?.firstPass ?? null,
     close() {
-      closing ??= shutdown().then(() => ctx.log.info('gateway stopped'));
+      closing ??= running.stop().then(() => ctx.log.info('gateway stopped'));
       return closing;
     },
   };

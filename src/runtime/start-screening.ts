@@ -6,11 +6,12 @@
  *   // shutdown: await screening.close();
  *
  * It builds the registry-backed index (start-up: every live registrant opened once, in memory only),
- * follows the registry's domain events to keep it current, and — when `retention` is on (processes
- * running workers) — schedules the manifest retention job.
+ * follows the registry's domain events to keep it current, and — when given the scheduled jobs
+ * (processes running workers) — schedules the manifest retention job.
  */
 import type { GatewayContext } from '../ports/context.js';
 import type { OutboundQueue } from '../ports/queue.js';
+import type { ScheduledJobs } from '../ports/jobs.js';
 import type { Route } from '../http/routes.js';
 import type { RegistryKeys } from '../domain/registry/registry-keys.js';
 import { resolveWeights } from '../domain/screening/config.js';
@@ -24,10 +25,8 @@ export interface ScreeningOptions {
   keys: RegistryKeys;
   /** Build the index now and follow registry events (processes serving HTTP; default true). */
   index?: boolean;
-  /** Run the retention job in this process (default true). */
-  retention?: boolean;
-  /** Retention queue name (tests isolate gateways sharing one Redis prefix). */
-  retentionQueueName?: string;
+  /** Run the retention job from this process (omitted: none here). */
+  jobs?: ScheduledJobs;
   /** Re-read the whole registry this often, ms (several processes; default: events only). */
   rebuildIntervalMs?: number;
   enqueueTimeoutMs?: number;
@@ -62,12 +61,7 @@ export async function startManifestScreening(
   try {
     if (serving) await index.ready();
     if (serving && options.rebuildIntervalMs) index.startPeriodicRebuild(options.rebuildIntervalMs);
-    if (options.retention !== false) {
-      retention = await startManifestRetention(
-        ctx,
-        options.retentionQueueName ? { queueName: options.retentionQueueName } : {},
-      );
-    }
+    if (options.jobs) retention = await startManifestRetention(ctx, options.jobs);
   } catch (err) {
     index.close();
     throw err;

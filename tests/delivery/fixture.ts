@@ -5,6 +5,7 @@
  * tampered receipt, or a receipt for other bytes. Redis is the harness's real redis-server.
  */
 import { randomUUID } from 'node:crypto';
+import { until } from '../harness/poll.js';
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -256,18 +257,13 @@ export async function storeNotification(
   return record;
 }
 
-export async function waitFor<T>(
+/** Poll until `fn` answers (the suite's one poll helper). */
+export function waitFor<T>(
   what: string,
   fn: () => Promise<T | null | undefined | false>,
   timeoutMs = 8000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return until(what, fn, timeoutMs, 20);
 }
 
 /** Wait until the record reaches a final state and return it. */

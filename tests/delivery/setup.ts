@@ -1,5 +1,6 @@
 /** One sending gateway + worker + receiving gateway per test, torn down in reverse order. */
 import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
+import { BullWebhooks } from '../../src/adapters/queue-bullmq/webhooks.js';
 import {
   startDeliveryWorker,
   type DeliveryWorker,
@@ -15,7 +16,7 @@ export interface Rig extends Sender {
 }
 
 export async function rig(
-  o: Partial<SenderOptions> & { noReceiver?: boolean; worker?: DeliveryWorkerOptions } = {},
+  o: Partial<SenderOptions> & { noReceiver?: boolean; worker?: Omit<DeliveryWorkerOptions, 'queue'> } = {},
 ): Promise<Rig> {
   const receiver = o.noReceiver ? null : await startReceiver();
   const port = o.port ?? receiver?.port ?? 9;
@@ -25,8 +26,10 @@ export async function rig(
     prefix: sender.config.redis.prefix,
     name: sender.queueName,
   });
+  const webhooks = BullWebhooks.fromConfig(sender.config);
   const worker = startDeliveryWorker(sender.ctx, {
     queue,
+    webhooks,
     random: () => 0.5,
     atRiskScanIntervalMs: 0,
     depthIntervalMs: 0,
@@ -40,6 +43,7 @@ export async function rig(
     worker,
     async teardown() {
       await worker.close();
+      await webhooks.close();
       await queue.close();
       await sender.ctx.close();
       await receiver?.close();

@@ -5,6 +5,7 @@
  * prefix on the harness redis-server, and fast retries. Also: running `tnx serve` as a child process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { until } from '../harness/poll.js';
 import { join } from 'node:path';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { TnxConfig, TnxConfigInput } from '../../src/config/schema.js';
@@ -76,15 +77,7 @@ export function start(m: Member, options: GatewayOptions = {}): Promise<RunningG
   });
 }
 
-export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until };
 
 /** The record once final (delivered, failed, cancelled, no_channel). */
 export function settled(gw: RunningGateway, id: string, ms = 15_000): Promise<OutboundRecord> {

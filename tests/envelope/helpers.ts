@@ -44,7 +44,7 @@ export function directoryOf(partners: Record<string, DevKeyName>): Directory {
         state,
         name: state,
         endpoint: null,
-        jwks: devPublicJwks(name) as Partner['jwks'],
+        jwks: devPublicJwks(name) as NonNullable<Partner['jwks']>,
         pointOfContact: POC,
         accepts: ['TravelNotification', 'TravelUpdate', 'FollowUpReport'],
         limits: { concurrency: 1, ratePerSecond: 1 },

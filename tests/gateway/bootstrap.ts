@@ -109,9 +109,10 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
     store: { kind: 'sqlite', sqlitePath: options.reuse?.sqlitePath ?? join(dir, 'tnx.sqlite') },
     directory: {
       partners: [
-        ...demoDirectory.partners.map((p) =>
-          p.state && options.partnerTls?.[p.state] ? { ...p, tls: options.partnerTls[p.state] } : p,
-        ),
+        ...demoDirectory.partners.map((p) => {
+          const tls = p.state ? options.partnerTls?.[p.state] : undefined;
+          return tls ? { ...p, tls } : p;
+        }),
         ...(options.extraPartners ?? []),
       ],
     },

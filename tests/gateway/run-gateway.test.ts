@@ -4,6 +4,7 @@
  * the THA point of contact reports back, and the follow-up is recorded against the USA notification.
  */
 import assert from 'node:assert/strict';
+import { until } from '../harness/poll.js';
 import { join } from 'node:path';
 import request from 'supertest';
 import { buildConfig } from '../../src/config/load.js';
@@ -31,7 +32,7 @@ async function configFor(state: 'USA' | 'THA', ports: Record<string, number>, di
   return buildConfig(
     {
       ...rest,
-      http: { host: '127.0.0.1', port: ports[state] },
+      http: { host: '127.0.0.1', port: ports[state]! },
       redis: { url: await redisUrl(), prefix: uniquePrefix(state) },
       store: { kind: 'sqlite', sqlitePath: join(dir, `${state}.sqlite`) },
       directory: { partners },
@@ -47,16 +48,6 @@ async function configFor(state: 'USA' | 'THA', ports: Record<string, number>, di
     },
     { baseDir: CONFIG_DIR },
   );
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('gateway: two whole gateways end to end (run-gateway)', () => {

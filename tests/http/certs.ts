@@ -48,11 +48,18 @@ export function makeCa(dir: string, name: string): Pem {
 }
 
 /** A leaf signed by `ca`; `san` like "IP:127.0.0.1" for servers. */
-export function makeLeaf(dir: string, name: string, ca: Pem, usage: 'serverAuth' | 'clientAuth', san?: string): Pem {
+export function makeLeaf(
+  dir: string,
+  name: string,
+  ca: Pem,
+  usage: 'serverAuth' | 'clientAuth',
+  san?: string,
+  extra = '',
+): Pem {
   openssl(dir, ['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
   writeFileSync(
     join(dir, `${name}.ext`),
-    `basicConstraints=CA:FALSE\nextendedKeyUsage=${usage}\n${san ? `subjectAltName=${san}\n` : ''}`,
+    `basicConstraints=CA:FALSE\nextendedKeyUsage=${usage}\n${san ? `subjectAltName=${san}\n` : ''}${extra}`,
   );
   openssl(dir, [
     'x509',

@@ -138,6 +138,28 @@ describe('http: HTTPS and mTLS', () => {
     }
   });
 
+  it('refuses certificates of the partner CA that were not made for a TLS client (unauthenticated)', async () => {
+    const cases: [string, Pem][] = [
+      ['a server-only certificate', makeLeaf(dir, 'tha-server-only', thaCa, 'serverAuth', 'IP:127.0.0.1')],
+      ['the CA certificate itself', thaCa],
+      [
+        'a client certificate whose key usage forbids signing',
+        makeLeaf(dir, 'tha-no-sign', thaCa, 'clientAuth', undefined, 'keyUsage=critical,keyEncipherment\n'),
+      ],
+    ];
+    for (const [what, client] of cases) {
+      const { jwe, jti } = await tha.seal(inboundNotification('THA'));
+      const res = await inbox(client, jwe);
+      assert.equal(res.status, 401, what);
+      assert.equal((JSON.parse(res.body) as { code: string }).code, 'unauthenticated', what);
+      assert.equal(await gw.ctx.store.inbound.getByJti('THA', jti), null, what);
+    }
+    // The same CA's proper client certificate, with an explicit digitalSignature usage, is admitted.
+    const ok = makeLeaf(dir, 'tha-sign', thaCa, 'clientAuth', undefined, 'keyUsage=critical,digitalSignature\n');
+    const { jwe } = await tha.seal(inboundNotification('THA'));
+    assert.equal((await inbox(ok, jwe)).status, 200);
+  });
+
   it('admits a chain through an intermediate CA sent by the client', async () => {
     const inter = makeIntermediate(dir, 'tha-intermediate', thaCa);
     const leaf = makeLeaf(dir, 'tha-client-2', inter, 'clientAuth');

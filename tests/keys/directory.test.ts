@@ -12,7 +12,7 @@ const T = Date.UTC(2026, 10, 1);
 const POC = { unit: 'Desk', email: 'desk@x.example.org', phone: '+1 555 0100', hours: '24/7' };
 
 function partner(state: string, jwks: unknown): Partner {
-  return { state, name: state, endpoint: `http://127.0.0.1:1/${state}`, jwks: jwks as Partner['jwks'], pointOfContact: POC, accepts: ['TravelNotification'], limits: { concurrency: 1, ratePerSecond: 1 } };
+  return { state, name: state, endpoint: `http://127.0.0.1:1/${state}`, jwks: jwks as NonNullable<Partner['jwks']>, pointOfContact: POC, accepts: ['TravelNotification'], limits: { concurrency: 1, ratePerSecond: 1 } };
 }
 
 describe('directory: Directory', () => {

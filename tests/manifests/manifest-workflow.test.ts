@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { Queue } from 'bullmq';
+import { bullConnection } from '../../src/adapters/queue-bullmq/connection.js';
+import { BullScheduledJobs } from '../../src/adapters/queue-bullmq/scheduled-jobs.js';
 import type { TravelNotification } from '../../src/domain/protocol/types.js';
 import { purgeDueManifests } from '../../src/features/screening/retention.js';
 import { settled, until } from '../e2e/federation.js';
@@ -608,7 +611,15 @@ describe('manifest screening workflow (two gateways)', function () {
   });
 
   it('retention runs as a BullMQ job scheduler at the configured interval', async () => {
-    const schedulers = await w.usa.screening!.retention!.queue.getJobSchedulers();
+    const { redis } = w.usa.ctx.config;
+    const connection = bullConnection(redis.url);
+    const queue = new Queue(BullScheduledJobs.queueName(w.usa.screening!.retention!.name), {
+      connection,
+      prefix: redis.prefix,
+    });
+    const schedulers = await queue.getJobSchedulers();
+    await queue.close();
+    connection.disconnect();
     const s = schedulers.find((x) => x.key === 'manifest-retention' || x.id === 'manifest-retention');
     assert.ok(s, JSON.stringify(schedulers));
     assert.equal(Number(s.every), 1000);

@@ -6,10 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
-import { bullConnection } from '../../src/adapters/queue-bullmq/delivery-queue.js';
+import { bullConnection } from '../../src/adapters/queue-bullmq/connection.js';
+import { BullScheduledJobs } from '../../src/adapters/queue-bullmq/scheduled-jobs.js';
+import { createLogger } from '../../src/core/logger.js';
 import { createRegistrant } from '../../src/features/registry/registry-service.js';
 import {
-  RETENTION_SCHEDULER_ID,
   runRetentionPass,
   startRetentionJob,
   type RetentionResult,
@@ -45,17 +46,25 @@ describe('registry retention job', function () {
     const q = { from: NOW - DAY, to: NOW + DAY, onTimeThresholdSeconds: 86_400 };
     const statsBefore = await gw.ctx.store.stats.sent(q);
 
-    const queueName = uniquePrefix('retention');
+    const name = uniquePrefix('retention');
     let firstPass!: (r: RetentionResult) => void;
     const passed = new Promise<RetentionResult>((resolve) => (firstPass = resolve));
-    const job = await startRetentionJob(gw.ctx, gw.keys, {
-      queueName,
+    // Two processes: each its own scheduled-job runner (and Redis connection) on the same prefix.
+    const runner = () =>
+      new BullScheduledJobs({
+        url: gw.config.redis.url,
+        prefix: gw.config.redis.prefix,
+        log: createLogger({ level: 'silent' }),
+      });
+    const [jobsA, jobsB] = [runner(), runner()];
+    const job = await startRetentionJob(gw.ctx, jobsA, {
+      name,
       intervalMs: 60_000,
       onPass: (r) => firstPass(r),
     });
     // Either process's worker may run the one scheduled pass: both report to the same listener.
-    const second = await startRetentionJob(gw.ctx, gw.keys, {
-      queueName,
+    const second = await startRetentionJob(gw.ctx, jobsB, {
+      name,
       intervalMs: 60_000,
       onPass: (r) => firstPass(r),
     });
@@ -93,18 +102,20 @@ describe('registry retention job', function () {
       assert.deepEqual(await runRetentionPass(gw.ctx, { retentionDaysAfterEnd: 365 }), { shredded: [], flagged: [] });
 
       const connection = bullConnection(gw.config.redis.url);
-      const queue = new Queue(queueName, { connection, prefix: gw.config.redis.prefix });
+      const queue = new Queue(BullScheduledJobs.queueName(name), { connection, prefix: gw.config.redis.prefix });
       const schedulers = await queue.getJobSchedulers();
       await queue.close();
       connection.disconnect();
       assert.deepEqual(
         schedulers.map((s) => s.key),
-        [RETENTION_SCHEDULER_ID],
+        [name],
         'one schedule for every process',
       );
     } finally {
       await job.close();
       await second.close();
+      await jobsA.close();
+      await jobsB.close();
     }
   });
 });

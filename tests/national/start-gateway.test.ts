@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { buildConfig } from '../../src/config/load.js';
 import { ROLES, type Role, type TnxConfigInput } from '../../src/config/schema.js';
-import { bullConnection } from '../../src/adapters/queue-bullmq/delivery-queue.js';
+import { bullConnection } from '../../src/adapters/queue-bullmq/connection.js';
 import { startGateway, type RunningGateway } from '../../src/runtime/run-gateway.js';
 import { sha256Hex } from '../../src/http/auth.js';
 import { RETENTION_SCHEDULER_ID } from '../../src/features/registry/retention-job.js';

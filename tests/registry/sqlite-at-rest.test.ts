@@ -1,5 +1,5 @@
 /**
- * What an attacker holding the database FILE sees: a real SQLite file (WAL, as src/store/sqlite uses)
+ * What an attacker holding the database FILE sees: a real SQLite file (WAL, as src/adapters/store-sqlite uses)
  * holding sealed registrants. No personal value appears in the file's bytes; after erasure, with
  * secure_delete and a truncating checkpoint, neither the wrapped data key nor any ciphertext remains in
  * the file or its WAL. The control shows why those two settings are needed.

@@ -64,4 +64,20 @@ describe('startPeriodic (outbox recovery, orphan sweep)', () => {
     await sleep(20);
     assert.equal(started, before);
   });
+
+  it('with immediate: false, the first pass waits one interval (the sealer, the index rebuild)', async () => {
+    const calls: boolean[] = [];
+    const run = startPeriodic(
+      async (first) => {
+        calls.push(first);
+        return 1;
+      },
+      { intervalMs: 40, immediate: false, fallback: 0, onError: () => undefined },
+    );
+    assert.equal(await run.firstPass, 0, 'no start-up pass: the fallback');
+    assert.deepEqual(calls, []);
+    await sleep(100);
+    await run.stop();
+    assert.equal(calls[0], true, 'the first pass, one interval later');
+  });
 });

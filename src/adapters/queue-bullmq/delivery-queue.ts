@@ -4,22 +4,28 @@
  * is a no-op. The job carries references only (id, partner, departure) — the message itself stays in
  * the store, sealed, so no personal data sits in Redis.
  *
- * Order: BullMQ priority from the departure time (./priority.ts). Retries are not BullMQ attempts: the
- * worker moves the job back to `delayed` itself (./worker.ts), so the job keeps its priority and its
- * retry schedule follows ./retry-policy.ts exactly.
+ * Order: BullMQ priority from the departure time (src/domain/delivery/priority.ts). Retries are not
+ * BullMQ attempts: the worker moves the job back to `delayed` itself (./delivery-worker.ts), so the
+ * job keeps its priority and its retry schedule follows src/domain/delivery/retry-policy.ts exactly.
  */
 import { Queue, type JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { OutboundRecord } from '../../ports/store/index.js';
+import type {
+  DeliveryJob,
+  DeliveryJobs,
+  DeliveryProcessor,
+  DeliveryWorkOptions,
+  JobPresence,
+} from '../../ports/queue.js';
+import type { QueueWorker } from '../../ports/worker.js';
 import { deliveryPriority } from '../../domain/delivery/priority.js';
+import { bullConnection, quitConnection } from './connection.js';
+import { startDeliveryJobWorker } from './delivery-worker.js';
 
 export const DELIVERY_QUEUE_NAME = 'tnx-delivery';
 
-export interface DeliveryJobData {
-  id: string;
-  partner: string;
-  departureAt: number | null;
-}
+export type DeliveryJobData = DeliveryJob;
 
 export interface QueueSettings {
   /** Redis URL (config.redis.url). */
@@ -30,13 +36,8 @@ export interface QueueSettings {
   name?: string;
 }
 
-/** A Redis connection suitable for BullMQ workers (blocking commands must never give up). */
-export function bullConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
-}
-
 export const JOB_DEFAULTS: JobsOptions = {
-  // Only our own unexpected errors reach BullMQ's retry (see worker.ts); the processor handles
+  // Only our own unexpected errors reach BullMQ's retry (see delivery-worker.ts); the processor handles
   // delivery outcomes itself. The custom strategy applies the same full-jitter maths.
   attempts: 1_000,
   backoff: { type: 'tnx-full-jitter' },
@@ -44,7 +45,10 @@ export const JOB_DEFAULTS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-export class DeliveryQueue {
+/** BullMQ's states of a job that is over: it still holds its id. `unknown` = no such job. */
+const FINISHED = new Set(['completed', 'failed']);
+
+export class DeliveryQueue implements DeliveryJobs {
   readonly name: string;
   readonly prefix: string;
   readonly url: string;
@@ -67,7 +71,7 @@ export class DeliveryQueue {
     return new DeliveryQueue({ url: config.redis.url, prefix: config.redis.prefix, ...(name ? { name } : {}) });
   }
 
-  /** The BullMQ queue (for the worker and tests). */
+  /** The BullMQ queue (for tests). */
   get queue(): Queue<DeliveryJobData> {
     return this.#queue;
   }
@@ -95,12 +99,28 @@ export class DeliveryQueue {
     return this.#queue.getJobCountByTypes('waiting', 'prioritized', 'delayed');
   }
 
+  /** One Redis round trip: BullMQ answers `unknown` for a job id it does not hold. */
+  async presence(id: string): Promise<JobPresence> {
+    const state = await this.#queue.getJobState(id);
+    if (state === 'unknown') return 'missing';
+    return FINISHED.has(state) ? 'finished' : 'live';
+  }
+
+  async discard(id: string): Promise<void> {
+    const job = await this.#queue.getJob(id);
+    await job?.remove();
+  }
+
+  work(process: DeliveryProcessor, options: DeliveryWorkOptions): QueueWorker {
+    return startDeliveryJobWorker({ name: this.name, prefix: this.prefix, url: this.url }, process, options);
+  }
+
   async ping(): Promise<void> {
     await this.#connection.ping();
   }
 
   async close(): Promise<void> {
     await this.#queue.close();
-    await this.#connection.quit().catch(() => this.#connection.disconnect());
+    await quitConnection(this.#connection);
   }
 }

@@ -8,10 +8,7 @@ import { tnxError } from '../../core/errors.js';
 import { GENESIS_HASH, canonicalJson, chainHash } from '../../domain/audit/chain.js';
 import { checkAuditEvent } from '../../domain/audit/check-event.js';
 import { checkAuditFields } from './check-input.js';
-import type { AuditEvent, AuditEventInput, AuditWith } from '../../ports/store/index.js';
-
-/** At most this many events per append call: one append is one transaction, kept short. */
-export const MAX_APPEND_BATCH = 10_000;
+import { MAX_APPEND_BATCH, type AuditEvent, type AuditEventInput, type AuditWith } from '../../ports/store/index.js';
 
 /** Refuse a bad batch before any lock is taken; returns the inputs with absent fields as null. */
 export function checkAuditBatch(events: AuditEventInput[]): Required<AuditEventInput>[] {

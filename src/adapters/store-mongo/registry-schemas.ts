@@ -1,5 +1,5 @@
 /**
- * Mongoose schemas of the registry part (issue 5): sealed registrants, travel reports, the trip index.
+ * Mongoose schemas of the registry part: sealed registrants, travel reports, the trip index.
  * Index ↔ query map:
  *   registrants _id                       get, replace, erase
  *   registrants {blindIndexes}            search ($all over the multikey index)

@@ -1,5 +1,5 @@
 /**
- * Mongoose schemas of the manifest-screening collections (src/manifests), with their indexes:
+ * Mongoose schemas of the manifest-screening collections (src/features/screening), with their indexes:
  *   manifests _id                                   get, decide (candidates are embedded: a manifest
  *                                                   and its result are one document, so inserting
  *                                                   them is atomic without a transaction)

@@ -330,7 +330,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // Manifest screening (src/manifests). Versions 20-29 are the screening workflow's.
+    // Manifest screening (src/features/screening). Versions 20-29 are the screening workflow's.
     version: 20,
     name: 'manifests, screening candidates, unreported-travel cases',
     sql: `

@@ -1,6 +1,6 @@
 /**
  * `tnx stats --config FILE --from DATE --to DATE [--csv | --json]`: the statistics of GET /api/v1/stats
- * (src/stats), computed by the configured store and printed as a table (default), CSV or JSON.
+ * (src/features/statistics), computed by the configured store and printed as a table (default), CSV or JSON.
  * `--to` is exclusive; dates are YYYY-MM-DD (UTC midnight) or RFC 3339.
  */
 import { loadConfigFile } from '../../config/load.js';

@@ -53,7 +53,7 @@ export const AUDIT_ACTIONS = [
   'personal_data.combined',
   'personal_data.erased',
 
-  // ---- manifest screening (src/manifests): references, counts and outcomes only --------------------
+  // ---- manifest screening (src/features/screening): references, counts and outcomes only --------------------
   'manifest.received',
   /** Detail: passengers screened, candidates found, threshold, duration. */
   'manifest.screened',

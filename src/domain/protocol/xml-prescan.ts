@@ -1,5 +1,5 @@
 /**
- * Hardening of XML input, run on the raw text BEFORE any XML parser sees it (issue 2 §6):
+ * Hardening of XML input, run on the raw text BEFORE any XML parser sees it:
  *
  * - size first, so nothing below runs on a huge input;
  * - any DOCTYPE or ENTITY declaration is refused: that removes XXE (external entities reading local

@@ -6,7 +6,7 @@
  *     every `k` exactly 32 bytes; or
  *   - one 32-byte secret, base64url (RFC 4648 §5), on a single line. Its kid is the RFC 7638 JWK
  *     thumbprint, so the same secret always has the same id without writing one down.
- * Like the private JWKS of src/keys, the file must not be readable by group or others (mode 0600):
+ * Like the private JWKS of src/domain/keys, the file must not be readable by group or others (mode 0600):
  * a world-readable KEK would defeat the encryption at rest it protects.
  */
 import { createHash } from 'node:crypto';

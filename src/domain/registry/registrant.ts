@@ -1,5 +1,5 @@
 /**
- * The registrant: a person on the national registry (resolution item a; issue 5 §1).
+ * The registrant: a person on the national registry (resolution item a).
  *
  * `person` and `convictions` reuse the wire types of src/domain/protocol/types.ts so a registrant is notified
  * without re-mapping. Facts and assessments are kept apart (LED 2016/680 Art 7(1)): `notes` holds

@@ -1,5 +1,5 @@
 /**
- * Retention rules for registrants, as pure functions of a clock (issue 5 §1). A scheduled job calls
+ * Retention rules for registrants, as pure functions of a clock. A scheduled job calls
  * them, then shreds (./sealed-registrant.ts `shredRegistrant`) and flags, and publishes the audit
  * events; nothing here touches the store.
  *

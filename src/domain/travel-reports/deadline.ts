@@ -1,5 +1,5 @@
 /**
- * Deadline rules for self-reported travel (issue 5 §2), per state:
+ * Deadline rules for self-reported travel, per state:
  *  - minimum notice: default 21 days (the US rule for international travel under SORNA, 28 CFR
  *    Part 72); 7 days for UK-style regimes (Sexual Offences Act 2003 s.86 and its travel
  *    notification regulations);

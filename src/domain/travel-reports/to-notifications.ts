@@ -1,6 +1,6 @@
 /**
  * From a travel report to TravelNotifications: one per destination state, in the order visited,
- * each tracked on its own (issue 5 §2: one report to three countries = three notifications).
+ * each tracked on its own (one report to three countries = three notifications).
  *
  * Data minimisation (LED 2016/680 Art 4(1)(c)): each destination receives the person, the convictions
  * and the whole itinerary (it needs to know where the person comes from and goes next), but only the

@@ -1,5 +1,5 @@
 /**
- * The travel report: travel a registrant reports in advance (issue 5 §2), entered by registry staff
+ * The travel report: travel a registrant reports in advance, entered by registry staff
  * on the registrant's behalf. Who entered it and when are part of the record.
  *
  * `travel` is the wire `Travel` without `departureAt`: that is always the first leg's scheduled

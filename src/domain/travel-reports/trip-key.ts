@@ -1,5 +1,5 @@
 /**
- * De-duplication across sources (issue 5 §2): one person, one trip, one notification. A trip is
+ * De-duplication across sources: one person, one trip, one notification. A trip is
  * identified by the registrant and the first departure — flight designator and local departure date,
  * the identity airlines use for a flight (IATA designator + date of departure). A manifest match
  * computing the same key for the same registrant recognises a trip already self-reported, and the

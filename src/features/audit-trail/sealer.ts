@@ -19,6 +19,7 @@ import type { EventBus } from '../../domain/audit/event-bus.js';
 import type { AuditCheckpoint, Store } from '../../ports/store/index.js';
 import type { Clock } from '../../core/clock.js';
 import { signCheckpoint, type CheckpointSigningKey } from './checkpoint.js';
+import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
 
 export const SEALER_LEASE = 'audit.sealer';
 
@@ -43,8 +44,7 @@ export class AuditSealer {
   readonly holder: string;
   readonly #o: SealerOptions;
   #last: AuditCheckpoint | null | undefined; // undefined = not loaded since we (re)gained the lease
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
+  #ticks: PeriodicRun<unknown> | undefined;
 
   constructor(options: SealerOptions) {
     if (!Number.isSafeInteger(options.intervalMs) || options.intervalMs < 1)
@@ -90,23 +90,24 @@ export class AuditSealer {
     return cp;
   }
 
-  /** Tick every interval in the background (timer unref'd: it never keeps a process alive). */
+  /**
+   * Tick every interval in the background (src/core/periodic.ts: it never keeps a process alive, and
+   * a slow store never stacks rounds).
+   */
   start(): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      if (this.#running) return; // a slow store must not stack rounds
-      this.#running = this.tick()
-        .catch((err: unknown) => this.#o.onError?.(err))
-        .finally(() => (this.#running = undefined));
-    }, this.#o.intervalMs);
-    this.#timer.unref();
+    if (this.#ticks) return;
+    this.#ticks = startPeriodic(() => this.tick(), {
+      intervalMs: this.#o.intervalMs,
+      immediate: false,
+      fallback: null,
+      onError: (err) => this.#o.onError?.(err),
+    });
   }
 
   /** Stop ticking and hand the lease back so another process takes over without waiting for expiry. */
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+    await this.#ticks?.stop();
+    this.#ticks = undefined;
     await this.#o.store.kv.releaseLease(SEALER_LEASE, this.holder);
     this.#last = undefined;
   }

@@ -6,7 +6,7 @@
  */
 import { isTnxError } from '../../core/errors.js';
 import type { DomainEvent, EventBus, Subscriber } from '../../domain/audit/event-bus.js';
-import { MAX_APPEND_BATCH } from '../../adapters/store-common/audit-extend.js';
+import { MAX_APPEND_BATCH } from '../../ports/store/index.js';
 import type { AuditRepo } from '../../ports/store/index.js';
 import { checkAuditEvent } from '../../domain/audit/check-event.js';
 

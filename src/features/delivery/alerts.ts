@@ -5,20 +5,19 @@
  *   - tnx_alerts_total{kind},
  *   - an audit event (notification.failed / notification.at_risk) — for `failed` this IS the event of
  *     the transition to `failed`, so the trail holds one event per fact,
- *   - when delivery.alertWebhookUrl is set, a JSON POST to the origin's point of contact, retried
- *     through the same BullMQ infrastructure (./alert-webhook.ts). jobId = kind + message id, so an
- *     alert raised twice (two processes, a re-run job) is posted once.
+ *   - when delivery.alertWebhookUrl is set, a JSON POST to the origin's point of contact, queued on
+ *     the one webhook path (src/ports/webhook.ts, ./alert-webhook.ts) with the key kind + message id,
+ *     so an alert raised twice (two processes, a re-run job) is posted once.
  */
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { GatewayContext } from '../../ports/context.js';
+import type { Webhooks } from '../../ports/webhook.js';
 import type { OutboundRecord } from '../../ports/store/index.js';
 import type { DomainEvent } from '../../domain/audit/event-bus.js';
-import { fullJitterDelay } from '../../domain/delivery/retry-policy.js';
 
 export type AlertKind = 'failed' | 'at_risk';
 
-export const ALERT_QUEUE_NAME = 'tnx-alerts';
+/** The webhook channel of alerts. */
+export const ALERT_CHANNEL = 'tnx-alerts';
 
 /** The webhook body: references only. */
 export interface AlertPayload {
@@ -61,13 +60,6 @@ export function alertPayload(
   };
 }
 
-/** Webhook retries: BullMQ attempts with the same full-jitter maths as deliveries. */
-export const ALERT_WEBHOOK_ATTEMPTS = 12;
-
-export function alertBackoff(baseMs: number, capMs: number): (attemptsMade: number) => number {
-  return (attemptsMade) => Math.max(1, fullJitterDelay(attemptsMade, { baseMs, capMs }));
-}
-
 /** The audit event of an alert: `notification.failed` or `notification.at_risk`, for the change that raised it. */
 export function alertEvent(
   kind: AlertKind,
@@ -94,26 +86,11 @@ export function alertEvent(
 }
 
 export class Alerts {
-  readonly #queue: Queue<AlertPayload> | null;
-
   constructor(
     private readonly ctx: GatewayContext,
-    connection: Redis,
-    prefix: string,
-  ) {
-    this.#queue = ctx.config.delivery.alertWebhookUrl
-      ? new Queue<AlertPayload>(ALERT_QUEUE_NAME, {
-          connection,
-          prefix,
-          defaultJobOptions: {
-            attempts: ALERT_WEBHOOK_ATTEMPTS,
-            backoff: { type: 'tnx-full-jitter' },
-            removeOnComplete: { age: 24 * 3600 },
-            removeOnFail: { age: 7 * 24 * 3600 },
-          },
-        })
-      : null;
-  }
+    /** Where the webhook is queued; null when delivery.alertWebhookUrl is not set. */
+    private readonly webhooks: Webhooks | null,
+  ) {}
 
   /**
    * Raise an alert for `rec` (already in its new state). Its audit event is `alertEvent(...)`, written
@@ -138,12 +115,7 @@ export class Alerts {
       kind === 'failed' ? 'delivery failed: alert raised' : 'delivery at risk: no receipt yet, alert raised',
     );
     ctx.metrics.alerts.inc({ kind });
-    if (this.#queue) {
-      await this.#queue.add(kind, payload, { jobId: `alert-${kind}-${rec.id}` });
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.#queue?.close();
+    if (this.webhooks && ctx.config.delivery.alertWebhookUrl)
+      await this.webhooks.enqueue(ALERT_CHANNEL, `alert-${kind}-${rec.id}`, payload);
   }
 }

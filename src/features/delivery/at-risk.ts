@@ -1,5 +1,5 @@
 /**
- * Escalation (issue 4 §2): a notification with no receipt `delivery.atRiskLeadHours` before departure
+ * Escalation: a notification with no receipt `delivery.atRiskLeadHours` before departure
  * raises an "at risk" alert, ONCE. A periodic scan reads store.outbound.listAtRisk and claims each
  * record with a version-guarded update that sets atRiskAlertedAt; only the process whose update wins
  * raises the alert, so several worker processes sharing one store still alert once. A lost race (the
@@ -8,6 +8,7 @@
 import type { GatewayContext } from '../../ports/context.js';
 import type { OutboundState } from '../../ports/store/index.js';
 import { alertEvent, type Alerts } from './alerts.js';
+import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
 
 /** States in which a missing receipt is still our problem to chase (failed already alerted). */
 const CHASED: ReadonlySet<OutboundState> = new Set(['accepted', 'queued', 'delivering', 'retrying']);
@@ -41,22 +42,11 @@ export async function scanAtRisk(ctx: GatewayContext, alerts: Alerts): Promise<s
   return alerted;
 }
 
-/** Run scanAtRisk every `intervalMs` (first run at once); stop() waits for a running scan. */
-export function startAtRiskScanner(ctx: GatewayContext, alerts: Alerts, intervalMs: number): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const tick = (): void => {
-    if (stopped) return;
-    running = scanAtRisk(ctx, alerts).catch((err: unknown) => ctx.log.warn({ err }, 'at-risk scan failed'));
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+/** Run scanAtRisk every `intervalMs` (first run at once, src/core/periodic.ts); stop() waits for a running scan. */
+export function startAtRiskScanner(ctx: GatewayContext, alerts: Alerts, intervalMs: number): PeriodicRun<unknown> {
+  return startPeriodic(() => scanAtRisk(ctx, alerts), {
+    intervalMs,
+    fallback: [],
+    onError: (err) => ctx.log.warn({ err }, 'at-risk scan failed'),
+  });
 }

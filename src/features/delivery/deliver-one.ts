@@ -1,5 +1,5 @@
 /**
- * One delivery attempt for one outbound message — the body of a BullMQ job, written to be run more than
+ * One delivery attempt for one outbound message — the body of a delivery job, written to be run more than
  * once (BullMQ delivers at least once; a process may die mid-attempt):
  *
  *   load → stop if final → seal once (guarded update: every attempt sends the SAME bytes, so the
@@ -8,7 +8,7 @@
  *   else: classify (./failure-classes.ts) → `retrying` with a backoff (./retry-policy.ts) or `failed`
  *
  * Every state change goes through a conditional store transition, so a cancel landing meanwhile wins
- * and the attempt stops instead of overwriting it. Returns what the BullMQ wrapper must do next.
+ * and the attempt stops instead of overwriting it. Returns what the queue must do next.
  */
 import type { Partner } from '../../config/schema.js';
 import type { GatewayContext } from '../../ports/context.js';
@@ -22,7 +22,7 @@ import { checkEndpoint, type HttpAnswer, type PartnerHttpClient } from './http-c
 import type { PartnerLimiter } from './partner-limits.js';
 import { recordAttempt } from './attempts.js';
 import { nextRetry, retryDeadline } from '../../domain/delivery/retry-policy.js';
-import { outboundEvent as event } from './outbound-events.js';
+import { outboundEvent as event } from '../outbound-events.js';
 import { checkReceipt, recordDelivery } from './receipt-handler.js';
 
 export interface DeliveryDeps {
@@ -76,7 +76,7 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
   const caPath = partner.tls?.caPath;
 
   const release = await deps.limiter.gate(rec.partner, partner.limits).acquire(deps.partnerWaitMs);
-  if (!release) return { next: 'delay', at: Date.now() + 50 + Math.floor(deps.random() * 450), why: 'partner_busy' };
+  if (!release) return { next: 'delay', delayMs: 50 + Math.floor(deps.random() * 450), why: 'partner_busy' };
 
   let answer: HttpAnswer | null = null;
   let failure: Failure | null = null;
@@ -120,7 +120,7 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
         failure = classifyError(err);
       }
     } else {
-      failure = classifyStatus(answer.status, answer.headers, Date.now());
+      failure = classifyStatus(answer.status, answer.headers, ctx.clock.now());
     }
   }
   const durationMs = answer ? Math.round(answer.durationMs) : ctx.clock.now() - startedAt;
@@ -206,8 +206,6 @@ async function afterFailure(
 
   const lastError = facts?.error && facts.error !== f.reason ? `${f.reason}/${facts.error}` : f.reason;
   if (retry) {
-    // Real time for BullMQ; the record's clock may be frozen in tests.
-    const at = Date.now() + retry.delayMs;
     const moved = await ctx.store.outbound.transition(rec.id, LIVE, 'retrying', { lastError }, (r) => [
       event('notification.retrying', r, now, { attempt: r.attempts, failure: f.reason, delayMs: retry.delayMs }),
     ]);
@@ -215,7 +213,7 @@ async function afterFailure(
       const cur = await ctx.store.outbound.get(rec.id);
       return { next: 'done', state: cur?.state ?? 'missing' };
     }
-    return { next: 'delay', at, why: 'retry' };
+    return { next: 'delay', delayMs: retry.delayMs, why: 'retry' };
   }
   const reason = f.class === 'permanent' ? f.reason : 'retry_budget_exhausted';
   const failedRec = await ctx.store.outbound.transition(

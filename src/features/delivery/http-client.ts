@@ -52,7 +52,7 @@ export interface PostOptions {
   contentType: string;
   accept?: string;
   /** PEM CA bundle path (partner `tls.caPath`); system CAs otherwise. */
-  caPath?: string;
+  caPath?: string | undefined;
   /** Aborts the request (shutdown). */
   signal?: AbortSignal;
 }

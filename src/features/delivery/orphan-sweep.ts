@@ -1,6 +1,6 @@
 /**
  * The orphan sweep: a record that says a delivery job exists (`queued`, `retrying`, `delivering`) but
- * whose BullMQ job is gone — Redis restarted without persistence, was flushed, or failed over to a
+ * whose queue job is gone — Redis restarted without persistence, was flushed, or failed over to a
  * replica that had not caught up — would wait forever. The outbox recovery (./outbox.ts) cannot see it:
  * it only looks at `accepted`. The sweep re-enqueues it; jobId = record id keeps this idempotent, so
  * two sweepers in two processes, or a sweep racing the submission path, still produce one job.
@@ -12,15 +12,13 @@
  * stalled-job check.
  */
 import type { GatewayContext } from '../../ports/context.js';
-import type { DeliveryQueue } from '../../adapters/queue-bullmq/delivery-queue.js';
+import type { DeliveryJobs } from '../../ports/queue.js';
 import type { OutboundRecord, OutboundState } from '../../ports/store/index.js';
-import { outboundEvent } from '../submission/events.js';
+import { outboundEvent } from '../outbound-events.js';
 import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
 
 /** States in which the record promises that a job exists. */
 export const JOB_BACKED: readonly OutboundState[] = ['queued', 'retrying', 'delivering'];
-
-const FINISHED = new Set(['completed', 'failed', 'unknown']);
 
 export interface SweepOptions {
   /**
@@ -43,7 +41,7 @@ export interface SweepResult {
 /** One pass. Never throws for one record's trouble; a store or Redis failure ends the pass (logged by the caller). */
 export async function sweepOrphans(
   ctx: GatewayContext,
-  queue: DeliveryQueue,
+  queue: DeliveryJobs,
   options: SweepOptions = {},
 ): Promise<SweepResult> {
   const batch = options.batch ?? 200;
@@ -67,41 +65,38 @@ export async function sweepOrphans(
   return { examined, requeued };
 }
 
-/** One Redis round trip per record: BullMQ answers `unknown` for a job id it does not hold. */
-async function orphanReason(queue: DeliveryQueue, rec: OutboundRecord): Promise<'job_missing' | 'job_finished' | null> {
-  const state = await queue.queue.getJobState(rec.id);
-  if (state === 'unknown') return 'job_missing';
-  return FINISHED.has(state) ? 'job_finished' : null;
+/** One queue round trip per record. */
+async function orphanReason(queue: DeliveryJobs, rec: OutboundRecord): Promise<'job_missing' | 'job_finished' | null> {
+  const presence = await queue.presence(rec.id);
+  if (presence === 'missing') return 'job_missing';
+  return presence === 'finished' ? 'job_finished' : null;
 }
 
 async function requeue(
   ctx: GatewayContext,
-  queue: DeliveryQueue,
+  queue: DeliveryJobs,
   seen: OutboundRecord,
   reason: 'job_missing' | 'job_finished',
 ): Promise<boolean> {
   const rec = await ctx.store.outbound.get(seen.id);
   if (!rec || !JOB_BACKED.includes(rec.state)) return false; // finished meanwhile
-  if (!FINISHED.has(await queue.queue.getJobState(rec.id))) return false; // someone re-added it meanwhile
-  // A finished job (or the remains of one) still holds the id, and add() would be a no-op: remove it first.
-  const job = await queue.queue.getJob(rec.id);
-  if (job) {
-    try {
-      await job.remove();
-    } catch (err) {
-      ctx.log.warn({ messageId: rec.id, err }, 'orphan sweep could not remove a stale job');
-      return false;
-    }
+  if ((await queue.presence(rec.id)) === 'live') return false; // someone re-added it meanwhile
+  // A finished job (or the remains of one) still holds the id, and enqueue would be a no-op: drop it first.
+  try {
+    await queue.discard(rec.id);
+  } catch (err) {
+    ctx.log.warn({ messageId: rec.id, err }, 'orphan sweep could not remove a stale job');
+    return false;
   }
   await queue.enqueue(rec);
-  await ctx.events.publish(outboundEvent('notification.queued', rec, 'system', ctx.clock.now(), { requeued: reason }));
+  await ctx.events.publish(outboundEvent('notification.queued', rec, ctx.clock.now(), { requeued: reason }));
   return true;
 }
 
 /** Start-up pass plus a periodic one (src/core/periodic.ts); `stop()` waits for a pass in progress. */
 export function startOrphanSweep(
   ctx: GatewayContext,
-  queue: DeliveryQueue,
+  queue: DeliveryJobs,
   options: SweepOptions & { intervalMs?: number; firstMinAgeMs?: number } = {},
 ): PeriodicRun<SweepResult> {
   const minAge = (first: boolean): number =>

@@ -1,5 +1,5 @@
 /**
- * The sending side of receipts (issue 4 §2): verify the partner's receipt with the partner's pinned
+ * The sending side of receipts: verify the partner's receipt with the partner's pinned
  * signing keys (never a key named by the token), check that it names exactly the message id and the
  * digest of the bytes WE sent, then store it as proof of delivery and time it against departure.
  * A receipt that does not verify (receipt_invalid) or does not match (receipt_mismatch) is a permanent
@@ -11,7 +11,7 @@ import { verifyReceipt } from '../../domain/protocol/envelope/receipt.js';
 import type { Receipt } from '../../domain/protocol/types.js';
 import type { OutboundRecord } from '../../ports/store/index.js';
 import type { DeliveryOutcome as Outcome } from '../../ports/queue.js';
-import { outboundEvent as event } from './outbound-events.js';
+import { outboundEvent as event } from '../outbound-events.js';
 import { classifyLeadTime } from './timeliness.js';
 
 /** Verify the body of a 200 answer against what `rec` carried (its jti and the digest of its JWE). */

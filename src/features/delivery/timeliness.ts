@@ -1,5 +1,5 @@
 /**
- * Receipt timing against departure (issue 4 §2): lead time = departure − receipt's `receivedAt`.
+ * Receipt timing against departure: lead time = departure − receipt's `receivedAt`.
  *   on_time          lead ≥ delivery.onTimeThresholdHours
  *   late             0 < lead < threshold (arrived before the flight, but with less notice than agreed)
  *   after_departure  lead ≤ 0 (recorded, never dropped: the destination still learns of the visit)

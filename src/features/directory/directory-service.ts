@@ -1,5 +1,5 @@
 /**
- * Points of contact (issue 5 §3): the directory as the API shows it, and admin changes to a partner's
+ * Points of contact: the directory as the API shows it, and admin changes to a partner's
  * point of contact, endpoint or accepted types. A change is validated with the same schema as the
  * configuration, applied to the running Directory, written to the directory file when the
  * configuration names one (atomically: temp file + rename, so a crash never leaves half a file) and

@@ -4,22 +4,20 @@
  * national system fetches the message itself through GET /api/v1/inbox/{id}?purpose=…, which is
  * authenticated and logged as a consultation — so no personal data sits in Redis or in a webhook log.
  *
- * Retried through the same BullMQ infrastructure and with the same rules as deliveries and alerts
- * (src/delivery): https only except loopback, TLS verified, request timeout, full-jitter backoff,
- * 4xx other than 408/429 ends the job. jobId = inbound id, so a notice is queued once however often
- * the enqueue is repeated.
+ * Posted through the one webhook path (src/ports/webhook.ts, src/features/delivery/webhook-sender.ts)
+ * with the same rules as deliveries and alerts: https only except loopback, TLS verified, request
+ * timeout, full-jitter backoff, 4xx other than 408/429 ends the post. The key is the inbound id, so
+ * a notice is queued once however often the enqueue is repeated.
  */
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { GatewayContext } from '../../ports/context.js';
-import { alertBackoff } from '../delivery/alerts.js';
-import { classifyError, classifyStatus } from '../../domain/delivery/failure-classes.js';
-import { checkEndpoint, PartnerHttpClient } from '../delivery/http-client.js';
-import { bullConnection } from '../../adapters/queue-bullmq/delivery-queue.js';
+import type { Webhooks } from '../../ports/webhook.js';
+import type { QueueWorker } from '../../ports/worker.js';
 import type { InboundRecord } from '../../ports/store/index.js';
+import { serveWebhook } from '../delivery/webhook-sender.js';
 import { messageIdOf } from './receive.js';
 
-export const INBOX_PUSH_QUEUE = 'tnx-inbox-push';
-export const INBOX_PUSH_ATTEMPTS = 12;
+/** The webhook channel of inbox notices. */
+export const INBOX_PUSH_CHANNEL = 'tnx-inbox-push';
 
 export interface InboxNotice {
   type: 'tnx.inbound';
@@ -52,34 +50,18 @@ export function inboxNotice(rec: InboundRecord, state: string): InboxNotice {
 }
 
 /**
- * Producer side (the HTTP process): queue a notice for each new inbound record. Built from config and
- * a logger only. src/runtime/run-gateway.ts wires both sides when inbox.webhookUrl is set: the
- * producer's hook() on the HTTP side, startInboxPushWorker() where workers run, both closed at shutdown.
+ * Producer side (the HTTP process): queue a notice for each new inbound record.
+ * src/runtime/run-gateway.ts wires both sides when inbox.webhookUrl is set: the producer's hook() on
+ * the HTTP side, startInboxPushWorker() where workers run.
  */
 export class InboxPush {
-  readonly #connection;
-  readonly #queue: Queue<InboxNotice>;
-
-  constructor(private readonly ctx: Pick<GatewayContext, 'config' | 'log'>) {
-    this.#connection = bullConnection(ctx.config.redis.url);
-    this.#queue = new Queue<InboxNotice>(INBOX_PUSH_QUEUE, {
-      connection: this.#connection,
-      prefix: ctx.config.redis.prefix,
-      defaultJobOptions: {
-        attempts: INBOX_PUSH_ATTEMPTS,
-        backoff: { type: 'tnx-full-jitter' },
-        removeOnComplete: { age: 24 * 3600 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      },
-    });
-  }
-
-  get queue(): Queue<InboxNotice> {
-    return this.#queue;
-  }
+  constructor(
+    private readonly ctx: Pick<GatewayContext, 'config' | 'log'>,
+    private readonly webhooks: Webhooks,
+  ) {}
 
   async enqueue(rec: InboundRecord): Promise<void> {
-    await this.#queue.add('push', inboxNotice(rec, this.ctx.config.state), { jobId: rec.id });
+    await this.webhooks.enqueue(INBOX_PUSH_CHANNEL, rec.id, inboxNotice(rec, this.ctx.config.state));
   }
 
   /** The onReceived hook for createApp/receiveMessage: enqueue, log a failure (the record is stored). */
@@ -90,53 +72,17 @@ export class InboxPush {
       );
     };
   }
-
-  async close(): Promise<void> {
-    await this.#queue.close();
-    await this.#connection.quit().catch(() => this.#connection.disconnect());
-  }
 }
 
 /** Consumer side (the worker process). Returns null when no webhook is configured. */
-export function startInboxPushWorker(ctx: GatewayContext): { close(): Promise<void> } | null {
-  const target = ctx.config.inbox?.webhookUrl;
-  if (!target) return null;
-  const url = checkEndpoint(target, 'config/inbox/webhookUrl');
-  const connection = bullConnection(ctx.config.redis.url);
-  const http = new PartnerHttpClient({ timeoutMs: ctx.config.delivery.requestTimeoutMs });
-  const abort = new AbortController();
-  const processor = async (job: Job<InboxNotice>): Promise<void> => {
-    let failure;
-    try {
-      const res = await http.post(url, JSON.stringify(job.data), {
-        contentType: 'application/json',
-        signal: abort.signal,
-      });
-      if (res.status >= 200 && res.status < 300) return;
-      failure = classifyStatus(res.status, res.headers, Date.now());
-    } catch (err) {
-      failure = classifyError(err);
-    }
-    ctx.log.warn(
-      { inboundId: job.data.inboundId, failure: failure.reason, attempt: job.attemptsMade + 1 },
-      'inbox push attempt failed',
-    );
-    if (failure.class === 'permanent') throw new UnrecoverableError(`inbox push refused: ${failure.reason}`);
-    throw new Error(`inbox push: ${failure.reason}`);
-  };
-  const worker = new Worker<InboxNotice>(INBOX_PUSH_QUEUE, processor, {
-    connection,
-    prefix: ctx.config.redis.prefix,
-    concurrency: 4,
-    settings: { backoffStrategy: alertBackoff(ctx.config.delivery.backoffBaseMs, ctx.config.delivery.backoffCapMs) },
+export function startInboxPushWorker(ctx: GatewayContext, webhooks: Webhooks): QueueWorker | null {
+  const url = ctx.config.inbox?.webhookUrl;
+  if (!url) return null;
+  return serveWebhook(ctx, webhooks, {
+    channel: INBOX_PUSH_CHANNEL,
+    url,
+    setting: 'config/inbox/webhookUrl',
+    what: 'inbox push',
+    describe: (body) => ({ inboundId: (body as InboxNotice).inboundId }),
   });
-  worker.on('error', (err) => ctx.log.warn({ err }, 'inbox push worker error'));
-  return {
-    async close() {
-      await worker.close();
-      abort.abort();
-      await http.close();
-      await connection.quit().catch(() => connection.disconnect());
-    },
-  };
 }

@@ -1,5 +1,5 @@
 /**
- * The registry API's operations (issue 5 §1). Each one seals or opens through src/registry, persists
+ * The registry API's operations. Each one seals or opens through src/domain/registry, persists
  * through the store port and publishes its audit event there and only there. Reads require a purpose
  * and the event is published before any plaintext leaves this module (LED 2016/680 Art 25).
  */

@@ -1,19 +1,16 @@
 /**
- * The registry's retention job (issue 5 §1): ends and shreds records past their registration end plus
+ * The registry's retention job: ends and shreds records past their registration end plus
  * `registry.retentionDaysAfterEnd`, and flags records whose periodic review is overdue (CJEU C-118/22).
  * Both are audited (src/domain/registry/registry-events.ts `retentionEvent`); what remains after shredding is
  * a tombstone with the registry's own dates and status, so statistics survive without personal data.
  *
- * Scheduling: a BullMQ job scheduler (repeatable job) in the gateway's Redis prefix. Every process
- * may call `startRetentionJob`: the scheduler is upserted under one id, so there is one schedule
- * however many processes run, and a pass is idempotent (a shredded or flagged record no longer
- * qualifies), so a pass run twice changes nothing the second time.
+ * Scheduling: a scheduled job (src/ports/jobs.ts). Every process may call `startRetentionJob`: there
+ * is one schedule however many processes run, one pass at a time, and a pass is idempotent (a
+ * shredded or flagged record no longer qualifies), so a pass run twice changes nothing the second time.
  */
-import { Queue, Worker } from 'bullmq';
 import type { GatewayContext } from '../../ports/context.js';
 import { TnxError } from '../../core/errors.js';
-import { bullConnection } from '../../adapters/queue-bullmq/delivery-queue.js';
-import type { RegistryKeys } from '../../domain/registry/registry-keys.js';
+import type { ScheduledJobs } from '../../ports/jobs.js';
 import { retentionEvent } from '../../domain/registry/registry-events.js';
 import {
   flagReview,
@@ -61,25 +58,27 @@ export async function runRetentionPass(ctx: GatewayContext, policy: RetentionPol
 }
 
 export interface RetentionJob {
-  readonly queueName: string;
-  /** Resolves with the result of each completed pass (tests wait on it). */
+  readonly name: string;
+  /** Called with the result of each completed pass run in this process (tests wait on it). */
   onPass(fn: (r: RetentionResult) => void): void;
   close(): Promise<void>;
 }
 
 export interface RetentionJobOptions {
-  queueName?: string;
+  /** The scheduled job's name (tests isolate gateways sharing one Redis prefix). */
+  name?: string;
   intervalMs?: number;
   policy?: RetentionPolicy;
-  /** Called after every completed pass (registered before the worker starts, so no pass is missed). */
+  /** Called after every completed pass (registered before the schedule starts, so no pass is missed). */
   onPass?: (r: RetentionResult) => void;
 }
 
+/** The name of the registry retention job: one schedule per gateway, whatever the processes. */
 export const RETENTION_SCHEDULER_ID = 'registry-retention';
 
 export async function startRetentionJob(
   ctx: GatewayContext,
-  _keys: RegistryKeys | null,
+  jobs: ScheduledJobs,
   options: RetentionJobOptions = {},
 ): Promise<RetentionJob> {
   const reg = ctx.config.registry;
@@ -89,36 +88,16 @@ export async function startRetentionJob(
     });
   const policy = options.policy ?? { retentionDaysAfterEnd: reg.retentionDaysAfterEnd };
   const intervalMs = options.intervalMs ?? reg.retentionScanIntervalSeconds * 1000;
-  const queueName = options.queueName ?? 'tnx-registry-retention';
-  const { url, prefix } = ctx.config.redis;
-  const queueConn = bullConnection(url);
-  const workerConn = bullConnection(url);
-  const queue = new Queue(queueName, { connection: queueConn, prefix });
   const listeners: ((r: RetentionResult) => void)[] = options.onPass ? [options.onPass] : [];
-  const worker = new Worker(
-    queueName,
-    async () => {
-      const r = await runRetentionPass(ctx, policy);
-      ctx.log.info({ shredded: r.shredded.length, flagged: r.flagged.length }, 'registry retention pass');
-      for (const fn of listeners) fn(r);
-      return { shredded: r.shredded.length, flagged: r.flagged.length };
-    },
-    { connection: workerConn, prefix, concurrency: 1 },
-  );
-  worker.on('error', (err) => ctx.log.warn({ err }, 'retention worker error'));
-  await queue.upsertJobScheduler(
-    RETENTION_SCHEDULER_ID,
-    { every: intervalMs },
-    { name: 'retention', opts: { removeOnComplete: 100, removeOnFail: 100 } },
-  );
+  const job = await jobs.schedule(options.name ?? RETENTION_SCHEDULER_ID, intervalMs, async () => {
+    const r = await runRetentionPass(ctx, policy);
+    ctx.log.info({ shredded: r.shredded.length, flagged: r.flagged.length }, 'registry retention pass');
+    for (const fn of listeners) fn(r);
+    return { shredded: r.shredded.length, flagged: r.flagged.length };
+  });
   return {
-    queueName,
+    name: job.name,
     onPass: (fn) => void listeners.push(fn),
-    async close() {
-      await worker.close();
-      await queue.close();
-      queueConn.disconnect();
-      workerConn.disconnect();
-    },
+    close: () => job.stop(),
   };
 }

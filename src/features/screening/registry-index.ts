@@ -19,6 +19,7 @@ import { openRegistrant, type SealedRegistrant } from '../../domain/registry/sea
 import type { RegistryKeys } from '../../domain/registry/registry-keys.js';
 import { CandidateIndex, type RegistrantForScreening } from '../../domain/screening/candidate-index.js';
 import type { RegistryRepo } from '../../ports/store/index.js';
+import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
 
 const PAGE = 1000;
 const REGISTRY_ACTIONS = new Set(['personal_data.created', 'personal_data.altered', 'personal_data.erased']);
@@ -50,7 +51,7 @@ export class RegistryIndex {
   readonly #opts: RegistryIndexOptions;
   #ready: Promise<void> | null = null;
   #unsubscribe: (() => void) | null = null;
-  #timer: NodeJS.Timeout | null = null;
+  #rebuilds: PeriodicRun<unknown> | null = null;
 
   constructor(opts: RegistryIndexOptions) {
     this.#opts = opts;
@@ -103,17 +104,20 @@ export class RegistryIndex {
   }
 
   startPeriodicRebuild(intervalMs: number): void {
-    this.#timer = setInterval(() => {
-      this.rebuild().catch((err: unknown) => this.#opts.log.error({ err }, 'screening index rebuild failed'));
-    }, intervalMs);
-    this.#timer.unref();
+    void this.#rebuilds?.stop();
+    this.#rebuilds = startPeriodic(() => this.rebuild(), {
+      intervalMs,
+      immediate: false,
+      fallback: undefined,
+      onError: (err) => this.#opts.log.error({ err }, 'screening index rebuild failed'),
+    });
   }
 
   close(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
+    void this.#rebuilds?.stop();
+    this.#rebuilds = null;
   }
 
   /** True when indexed; a record that cannot be opened is logged by id and left out. */

@@ -1,21 +1,20 @@
 /**
- * Manifest retention (issue 6 §1; EU API rules: passenger data deleted within 24 h): the people of a
+ * Manifest retention (EU API rules: passenger data deleted within 24 h): the people of a
  * manifest are purged once `purgeAfter` (receivedAt + screening.retentionHours) has passed. What stays
  * is the screening result — flight, counts, and per candidate the passenger's position, registrant
  * id, score, features and the review — an audit and statistics record without any passenger's data.
  *
- * The job is a BullMQ job scheduler (one repeatable job per gateway prefix, whatever the number of
- * processes: the scheduler id is fixed, so upserting it again changes nothing). The purge itself is
- * idempotent — each manifest is purged by a conditional update, and only the call that purged it
- * publishes the events — so a job run twice, or by two workers, purges and audits each manifest once.
+ * The job is a scheduled job (src/ports/jobs.ts: one schedule per gateway, whatever the number of
+ * processes, one run at a time). The purge itself is idempotent — each manifest is purged by a
+ * conditional update, and only the call that purged it publishes the events — so a job run twice, or
+ * by two workers, purges and audits each manifest once.
  */
-import { Queue, Worker } from 'bullmq';
 import type { GatewayContext } from '../../ports/context.js';
-import { bullConnection } from '../../adapters/queue-bullmq/delivery-queue.js';
+import type { ScheduledJobs } from '../../ports/jobs.js';
 import { manifestExpired } from './events.js';
 
-export const RETENTION_QUEUE_NAME = 'tnx-manifest-retention';
-const SCHEDULER_ID = 'manifest-retention';
+/** The name of the manifest retention job. */
+export const RETENTION_JOB_NAME = 'manifest-retention';
 const BATCH = 500;
 
 /** Purge every manifest due at `now`; returns the ids purged by this call. */
@@ -37,52 +36,26 @@ export async function purgeDueManifests(
 }
 
 export interface RetentionJob {
-  readonly queue: Queue;
+  readonly name: string;
   /** Run one pass now (start-up, tests) outside the schedule. */
   runOnce(): Promise<string[]>;
   close(): Promise<void>;
 }
 
-/** Schedule the purge every `screening.retentionIntervalSeconds` and run a worker for it. */
+/** Schedule the purge every `screening.retentionIntervalSeconds`. */
 export async function startManifestRetention(
   ctx: GatewayContext,
-  options: { queueName?: string } = {},
+  jobs: ScheduledJobs,
+  options: { name?: string } = {},
 ): Promise<RetentionJob> {
-  const name = options.queueName ?? RETENTION_QUEUE_NAME;
-  const prefix = ctx.config.redis.prefix;
-  const queueConn = bullConnection(ctx.config.redis.url);
-  const workerConn = bullConnection(ctx.config.redis.url);
-  const queue = new Queue(name, { connection: queueConn, prefix });
-  const worker = new Worker(name, async () => ({ purged: (await purgeDueManifests(ctx)).length }), {
-    connection: workerConn,
-    prefix,
-    concurrency: 1,
-  });
-  worker.on('failed', (_job, err) => ctx.log.error({ err }, 'manifest retention pass failed'));
-  try {
-    await queue.upsertJobScheduler(
-      SCHEDULER_ID,
-      { every: ctx.config.screening.retentionIntervalSeconds * 1000 },
-      {
-        name: 'purge',
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      },
-    );
-  } catch (err) {
-    await worker.close();
-    await queue.close();
-    queueConn.disconnect();
-    workerConn.disconnect();
-    throw err;
-  }
+  const job = await jobs.schedule(
+    options.name ?? RETENTION_JOB_NAME,
+    ctx.config.screening.retentionIntervalSeconds * 1000,
+    async () => ({ purged: (await purgeDueManifests(ctx)).length }),
+  );
   return {
-    queue,
+    name: job.name,
     runOnce: () => purgeDueManifests(ctx),
-    async close() {
-      await worker.close();
-      await queue.close();
-      queueConn.disconnect();
-      workerConn.disconnect();
-    },
+    close: () => job.stop(),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The statistics report (issue 5 §4; resolution item f): for what we sent, per destination state and
+ * The statistics report (resolution item f): for what we sent, per destination state and
  * in total, and for what we received, per origin state and in total. The store computes the counts
  * and percentiles (StatsRepo); this module only turns them into the published shape with percentages.
  * Definitions are in docs/statistics.md.
@@ -35,7 +35,7 @@ export interface StatsReport {
   /** Destinations by number of registrant trips notified (one notification = one trip to one state). */
   topDestinations: { state: string; trips: number }[];
   /**
-   * Manifest screening (src/manifests): manifests received and people screened in the range,
+   * Manifest screening (src/features/screening): manifests received and people screened in the range,
    * candidates found, reviews taken in the range (confirmed / rejected; pending of those manifests),
    * and unreported-travel cases opened. Notifications found by manifest are `foundByManifest` above.
    */

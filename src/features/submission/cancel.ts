@@ -10,7 +10,7 @@
 import type { Principal } from '../../core/principal.js';
 import type { TravelUpdate } from '../../domain/protocol/types.js';
 import type { OutboundState } from '../../ports/store/index.js';
-import { outboundEvent } from './events.js';
+import { outboundEvent } from '../outbound-events.js';
 import type { SubmitDeps } from './deps.js';
 
 const STOPPABLE: readonly OutboundState[] = ['accepted', 'queued', 'retrying'];
@@ -34,7 +34,7 @@ export async function cancelForUpdate(
       STOPPABLE,
       'cancelled',
       { lastError: 'cancelled_by_update' },
-      (r) => [outboundEvent('notification.cancelled', r, principal.id, now, { updateId: update.updateId })],
+      (r) => [outboundEvent('notification.cancelled', r, now, { updateId: update.updateId }, principal.id)],
     );
     if (!done) continue; // a worker moved it meanwhile: look again
     try {

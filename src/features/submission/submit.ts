@@ -19,7 +19,7 @@ import type { TnxMessage, TravelNotification, TravelUpdate } from '../../domain/
 import type { NewOutbound, OutboundRecord, OutboundState } from '../../ports/store/index.js';
 import { requestHash } from './request-hash.js';
 import { cancelForUpdate } from './cancel.js';
-import { outboundEvent } from './events.js';
+import { outboundEvent } from '../outbound-events.js';
 
 export type OutboundType = OutboundRecord['messageType'];
 
@@ -170,9 +170,15 @@ export async function submitMessage(deps: SubmitDeps, input: SubmitInput): Promi
         'cancelled',
         { lastError: 'notification_not_delivered' },
         (r) => [
-          outboundEvent('notification.cancelled', r, principal.id, ctx.clock.now(), {
-            reason: 'notification_not_delivered',
-          }),
+          outboundEvent(
+            'notification.cancelled',
+            r,
+            ctx.clock.now(),
+            {
+              reason: 'notification_not_delivered',
+            },
+            principal.id,
+          ),
         ],
       );
       if (done) return answer(done, true);
@@ -195,7 +201,7 @@ export async function handOver(deps: SubmitDeps, record: OutboundRecord): Promis
   }
   const now = ctx.clock.now();
   const queued = await ctx.store.outbound.transition(record.id, ['accepted'], 'queued', { queuedAt: now }, (r) => [
-    outboundEvent('notification.queued', r, 'system', now),
+    outboundEvent('notification.queued', r, now),
   ]);
   return queued ?? (await ctx.store.outbound.get(record.id)) ?? record; // null: a worker already moved it on
 }
@@ -262,7 +268,7 @@ async function updateDeparture(ctx: GatewayContext, u: TravelUpdate): Promise<nu
 }
 
 function acceptedEvents(record: OutboundRecord, principal: Principal, at: number) {
-  const events = [outboundEvent('notification.accepted', record, principal.id, at)];
+  const events = [outboundEvent('notification.accepted', record, at, {}, principal.id)];
   // LED 2016/680 Art 25(1): collecting personal data is a logged processing operation.
   if (record.messageType === 'TravelNotification') {
     events.push({
@@ -275,6 +281,6 @@ function acceptedEvents(record: OutboundRecord, principal: Principal, at: number
       detail: { messageType: record.messageType },
     });
   }
-  if (record.state === 'no_channel') events.push(outboundEvent('notification.no_channel', record, 'system', at));
+  if (record.state === 'no_channel') events.push(outboundEvent('notification.no_channel', record, at));
   return events;
 }

@@ -1,5 +1,5 @@
 /**
- * Travel reports entered by registry staff (issue 5 §2): create, change, cancel. Creating a report
+ * Travel reports entered by registry staff: create, change, cancel. Creating a report
  * builds one TravelNotification per destination (src/domain/travel-reports/to-notifications.ts) and submits
  * each through the gateway's submission service, exactly as a national system's POST would — so each is
  * stored, audited, queued and tracked on its own. A change becomes TravelUpdate amends (and new

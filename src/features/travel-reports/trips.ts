@@ -1,5 +1,5 @@
 /**
- * De-duplication across sources (issue 5 §2). The trip index maps a trip key (HMAC of registrant,
+ * De-duplication across sources. The trip index maps a trip key (HMAC of registrant,
  * first flight and local date; src/domain/travel-reports/trip-key.ts) to the notifications sent for it.
  * Manifest screening calls `findNotifiedTrip` before notifying, and `recordSecondSource` when the trip
  * is known: the second source goes onto the first notifications (`source.alsoFoundBy`) and no second

@@ -5,7 +5,7 @@ import type { Page } from './page.js';
 export type { AuditCheckpoint, AuditEvent, AuditEventInput } from '../../domain/audit/event.js';
 
 // ------------------------------------------------------------------------------------------------
-// Audit trail (hash-chained; see src/audit and docs/audit-trail.md)
+// Audit trail (hash-chained; see src/features/audit-trail and docs/audit-trail.md)
 
 export interface AuditFilter {
   messageId?: string;
@@ -16,10 +16,14 @@ export interface AuditFilter {
   to?: number;
 }
 
+/** The most events one `append` takes: a bound on one transaction's size, shared by every adapter. */
+export const MAX_APPEND_BATCH = 10_000;
+
 export interface AuditRepo {
   /**
    * Append events atomically in the given order, chaining each to the current head. Safe with several
-   * appenders in several processes: the adapter serialises chain extension (see its docs).
+   * appenders in several processes: the adapter serialises chain extension (see its docs). At most
+   * MAX_APPEND_BATCH events per call.
    */
   append(events: AuditEventInput[]): Promise<AuditEvent[]>;
   head(): Promise<{ seq: number; hash: string } | null>;

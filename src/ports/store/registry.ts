@@ -1,7 +1,7 @@
 import type { SealedRegistrant } from '../../domain/registry/sealed-registrant.js';
 
 // ------------------------------------------------------------------------------------------------
-// National registry, travel reports and the trip index (issue 5; src/national, docs/statistics.md)
+// National registry, travel reports and the trip index (docs/registry-and-travel-reports.md, docs/statistics.md)
 
 /** The fields the retention job reads, all in clear on the sealed record. */
 export type RegistrantRetentionView = Pick<
@@ -16,7 +16,7 @@ export interface RegistryRepo {
   /** Replace when the stored `updatedAt` still equals `expectedUpdatedAt`; false on a lost race or an erased record. */
   replace(rec: SealedRegistrant, expectedUpdatedAt: number): Promise<boolean>;
   /**
-   * Overwrite the record with its tombstone (src/registry `shredRegistrant`) and drop its blind
+   * Overwrite the record with its tombstone (src/domain/registry `shredRegistrant`) and drop its blind
    * indexes, so that no copy of the wrapped data key or a ciphertext stays readable in the database.
    */
   erase(tombstone: SealedRegistrant): Promise<void>;

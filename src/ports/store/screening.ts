@@ -2,7 +2,7 @@ import type { StateCode } from '../../domain/protocol/types.js';
 import type { Page } from './page.js';
 
 // ------------------------------------------------------------------------------------------------
-// Manifest screening (src/manifests): manifests with their screening result, review, cases
+// Manifest screening (src/features/screening): manifests with their screening result, review, cases
 
 /** Flight identity of a manifest: not personal data, kept after the passenger list is purged. */
 export interface ManifestFlightRecord {

@@ -1,402 +1,385 @@
 /**
- * The one configuration schema of a TNX gateway.
- *
- * `TnxConfigInput` is what a file may say (most settings optional); `TnxConfig` is the resolved,
- * frozen result with every default filled. The JSON Schema below is validated once at start-up
- * (src/config/load.ts); a bad file stops start-up with the path of the offending setting.
- * After fastify build/build-validation.js: defaults and docs live next to each setting.
+ * The one configuration schema of a TNX gateway: every setting once, with its type, its default and
+ * its description. From it come `TnxConfig` (resolved: defaults filled, frozen by src/config/load.ts),
+ * `TnxConfigInput` (what a file may say: optional wherever a default exists), the JSON Schema ajv
+ * validates at start-up (`configSchema` itself), the defaults (`configDefaults()`) and
+ * docs/configuration.md (`npm run docs:config`). Domain-owned pieces are defined beside their domain
+ * and composed here: the partner entry, the deadline rules, the screening weights.
+ * After fastify build/build-validation.js, with TypeBox as the source.
  */
-import type { PointOfContact, StateCode } from '../domain/protocol/types.js';
-import { deadlineRulesSchema, type DeadlineRules } from '../domain/travel-reports/deadline.js';
-import type { ScreeningWeightsInput } from '../domain/screening/config.js';
-
+import { Type, type Static } from '@sinclair/typebox';
 import { ROLES, type Role } from '../core/principal.js';
-import type { Partner } from '../domain/directory/partner.js';
+import { Defaulted, defaultsOf, Section, Settings, StringEnum, type Input } from '../core/settings.js';
+import { partnerSchema, pointOfContactSchema, stateCodeSchema, type Partner } from '../domain/directory/partner.js';
+import { screeningWeightsSetting } from '../domain/screening/config.js';
+import { deadlineRulesSchema } from '../domain/travel-reports/deadline.js';
 
 export { ROLES, type Role };
-export type { Partner, PartnerLimits, PartnerTls } from '../domain/directory/partner.js';
+export { partnerSchema };
+export type { Partner, PartnerInput, PartnerLimits, PartnerTls } from '../domain/directory/partner.js';
 
-export interface ApiToken {
-  /** Non-secret identifier of the token; it is the `actor` in audit events. */
-  id: string;
-  role: Role;
-  /** Hex SHA-256 of the bearer token. The token itself is never stored. */
-  sha256: string;
-}
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export interface DirectoryInput {
-  partners: Partial<Partner>[];
-}
+export const apiTokenSchema = Settings({
+  id: Type.String({
+    pattern: '^[A-Za-z0-9._:-]{1,64}$',
+    description: 'Non-secret identifier of the token; it is the `actor` in audit events.',
+  }),
+  role: StringEnum(ROLES, { description: 'What the token may do (docs/http-api.md).' }),
+  sha256: Type.String({
+    pattern: '^[0-9a-f]{64}$',
+    description: 'Hex SHA-256 of the bearer token. The token itself is never stored.',
+  }),
+});
+export type ApiToken = Static<typeof apiTokenSchema>;
 
-export interface TnxConfig {
-  /** Own ISO 3166-1 alpha-3 code. */
-  state: StateCode;
-  /** Own point of contact, copied into every outgoing notification. */
-  pointOfContact: PointOfContact;
-  keys: {
-    /** Private JWKS with our signing and encryption keys (file mode 0600). */
-    privateJwksPath: string;
-  };
-  http: {
-    host: string;
-    port: number;
-    /** Largest request body accepted anywhere, bytes. */
-    bodyLimitBytes: number;
-    /** Serve HTTPS when set. */
-    tls?: { certPath: string; keyPath: string; requireClientCert: boolean; caPath?: string };
-  };
-  protocol: {
-    /** Largest sealed message accepted on the inbox, bytes (TNX/1 default 256 KiB). */
-    maxMessageBytes: number;
-    /** Accepted difference between a message's `iat` and our clock, seconds. */
-    clockSkewSeconds: number;
-    /** Oldest `iat` accepted, seconds (covers the sender's whole retry budget). */
-    maxMessageAgeSeconds: number;
-  };
-  redis: { url: string; prefix: string };
-  store: {
-    kind: 'sqlite' | 'mongodb';
-    sqlitePath: string;
-    mongodbUri?: string;
-  };
-  /** The partner directory: path to a directory file, or inline. */
-  directoryPath?: string;
+export const directorySchema = Settings(
+  { partners: Type.Array(partnerSchema, { description: 'One entry per partner state.' }) },
+  {
+    description:
+      'The partner directory, inline (or give `directoryPath`: a directory file holds the same `{ "partners": [...] }`).',
+  },
+);
+export type DirectoryInput = Input<typeof directorySchema>;
+
+const http = Section({
+  host: Defaulted(Type.String({ description: 'Address the HTTP side listens on.' }), '127.0.0.1'),
+  port: Defaulted(Type.Integer({ minimum: 0, maximum: 65535, description: 'Port the HTTP side listens on.' }), 8443),
+  bodyLimitBytes: Defaulted(
+    Type.Integer({ minimum: 1024, maximum: 16777216, description: 'Largest request body accepted anywhere, bytes.' }),
+    1048576,
+  ),
+  tls: Type.Optional(
+    Settings(
+      {
+        certPath: Type.String({ description: 'PEM certificate chain (path).' }),
+        keyPath: Type.String({ description: 'PEM private key (path).' }),
+        caPath: Type.Optional(Type.String({ description: 'PEM CA bundle client certificates must chain to (path).' })),
+        requireClientCert: Defaulted(
+          Type.Boolean({ description: 'Require a client certificate (mTLS) on every connection.' }),
+          false,
+        ),
+      },
+      { description: 'Serve HTTPS when set.' },
+    ),
+  ),
+});
+
+const protocol = Section({
+  maxMessageBytes: Defaulted(
+    Type.Integer({
+      minimum: 4096,
+      maximum: 16777216,
+      description: 'Largest sealed message accepted on the inbox, bytes (TNX/1 default 256 KiB).',
+    }),
+    262144,
+  ),
+  clockSkewSeconds: Defaulted(
+    Type.Integer({
+      minimum: 0,
+      maximum: 3600,
+      description: "Accepted difference between a message's `iat` and our clock, seconds.",
+    }),
+    300,
+  ),
+  maxMessageAgeSeconds: Defaulted(
+    Type.Integer({
+      minimum: 60,
+      description: "Oldest `iat` accepted, seconds (covers the sender's whole retry budget).",
+    }),
+    1209600,
+  ),
+});
+
+const redis = Section({
+  url: Defaulted(
+    Type.String({ pattern: '^rediss?://', description: 'Redis of the queues (env REDIS_URL overrides).' }),
+    'redis://127.0.0.1:6379',
+  ),
+  prefix: Defaulted(
+    Type.String({
+      pattern: '^[A-Za-z0-9:_-]{1,64}$',
+      description: 'Key prefix of every queue, so several gateways can share one Redis.',
+    }),
+    'tnx',
+  ),
+});
+
+const store = Section({
+  kind: Defaulted(StringEnum(['sqlite', 'mongodb'], { description: 'Which store adapter holds the data.' }), 'sqlite'),
+  sqlitePath: Defaulted(
+    Type.String({ description: 'SQLite file, or ":memory:" (env TNX_SQLITE_PATH overrides).' }),
+    'data/tnx.sqlite',
+  ),
+  mongodbUri: Type.Optional(
+    Type.String({
+      pattern: '^mongodb(\\+srv)?://',
+      description: 'Required when kind is "mongodb" (or set env MONGODB_URI).',
+    }),
+  ),
+});
+
+const delivery = Section({
+  onTimeThresholdHours: Defaulted(
+    Type.Number({
+      minimum: 0,
+      description: 'Lead time (departure − receipt) at or above which a delivery counts as on time, hours.',
+    }),
+    24,
+  ),
+  atRiskLeadHours: Defaulted(
+    Type.Number({
+      minimum: 0,
+      description: 'Alert once when no receipt has arrived this long before departure, hours.',
+    }),
+    24,
+  ),
+  retryUntilAfterDepartureHours: Defaulted(
+    Type.Number({ minimum: 0, description: 'Keep retrying until this long after departure, hours.' }),
+    24,
+  ),
+  backoffBaseMs: Defaulted(
+    Type.Integer({ minimum: 1, description: 'First retry delay of the full-jitter backoff, ms.' }),
+    1000,
+  ),
+  backoffCapMs: Defaulted(
+    Type.Integer({ minimum: 1, description: 'Longest retry delay of the backoff, ms (≥ backoffBaseMs).' }),
+    300000,
+  ),
+  requestTimeoutMs: Defaulted(
+    Type.Integer({ minimum: 100, description: 'Timeout of one HTTP request to a partner or webhook, ms.' }),
+    10000,
+  ),
+  workerConcurrency: Defaulted(
+    Type.Integer({ minimum: 1, maximum: 1024, description: 'Worker concurrency of this process.' }),
+    32,
+  ),
+  alertWebhookUrl: Type.Optional(
+    Type.String({
+      format: 'uri',
+      description: 'POSTed a JSON alert (no personal data) when a notification fails or is at risk.',
+    }),
+  ),
+  enqueueTimeoutMs: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 60000,
+      description:
+        'How long a submission waits for the queue before answering anyway, ms. The record is durable ' +
+        'already; with Redis down a client must not hang — the outbox recovery enqueues later.',
+    }),
+    2000,
+  ),
+  outboxIntervalMs: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 86400000,
+      description:
+        'How often the outbox recovery enqueues records stored but not yet queued, ms (also run at start-up).',
+    }),
+    10000,
+  ),
+  orphanSweepIntervalMs: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 86400000,
+      description:
+        'How often the orphan sweep re-enqueues live records whose queue job vanished, ms (also run at ' +
+        'start-up). A pass reads every live record, so not much more often than Redis can lose jobs.',
+    }),
+    300000,
+  ),
+  orphanSweepMinAgeMs: Defaulted(
+    Type.Integer({
+      minimum: 0,
+      maximum: 86400000,
+      description: 'Periodic sweeps look only at records at least this old, ms: a new one is left to its submission.',
+    }),
+    300000,
+  ),
+  atRiskScanIntervalMs: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 86400000,
+      description: 'How often the workers look for notifications at risk (see atRiskLeadHours), ms.',
+    }),
+    60000,
+  ),
+  shutdownTimeoutMs: Defaulted(
+    Type.Integer({
+      minimum: 0,
+      maximum: 600000,
+      description:
+        'At shutdown, how long in-flight deliveries may finish before they are aborted (and retried later), ms.',
+    }),
+    10000,
+  ),
+});
+
+const roles = Section(
+  {
+    http: Defaulted(Type.Boolean({ description: 'Serve HTTP (API and inbox).' }), true),
+    workers: Defaulted(Type.Boolean({ description: 'Run the delivery workers and periodic jobs.' }), true),
+  },
+  { description: 'Which parts this process runs (`--http-only`, `--workers-only` override).' },
+);
+
+const inbox = Settings(
+  {
+    webhookUrl: Type.Optional(
+      Type.String({
+        format: 'uri',
+        pattern: '^https?://',
+        description:
+          'POSTed a JSON notice (references only: inbound id, sender, type, ids, times — no personal data) for ' +
+          'every new inbound message, so the national system can fetch it through GET /api/v1/inbox/{id}.',
+      }),
+    ),
+  },
+  { description: 'Inbox options.' },
+);
+
+const auth = Section({
+  tokens: Defaulted(Type.Array(apiTokenSchema, { description: 'API bearer tokens and their roles.' }), []),
+});
+
+const registry = Settings(
+  {
+    kekPath: Type.String({
+      minLength: 1,
+      description:
+        'KEK file (JWKS of "oct" keys, first non-retired active, mode 0600) wrapping each registrant\'s data key.',
+    }),
+    indexKeyPath: Type.String({
+      minLength: 1,
+      description: 'Blind-index key file (one "oct" key, mode 0600); must differ from every KEK.',
+    }),
+    retentionDaysAfterEnd: Defaulted(
+      Type.Integer({
+        minimum: 0,
+        maximum: 36500,
+        description: 'Days a record is kept after its registration end before the retention job shreds it.',
+      }),
+      365,
+    ),
+    retentionScanIntervalSeconds: Defaulted(
+      Type.Integer({
+        minimum: 1,
+        maximum: 604800,
+        description: 'How often the retention job runs (a BullMQ job scheduler shared by all processes), seconds.',
+      }),
+      3600,
+    ),
+  },
+  { description: 'The national registry; the registry API and its retention job run only when it is set.' },
+);
+
+const travelReports = Section(
+  { deadlines: deadlineRulesSchema },
+  { description: 'Self-reported travel: deadline rules (minimum notice, emergencies, change cut-off).' },
+);
+
+const audit = Section({
+  checkpointIntervalSeconds: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      description: 'How often the elected sealer signs a checkpoint of the chain head, seconds.',
+    }),
+    60,
+  ),
+});
+
+const log = Section({ level: Defaulted(StringEnum(LOG_LEVELS, { description: 'Log level (pino).' }), 'info') });
+
+const airport = Settings({
+  state: stateCodeSchema,
+  timeZone: Type.String({ pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$', description: 'IANA time zone.' }),
+});
+
+const screening = Section(
+  {
+    retentionHours: Defaulted(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 8760,
+        description:
+          "Hours a received manifest's people (API data) are kept before the retention job purges them; the " +
+          'screening result stays without them. EU API rules: delete within 24 h.',
+      }),
+      24,
+    ),
+    notifyOnConfirmedUnreported: Defaulted(
+      Type.Boolean({
+        description:
+          'A confirmed match on a trip the registrant did not report becomes a TravelNotification (source manifest_match).',
+      }),
+      true,
+    ),
+    retentionIntervalSeconds: Defaulted(
+      Type.Integer({ minimum: 1, maximum: 86400, description: 'How often the retention job runs, seconds.' }),
+      300,
+    ),
+    weights: screeningWeightsSetting,
+    airports: Defaulted(
+      Type.Record(Type.String(), airport, {
+        propertyNames: { pattern: '^[A-Z]{3}$' },
+        description: 'Airports beyond the built-in table: IATA code → state and IANA time zone.',
+      }),
+      {},
+    ),
+  },
+  { description: 'Manifest screening (docs/manifest-workflow.md).' },
+);
+
+export const configSchema = Settings(
+  {
+    $schema: Type.Optional(Type.String({ description: 'Ignored; lets an editor find a JSON Schema.' })),
+    state: { ...stateCodeSchema, description: 'Own ISO 3166-1 alpha-3 code.' },
+    pointOfContact: {
+      ...pointOfContactSchema,
+      description: 'Own point of contact, copied into every outgoing notification.',
+    },
+    keys: Settings({
+      privateJwksPath: Type.String({
+        minLength: 1,
+        description: 'Private JWKS with our signing and encryption keys (file mode 0600).',
+      }),
+    }),
+    http,
+    protocol,
+    redis,
+    store,
+    directoryPath: Type.Optional(
+      Type.String({ description: 'Path to the partner directory file (or give `directory` inline).' }),
+    ),
+    directory: Type.Optional(directorySchema),
+    delivery,
+    roles,
+    inbox: Type.Optional(inbox),
+    auth,
+    registry: Type.Optional(registry),
+    travelReports,
+    audit,
+    log,
+    screening,
+  },
+  { $id: 'urn:tnx:config' },
+);
+
+/**
+ * The resolved configuration: every default filled, the directory loaded (from `directory` or
+ * `directoryPath`), relative paths made absolute, deep-frozen.
+ */
+export type TnxConfig = Omit<Static<typeof configSchema>, '$schema' | 'directory'> & {
   directory: { partners: Partner[] };
-  delivery: {
-    /** Lead time (departure − receipt) at or above which a delivery counts as on time, hours. */
-    onTimeThresholdHours: number;
-    /** Alert once when no receipt has arrived this long before departure, hours. */
-    atRiskLeadHours: number;
-    /** Keep retrying until this long after departure, hours. */
-    retryUntilAfterDepartureHours: number;
-    backoffBaseMs: number;
-    backoffCapMs: number;
-    requestTimeoutMs: number;
-    /** Worker concurrency of this process. */
-    workerConcurrency: number;
-    /** POSTed a JSON alert (no personal data) when a notification fails or is at risk. */
-    alertWebhookUrl?: string;
-  };
-  /** Which parts this process runs. */
-  roles: { http: boolean; workers: boolean };
-  /** Inbox options (optional section). */
-  inbox?: {
-    /**
-     * POSTed a JSON notice (references only: inbound id, sender, type, ids, times — no personal data)
-     * for every new inbound message, so the national system can fetch it through GET /api/v1/inbox/{id}.
-     */
-    webhookUrl?: string;
-  };
-  auth: { tokens: ApiToken[] };
-  /** The national registry (optional section; the registry API and retention job run only when set). */
-  registry?: {
-    /** KEK file (JWKS of "oct" keys, first non-retired active, mode 0600) wrapping each registrant's data key. */
-    kekPath: string;
-    /** Blind-index key file (one "oct" key, mode 0600); must differ from every KEK. */
-    indexKeyPath: string;
-    /** Days a record is kept after its registration end before the retention job shreds it. */
-    retentionDaysAfterEnd: number;
-    /** How often the retention job runs (a BullMQ job scheduler shared by all processes), seconds. */
-    retentionScanIntervalSeconds: number;
-  };
-  /** Self-reported travel: this state's deadline rules (minimum notice, emergencies, change cut-off). */
-  travelReports: { deadlines: DeadlineRules };
-  audit: {
-    /** How often the elected sealer signs a checkpoint of the chain head, seconds. */
-    checkpointIntervalSeconds: number;
-  };
-  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
-  /** Manifest screening (src/features/screening, docs/manifest-workflow.md). */
-  screening: {
-    /**
-     * Hours a received manifest's people (API data) are kept before the retention job purges them;
-     * the screening result stays without them. EU API rules: delete within 24 h.
-     */
-    retentionHours: number;
-    /** A confirmed match on a trip the registrant did not report becomes a TravelNotification (source manifest_match). */
-    notifyOnConfirmedUnreported: boolean;
-    /** How often the retention job runs, seconds. */
-    retentionIntervalSeconds: number;
-    /** Score weights and threshold (src/domain/screening/config.ts); defaults there. */
-    weights: ScreeningWeightsInput;
-    /** Airports beyond the built-in table (src/domain/screening/airports.ts): IATA code → state and IANA time zone. */
-    airports: Record<string, { state: StateCode; timeZone: string }>;
-  };
   /** Absolute path of the file this came from (for resolving relative paths); absent when built in code. */
   configPath?: string;
-}
-
-/** What a configuration file may say: everything with a default is optional. */
-export type TnxConfigInput = {
-  state: StateCode;
-  pointOfContact: PointOfContact;
-  keys: { privateJwksPath: string };
-} & DeepPartial<Omit<TnxConfig, 'state' | 'pointOfContact' | 'keys' | 'directory'>> & {
-    directory?: DirectoryInput;
-  };
-
-type DeepPartial<T> = {
-  [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];
 };
 
-const stateCode = { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3' } as const;
-/** A score weight (src/domain/screening/config.ts): contributions lie in [-1, 1]. */
-const UNIT = { type: 'number', minimum: -1, maximum: 1 } as const;
+/** What a configuration file may say: everything with a default is optional. */
+export type TnxConfigInput = Input<typeof configSchema>;
 
-const pointOfContact = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['unit', 'email', 'phone', 'hours'],
-  properties: {
-    unit: { type: 'string', minLength: 1, maxLength: 200 },
-    email: { type: 'string', format: 'email' },
-    phone: { type: 'string', pattern: '^\\+[0-9 ()-]{6,30}$' },
-    hours: { type: 'string', minLength: 1, maxLength: 200 },
-  },
-} as const;
-
-export const partnerSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['state', 'name', 'endpoint', 'pointOfContact'],
-  properties: {
-    state: stateCode,
-    name: { type: 'string', minLength: 1 },
-    endpoint: { anyOf: [{ type: 'string', format: 'uri', pattern: '^https?://' }, { type: 'null' }] },
-    jwks: {
-      type: 'object',
-      required: ['keys'],
-      properties: { keys: { type: 'array', minItems: 1, items: { type: 'object', required: ['kty', 'kid'] } } },
-    },
-    jwksPath: { type: 'string', minLength: 1 },
-    pointOfContact,
-    accepts: {
-      type: 'array',
-      items: { enum: ['TravelNotification', 'TravelUpdate', 'FollowUpReport'] },
-      uniqueItems: true,
-      default: ['TravelNotification', 'TravelUpdate', 'FollowUpReport'],
-    },
-    limits: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        concurrency: { type: 'integer', minimum: 1, maximum: 256, default: 8 },
-        ratePerSecond: { type: 'number', exclusiveMinimum: 0, maximum: 100000, default: 200 },
-      },
-    },
-    tls: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        caPath: { type: 'string' },
-        clientCaPath: { type: 'string' },
-        clientCertSha256: { type: 'string', pattern: '^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$' },
-      },
-    },
-  },
-} as const;
-
-export const directorySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['partners'],
-  properties: { partners: { type: 'array', items: partnerSchema } },
-} as const;
-
-export const configSchema = {
-  $id: 'urn:tnx:config',
-  type: 'object',
-  additionalProperties: false,
-  required: ['state', 'pointOfContact', 'keys'],
-  properties: {
-    $schema: { type: 'string' },
-    state: stateCode,
-    pointOfContact,
-    keys: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['privateJwksPath'],
-      properties: { privateJwksPath: { type: 'string', minLength: 1 } },
-    },
-    http: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8443 },
-        bodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 16777216, default: 1048576 },
-        tls: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['certPath', 'keyPath'],
-          properties: {
-            certPath: { type: 'string' },
-            keyPath: { type: 'string' },
-            caPath: { type: 'string' },
-            requireClientCert: { type: 'boolean', default: false },
-          },
-        },
-      },
-    },
-    protocol: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        maxMessageBytes: { type: 'integer', minimum: 4096, maximum: 16777216, default: 262144 },
-        clockSkewSeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 300 },
-        maxMessageAgeSeconds: { type: 'integer', minimum: 60, default: 1209600 },
-      },
-    },
-    redis: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        url: { type: 'string', pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' },
-        prefix: { type: 'string', pattern: '^[A-Za-z0-9:_-]{1,64}$', default: 'tnx' },
-      },
-    },
-    store: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        kind: { enum: ['sqlite', 'mongodb'], default: 'sqlite' },
-        sqlitePath: { type: 'string', default: 'data/tnx.sqlite' },
-        mongodbUri: { type: 'string', pattern: '^mongodb(\\+srv)?://' },
-      },
-    },
-    directoryPath: { type: 'string' },
-    directory: directorySchema,
-    delivery: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        onTimeThresholdHours: { type: 'number', minimum: 0, default: 24 },
-        atRiskLeadHours: { type: 'number', minimum: 0, default: 24 },
-        retryUntilAfterDepartureHours: { type: 'number', minimum: 0, default: 24 },
-        backoffBaseMs: { type: 'integer', minimum: 1, default: 1000 },
-        backoffCapMs: { type: 'integer', minimum: 1, default: 300000 },
-        requestTimeoutMs: { type: 'integer', minimum: 100, default: 10000 },
-        workerConcurrency: { type: 'integer', minimum: 1, maximum: 1024, default: 32 },
-        alertWebhookUrl: { type: 'string', format: 'uri' },
-      },
-    },
-    roles: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: { http: { type: 'boolean', default: true }, workers: { type: 'boolean', default: true } },
-    },
-    inbox: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { webhookUrl: { type: 'string', format: 'uri', pattern: '^https?://' } },
-    },
-    auth: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        tokens: {
-          type: 'array',
-          default: [],
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['id', 'role', 'sha256'],
-            properties: {
-              id: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$' },
-              role: { enum: ROLES },
-              sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-            },
-          },
-        },
-      },
-    },
-    registry: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kekPath', 'indexKeyPath'],
-      properties: {
-        kekPath: { type: 'string', minLength: 1 },
-        indexKeyPath: { type: 'string', minLength: 1 },
-        retentionDaysAfterEnd: { type: 'integer', minimum: 0, maximum: 36500, default: 365 },
-        retentionScanIntervalSeconds: { type: 'integer', minimum: 1, maximum: 604800, default: 3600 },
-      },
-    },
-    travelReports: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: { deadlines: { ...deadlineRulesSchema, default: {} } },
-    },
-    audit: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: { checkpointIntervalSeconds: { type: 'integer', minimum: 1, default: 60 } },
-    },
-    log: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
-      },
-    },
-    screening: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        retentionHours: { type: 'number', exclusiveMinimum: 0, maximum: 8760, default: 24 },
-        notifyOnConfirmedUnreported: { type: 'boolean', default: true },
-        retentionIntervalSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 300 },
-        weights: {
-          type: 'object',
-          additionalProperties: false,
-          default: {},
-          properties: {
-            threshold: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
-            name: {
-              type: 'object',
-              additionalProperties: false,
-              properties: Object.fromEntries(
-                ['phoneticFloor', 'initial', 'stretchFrom', 'extraToken', 'extraTokenMax'].map((k) => [k, UNIT]),
-              ),
-            },
-            dateOfBirth: {
-              type: 'object',
-              additionalProperties: false,
-              properties: Object.fromEntries(
-                ['dayMonthSwapped', 'dayDiffers', 'monthAndDayDiffer', 'yearOffByOne', 'yearDiffers'].map((k) => [
-                  k,
-                  UNIT,
-                ]),
-              ),
-            },
-            document: { type: 'object', additionalProperties: false, properties: { exact: UNIT, oneEdit: UNIT } },
-            nationalityDiffers: UNIT,
-            sexDiffers: UNIT,
-          },
-        },
-        airports: {
-          type: 'object',
-          default: {},
-          propertyNames: { pattern: '^[A-Z]{3}$' },
-          additionalProperties: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['state', 'timeZone'],
-            properties: { state: stateCode, timeZone: { type: 'string', pattern: '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$' } },
-          },
-        },
-      },
-    },
-  },
-} as const;
+/** Every default the schema declares, nested as in the resolved configuration (a fresh copy). */
+export function configDefaults(): Partial<TnxConfig> {
+  return defaultsOf(Defaulted(configSchema, {} as TnxConfigInput)) as Partial<TnxConfig>;
+}

@@ -1,6 +1,7 @@
 /**
  * Build the GatewayContext (src/ports/context.ts) from a validated TnxConfig: store, event bus wired to the
- * audit trail, our KeyRing, the partner Directory, clock, logger and metrics — and `close()`.
+ * audit trail, our KeyRing, the partner Directory, the registry keys, clock, logger and metrics — and
+ * `close()`.
  * Everything a gateway process holds open is opened here, so everything is closed here too.
  */
 import type { Logger } from 'pino';
@@ -10,6 +11,7 @@ import type { GatewayContext } from '../ports/context.js';
 import { Directory } from '../domain/directory/directory.js';
 import { EventBus } from '../domain/audit/event-bus.js';
 import { isDevKeyFile, KeyRing, type KeyRingOptions } from '../domain/keys/keyring.js';
+import { loadRegistryKeys, type RegistryKeys } from '../domain/registry/registry-keys.js';
 import { createLogger } from '../core/logger.js';
 import { Metrics } from '../core/metrics.js';
 import type { Store } from '../ports/store/index.js';
@@ -17,6 +19,8 @@ import { openStore } from './open-store.js';
 import { systemClock, type Clock } from '../core/clock.js';
 
 export interface RunningContext extends GatewayContext {
+  /** The registry's KEK and blind-index keys, loaded once here when config.registry is set. */
+  readonly registryKeys: RegistryKeys | null;
   close(): Promise<void>;
 }
 
@@ -40,6 +44,8 @@ export async function createContext(config: TnxConfig, options: CreateContextOpt
   const keys = await KeyRing.fromFile(config.keys.privateJwksPath, keyRingOptions);
   const directory = new Directory(config);
   await directory.importAll();
+  // The registry API and manifest screening share one copy of the key material.
+  const registryKeys = config.registry ? loadRegistryKeys(config.registry) : null;
   const store = options.store ?? (await openStore(config.store, clock));
   const events = new EventBus();
   const detach = attachAuditTrail(events, store.audit);
@@ -55,6 +61,7 @@ export async function createContext(config: TnxConfig, options: CreateContextOpt
     clock,
     log,
     metrics,
+    registryKeys,
     async close() {
       if (closed) return;
       closed = true;

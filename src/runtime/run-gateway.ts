@@ -39,9 +39,8 @@ import { listen, type RunningServer } from '../http/server.js';
 import { InboxPush, startInboxPushWorker } from '../features/inbox/push.js';
 import { startRetentionJob } from '../features/registry/retention-job.js';
 import { startManifestScreening, type RunningScreening } from './start-screening.js';
-import { loadRegistryKeys } from '../domain/registry/registry-keys.js';
 import { createContext, type CreateContextOptions, type RunningContext } from './create-context.js';
-import { startOrphanSweep, SWEEP_DEFAULT_MS, type SweepResult } from '../features/delivery/orphan-sweep.js';
+import { startOrphanSweep, type SweepResult } from '../features/delivery/orphan-sweep.js';
 import { startOutboxRecovery } from '../features/submission/outbox.js';
 import { startComponents, type Component } from './components.js';
 
@@ -53,9 +52,9 @@ export interface GatewayOptions extends CreateContextOptions {
   /** Queue name (tests isolate several gateways in one Redis prefix; default tnx-delivery). */
   queueName?: string;
   worker?: Omit<DeliveryWorkerOptions, 'queue' | 'webhooks'>;
-  /** Outbox recovery period, ms (default 10 000). */
+  /** Outbox recovery period, ms (default delivery.outboxIntervalMs). */
   outboxIntervalMs?: number;
-  /** Orphan sweep period, ms (default 300 000), and the minimum record age for periodic passes (same default). */
+  /** Orphan sweep period and minimum record age of periodic passes, ms (default delivery.orphanSweep*). */
   sweepIntervalMs?: number;
   sweepMinAgeMs?: number;
   /** false: no checkpoint sealer in this process (default true; a lease elects one across processes). */
@@ -91,6 +90,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   if (!roles.http && !roles.workers)
     throw new RangeError('a gateway process must run the HTTP side, the workers, or both');
   const ctx = await createContext(config, options);
+  const { registryKeys } = ctx;
   const queue = new DeliveryQueue({
     url: config.redis.url,
     prefix: config.redis.prefix,
@@ -111,9 +111,6 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   let sealer: AuditSealer | null = null;
   let screening: RunningScreening | null = null;
   let sweep: ReturnType<typeof startOrphanSweep> | null = null;
-
-  // The registry keys, read once: the registry API and screening both open registrants with them.
-  const registryKeys = config.registry ? loadRegistryKeys(config.registry) : undefined;
 
   const parts: (Component | false)[] = [
     part(
@@ -156,12 +153,12 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         () => sealer?.stop(),
       ),
     // Manifest screening screens against the registry, so it runs where the registry is configured.
-    config.registry !== undefined &&
+    registryKeys !== null &&
       part(
         'manifest screening',
         async () => {
           screening = await startManifestScreening(ctx, queue, {
-            keys: registryKeys!,
+            keys: registryKeys,
             index: roles.http,
             ...(jobs ? { jobs } : {}),
           });
@@ -185,8 +182,8 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         'orphan sweep',
         () => {
           sweep = startOrphanSweep(ctx, queue, {
-            intervalMs: options.sweepIntervalMs ?? SWEEP_DEFAULT_MS,
-            ...(options.sweepMinAgeMs !== undefined ? { minAgeMs: options.sweepMinAgeMs } : {}),
+            intervalMs: options.sweepIntervalMs ?? config.delivery.orphanSweepIntervalMs,
+            minAgeMs: options.sweepMinAgeMs ?? config.delivery.orphanSweepMinAgeMs,
           });
         },
         () => sweep?.stop(),
@@ -240,7 +237,9 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
     return part(
       'outbox recovery',
       async () => {
-        outbox = startOutboxRecovery(ctx, queue, { intervalMs: options.outboxIntervalMs ?? 10_000 });
+        outbox = startOutboxRecovery(ctx, queue, {
+          intervalMs: options.outboxIntervalMs ?? config.delivery.outboxIntervalMs,
+        });
         await outbox.firstPass;
       },
       () => outbox?.stop(),

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { buildConfig } from '../../src/config/load.js';
-import type { TnxConfigInput } from '../../src/config/schema.js';
+import type { PartnerInput, TnxConfigInput } from '../../src/config/schema.js';
 import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
 import { startDeliveryWorker } from '../../src/features/delivery/worker.js';
 import { createContext } from '../../src/runtime/create-context.js';
@@ -28,7 +28,7 @@ describe('delivery between two real gateways (THA worker → USA inbox)', functi
       directoryPath?: string;
     };
     const directory = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.tha.json'), 'utf8')) as {
-      partners: { state: string; endpoint: string | null }[];
+      partners: PartnerInput[];
     };
     for (const p of directory.partners) if (p.state === 'USA') p.endpoint = `${usa.url}/tnx/v1/messages`;
     delete base.directoryPath;

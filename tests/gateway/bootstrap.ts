@@ -12,7 +12,13 @@ import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { buildConfig, loadConfigFile } from '../../src/config/load.js';
-import { ROLES, type Partner, type PartnerTls, type TnxConfig, type TnxConfigInput } from '../../src/config/schema.js';
+import {
+  ROLES,
+  type PartnerInput,
+  type PartnerTls,
+  type TnxConfig,
+  type TnxConfigInput,
+} from '../../src/config/schema.js';
 import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
 import { Directory } from '../../src/domain/directory/directory.js';
 import { createContext, type RunningContext } from '../../src/runtime/create-context.js';
@@ -66,7 +72,7 @@ export interface BootstrapOptions {
   /** TLS settings merged into demo partners (mTLS tests). */
   partnerTls?: Record<string, PartnerTls>;
   /** Extra partners added to the demo directory (e.g. a state without an endpoint). */
-  extraPartners?: Partial<Partner>[];
+  extraPartners?: PartnerInput[];
   /** Config overrides merged over the defaults (http, protocol, …). */
   config?: Partial<TnxConfigInput>;
   log?: Logger;
@@ -92,7 +98,7 @@ export interface TestGateway {
 export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGateway> {
   const dir = tempDir('tnx-gw');
   const demoDirectory = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.usa.json'), 'utf8')) as {
-    partners: Partial<Partner>[];
+    partners: PartnerInput[];
   };
   const input: TnxConfigInput = {
     state: 'USA',

@@ -8,7 +8,7 @@ import { until } from '../harness/poll.js';
 import { join } from 'node:path';
 import request from 'supertest';
 import { buildConfig } from '../../src/config/load.js';
-import type { Partner, TnxConfigInput } from '../../src/config/schema.js';
+import type { PartnerInput, TnxConfigInput } from '../../src/config/schema.js';
 import { sha256Hex } from '../../src/http/auth.js';
 import { startGateway, type RunningGateway } from '../../src/runtime/run-gateway.js';
 import { createLogger } from '../../src/core/logger.js';
@@ -22,7 +22,7 @@ async function configFor(state: 'USA' | 'THA', ports: Record<string, number>, di
     directoryPath?: string;
   };
   const directory = JSON.parse(readFileSync(join(CONFIG_DIR, file.directoryPath!), 'utf8')) as {
-    partners: Partial<Partner>[];
+    partners: PartnerInput[];
   };
   const partners = directory.partners
     .filter((p) => p.state === 'USA' || p.state === 'THA')

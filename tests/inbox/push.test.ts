@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { buildConfig } from '../../src/config/load.js';
-import type { Partner } from '../../src/config/schema.js';
+import type { PartnerInput } from '../../src/config/schema.js';
 import { startGateway, type RunningGateway } from '../../src/runtime/run-gateway.js';
 import { createLogger } from '../../src/core/logger.js';
 import { redisUrl, uniquePrefix } from '../harness/redis.js';
@@ -37,7 +37,7 @@ describe('inbox: push to the national system', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/tnx-inbox`;
     const directory = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.usa.json'), 'utf8')) as {
-      partners: Partial<Partner>[];
+      partners: PartnerInput[];
     };
     const config = buildConfig(
       {

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Express } from 'express';
 import { buildConfig } from '../../src/config/load.js';
-import { ROLES, type Partner, type TnxConfig, type TnxConfigInput } from '../../src/config/schema.js';
+import { ROLES, type PartnerInput, type TnxConfig, type TnxConfigInput } from '../../src/config/schema.js';
 import { DeliveryQueue } from '../../src/adapters/queue-bullmq/delivery-queue.js';
 import { createContext, type RunningContext } from '../../src/runtime/create-context.js';
 import { createApp } from '../../src/http/app.js';
@@ -40,7 +40,7 @@ export interface NationalGateway {
 /** Partners of the demo directory (GBR, FRA, THA) with absolute JWKS paths; DEU is not listed, so notifications to it are `no_channel`. */
 function writeDirectory(dir: string): string {
   const demo = JSON.parse(readFileSync(join(CONFIG_DIR, 'directory.usa.json'), 'utf8')) as {
-    partners: Partial<Partner>[];
+    partners: PartnerInput[];
   };
   const partners = demo.partners.map((p) => ({ ...p, jwksPath: resolve(CONFIG_DIR, p.jwksPath!) }));
   const path = join(dir, 'directory.json');

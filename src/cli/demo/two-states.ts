@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ApiToken, Partner, Role, TnxConfigInput } from '../../config/schema.js';
+import type { ApiToken, PartnerInput, PartnerLimits, Role, TnxConfigInput } from '../../config/schema.js';
 import { sha256Hex } from '../../http/auth.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -70,9 +70,9 @@ export interface WriteOptions {
   /** Merged over each state's config (delivery tuning, log level, roles …). */
   overrides?: Partial<TnxConfigInput>;
   /** Extra partners in every state's directory (e.g. a state that runs no gateway). */
-  extraPartners?: Partial<Partner>[];
+  extraPartners?: PartnerInput[];
   /** Per-partner delivery limits for every partner (default: the schema's, 8 in flight, 200/s). */
-  partnerLimits?: Partner['limits'];
+  partnerLimits?: PartnerLimits;
 }
 
 function readJson<T>(path: string): T {
@@ -87,7 +87,7 @@ export function writeStateConfigs(options: WriteOptions): Record<string, StateSe
   for (const state of states) {
     const lower = state.toLowerCase();
     const base = readJson<TnxConfigInput & { directoryPath?: string }>(join(CONFIG_DIR, `${lower}.json`));
-    const dirFile = readJson<{ partners: Partial<Partner>[] }>(join(CONFIG_DIR, `directory.${lower}.json`));
+    const dirFile = readJson<{ partners: PartnerInput[] }>(join(CONFIG_DIR, `directory.${lower}.json`));
     const partners = dirFile.partners
       .filter((p) => p.state !== undefined && p.state !== state && states.includes(p.state as DemoState))
       .map((p) => ({

@@ -12,70 +12,116 @@
  * registrants two small differences are more often a namesake. A matching document number adds,
  * since passports are re-used across trips. Measured effect: docs/screening.md, BENCHMARKS.md.
  */
-export interface ScreeningWeights {
-  /** Candidates scoring at least this are reported for review. */
-  threshold: number;
-  name: {
-    /** Similarity given to two tokens with equal phonetic keys (≥ 3 symbols) whose spelling is further apart. */
-    phoneticFloor: number;
-    /** Similarity of an initial ("J") to a name starting with that letter. */
-    initial: number;
-    /**
-     * Token similarities are Jaro-Winkler stretched so that unrelated tokens (JW ≈ 0.5–0.6) count
-     * for little: s = max(0, (JW − stretchFrom) / (1 − stretchFrom)).
-     */
-    stretchFrom: number;
-    /** Subtracted per token present in one name and not the other (dropped middle name)… */
-    extraToken: number;
-    /** …up to this much in total. */
-    extraTokenMax: number;
-  };
-  dateOfBirth: {
-    /** One date is partial (year, or year and month): less evidence than a full date. Added to the other date penalties. */
-    partial: number;
-    /** Same year, day and month exchanged (03-07 vs 07-03): a frequent clerical error. */
-    dayMonthSwapped: number;
-    /** Same year, either the month or the day differs (OpenSanctions "birth day differs", −0.2 there). */
-    dayDiffers: number;
-    /** Same year, month and day both differ (and are not swapped): two fields wrong is rarely a typo. */
-    monthAndDayDiffer: number;
-    /** Year one apart (OpenSanctions "birth year differs"); added to dayDiffers if month/day differ too. */
-    yearOffByOne: number;
-    /** Year two or more apart. */
-    yearDiffers: number;
-  };
-  document: {
-    /** Same document number. */
-    exact: number;
-    /** Document number one edit apart (one character substituted, inserted, deleted or two swapped). */
-    oneEdit: number;
-  };
-  /** Passenger's nationality is none of the registrant's citizenships (OpenSanctions "country"). */
-  nationalityDiffers: number;
-  /** Both sexes known (F/M) and different (OpenSanctions "gender"). */
-  sexDiffers: number;
-}
+import { Type, type Static } from '@sinclair/typebox';
+import { Defaulted, defaultsOf, documentedDefaults, Section, type Input } from '../../core/settings.js';
 
-export type ScreeningWeightsInput = {
-  [K in keyof ScreeningWeights]?: ScreeningWeights[K] extends object
-    ? Partial<ScreeningWeights[K]>
-    : ScreeningWeights[K];
+const weight = (value: number, description: string) =>
+  // Every contribution lies in [-1, 1]; the sign says whether a feature adds or costs.
+  Defaulted(Type.Number({ minimum: -1, maximum: 1, description }), value);
+
+/**
+ * The tunable weights (screening.weights in the configuration, src/config/schema.ts embeds this).
+ * The penalty for a partial date of birth is not among them: see PARTIAL_DATE_WEIGHT.
+ */
+export const screeningWeightsSchema = Section(
+  {
+    threshold: Defaulted(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1,
+        description: 'Candidates scoring at least this are reported for review.',
+      }),
+      0.7,
+    ),
+    name: Section(
+      {
+        phoneticFloor: weight(
+          0.85,
+          'Similarity given to two tokens with equal phonetic keys (≥ 3 symbols) whose spelling is further apart.',
+        ),
+        initial: weight(0.8, 'Similarity of an initial ("J") to a name starting with that letter.'),
+        stretchFrom: weight(
+          0.5,
+          'Token similarities are Jaro-Winkler stretched so that unrelated tokens (JW ≈ 0.5–0.6) count for little: ' +
+            's = max(0, (JW − stretchFrom) / (1 − stretchFrom)).',
+        ),
+        extraToken: weight(0.2, 'Subtracted per token present in one name and not the other (dropped middle name)…'),
+        extraTokenMax: weight(0.4, '…up to this much in total.'),
+      },
+      { description: 'Name similarity.' },
+    ),
+    dateOfBirth: Section(
+      {
+        dayMonthSwapped: weight(
+          -0.1,
+          'Same year, day and month exchanged (03-07 vs 07-03): a frequent clerical error.',
+        ),
+        dayDiffers: weight(
+          -0.35,
+          'Same year, either the month or the day differs (OpenSanctions "birth day differs", −0.2 there).',
+        ),
+        monthAndDayDiffer: weight(
+          -0.45,
+          'Same year, month and day both differ (and are not swapped): two fields wrong is rarely a typo.',
+        ),
+        yearOffByOne: weight(
+          -0.2,
+          'Year one apart (OpenSanctions "birth year differs"); added to dayDiffers if month/day differ too.',
+        ),
+        yearDiffers: weight(-0.45, 'Year two or more apart.'),
+      },
+      { description: 'Date of birth penalties (a partial date costs a fixed −0.2 on top).' },
+    ),
+    document: Section(
+      {
+        exact: weight(0.25, 'Same document number.'),
+        oneEdit: weight(
+          0.1,
+          'Document number one edit apart (one character substituted, inserted, deleted or two swapped).',
+        ),
+      },
+      { description: 'Document number bonus.' },
+    ),
+    nationalityDiffers: weight(
+      -0.2,
+      'Passenger\'s nationality is none of the registrant\'s citizenships (OpenSanctions "country").',
+    ),
+    sexDiffers: weight(-0.2, 'Both sexes known (F/M) and different (OpenSanctions "gender").'),
+  },
+  {
+    description:
+      'Score weights and threshold of the screening matcher (docs/screening.md); kept as written, ' +
+      'defaults applied when screening starts.',
+  },
+);
+
+/**
+ * One date is partial (year, or year and month): less evidence than a full date. Added to the other
+ * date penalties. Fixed, not configured: it has never been one of the settings a file may give.
+ */
+export const PARTIAL_DATE_WEIGHT = -0.2;
+
+type ConfiguredWeights = Static<typeof screeningWeightsSchema>;
+export type ScreeningWeights = Omit<ConfiguredWeights, 'dateOfBirth'> & {
+  dateOfBirth: ConfiguredWeights['dateOfBirth'] & { partial: number };
 };
 
+export type ScreeningWeightsInput = Input<typeof screeningWeightsSchema>;
+
+/**
+ * screening.weights as the configuration holds it: what the operator wrote, resolved where screening
+ * starts (resolveWeights), so a loaded configuration shows only the tuning. The defaults above are
+ * documented there (`x-default`), not filled in by validation.
+ */
+const { 'x-default': _filled, ...asWritten } = documentedDefaults(screeningWeightsSchema);
+export const screeningWeightsSetting = Defaulted(Type.Unsafe<ScreeningWeightsInput>(asWritten), {});
+
+const configured = defaultsOf(screeningWeightsSchema) as ConfiguredWeights;
 export const DEFAULT_WEIGHTS: ScreeningWeights = Object.freeze({
-  threshold: 0.7,
-  name: Object.freeze({ phoneticFloor: 0.85, initial: 0.8, stretchFrom: 0.5, extraToken: 0.2, extraTokenMax: 0.4 }),
-  dateOfBirth: Object.freeze({
-    partial: -0.2,
-    dayMonthSwapped: -0.1,
-    dayDiffers: -0.35,
-    monthAndDayDiffer: -0.45,
-    yearOffByOne: -0.2,
-    yearDiffers: -0.45,
-  }),
-  document: Object.freeze({ exact: 0.25, oneEdit: 0.1 }),
-  nationalityDiffers: -0.2,
-  sexDiffers: -0.2,
+  ...configured,
+  name: Object.freeze(configured.name),
+  dateOfBirth: Object.freeze({ partial: PARTIAL_DATE_WEIGHT, ...configured.dateOfBirth }),
+  document: Object.freeze(configured.document),
 });
 
 /** Input (any subset) → resolved, frozen weights. */

@@ -7,41 +7,50 @@
  *  - changes: allowed up to `changeCutoffHours` before departure (default 24 h).
  * A late report is accepted and flagged, never refused: a late warning protects more than none.
  */
+import { Type, type Static } from '@sinclair/typebox';
 import { TnxError } from '../../core/errors.js';
+import { Defaulted, defaultsOf, Section } from '../../core/settings.js';
 import { instantOf } from '../protocol/semantic-checks.js';
 import type { StateCode } from '../protocol/types.js';
 import type { Clock } from '../../core/clock.js';
 import { departureOf, type TravelReport } from './travel-report.js';
 
-export interface DeadlineRules {
-  /** Whole days of notice required before the first departure. */
-  minimumNoticeDays: number;
-  /** Whether emergency travel (with a reason) waives the minimum notice. */
-  emergencyAllowed: boolean;
-  /** Changes are accepted until this many hours before departure. */
-  changeCutoffHours: number;
-}
+/** The settings (one definition: type, default, description), embedded by src/config/schema.ts. */
+export const deadlineRulesSchema = Section(
+  {
+    minimumNoticeDays: Defaulted(
+      Type.Integer({
+        minimum: 0,
+        maximum: 365,
+        description: 'Whole days of notice required before the first departure.',
+      }),
+      21,
+    ),
+    emergencyAllowed: Defaulted(
+      Type.Boolean({ description: 'Whether emergency travel (with a reason) waives the minimum notice.' }),
+      true,
+    ),
+    changeCutoffHours: Defaulted(
+      Type.Number({
+        minimum: 0,
+        maximum: 8760,
+        description: 'Changes are accepted until this many hours before departure.',
+      }),
+      24,
+    ),
+  },
+  { description: "This state's deadline rules for self-reported travel." },
+);
 
-export const DEFAULT_DEADLINE_RULES: Readonly<DeadlineRules> = Object.freeze({
-  minimumNoticeDays: 21,
-  emergencyAllowed: true,
-  changeCutoffHours: 24,
-});
+export type DeadlineRules = Static<typeof deadlineRulesSchema>;
+
+export const DEFAULT_DEADLINE_RULES: Readonly<DeadlineRules> = Object.freeze(
+  defaultsOf(deadlineRulesSchema) as DeadlineRules,
+);
 export const UK_STYLE_DEADLINE_RULES: Readonly<DeadlineRules> = Object.freeze({
   ...DEFAULT_DEADLINE_RULES,
   minimumNoticeDays: 7,
 });
-
-/** JSON Schema of the settings, for the configuration schema (src/config/schema.ts) to embed. */
-export const deadlineRulesSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    minimumNoticeDays: { type: 'integer', minimum: 0, maximum: 365, default: 21 },
-    emergencyAllowed: { type: 'boolean', default: true },
-    changeCutoffHours: { type: 'number', minimum: 0, maximum: 8760, default: 24 },
-  },
-} as const;
 
 /** Rules per state code; states not listed get the defaults. */
 export type DeadlineRulesByState = Readonly<Record<StateCode, Partial<DeadlineRules>>>;

@@ -20,17 +20,10 @@ import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
 /** States in which the record promises that a job exists. */
 export const JOB_BACKED: readonly OutboundState[] = ['queued', 'retrying', 'delivering'];
 
-/**
- * Default period and minimum age of periodic passes: 5 minutes. Losing jobs is rare (a Redis without
- * persistence restarting), retry budgets run for hours, and a pass reads every live record — with a
- * backlog of thousands, running it every minute would cost the delivery path measurable CPU.
- */
-export const SWEEP_DEFAULT_MS = 300_000;
-
 export interface SweepOptions {
   /**
-   * Only records created at least this long ago (ms). Default 300 000: a just-submitted record is left
-   * to its submission path. 0 in tests and at start-up is safe too: `queued` is only written after
+   * Only records created at least this long ago (ms). Default delivery.orphanSweepMinAgeMs: a
+   * just-submitted record is left to its submission path. 0 in tests and at start-up is safe too: `queued` is only written after
    * the job was added, so a job-backed record without a job is never a transient state.
    */
   minAgeMs?: number;
@@ -53,7 +46,7 @@ export async function sweepOrphans(
 ): Promise<SweepResult> {
   const batch = options.batch ?? 200;
   const maxPerPass = options.maxPerPass ?? 100_000;
-  const to = ctx.clock.now() - (options.minAgeMs ?? SWEEP_DEFAULT_MS) + 1; // `to` is exclusive
+  const to = ctx.clock.now() - (options.minAgeMs ?? ctx.config.delivery.orphanSweepMinAgeMs) + 1; // `to` is exclusive
   let cursor: string | null = null;
   let examined = 0;
   let requeued = 0;
@@ -107,9 +100,9 @@ export function startOrphanSweep(
   options: SweepOptions & { intervalMs?: number; firstMinAgeMs?: number } = {},
 ): PeriodicRun<SweepResult> {
   const minAge = (first: boolean): number =>
-    first ? (options.firstMinAgeMs ?? 0) : (options.minAgeMs ?? SWEEP_DEFAULT_MS);
+    first ? (options.firstMinAgeMs ?? 0) : (options.minAgeMs ?? ctx.config.delivery.orphanSweepMinAgeMs);
   return startPeriodic((first) => sweepOrphans(ctx, queue, { ...options, minAgeMs: minAge(first) }), {
-    intervalMs: options.intervalMs ?? SWEEP_DEFAULT_MS,
+    intervalMs: options.intervalMs ?? ctx.config.delivery.orphanSweepIntervalMs,
     fallback: { examined: 0, requeued: 0 },
     onError: (err) => ctx.log.error({ err }, 'orphan sweep pass failed'),
   });

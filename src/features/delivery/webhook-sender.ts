@@ -58,7 +58,7 @@ export function serveWebhook(
   const worker = webhooks.work(target.channel, webhookSender(ctx, http, target), {
     concurrency: 4,
     backoff: { baseMs: cfg.backoffBaseMs, capMs: cfg.backoffCapMs },
-    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? cfg.shutdownTimeoutMs,
     log: ctx.log,
   });
   return {

@@ -30,9 +30,9 @@ export interface DeliveryWorkerOptions {
   concurrency?: number;
   /** false: start paused, call run() later (tests build a backlog first). Default true. */
   autorun?: boolean;
-  /** At-risk scan period, ms; 0 disables the scanner. Default 60 000. */
+  /** At-risk scan period, ms; 0 disables the scanner. Default delivery.atRiskScanIntervalMs. */
   atRiskScanIntervalMs?: number;
-  /** Bounded wait for in-flight attempts at close(), ms. Default 10 000. */
+  /** Bounded wait for in-flight attempts at close(), ms. Default delivery.shutdownTimeoutMs. */
   shutdownTimeoutMs?: number;
   /** Longest wait for a per-partner slot before deferring the job, ms. Default 1 000. */
   partnerWaitMs?: number;
@@ -58,7 +58,7 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
     throw new RangeError('delivery.alertWebhookUrl is set: the delivery worker needs the webhooks');
   const webhooks = opts.webhooks ?? null;
   const random = opts.random ?? Math.random;
-  const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? 10_000;
+  const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? ctx.config.delivery.shutdownTimeoutMs;
   const http = new PartnerHttpClient({ timeoutMs: cfg.requestTimeoutMs });
   const alerts = new Alerts(ctx, webhooks);
   const deps: Omit<DeliveryDeps, 'signal'> = {
@@ -79,7 +79,7 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
     log: ctx.log,
   });
   const webhook = webhooks ? startAlertWebhookWorker(ctx, webhooks, { shutdownTimeoutMs }) : null;
-  const scanEvery = opts.atRiskScanIntervalMs ?? 60_000;
+  const scanEvery = opts.atRiskScanIntervalMs ?? ctx.config.delivery.atRiskScanIntervalMs;
   const scanner = scanEvery > 0 ? startAtRiskScanner(ctx, alerts, scanEvery) : null;
   const depthEvery = opts.depthIntervalMs ?? 5_000;
   const gauge =

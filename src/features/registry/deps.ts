@@ -1,13 +1,13 @@
 /**
  * What the national workflow (registry, travel reports, retention) is given: the gateway context, the
- * registry keys loaded from config.registry, and the submission path notifications take — the same
- * one a national system's POST /api/v1/notifications takes (src/features/submission/submit.ts).
+ * registry keys (loaded once from config.registry by src/runtime/create-context.ts), and the
+ * submission path notifications take — the same one a national system's POST /api/v1/notifications
+ * takes (src/features/submission/submit.ts).
  */
 import { isoTime } from '../../core/clock.js';
 import type { GatewayContext } from '../../ports/context.js';
-import { TnxError } from '../../core/errors.js';
 import type { SubmitDeps } from '../submission/submit.js';
-import { loadRegistryKeys, type RegistryKeys } from '../../domain/registry/registry-keys.js';
+import type { RegistryKeys } from '../../domain/registry/registry-keys.js';
 import type { DeadlineRules } from '../../domain/travel-reports/deadline.js';
 
 export interface NationalDeps {
@@ -17,16 +17,9 @@ export interface NationalDeps {
   rules: DeadlineRules;
 }
 
-export function nationalDeps(submit: SubmitDeps, keys?: RegistryKeys): NationalDeps {
+export function nationalDeps(submit: SubmitDeps, keys: RegistryKeys): NationalDeps {
   const { ctx } = submit;
-  const reg = ctx.config.registry;
-  if (!keys && !reg)
-    throw new TnxError(
-      'config_invalid',
-      'config registry: kekPath and indexKeyPath are required for the registry API',
-      { pointer: 'config/registry' },
-    );
-  return { ctx, submit, keys: keys ?? loadRegistryKeys(reg!), rules: ctx.config.travelReports.deadlines };
+  return { ctx, submit, keys, rules: ctx.config.travelReports.deadlines };
 }
 
 /** RFC 3339 UTC with milliseconds for an epoch ms. */

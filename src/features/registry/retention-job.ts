@@ -9,6 +9,7 @@
  * shredded or flagged record no longer qualifies), so a pass run twice changes nothing the second time.
  */
 import type { GatewayContext } from '../../ports/context.js';
+import { TnxError } from '../../core/errors.js';
 import type { ScheduledJobs } from '../../ports/jobs.js';
 import { retentionEvent } from '../../domain/registry/registry-events.js';
 import {
@@ -81,8 +82,12 @@ export async function startRetentionJob(
   options: RetentionJobOptions = {},
 ): Promise<RetentionJob> {
   const reg = ctx.config.registry;
-  const policy = options.policy ?? { retentionDaysAfterEnd: reg?.retentionDaysAfterEnd ?? 365 };
-  const intervalMs = options.intervalMs ?? (reg?.retentionScanIntervalSeconds ?? 3600) * 1000;
+  if (!reg)
+    throw new TnxError('config_invalid', 'config registry: required for the retention job', {
+      pointer: 'config/registry',
+    });
+  const policy = options.policy ?? { retentionDaysAfterEnd: reg.retentionDaysAfterEnd };
+  const intervalMs = options.intervalMs ?? reg.retentionScanIntervalSeconds * 1000;
   const listeners: ((r: RetentionResult) => void)[] = options.onPass ? [options.onPass] : [];
   const job = await jobs.schedule(options.name ?? RETENTION_SCHEDULER_ID, intervalMs, async () => {
     const r = await runRetentionPass(ctx, policy);

@@ -5,11 +5,6 @@ import type { OutboundQueue } from '../../ports/queue.js';
 export interface SubmitDeps {
   ctx: GatewayContext;
   queue: OutboundQueue;
-  /**
-   * How long a submission waits for the queue before answering anyway (default 2000 ms). The record is
-   * durable already; with Redis down, a client must not hang — the outbox recovery enqueues later.
-   */
+  /** Overrides delivery.enqueueTimeoutMs (how long a submission waits for the queue before answering anyway). */
   enqueueTimeoutMs?: number;
 }
-
-export const DEFAULT_ENQUEUE_TIMEOUT_MS = 2_000;

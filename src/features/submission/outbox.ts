@@ -49,7 +49,7 @@ export function startOutboxRecovery(
   return startPeriodic(
     (first) => recoverOutbox(ctx, queue, { ...options, minAgeMs: first ? 0 : (options.minAgeMs ?? 5000) }),
     {
-      intervalMs: options.intervalMs ?? 10_000,
+      intervalMs: options.intervalMs ?? ctx.config.delivery.outboxIntervalMs,
       fallback: 0,
       onError: (err) => ctx.log.error({ err }, 'outbox recovery pass failed'),
     },

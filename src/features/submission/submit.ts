@@ -81,9 +81,9 @@ function replay(existing: OutboundRecord, principal: Principal, hash: string): S
   return answer(existing, false);
 }
 
-import { DEFAULT_ENQUEUE_TIMEOUT_MS, type SubmitDeps } from './deps.js';
+import type { SubmitDeps } from './deps.js';
 
-export { DEFAULT_ENQUEUE_TIMEOUT_MS, type SubmitDeps };
+export type { SubmitDeps };
 
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -195,7 +195,7 @@ export async function submitMessage(deps: SubmitDeps, input: SubmitInput): Promi
 export async function handOver(deps: SubmitDeps, record: OutboundRecord): Promise<OutboundRecord> {
   const { ctx, queue } = deps;
   try {
-    await within(Promise.resolve(queue.enqueue(record)), deps.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS);
+    await within(Promise.resolve(queue.enqueue(record)), deps.enqueueTimeoutMs ?? ctx.config.delivery.enqueueTimeoutMs);
   } catch (err) {
     ctx.log.warn({ id: record.id, err }, 'enqueue failed; the outbox recovery will retry');
     return record;

@@ -7,7 +7,8 @@
  * The job is a BullMQ job scheduler (one repeatable job per gateway prefix, whatever the number of
  * processes: the scheduler id is fixed, so upserting it again changes nothing). The purge itself is
  * idempotent — each manifest is purged by a conditional update, and only the call that purged it
- * publishes the events — so a job run twice, or by two workers, purges and audits each manifest once.
+ * writes the events, with the purge — so a job run twice, or by two workers, purges and audits each
+ * manifest once.
  */
 import { Queue, Worker } from 'bullmq';
 import type { GatewayContext } from '../../ports/context.js';
@@ -20,16 +21,15 @@ const BATCH = 500;
 
 /** Purge every manifest due at `now`; returns the ids purged by this call. */
 export async function purgeDueManifests(
-  ctx: Pick<GatewayContext, 'store' | 'events' | 'clock'>,
+  ctx: Pick<GatewayContext, 'store' | 'clock'>,
   now = ctx.clock.now(),
 ): Promise<string[]> {
   const purged: string[] = [];
   for (;;) {
     const due = await ctx.store.manifests.listDue(now, BATCH);
     for (const id of due) {
-      const m = await ctx.store.manifests.get(id);
-      if (!m || !(await ctx.store.manifests.purge(id, now))) continue; // another run got it first
-      await ctx.events.publish(...manifestExpired(m, now));
+      // Only the call that purged it writes the events, with the purge: another run got it first otherwise.
+      if (!(await ctx.store.manifests.purge(id, now, (m) => manifestExpired(m, now)))) continue;
       purged.push(id);
     }
     if (due.length < BATCH) return purged;

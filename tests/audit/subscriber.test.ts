@@ -56,6 +56,17 @@ describe('audit subscriber', () => {
     assert.deepEqual(events[1]!.detail, { attempt: 1, httpStatus: 503 });
   });
 
+  it('announced events (stored with their change) reach the followers, never a second time the trail', async () => {
+    const heard: string[][] = [];
+    f.bus.subscribe(async (events) => void heard.push(events.map((e) => e.action)));
+    const created = { action: 'personal_data.created', actor: 'registry', at: 1, messageId: 'r-1' };
+    await f.bus.announce(created);
+    assert.equal(await f.store.audit.count(), 0, 'the store wrote it with the change; the bus records nothing');
+    await f.bus.publish({ ...created, action: 'personal_data.read', detail: { purpose: 'check' } });
+    assert.equal(await f.store.audit.count(), 1);
+    assert.deepEqual(heard, [['personal_data.created'], ['personal_data.read']]);
+  });
+
   for (const key of [
     'name',
     'family',

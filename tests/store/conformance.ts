@@ -9,6 +9,7 @@
 import type { Store } from '../../src/ports/store/index.js';
 import { auditConformance } from './conformance/audit.js';
 import { auditWithConformance } from './conformance/audit-with.js';
+import { auditWithRecordsConformance } from './conformance/audit-with-records.js';
 import { inboundConformance } from './conformance/inbound.js';
 import { leaseConformance } from './conformance/leases.js';
 import { outboundConformance } from './conformance/outbound.js';
@@ -43,6 +44,7 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
     inboundConformance(ctx);
     auditConformance(ctx);
     auditWithConformance(ctx);
+    auditWithRecordsConformance(ctx);
     leaseConformance(ctx);
   });
 }

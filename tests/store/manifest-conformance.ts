@@ -59,7 +59,7 @@ export function candidateFixture(manifestId: string, overrides: Partial<Candidat
   };
 }
 
-function caseFixture(overrides: Partial<CaseRecord> = {}): CaseRecord {
+export function caseFixture(overrides: Partial<CaseRecord> = {}): CaseRecord {
   return {
     id: randomUUID(),
     kind: 'unreported_travel',

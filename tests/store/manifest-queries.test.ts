@@ -17,6 +17,7 @@ import {
   decisionUpdate,
   dueFilter,
   manifestStatsPipeline,
+  openOutcomeFilter,
   outcomeUpdate,
   pendingCandidateFilter,
   purgeFilter,
@@ -105,8 +106,14 @@ describe('mongodb manifest queries (mingo)', () => {
     assert.equal(c1!.decidedAt, 42);
     assert.equal(c2!.decision, 'confirmed', 'the other candidate is untouched');
     assert.equal(new Query(filter as never).test(doc), false, 'a second decision no longer matches');
+    // The filter is tested on its own: updateEach applies the paths one by one, and the first one
+    // (outcome) would make the filter miss for the second (caseId), which one MongoDB update does not.
+    assert.equal(new Query(openOutcomeFilter('c1') as never).test(doc), true);
     updateEach(doc, outcomeUpdate('case_opened', 'k1'), candidateArrayFilters('c1'));
     assert.equal((doc.candidates as Doc[])[0]!.caseId, 'k1');
+    assert.equal((doc.candidates as Doc[])[1]!.outcome, null, 'the other candidate is untouched');
+    assert.equal(new Query(openOutcomeFilter('c1') as never).test(doc), false, 'an outcome is recorded once');
+    assert.equal(new Query(openOutcomeFilter('c2') as never).test(doc), true);
   });
 
   it('operator-looking ids are operands, never operators', () => {

@@ -12,7 +12,7 @@ import { cyrillicRegistrant, freshKeys, greekRegistrant } from '../registry/fixt
 
 const T0 = 1_800_000_000_000;
 
-function reportRecord(registrantId: string, overrides: Partial<TravelReportRecord> = {}): TravelReportRecord {
+export function reportRecord(registrantId: string, overrides: Partial<TravelReportRecord> = {}): TravelReportRecord {
   return {
     id: randomUUID(),
     registrantId,

@@ -7,6 +7,7 @@ import { find, update } from 'mingo';
 import {
   addSourceFilter,
   addSourceUpdate,
+  eraseFilter,
   replaceFilter,
   reportVersionFilter,
   retentionFilter,
@@ -86,6 +87,9 @@ describe('registry mongo query builders (executed with mingo)', () => {
     assert.deepEqual(ids(registrants, replaceFilter('r1', 5)), ['r1']);
     assert.deepEqual(ids(registrants, replaceFilter('r1', 4)), []);
     assert.deepEqual(ids(registrants, replaceFilter('r4', 9)), [], 'erased records are never replaced');
+    assert.deepEqual(ids(registrants, eraseFilter('r1')), ['r1']);
+    assert.deepEqual(ids(registrants, eraseFilter('r4')), [], 'an erased record is not erased again');
+    assert.deepEqual(ids(registrants, eraseFilter({ $ne: 'x' } as never)), [], 'an id is an operand');
     assert.deepEqual(ids(registrants, scanFilter('r2')), ['r3', 'r5']);
     assert.deepEqual(ids(registrants, scanFilter(null)), ['r1', 'r2', 'r3', 'r5']);
   });

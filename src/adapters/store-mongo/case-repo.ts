@@ -1,11 +1,13 @@
 /**
  * Unreported-travel cases in MongoDB. One case per trip is the unique index on tripKey: of two
  * processes opening a case for the same trip, the second insert fails with a duplicate key and the
- * repository returns the first case instead.
+ * repository returns the first case instead. Only the insert that opened the case appends its audit
+ * events (port AuditWith), right after it (`appendAfter`).
  */
 import type { Model } from 'mongoose';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../store-common/paging.js';
-import type { CaseRecord, CaseRepo } from '../../ports/store/index.js';
+import type { AuditEventInput, AuditWith, CaseRecord, CaseRepo } from '../../ports/store/index.js';
+import { appendAfter } from './append-after.js';
 import { guard, isDuplicateKey } from './errors.js';
 import { CASES_NEWEST_FIRST, byId, caseCountFilter, caseListFilter, tripFilter } from './screening-queries.js';
 
@@ -17,20 +19,25 @@ function toCase(d: Doc | null): CaseRecord | null {
   return { id: _id, ...rest };
 }
 
-export function mongoCaseRepo(cases: Model<unknown>): CaseRepo {
+export function mongoCaseRepo(
+  cases: Model<unknown>,
+  append: (events: AuditEventInput[]) => Promise<unknown>,
+): CaseRepo {
+  const withEvents = appendAfter(append);
   return {
-    open: (c) =>
+    open: (c, audit?: AuditWith<CaseRecord>) =>
       guard('cases.open', async () => {
         const { id, ...rest } = c;
         try {
           await cases.create({ _id: id, ...rest });
-          return { record: c, created: true };
         } catch (err) {
           if (!isDuplicateKey(err, 'tripKey')) throw err;
           const first = toCase(await cases.findOne(tripFilter(c.tripKey)).lean<Doc>());
           if (!first) throw err;
           return { record: first, created: false };
         }
+        await withEvents(c, audit);
+        return { record: c, created: true };
       }),
     get: (id) => guard('cases.get', async () => toCase(await cases.findOne(byId(id)).lean<Doc>())),
     setNotification: (id, notificationId, notification) =>

@@ -2,20 +2,29 @@
  * Manifests in MongoDB. The candidates are embedded in the manifest document: inserting a manifest
  * with its screening result, and deciding one candidate, are single-document operations (atomic
  * without transactions). A decision matches the candidate only while it is `pending`
- * (findOneAndUpdate on an $elemMatch), so two reviewers cannot both decide it.
+ * (findOneAndUpdate on an $elemMatch), so two reviewers cannot both decide it. A write's audit
+ * events (port AuditWith) are appended right after it, by `appendAfter`, given the document as stored.
  */
 import type { Model } from 'mongoose';
-import type { CandidateRecord, ManifestRecord, ManifestRepo, ManifestStats } from '../../ports/store/index.js';
+import type {
+  AuditEventInput,
+  AuditWith,
+  CandidateRecord,
+  ManifestRecord,
+  ManifestRepo,
+  ManifestStats,
+} from '../../ports/store/index.js';
+import { appendAfter } from './append-after.js';
 import { guard } from './errors.js';
 import {
   DUE_FIRST,
   byId,
   candidateArrayFilters,
-  candidateFilter,
   decisionStatsPipeline,
   decisionUpdate,
   dueFilter,
   manifestStatsPipeline,
+  openOutcomeFilter,
   outcomeUpdate,
   pendingCandidateFilter,
   purgeFilter,
@@ -35,13 +44,20 @@ function toCandidates(doc: Doc): CandidateRecord[] {
     .sort((a, b) => a.passengerIndex - b.passengerIndex || b.score - a.score || (a.id < b.id ? -1 : 1));
 }
 
-export function mongoManifestRepo(manifests: Model<unknown>): ManifestRepo {
+export function mongoManifestRepo(
+  manifests: Model<unknown>,
+  append: (events: AuditEventInput[]) => Promise<unknown>,
+): ManifestRepo {
+  const withEvents = appendAfter(append);
   const load = async (id: string) => manifests.findOne(byId(id)).lean<Doc>();
+  const candidateOf = (d: Doc | null, candidateId: string): CandidateRecord | null =>
+    d ? (toCandidates(d).find((c) => c.id === candidateId) ?? null) : null;
   return {
-    insert: (m, cs) =>
+    insert: (m, cs, audit?: AuditWith<ManifestRecord>) =>
       guard('manifests.insert', async () => {
         const { id, ...rest } = m;
         await manifests.create({ _id: id, ...rest, candidates: cs.map(({ manifestId: _m, ...c }) => c) });
+        await withEvents(m, audit);
       }),
     get: (id) =>
       guard('manifests.get', async () => {
@@ -58,7 +74,7 @@ export function mongoManifestRepo(manifests: Model<unknown>): ManifestRepo {
         const d = await load(manifestId);
         return d ? (toCandidates(d).find((c) => c.id === candidateId) ?? null) : null;
       }),
-    decide: (manifestId, candidateId, decision) =>
+    decide: (manifestId, candidateId, decision, audit?: AuditWith<CandidateRecord>) =>
       guard('manifests.decide', async () => {
         const d = (await manifests.findOneAndUpdate(
           pendingCandidateFilter(manifestId, candidateId),
@@ -70,14 +86,17 @@ export function mongoManifestRepo(manifests: Model<unknown>): ManifestRepo {
             runValidators: true,
           },
         )) as Doc | null;
-        return d ? (toCandidates(d).find((c) => c.id === candidateId) ?? null) : null;
+        return withEvents(candidateOf(d, candidateId), audit);
       }),
-    setOutcome: (candidateId, outcome, caseId) =>
+    setOutcome: (candidateId, outcome, caseId, audit?: AuditWith<CandidateRecord>) =>
       guard('manifests.setOutcome', async () => {
-        await manifests.updateOne(candidateFilter(candidateId), outcomeUpdate(outcome, caseId), {
+        const d = (await manifests.findOneAndUpdate(openOutcomeFilter(candidateId), outcomeUpdate(outcome, caseId), {
           arrayFilters: candidateArrayFilters(candidateId),
+          returnDocument: 'after',
+          lean: true,
           runValidators: true,
-        });
+        })) as Doc | null;
+        return withEvents(candidateOf(d, candidateId), audit);
       }),
     listDue: (now, limit) =>
       guard('manifests.listDue', async () =>
@@ -85,11 +104,15 @@ export function mongoManifestRepo(manifests: Model<unknown>): ManifestRepo {
           (d) => d._id,
         ),
       ),
-    purge: (id, at) =>
-      guard(
-        'manifests.purge',
-        async () => (await manifests.updateOne(purgeFilter(id), purgeUpdate(at))).modifiedCount === 1,
-      ),
+    purge: (id, at, audit?: AuditWith<ManifestRecord>) =>
+      guard('manifests.purge', async () => {
+        const d = (await manifests.findOneAndUpdate(purgeFilter(id), purgeUpdate(at), {
+          projection: { candidates: 0 },
+          returnDocument: 'after',
+          lean: true,
+        })) as Doc | null;
+        return (await withEvents(d ? toManifest({ ...d, candidates: [] }) : null, audit)) !== null;
+      }),
     stats: (from, to) =>
       guard('manifests.stats', async (): Promise<ManifestStats> => {
         const [m] = await manifests.aggregate<Omit<ManifestStats, 'confirmed' | 'rejected'>>(

@@ -8,7 +8,7 @@
  */
 import mongoose from 'mongoose';
 import { systemClock, type Clock } from '../../core/clock.js';
-import type { Store } from '../../ports/store/index.js';
+import type { AuditEventInput, Store } from '../../ports/store/index.js';
 import { mongoAuditRepo } from './audit-repo.js';
 import { mongoCaseRepo } from './case-repo.js';
 import { guard, mapMongoError } from './errors.js';
@@ -96,16 +96,18 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
 
   const m = models as unknown as Record<keyof typeof models, mongoose.Model<unknown>>;
   const audit = mongoAuditRepo(m.auditEvents, m.auditHead, m.checkpoints);
+  // The writes that carry their audit events (port AuditWith) append them through the audit repo.
+  const append = (events: AuditEventInput[]) => audit.append(events);
   return {
     kind: 'mongodb',
-    outbound: mongoOutboundRepo(m.outbound, m.attempts, clock, (events) => audit.append(events)),
-    inbound: mongoInboundRepo(m.inbound, (events) => audit.append(events)),
+    outbound: mongoOutboundRepo(m.outbound, m.attempts, clock, append),
+    inbound: mongoInboundRepo(m.inbound, append),
     audit,
     kv: mongoKvRepo(m.leases),
-    manifests: mongoManifestRepo(m.manifests),
-    cases: mongoCaseRepo(m.cases),
-    registry: mongoRegistryRepo(m.registrants),
-    travelReports: mongoTravelReportRepo(m.travelReports),
+    manifests: mongoManifestRepo(m.manifests, append),
+    cases: mongoCaseRepo(m.cases, append),
+    registry: mongoRegistryRepo(m.registrants, append),
+    travelReports: mongoTravelReportRepo(m.travelReports, append),
     trips: mongoTripIndexRepo(m.trips),
     stats: mongoStatsRepo(m.outbound, m.inbound),
     ping: () =>

@@ -31,6 +31,11 @@ export function replaceFilter(id: string, expectedUpdatedAt: number): Filter {
   return { _id: { $eq: id }, updatedAt: { $eq: expectedUpdatedAt }, erasedAt: { $eq: null } };
 }
 
+/** Only a live record is erased: a repeated or racing erasure matches nothing (and writes no events). */
+export function eraseFilter(id: string): Filter {
+  return { _id: { $eq: id }, erasedAt: { $eq: null } };
+}
+
 export function retentionFilter(c: { endBefore: string; reviewBefore: string }): Filter {
   return {
     erasedAt: { $eq: null },

@@ -3,11 +3,15 @@
  * Erasure replaces the whole document with the tombstone (replaceOne), so the wrapped data key and the
  * ciphertexts are gone from the live collection; copies in the oplog and in backups age out, and are
  * unreadable anyway once the data key is destroyed (docs/registry-and-travel-reports.md).
+ * A write's audit events (port AuditWith) are appended right after it, by `appendAfter`.
  */
 import type { Model } from 'mongoose';
-import type { RegistrantRetentionView, RegistryRepo } from '../../ports/store/index.js';
+import type { AuditEventInput, AuditWith, RegistrantRetentionView, RegistryRepo } from '../../ports/store/index.js';
+import type { SealedRegistrant } from '../../domain/registry/sealed-registrant.js';
+import { appendAfter } from './append-after.js';
 import { guard } from './errors.js';
 import {
+  eraseFilter,
   fromRegistrantDoc,
   registrantDoc,
   replaceFilter,
@@ -17,22 +21,32 @@ import {
   searchFilter,
 } from './registry-queries.js';
 
-export function mongoRegistryRepo(registrants: Model<unknown>): RegistryRepo {
+export function mongoRegistryRepo(
+  registrants: Model<unknown>,
+  append: (events: AuditEventInput[]) => Promise<unknown>,
+): RegistryRepo {
+  const withEvents = appendAfter(append);
   const lean = (d: unknown) => (d ? fromRegistrantDoc(d as Record<string, unknown>) : null);
   return {
-    insert: (r) =>
+    insert: (r, audit?: AuditWith<SealedRegistrant>) =>
       guard('registry.insert', async () => {
         await registrants.create(registrantDoc(r));
+        await withEvents(r, audit);
       }),
     get: (id) => guard('registry.get', async () => lean(await registrants.findById(id).lean().exec())),
-    replace: (r, expected) =>
+    replace: (r, expected, audit?: AuditWith<SealedRegistrant>) =>
       guard('registry.replace', async () => {
         const res = await registrants.replaceOne(replaceFilter(r.id, expected), registrantDoc(r)).exec();
-        return res.modifiedCount === 1;
+        if (res.modifiedCount !== 1) return false;
+        await withEvents(r, audit);
+        return true;
       }),
-    erase: (t) =>
+    erase: (t, audit?: AuditWith<SealedRegistrant>) =>
       guard('registry.erase', async () => {
-        await registrants.replaceOne({ _id: { $eq: t.id } }, registrantDoc(t)).exec();
+        const res = await registrants.replaceOne(eraseFilter(t.id), registrantDoc(t)).exec();
+        if (res.modifiedCount !== 1) return false;
+        await withEvents(t, audit);
+        return true;
       }),
     search: (terms, limit) =>
       guard('registry.search', async () => {

@@ -40,8 +40,9 @@ export function candidateArrayFilters(candidateId: string, pendingOnly = false):
   return [{ 'c.id': { $eq: candidateId }, ...(pendingOnly ? { 'c.decision': { $eq: 'pending' } } : {}) }];
 }
 
-export function candidateFilter(candidateId: string): Filter {
-  return { candidates: { $elemMatch: { id: { $eq: candidateId } } } };
+/** The candidate, only while it has no outcome: an outcome is recorded once (a repeat matches nothing). */
+export function openOutcomeFilter(candidateId: string): Filter {
+  return { candidates: { $elemMatch: { id: { $eq: candidateId }, outcome: { $eq: null } } } };
 }
 
 export function outcomeUpdate(outcome: CandidateOutcome, caseId: string | null): Record<string, unknown> {

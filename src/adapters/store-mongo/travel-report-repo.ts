@@ -1,6 +1,16 @@
-/** Travel reports and the trip index on MongoDB (see the SQLite twin for the reasoning). */
+/**
+ * Travel reports and the trip index on MongoDB (see the SQLite twin for the reasoning). A report's
+ * audit events (port AuditWith) are appended right after its write, by `appendAfter`.
+ */
 import type { Model } from 'mongoose';
-import type { TravelReportRepo, TripIndexRepo } from '../../ports/store/index.js';
+import type {
+  AuditEventInput,
+  AuditWith,
+  TravelReportRecord,
+  TravelReportRepo,
+  TripIndexRepo,
+} from '../../ports/store/index.js';
+import { appendAfter } from './append-after.js';
 import { guard, isDuplicateKey } from './errors.js';
 import {
   addSourceFilter,
@@ -14,18 +24,23 @@ import {
   tripDoc,
 } from './registry-queries.js';
 
-export function mongoTravelReportRepo(reports: Model<unknown>): TravelReportRepo {
+export function mongoTravelReportRepo(
+  reports: Model<unknown>,
+  append: (events: AuditEventInput[]) => Promise<unknown>,
+): TravelReportRepo {
+  const withEvents = appendAfter(append);
   const one = (d: unknown) => (d ? fromReportDoc(d as Record<string, unknown>) : null);
   return {
-    insert: (r) =>
+    insert: (r, audit?: AuditWith<TravelReportRecord>) =>
       guard('travelReports.insert', async () => {
         await reports.create(reportDoc(r));
+        await withEvents(r, audit);
       }),
     get: (id) => guard('travelReports.get', async () => one(await reports.findById(id).lean().exec())),
-    update: (r) =>
+    update: (r, audit?: AuditWith<TravelReportRecord>) =>
       guard('travelReports.update', async () => {
         const res = await reports.replaceOne(reportVersionFilter(r.id, r.version - 1), reportDoc(r)).exec();
-        return res.modifiedCount === 1 ? r : null;
+        return withEvents(res.modifiedCount === 1 ? r : null, audit);
       }),
     listByRegistrant: (id) =>
       guard('travelReports.list', async () => {

@@ -1,13 +1,16 @@
 /**
  * Unreported-travel cases in SQLite. One case per trip is the database's rule (unique trip_key), so
  * two reviewers confirming the same person on the same flight in two processes open one case: the
- * loser's insert does nothing and it reads the winner's case.
+ * loser's insert does nothing and it reads the winner's case. Only the insert that opened the case
+ * writes its audit events (port AuditWith), in the same transaction (the write batch).
  */
 import type Database from 'better-sqlite3';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../store-common/paging.js';
-import type { CaseFilter, CaseRecord, CaseRepo } from '../../ports/store/index.js';
+import type { AuditWith, CaseFilter, CaseRecord, CaseRepo } from '../../ports/store/index.js';
+import type { SqliteChain } from './audit-repo.js';
 import { guard } from './errors.js';
 import { StatementCache } from './statement-cache.js';
+import type { WriteBatch } from './write-batch.js';
 
 const COLUMNS: Record<keyof CaseRecord, string> = {
   id: 'id',
@@ -31,7 +34,7 @@ const SELECT = `SELECT ${RETURNING} FROM screening_cases`;
 type Row = Omit<CaseRecord, 'flight'> & { flight: string };
 const toCase = (r: Row): CaseRecord => ({ ...r, flight: JSON.parse(r.flight) as CaseRecord['flight'] });
 
-export function sqliteCaseRepo(db: Database.Database): CaseRepo {
+export function sqliteCaseRepo(db: Database.Database, chain: SqliteChain, batch: WriteBatch): CaseRepo {
   const insert = db.prepare(
     `INSERT INTO screening_cases (${Object.values(COLUMNS).join(', ')})
      VALUES (${Object.keys(COLUMNS)
@@ -48,11 +51,15 @@ export function sqliteCaseRepo(db: Database.Database): CaseRepo {
   const lists = new StatementCache(db);
 
   return {
-    open: (c) =>
-      guard('cases.open', () => {
-        const created = insert.run({ ...c, flight: JSON.stringify(c.flight) }).changes === 1;
-        return { record: toCase(byTrip.get(c.tripKey) as Row), created };
-      }),
+    open: (c, audit?: AuditWith<CaseRecord>) =>
+      guard('cases.open', () =>
+        batch.run(() => {
+          const created = insert.run({ ...c, flight: JSON.stringify(c.flight) }).changes === 1;
+          const record = toCase(byTrip.get(c.tripKey) as Row);
+          if (created) chain.appendFor(audit, record);
+          return { record, created };
+        }),
+      ),
     get: (id) =>
       guard('cases.get', () => {
         const r = byId.get(id) as Row | undefined;

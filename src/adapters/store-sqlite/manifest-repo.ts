@@ -3,10 +3,13 @@
  * candidates are inserted in one transaction (never a manifest without its result). A decision is a
  * single `UPDATE … WHERE decision = 'pending'`, so two reviewers racing on one candidate cannot both
  * decide it. Purging nulls the sealed people and their wrapped key in place; the CHECK constraint of
- * the table refuses a purged row that still holds either.
+ * the table refuses a purged row that still holds either. Every write goes through the write batch
+ * with the audit events it carries (port AuditWith), computed from the row as stored: change and
+ * events commit together.
  */
 import type Database from 'better-sqlite3';
 import type {
+  AuditWith,
   CandidateOutcome,
   CandidateRecord,
   ManifestDecision,
@@ -14,7 +17,9 @@ import type {
   ManifestRepo,
   ManifestStats,
 } from '../../ports/store/index.js';
+import type { SqliteChain } from './audit-repo.js';
 import { guard } from './errors.js';
+import type { WriteBatch } from './write-batch.js';
 
 const M_COLUMNS: Record<keyof ManifestRecord, string> = {
   id: 'id',
@@ -64,7 +69,7 @@ const toCandidate = (r: CRow): CandidateRecord => ({
   features: JSON.parse(r.features) as CandidateRecord['features'],
 });
 
-export function sqliteManifestRepo(db: Database.Database): ManifestRepo {
+export function sqliteManifestRepo(db: Database.Database, chain: SqliteChain, batch: WriteBatch): ManifestRepo {
   const insertM = db.prepare(
     `INSERT INTO manifests (${Object.values(M_COLUMNS).join(', ')})
      VALUES (${Object.keys(M_COLUMNS)
@@ -77,10 +82,6 @@ export function sqliteManifestRepo(db: Database.Database): ManifestRepo {
        .map((f) => `@${f}`)
        .join(', ')})`,
   );
-  const insertAll = db.transaction((m: ManifestRecord, cs: CandidateRecord[]) => {
-    insertM.run({ ...m, flight: JSON.stringify(m.flight) });
-    for (const c of cs) insertC.run({ ...c, features: JSON.stringify(c.features) });
-  });
   const byId = db.prepare(`${M_SELECT} WHERE id = ?`);
   const ofManifest = db.prepare(`${C_SELECT} WHERE manifest_id = ? ORDER BY passenger_index ASC, score DESC, id ASC`);
   const candidate = db.prepare(`${C_SELECT} WHERE manifest_id = ? AND id = ?`);
@@ -89,12 +90,15 @@ export function sqliteManifestRepo(db: Database.Database): ManifestRepo {
      WHERE manifest_id = @manifestId AND id = @id AND decision = 'pending'
      RETURNING ${cols(C_COLUMNS)}`,
   );
-  const outcome = db.prepare('UPDATE manifest_candidates SET outcome = ?, case_id = ? WHERE id = ?');
+  const outcome = db.prepare(
+    `UPDATE manifest_candidates SET outcome = ?, case_id = ? WHERE id = ? AND outcome IS NULL RETURNING ${cols(C_COLUMNS)}`,
+  );
   const due = db.prepare(
     'SELECT id FROM manifests WHERE purged_at IS NULL AND purge_after <= ? ORDER BY purge_after ASC, id ASC LIMIT ?',
   );
   const purge = db.prepare(
-    'UPDATE manifests SET sealed_people = NULL, wrapped_key = NULL, purged_at = ? WHERE id = ? AND purged_at IS NULL',
+    `UPDATE manifests SET sealed_people = NULL, wrapped_key = NULL, purged_at = ? WHERE id = ? AND purged_at IS NULL
+     RETURNING ${cols(M_COLUMNS)}`,
   );
   const mStats = db.prepare(
     `SELECT count(*) AS manifests, coalesce(sum(passenger_count + crew_count), 0) AS people, coalesce(sum(candidate_count), 0) AS candidates
@@ -110,10 +114,14 @@ export function sqliteManifestRepo(db: Database.Database): ManifestRepo {
   );
 
   return {
-    insert: (m, cs) =>
-      guard('manifests.insert', () => {
-        insertAll.immediate(m, cs);
-      }),
+    insert: (m, cs, audit?: AuditWith<ManifestRecord>) =>
+      guard('manifests.insert', () =>
+        batch.run(() => {
+          insertM.run({ ...m, flight: JSON.stringify(m.flight) });
+          for (const c of cs) insertC.run({ ...c, features: JSON.stringify(c.features) });
+          chain.appendFor(audit, toManifest(byId.get(m.id) as MRow));
+        }),
+      ),
     get: (id) =>
       guard('manifests.get', () => {
         const r = byId.get(id) as MRow | undefined;
@@ -126,18 +134,29 @@ export function sqliteManifestRepo(db: Database.Database): ManifestRepo {
         const r = candidate.get(manifestId, candidateId) as CRow | undefined;
         return r ? toCandidate(r) : null;
       }),
-    decide: (manifestId, id, d: ManifestDecision) =>
-      guard('manifests.decide', () => {
-        const r = decide.get({ manifestId, id, ...d }) as CRow | undefined;
-        return r ? toCandidate(r) : null;
-      }),
-    setOutcome: (candidateId, o: CandidateOutcome, caseId) =>
-      guard('manifests.setOutcome', () => {
-        outcome.run(o, caseId, candidateId);
-      }),
+    decide: (manifestId, id, d: ManifestDecision, audit?: AuditWith<CandidateRecord>) =>
+      guard('manifests.decide', () =>
+        batch.run(() => {
+          const r = decide.get({ manifestId, id, ...d }) as CRow | undefined;
+          return chain.appendFor(audit, r ? toCandidate(r) : null);
+        }),
+      ),
+    setOutcome: (candidateId, o: CandidateOutcome, caseId, audit?: AuditWith<CandidateRecord>) =>
+      guard('manifests.setOutcome', () =>
+        batch.run(() => {
+          const r = outcome.get(o, caseId, candidateId) as CRow | undefined;
+          return chain.appendFor(audit, r ? toCandidate(r) : null);
+        }),
+      ),
     listDue: (now, limit) =>
       guard('manifests.listDue', () => (due.all(now, limit) as { id: string }[]).map((r) => r.id)),
-    purge: (id, at) => guard('manifests.purge', () => purge.run(at, id).changes === 1),
+    purge: (id, at, audit?: AuditWith<ManifestRecord>) =>
+      guard('manifests.purge', () =>
+        batch.run(() => {
+          const r = purge.get(at, id) as MRow | undefined;
+          return chain.appendFor(audit, r ? toManifest(r) : null) !== null;
+        }),
+      ),
     stats: (from, to) =>
       guard('manifests.stats', (): ManifestStats => ({
         ...(mStats.get(from, to) as Pick<ManifestStats, 'manifests' | 'people' | 'candidates'>),

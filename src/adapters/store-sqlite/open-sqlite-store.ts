@@ -82,12 +82,12 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
     inbound: sqliteInboundRepo(db, chain, batch),
     audit: sqliteAuditRepo(db, chain, batch),
     kv: sqliteKvRepo(db),
-    registry: sqliteRegistryRepo(db),
-    travelReports: sqliteTravelReportRepo(db),
+    registry: sqliteRegistryRepo(db, chain, batch),
+    travelReports: sqliteTravelReportRepo(db, chain, batch),
     trips: sqliteTripIndexRepo(db),
     stats: sqliteStatsRepo(db),
-    manifests: sqliteManifestRepo(db),
-    cases: sqliteCaseRepo(db),
+    manifests: sqliteManifestRepo(db, chain, batch),
+    cases: sqliteCaseRepo(db, chain, batch),
     async ping() {
       try {
         ping.get();

@@ -7,11 +7,16 @@
  * with `secure_delete` on (SQLite zeroes freed and overwritten content instead of leaving it in free
  * pages), then a TRUNCATE checkpoint empties the WAL, which would otherwise still hold the old page
  * images (docs/registry-and-travel-reports.md, "Erasure in the store").
+ *
+ * Writes go through the connection's write batch (./write-batch.ts) with the audit events they carry
+ * (port AuditWith): the change and its events commit together or not at all.
  */
 import type Database from 'better-sqlite3';
 import type { SealedRegistrant } from '../../domain/registry/sealed-registrant.js';
-import type { RegistrantRetentionView, RegistryRepo } from '../../ports/store/index.js';
+import type { AuditWith, RegistrantRetentionView, RegistryRepo } from '../../ports/store/index.js';
+import type { SqliteChain } from './audit-repo.js';
 import { guard } from './errors.js';
+import type { WriteBatch } from './write-batch.js';
 
 interface Row {
   record: string;
@@ -35,7 +40,7 @@ function params(r: SealedRegistrant) {
   };
 }
 
-export function sqliteRegistryRepo(db: Database.Database): RegistryRepo {
+export function sqliteRegistryRepo(db: Database.Database, chain: SqliteChain, batch: WriteBatch): RegistryRepo {
   db.pragma('secure_delete = ON');
   const insert = db.prepare(`INSERT INTO registrants (id, status, registration_start, registration_end, review_due,
       review_flagged_at, erased_at, created_at, updated_at, record)
@@ -47,7 +52,7 @@ export function sqliteRegistryRepo(db: Database.Database): RegistryRepo {
   const overwrite =
     db.prepare(`UPDATE registrants SET status = @status, registration_start = @start, registration_end = @end,
       review_due = @review, review_flagged_at = @flagged, erased_at = @erased, updated_at = @updated, record = @record
-    WHERE id = @id`);
+    WHERE id = @id AND erased_at IS NULL`);
   const addTerm = db.prepare('INSERT OR IGNORE INTO registrant_index (term, registrant_id) VALUES (?, ?)');
   const dropTerms = db.prepare('DELETE FROM registrant_index WHERE registrant_id = ?');
   const byId = db.prepare('SELECT record FROM registrants WHERE id = ?');
@@ -65,34 +70,45 @@ export function sqliteRegistryRepo(db: Database.Database): RegistryRepo {
     dropTerms.run(r.id);
     for (const t of r.blindIndexes) addTerm.run(t, r.id);
   };
-  const insertTx = db.transaction((r: SealedRegistrant) => {
-    insert.run(params(r));
-    index(r);
-  });
-  const replaceTx = db.transaction((r: SealedRegistrant, expected: number) => {
-    if (replace.run({ ...params(r), expected }).changes !== 1) return false;
-    index(r);
-    return true;
-  });
-  const eraseTx = db.transaction((t: SealedRegistrant) => {
-    overwrite.run(params(t));
-    dropTerms.run(t.id);
-  });
+  // The events see the record as stored (read back in the same write), as the other repositories' do.
+  const stored = (id: string): SealedRegistrant => JSON.parse((byId.get(id) as Row).record) as SealedRegistrant;
 
   return {
-    insert: (r) => guard('registry.insert', () => void insertTx.immediate(r)),
+    insert: (r, audit?: AuditWith<SealedRegistrant>) =>
+      guard('registry.insert', () =>
+        batch.run(() => {
+          insert.run(params(r));
+          index(r);
+          chain.appendFor(audit, stored(r.id));
+        }),
+      ),
     get: (id) =>
       guard('registry.get', () => {
         const row = byId.get(id) as Row | undefined;
         return row ? (JSON.parse(row.record) as SealedRegistrant) : null;
       }),
-    replace: (r, expected) => guard('registry.replace', () => replaceTx.immediate(r, expected)),
-    erase: (t) =>
-      guard('registry.erase', () => {
-        eraseTx.immediate(t);
-        // Best effort while other connections read (they pin WAL frames): the next checkpoint then
-        // finishes the job; the data key is already unrecoverable from the main file's live pages.
-        db.pragma('wal_checkpoint(TRUNCATE)');
+    replace: (r, expected, audit?: AuditWith<SealedRegistrant>) =>
+      guard('registry.replace', () =>
+        batch.run(() => {
+          if (replace.run({ ...params(r), expected }).changes !== 1) return false;
+          index(r);
+          chain.appendFor(audit, stored(r.id));
+          return true;
+        }),
+      ),
+    erase: (t, audit?: AuditWith<SealedRegistrant>) =>
+      guard('registry.erase', async () => {
+        const erased = await batch.run(() => {
+          if (overwrite.run(params(t)).changes !== 1) return false;
+          dropTerms.run(t.id);
+          chain.appendFor(audit, stored(t.id));
+          return true;
+        });
+        // After the commit, outside any transaction. Best effort while other connections read (they
+        // pin WAL frames): the next checkpoint then finishes the job; the data key is already
+        // unrecoverable from the main file's live pages.
+        if (erased) db.pragma('wal_checkpoint(TRUNCATE)');
+        return erased;
       }),
     search: (terms, limit) =>
       guard('registry.search', () => {

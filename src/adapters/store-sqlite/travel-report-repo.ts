@@ -3,11 +3,21 @@
  * the registrant's data key by the service) with the columns its queries need; updates are guarded
  * by the version. The trip index is keyed by the HMAC trip key: its primary key makes "claim this
  * trip" one atomic insert, so two sources finding the same trip at once cannot both notify.
+ * A report's insert and update go through the write batch with the audit events they carry (port
+ * AuditWith): change and events commit together.
  */
 import type Database from 'better-sqlite3';
 import type { SourceKind } from '../../domain/protocol/types.js';
-import type { TravelReportRecord, TravelReportRepo, TripEntry, TripIndexRepo } from '../../ports/store/index.js';
+import type {
+  AuditWith,
+  TravelReportRecord,
+  TravelReportRepo,
+  TripEntry,
+  TripIndexRepo,
+} from '../../ports/store/index.js';
+import type { SqliteChain } from './audit-repo.js';
 import { guard } from './errors.js';
+import type { WriteBatch } from './write-batch.js';
 
 interface ReportRow {
   record: string;
@@ -21,7 +31,7 @@ interface TripRow {
   createdAt: number;
 }
 
-export function sqliteTravelReportRepo(db: Database.Database): TravelReportRepo {
+export function sqliteTravelReportRepo(db: Database.Database, chain: SqliteChain, batch: WriteBatch): TravelReportRepo {
   const insert = db.prepare(`INSERT INTO travel_reports (id, registrant_id, state, version, created_at, record)
     VALUES (@id, @registrantId, @state, @version, @createdAt, @record)`);
   const update = db.prepare(`UPDATE travel_reports SET state = @state, version = @version, record = @record
@@ -42,9 +52,20 @@ export function sqliteTravelReportRepo(db: Database.Database): TravelReportRepo 
   });
 
   return {
-    insert: (r) => guard('travelReports.insert', () => void insert.run(row(r))),
+    insert: (r, audit?: AuditWith<TravelReportRecord>) =>
+      guard('travelReports.insert', () =>
+        batch.run(() => {
+          insert.run(row(r));
+          chain.appendFor(audit, parse(byId.get(r.id) as ReportRow));
+        }),
+      ),
     get: (id) => guard('travelReports.get', () => parse(byId.get(id) as ReportRow | undefined)),
-    update: (r) => guard('travelReports.update', () => (update.run(row(r)).changes === 1 ? r : null)),
+    update: (r, audit?: AuditWith<TravelReportRecord>) =>
+      guard('travelReports.update', () =>
+        batch.run(() =>
+          update.run(row(r)).changes === 1 ? chain.appendFor(audit, parse(byId.get(r.id) as ReportRow)) : null,
+        ),
+      ),
     listByRegistrant: (id) =>
       guard('travelReports.list', () => (byRegistrant.all(id) as ReportRow[]).map((x) => parse(x)!)),
     shredForRegistrant: (id) => guard('travelReports.shred', () => shred.run(id).changes),

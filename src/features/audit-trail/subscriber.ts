@@ -1,6 +1,7 @@
 /**
- * The one writer of the audit trail: subscribes to the EventBus and appends every domain event to
- * store.audit, in the order published. Handlers publish events; they never write audit records.
+ * The one writer of the audit trail for events without a state change: subscribes to the EventBus and
+ * appends every published domain event to store.audit, in the order published. (Events of a state
+ * change are written by the store with the change, port AuditWith.) Handlers never write audit records.
  * Every event passes checkAuditEvent (./check-event.ts) before anything of its publish is appended,
  * and a publish is appended atomically: all of its events or none.
  */
@@ -94,7 +95,10 @@ function* chunks(pending: Pending[]): Generator<Pending[]> {
   if (chunk.length > 0) yield chunk;
 }
 
-/** Wire the audit trail to a bus; returns the unsubscribe function. */
+/**
+ * Wire the audit trail to a bus; returns the unsubscribe function. Published events only: announced
+ * ones were written with their state change (store port AuditWith) and are in the trail already.
+ */
 export function attachAuditTrail(bus: EventBus, audit: AuditRepo, options?: AuditSubscriberOptions): () => void {
-  return bus.subscribe(auditSubscriber(audit, options));
+  return bus.subscribe(auditSubscriber(audit, options), { publishedOnly: true });
 }

@@ -1,7 +1,8 @@
 /**
- * The registry API's operations. Each one seals or opens through src/domain/registry, persists
- * through the store port and publishes its audit event there and only there. Reads require a purpose
- * and the event is published before any plaintext leaves this module (LED 2016/680 Art 25).
+ * The registry API's operations. Each one seals or opens through src/domain/registry and
+ * persists through the store port; a change hands its audit event to the store write (port AuditWith),
+ * so the two are stored together. Reads change nothing: their event goes through the event bus, and
+ * reads require a purpose and publish before any plaintext leaves this module (LED 2016/680 Art 25).
  */
 import { uuid7 } from '../../core/uuid7.js';
 import { isoTime } from '../../core/clock.js';
@@ -25,6 +26,7 @@ import {
   shredRegistrant,
   type SealedRegistrant,
 } from '../../domain/registry/sealed-registrant.js';
+import type { DomainEvent } from '../../domain/audit/event-bus.js';
 import type { NationalDeps } from './deps.js';
 
 /** What the API answers about a record without reading personal data. */
@@ -79,8 +81,9 @@ export async function createRegistrant(
   const { ctx } = deps;
   const now = ctx.clock.now();
   const sealed = sealRegistrant(withId(body, uuid7()), deps.keys, now);
-  await ctx.store.registry.insert(sealed);
-  await ctx.events.publish(registrantCreated(sealed.id, principal.id, now));
+  const created = [registrantCreated(sealed.id, principal.id, now)];
+  await ctx.store.registry.insert(sealed, () => created);
+  await ctx.events.announce(...created);
   return summaryOf(sealed);
 }
 
@@ -97,10 +100,17 @@ export async function readRegistrant(
   return { ...registrant, summary: summaryOf(sealed) };
 }
 
-async function replace(deps: NationalDeps, prev: SealedRegistrant, next: SealedRegistrant): Promise<void> {
-  if (!(await deps.ctx.store.registry.replace(next, prev.updatedAt))) {
+/** The replace and its events are one write; followers (the screening index) are told after it. */
+async function replace(
+  deps: NationalDeps,
+  prev: SealedRegistrant,
+  next: SealedRegistrant,
+  events: DomainEvent[],
+): Promise<void> {
+  if (!(await deps.ctx.store.registry.replace(next, prev.updatedAt, () => events))) {
     throw new TnxError('conflict', `registrant ${prev.id} was changed meanwhile; read it again`);
   }
+  await deps.ctx.events.announce(...events);
 }
 
 /** Replace the whole record (PUT semantics); the id is the path's. */
@@ -113,8 +123,7 @@ export async function updateRegistrant(
   const prev = await load(deps, id);
   const now = Math.max(deps.ctx.clock.now(), prev.updatedAt + 1);
   const next = resealRegistrant(prev, withId(body, id), deps.keys, now);
-  await replace(deps, prev, next);
-  await deps.ctx.events.publish(registrantAltered(id, principal.id, now));
+  await replace(deps, prev, next, [registrantAltered(id, principal.id, now)]);
   return summaryOf(next);
 }
 
@@ -138,8 +147,7 @@ export async function endRegistration(
     registrationEnd: given ?? isoTime(now).slice(0, 10),
   };
   const next = resealRegistrant(prev, ended, deps.keys, now);
-  await replace(deps, prev, next);
-  await deps.ctx.events.publish(registrantAltered(id, principal.id, now));
+  await replace(deps, prev, next, [registrantAltered(id, principal.id, now)]);
   return summaryOf(next);
 }
 
@@ -153,9 +161,13 @@ export async function eraseRegistrant(
   const prev = await load(deps, id);
   const now = Math.max(ctx.clock.now(), prev.updatedAt + 1);
   const tomb = shredRegistrant(prev, now);
-  await ctx.store.registry.erase(tomb);
+  // Erasing the record destroys the data key the travel reports are sealed under, so the erasure and
+  // its event are that write; shredding the reports' ciphertexts afterwards is the clean-up.
+  const erased = [registrantErased(id, principal.id, now, 'request')];
+  if (!(await ctx.store.registry.erase(tomb, () => erased)))
+    throw new TnxError('registrant_erased', `registrant ${id} has been erased`);
+  await ctx.events.announce(...erased);
   await ctx.store.travelReports.shredForRegistrant(id);
-  await ctx.events.publish(registrantErased(id, principal.id, now, 'request'));
   return summaryOf(tomb);
 }
 

@@ -43,13 +43,16 @@ export async function runRetentionPass(ctx: GatewayContext, policy: RetentionPol
       const sealed = await ctx.store.registry.get(v.id);
       if (!sealed || sealed.erasedAt !== null) continue;
       if (plan.shred.includes(v.id)) {
-        await ctx.store.registry.erase(shredRegistrant(sealed, ctx.clock.now()));
+        // The erasure and its event are one write; followers (the screening index) are told after it.
+        const shredded = [retentionEvent(retentionOutcome(v, 'shredded', ctx.clock))];
+        if (!(await ctx.store.registry.erase(shredRegistrant(sealed, ctx.clock.now()), () => shredded))) continue;
+        await ctx.events.announce(...shredded);
         await ctx.store.travelReports.shredForRegistrant(v.id);
-        await ctx.events.publish(retentionEvent(retentionOutcome(v, 'shredded', ctx.clock)));
         result.shredded.push(v.id);
       } else if (plan.flagReview.includes(v.id)) {
-        if (await ctx.store.registry.replace(flagReview(sealed, ctx.clock), sealed.updatedAt)) {
-          await ctx.events.publish(retentionEvent(retentionOutcome(v, 'review_flagged', ctx.clock)));
+        const flagged = [retentionEvent(retentionOutcome(v, 'review_flagged', ctx.clock))];
+        if (await ctx.store.registry.replace(flagReview(sealed, ctx.clock), sealed.updatedAt, () => flagged)) {
+          await ctx.events.announce(...flagged);
           result.flagged.push(v.id);
         }
       }

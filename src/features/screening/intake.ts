@@ -1,6 +1,6 @@
 /**
  * Receiving a manifest (POST /api/v1/manifests): parse → screen against the registry index → store
- * the manifest (people sealed) with its result in one atomic insert → audit → answer.
+ * the manifest (people sealed) with its result and its audit events in one atomic insert → answer.
  *
  * Nothing is stored before parsing and screening succeed: a malformed manifest leaves no trace but
  * the refusal's `input.refused` audit event (which names the segment and position, never content).
@@ -73,10 +73,9 @@ export async function receiveManifest(
     screeningMs,
     candidateCount: candidates.length,
   };
-  await ctx.store.manifests.insert(record, candidates);
-  await ctx.events.publish(
-    ...manifestReceived(record, principal.id),
-    ...manifestScreened(record, deps.index.index.size, now),
-  );
+  await ctx.store.manifests.insert(record, candidates, (stored) => [
+    ...manifestReceived(stored, principal.id),
+    ...manifestScreened(stored, deps.index.index.size, now),
+  ]);
   return { manifest: record, candidates };
 }

@@ -6,7 +6,7 @@
  *
  * The job is a scheduled job (src/ports/jobs.ts: one schedule per gateway, whatever the number of
  * processes, one run at a time). The purge itself is idempotent — each manifest is purged by a
- * conditional update, and only the call that purged it publishes the events — so a job run twice, or
+ * conditional update, and only the call that purged it writes the events, with the purge — so a job run twice, or
  * by two workers, purges and audits each manifest once.
  */
 import type { GatewayContext } from '../../ports/context.js';
@@ -19,16 +19,15 @@ const BATCH = 500;
 
 /** Purge every manifest due at `now`; returns the ids purged by this call. */
 export async function purgeDueManifests(
-  ctx: Pick<GatewayContext, 'store' | 'events' | 'clock'>,
+  ctx: Pick<GatewayContext, 'store' | 'clock'>,
   now = ctx.clock.now(),
 ): Promise<string[]> {
   const purged: string[] = [];
   for (;;) {
     const due = await ctx.store.manifests.listDue(now, BATCH);
     for (const id of due) {
-      const m = await ctx.store.manifests.get(id);
-      if (!m || !(await ctx.store.manifests.purge(id, now))) continue; // another run got it first
-      await ctx.events.publish(...manifestExpired(m, now));
+      // Only the call that purged it writes the events, with the purge: another run got it first otherwise.
+      if (!(await ctx.store.manifests.purge(id, now, (m) => manifestExpired(m, now)))) continue;
       purged.push(id);
     }
     if (due.length < BATCH) return purged;

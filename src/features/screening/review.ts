@@ -75,21 +75,20 @@ export async function decideCandidate(
   candidateId: string,
   input: DecisionInput,
 ): Promise<DecisionResult> {
-  const { store, events, clock } = deps.ctx;
+  const { store, clock } = deps.ctx;
   const manifest = await store.manifests.get(manifestId);
   const pending = manifest ? await store.manifests.getCandidate(manifestId, candidateId) : null;
   if (!manifest || !pending) throw new TnxError('not_found', 'no such manifest candidate');
   if (pending.decision !== 'pending') throw new TnxError('conflict', `candidate was already ${pending.decision}`);
   const registrant = input.decision === 'confirmed' ? await loadRegistrant(deps, pending.registrantId) : null;
 
-  const decided = await store.manifests.decide(manifestId, candidateId, {
-    decision: input.decision,
-    decidedBy: principal.id,
-    decidedAt: clock.now(),
-    reason: input.reason,
-  });
+  const decided = await store.manifests.decide(
+    manifestId,
+    candidateId,
+    { decision: input.decision, decidedBy: principal.id, decidedAt: clock.now(), reason: input.reason },
+    (c) => [candidateDecided(c)],
+  );
   if (!decided) throw new TnxError('conflict', 'candidate was decided meanwhile');
-  await events.publish(candidateDecided(decided));
   if (!registrant) return { candidate: decided, case: null, alreadyNotified: null };
   return confirmed(deps, principal, manifest, decided, registrant);
 }
@@ -113,7 +112,7 @@ async function confirmed(
   registrant: Registrant,
 ): Promise<DecisionResult> {
   const { ctx } = deps;
-  const { store, events, clock, config } = ctx;
+  const { store, clock, config } = ctx;
   const key = tripOf(deps, m, c.registrantId);
 
   const known = await findNotifiedTrip(ctx, key);
@@ -129,20 +128,25 @@ async function confirmed(
         ? 'own_state'
         : 'submitted';
   const now = clock.now();
-  const opened = await store.cases.open({
-    id: uuid7(),
-    kind: 'unreported_travel',
-    registrantId: c.registrantId,
-    manifestId: m.id,
-    candidateId: c.id,
-    tripKey: key,
-    flight: m.flight,
-    destination,
-    openedBy: principal.id,
-    openedAt: now,
-    notificationId: plan === 'submitted' ? uuid7() : null,
-    notification: plan,
-  });
+  // The case and its case.opened event are one write: no case exists without its event. The event
+  // says what was planned for the notification; a trip found notified meanwhile is recorded below.
+  const opened = await store.cases.open(
+    {
+      id: uuid7(),
+      kind: 'unreported_travel',
+      registrantId: c.registrantId,
+      manifestId: m.id,
+      candidateId: c.id,
+      tripKey: key,
+      flight: m.flight,
+      destination,
+      openedBy: principal.id,
+      openedAt: now,
+      notificationId: plan === 'submitted' ? uuid7() : null,
+      notification: plan,
+    },
+    (k) => [caseOpened(k)],
+  );
   if (!opened.created) {
     await store.manifests.setOutcome(c.id, 'case_exists', opened.record.id);
     return {
@@ -152,6 +156,7 @@ async function confirmed(
     };
   }
   let kase = opened.record;
+  let alreadyNotified: string[] | null = null;
   if (kase.notification === 'submitted' && kase.notificationId !== null) {
     // Claim the trip before sending: a self-report of the same trip racing us finds it claimed (and
     // records itself as the second source), or has claimed it first and we stand down.
@@ -164,7 +169,7 @@ async function confirmed(
       createdAt: now,
     });
     if (!claim.created) {
-      await recordSecondSource(ctx, key, 'manifest_match', principal.id);
+      alreadyNotified = (await recordSecondSource(ctx, key, 'manifest_match', principal.id))?.notificationIds ?? [];
       kase = (await store.cases.setNotification(kase.id, null, 'already_notified')) ?? kase;
     } else {
       const notification = caseNotification({
@@ -186,8 +191,12 @@ async function confirmed(
       );
     }
   }
-  await store.manifests.setOutcome(c.id, 'case_opened', kase.id);
-  await events.publish(caseOpened(kase));
+  // Lost the trip to a self-report after opening the case: the second source is recorded with the
+  // candidate's outcome, as when the trip was known from the start (secondSource below).
+  const secondSourceEvent = alreadyNotified
+    ? (x: CandidateRecord) => [secondSourceRecorded(x, alreadyNotified, clock.now())]
+    : undefined;
+  await store.manifests.setOutcome(c.id, 'case_opened', kase.id, secondSourceEvent);
   return { candidate: { ...c, outcome: 'case_opened', caseId: kase.id }, case: kase, alreadyNotified: null };
 }
 
@@ -196,7 +205,8 @@ async function secondSource(deps: ScreeningDeps, c: CandidateRecord, key: string
   const { ctx } = deps;
   const entry = await recordSecondSource(ctx, key, 'manifest_match', c.decidedBy ?? 'system');
   const notificationIds = entry?.notificationIds ?? [];
-  await ctx.store.manifests.setOutcome(c.id, 'already_notified', null);
-  await ctx.events.publish(secondSourceRecorded(c, notificationIds, ctx.clock.now()));
+  await ctx.store.manifests.setOutcome(c.id, 'already_notified', null, (x) => [
+    secondSourceRecorded(x, notificationIds, ctx.clock.now()),
+  ]);
   return { candidate: { ...c, outcome: 'already_notified' }, case: null, alreadyNotified: notificationIds };
 }

@@ -173,8 +173,9 @@ export async function createTravelReport(
     updatedAt: now,
     version: 1,
   };
-  await ctx.store.travelReports.insert(rec);
-  await ctx.events.publish(
+  // The registrant was read to build the notifications: that read is recorded with the report it
+  // produced, in the same write, before any notification leaves.
+  await ctx.store.travelReports.insert(rec, () => [
     registrantRead(registrantId, principal.id, 'travel notification', now, [
       'person.name',
       'person.dateOfBirth',
@@ -186,7 +187,7 @@ export async function createTravelReport(
       'convictions',
     ]),
     travelReportRecorded(rec.id, registrantId, deadline, principal.id, now, 'created'),
-  );
+  ]);
   const sent = await submitAll(deps, principal, notifications, `tr:${rec.id}`);
   return view(rec, sent, [...covered.keys()]);
 }
@@ -295,9 +296,9 @@ export async function changeTravelReport(
     updatedAt: now,
     version: rec.version + 1,
   };
-  if (!(await ctx.store.travelReports.update(updated)))
+  const amended = () => [travelReportRecorded(id, rec.registrantId, deadline, principal.id, now, 'amended')];
+  if (!(await ctx.store.travelReports.update(updated, amended)))
     throw new TnxError('conflict', `travel report ${id} was changed meanwhile`);
-  await ctx.events.publish(travelReportRecorded(id, rec.registrantId, deadline, principal.id, now, 'amended'));
   const sent = await submitAll(deps, principal, [...plan.updates, ...added], `tr:${id}:v${updated.version}`);
   return view(updated, sent);
 }
@@ -323,12 +324,12 @@ export async function cancelTravelReport(
     ...(reason ? { reason } : {}),
   });
   const updated: TravelReportRecord = { ...rec, state: 'cancelled', updatedAt: now, version: rec.version + 1 };
-  if (!(await ctx.store.travelReports.update(updated)))
+  const deadline = assessDeadline(report, deps.rules, ctx.clock);
+  const cancelled = () => [travelReportRecorded(id, rec.registrantId, deadline, principal.id, now, 'cancelled')];
+  if (!(await ctx.store.travelReports.update(updated, cancelled)))
     throw new TnxError('conflict', `travel report ${id} was changed meanwhile`);
   // The trip is off: a later sighting of the same flight (it happened after all) notifies afresh.
   await ctx.store.trips.release(rec.tripKey);
-  const deadline = assessDeadline(report, deps.rules, ctx.clock);
-  await ctx.events.publish(travelReportRecorded(id, rec.registrantId, deadline, principal.id, now, 'cancelled'));
   const sent = await submitAll(deps, principal, plan.updates, `tr:${id}:cancel`);
   return view(updated, sent);
 }

@@ -43,11 +43,12 @@ export interface AuditRepo {
 }
 
 /**
- * The audit events of a change, written WITH the change (the `audit` argument of the writes below):
- * given the record as stored, the events to append to the chain. They are written only when the
- * change happens (a transition that finds another state, an insert that finds the idempotency key or
- * jti taken, a repeated attempt number: no events), and they pass the audit trail's own checks
- * (src/domain/audit/check-event.ts).
+ * The audit events of a change, written WITH the change (the `audit` argument of the state-changing
+ * writes of every repository): given the record as stored, the events to append to the chain. They
+ * are written only when the change happens (a transition that finds another state, an insert that
+ * finds the idempotency key, jti, id or trip taken, a repeated attempt number, a second erasure or
+ * purge: no events), and they pass the audit trail's own checks (src/domain/audit/check-event.ts).
+ * Events without a state change (reads, queries, refusals) go through the EventBus instead.
  *
  * SQLite: the change and its events are ONE transaction — a crash leaves both or neither, and events
  * refused by the checks refuse the change. MongoDB: the events are appended right after the change,

@@ -1,4 +1,5 @@
 import type { StateCode } from '../../domain/protocol/types.js';
+import type { AuditWith } from './audit.js';
 import type { Page } from './page.js';
 
 // ------------------------------------------------------------------------------------------------
@@ -80,20 +81,39 @@ export interface ManifestStats {
   pending: number;
 }
 
+/**
+ * The writes take their audit events with them (`audit`, port AuditWith), given the record as stored:
+ * written only when the change happens — not for a decision or an outcome taken already, nor a
+ * manifest purged already.
+ */
 export interface ManifestRepo {
   /** Insert a manifest and its candidates in one atomic step (all or nothing). */
-  insert(manifest: ManifestRecord, candidates: CandidateRecord[]): Promise<void>;
+  insert(manifest: ManifestRecord, candidates: CandidateRecord[], audit?: AuditWith<ManifestRecord>): Promise<void>;
   get(id: string): Promise<ManifestRecord | null>;
   /** Candidates of a manifest, by passengerIndex then score (best first). */
   candidates(manifestId: string): Promise<CandidateRecord[]>;
   getCandidate(manifestId: string, candidateId: string): Promise<CandidateRecord | null>;
   /** Record a decision only while the candidate is `pending`; null when it was decided already. */
-  decide(manifestId: string, candidateId: string, d: ManifestDecision): Promise<CandidateRecord | null>;
-  setOutcome(candidateId: string, outcome: CandidateOutcome, caseId: string | null): Promise<void>;
+  decide(
+    manifestId: string,
+    candidateId: string,
+    d: ManifestDecision,
+    audit?: AuditWith<CandidateRecord>,
+  ): Promise<CandidateRecord | null>;
+  /**
+   * Record what a confirmation led to, once: only while the candidate has no outcome. The candidate
+   * as stored; null when it had an outcome already or does not exist.
+   */
+  setOutcome(
+    candidateId: string,
+    outcome: CandidateOutcome,
+    caseId: string | null,
+    audit?: AuditWith<CandidateRecord>,
+  ): Promise<CandidateRecord | null>;
   /** Ids of manifests whose people are due for purging (purgeAfter <= now, not yet purged), oldest first. */
   listDue(now: number, limit: number): Promise<string[]>;
-  /** Drop the sealed people and their key; true when this call purged it. */
-  purge(id: string, at: number): Promise<boolean>;
+  /** Drop the sealed people and their key; true when this call purged it (`audit` sees the purged record). */
+  purge(id: string, at: number, audit?: AuditWith<ManifestRecord>): Promise<boolean>;
   /** Counts over manifests received in [from, to) and decisions taken in [from, to). */
   stats(from: number, to: number): Promise<ManifestStats>;
 }
@@ -129,8 +149,11 @@ export interface CaseFilter {
 }
 
 export interface CaseRepo {
-  /** Insert unless a case for the same tripKey exists; then return that one and `created: false`. */
-  open(c: CaseRecord): Promise<{ record: CaseRecord; created: boolean }>;
+  /**
+   * Insert unless a case for the same tripKey exists; then return that one and `created: false`.
+   * `audit` (port AuditWith): the events of the case opened, written only when this call opened it.
+   */
+  open(c: CaseRecord, audit?: AuditWith<CaseRecord>): Promise<{ record: CaseRecord; created: boolean }>;
   get(id: string): Promise<CaseRecord | null>;
   setNotification(
     id: string,

@@ -1,4 +1,5 @@
 import type { SourceKind, StateCode } from '../../domain/protocol/types.js';
+import type { AuditWith } from './audit.js';
 
 // Travel reports and the trip index (docs/registry-and-travel-reports.md, docs/statistics.md)
 
@@ -44,11 +45,13 @@ export interface TripEntry {
   createdAt: number;
 }
 
+/** Insert and update take their audit events with them (port AuditWith); a lost race writes none. */
 export interface TravelReportRepo {
-  insert(rec: TravelReportRecord): Promise<void>;
+  /** `conflict` when the id exists. */
+  insert(rec: TravelReportRecord, audit?: AuditWith<TravelReportRecord>): Promise<void>;
   get(id: string): Promise<TravelReportRecord | null>;
   /** Replace when the stored version equals `rec.version - 1`; null on a lost race. */
-  update(rec: TravelReportRecord): Promise<TravelReportRecord | null>;
+  update(rec: TravelReportRecord, audit?: AuditWith<TravelReportRecord>): Promise<TravelReportRecord | null>;
   listByRegistrant(registrantId: string): Promise<TravelReportRecord[]>;
   /** Drop the sealed report of every report of a registrant (erasure); returns how many. */
   shredForRegistrant(registrantId: string): Promise<number>;

@@ -10,7 +10,7 @@ import type { AuditEvent, AuditEventInput, Store } from '../../../src/ports/stor
 import { verifyWholeChain } from './audit.js';
 import { code, newInbound, newOutbound, type ConformanceContext } from './fixtures.js';
 
-async function eventsOf(store: Store, messageId: string): Promise<AuditEvent[]> {
+export async function eventsOf(store: Store, messageId: string): Promise<AuditEvent[]> {
   return (await store.audit.query({ messageId }, { limit: 100 })).items.sort((a, b) => a.seq - b.seq);
 }
 

@@ -10,9 +10,6 @@
  */
 import type { CliIo } from '../io.js';
 import { configPathFrom, parseCommandArgs, UsageError, withUsage } from '../args.js';
-import { loadConfigFile } from '../../config/load.js';
-import { startGateway } from '../../runtime/run-gateway.js';
-import { isDevKeyFile } from '../../domain/keys/keyring.js';
 import { applyServeHeapDefaults } from '../../runtime/heap-tuning.js';
 
 const USAGE =
@@ -68,13 +65,25 @@ async function serve(args: string[], io: CliIo): Promise<number> {
   });
   const flagged = rolesFromFlags(values);
   const port = portFrom(values.port);
+  // First, while only the CLI is loaded: on Node 22+ this restarts the process in place with V8 flags
+  // that work only at start-up, and the gateway's modules would otherwise be loaded twice.
+  const heap = applyServeHeapDefaults();
+  const [{ loadConfigFile }, { startGateway }, { isDevKeyFile }] = await Promise.all([
+    import('../../config/load.js'),
+    import('../../runtime/run-gateway.js'),
+    import('../../domain/keys/keyring.js'),
+  ]);
   const config = loadConfigFile(configPathFrom(values));
   const roles = checkRoles(flagged ?? config.roles);
-  const heapFlag = applyServeHeapDefaults();
   const stopped = untilSignal();
   const gw = await startGateway(config, { roles, defaultMetrics: true, ...(port !== undefined ? { port } : {}) });
   io.out(gw.url ? `tnx serve: listening on ${gw.url}` : 'tnx serve: workers running');
-  if (heapFlag) gw.ctx.log.info({ v8: heapFlag }, 'heap growth capped (pass any heap flag to choose your own)');
+  if (heap) gw.ctx.log.info({ v8: heap.flags }, 'heap growth capped (pass any heap flag to choose your own)');
+  if (heap?.missing.length)
+    gw.ctx.log.warn(
+      { v8: [...heap.missing, ...heap.flags] },
+      'young generation not capped: this Node cannot restart itself; set these flags in NODE_OPTIONS',
+    );
   if (isDevKeyFile(config.keys.privateJwksPath))
     gw.ctx.log.warn('running with the DEMO keys of keys/dev: never in production');
 

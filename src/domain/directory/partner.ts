@@ -15,6 +15,8 @@ export interface PartnerLimits {
 export interface PartnerTls {
   /** PEM CA bundle (path) used to verify the partner's server certificate; system CAs when absent. */
   caPath?: string;
+  /** The same CA inline (PEM), as the signed network directory carries it (no local path to name). */
+  caPem?: string;
   /** For mTLS on our inbox: the partner's client certificate must chain to this CA (path)… */
   clientCaPath?: string;
   /** …or have exactly this SHA-256 fingerprint (hex, colons optional). */

@@ -174,3 +174,13 @@ describe('directory: signed network document', () => {
     );
   });
 });
+
+describe('directory: protocol/examples/network-directory.json', () => {
+  it('is a valid network directory (schema and rules)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = JSON.parse(
+      readFileSync(new URL('../../protocol/examples/directory/network-directory.json', import.meta.url), 'utf8'),
+    ) as unknown;
+    assert.equal(validateNetworkDirectory(doc).states.length, 4);
+  });
+});

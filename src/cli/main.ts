@@ -10,8 +10,12 @@ export type { CliIo, CommandRun } from './io.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRun }> }> = {
   keys: {
-    summary: 'generate or rotate key sets (keys generate|rotate|retire)',
+    summary: "generate or rotate key sets, also the coordinator's (keys generate|rotate|retire)",
     load: () => import('./commands/keys.js'),
+  },
+  directory: {
+    summary: 'the signed network directory (directory init|add|update|remove|sign|verify)',
+    load: () => import('./commands/directory.js'),
   },
   config: {
     summary: 'validate a configuration and its directory (config check)',

@@ -98,6 +98,22 @@ export const ERROR_CODES = {
     title: 'Stored personal data could not be decrypted',
   },
 
+  // ---- the signed network directory (protocol/SPEC.md §14) -------------------------------------------------
+  /** Raised by a gateway about the coordinator's document, and by `tnx directory verify`. */
+  directory_too_large: { status: 502, retry: true, expose: true, title: 'Network directory too large' },
+  directory_malformed: { status: 502, retry: true, expose: true, title: 'Network directory malformed' },
+  directory_signature_invalid: {
+    status: 502,
+    retry: true,
+    expose: true,
+    title: 'Network directory signature does not verify',
+  },
+  directory_invalid: { status: 502, retry: true, expose: true, title: 'Network directory content invalid' },
+  directory_rollback: { status: 502, retry: true, expose: true, title: 'Network directory is not newer' },
+  /** Past `expiresAt`: also what sealing to a partner raises, so queued deliveries wait instead of failing. */
+  directory_expired: { status: 503, retry: true, expose: true, title: 'Network directory expired' },
+  directory_unavailable: { status: 503, retry: true, expose: true, title: 'Network directory unreachable' },
+
   // ---- server side ----------------------------------------------------------------------------
   config_invalid: { status: 500, retry: false, expose: false, title: 'Configuration invalid' },
   key_material_invalid: { status: 500, retry: false, expose: false, title: 'Key material invalid' },

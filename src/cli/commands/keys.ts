@@ -2,26 +2,44 @@
  * `tnx keys generate|rotate|retire`: manage a gateway's private key set (docs/keys-and-directory.md).
  *
  *   tnx keys generate --state USA --out DIR [--profile ec|rsa] [--name NAME] [--force]
- *   tnx keys rotate   --keys FILE [--public FILE] [--profile ec|rsa]
- *   tnx keys retire   --keys FILE --kid KID [--public FILE]
+ *   tnx keys generate --use coordinator --out DIR [--profile ec|rsa] [--name NAME] [--force]
+ *   tnx keys rotate   --keys FILE [--public FILE] [--profile ec|rsa] [--entry FILE]
+ *   tnx keys retire   --keys FILE --kid KID [--public FILE] [--entry FILE]
  *
  * The private JWKS is written with mode 0600; the public JWKS (what partners put in their directory)
- * next to it. Output names kids, uses and algorithms — never key material.
+ * next to it. A state's rotate and retire also print — and with --entry write — the directory entry
+ * fragment the coordinator applies with `tnx directory update --entry`: with a network directory, a
+ * rotation reaches partners only through the coordinator. The coordinator's own key set (`--use
+ * coordinator`) holds signing keys only; its public JWKS is the trust anchor every gateway configures.
+ * Output names kids, uses and algorithms — never key material.
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { CliIo } from '../io.js';
 import { parseCommandArgs, requireOption, subcommand, UsageError, withUsage } from '../args.js';
 import { systemClock } from '../../core/clock.js';
-import { generateKeySet, KEY_PROFILES, type KeyProfile } from '../../domain/keys/generate.js';
-import { rotateKeySet, retireKey } from '../../domain/keys/rotate.js';
-import { readPrivateJwksFile, writePrivateJwksFile, writePublicJwksFile } from '../../domain/keys/files.js';
+import {
+  algorithmFor,
+  generateKey,
+  generateKeySet,
+  KEY_PROFILES,
+  type KeyProfile,
+} from '../../domain/keys/generate.js';
+import { COORDINATOR, rotateKeySet, retireKey, stateOfKeySet } from '../../domain/keys/rotate.js';
+import {
+  publicJwksOf,
+  readPrivateJwksFile,
+  writePrivateJwksFile,
+  writePublicJwksFile,
+} from '../../domain/keys/files.js';
+import { writeFileSync } from 'node:fs';
 import type { Jwks, TnxJwk } from '../../domain/keys/jwk.js';
 
 const USAGE = [
   'usage: tnx keys generate --state XXX --out DIR [--profile ec|rsa] [--name NAME] [--force]',
-  '       tnx keys rotate   --keys FILE [--public FILE] [--profile ec|rsa]',
-  '       tnx keys retire   --keys FILE --kid KID [--public FILE]',
+  '       tnx keys generate --use coordinator --out DIR [--profile ec|rsa] [--name NAME] [--force]',
+  '       tnx keys rotate   --keys FILE [--public FILE] [--profile ec|rsa] [--entry FILE]',
+  '       tnx keys retire   --keys FILE --kid KID [--public FILE] [--entry FILE]',
 ].join('\n');
 
 const VERBS = ['generate', 'rotate', 'retire'] as const;
@@ -49,17 +67,26 @@ function describe(io: CliIo, prefix: string, keys: readonly TnxJwk[]): void {
 async function generate(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, {
     state: { type: 'string' },
+    use: { type: 'string' },
     out: { type: 'string' },
     profile: { type: 'string' },
     name: { type: 'string' },
     force: { type: 'boolean' },
   });
-  const state = requireOption(values, 'state');
-  if (!/^[A-Z]{3}$/.test(state)) throw new UsageError('--state must be an ISO 3166-1 alpha-3 code in upper case');
+  if (values.use !== undefined && values.use !== COORDINATOR) throw new UsageError('--use must be "coordinator"');
+  const coordinator = values.use === COORDINATOR;
+  if (coordinator && values.state !== undefined) throw new UsageError('--use coordinator takes no --state');
+  const state = coordinator ? COORDINATOR : requireOption(values, 'state');
+  if (!coordinator && !/^[A-Z]{3}$/.test(state))
+    throw new UsageError('--state must be an ISO 3166-1 alpha-3 code in upper case');
   const out = requireOption(values, 'out');
   const name = values.name ?? state.toLowerCase();
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError('--name may hold A-Z a-z 0-9 . _ - only');
-  const jwks = await generateKeySet(state, systemClock, profileOption(values.profile) ?? 'ec');
+  const profile = profileOption(values.profile) ?? 'ec';
+  // The coordinator signs the network directory and nothing else: one signing key, no encryption key.
+  const jwks = coordinator
+    ? { keys: [await generateKey(COORDINATOR, 'sig', algorithmFor(profile, 'sig'), systemClock)] }
+    : await generateKeySet(state, systemClock, profile);
   mkdirSync(out, { recursive: true, mode: 0o700 });
   const privatePath = join(out, `${name}.private.jwks.json`);
   const publicPath = join(out, `${name}.public.jwks.json`);
@@ -69,6 +96,7 @@ async function generate(args: string[], io: CliIo): Promise<number> {
   io.out(`private JWKS (mode 0600): ${privatePath}`);
   io.out(`public JWKS:              ${publicPath}`);
   describe(io, '  new', jwks.keys);
+  if (coordinator) io.out('the public JWKS is the trust anchor: give it to every gateway (directory.trustAnchorsPath)');
   return 0;
 }
 
@@ -82,11 +110,32 @@ function writeBoth(privatePath: string, publicPath: string | undefined, jwks: Jw
   }
 }
 
+/**
+ * What a state sends the coordinator after a rotation or retirement: its current public keys as a
+ * directory entry fragment. `tnx directory update --entry` adds the new kids and marks the ones no
+ * longer listed retired.
+ */
+function directoryEntry(jwks: Jwks, io: CliIo, entryPath: string | undefined): void {
+  const state = stateOfKeySet(jwks);
+  if (state === COORDINATOR) {
+    io.out("coordinator key: add the new public key to every gateway's trust anchors before signing with it");
+    return;
+  }
+  const text = JSON.stringify({ state, jwks: publicJwksOf(jwks) }, null, 2);
+  if (entryPath) {
+    writeFileSync(entryPath, `${text}\n`, { mode: 0o644 });
+    io.out(`directory entry written: ${entryPath}`);
+  }
+  io.out('send to the coordinator (tnx directory update --state ' + state + ' --entry FILE):');
+  for (const line of text.split('\n')) io.out(line);
+}
+
 async function rotate(args: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, {
     keys: { type: 'string' },
     public: { type: 'string' },
     profile: { type: 'string' },
+    entry: { type: 'string' },
   });
   const path = requireOption(values, 'keys');
   const profile = profileOption(values.profile);
@@ -94,6 +143,7 @@ async function rotate(args: string[], io: CliIo): Promise<number> {
   writeBoth(path, publicPathFor(path, values.public), jwks, io);
   describe(io, '  added', added);
   io.out('older keys stay valid for opening and verifying until retired (tnx keys retire)');
+  directoryEntry(jwks, io, values.entry);
   return 0;
 }
 
@@ -102,6 +152,7 @@ async function retire(args: string[], io: CliIo): Promise<number> {
     keys: { type: 'string' },
     kid: { type: 'string' },
     public: { type: 'string' },
+    entry: { type: 'string' },
   });
   const path = requireOption(values, 'keys');
   const kid = requireOption(values, 'kid');
@@ -112,6 +163,7 @@ async function retire(args: string[], io: CliIo): Promise<number> {
     '  retired',
     jwks.keys.filter((k) => k.kid === kid),
   );
+  directoryEntry(jwks, io, values.entry);
   return 0;
 }
 

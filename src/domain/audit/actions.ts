@@ -37,6 +37,16 @@ export const AUDIT_ACTIONS = [
   'key.rotated',
   'key.retired',
 
+  // ---- the signed network directory (src/features/directory/follower.ts) ---------------------------
+  /** A newer signed directory took effect; detail: serials, signing kid, state codes and kids that changed. */
+  'directory.applied',
+  /** A fetched directory was refused (rollback, expired, bad signature …); outcome is the error code. */
+  'directory.refused',
+  /** The directory held is past its nextUpdate (still used); an alert, once per issue. */
+  'directory.stale',
+  /** The directory held is past its expiresAt: sealing stops until a newer one arrives; once per issue. */
+  'directory.expired',
+
   // ---- refusals of local input (API requests that fail validation, auth, roles) ------------------
   'input.refused',
 

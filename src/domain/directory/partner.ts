@@ -53,6 +53,12 @@ export const partnerTlsSchema = Settings(
         description: "PEM CA bundle (path) verifying the partner's server certificate; system CAs when absent.",
       }),
     ),
+    caPem: Type.Optional(
+      Type.String({
+        maxLength: 65536,
+        description: 'The same CA inline (PEM), as the signed network directory carries it (no local path to name).',
+      }),
+    ),
     clientCaPath: Type.Optional(
       Type.String({
         description: "For mTLS on our inbox: the partner's client certificate must chain to this CA (path)…",

@@ -7,6 +7,9 @@
  *     the one we sign with / partners encrypt to.
  *   - `tnx_retired`: RFC 3339 UTC time the key was retired; a retired key is neither used nor published
  *     and no longer opens anything.
+ * and, in the signed network directory (protocol/SPEC.md §14), three more a coordinator sets:
+ *   - `tnx_not_before` / `tnx_not_after`: the window in which the key may be used at all;
+ *   - `tnx_revoked`: RFC 3339 UTC time the key was revoked (compromise); it counts as retired everywhere.
  * Public JWKS output keeps `tnx_created` (so a partner can tell which encryption key is current) and
  * drops every private member through an explicit allow-list.
  */
@@ -21,6 +24,9 @@ export interface TnxJwk {
   alg: KeyAlgorithm;
   tnx_created?: string;
   tnx_retired?: string;
+  tnx_not_before?: string;
+  tnx_not_after?: string;
+  tnx_revoked?: string;
   [member: string]: unknown;
 }
 
@@ -41,8 +47,20 @@ export function toPublicJwk(jwk: TnxJwk): TnxJwk {
   return out as TnxJwk;
 }
 
+/** Retired or revoked: either way the key is out of use for good. */
 export function isRetired(jwk: TnxJwk): boolean {
-  return typeof jwk.tnx_retired === 'string';
+  return typeof jwk.tnx_retired === 'string' || typeof jwk.tnx_revoked === 'string';
+}
+
+/**
+ * Whether a key may be used at `at` (epoch ms): not retired or revoked, and inside its
+ * `tnx_not_before` / `tnx_not_after` window when it has one (before ≤ at < after).
+ */
+export function isUsableAt(jwk: TnxJwk, at: number): boolean {
+  if (isRetired(jwk)) return false;
+  if (typeof jwk.tnx_not_before === 'string' && at < Date.parse(jwk.tnx_not_before)) return false;
+  if (typeof jwk.tnx_not_after === 'string' && at >= Date.parse(jwk.tnx_not_after)) return false;
+  return true;
 }
 
 /** Newest first by `tnx_created`; keys without it count as oldest, later array entries as newer. */
@@ -77,7 +95,7 @@ export function checkJwk(
   const shape = KEY_SHAPE[jwk.alg as KeyAlgorithm];
   if (jwk.kty !== shape.kty) throw keyError(code, `${where}/kty`, `must be "${shape.kty}" for alg ${String(jwk.alg)}`);
   if (shape.crv && jwk.crv !== shape.crv) throw keyError(code, `${where}/crv`, `must be "${shape.crv}"`);
-  for (const t of ['tnx_created', 'tnx_retired'] as const) {
+  for (const t of ['tnx_created', 'tnx_retired', 'tnx_not_before', 'tnx_not_after', 'tnx_revoked'] as const) {
     if (jwk[t] !== undefined && (typeof jwk[t] !== 'string' || Number.isNaN(Date.parse(jwk[t])))) {
       throw keyError(code, `${where}/${t}`, 'must be an RFC 3339 date-time');
     }

@@ -13,18 +13,25 @@ import { type Clock, isoTime } from '../../core/clock.js';
 import { algorithmFor, generateKey, profileOf, type KeyProfile } from './generate.js';
 import { isRetired, newestFirst, type Jwks, type TnxJwk } from './jwk.js';
 
-/** The state a key set belongs to, read from its kids ("USA-sig-…"). */
+/** Owner of the network directory's signing keys (kids "coordinator-sig-…"); it has no encryption key. */
+export const COORDINATOR = 'coordinator';
+
+/** The state a key set belongs to, read from its kids ("USA-sig-…"), or COORDINATOR. */
 export function stateOfKeySet(jwks: Jwks): string {
-  const state = jwks.keys.map((k) => /^([A-Z]{3})-/.exec(k.kid)?.[1]).find((s) => s !== undefined);
+  const state = jwks.keys.map((k) => /^([A-Z]{3}|coordinator)-/.exec(k.kid)?.[1]).find((s) => s !== undefined);
   if (!state) throw new TnxError('key_material_invalid', 'cannot tell the state from the kids; pass --state');
   return state;
 }
 
-/** Add one new key per use, of the same profile as the current key of that use (default "ec"). */
+/**
+ * Add one new key per use, of the same profile as the current key of that use (default "ec"). The
+ * coordinator only signs, so its set gains a signing key only.
+ */
 export async function rotateKeySet(jwks: Jwks, clock: Clock, options: { state?: string; profile?: KeyProfile } = {}): Promise<{ jwks: Jwks; added: TnxJwk[] }> {
   const state = options.state ?? stateOfKeySet(jwks);
   const added: TnxJwk[] = [];
-  for (const use of ['sig', 'enc'] as const) {
+  const uses = state === COORDINATOR ? (['sig'] as const) : (['sig', 'enc'] as const);
+  for (const use of uses) {
     const current = newestFirst(jwks.keys.filter((k) => k.use === use && !isRetired(k)))[0];
     const profile = options.profile ?? (current ? profileOf(current.alg) : 'ec');
     added.push(await generateKey(state, use, algorithmFor(profile, use), clock));

@@ -1,0 +1,342 @@
+/**
+ * `tnx directory …`: the coordinating body's tool for the signed network directory
+ * (protocol/SPEC.md §14, docs/keys-and-directory.md §8).
+ *
+ *   tnx directory init   --file WORK.json --network NAME [--force]
+ *   tnx directory add    --file WORK.json --entry ENTRY.json [--jwks PUBLIC.jwks.json]
+ *   tnx directory update --file WORK.json --state XXX [--entry ENTRY.json] [--endpoint URL|none]
+ *                        [--retire KID] [--revoke KID]
+ *   tnx directory remove --file WORK.json --state XXX
+ *   tnx directory sign   --file WORK.json --keys COORD.private.jwks.json --out DIRECTORY.jws
+ *                        [--next-update-hours 24] [--valid-days 7]
+ *   tnx directory verify --in DIRECTORY.jws --anchors COORD.public.jwks.json [--network NAME]
+ *                        [--previous OLD.jws]
+ *
+ * The working file is unsigned JSON ({network, serial, states}) that only the coordinator edits; every
+ * edit is checked with the same rules a gateway applies, so a mistake shows on the command that made
+ * it, not weeks later on 57 gateways. `sign` issues serial + 1 and records it in the working file.
+ * Retiring or revoking keeps the key in the document with its marker: a kid is never reused.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import type { CliIo } from '../io.js';
+import { parseCommandArgs, requireOption, subcommand, UsageError, withUsage } from '../args.js';
+import { systemClock } from '../../core/clock.js';
+import { TnxError } from '../../core/errors.js';
+import { parseStrictJson } from '../../domain/protocol/strict-json.js';
+import { readPrivateJwksFile } from '../../domain/keys/files.js';
+import { checkJwks, isRetired, type Jwks } from '../../domain/keys/jwk.js';
+import {
+  checkEntries,
+  DIRECTORY_VERSION,
+  toDirectoryKey,
+  type DirectoryEntry,
+  type NetworkDirectory,
+} from '../../domain/directory/network.js';
+import {
+  checkAnchors,
+  coordinatorSigningKey,
+  signNetworkDirectory,
+  verifyNetworkDirectory,
+} from '../../domain/directory/network-jws.js';
+import { describeDiff, diffDirectories } from '../../domain/directory/network-diff.js';
+
+const USAGE = [
+  'usage: tnx directory init   --file WORK.json --network NAME [--force]',
+  '       tnx directory add    --file WORK.json --entry ENTRY.json [--jwks PUBLIC.jwks.json]',
+  '       tnx directory update --file WORK.json --state XXX [--entry ENTRY.json] [--endpoint URL|none]',
+  '                            [--retire KID] [--revoke KID]',
+  '       tnx directory remove --file WORK.json --state XXX',
+  '       tnx directory sign   --file WORK.json --keys COORD.private.jwks.json --out DIRECTORY.jws',
+  '                            [--next-update-hours 24] [--valid-days 7]',
+  '       tnx directory verify --in DIRECTORY.jws --anchors COORD.public.jwks.json [--network NAME]',
+  '                            [--previous OLD.jws]',
+].join('\n');
+
+const VERBS = ['init', 'add', 'update', 'remove', 'sign', 'verify'] as const;
+
+interface WorkingFile {
+  network: string;
+  /** The serial of the last signed issue; 0 before the first. */
+  serial: number;
+  states: DirectoryEntry[];
+}
+
+function readJson(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new TnxError('not_found', `cannot read ${what} ${path}`, { cause });
+  }
+  try {
+    return parseStrictJson(text);
+  } catch (cause) {
+    throw new TnxError('directory_invalid', `${what} ${path} is not strict JSON`, { cause });
+  }
+}
+
+function writeAtomically(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  writeFileSync(tmp, text, { mode: 0o644, flag: 'wx' });
+  renameSync(tmp, path);
+}
+
+function readWorking(path: string): WorkingFile {
+  const w = readJson(path, 'working file') as WorkingFile;
+  if (
+    !w ||
+    typeof w !== 'object' ||
+    typeof w.network !== 'string' ||
+    !Number.isSafeInteger(w.serial) ||
+    !Array.isArray(w.states)
+  )
+    throw new TnxError('directory_invalid', `${path} is not a directory working file (tnx directory init)`);
+  checkEntries(w.states);
+  return w;
+}
+
+function writeWorking(path: string, w: WorkingFile): void {
+  w.states.sort((a, b) => (a.state < b.state ? -1 : 1));
+  checkEntries(w.states);
+  writeAtomically(path, `${JSON.stringify(w, null, 2)}\n`);
+}
+
+const now = () => new Date(systemClock.now()).toISOString();
+
+function normaliseKeys(keys: unknown, where: string): DirectoryEntry['jwks'] {
+  // Public members and TNX validity members only: a private member never reaches the document.
+  const jwks = checkJwks(
+    { keys: Array.isArray(keys) ? keys.map((k) => toDirectoryKey(k as Record<string, unknown>)) : keys },
+    where,
+    'public',
+    'config_invalid',
+  );
+  return { keys: jwks.keys };
+}
+
+function stateOption(values: { state?: string | undefined }): string {
+  const state = requireOption(values, 'state');
+  if (!/^[A-Z]{3}$/.test(state)) throw new UsageError('--state must be an ISO 3166-1 alpha-3 code in upper case');
+  return state;
+}
+
+function init(args: string[], io: CliIo): number {
+  const { values } = parseCommandArgs(args, {
+    file: { type: 'string' },
+    network: { type: 'string' },
+    force: { type: 'boolean' },
+  });
+  const file = requireOption(values, 'file');
+  const network = requireOption(values, 'network');
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(network)) throw new UsageError('--network may hold A-Z a-z 0-9 . _ - (1-64)');
+  if (existsSync(file) && values.force !== true)
+    throw new TnxError('conflict', `${file} exists; pass --force to replace it`);
+  writeWorking(file, { network, serial: 0, states: [] });
+  io.out(`working file: ${file} (network ${network}, no states yet)`);
+  return 0;
+}
+
+function add(args: string[], io: CliIo): number {
+  const { values } = parseCommandArgs(args, {
+    file: { type: 'string' },
+    entry: { type: 'string' },
+    jwks: { type: 'string' },
+  });
+  const file = requireOption(values, 'file');
+  const w = readWorking(file);
+  const raw = readJson(requireOption(values, 'entry'), 'entry') as Record<string, unknown>;
+  const keys = values.jwks ? (readJson(values.jwks, 'public JWKS') as Jwks).keys : (raw.jwks as Jwks | undefined)?.keys;
+  const entry = { ...raw, jwks: normaliseKeys(keys, 'entry/jwks') } as DirectoryEntry;
+  entry.accepts ??= ['TravelNotification', 'TravelUpdate', 'FollowUpReport'];
+  if (w.states.some((s) => s.state === entry.state))
+    throw new TnxError('conflict', `${String(entry.state)} is already in the directory; use tnx directory update`);
+  w.states.push(entry);
+  writeWorking(file, w);
+  io.out(`added ${entry.state}: ${entry.jwks.keys.map((k) => `${k.kid} (${k.use})`).join(', ')}`);
+  return 0;
+}
+
+function update(args: string[], io: CliIo): number {
+  const { values } = parseCommandArgs(args, {
+    file: { type: 'string' },
+    state: { type: 'string' },
+    entry: { type: 'string' },
+    endpoint: { type: 'string' },
+    retire: { type: 'string', multiple: true },
+    revoke: { type: 'string', multiple: true },
+  });
+  const file = requireOption(values, 'file');
+  const state = stateOption(values);
+  const w = readWorking(file);
+  const i = w.states.findIndex((s) => s.state === state);
+  if (i < 0) throw new TnxError('not_found', `no state ${state} in the directory; use tnx directory add`);
+  let e: DirectoryEntry = structuredClone(w.states[i]!);
+  const at = now();
+  const changes: string[] = [];
+  if (values.entry) {
+    const raw = readJson(values.entry, 'entry') as Record<string, unknown>;
+    if (raw.state !== undefined && raw.state !== state)
+      throw new TnxError(
+        'conflict',
+        `the entry is for ${typeof raw.state === 'string' ? raw.state : 'another state'}, not ${state}`,
+      );
+    const { jwks, ...rest } = raw as Partial<DirectoryEntry> & Record<string, unknown>;
+    e = { ...e, ...(rest as Partial<DirectoryEntry>), state };
+    if (Object.keys(rest).some((k) => k !== 'state'))
+      changes.push(
+        `fields ${Object.keys(rest)
+          .filter((k) => k !== 'state')
+          .join(', ')}`,
+      );
+    if (jwks !== undefined) {
+      // The state sends its current public keys: new kids are added, kids it no longer lists are retired.
+      const sent = normaliseKeys(jwks.keys, 'entry/jwks').keys;
+      const sentKids = new Set(sent.map((k) => k.kid));
+      const held = new Set(e.jwks.keys.map((k) => k.kid));
+      e.jwks.keys = e.jwks.keys.map((k) => {
+        if (isRetired(k) || sentKids.has(k.kid)) return k;
+        changes.push(`retired ${k.kid}`);
+        return { ...k, tnx_retired: at };
+      });
+      for (const k of sent)
+        if (!held.has(k.kid)) {
+          e.jwks.keys.push(k);
+          changes.push(`added ${k.kid}`);
+        }
+    }
+  }
+  if (values.endpoint !== undefined) {
+    e.endpoint = values.endpoint === 'none' ? null : values.endpoint;
+    changes.push('endpoint');
+  }
+  for (const [kids, marker] of [
+    [values.retire ?? [], 'tnx_retired'],
+    [values.revoke ?? [], 'tnx_revoked'],
+  ] as const) {
+    for (const kid of kids) {
+      const k = e.jwks.keys.find((x) => x.kid === kid);
+      if (!k) throw new TnxError('not_found', `${state} has no key ${kid}`);
+      if (k[marker])
+        throw new TnxError('conflict', `key ${kid} is already ${marker === 'tnx_retired' ? 'retired' : 'revoked'}`);
+      k[marker] = at;
+      changes.push(`${marker === 'tnx_retired' ? 'retired' : 'revoked'} ${kid}`);
+    }
+  }
+  if (changes.length === 0) throw new UsageError('nothing to update: pass --entry, --endpoint, --retire or --revoke');
+  w.states[i] = e;
+  writeWorking(file, w);
+  io.out(`updated ${state}: ${changes.join('; ')}`);
+  return 0;
+}
+
+function remove(args: string[], io: CliIo): number {
+  const { values } = parseCommandArgs(args, { file: { type: 'string' }, state: { type: 'string' } });
+  const file = requireOption(values, 'file');
+  const state = stateOption(values);
+  const w = readWorking(file);
+  const before = w.states.length;
+  w.states = w.states.filter((s) => s.state !== state);
+  if (w.states.length === before) throw new TnxError('not_found', `no state ${state} in the directory`);
+  writeWorking(file, w);
+  io.out(`removed ${state}; gateways stop sending to it and accepting its keys with the next signed issue`);
+  return 0;
+}
+
+function positiveNumber(v: string | undefined, name: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number`);
+  return n;
+}
+
+async function sign(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    file: { type: 'string' },
+    keys: { type: 'string' },
+    out: { type: 'string' },
+    'next-update-hours': { type: 'string' },
+    'valid-days': { type: 'string' },
+  });
+  const file = requireOption(values, 'file');
+  const out = requireOption(values, 'out');
+  const nextHours = positiveNumber(values['next-update-hours'], 'next-update-hours', 24);
+  const validDays = positiveNumber(values['valid-days'], 'valid-days', 7);
+  if (validDays * 24 < nextHours) throw new UsageError('--valid-days must cover --next-update-hours');
+  const w = readWorking(file);
+  const t = systemClock.now();
+  const signer = coordinatorSigningKey(readPrivateJwksFile(requireOption(values, 'keys')), t);
+  const doc: NetworkDirectory = {
+    v: DIRECTORY_VERSION,
+    network: w.network,
+    serial: w.serial + 1,
+    issuedAt: new Date(t).toISOString(),
+    nextUpdate: new Date(t + nextHours * 3600_000).toISOString(),
+    expiresAt: new Date(t + validDays * 86400_000).toISOString(),
+    states: w.states,
+  };
+  const jws = await signNetworkDirectory(doc, signer);
+  writeAtomically(out, `${jws}\n`);
+  // The serial is recorded only once the issue exists: a failed sign never burns a serial.
+  writeWorking(file, { ...w, serial: doc.serial });
+  io.out(
+    `signed directory ${out}: network ${doc.network}, serial ${doc.serial}, ${doc.states.length} states, kid ${signer.kid}`,
+  );
+  io.out(`next update by ${doc.nextUpdate}; expires ${doc.expiresAt}`);
+  return 0;
+}
+
+async function verify(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    in: { type: 'string' },
+    anchors: { type: 'string' },
+    network: { type: 'string' },
+    previous: { type: 'string' },
+  });
+  const anchors = checkAnchors(readJson(requireOption(values, 'anchors'), 'trust anchors'));
+  const t = systemClock.now();
+  const read = (p: string) => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch (cause) {
+      throw new TnxError('not_found', `cannot read ${p}`, { cause });
+    }
+  };
+  const base = { anchors, now: t, ...(values.network ? { network: values.network } : {}) };
+  const previous = values.previous
+    ? (await verifyNetworkDirectory(read(values.previous), { ...base, allowExpired: true })).document
+    : null;
+  const { document, kid } = await verifyNetworkDirectory(read(requireOption(values, 'in')), {
+    ...base,
+    ...(previous ? { minSerial: previous.serial } : {}),
+  });
+  io.out(`OK: network ${document.network}, serial ${document.serial}, signed by ${kid}`);
+  io.out(`issued ${document.issuedAt}; next update ${document.nextUpdate}; expires ${document.expiresAt}`);
+  for (const s of document.states) {
+    const usable = s.jwks.keys.filter((k) => !isRetired(k)).map((k) => `${k.kid}(${k.use})`);
+    io.out(`  ${s.state}  ${s.endpoint ?? '(no gateway)'}  keys: ${usable.join(' ') || '(none)'}`);
+  }
+  if (previous) for (const line of describeDiff(diffDirectories(previous, document))) io.out(`  ${line}`);
+  return 0;
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  return withUsage(io, USAGE, async () => {
+    const { verb, rest } = subcommand(args, VERBS);
+    switch (verb) {
+      case 'init':
+        return init(rest, io);
+      case 'add':
+        return add(rest, io);
+      case 'update':
+        return update(rest, io);
+      case 'remove':
+        return remove(rest, io);
+      case 'sign':
+        return sign(rest, io);
+      case 'verify':
+        return verify(rest, io);
+    }
+  });
+}

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { until } from '../harness/poll.js';
 import { checkCheckpoint, CHECKPOINT_TYP } from '../../src/features/audit-trail/checkpoint.js';
 import { AuditSealer, SEALER_LEASE } from '../../src/features/audit-trail/sealer.js';
 import { verifyTrail } from '../../src/features/audit-trail/verify.js';
@@ -129,9 +130,7 @@ describe('audit checkpoints and the elected sealer', () => {
     });
     await f.bus.publish(event(1, f.clock));
     s.start();
-    const deadline = Date.now() + 3000;
-    while ((await f.store.audit.listCheckpoints()).length === 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
+    await until('a checkpoint', async () => (await f.store.audit.listCheckpoints()).length > 0, 3000, 10);
     await s.stop();
     const cps = await f.store.audit.listCheckpoints();
     assert.equal(cps.length, 1);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { until } from '../harness/poll.js';
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -171,10 +172,7 @@ describe('sqlite store specifics', function () {
     const names = ['p1', 'p2', 'p3'];
     const children = Promise.all(names.map((name) => runChild(worker, [path, name, String(batches), barrier])));
     // Release all three at once, once each has started and opened the file.
-    const deadline = Date.now() + 30_000;
-    while (!names.every((n) => existsSync(join(barrier, `ready-${n}`))) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await until('all appenders ready', () => names.every((n) => existsSync(join(barrier, `ready-${n}`))), 30_000, 10);
     writeFileSync(join(barrier, 'go'), '');
     const results = await children;
     const appended = results.reduce((n, r) => n + r.appended, 0);

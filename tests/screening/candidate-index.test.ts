@@ -57,10 +57,10 @@ describe('screening: candidate index', () => {
     }
     const perPassenger = st.candidates / n;
     assert.ok(perPassenger < REGISTRY * 0.02, `candidates per passenger ${perPassenger}`);
-    assert.ok(
-      st.scored / n < perPassenger,
-      'the date-of-birth bound rules most candidates out before names are compared',
-    );
+    // Blocks carry the date (or a date one typing error away), so a passenger meets a handful of
+    // registrants, not everyone born in his year.
+    assert.ok(perPassenger < 3, `candidates per passenger ${perPassenger}`);
+    assert.ok(st.scored <= st.candidates);
   });
 
   it('rarely reports namesakes born at another time', () => {

@@ -11,10 +11,12 @@
  *   D<date>:{a,x}  for each pair of name tokens (a, b) of one name form: {a, x} for x in N(b) and
  *                  {x, b} for x in N(a), unordered, under the full date of birth. Two tokens must agree
  *                  — one exactly, the other up to one edit of its key — and the date must be equal:
- *                  the block for a name written another way. A passenger also looks up exact pairs
- *                  one day either side (a date typed one day off across a month end).
- *   Y<year>:{a,b}  exact pairs under the birth year: the block for a date typed wrongly within the
- *                  year (one digit, one day, day and month swapped) or given as a year only.
+ *                  the block for a name written another way. A passenger also looks up the exact
+ *                  pairs on every date one typing error away within the year (one day either
+ *                  side, one digit of month or day, day and month swapped): about 25 small blocks
+ *                  instead of the whole year, which for the commonest names holds hundreds.
+ *   Y<year>:{a,b}  exact pairs under the birth year: for passengers whose date is a year or a
+ *                  year and month only.
  *   A<mmdd>:{a,b}  exact pairs under month and day, any year: a year typed wrongly (1953 for 1963,
  *                  1985 for 1986) keeps the day.
  *   T<year>:{a,x}  the fuzzy pairs of D under the year, for registrants with a partial date (and the
@@ -205,6 +207,31 @@ function neighbourDays(packed: number): number[] {
   });
 }
 
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Full dates one typing error from `packed` within its year: one day either side (across month and
+ * year ends too), one digit of the month or the day changed, day and month swapped.
+ */
+export function typingErrorsOf(packed: number): number[] {
+  const y = Math.floor(packed / 10000);
+  const m = Math.floor(packed / 100) % 100;
+  const d = packed % 100;
+  const out = new Set(neighbourDays(packed));
+  const add = (mm: number, dd: number): void => {
+    if (mm >= 1 && mm <= 12 && dd >= 1 && dd <= DAYS_IN_MONTH[mm - 1]!) out.add(y * 10000 + mm * 100 + dd);
+  };
+  for (let digit = 0; digit <= 9; digit++) {
+    add(Math.floor(m / 10) * 10 + digit, d);
+    add(digit * 10 + (m % 10), d);
+    add(m, Math.floor(d / 10) * 10 + digit);
+    add(m, digit * 10 + (d % 10));
+  }
+  add(d, m);
+  out.delete(packed);
+  return [...out];
+}
+
 /** The code, and its prefixes of two and three symbols: a joined compound name's first part. */
 function withPrefixes(code: string): string[] {
   const out = [code];
@@ -243,10 +270,11 @@ export function passengerNameKeys(tokens: readonly string[], packedDate: number,
   if (!partial) {
     for (const p of pairs) pairKeys(p, packedDate, keys, NS_DATE_PAIR);
     for (const [a, b] of prefixPairs) keys.push(datePairKey(packedDate, a, b));
-    for (const d of neighbourDays(packedDate)) for (const [a, b] of exactPairs) keys.push(datePairKey(d, a, b));
+    // A date typed wrongly within the year: the exact pairs on each date one typing error away,
+    // rather than the whole year — for the commonest names the year is a block of hundreds.
+    for (const d of typingErrorsOf(packedDate)) for (const [a, b] of exactPairs) keys.push(datePairKey(d, a, b));
     for (const [a, b] of exactPairs) keys.push(dayPairKey(packedDate % 10000, a, b));
-  }
-  for (const [a, b] of exactPairs) keys.push(yearPairKey(year, a, b));
+  } else for (const [a, b] of exactPairs) keys.push(yearPairKey(year, a, b));
   if (partial || o.withPartial) for (const p of pairs) pairKeys(p, year, keys);
   if (o.withUnknownYear) for (const p of pairs) pairKeys(p, 0, keys);
   for (const y of [year - 1, year, year + 1]) {

@@ -87,7 +87,7 @@ describe('screening: score', () => {
       DEFAULT_WEIGHTS,
     );
     const byFeature = Object.fromEntries(r.features.map((f) => [f.feature, f.contribution]));
-    assert.ok(byFeature.name! >= 0.75);
+    assert.ok(byFeature.name! >= 0.3, 'two agreeing tokens of ordinary frequency');
     assert.equal(byFeature.dob_day_month_swapped, DEFAULT_WEIGHTS.dateOfBirth.dayMonthSwapped);
     assert.equal(byFeature.document_exact, DEFAULT_WEIGHTS.document.exact);
     assert.equal(byFeature.nationality_differs, DEFAULT_WEIGHTS.nationalityDiffers);
@@ -111,11 +111,16 @@ describe('screening: score', () => {
     assert.equal(c('1985', '1985-07-03'), 'dob_partial');
     assert.equal(c('1985-07', '1985-07-03'), 'dob_partial');
     assert.equal(c('1985-03-07', '1985-07-03'), 'dob_day_month_swapped');
-    assert.equal(c('1985-07-04', '1985-07-03'), 'dob_day_differs');
+    assert.equal(c('1985-07-04', '1985-07-03'), 'dob_one_day_off');
+    assert.equal(c('1985-07-31', '1985-08-01'), 'dob_one_day_off', 'across a month end');
+    assert.equal(c('1985-07-08', '1985-07-03'), 'dob_one_digit');
+    assert.equal(c('1985-01-03', '1985-07-03'), 'dob_one_digit');
+    assert.equal(c('1975-07-03', '1985-07-03'), 'dob_one_digit', 'a decade typed wrongly');
+    assert.equal(c('1985-07-25', '1985-07-03'), 'dob_day_differs');
     assert.equal(c('1985-11-20', '1985-07-03'), 'dob_month_and_day_differ');
     assert.equal(c('1984-07-03', '1985-07-03'), 'dob_year_off_by_one');
     assert.equal(c('1984-11-20', '1985-07-03'), 'dob_year_off_by_one_day_differs');
-    assert.equal(c('1975-07-03', '1985-07-03'), 'dob_year_differs');
+    assert.equal(c('1972-07-03', '1985-07-03'), 'dob_year_differs');
     assert.equal(compareBirthDates(0, packBirthDate('1985')), 'dob_missing');
   });
 

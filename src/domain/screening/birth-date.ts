@@ -22,13 +22,34 @@ export type BirthDateMatch =
   | 'dob_exact'
   | 'dob_partial'
   | 'dob_day_month_swapped'
+  | 'dob_one_day_off'
+  | 'dob_one_digit'
   | 'dob_day_differs'
   | 'dob_month_and_day_differ'
   | 'dob_year_off_by_one'
   | 'dob_year_off_by_one_day_differs'
   | 'dob_year_differs';
 
-/** How two packed dates of birth relate; unknown parts never count against a match. */
+/** Days since 1900-01-01 of a full packed date (for "one day apart", across month and year ends). */
+function dayNumber(packed: number): number {
+  const y = birthYear(packed);
+  const m = Math.floor(packed / 100) % 100;
+  return Math.floor(Date.UTC(y, m - 1, packed % 100) / 86_400_000);
+}
+
+/** Decimal digits of YYYYMMDD that differ (a keying error changes one). */
+function digitsDiffering(a: number, b: number): number {
+  let n = 0;
+  for (let x = a, y = b; x > 0 || y > 0; x = Math.floor(x / 10), y = Math.floor(y / 10)) if (x % 10 !== y % 10) n++;
+  return n;
+}
+
+/**
+ * How two packed dates of birth relate; unknown parts never count against a match. Typing errors —
+ * one day apart, or one digit of the eight keyed wrongly — are told apart from other differences:
+ * they are how the same person's date is mistyped, while a date differing otherwise is a different
+ * date. A year one apart on the same day and month is its own level (a year typo or a namesake).
+ */
 export function compareBirthDates(a: number, b: number): BirthDateMatch {
   if (a === 0 || b === 0) return 'dob_missing';
   const ya = birthYear(a);
@@ -41,11 +62,14 @@ export function compareBirthDates(a: number, b: number): BirthDateMatch {
   const monthOk = ma === 0 || mb === 0 || ma === mb;
   const dayOk = da === 0 || db === 0 || da === db;
   const sameMonthDay = monthOk && dayOk;
-  if (ya === yb) {
-    if (sameMonthDay) return partial ? 'dob_partial' : 'dob_exact';
-    if (!partial && ma === db && da === mb) return 'dob_day_month_swapped';
-    return !monthOk && !dayOk ? 'dob_month_and_day_differ' : 'dob_day_differs';
+  if (ya === yb && sameMonthDay) return partial ? 'dob_partial' : 'dob_exact';
+  if (ya === yb && !partial && ma === db && da === mb) return 'dob_day_month_swapped';
+  if (Math.abs(ya - yb) === 1 && sameMonthDay) return 'dob_year_off_by_one';
+  if (!partial) {
+    if (Math.abs(dayNumber(a) - dayNumber(b)) === 1) return 'dob_one_day_off';
+    if (digitsDiffering(a, b) === 1) return 'dob_one_digit';
   }
-  if (Math.abs(ya - yb) === 1) return sameMonthDay ? 'dob_year_off_by_one' : 'dob_year_off_by_one_day_differs';
+  if (ya === yb) return !monthOk && !dayOk ? 'dob_month_and_day_differ' : 'dob_day_differs';
+  if (Math.abs(ya - yb) === 1) return 'dob_year_off_by_one_day_differs';
   return 'dob_year_differs';
 }

@@ -9,8 +9,9 @@
  * only; it never logs or persists them. Ids are the registry's opaque ids.
  */
 import type { PartialDate, PersonName, Sex } from '../protocol/types.js';
-import { packBirthDate } from './birth-date.js';
+import { isPartial, packBirthDate } from './birth-date.js';
 import { DEFAULT_WEIGHTS, type ScreeningWeights } from './config.js';
+import { FrequencyTable, type Rarity } from './frequencies.js';
 import { passengerDocumentKeys, passengerNameKeys, registrantKeys } from './blocking-keys.js';
 import { normalizeDocumentNumber, normalizeName, withoutJoinedArticle } from './normalize.js';
 import { PostingTable } from './posting-table.js';
@@ -25,8 +26,18 @@ export interface RegistrantForScreening {
   dateOfBirth: PartialDate | null;
   sex: Sex;
   citizenships: string[];
+  /** Documents the registrant holds now. */
   travelDocuments: Array<{ number: string }>;
+  /**
+   * Documents he held before (expired, renewed, reported lost): a passenger may still travel on one,
+   * and a match on any counts. The index also keeps, for as long as it holds the registrant, every
+   * number an earlier upsert gave it, so a renewal seen as an update does not forget the old one.
+   */
+  pastTravelDocuments?: Array<{ number: string }>;
 }
+
+/** Documents kept per registrant at most (current first, then the most recent past ones). */
+const MAX_DOCUMENTS = 8;
 
 /** The passenger side, normalised once per passenger. */
 export interface PassengerQuery extends ScoringSubject {
@@ -60,6 +71,7 @@ const NONE: readonly string[] = Object.freeze([]);
 export class CandidateIndex {
   private readonly view: QualifierView = { dateOfBirth: 0, sex: 'U', nationalities: NONE };
   private readonly table = new PostingTable();
+  private readonly frequencies: FrequencyTable;
   private readonly slotById = new Map<string, number>();
   private ids: (string | undefined)[] = [];
   private names: string[] = [];
@@ -75,9 +87,21 @@ export class CandidateIndex {
   private unknownYear = 0;
   /** Registrants with a name form of a single token (filed under mononym keys). */
   private mononyms = 0;
+  /** Registrants with a partial date (filed under year keys); while none, passengers skip them. */
+  private partialDates = 0;
+
+  /** `priors`: the frequency priors of the weights the index will be screened with. */
+  constructor(priors: ScreeningWeights['frequency'] = DEFAULT_WEIGHTS.frequency) {
+    this.frequencies = new FrequencyTable(priors);
+  }
 
   get size(): number {
     return this.slotById.size;
+  }
+
+  /** How common names, dates and citizenships are among the registrants held (the score's u). */
+  get rarity(): Rarity {
+    return this.frequencies;
   }
 
   /** Blocking-key entries filed. */
@@ -96,6 +120,8 @@ export class CandidateIndex {
 
   /** Adds a registrant, or replaces what the index holds for it. */
   upsert(r: RegistrantForScreening): void {
+    const known = this.slotById.get(r.id);
+    const earlier = known === undefined ? [] : this.documentsOf(known);
     this.remove(r.id);
     const forms = [r.name, ...(r.nameOriginalScript ? [r.nameOriginalScript] : []), ...(r.aliases ?? [])]
       .map((n) => normalizeName(n.family, n.given))
@@ -105,7 +131,14 @@ export class CandidateIndex {
         return alternative ? [t, alternative] : [t];
       });
     const unique = [...new Map(forms.map((t) => [t.join(' '), t])).values()];
-    const docs = [...new Set(r.travelDocuments.map((d) => normalizeDocumentNumber(d.number)).filter((n) => n !== ''))];
+    const docs = [
+      ...new Set(
+        [...r.travelDocuments, ...(r.pastTravelDocuments ?? [])]
+          .map((d) => normalizeDocumentNumber(d.number))
+          .concat(earlier)
+          .filter((n) => n !== ''),
+      ),
+    ].slice(0, MAX_DOCUMENTS);
     const slot = this.freeSlots.pop() ?? this.ids.length;
     this.ensureCapacity(slot + 1);
     this.ids[slot] = r.id;
@@ -116,7 +149,9 @@ export class CandidateIndex {
     this.sex[slot] = SEX_CODE[r.sex] ?? 0;
     this.slotById.set(r.id, slot);
     if (this.dob[slot] === 0) this.unknownYear++;
+    else if (isPartial(this.dob[slot])) this.partialDates++;
     if (unique.some((t) => t.length === 1)) this.mononyms++;
+    this.frequencies.add(unique, this.dob[slot], this.nationalities[slot]);
     for (const k of registrantKeys(unique, this.dob[slot], docs)) this.table.add(k, slot);
   }
 
@@ -126,7 +161,9 @@ export class CandidateIndex {
     const subject = this.subject(slot);
     for (const k of registrantKeys(subject.names, subject.dateOfBirth, subject.documents)) this.table.remove(k, slot);
     this.slotById.delete(id);
+    this.frequencies.remove(subject.names, subject.dateOfBirth, subject.nationalities);
     if (subject.dateOfBirth === 0) this.unknownYear--;
+    else if (isPartial(subject.dateOfBirth)) this.partialDates--;
     if (subject.names.some((t) => t.length === 1)) this.mononyms--;
     this.ids[slot] = undefined;
     this.names[slot] = '';
@@ -134,6 +171,11 @@ export class CandidateIndex {
     this.documents[slot] = '';
     this.freeSlots.push(slot);
     return true;
+  }
+
+  /** The slot of registrant `id` (for evaluation tools that compare blocking with the truth). */
+  slotOf(id: string): number | undefined {
+    return this.slotById.get(id);
   }
 
   idOf(slot: number): string {
@@ -157,24 +199,22 @@ export class CandidateIndex {
 
   /**
    * Slots of registrants filed under at least one of the passenger's blocking keys (blocking-keys.ts):
-   * two name tokens (one up to an edit) in the birth year, the same two tokens on the same day a year
-   * either side, a document number up to one edit, or — for a passenger without a date of birth — an
-   * exact pair of name tokens. `weights` decide whether the years either side must be searched whole.
+   * two name tokens (one up to an edit) on the same date of birth, two exact tokens in the birth year
+   * or on the same day and month of any year, a document number up to one edit, or — for a passenger
+   * without a date of birth — an exact pair of name tokens.
    */
-  candidates(q: PassengerQuery, stats?: CandidateStats, weights: ScreeningWeights = DEFAULT_WEIGHTS): CandidateSet {
+  candidates(q: PassengerQuery, stats?: CandidateStats): CandidateSet {
     let visited = 0;
     const slots: number[] = [];
     const seen = this.seen;
     // Document keys first: a slot found through them is flagged, so scoring compares document
     // numbers only for those (the others cannot have a near number, hash collisions aside).
     for (const k of passengerDocumentKeys(q.documents)) visited += this.table.collect(k, seen, 2, slots);
-    const d = weights.dateOfBirth;
-    const wideYears = 1 + d.yearOffByOne + Math.max(d.dayDiffers, d.monthAndDayDiffer) >= weights.threshold;
     for (const form of q.names) {
       for (const k of passengerNameKeys(form, q.dateOfBirth, {
         withUnknownYear: this.unknownYear > 0,
         withMononyms: this.mononyms > 0,
-        wideYears,
+        withPartial: this.partialDates > 0,
       })) {
         visited += this.table.collect(k, seen, 1, slots);
       }

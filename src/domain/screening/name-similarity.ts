@@ -22,7 +22,15 @@ export interface NameMatch {
   phoneticPairs: number;
   pairs: number;
   unpaired: number;
+  /** The pairs, best first: the passenger's and the registrant's token and the pair's similarity (valid until the next call). */
+  pairQueryTokens: readonly string[];
+  pairTokens: readonly string[];
+  pairSimilarities: readonly number[];
 }
+
+const pairQueryTokens: string[] = [];
+const pairTokens: string[] = [];
+const pairSimilarities: number[] = [];
 
 let lastWasPhonetic = false;
 
@@ -67,7 +75,19 @@ export function nameSimilarity(qIn: readonly string[], rIn: readonly string[], w
   const r = rIn.length > q.length ? joinSplitTokens(rIn, q) : rIn;
   const nq = Math.min(q.length, 8);
   const nr = Math.min(r.length, 8);
-  if (nq === 0 || nr === 0) return { similarity: 0, phoneticPairs: 0, pairs: 0, unpaired: nq + nr };
+  pairQueryTokens.length = 0;
+  pairTokens.length = 0;
+  pairSimilarities.length = 0;
+  if (nq === 0 || nr === 0)
+    return {
+      similarity: 0,
+      phoneticPairs: 0,
+      pairs: 0,
+      unpaired: nq + nr,
+      pairQueryTokens,
+      pairTokens,
+      pairSimilarities,
+    };
   for (let i = 0; i < nq; i++) {
     for (let j = 0; j < nr; j++) {
       scratch[i * 8 + j] = tokenSimilarity(q[i]!, r[j]!, w);
@@ -100,10 +120,13 @@ export function nameSimilarity(qIn: readonly string[], rIn: readonly string[], w
     usedR |= 1 << bj;
     const weight = Math.max(q[bi]!.length, r[bj]!.length);
     weighted += best * weight;
+    pairQueryTokens.push(q[bi]!);
+    pairTokens.push(r[bj]!);
+    pairSimilarities.push(best);
     weights += weight;
     phoneticPairs += phoneticFlags[bi * 8 + bj]!;
   }
   const unpaired = nq + nr - 2 * pairs;
   const similarity = Math.max(0, weighted / weights - Math.min(w.extraTokenMax, unpaired * w.extraToken));
-  return { similarity, phoneticPairs, pairs, unpaired };
+  return { similarity, phoneticPairs, pairs, unpaired, pairQueryTokens, pairTokens, pairSimilarities };
 }

@@ -52,7 +52,8 @@ const cache = new Map<string, string>();
 export function phoneticKey(token: string): string {
   const hit = cache.get(token);
   if (hit !== undefined) return hit;
-  let s = token;
+  // Doubled letters first: a doubled letter must not make a digraph (SCCHMIDT is SCHMIDT, not S-K-S).
+  let s = token.replace(/([A-Z])\1+/g, '$1');
   for (const [re, to] of DIGRAPHS) s = s.replace(re, to);
   let key = /^[YJ]?[AEIOU]/.test(s) ? 'A' : '';
   for (const ch of s) {

@@ -62,16 +62,16 @@ export function screenPassenger(
   stats: ScreeningStats,
 ): ScreeningCandidate[] {
   const out: ScreeningCandidate[] = [];
-  const { slots, viaDocument } = index.candidates(q, stats, weights);
+  const { slots, viaDocument } = index.candidates(q, stats);
   for (const slot of slots) {
-    const bound = scoreUpperBound(q, index.qualifiersOf(slot), weights);
+    const bound = scoreUpperBound(q, index.qualifiersOf(slot), weights, index.rarity);
     if (bound < weights.threshold) {
       // Only a near document number could lift it: look at documents only then.
       if (!viaDocument.has(slot) || bound + weights.document.exact < weights.threshold) continue;
       if (bound + documentBonus(q.documents, index.documentsOf(slot), weights) < weights.threshold) continue;
     }
     stats.scored++;
-    const r = scoreMatch(q, index.subject(slot), weights);
+    const r = scoreMatch(q, index.subject(slot), weights, index.rarity);
     if (r.score >= weights.threshold)
       out.push({ registrantId: index.idOf(slot), score: r.score, features: r.features });
   }

@@ -13,6 +13,7 @@ import { Defaulted, defaultsOf, Section, Settings, StringEnum, type Input } from
 import { partnerSchema, pointOfContactSchema, stateCodeSchema, type Partner } from '../domain/directory/partner.js';
 import { screeningWeightsSetting } from '../domain/screening/config.js';
 import { deadlineRulesSchema } from '../domain/travel-reports/deadline.js';
+import { oauthSchema } from './oauth.js';
 
 export { ROLES, type Role };
 export { partnerSchema };
@@ -32,6 +33,7 @@ export const apiTokenSchema = Settings({
   }),
 });
 export type ApiToken = Static<typeof apiTokenSchema>;
+export type OAuthSettings = Static<typeof oauthSchema>;
 
 export const directorySchema = Settings(
   { partners: Type.Array(partnerSchema, { description: 'One entry per partner state.' }) },
@@ -241,6 +243,7 @@ const inbox = Settings(
 
 const auth = Section({
   tokens: Defaulted(Type.Array(apiTokenSchema, { description: 'API bearer tokens and their roles.' }), []),
+  oauth: Type.Optional(oauthSchema),
 });
 
 const registry = Settings(

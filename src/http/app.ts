@@ -11,7 +11,7 @@ import { nationalDeps } from '../features/registry/deps.js';
 import type { Parts } from '../features/route.js';
 import type { ScreeningDeps } from '../features/screening/screening-deps.js';
 import type { SubmitDeps } from '../features/submission/deps.js';
-import { TokenAuthenticator } from './auth.js';
+import { createAuthenticator } from './auth/authenticator.js';
 import { compileRoute } from './compile-route.js';
 import { coreChecks } from './handlers/health.js';
 import type { HttpDeps, ReadinessCheck } from './handlers/deps.js';
@@ -59,7 +59,7 @@ export function buildDeps(options: AppOptions): HttpDeps {
   return {
     ctx,
     queue: options.queue,
-    auth: new TokenAuthenticator(ctx.config.auth.tokens),
+    auth: createAuthenticator(ctx.config.auth, ctx.clock),
     readiness: options.readiness ?? [],
     clientCerts: mtls ? new ClientCertVerifier(ctx.config.directory.partners, ctx.clock) : null,
     ...(options.queueDepth ? { queueDepth: options.queueDepth } : {}),

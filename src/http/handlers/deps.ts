@@ -2,7 +2,7 @@
 import type { GatewayContext } from '../../ports/context.js';
 import type { OutboundQueue } from '../../ports/queue.js';
 import type { InboundRecord } from '../../ports/store/index.js';
-import type { TokenAuthenticator } from '../auth.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { ClientCertVerifier } from '../tls.js';
 
 export interface ReadinessCheck {
@@ -15,7 +15,7 @@ export interface HttpDeps {
   queue: OutboundQueue;
   /** See SubmitDeps.enqueueTimeoutMs. */
   enqueueTimeoutMs?: number;
-  auth: TokenAuthenticator;
+  auth: Authenticator;
   /** Checked by GET /readyz in addition to the store and keys (e.g. Redis). */
   readiness: readonly ReadinessCheck[];
   /** Set when the inbox requires client certificates. */

@@ -1,12 +1,12 @@
 /** Authentication and role checks: the first steps of every protected route. */
 import type { NextFunction, Request, Response } from 'express';
 import { requireRoleOf, type Role } from '../../core/principal.js';
-import type { TokenAuthenticator } from '../auth.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import { stateOf } from '../state.js';
 
-export function authenticate(auth: TokenAuthenticator) {
-  return function authenticateStep(req: Request, res: Response, next: NextFunction): void {
-    stateOf(res).principal = auth.authenticate(req.headers.authorization);
+export function authenticate(auth: Authenticator) {
+  return async function authenticateStep(req: Request, res: Response, next: NextFunction): Promise<void> {
+    stateOf(res).principal = await auth.authenticate(req.headers.authorization);
     next();
   };
 }

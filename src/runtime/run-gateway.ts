@@ -28,6 +28,8 @@
  * nothing: a 202 is only sent after the record is durable, and whatever was in flight is found again
  * by the outbox recovery, the orphan sweep or BullMQ's stalled-job check.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { AuditSealer } from '../features/audit-trail/sealer.js';
 import type { TnxConfig } from '../config/schema.js';
 import { DeliveryQueue } from '../adapters/queue-bullmq/delivery-queue.js';
@@ -80,6 +82,27 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/**
+ * The trail records which configuration each process ran with: the file's digest (the file itself may
+ * hold token hashes and paths, so never its content), the state and the roles.
+ */
+async function auditConfigLoaded(
+  ctx: RunningContext,
+  config: TnxConfig,
+  roles: { http: boolean; workers: boolean },
+): Promise<void> {
+  const digest = config.configPath
+    ? createHash('sha256').update(readFileSync(config.configPath)).digest('base64url')
+    : null;
+  await ctx.events.publish({
+    action: 'config.loaded',
+    actor: 'system',
+    at: ctx.clock.now(),
+    outcome: 'loaded',
+    detail: { state: config.state, configDigest: digest, http: roles.http, workers: roles.workers },
+  });
+}
+
 /** A part of the list from its two steps. */
 function part(name: string, start: () => Promise<void> | void, stop: () => Promise<void> | void): Component {
   return { name, start: async () => start(), stop: async () => stop() };
@@ -115,7 +138,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   const parts: (Component | false)[] = [
     part(
       'context',
-      () => undefined,
+      () => auditConfigLoaded(ctx, config, roles),
       () => ctx.close(),
     ),
     part(

@@ -27,6 +27,7 @@ describe('http: query endpoints', () => {
       httpStatus: null,
       error: 'ECONNREFUSED',
       outcome: 'retry',
+      mayHaveReached: false,
     });
     await gw.ctx.store.outbound.addAttempt({
       messageId: id,
@@ -36,6 +37,7 @@ describe('http: query endpoints', () => {
       httpStatus: 200,
       error: null,
       outcome: 'delivered',
+      mayHaveReached: true,
     });
     const departure = Date.parse('2026-12-10T23:05:00-05:00');
     await gw.ctx.store.outbound.transition(id, ['delivering'], 'delivered', {
@@ -79,6 +81,7 @@ describe('http: query endpoints', () => {
           httpStatus: null,
           error: 'ECONNREFUSED',
           outcome: 'retry',
+          mayHaveReached: false,
         },
         {
           attempt: 2,
@@ -87,6 +90,7 @@ describe('http: query endpoints', () => {
           httpStatus: 200,
           error: null,
           outcome: 'delivered',
+          mayHaveReached: true,
         },
       ]);
       assert.deepEqual(v.receipt, { receivedAt: '2026-12-01T10:01:00.050Z', digest: 'ZGlnZXN0' });

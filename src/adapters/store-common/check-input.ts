@@ -158,6 +158,7 @@ export function checkAttempt(a: DeliveryAttempt): void {
   if (a.error !== null && (typeof a.error !== 'string' || a.error.length > 256))
     throw bad('error', 'must be a short string or null');
   if (!['delivered', 'retry', 'failed'].includes(a.outcome)) throw bad('outcome', 'must be delivered, retry or failed');
+  if (typeof a.mayHaveReached !== 'boolean') throw bad('mayHaveReached', 'must be a boolean');
 }
 
 export function checkLease(name: unknown, holder: unknown, ttlMs: unknown, now: unknown): void {

@@ -201,6 +201,7 @@ export function mongoOutboundRepo(
           httpStatus: a.httpStatus ?? null,
           error: a.error ?? null,
           outcome: a.outcome,
+          mayHaveReached: a.mayHaveReached !== false,
         })),
       ),
   };

@@ -87,6 +87,8 @@ export const attemptSchema = new Schema(
     httpStatus: { type: Number, min: 100, max: 599, default: null },
     error: { type: String, default: null },
     outcome: { type: String, enum: ['delivered', 'retry', 'failed'], required: true },
+    // Absent on attempts stored before the field existed: read as true (see the SQLite migration 45).
+    mayHaveReached: { type: Boolean },
   },
   { ...opts, collection: 'delivery_attempts' },
 );

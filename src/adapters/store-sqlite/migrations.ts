@@ -469,6 +469,16 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE message_type = 'TravelNotification' AND state = 'delivered';
     `,
   },
+  {
+    // A cancel travels only when an attempt may have reached the partner. Attempts recorded before this
+    // column existed cannot tell, so they count as having reached it (a needless cancel is harmless).
+    version: 45,
+    name: 'delivery attempts record whether the request was written to the partner',
+    sql: `
+      ALTER TABLE delivery_attempts ADD COLUMN may_have_reached INTEGER NOT NULL DEFAULT 1
+        CHECK (may_have_reached IN (0, 1));
+    `,
+  },
 ];
 
 /**

@@ -118,13 +118,14 @@ export function sqliteOutboundRepo(
      ORDER BY departure_at ASC, id ASC LIMIT ?`,
   );
   const addAttempt = db.prepare(
-    `INSERT INTO delivery_attempts (message_id, attempt, started_at, duration_ms, http_status, error, outcome)
-     VALUES (@messageId, @attempt, @startedAt, @durationMs, @httpStatus, @error, @outcome)
+    `INSERT INTO delivery_attempts (message_id, attempt, started_at, duration_ms, http_status, error, outcome, may_have_reached)
+     VALUES (@messageId, @attempt, @startedAt, @durationMs, @httpStatus, @error, @outcome, @reached)
      ON CONFLICT (message_id, attempt) DO NOTHING`,
   );
   const attempts = db.prepare(
     `SELECT message_id AS messageId, attempt, started_at AS startedAt, duration_ms AS durationMs,
-       http_status AS httpStatus, error, outcome FROM delivery_attempts WHERE message_id = ? ORDER BY attempt ASC`,
+       http_status AS httpStatus, error, outcome, may_have_reached AS mayHaveReached
+     FROM delivery_attempts WHERE message_id = ? ORDER BY attempt ASC`,
   );
   const lists = new StatementCache(db);
 
@@ -239,10 +240,17 @@ export function sqliteOutboundRepo(
       checkAttempt(a);
       // A repeated attempt number changes nothing (the first record stands), so it gets no events either.
       await guard('outbound.addAttempt', () =>
-        batch.run(() => chain.appendFor(audit, addAttempt.run(a).changes === 1 ? a : null)),
+        batch.run(() =>
+          chain.appendFor(audit, addAttempt.run({ ...a, reached: a.mayHaveReached ? 1 : 0 }).changes === 1 ? a : null),
+        ),
       );
     },
-    listAttempts: (messageId) => guard('outbound.listAttempts', () => attempts.all(messageId) as DeliveryAttempt[]),
+    listAttempts: (messageId) =>
+      guard('outbound.listAttempts', () =>
+        (attempts.all(messageId) as (Omit<DeliveryAttempt, 'mayHaveReached'> & { mayHaveReached: number })[]).map(
+          (a) => ({ ...a, mayHaveReached: a.mayHaveReached === 1 }),
+        ),
+      ),
   };
 }
 

@@ -28,10 +28,16 @@ export interface Failure {
 /** A transport failure before any HTTP status: connection refused, reset, TLS, timeout, abort. */
 export class NetworkError extends Error {
   readonly code: string;
-  constructor(code: string, options?: { cause?: unknown }) {
-    super(`network error: ${code}`, options);
+  /**
+   * Whether the request had been written to an open connection when it failed, so the partner may hold
+   * the message. Unknown counts as written: a cancel sent needlessly is harmless, one withheld is not.
+   */
+  readonly written: boolean;
+  constructor(code: string, options?: { cause?: unknown; written?: boolean }) {
+    super(`network error: ${code}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NetworkError';
     this.code = code;
+    this.written = options?.written ?? true;
   }
 }
 

@@ -5,7 +5,7 @@ import type { DeliveryAttempt, OutboundRecord } from '../../ports/store/index.js
 export async function recordAttempt(
   ctx: GatewayContext,
   rec: OutboundRecord,
-  a: Pick<DeliveryAttempt, 'startedAt' | 'durationMs' | 'httpStatus' | 'error' | 'outcome'>,
+  a: Pick<DeliveryAttempt, 'startedAt' | 'durationMs' | 'httpStatus' | 'error' | 'outcome' | 'mayHaveReached'>,
 ): Promise<void> {
   const attempt: DeliveryAttempt = {
     messageId: rec.id,
@@ -21,7 +21,13 @@ export async function recordAttempt(
       messageId: t.messageId,
       partner: rec.partner,
       outcome: t.outcome,
-      detail: { attempt: t.attempt, httpStatus: t.httpStatus, error: t.error, durationMs: t.durationMs },
+      detail: {
+        attempt: t.attempt,
+        httpStatus: t.httpStatus,
+        error: t.error,
+        durationMs: t.durationMs,
+        mayHaveReached: t.mayHaveReached,
+      },
     },
   ]);
 }

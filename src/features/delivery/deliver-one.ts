@@ -17,7 +17,7 @@ import { seal } from '../../domain/protocol/envelope/seal.js';
 import { MEDIA_TYPE_JOSE, MEDIA_TYPE_JWT, type Receipt } from '../../domain/protocol/types.js';
 import { TERMINAL_STATES, type OutboundRecord, type OutboundState } from '../../ports/store/index.js';
 import { alertEvent, type Alerts } from './alerts.js';
-import { classifyError, classifyStatus, type Failure } from '../../domain/delivery/failure-classes.js';
+import { classifyError, classifyStatus, NetworkError, type Failure } from '../../domain/delivery/failure-classes.js';
 import { checkEndpoint, type HttpAnswer, type PartnerHttpClient } from './http-client.js';
 import type { PartnerLimiter } from './partner-limits.js';
 import { recordAttempt } from './attempts.js';
@@ -80,6 +80,7 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
 
   let answer: HttpAnswer | null = null;
   let failure: Failure | null = null;
+  let written = false;
   let startedAt = 0;
   let active: OutboundRecord;
   try {
@@ -105,6 +106,7 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
       });
     } catch (err) {
       failure = classifyError(err);
+      written = !(err instanceof NetworkError) || err.written;
     }
   } finally {
     release();
@@ -123,13 +125,21 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
       failure = classifyStatus(answer.status, answer.headers, ctx.clock.now());
     }
   }
+  const mayHaveReached = answer !== null || written;
   const durationMs = answer ? Math.round(answer.durationMs) : ctx.clock.now() - startedAt;
   const partnerCode = answer && answer.status !== 200 ? problemCode(answer) : null;
 
   if (receipt && !failure) {
     // Asked for together, so the store commits the attempt and the delivery in one batch (attempt first).
     const [, outcome] = await Promise.all([
-      recordAttempt(ctx, active, { startedAt, durationMs, httpStatus: 200, error: null, outcome: 'delivered' }),
+      recordAttempt(ctx, active, {
+        startedAt,
+        durationMs,
+        httpStatus: 200,
+        error: null,
+        outcome: 'delivered',
+        mayHaveReached: true,
+      }),
       recordDelivery(ctx, active, answer!.body.trim(), receipt),
     ]);
     return outcome;
@@ -140,6 +150,7 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
     durationMs,
     httpStatus: answer?.status ?? null,
     error: partnerCode ?? f.reason,
+    mayHaveReached,
   });
 }
 
@@ -174,6 +185,7 @@ interface AttemptFacts {
   durationMs: number;
   httpStatus: number | null;
   error: string | null;
+  mayHaveReached: boolean;
 }
 
 /** Decide retry or fail after a failure; `attempted` says whether an HTTP attempt was made. */

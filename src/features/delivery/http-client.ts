@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { tnxError } from '../../core/errors.js';
 import { NetworkError } from '../../domain/delivery/failure-classes.js';
 
@@ -58,15 +58,40 @@ export interface PostOptions {
 }
 
 /** Map undici / socket errors to a short stable name (no URLs, no bodies). */
-function networkError(err: unknown, timedOut: boolean, aborted: boolean): NetworkError {
-  if (timedOut) return new NetworkError('timeout', { cause: err });
-  if (aborted) return new NetworkError('aborted', { cause: err });
+function networkError(err: unknown, timedOut: boolean, aborted: boolean, written: boolean): NetworkError {
+  const o = { cause: err, written };
+  if (timedOut) return new NetworkError('timeout', o);
+  if (aborted) return new NetworkError('aborted', o);
   const code = (err as { code?: unknown }).code;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new NetworkError('timeout', { cause: err });
+    return new NetworkError('timeout', o);
   }
-  if (typeof code === 'string' && /^[A-Z0-9_]{2,64}$/.test(code)) return new NetworkError(code, { cause: err });
-  return new NetworkError('network_error', { cause: err });
+  if (typeof code === 'string' && /^[A-Z0-9_]{2,64}$/.test(code)) return new NetworkError(code, o);
+  return new NetworkError('network_error', o);
+}
+
+/**
+ * undici starts a request (`onRequestStart`) on an open, connected socket just before it writes the
+ * request line; a refused connection, a failed DNS lookup or TLS handshake never gets there. From that
+ * moment the partner may have the message, whatever happens next (a timeout can hide a success).
+ */
+function markWhenWritten(sent: { written: boolean }): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) =>
+    dispatch(
+      opts,
+      new Proxy(handler, {
+        // Methods run on the handler itself: undici's handlers keep their state in private fields.
+        get(target, key) {
+          const value: unknown = Reflect.get(target, key, target);
+          if (typeof value !== 'function') return value;
+          const fn = value as (...a: unknown[]) => unknown;
+          return (...args: unknown[]) => {
+            if (key === 'onRequestStart') sent.written = true;
+            return fn.apply(target, args);
+          };
+        },
+      }),
+    );
 }
 
 export class PartnerHttpClient {
@@ -101,14 +126,17 @@ export class PartnerHttpClient {
     const started = performance.now();
     const timeout = AbortSignal.timeout(this.opts.timeoutMs);
     const signal = o.signal ? AbortSignal.any([timeout, o.signal]) : timeout;
+    const sent = { written: false };
     try {
-      const res = await this.#pool(url, o.caPath).request({
-        method: 'POST',
-        path: `${url.pathname}${url.search}`,
-        headers: { 'content-type': o.contentType, accept: o.accept ?? '*/*' },
-        body,
-        signal,
-      });
+      const res = await this.#pool(url, o.caPath)
+        .compose(markWhenWritten(sent))
+        .request({
+          method: 'POST',
+          path: `${url.pathname}${url.search}`,
+          headers: { 'content-type': o.contentType, accept: o.accept ?? '*/*' },
+          body,
+          signal,
+        });
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body) {
@@ -127,7 +155,7 @@ export class PartnerHttpClient {
         durationMs: performance.now() - started,
       };
     } catch (err) {
-      throw networkError(err, timeout.aborted, o.signal?.aborted === true);
+      throw networkError(err, timeout.aborted, o.signal?.aborted === true, sent.written);
     }
   }
 

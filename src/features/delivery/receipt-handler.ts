@@ -6,6 +6,7 @@
  * failure (./failure-classes.ts): retrying cannot make a forged or misdirected receipt valid.
  */
 import type { GatewayContext } from '../../ports/context.js';
+import type { DomainEvent } from '../../domain/audit/event-bus.js';
 import { digestOf } from '../../domain/protocol/envelope/headers.js';
 import { verifyReceipt } from '../../domain/protocol/envelope/receipt.js';
 import type { Receipt } from '../../domain/protocol/types.js';
@@ -47,6 +48,9 @@ export async function recordDelivery(
       leadTimeSeconds: lead.leadTimeSeconds,
       receiptDigest: receipt.digest,
     }),
+    // Updates and follow-ups have their own entity in the trail (docs/audit-trail.md): the delivered
+    // transition above is about the record, this one says which protocol message left.
+    ...sentEvent(r, now),
     // The transfer of personal data to another state is a disclosure (LED 2016/680 Art 25(1)).
     event('personal_data.disclosed', r, now, {
       recipientState: r.partner,
@@ -67,4 +71,10 @@ export async function recordDelivery(
   if (lead.leadTimeSeconds !== null)
     ctx.metrics.leadTimeHours.observe({ partner: done.partner }, lead.leadTimeSeconds / 3600);
   return { next: 'done', state: 'delivered' };
+}
+
+function sentEvent(r: OutboundRecord, now: number): DomainEvent[] {
+  if (r.messageType === 'TravelUpdate') return [event('update.sent', r, now)];
+  if (r.messageType === 'FollowUpReport') return [event('followup.sent', r, now)];
+  return [];
 }

@@ -4,12 +4,14 @@
  * started an attempt) and its queued job is removed.
  *
  * Whether the cancel itself must still travel: only when the partner may hold the notification —
- * it was delivered, an attempt is in flight, or an earlier attempt may have reached it (a timeout can
- * hide a success). A notification that was never attempted needs no cancel on the other side.
+ * it was delivered, an attempt is in flight, or an earlier attempt may have reached it: its request was
+ * written to an open connection (a timeout can hide a success). A notification never attempted, or
+ * whose every attempt was refused before a byte left (ECONNREFUSED, DNS, TLS handshake), needs no
+ * cancel on the other side: the partner would receive a cancel for a notification it never had.
  */
 import type { Principal } from '../../core/principal.js';
 import type { TravelUpdate } from '../../domain/protocol/types.js';
-import type { OutboundState } from '../../ports/store/index.js';
+import type { OutboundRecord, OutboundState } from '../../ports/store/index.js';
 import { outboundEvent } from '../outbound-events.js';
 import type { SubmitDeps } from './deps.js';
 
@@ -26,7 +28,7 @@ export async function cancelForUpdate(
   for (let round = 0; round < 3; round += 1) {
     const ref = await ctx.store.outbound.get(update.notificationId);
     if (!ref) return 'send';
-    if (ref.state === 'cancelled') return ref.attempts > 0 ? 'send' : 'stopped';
+    if (ref.state === 'cancelled') return (await mayHaveReached(deps, ref)) ? 'send' : 'stopped';
     if (!STOPPABLE.includes(ref.state)) return 'send';
     const now = ctx.clock.now();
     const done = await ctx.store.outbound.transition(
@@ -44,7 +46,15 @@ export async function cancelForUpdate(
       ctx.log.warn({ id: ref.id, err }, 'could not remove the delivery job');
     }
     ctx.metrics.deliveries.inc({ partner: done.partner, outcome: 'cancelled' });
-    return done.attempts > 0 ? 'send' : 'stopped';
+    return (await mayHaveReached(deps, done)) ? 'send' : 'stopped';
   }
   return 'send';
+}
+
+async function mayHaveReached(deps: SubmitDeps, rec: OutboundRecord): Promise<boolean> {
+  if (rec.attempts === 0) return false;
+  const attempts = await deps.ctx.store.outbound.listAttempts(rec.id);
+  // An attempt counted on the record but not (yet) stored was cut short mid-flight: assume it reached.
+  if (attempts.length < rec.attempts) return true;
+  return attempts.some((a) => a.mayHaveReached);
 }

@@ -24,6 +24,7 @@ export interface AttemptView {
   httpStatus: number | null;
   error: string | null;
   outcome: DeliveryAttempt['outcome'];
+  mayHaveReached: boolean;
 }
 
 export interface NotificationView {
@@ -76,6 +77,7 @@ export function toView(r: OutboundRecord, attempts?: DeliveryAttempt[]): Notific
       httpStatus: a.httpStatus,
       error: a.error,
       outcome: a.outcome,
+      mayHaveReached: a.mayHaveReached,
     }));
   }
   return view;

@@ -101,6 +101,11 @@ export interface DeliveryAttempt {
   /** Problem `code` from the partner, or a network error name (ECONNREFUSED, timeout, …). */
   error: string | null;
   outcome: 'delivered' | 'retry' | 'failed';
+  /**
+   * Whether the request was written to an open connection, so the partner may hold the message (false
+   * for a refused connection, a failed lookup or TLS handshake). A cancel travels only if one attempt may have.
+   */
+  mayHaveReached: boolean;
 }
 
 export interface OutboundFilter {

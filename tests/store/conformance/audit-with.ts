@@ -87,6 +87,7 @@ export function auditWithConformance(ctx: ConformanceContext): void {
         httpStatus: 503,
         error: 'http_503',
         outcome: 'retry' as const,
+        mayHaveReached: true,
       };
       await store.outbound.addAttempt(attempt, (a) => [ev('delivery.attempt', a.messageId, { attempt: a.attempt })]);
       await store.outbound.addAttempt({ ...attempt, httpStatus: 200 }, (a) => [

@@ -305,6 +305,7 @@ export function outboundConformance(ctx: ConformanceContext): void {
         httpStatus: null,
         error: 'ECONNREFUSED',
         outcome: 'retry',
+        mayHaveReached: false,
       });
       await store.outbound.addAttempt({
         messageId: record.id,
@@ -314,6 +315,7 @@ export function outboundConformance(ctx: ConformanceContext): void {
         httpStatus: 503,
         error: 'service_unavailable',
         outcome: 'retry',
+        mayHaveReached: true,
       });
       await store.outbound.addAttempt({
         messageId: record.id,
@@ -323,6 +325,7 @@ export function outboundConformance(ctx: ConformanceContext): void {
         httpStatus: 200,
         error: null,
         outcome: 'delivered',
+        mayHaveReached: true,
       });
       // At-least-once job delivery may record the same attempt twice: the first record stands.
       await store.outbound.addAttempt({
@@ -333,6 +336,7 @@ export function outboundConformance(ctx: ConformanceContext): void {
         httpStatus: 500,
         error: 'x',
         outcome: 'retry',
+        mayHaveReached: true,
       });
       const attempts = await store.outbound.listAttempts(record.id);
       assert.deepEqual(attempts, [
@@ -344,6 +348,7 @@ export function outboundConformance(ctx: ConformanceContext): void {
           httpStatus: 503,
           error: 'service_unavailable',
           outcome: 'retry',
+          mayHaveReached: true,
         },
         {
           messageId: record.id,
@@ -353,6 +358,7 @@ export function outboundConformance(ctx: ConformanceContext): void {
           httpStatus: null,
           error: 'ECONNREFUSED',
           outcome: 'retry',
+          mayHaveReached: false,
         },
         {
           messageId: record.id,
@@ -362,6 +368,7 @@ export function outboundConformance(ctx: ConformanceContext): void {
           httpStatus: 200,
           error: null,
           outcome: 'delivered',
+          mayHaveReached: true,
         },
       ]);
       assert.deepEqual(await store.outbound.listAttempts(`missing-${randomUUID()}`), []);
@@ -374,6 +381,7 @@ export function outboundConformance(ctx: ConformanceContext): void {
           httpStatus: 200,
           error: null,
           outcome: 'delivered',
+          mayHaveReached: true,
         }),
         code('not_found'),
       );
@@ -386,6 +394,7 @@ export function outboundConformance(ctx: ConformanceContext): void {
           httpStatus: 200,
           error: null,
           outcome: 'delivered',
+          mayHaveReached: true,
         }),
         code('invalid_request'),
       );

@@ -103,7 +103,7 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', false);
-  app.use(requestContext(deps.ctx.log, deps.ctx.metrics));
+  app.use(requestContext(deps.ctx.log, deps.ctx.metrics, deps.ctx.config.http.hstsMaxAgeSeconds));
   const { http } = deps.ctx.config;
   const limiter = options.refusalLimiter ?? memoryRefusalLimiter(http.refusalLimit, http.refusalWindowSeconds);
   const refusals =

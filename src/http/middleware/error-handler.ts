@@ -39,6 +39,11 @@ export function sendProblem(res: Response, err: unknown, log: Logger): void {
   if (problem.status === 405 && err instanceof TnxError && Array.isArray(err.detail?.allowed)) {
     res.setHeader('Allow', (err.detail.allowed as string[]).join(', '));
   }
+  if (problem.status === 401) {
+    // RFC 6750 §3: say how to authenticate; `invalid_token` only when a token was presented.
+    const presented = res.req.headers.authorization !== undefined;
+    res.setHeader('WWW-Authenticate', presented ? 'Bearer realm="tnx", error="invalid_token"' : 'Bearer realm="tnx"');
+  }
   if (problem.status === 413) {
     // The request body may not have been read to its end; do not reuse this connection for another request.
     res.setHeader('Connection', 'close');

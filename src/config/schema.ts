@@ -109,19 +109,6 @@ const http = Section({
   ),
 });
 
-const metrics = Section({
-  host: Defaulted(Type.String({ description: 'Address the metrics listener binds to.' }), '127.0.0.1'),
-  port: Type.Optional(
-    Type.Integer({
-      minimum: 0,
-      maximum: 65535,
-      description:
-        'Port of the separate metrics listener serving `GET /metrics` (Prometheus). Absent: no metrics over HTTP; ' +
-        'never on the main port, which partners reach.',
-    }),
-  ),
-});
-
 const protocol = Section({
   maxMessageBytes: Defaulted(
     Type.Integer({
@@ -418,7 +405,6 @@ export const configSchema = Settings(
     travelReports,
     audit,
     log,
-    metrics,
     screening,
   },
   { $id: 'urn:tnx:config' },

@@ -65,6 +65,50 @@ const http = Section({
       { description: 'Serve HTTPS when set.' },
     ),
   ),
+  handshakeTimeoutMs: Defaulted(
+    Type.Integer({
+      minimum: 1000,
+      maximum: 120000,
+      description: 'A TLS connection that has not completed its handshake within this time is closed, ms.',
+    }),
+    10000,
+  ),
+  maxConnections: Defaulted(
+    Type.Integer({
+      minimum: 16,
+      maximum: 1000000,
+      description: 'Open connections the HTTP side holds at most; further ones are closed at once.',
+    }),
+    1024,
+  ),
+  hstsMaxAgeSeconds: Defaulted(
+    Type.Integer({
+      minimum: 0,
+      maximum: 63072000,
+      description: 'max-age of the Strict-Transport-Security header on HTTPS responses (0: no header).',
+    }),
+    31536000,
+  ),
+  refusalLimit: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 1000000,
+      description:
+        'Refused unauthenticated requests one client address may make per `refusalWindowSeconds` before it is ' +
+        'answered 429 (counted in Redis, so across processes).',
+    }),
+    100,
+  ),
+  refusalWindowSeconds: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 3600,
+      description:
+        'Window of the refusal limit, and of the audit trail: unauthenticated refusals are written as one ' +
+        '`request.refused` event per route, code and window, with a count.',
+    }),
+    60,
+  ),
 });
 
 const protocol = Section({

@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   duplicate_property: { status: 400, retry: false, expose: true, title: 'Duplicate property' },
   nesting_too_deep: { status: 400, retry: false, expose: true, title: 'Nesting too deep' },
   invalid_request: { status: 400, retry: false, expose: true, title: 'Invalid request' },
+  /** A percent-escape in the path that does not decode; the path itself is never echoed nor logged. */
+  malformed_path: { status: 400, retry: false, expose: true, title: 'Malformed path' },
   request_timeout: { status: 408, retry: true, expose: true, title: 'Request timeout' },
   rate_limited: { status: 429, retry: true, expose: true, title: 'Too many requests' },
 

@@ -10,6 +10,17 @@ export const STATE_CODE = /^[A-Z]{3}$/;
 export const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const CURSOR = /^[A-Za-z0-9_=-]{1,512}$/;
 
+/**
+ * The purpose of a consultation, one rule for every route that takes one: it is stored in the audit
+ * trail, so no control characters (NUL, CR, LF would forge or break audit lines) and a bounded length.
+ */
+export const PURPOSE = {
+  type: 'string',
+  maxLength: 200,
+  pattern: /^[^\u0000-\u001f\u007f]*$/,
+  what: 'printable text without control characters',
+} as const satisfies QueryParam;
+
 export type QueryParam =
   /** `what` completes "<name> must be …" when the pattern does not match. */
   | { type: 'string'; pattern?: RegExp; what?: string; maxLength?: number; required?: boolean }

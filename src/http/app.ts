@@ -22,6 +22,10 @@ import { ClientCertVerifier } from './tls.js';
 import type { GatewayContext } from '../ports/context.js';
 import type { OutboundQueue } from '../ports/queue.js';
 import type { InboundRecord } from '../ports/store/index.js';
+import type { RefusalLimiter } from '../ports/refusal-limiter.js';
+import { RefusalCounter } from '../features/audit-trail/refusal-counter.js';
+import { checkPath } from './steps/check-path.js';
+import { memoryRefusalLimiter, refuseOverBudget } from './steps/limit-refusals.js';
 
 function methodNotAllowed(allowed: readonly string[]): RequestHandler {
   return function methodNotAllowedStep(): void {
@@ -51,6 +55,10 @@ export interface AppOptions {
    * role-checked, problem+json on error. They must not reuse a method and path of the table.
    */
   extraRoutes?: readonly TableRoute[];
+  /** The refusal budget per address; the runtime passes the Redis-backed one (default: in memory). */
+  refusalLimiter?: RefusalLimiter;
+  /** Counts unauthenticated refusals into `request.refused` events; the owner closes it at shutdown. */
+  refusalCounter?: RefusalCounter;
 }
 
 export function buildDeps(options: AppOptions): HttpDeps {
@@ -95,7 +103,17 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', false);
-  app.use(requestContext(deps.ctx.log, deps.ctx.metrics));
+  app.use(requestContext(deps.ctx.log, deps.ctx.metrics, deps.ctx.config.http.hstsMaxAgeSeconds));
+  const { http } = deps.ctx.config;
+  const limiter = options.refusalLimiter ?? memoryRefusalLimiter(http.refusalLimit, http.refusalWindowSeconds);
+  const refusals =
+    options.refusalCounter ??
+    new RefusalCounter(
+      { events: deps.ctx.events, clock: deps.ctx.clock, log: deps.ctx.log },
+      http.refusalWindowSeconds * 1000,
+    );
+  app.use(refuseOverBudget(limiter, deps.ctx.log));
+  app.use(checkPath(servedRoutes(options)));
 
   const seen = new Set<string>();
   const methods = new Map<string, string[]>();
@@ -113,7 +131,7 @@ export function createApp(options: AppOptions): Express {
   }
   for (const [path, allowed] of methods) app.all(path, methodNotAllowed([...allowed].sort()));
   app.use(notFound());
-  app.use(errorHandler({ log: deps.ctx.log, events: deps.ctx.events, clock: deps.ctx.clock }));
+  app.use(errorHandler({ log: deps.ctx.log, events: deps.ctx.events, clock: deps.ctx.clock, limiter, refusals }));
   return app;
 }
 

@@ -56,6 +56,8 @@ const DETAIL_ALLOW = new Set([
  */
 function fromForeign(err: unknown): TnxError | null {
   if (!err || typeof err !== 'object') return null;
+  // A path escape the router could not decode; no cause kept, as its message quotes the raw path.
+  if (err instanceof URIError) return new TnxError('malformed_path');
   const e = err as { type?: unknown; status?: unknown; statusCode?: unknown };
   if (e.type === 'entity.too.large') return new TnxError('payload_too_large', undefined, { cause: err });
   if (e.type === 'entity.parse.failed') return new TnxError('malformed_json', undefined, { cause: err });

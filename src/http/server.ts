@@ -26,6 +26,8 @@ export async function listen(
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   server.keepAliveTimeout = 5_000;
+  // Beyond this many open sockets new ones are closed at once: a flood cannot exhaust descriptors.
+  server.maxConnections = config.http.maxConnections;
   const host = overrides.host ?? config.http.host;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

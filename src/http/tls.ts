@@ -54,6 +54,8 @@ export function tlsServerOptions(config: TnxConfig): ServerOptions {
     minVersion: 'TLSv1.2',
     ciphers: TLS12_CIPHERS,
     honorCipherOrder: true,
+    // A connection that never starts its handshake would otherwise hold a socket for Node's 120 s.
+    handshakeTimeout: config.http.handshakeTimeoutMs,
   };
   if (tls.requireClientCert) {
     options.requestCert = true;

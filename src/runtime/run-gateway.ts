@@ -45,6 +45,9 @@ import { createContext, type CreateContextOptions, type RunningContext } from '.
 import { startOrphanSweep, type SweepResult } from '../features/delivery/orphan-sweep.js';
 import { startOutboxRecovery } from '../features/submission/outbox.js';
 import { startComponents, type Component } from './components.js';
+import { redisRefusalLimiter } from '../adapters/rate-limit/redis-refusal-limiter.js';
+import { RefusalCounter } from '../features/audit-trail/refusal-counter.js';
+import type { RefusalLimiter } from '../ports/refusal-limiter.js';
 
 export interface GatewayOptions extends CreateContextOptions {
   /** Override config.roles (`--http-only`, `--workers-only`). */
@@ -130,6 +133,8 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
       : null;
 
   let server: RunningServer | null = null;
+  let refusalLimiter: RefusalLimiter | null = null;
+  let refusalCounter: RefusalCounter | null = null;
   let worker: DeliveryWorker | null = null;
   let sealer: AuditSealer | null = null;
   let screening: RunningScreening | null = null;
@@ -216,9 +221,22 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         'HTTP',
         async () => {
           const push = pushes ? new InboxPush(ctx, webhooks!) : null;
+          // The refusal budget lives in the shared Redis, so it holds across every process of the gateway.
+          refusalLimiter = redisRefusalLimiter({
+            url: config.redis.url,
+            prefix: config.redis.prefix,
+            points: config.http.refusalLimit,
+            windowSeconds: config.http.refusalWindowSeconds,
+          });
+          refusalCounter = new RefusalCounter(
+            { events: ctx.events, clock: ctx.clock, log: ctx.log },
+            config.http.refusalWindowSeconds * 1000,
+          );
           const app = createApp({
             ctx,
             queue,
+            refusalLimiter,
+            refusalCounter,
             readiness: [{ name: 'redis', check: () => queue.ping() }],
             queueDepth: () => queue.depth(),
             ...(push ? { onReceived: push.hook() } : {}),
@@ -229,7 +247,12 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
           });
           server = await listen(app, config, options.port === undefined ? {} : { port: options.port });
         },
-        () => server?.close(),
+        async () => {
+          await server?.close();
+          // After the last request: the window's refusal counts reach the audit trail before the store closes.
+          await refusalCounter?.close();
+          await refusalLimiter?.close();
+        },
       ),
   ];
 

@@ -34,6 +34,8 @@ import type { Clock } from '../../src/core/clock.js';
 import { systemClock } from '../../src/core/clock.js';
 import { redisUrl, uniquePrefix } from '../harness/redis.js';
 import { tempDir } from '../harness/tmp.js';
+import { redisRefusalLimiter } from '../../src/adapters/rate-limit/redis-refusal-limiter.js';
+import { RefusalCounter } from '../../src/features/audit-trail/refusal-counter.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const CONFIG_DIR = join(ROOT, 'config');
@@ -92,6 +94,8 @@ export interface TestGateway {
   url: string;
   dir: string;
   queueName: string;
+  /** Counts unauthenticated refusals; `flush()` writes the window's `request.refused` events now. */
+  refusals: RefusalCounter;
   close(): Promise<void>;
 }
 
@@ -131,8 +135,20 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
   const ctx = await createContext(config, { clock: options.clock ?? systemClock, log });
   const queueName = options.reuse?.queueName ?? uniquePrefix('q');
   const queue = DeliveryQueue.fromConfig(config, queueName);
+  const refusalLimiter = redisRefusalLimiter({
+    url: config.redis.url,
+    prefix: config.redis.prefix,
+    points: config.http.refusalLimit,
+    windowSeconds: config.http.refusalWindowSeconds,
+  });
+  const refusals = new RefusalCounter(
+    { events: ctx.events, clock: ctx.clock, log },
+    config.http.refusalWindowSeconds * 1000,
+  );
   const app = createApp({
     ctx,
+    refusalLimiter,
+    refusalCounter: refusals,
     queue: options.wrapQueue ? options.wrapQueue(queue) : queue,
     readiness: [{ name: 'redis', check: () => queue.ping() }],
     queueDepth: () => queue.depth(),
@@ -148,8 +164,11 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
     url: server.url,
     dir,
     queueName,
+    refusals,
     async close() {
       await server.close();
+      await refusals.close();
+      await refusalLimiter.close();
       await queue.close();
       await ctx.close();
     },

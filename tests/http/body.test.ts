@@ -122,12 +122,11 @@ describe('http: hardened bodies', () => {
         .expect(415);
       assert.equal(res.body.code, 'unsupported_media_type', type);
     }
-    const refused = await gw.ctx.store.audit.query({ action: 'message.refused' }, { limit: 10 });
-    assert.equal(
-      refused.items.filter((e) => e.outcome === 'unsupported_media_type').length,
-      4,
-      'inbox refusals before opening are audited',
-    );
+    await gw.refusals.flush();
+    const refused = await gw.ctx.store.audit.query({ action: 'request.refused' }, { limit: 10 });
+    const counted = refused.items.filter((e) => e.outcome === 'unsupported_media_type');
+    assert.equal(counted.length, 1, 'inbox refusals before opening are counted in one event');
+    assert.equal(counted[0]!.detail?.count, 4);
   });
 
   it('refuses bodies over the limit (payload_too_large), announced or chunked', async () => {

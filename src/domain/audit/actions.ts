@@ -49,6 +49,11 @@ export const AUDIT_ACTIONS = [
 
   // ---- refusals of local input (API requests that fail validation, auth, roles) ------------------
   'input.refused',
+  /**
+   * Refusals of unauthenticated requests, counted per window (src/features/audit-trail/refusal-counter.ts):
+   * detail carries kind, route, status, count and the window (from, to); outcome is the error code.
+   */
+  'request.refused',
 
   /**
    * Processing of personal data by a person or a system (LED 2016/680 Art 25(1): collection,

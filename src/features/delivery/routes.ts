@@ -5,7 +5,7 @@
 import type { OutboundRecord } from '../../ports/store/index.js';
 import { OUTBOUND_STATES } from '../../ports/store/index.js';
 import { purposeOf } from '../inbox/read.js';
-import { CURSOR, ID, STATE_CODE } from '../query-schema.js';
+import { CURSOR, ID, STATE_CODE, PURPOSE } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
 import { defineRoute, type Route } from '../route.js';
 import { getNotificationView, listNotificationViews, readOutboundMessage } from '../submission/notification-view.js';
@@ -59,7 +59,7 @@ export const deliveryRoutes: readonly Route[] = [
     part: 'core',
     roles: ROLES_BY_CONCERN.manualHandling,
     params: { id: {} },
-    query: { purpose: { type: 'string' } },
+    query: { purpose: PURPOSE },
     produces: ['json'],
     async handle({ principal, params, query }, { ctx }) {
       const purpose = purposeOf(query.purpose);

@@ -139,19 +139,31 @@ function departureOf(m: TnxMessage): number | null {
   return null;
 }
 
-/** Refusals are audited by code and sender (when known), never with content. */
+/** Refusals this module audited itself (the sender was known), so the HTTP side does not count them again. */
+const audited = new WeakSet<TnxError>();
+export function refusalAudited(err: unknown): boolean {
+  return err instanceof TnxError && audited.has(err);
+}
+
+/**
+ * Refusals of a verified sender are audited one by one, by code and sender, never with content. A
+ * refusal before the envelope opened names nobody: anyone can send it, so it is only counted (the HTTP
+ * error handler aggregates it into `request.refused`), or every garbage POST would be a permanent row.
+ */
 async function refused(ctx: GatewayContext, err: TnxError, sender: StateCode | null): Promise<void> {
   ctx.metrics.inbound.inc({ iss: sender ?? 'unknown', outcome: err.code });
+  if (sender === null) return;
   try {
     await ctx.events.publish({
       action: 'message.refused',
-      actor: sender ?? 'unknown',
+      actor: sender,
       at: ctx.clock.now(),
       messageId: null,
       partner: sender,
       outcome: err.code,
       detail: { status: err.status },
     });
+    audited.add(err);
   } catch (auditErr) {
     ctx.log.error({ err: auditErr, code: err.code }, 'could not audit an inbox refusal');
   }

@@ -1,5 +1,5 @@
 /** The inbox of our points of contact: what partner states sent us, and reporting back on it. */
-import { CURSOR, ID, STATE_CODE } from '../query-schema.js';
+import { CURSOR, ID, STATE_CODE, PURPOSE } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
 import { bodyValue, defineRoute, type Route } from '../route.js';
 import { acceptedReply } from '../submission/routes.js';
@@ -35,7 +35,7 @@ export const inboxRoutes: readonly Route[] = [
     part: 'core',
     roles: ROLES_BY_CONCERN.inbox,
     params: { id: {} },
-    query: { purpose: { type: 'string' } },
+    query: { purpose: PURPOSE },
     produces: ['json'],
     async handle({ principal, params, query }, { ctx }) {
       return { body: await readInboxMessage(ctx, principal, params.id, query.purpose) };

@@ -2,6 +2,7 @@
  * The registry API for registry staff (role `registry`): registrants, searched by blind index, read
  * with a purpose, changed, ended and erased. Served where the registry is configured.
  */
+import { PURPOSE } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
 import { bodyValue, defineRoute, type Route } from '../route.js';
 import {
@@ -37,7 +38,7 @@ export const registryRoutes: readonly Route[] = [
     path: '/api/v1/registrants',
     part: 'registry',
     roles,
-    query: { name: criterion, dateOfBirth: criterion, documentNumber: criterion, purpose: { type: 'string' } },
+    query: { name: criterion, dateOfBirth: criterion, documentNumber: criterion, purpose: PURPOSE },
     produces: ['json'],
     async handle({ principal, query }, deps) {
       return { body: await searchRegistrants(deps, principal, query) };
@@ -50,7 +51,7 @@ export const registryRoutes: readonly Route[] = [
     part: 'registry',
     roles,
     params: { id: {} },
-    query: { purpose: { type: 'string' } },
+    query: { purpose: PURPOSE },
     produces: ['json'],
     async handle({ principal, params, query }, deps) {
       return { body: await readRegistrant(deps, principal, params.id, query.purpose) };

@@ -7,7 +7,7 @@
  *   GET  /api/v1/cases                                         screening, auditor  unreported-travel cases
  *   GET  /api/v1/cases/:id                                     screening, auditor
  */
-import { CURSOR, ID } from '../query-schema.js';
+import { CURSOR, ID, PURPOSE } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
 import { bodyValue, defineRoute, type Route } from '../route.js';
 import { receiveManifest } from './intake.js';
@@ -26,7 +26,7 @@ export const screeningRoutes: readonly Route[] = [
     path: '/api/v1/manifests',
     part: 'screening',
     roles: ROLES_BY_CONCERN.screening,
-    query: { purpose: { type: 'string' } },
+    query: { purpose: PURPOSE },
     body: { kinds: ['paxlst', 'json'], limit: 'api', decode: manifestUpload },
     produces: ['json'],
     async handle({ principal, query, body }, deps) {
@@ -49,7 +49,7 @@ export const screeningRoutes: readonly Route[] = [
     part: 'screening',
     roles: ROLES_BY_CONCERN.screening,
     params: { id },
-    query: { purpose: { type: 'string' } },
+    query: { purpose: PURPOSE },
     produces: ['json'],
     async handle({ principal, params, query }, deps) {
       return { body: await readManifest(deps, principal, params.id, query.purpose) };

@@ -122,6 +122,11 @@ export async function readOutboundMessage(
 ): Promise<{ id: string; state: OutboundState; message: OutboundRecord['message'] }> {
   const r = ID.test(id) ? await ctx.store.outbound.get(id) : null;
   if (!r) throw new TnxError('not_found', 'no such notification');
+  // Manual handling is for messages no channel can deliver; the rest are the delivery path's alone, so
+  // a point of contact never reads the personal data of a notification on its way. The error handler
+  // audits the refusal (`input.refused`, actor and route).
+  if (r.state !== 'no_channel')
+    throw new TnxError('forbidden', 'only messages without a delivery channel (no_channel) are read here');
   await ctx.events.publish({
     action: 'personal_data.read',
     actor: principal.id,

@@ -3,6 +3,7 @@
  * cancelled; each turns into notifications and updates through the submission path. Served with the
  * registry.
  */
+import { PURPOSE } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
 import { bodyValue, defineRoute, type Route } from '../route.js';
 import {
@@ -37,7 +38,7 @@ export const travelReportRoutes: readonly Route[] = [
     part: 'registry',
     roles,
     params: { id: {} },
-    query: { purpose: { type: 'string' } },
+    query: { purpose: PURPOSE },
     produces: ['json'],
     async handle({ principal, params, query }, deps) {
       return { body: await readTravelReport(deps, principal, params.id, query.purpose) };

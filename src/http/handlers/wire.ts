@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { TLSSocket } from 'node:tls';
 import { TnxError } from '../../core/errors.js';
-import { receiveMessage } from '../../features/inbox/receive.js';
+import { receiveMessage, refusalAudited } from '../../features/inbox/receive.js';
 import { MEDIA_TYPE_JWT } from '../../domain/protocol/types.js';
 import { bodyOf, stateOf } from '../state.js';
 import { ClientCertVerifier } from '../tls.js';
@@ -40,7 +40,8 @@ export function receiveEnvelope(deps: HttpDeps) {
       });
       res.status(200).type(MEDIA_TYPE_JWT).send(result.receiptJws);
     } catch (err) {
-      state.audited = true; // receiveMessage audited the refusal as message.refused
+      // receiveMessage audited the refusal of a verified sender; the others are counted by the error handler.
+      state.audited = refusalAudited(err);
       throw err;
     }
   };

@@ -9,7 +9,8 @@ import type { Metrics } from '../../core/metrics.js';
 import { requestId } from '../../core/logger.js';
 import type { RequestState } from '../state.js';
 
-export function requestContext(log: Logger, metrics: Metrics) {
+/** `hstsMaxAgeSeconds` > 0: HTTPS responses tell browsers and clients to keep to HTTPS (RFC 6797). */
+export function requestContext(log: Logger, metrics: Metrics, hstsMaxAgeSeconds = 0) {
   return function requestContextStep(req: Request, res: Response, next: NextFunction): void {
     const state: RequestState = {
       requestId: requestId(req.headers['x-request-id']),
@@ -21,6 +22,7 @@ export function requestContext(log: Logger, metrics: Metrics) {
     // Responses of the local API carry personal data or audit records: never cache them.
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (hstsMaxAgeSeconds > 0 && req.secure) res.setHeader('Strict-Transport-Security', `max-age=${hstsMaxAgeSeconds}`);
     res.on('finish', () => {
       const ms = Math.round((performance.now() - state.startedAt) * 10) / 10;
       metrics.httpRequests.inc({ route: state.route, method: req.method, status: String(res.statusCode) });

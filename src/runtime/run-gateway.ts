@@ -43,6 +43,7 @@ import { createContext, type CreateContextOptions, type RunningContext } from '.
 import { startOrphanSweep, type SweepResult } from '../features/delivery/orphan-sweep.js';
 import { startOutboxRecovery } from '../features/submission/outbox.js';
 import { startComponents, type Component } from './components.js';
+import { recoverLostQueue, redisReadiness } from './queue-loss.js';
 
 export interface GatewayOptions extends CreateContextOptions {
   /** Override config.roles (`--http-only`, `--workers-only`). */
@@ -94,6 +95,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   const queue = new DeliveryQueue({
     url: config.redis.url,
     prefix: config.redis.prefix,
+    log: ctx.log,
     ...(options.queueName ? { name: options.queueName } : {}),
   });
   // Push notices to the national system when inbox.webhookUrl is set: produced where HTTP receives,
@@ -188,6 +190,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         },
         () => sweep?.stop(),
       ),
+    roles.workers && queueLossPart(),
     roles.http &&
       part(
         'HTTP',
@@ -196,7 +199,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
           const app = createApp({
             ctx,
             queue,
-            readiness: [{ name: 'redis', check: () => queue.ping() }],
+            readiness: [{ name: 'redis', check: () => redisReadiness(queue) }],
             queueDepth: () => queue.depth(),
             ...(push ? { onReceived: push.hook() } : {}),
             ...(options.app ?? {}),
@@ -229,6 +232,24 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         job = await startRetentionJob(ctx, jobs!);
       },
       () => job?.close(),
+    );
+  }
+
+  /** Redis came back as another run: re-enqueue at once instead of waiting for the periodic sweep. */
+  function queueLossPart(): Component {
+    let unsubscribe: (() => void) | null = null;
+    let pass: Promise<unknown> = Promise.resolve();
+    return part(
+      'queue loss recovery',
+      () => {
+        unsubscribe = queue.onRestart((info) => {
+          pass = recoverLostQueue(ctx, queue, info);
+        });
+      },
+      async () => {
+        unsubscribe?.();
+        await pass;
+      },
     );
   }
 

@@ -402,6 +402,15 @@ export const configSchema = Settings(
     directory: Type.Optional(directorySchema),
     delivery,
     roles,
+    shutdownTimeoutMs: Defaulted(
+      Type.Integer({
+        minimum: 1000,
+        maximum: 600000,
+        description:
+          'Bound on the whole shutdown after SIGTERM/SIGINT, ms. Past it the process exits with code 1 and leaves the rest to the outbox recovery and the orphan sweep (nothing durable is lost). Keep it above delivery.shutdownTimeoutMs.',
+      }),
+      30000,
+    ),
     inbox: Type.Optional(inbox),
     auth,
     registry: Type.Optional(registry),

@@ -81,24 +81,47 @@ export function selectBodyKind(header: string | undefined, kinds: readonly BodyK
 }
 
 /**
+ * How much of an oversize body is read and discarded before the 413, as a multiple of the limit.
+ * Clients that write the whole body before reading would otherwise meet a reset or a broken pipe
+ * instead of the 413 — and a sender retries a network error, while TNX/1 says 413 is final. Beyond
+ * this bound the gateway stops paying for someone else's bytes and closes the connection.
+ */
+export const DRAIN_FACTOR = 4;
+
+/** Requests whose body was abandoned past the drain bound: their connection ends with the answer. */
+const abandoned = new WeakSet<IncomingMessage>();
+
+/** True when the rest of this request's body was left unread (the connection must not be reused or read on). */
+export function bodyAbandoned(req: IncomingMessage): boolean {
+  return abandoned.has(req);
+}
+
+function tooLarge(limit: number): TnxError {
+  return new TnxError('payload_too_large', `body exceeds ${limit} bytes`, { detail: { limit } });
+}
+
+/**
  * Read the whole body as bytes, refusing at `limit`. Content-Length is checked first so an announced
- * oversize body is refused without reading it; the running count catches chunked or lying requests.
+ * oversize body is refused without buffering it; the running count catches chunked or lying requests.
+ * An oversize body is drained (read and dropped, never held) up to DRAIN_FACTOR × limit before the
+ * refusal, so the client reads the answer; past that bound the refusal goes out at once.
  */
 export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
+  const bound = limit * DRAIN_FACTOR;
   if (declared !== undefined) {
     const n = Number(declared);
     if (!Number.isSafeInteger(n) || n < 0)
       return Promise.reject(new TnxError('invalid_request', 'invalid Content-Length'));
-    if (n > limit) {
-      // Drain without buffering so the client can read our answer instead of hitting a reset.
-      req.resume();
-      return Promise.reject(new TnxError('payload_too_large', `body exceeds ${limit} bytes`, { detail: { limit } }));
+    if (n > bound) {
+      abandoned.add(req);
+      return Promise.reject(tooLarge(limit));
     }
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     let done = false;
     const finish = (err: Error | null, value?: Buffer): void => {
       if (done) return;
@@ -107,17 +130,21 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('aborted', onAborted);
-      if (err) {
-        req.resume();
-        reject(err);
-      } else resolve(value as Buffer);
+      if (err) reject(err);
+      else resolve(value as Buffer);
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) finish(new TnxError('payload_too_large', `body exceeds ${limit} bytes`, { detail: { limit } }));
-      else chunks.push(chunk);
+      if (size > bound) {
+        abandoned.add(req);
+        finish(tooLarge(limit));
+      } else if (size > limit) {
+        // Keep reading to the end (or the bound) so the 413 reaches a client still sending.
+        over = true;
+        chunks.length = 0;
+      } else chunks.push(chunk);
     };
-    const onEnd = (): void => finish(null, Buffer.concat(chunks, size));
+    const onEnd = (): void => finish(over ? tooLarge(limit) : null, over ? undefined : Buffer.concat(chunks, size));
     const onError = (e: Error): void =>
       finish(new TnxError('invalid_request', 'request body could not be read', { cause: e }));
     const onAborted = (): void => finish(new TnxError('invalid_request', 'request aborted'));

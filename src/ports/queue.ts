@@ -13,6 +13,11 @@ import type { QueueWorker } from './worker.js';
 
 export interface OutboundQueue {
   enqueue(record: OutboundRecord): Promise<unknown>;
+  /**
+   * False when the queue is known unreachable (kept from connection events, not asked per call): the
+   * submission path then leaves the record to the outbox recovery instead of waiting for a timeout.
+   */
+  available?(): boolean;
   /** Remove a not-yet-started job; resolves whether one was removed. */
   cancel(id: string): Promise<unknown>;
 }

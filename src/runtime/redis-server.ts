@@ -70,11 +70,13 @@ export interface StartRedisOptions {
   ref?: boolean;
   /** Where redis-server's stderr goes (default: inherited). */
   stderr?: 'inherit' | 'ignore';
+  /** Listen on this port (default: a free one). Restarting an empty Redis on the same port is how tests wipe it. */
+  port?: number;
 }
 
 export async function startRedisServer(options: StartRedisOptions = {}): Promise<LocalRedis> {
   const bin = redisServerPath();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'tnx-redis-'));
   const child: ChildProcess = spawn(
     bin,

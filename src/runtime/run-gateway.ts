@@ -48,6 +48,7 @@ import { startComponents, type Component } from './components.js';
 import { redisRefusalLimiter } from '../adapters/rate-limit/redis-refusal-limiter.js';
 import { RefusalCounter } from '../features/audit-trail/refusal-counter.js';
 import type { RefusalLimiter } from '../ports/refusal-limiter.js';
+import { recoverLostQueue, redisReadiness } from './queue-loss.js';
 
 export interface GatewayOptions extends CreateContextOptions {
   /** Override config.roles (`--http-only`, `--workers-only`). */
@@ -120,6 +121,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   const queue = new DeliveryQueue({
     url: config.redis.url,
     prefix: config.redis.prefix,
+    log: ctx.log,
     ...(options.queueName ? { name: options.queueName } : {}),
   });
   // Push notices to the national system when inbox.webhookUrl is set: produced where HTTP receives,
@@ -216,6 +218,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         },
         () => sweep?.stop(),
       ),
+    roles.workers && queueLossPart(),
     roles.http &&
       part(
         'HTTP',
@@ -237,7 +240,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
             queue,
             refusalLimiter,
             refusalCounter,
-            readiness: [{ name: 'redis', check: () => queue.ping() }],
+            readiness: [{ name: 'redis', check: () => redisReadiness(queue) }],
             queueDepth: () => queue.depth(),
             ...(push ? { onReceived: push.hook() } : {}),
             ...(options.app ?? {}),
@@ -275,6 +278,24 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         job = await startRetentionJob(ctx, jobs!);
       },
       () => job?.close(),
+    );
+  }
+
+  /** Redis came back as another run: re-enqueue at once instead of waiting for the periodic sweep. */
+  function queueLossPart(): Component {
+    let unsubscribe: (() => void) | null = null;
+    let pass: Promise<unknown> = Promise.resolve();
+    return part(
+      'queue loss recovery',
+      () => {
+        unsubscribe = queue.onRestart((info) => {
+          pass = recoverLostQueue(ctx, queue, info);
+        });
+      },
+      async () => {
+        unsubscribe?.();
+        await pass;
+      },
     );
   }
 

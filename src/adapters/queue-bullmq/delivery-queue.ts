@@ -10,6 +10,7 @@
  */
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { OutboundRecord } from '../../ports/store/index.js';
 import type {
   DeliveryJob,
@@ -22,6 +23,7 @@ import type { QueueWorker } from '../../ports/worker.js';
 import { deliveryPriority } from '../../domain/delivery/priority.js';
 import { bullConnection, quitConnection } from './connection.js';
 import { startDeliveryJobWorker } from './delivery-worker.js';
+import { onBullError, RedisLink, type Persistence } from './redis-link.js';
 
 export const DELIVERY_QUEUE_NAME = 'tnx-delivery';
 
@@ -34,6 +36,8 @@ export interface QueueSettings {
   prefix: string;
   /** Queue name; tests may isolate with their own. */
   name?: string;
+  /** Where Redis state changes are logged (one line per change). */
+  log?: Logger;
 }
 
 export const JOB_DEFAULTS: JobsOptions = {
@@ -54,21 +58,39 @@ export class DeliveryQueue implements DeliveryJobs {
   readonly url: string;
   readonly #connection: Redis;
   readonly #queue: Queue<DeliveryJobData>;
+  readonly #link: RedisLink;
 
   constructor(settings: QueueSettings) {
     this.name = settings.name ?? DELIVERY_QUEUE_NAME;
     this.prefix = settings.prefix;
     this.url = settings.url;
     this.#connection = bullConnection(settings.url);
+    this.#link = new RedisLink(this.#connection, settings.log ?? null);
     this.#queue = new Queue<DeliveryJobData>(this.name, {
       connection: this.#connection,
       prefix: this.prefix,
       defaultJobOptions: JOB_DEFAULTS,
     });
+    onBullError(this.#queue, settings.log ?? null, 'delivery queue');
   }
 
   static fromConfig(config: { redis: { url: string; prefix: string } }, name?: string): DeliveryQueue {
     return new DeliveryQueue({ url: config.redis.url, prefix: config.redis.prefix, ...(name ? { name } : {}) });
+  }
+
+  /** False once Redis is known unreachable (from connection events), until it answers again. */
+  available(): boolean {
+    return this.#link.available;
+  }
+
+  /** Called when Redis comes back as a different server run: its jobs may be gone. Returns an unsubscribe. */
+  onRestart(listener: (info: { previousRunId: string; runId: string }) => void): () => void {
+    return this.#link.onRestart(listener);
+  }
+
+  /** Whether the Redis server persists anything (AOF, RDB snapshots). */
+  persistence(): Promise<Persistence> {
+    return this.#link.persistence();
   }
 
   /** The BullMQ queue (for tests). */

@@ -17,6 +17,7 @@ import type { DeliveryJob, DeliveryProcessor, DeliveryWorkOptions } from '../../
 import type { QueueWorker } from '../../ports/worker.js';
 import { fullJitterDelay } from '../../domain/delivery/retry-policy.js';
 import { closeBounded } from './bounded-close.js';
+import { onBullError } from './redis-link.js';
 import { bullConnection, quitConnection } from './connection.js';
 
 export function startDeliveryJobWorker(
@@ -51,7 +52,7 @@ export function startDeliveryJobWorker(
       backoffStrategy: (attemptsMade: number) => Math.max(1, fullJitterDelay(attemptsMade, backoff, random)),
     },
   });
-  worker.on('error', (err) => log.warn({ err }, 'delivery worker error'));
+  onBullError(worker, log, 'delivery worker');
   worker.on('failed', (job, err) => {
     if (err instanceof UnrecoverableError || err.name === 'UnrecoverableError') return;
     log.error({ messageId: job?.data.id, err }, 'delivery job error (BullMQ will retry)');

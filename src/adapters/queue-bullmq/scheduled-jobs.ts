@@ -13,6 +13,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ScheduledJob, ScheduledJobs } from '../../ports/jobs.js';
 import { bullConnection, quitConnection } from './connection.js';
+import { onBullError } from './redis-link.js';
 
 /** Finished runs kept for operators to look at. */
 const KEEP = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
@@ -39,7 +40,8 @@ export class BullScheduledJobs implements ScheduledJobs {
     const log = this.#log.child({ job: name });
     const queue = new Queue(queueName, { connection: this.#connection, prefix: this.prefix });
     const worker = new Worker(queueName, run, { connection: this.#connection, prefix: this.prefix, concurrency: 1 });
-    worker.on('error', (err) => log.warn({ err }, 'scheduled job worker error'));
+    onBullError(queue, log, 'scheduled job queue');
+    onBullError(worker, log, 'scheduled job worker');
     worker.on('failed', (_job, err) => log.error({ err }, 'scheduled job run failed'));
     const stop = async (): Promise<void> => {
       this.#running.delete(job);

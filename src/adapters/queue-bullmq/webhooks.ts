@@ -12,6 +12,7 @@ import type { QueueWorker } from '../../ports/worker.js';
 import { fullJitterDelay } from '../../domain/delivery/retry-policy.js';
 import { closeBounded } from './bounded-close.js';
 import { bullConnection, quitConnection } from './connection.js';
+import { onBullError } from './redis-link.js';
 
 /** Attempts per post: with the delivery backoff this spans hours, enough to outlast a receiver's outage. */
 export const WEBHOOK_ATTEMPTS = 12;
@@ -42,6 +43,7 @@ export class BullWebhooks implements Webhooks {
         prefix: this.prefix,
         defaultJobOptions: { attempts: WEBHOOK_ATTEMPTS, backoff: { type: 'tnx-full-jitter' }, ...KEEP },
       });
+      onBullError(queue, null, 'webhook queue', { channel });
       this.#queues.set(channel, queue);
     }
     return queue;
@@ -65,7 +67,7 @@ export class BullWebhooks implements Webhooks {
       concurrency: options.concurrency,
       settings: { backoffStrategy: (attemptsMade: number) => Math.max(1, fullJitterDelay(attemptsMade, backoff)) },
     });
-    worker.on('error', (err) => log.warn({ err, channel }, 'webhook worker error'));
+    onBullError(worker, log, 'webhook worker', { channel });
     let closing: Promise<void> | null = null;
     return {
       run() {

@@ -7,6 +7,8 @@
  * workers running`), so scripts and tests that start `tnx serve` with port 0 learn the bound URL.
  * Logs are pino JSON lines on stdout after it. A second signal while shutting down exits at once
  * (code 130): the operator asked twice, and nothing durable depends on the shutdown finishing.
+ * Shutdown is bounded by config.shutdownTimeoutMs: past it the command returns 1 (work was left to
+ * the outbox recovery and the orphan sweep of the next process).
  */
 import type { CliIo } from '../io.js';
 import { configPathFrom, parseCommandArgs, UsageError, withUsage } from '../args.js';
@@ -88,9 +90,34 @@ async function serve(args: string[], io: CliIo): Promise<number> {
     gw.ctx.log.warn('running with the DEMO keys of keys/dev: never in production');
 
   const sig = await stopped;
-  gw.ctx.log.info({ signal: sig }, 'shutting down');
-  await gw.close();
-  return 0;
+  gw.ctx.log.info({ signal: sig, boundMs: config.shutdownTimeoutMs }, 'shutting down');
+  const closed = await closeWithin(gw.close(), config.shutdownTimeoutMs);
+  if (closed) return 0;
+  // A part could not stop in time (typically Redis gone: its connections never say goodbye). What it
+  // held is durable in the store; the outbox recovery and the orphan sweep of the next process pick it up.
+  gw.ctx.log.error(
+    { boundMs: config.shutdownTimeoutMs },
+    'shutdown bound reached: exiting, the outbox recovers the rest',
+  );
+  // The stuck part still holds handles that keep the event loop alive: returning would not end the process.
+  gw.ctx.log.flush();
+  process.exit(1);
+}
+
+/** True when `closing` settled within `ms` (a failed close counts as done: there is nothing left to wait for). */
+async function closeWithin(closing: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = await Promise.race([
+    closing.then(
+      () => false,
+      () => false,
+    ),
+    new Promise<boolean>((r) => {
+      timer = setTimeout(() => r(true), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  return !expired;
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {

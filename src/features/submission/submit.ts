@@ -190,10 +190,13 @@ export async function submitMessage(deps: SubmitDeps, input: SubmitInput): Promi
 
 /**
  * Enqueue, then mark `queued`. A failure to enqueue is logged and left to the outbox recovery: the
- * record is durable, so the caller's 202 stands.
+ * record is durable, so the caller's 202 stands. When the queue is already known unreachable the
+ * enqueue is not even tried, so a Redis outage does not cost each caller the enqueue timeout.
  */
 export async function handOver(deps: SubmitDeps, record: OutboundRecord): Promise<OutboundRecord> {
   const { ctx, queue } = deps;
+  // Known down: the record is durable, the outbox recovery hands it over once the queue is back.
+  if (queue.available?.() === false) return record;
   try {
     await within(Promise.resolve(queue.enqueue(record)), deps.enqueueTimeoutMs ?? ctx.config.delivery.enqueueTimeoutMs);
   } catch (err) {

@@ -7,7 +7,11 @@ import type { ClientCertVerifier } from '../tls.js';
 
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<void>;
+  /**
+   * Throws when the part is down. Resolves to a string when the gateway still works without it
+   * (`degraded: …`: /readyz stays 200 and says so) or to `warning: …` for a risk an operator should fix.
+   */
+  check(): Promise<void | string>;
 }
 
 export interface HttpDeps {

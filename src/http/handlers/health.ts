@@ -28,13 +28,13 @@ export function coreChecks(deps: Pick<HttpDeps, 'ctx'>): ReadinessCheck[] {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-function withTimeout(p: Promise<void>): Promise<void> {
+function withTimeout<T>(p: Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
     p.then(
-      () => {
+      (v) => {
         clearTimeout(t);
-        resolve();
+        resolve(v);
       },
       (e: unknown) => {
         clearTimeout(t);
@@ -50,8 +50,8 @@ export function readyz(deps: HttpDeps) {
     const results = await Promise.all(
       checks.map(async (c) => {
         try {
-          await withTimeout(c.check());
-          return [c.name, 'ok'] as const;
+          const note = await withTimeout(c.check());
+          return [c.name, typeof note === 'string' ? note : 'ok'] as const;
         } catch (err) {
           deps.ctx.log.warn({ check: c.name, err }, 'readiness check failed');
           return [c.name, 'failed'] as const;
@@ -59,8 +59,10 @@ export function readyz(deps: HttpDeps) {
       }),
     );
     const status = Object.fromEntries(results);
-    if (results.every(([, r]) => r === 'ok')) {
-      res.status(200).json({ status: 'ready', checks: status });
+    if (results.every(([, r]) => r !== 'failed')) {
+      // Degraded still serves: submissions are answered from the store and the outbox carries them.
+      const degraded = results.some(([, r]) => r.startsWith('degraded'));
+      res.status(200).json({ status: degraded ? 'degraded' : 'ready', checks: status });
       return;
     }
     sendProblem(res, new TnxError('service_unavailable', 'not ready', { detail: { checks: status } }), deps.ctx.log);

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../../domain/audit/event-bus.js';
 import { TnxError } from '../../core/errors.js';
 import type { Clock } from '../../core/clock.js';
+import { bodyAbandoned } from '../body.js';
 import { PROBLEM_MEDIA_TYPE, toProblem } from '../problem.js';
 import type { RequestState } from '../state.js';
 import type { RefusalCounter } from '../../features/audit-trail/refusal-counter.js';
@@ -45,8 +46,10 @@ export function sendProblem(res: Response, err: unknown, log: Logger): void {
     res.setHeader('WWW-Authenticate', presented ? 'Bearer realm="tnx", error="invalid_token"' : 'Bearer realm="tnx"');
   }
   if (problem.status === 413) {
-    // The request body may not have been read to its end; do not reuse this connection for another request.
+    // Do not reuse this connection. A body drained to its end lets the client read this answer; one
+    // abandoned past the drain bound is not read further: the socket goes once the answer is written.
     res.setHeader('Connection', 'close');
+    if (bodyAbandoned(res.req)) res.once('finish', () => res.req.socket.destroy());
   }
   res.status(problem.status).type(PROBLEM_MEDIA_TYPE).send(JSON.stringify(problem.body));
 }

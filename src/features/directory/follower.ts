@@ -29,7 +29,7 @@ import type { Jwks } from '../../domain/keys/jwk.js';
 import {
   DIRECTORY_MAX_BYTES,
   directoryTimes,
-  isLoopbackUrl,
+  isLoopbackHost,
   type NetworkDirectory,
 } from '../../domain/directory/network.js';
 import { checkAnchors, verifyNetworkDirectory } from '../../domain/directory/network-jws.js';
@@ -150,7 +150,7 @@ export class DirectoryFollower {
       throw new TnxError('config_invalid', 'directory URL is not a URL', { pointer: 'directory/url', cause });
     }
     // The document is signed, but the channel still hides who follows which network from the path.
-    if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackUrl(url))))
+    if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))))
       throw new TnxError('config_invalid', 'directory URL must be https: (http: only on loopback)', {
         pointer: 'directory/url',
       });

@@ -6,11 +6,13 @@
  * Every failure is a `config_invalid` TnxError whose message names the setting's path.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { TnxError } from '../core/errors.js';
-import { configSchema, directorySchema, type Partner, type TnxConfig, type TnxConfigInput } from './schema.js';
+import { isLoopbackHost } from '../domain/directory/network.js';
+import { loadTrustAnchors } from '../domain/directory/network-jws.js';
+import { configSchema, directorySchema, type TnxConfig, type TnxConfigInput } from './schema.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its default is the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -91,6 +93,7 @@ export function buildConfig(input: TnxConfigInput, options: BuildOptions = {}): 
   if (options.configPath) cfg.configPath = options.configPath;
 
   checkDirectory(cfg);
+  checkNetworkDirectory(cfg);
   checkTokens(cfg);
   checkStore(cfg);
   checkDelivery(cfg);
@@ -103,8 +106,8 @@ function applyEnv(cfg: TnxConfig, env: NodeJS.ProcessEnv): void {
   if (env.TNX_SQLITE_PATH) cfg.store.sqlitePath = env.TNX_SQLITE_PATH;
 }
 
-function loadDirectory(cfg: TnxConfig, baseDir: string): { partners: Partner[] } {
-  let dir: { partners: Partner[] };
+function loadDirectory(cfg: TnxConfig, baseDir: string): TnxConfig['directory'] {
+  let dir: TnxConfig['directory'];
   let dirBase = baseDir;
   if (cfg.directoryPath) {
     if (cfg.directory) throw configError('config/directory', 'give either directory or directoryPath, not both');
@@ -115,6 +118,14 @@ function loadDirectory(cfg: TnxConfig, baseDir: string): { partners: Partner[] }
     dir = raw;
   } else {
     dir = cfg.directory ?? { partners: [] };
+  }
+  if (dir.network) {
+    dir.network.trustAnchorsPath = resolveFrom(dirBase, dir.network.trustAnchorsPath);
+    // The copy lives with the gateway's other data unless told otherwise; a store with no local file
+    // (":memory:", MongoDB) has no such place, and checkNetworkDirectory asks for the path.
+    if (dir.network.statePath) dir.network.statePath = resolveFrom(dirBase, dir.network.statePath);
+    else if (cfg.store.kind === 'sqlite' && cfg.store.sqlitePath !== ':memory:')
+      dir.network.statePath = join(dirname(cfg.store.sqlitePath), 'network-directory.jws');
   }
   dir.partners.forEach((p, i) => {
     const at = `directory/partners/${i}`;
@@ -154,6 +165,32 @@ function checkDirectory(cfg: TnxConfig): void {
       kids.set(kid, p.state);
     }
   });
+}
+
+/**
+ * Following a network directory: its URL keeps to https (http only on loopback), the trust anchors are
+ * public signing keys, a state file has a place, and no local partner list competes with the signed one
+ * — two sources would leave it unclear which endpoint or key is the real one after a change.
+ */
+function checkNetworkDirectory(cfg: TnxConfig): void {
+  const net = cfg.directory.network;
+  if (!net) return;
+  if (cfg.directory.partners.length > 0)
+    throw configError(
+      'config/directory/partners',
+      'must be empty when directory.network is set: partners come from the signed network directory (per-state limits go in directory.network.limits)',
+    );
+  const url = new URL(net.url);
+  if (url.username || url.password)
+    throw configError('config/directory/network/url', 'credentials in the URL are not allowed');
+  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))))
+    throw configError('config/directory/network/url', 'must be https: (http: only on a loopback host)');
+  if (!net.statePath)
+    throw configError(
+      'config/directory/network/statePath',
+      'required when the store has no data directory (":memory:" or MongoDB)',
+    );
+  loadTrustAnchors(net.trustAnchorsPath);
 }
 
 function checkTokens(cfg: TnxConfig): void {

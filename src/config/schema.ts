@@ -10,7 +10,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ROLES, type Role } from '../core/principal.js';
 import { Defaulted, defaultsOf, Section, Settings, StringEnum, type Input } from '../core/settings.js';
-import { partnerSchema, pointOfContactSchema, stateCodeSchema, type Partner } from '../domain/directory/partner.js';
+import {
+  partnerLimitsSchema,
+  partnerSchema,
+  pointOfContactSchema,
+  stateCodeSchema,
+  type Partner,
+} from '../domain/directory/partner.js';
 import { screeningWeightsSetting } from '../domain/screening/config.js';
 import { deadlineRulesSchema } from '../domain/travel-reports/deadline.js';
 import { oauthSchema } from './oauth.js';
@@ -35,11 +41,69 @@ export const apiTokenSchema = Settings({
 export type ApiToken = Static<typeof apiTokenSchema>;
 export type OAuthSettings = Static<typeof oauthSchema>;
 
+/**
+ * Following the coordinator's signed network directory (protocol/SPEC.md §14, docs/keys-and-directory.md §8).
+ * With it set the partner list comes from the network directory only: a local `partners` list is
+ * refused (checkNetworkDirectory), so there is one source of truth for who our partners are.
+ */
+export const networkDirectorySchema = Settings(
+  {
+    url: Type.String({
+      format: 'uri',
+      pattern: '^https?://',
+      description: "The coordinator's signed directory (https:; http: only on a loopback host).",
+    }),
+    name: Type.String({
+      pattern: '^[A-Za-z0-9._-]{1,64}$',
+      description: 'The network name every document must carry (given by the coordinator).',
+    }),
+    trustAnchorsPath: Type.String({
+      minLength: 1,
+      description: "The coordinator's public JWKS (path): the only keys a directory is verified with.",
+    }),
+    statePath: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Where the last good signed directory is kept (path); default `network-directory.jws` beside the SQLite file.',
+      }),
+    ),
+    intervalSeconds: Defaulted(
+      Type.Integer({ minimum: 30, maximum: 86400, description: 'Seconds between two fetches of the directory.' }),
+      900,
+    ),
+    timeoutSeconds: Defaulted(
+      Type.Integer({ minimum: 1, maximum: 300, description: 'Whole-request timeout of one fetch, seconds.' }),
+      10,
+    ),
+    maxBytes: Defaulted(
+      Type.Integer({ minimum: 1024, maximum: 16777216, description: 'Largest directory document accepted, bytes.' }),
+      1048576,
+    ),
+    defaultLimits: partnerLimitsSchema,
+    limits: Defaulted(
+      Type.Record(Type.String({ pattern: '^[A-Z]{3}$' }), partnerLimitsSchema, {
+        description:
+          'Per-state delivery limits overriding `defaultLimits` (local policy: the coordinator does not set them), e.g. `{ "FRA": { "concurrency": 2 } }`.',
+      }),
+      {},
+    ),
+  },
+  { description: "Follow the coordinator's signed network directory instead of a local partner list." },
+);
+export type NetworkDirectorySettings = Static<typeof networkDirectorySchema>;
+
 export const directorySchema = Settings(
-  { partners: Type.Array(partnerSchema, { description: 'One entry per partner state.' }) },
+  {
+    partners: Defaulted(
+      Type.Array(partnerSchema, { description: 'One entry per partner state (empty when `network` is set).' }),
+      [],
+    ),
+    network: Type.Optional(networkDirectorySchema),
+  },
   {
     description:
-      'The partner directory, inline (or give `directoryPath`: a directory file holds the same `{ "partners": [...] }`).',
+      'The partner directory, inline (or give `directoryPath`: a directory file holds the same `{ "partners": [...] }`), or `network` to follow a signed network directory.',
   },
 );
 export type DirectoryInput = Input<typeof directorySchema>;
@@ -427,7 +491,7 @@ export const configSchema = Settings(
  * `directoryPath`), relative paths made absolute, deep-frozen.
  */
 export type TnxConfig = Omit<Static<typeof configSchema>, '$schema' | 'directory'> & {
-  directory: { partners: Partner[] };
+  directory: { partners: Partner[]; network?: NetworkDirectorySettings };
   /** Absolute path of the file this came from (for resolving relative paths); absent when built in code. */
   configPath?: string;
 };

@@ -19,8 +19,12 @@ export class Metrics {
   readonly leadTimeHours: Histogram<'partner'>;
   /** Messages arriving at the inbox: outcome = accepted | duplicate | <error code>. */
   readonly inbound: Counter<'iss' | 'outcome'>;
-  /** Alerts raised: kind = failed | at_risk. */
+  /** Alerts raised: kind = failed | at_risk | directory. */
   readonly alerts: Counter<'kind'>;
+  /** The network directory held (0 before the first), and whether it is past nextUpdate / expiresAt (1 or 0). */
+  readonly directorySerial: Gauge;
+  readonly directoryStale: Gauge;
+  readonly directoryExpired: Gauge;
   /** HTTP requests served by the local API and inbox, by route pattern and status. */
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
 
@@ -64,8 +68,23 @@ export class Metrics {
     });
     this.alerts = new Counter({
       name: 'tnx_alerts_total',
-      help: 'Alerts raised (failed, at risk)',
+      help: 'Alerts raised (failed, at risk, directory)',
       labelNames: ['kind'],
+      registers,
+    });
+    this.directorySerial = new Gauge({
+      name: 'tnx_directory_serial',
+      help: 'Serial of the network directory in use (0: none yet)',
+      registers,
+    });
+    this.directoryStale = new Gauge({
+      name: 'tnx_directory_stale',
+      help: 'The network directory is past nextUpdate (1) or not (0)',
+      registers,
+    });
+    this.directoryExpired = new Gauge({
+      name: 'tnx_directory_expired',
+      help: 'The network directory is past expiresAt (1) or not (0)',
       registers,
     });
     this.httpRequests = new Counter({

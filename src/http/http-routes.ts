@@ -10,7 +10,7 @@ import type { Method } from '../features/route.js';
 import type { Role } from '../core/principal.js';
 import type { HttpDeps } from './handlers/deps.js';
 import { healthz, metrics, readyz } from './handlers/health.js';
-import { checkClientCertificate, receiveEnvelope, serveJwks } from './handlers/wire.js';
+import { checkClientCertificate, receiveEnvelope, serveJwks, serveNetworkDirectory } from './handlers/wire.js';
 import { parseBody } from './steps/parse-body.js';
 
 export interface HttpRoute {
@@ -35,6 +35,13 @@ export const httpRoutes: readonly HttpRoute[] = [
     ],
   },
   { name: 'jwks', method: 'GET', path: '/.well-known/jwks.json', roles: null, steps: (deps) => [serveJwks(deps)] },
+  {
+    name: 'networkDirectory',
+    method: 'GET',
+    path: '/tnx/v1/directory',
+    roles: null,
+    steps: (deps) => [serveNetworkDirectory(deps)],
+  },
 ];
 
 export const probeRoutes: readonly HttpRoute[] = [

@@ -47,6 +47,7 @@ const DETAIL_ALLOW = new Set([
   'expected',
   'reasons',
   'checks',
+  'directory',
   'header',
 ]);
 

@@ -10,6 +10,7 @@ import type { KeyRing } from '../domain/keys/keyring.js';
 import type { Metrics } from '../core/metrics.js';
 import type { Store } from './store/index.js';
 import type { Clock } from '../core/clock.js';
+import type { NetworkDirectoryView } from './network-directory.js';
 
 export interface GatewayContext {
   readonly config: TnxConfig;
@@ -19,6 +20,8 @@ export interface GatewayContext {
   readonly keys: KeyRing;
   /** Partner states, their endpoints, points of contact and pinned public keys. */
   readonly directory: Directory;
+  /** The signed network directory followed (config directory.network), or null with a local partner list. */
+  readonly network?: NetworkDirectoryView | null;
   readonly clock: Clock;
   readonly log: Logger;
   readonly metrics: Metrics;

@@ -6,6 +6,8 @@
  */
 import type { Logger } from 'pino';
 import { attachAuditTrail } from '../features/audit-trail/subscriber.js';
+import { createNetworkFollower } from '../features/directory/network-follower.js';
+import type { DirectoryFollower } from '../features/directory/follower.js';
 import type { TnxConfig } from '../config/schema.js';
 import type { GatewayContext } from '../ports/context.js';
 import { Directory } from '../domain/directory/directory.js';
@@ -21,6 +23,8 @@ import { systemClock, type Clock } from '../core/clock.js';
 export interface RunningContext extends GatewayContext {
   /** The registry's KEK and blind-index keys, loaded once here when config.registry is set. */
   readonly registryKeys: RegistryKeys | null;
+  /** The network-directory follower (config directory.network), not yet started; null otherwise. */
+  readonly network: DirectoryFollower | null;
   close(): Promise<void>;
 }
 
@@ -42,7 +46,8 @@ export async function createContext(config: TnxConfig, options: CreateContextOpt
   // there, so demo keys are exempt wherever a context is built (tnx serve warns that they are in use).
   const keyRingOptions = options.keyRing ?? { allowInsecureMode: isDevKeyFile(config.keys.privateJwksPath) };
   const keys = await KeyRing.fromFile(config.keys.privateJwksPath, keyRingOptions);
-  const directory = new Directory(config);
+  // The clock decides key validity windows and the network directory's expiry.
+  const directory = new Directory(config, { clock });
   await directory.importAll();
   // The registry API and manifest screening share one copy of the key material.
   const registryKeys = config.registry ? loadRegistryKeys(config.registry) : null;
@@ -50,6 +55,8 @@ export async function createContext(config: TnxConfig, options: CreateContextOpt
   const events = new EventBus();
   const detach = attachAuditTrail(events, store.audit);
   const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
+  // Built here (it checks its trust anchors), started by run-gateway after the store and audit trail.
+  const network = createNetworkFollower({ config, directory, events, keys, clock, log, metrics });
 
   let closed = false;
   return {
@@ -58,6 +65,7 @@ export async function createContext(config: TnxConfig, options: CreateContextOpt
     events,
     keys,
     directory,
+    network,
     clock,
     log,
     metrics,

@@ -3,6 +3,8 @@
  * (./components.ts stops them in the reverse order):
  *
  *   1. context: store, audit subscriber, key ring, directory, logger, metrics (opened first: everything writes to it)
+ *   1b. network-directory follower (directory.network): last good copy, then the first fetch; a
+ *       coordinator that is down does not stop start-up — partners come from the last good copy
  *   2. delivery queue (Redis)
  *   3. webhooks (Redis; when an alert webhook or an inbox push is configured)
  *   4. scheduled jobs (Redis; where workers run and the registry is configured)
@@ -148,6 +150,16 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
       () => auditConfigLoaded(ctx, config, roles),
       () => ctx.close(),
     ),
+    // After the store and audit trail (it records what it applies), before HTTP and the workers (they
+    // need partners); stopped after them. start() settles after one pass and never fails on an outage.
+    ctx.network !== null &&
+      part(
+        'network directory',
+        async () => {
+          await ctx.network!.start();
+        },
+        () => ctx.network!.stop(),
+      ),
     part(
       'delivery queue',
       () => undefined,

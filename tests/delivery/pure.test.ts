@@ -6,7 +6,8 @@ import {
   NetworkError,
   parseRetryAfter,
 } from '../../src/domain/delivery/failure-classes.js';
-import { checkEndpoint, isLoopbackHost } from '../../src/features/delivery/http-client.js';
+import { checkEndpoint } from '../../src/features/delivery/http-client.js';
+import { isLoopbackHost } from '../../src/domain/directory/network.js';
 import { TokenBucket } from '../../src/features/delivery/partner-limits.js';
 import {
   deliveryPriority,

@@ -13,6 +13,7 @@
  * (`directory_expired`). Rollback is checked before expiry so a replayed old document is named for
  * what it is.
  */
+import { readFileSync } from 'node:fs';
 import { CompactSign, compactVerify, importJWK, type CryptoKey, type JWK } from 'jose';
 import { isTnxError, TnxError } from '../../core/errors.js';
 import { parseStrictJson } from '../protocol/strict-json.js';
@@ -84,6 +85,23 @@ export function checkAnchors(anchors: unknown): Jwks {
       });
   }
   return jwks;
+}
+
+/** Read and check the trust anchors file (a public JWKS); every fault is `config_invalid` naming the setting. */
+export function loadTrustAnchors(path: string): Jwks {
+  const pointer = 'directory/network/trustAnchorsPath';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (cause) {
+    throw new TnxError('config_invalid', `config ${pointer}: cannot read a JSON file at ${path}`, { pointer, cause });
+  }
+  try {
+    return checkAnchors(parsed);
+  } catch (err) {
+    const why = err instanceof TnxError ? err.message : 'invalid';
+    throw new TnxError('config_invalid', `config ${pointer}: ${why}`, { pointer, cause: err });
+  }
 }
 
 function importPublic(jwk: TnxJwk): Promise<CryptoKey> {

@@ -10,6 +10,7 @@
  * only, for tests and demos), dates in order, and key material that node:crypto can parse for its alg.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { TnxError } from '../../core/errors.js';
@@ -97,11 +98,16 @@ function schemaCheck(fn: ValidateFunction, value: unknown, prefix: string): void
   throw invalid(`${prefix}${e?.instancePath ?? ''}`, e?.message ?? 'is invalid');
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-/** True for URLs on this host: the only place clear-text HTTP is accepted (tests, the demo). */
-export function isLoopbackUrl(url: URL): boolean {
-  return LOOPBACK.test(url.hostname);
+/**
+ * True for a host name on this machine (127.0.0.0/8, ::1, localhost): the only place clear-text HTTP
+ * is accepted (tests, the demo). The one loopback rule for directory URLs, inbox endpoints and webhooks.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  if (h.toLowerCase() === 'localhost') return true;
+  if (isIP(h) === 4) return h.split('.')[0] === '127';
+  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1';
+  return false;
 }
 
 /** An inbox must be HTTPS: the envelope protects content, TLS protects metadata and the receipt channel. */
@@ -114,7 +120,7 @@ function checkEndpoint(endpoint: string | null, pointer: string): void {
     throw invalid(pointer, 'is not a URL', cause);
   }
   if (url.protocol === 'https:') return;
-  if (url.protocol === 'http:' && isLoopbackUrl(url)) return;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return;
   throw invalid(pointer, 'must be an https: URL (http: only on a loopback host)');
 }
 

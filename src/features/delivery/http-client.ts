@@ -8,21 +8,13 @@
  * clear text because of a typo in the directory.
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
 import { tnxError } from '../../core/errors.js';
 import { NetworkError } from '../../domain/delivery/failure-classes.js';
+import { isLoopbackHost } from '../../domain/directory/network.js';
 
 /** Receipts are a few hundred bytes; anything far larger is not a receipt. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
-  if (h.toLowerCase() === 'localhost') return true;
-  if (isIP(h) === 4) return h.split('.')[0] === '127';
-  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1';
-  return false;
-}
 
 /** Parse and vet an endpoint; `what` names the setting in the error (never the URL's query). */
 export function checkEndpoint(endpoint: string, what: string): URL {

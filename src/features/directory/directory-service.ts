@@ -90,6 +90,13 @@ export async function changePartner(
 ): Promise<DirectoryEntryView> {
   if (!/^[A-Z]{3}$/.test(state))
     throw new TnxError('invalid_request', 'state must be an ISO 3166-1 alpha-3 code', { pointer: 'path/state' });
+  // The coordinator's signed directory is the one source of truth: a local edit would be overwritten
+  // at the next refresh, or worse, silently differ from what every other gateway uses.
+  if (ctx.network)
+    throw new TnxError(
+      'conflict',
+      'partners come from the signed network directory; ask the coordinator to change the entry',
+    );
   const before = ctx.directory.partner(state);
   if (!before) throw new TnxError('not_found', `no partner ${state} in the directory`);
   const change = structuredClone(body) as Change;
@@ -116,4 +123,10 @@ export async function changePartner(
     accepts: [...after.accepts],
     keys: keysOf(after),
   };
+}
+
+/** The network directory followed: the follower's status and the verified document (admin). */
+export function describeNetworkDirectory(ctx: GatewayContext): { status: unknown; document: unknown } {
+  if (!ctx.network) throw new TnxError('not_found', 'this gateway does not follow a network directory');
+  return { status: ctx.network.status(), document: ctx.network.current() };
 }

@@ -29,12 +29,13 @@ import type { Jwks } from '../../domain/keys/jwk.js';
 import {
   DIRECTORY_MAX_BYTES,
   directoryTimes,
-  isLoopbackUrl,
+  isLoopbackHost,
   type NetworkDirectory,
 } from '../../domain/directory/network.js';
 import { checkAnchors, verifyNetworkDirectory } from '../../domain/directory/network-jws.js';
 import { diffDirectories, type DirectoryDiff } from '../../domain/directory/network-diff.js';
 import { ownKeysMissing, partnersFromDirectory } from '../../domain/directory/network-partners.js';
+import type { NetworkDirectoryStatus as FollowerStatus, NetworkDirectoryView } from '../../ports/network-directory.js';
 
 export interface FollowerLog {
   info(obj: object, msg: string): void;
@@ -68,29 +69,7 @@ export interface FollowerOptions {
   log?: FollowerLog;
 }
 
-export interface FollowerStatus {
-  /** A directory is held (from disk or the network). */
-  loaded: boolean;
-  serial: number | null;
-  issuedAt: string | null;
-  nextUpdate: string | null;
-  expiresAt: string | null;
-  source: 'none' | 'disk' | 'network';
-  lastAttemptAt: string | null;
-  /** Last time the coordinator answered with the current or a newer valid document (200 or 304). */
-  lastSuccessAt: string | null;
-  lastChangeAt: string | null;
-  lastError: { code: ErrorCode; message: string; at: string } | null;
-  consecutiveFailures: number;
-  /** Past nextUpdate: still in use; alert. */
-  stale: boolean;
-  /** Past expiresAt: nothing is sealed until a newer directory arrives. */
-  expired: boolean;
-  /** Our kids that the directory does not list as usable for us: partners cannot use them. */
-  ownKeysMissing: string[];
-  /** loaded, not stale, not expired, all our keys listed: nothing for an operator to do. */
-  healthy: boolean;
-}
+export type { NetworkDirectoryStatus as FollowerStatus } from '../../ports/network-directory.js';
 
 export type RefreshOutcome = 'applied' | 'unchanged' | 'refused' | 'unavailable';
 
@@ -125,7 +104,7 @@ function writeAtomically(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-export class DirectoryFollower {
+export class DirectoryFollower implements NetworkDirectoryView {
   readonly #o: FollowerOptions;
   readonly #url: URL;
   readonly #anchors: Jwks;
@@ -150,7 +129,7 @@ export class DirectoryFollower {
       throw new TnxError('config_invalid', 'directory URL is not a URL', { pointer: 'directory/url', cause });
     }
     // The document is signed, but the channel still hides who follows which network from the path.
-    if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackUrl(url))))
+    if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))))
       throw new TnxError('config_invalid', 'directory URL must be https: (http: only on loopback)', {
         pointer: 'directory/url',
       });
@@ -275,6 +254,11 @@ export class DirectoryFollower {
   /** The document held, for the directory API and `tnx` output. */
   current(): NetworkDirectory | null {
     return this.#doc;
+  }
+
+  /** The signed document held, byte for byte, so any gateway can republish it (GET /tnx/v1/directory). */
+  signed(): string | null {
+    return this.#raw;
   }
 
   async #fetch(): Promise<{ status: 200; body: string; etag: string | null } | { status: 304 }> {

@@ -1,7 +1,7 @@
 /** The directory of partner states: read by admins, points of contact and auditors; changed by admins. */
 import { ROLES_BY_CONCERN } from '../roles.js';
 import { bodyValue, defineRoute, type Route } from '../route.js';
-import { changePartner, describeDirectory } from './directory-service.js';
+import { changePartner, describeDirectory, describeNetworkDirectory } from './directory-service.js';
 
 export const directoryRoutes: readonly Route[] = [
   defineRoute({
@@ -14,6 +14,18 @@ export const directoryRoutes: readonly Route[] = [
     produces: ['json'],
     async handle(_input, { ctx }) {
       return { body: describeDirectory(ctx) };
+    },
+  }),
+  defineRoute({
+    name: 'readNetworkDirectory',
+    method: 'GET',
+    path: '/api/v1/directory/network',
+    part: 'core',
+    roles: ROLES_BY_CONCERN.directoryChange,
+    query: {},
+    produces: ['json'],
+    async handle(_input, { ctx }) {
+      return { body: describeNetworkDirectory(ctx) };
     },
   }),
   defineRoute({

@@ -13,7 +13,20 @@ export function healthz() {
 
 /** Built-in readiness checks: the store answers, and our signing key still signs. */
 export function coreChecks(deps: Pick<HttpDeps, 'ctx'>): ReadinessCheck[] {
+  const network = deps.ctx.network;
   return [
+    // Stale or expired is an alert, not unreadiness: the last good directory still serves; only a
+    // gateway that has never held one has no partners to work with.
+    ...(network
+      ? [
+          {
+            name: 'directory',
+            check: async () => {
+              if (!network.status().loaded) throw new Error('no network directory loaded yet');
+            },
+          },
+        ]
+      : []),
     { name: 'store', check: () => deps.ctx.store.ping() },
     {
       name: 'keys',
@@ -59,13 +72,18 @@ export function readyz(deps: HttpDeps) {
       }),
     );
     const status = Object.fromEntries(results);
+    const directory = deps.ctx.network ? { directory: deps.ctx.network.status() } : {};
     if (results.every(([, r]) => r !== 'failed')) {
       // Degraded still serves: submissions are answered from the store and the outbox carries them.
       const degraded = results.some(([, r]) => r.startsWith('degraded'));
-      res.status(200).json({ status: degraded ? 'degraded' : 'ready', checks: status });
+      res.status(200).json({ status: degraded ? 'degraded' : 'ready', checks: status, ...directory });
       return;
     }
-    sendProblem(res, new TnxError('service_unavailable', 'not ready', { detail: { checks: status } }), deps.ctx.log);
+    sendProblem(
+      res,
+      new TnxError('service_unavailable', 'not ready', { detail: { checks: status, ...directory } }),
+      deps.ctx.log,
+    );
   };
 }
 
@@ -77,6 +95,12 @@ export function metrics(deps: HttpDeps) {
       } catch (err) {
         deps.ctx.log.warn({ err }, 'could not sample the queue depth');
       }
+    }
+    const network = deps.ctx.network?.status();
+    if (network) {
+      deps.ctx.metrics.directorySerial.set(network.serial ?? 0);
+      deps.ctx.metrics.directoryStale.set(network.stale ? 1 : 0);
+      deps.ctx.metrics.directoryExpired.set(network.expired ? 1 : 0);
     }
     res
       .status(200)

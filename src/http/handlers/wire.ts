@@ -1,5 +1,6 @@
 /** TNX/1 wire endpoints: the inbox and our public keys. */
 import type { NextFunction, Request, Response } from 'express';
+import { createHash } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { TnxError } from '../../core/errors.js';
 import { receiveMessage, refusalAudited } from '../../features/inbox/receive.js';
@@ -52,5 +53,25 @@ export function serveJwks(deps: HttpDeps) {
     // Public keys may be cached briefly by partners; rotation publishes new keys ahead of use.
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.status(200).type('application/jwk-set+json').send(JSON.stringify(deps.ctx.keys.publicJwks()));
+  };
+}
+
+/**
+ * The signed network directory this gateway follows, byte for byte, so any gateway can republish it
+ * (SPEC §14): public like the JWKS — it is signed by the coordinator and verified by whoever fetches
+ * it, so serving it adds no trust. A strong ETag lets followers poll with If-None-Match.
+ */
+export function serveNetworkDirectory(deps: HttpDeps) {
+  return function serveNetworkDirectoryStep(req: Request, res: Response): void {
+    const signed = deps.ctx.network?.signed() ?? null;
+    if (signed === null) throw new TnxError('not_found', 'no network directory is held here');
+    const etag = `"${createHash('sha256').update(signed).digest('base64url')}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'public, max-age=60');
+    if (req.headers['if-none-match'] === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.status(200).type('application/jose').send(signed);
   };
 }

@@ -35,12 +35,28 @@ export function redisRefusalLimiter(options: RefusalLimiterOptions): RefusalLimi
     rejectIfRedisNotReady: true,
     insuranceLimiter: new RateLimiterMemory({ points: options.points, duration: options.windowSeconds }),
   });
+  // Addresses known to be over budget, until when (epoch ms). Every request asks `blockedFor`, so it
+  // must not cost a Redis round trip: the count lives in Redis and is read back only when a refusal is
+  // charged. Another process learns of a spent budget at its own first refusal of that address, so the
+  // budget holds across processes within one request per process.
+  const blockedUntil = new Map<string, number>();
   return {
     async blockedFor(key) {
-      return secondsLeft(await limiter.get(key), options.points);
+      const until = blockedUntil.get(key);
+      if (until === undefined) return 0;
+      const left = until - Date.now();
+      if (left > 0) return Math.max(1, Math.ceil(left / 1000));
+      blockedUntil.delete(key);
+      return 0;
     },
     async charge(key) {
-      await limiter.penalty(key, 1);
+      const res = await limiter.penalty(key, 1);
+      if (secondsLeft(res, options.points) === 0) return;
+      if (blockedUntil.size >= 100_000) {
+        const now = Date.now();
+        for (const [k, t] of blockedUntil) if (t <= now) blockedUntil.delete(k);
+      }
+      blockedUntil.set(key, Date.now() + res.msBeforeNext);
     },
     close: () => quitConnection(client),
   };

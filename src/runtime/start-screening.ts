@@ -42,7 +42,13 @@ export async function startManifestScreening(
   queue: OutboundQueue,
   options: ScreeningOptions,
 ): Promise<RunningScreening> {
-  const index = new RegistryIndex({ registry: ctx.store.registry, keys: options.keys, log: ctx.log });
+  const weights = resolveWeights(ctx.config.screening.weights);
+  const index = new RegistryIndex({
+    registry: ctx.store.registry,
+    keys: options.keys,
+    log: ctx.log,
+    priors: weights.frequency,
+  });
   const serving = options.index !== false;
   if (serving) index.follow(ctx.events);
   const deps: ScreeningDeps = {
@@ -51,7 +57,7 @@ export async function startManifestScreening(
     keys: options.keys,
     index,
     airports: new AirportTable(ctx.config.screening.airports),
-    weights: resolveWeights(ctx.config.screening.weights),
+    weights,
     ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
   };
   let retention: RetentionJob | null = null;

@@ -18,6 +18,7 @@ import type { EventBus, DomainEvent } from '../../domain/audit/event-bus.js';
 import { openRegistrant, type SealedRegistrant } from '../../domain/registry/sealed-registrant.js';
 import type { RegistryKeys } from '../../domain/registry/registry-keys.js';
 import { CandidateIndex, type RegistrantForScreening } from '../../domain/screening/candidate-index.js';
+import type { ScreeningWeights } from '../../domain/screening/config.js';
 import type { RegistryRepo } from '../../ports/store/index.js';
 import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
 
@@ -44,10 +45,12 @@ export interface RegistryIndexOptions {
   registry: RegistryRepo;
   keys: RegistryKeys;
   log: Logger;
+  /** Priors of the registry frequencies (screening.weights.frequency); the defaults when absent. */
+  priors?: ScreeningWeights['frequency'];
 }
 
 export class RegistryIndex {
-  #index = new CandidateIndex();
+  #index: CandidateIndex;
   readonly #opts: RegistryIndexOptions;
   #ready: Promise<void> | null = null;
   #unsubscribe: (() => void) | null = null;
@@ -55,6 +58,7 @@ export class RegistryIndex {
 
   constructor(opts: RegistryIndexOptions) {
     this.#opts = opts;
+    this.#index = new CandidateIndex(opts.priors);
   }
 
   /** The current index (replaced whole by `rebuild`, so a screening never sees half a rebuild). */
@@ -70,7 +74,7 @@ export class RegistryIndex {
 
   /** Read every live registrant into a fresh index, then swap it in. */
   async rebuild(): Promise<void> {
-    const next = new CandidateIndex();
+    const next = new CandidateIndex(this.#opts.priors);
     let after: string | null = null;
     for (;;) {
       const page: SealedRegistrant[] = await this.#opts.registry.scan(after, PAGE);

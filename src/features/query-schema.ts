@@ -21,6 +21,28 @@ export const PURPOSE = {
   what: 'printable text without control characters',
 } as const satisfies QueryParam;
 
+/** An id in a filter: anything else names nothing that exists. */
+export const ID_FILTER = { type: 'string', pattern: ID, what: 'an id' } as const satisfies QueryParam;
+export const STATE_FILTER = {
+  type: 'string',
+  pattern: STATE_CODE,
+  what: 'an ISO 3166-1 alpha-3 code',
+} as const satisfies QueryParam;
+
+/**
+ * The period and paging parameters every list shares: `from`/`to` bound the list's own time field,
+ * `cursor` continues a previous page, `limit` is bounded per list (an export wants more rows per page
+ * than a screen).
+ */
+export function pagedPeriod<const M extends number, const D extends number>(maximum: M, defaultLimit: D) {
+  return {
+    from: { type: 'instant' },
+    to: { type: 'instant' },
+    limit: { type: 'integer', minimum: 1, maximum, default: defaultLimit },
+    cursor: { type: 'string', pattern: CURSOR, what: 'a cursor from a previous page' },
+  } as const satisfies QuerySchema;
+}
+
 export type QueryParam =
   /** `what` completes "<name> must be …" when the pattern does not match. */
   | { type: 'string'; pattern?: RegExp; what?: string; maxLength?: number; required?: boolean }

@@ -39,6 +39,9 @@ export interface BodySpec<B> {
 /** The parsed value as it is: the service validates it (after filling what the gateway owns). */
 export const bodyValue = (body: RequestBody): unknown => body.value;
 
+/** A JSON body within the API's size limit, handed to the service as parsed. */
+export const JSON_BODY = { kinds: ['json'], limit: 'api', decode: bodyValue } as const satisfies BodySpec<unknown>;
+
 /** Response forms; a route offering several gets them by Accept negotiation (406 for anything else). */
 export type ResponseKind = 'json' | 'csv' | 'xml';
 
@@ -58,6 +61,9 @@ export interface PathParam {
   pattern?: RegExp;
 }
 export type ParamsSchema = Readonly<Record<string, PathParam>>;
+
+/** The one path parameter most resources are addressed by. */
+export const BY_ID = { id: {} } as const satisfies ParamsSchema;
 
 export interface RouteInput<Q, B, PS extends ParamsSchema> {
   principal: Principal;
@@ -112,4 +118,35 @@ export function defineRoute<
   const PS extends ParamsSchema = Record<never, PathParam>,
 >(route: Route<P, Q, B, PS>): Route<P, Q, B, PS> {
   return route;
+}
+
+/** A route declared within a group: `query` defaults to `{}` (no parameters) and `produces` to JSON. */
+export type GroupRoute<P extends Part, Q extends QuerySchema, B, PS extends ParamsSchema> = Omit<
+  Route<P, Q, B, PS>,
+  'name' | 'part' | 'roles' | 'query' | 'produces'
+> &
+  Partial<Pick<Route<P, Q, B, PS>, 'roles' | 'query' | 'produces'>>;
+
+/** Declares one route of a group by its stable name; infers the handler's input types. */
+export type DeclareRoute<P extends Part> = <
+  const Q extends QuerySchema = Record<never, never>,
+  B = undefined,
+  const PS extends ParamsSchema = Record<never, PathParam>,
+>(
+  name: string,
+  declared: GroupRoute<P, Q, B, PS>,
+) => Route<P, Q, B, PS>;
+
+const JSON_ONLY: readonly ResponseKind[] = ['json'];
+
+/**
+ * A feature's routes with what they share said once (as fastify's `register` scopes a plugin's
+ * routes): `routesOf(part, roles, (route) => [route('readX', { method, path, … }), …])`.
+ */
+export function routesOf<P extends Part>(
+  part: P,
+  roles: readonly Role[],
+  declare: (route: DeclareRoute<P>) => readonly Route[],
+): readonly Route[] {
+  return declare((name, declared) => ({ part, roles, name, query: {} as never, produces: JSON_ONLY, ...declared }));
 }

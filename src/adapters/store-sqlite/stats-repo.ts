@@ -14,7 +14,14 @@
  * run in one read transaction, so they see one snapshot.
  */
 import type Database from 'better-sqlite3';
-import { assembleRows, TOTAL, type CountRow, type FollowUpRow, type LeadRow } from '../../domain/stats/rows.js';
+import {
+  assembleRows,
+  TOTAL,
+  zeroCounts,
+  type CountRow,
+  type FollowUpRow,
+  type LeadRow,
+} from '../../domain/stats/rows.js';
 import type { StatsQuery, StatsRepo } from '../../ports/store/index.js';
 import { guard } from './errors.js';
 
@@ -137,19 +144,7 @@ function prepare(db: Database.Database) {
 }
 
 function emptyCount(g: string): CountRow & { withLead: number } {
-  return {
-    g,
-    notifications: 0,
-    delivered: 0,
-    deliveredBeforeDeparture: 0,
-    onTime: 0,
-    failed: 0,
-    noChannel: 0,
-    selfReported: 0,
-    foundByManifest: 0,
-    lateSelfReports: 0,
-    withLead: 0,
-  };
+  return { ...zeroCounts(g), withLead: 0 };
 }
 
 /** Nearest-rank ranks ⌈p·n⌉ for p = 0.1, 0.5, 0.9, in integer arithmetic. */

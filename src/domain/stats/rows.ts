@@ -45,21 +45,16 @@ const COUNT_FIELDS = [
   'lateSelfReports',
 ] as const;
 
+/** Every counting column at zero: the start of a group that has not been counted yet. */
+export function zeroCounts(g: string): CountRow {
+  const row = { g } as CountRow;
+  for (const f of COUNT_FIELDS) row[f] = 0;
+  return row;
+}
+
 function emptyRow(partner: string | null): StatsRow {
-  return {
-    partner,
-    notifications: 0,
-    delivered: 0,
-    deliveredBeforeDeparture: 0,
-    onTime: 0,
-    failed: 0,
-    noChannel: 0,
-    selfReported: 0,
-    foundByManifest: 0,
-    lateSelfReports: 0,
-    leadTimeSeconds: { p10: null, median: null, p90: null },
-    followUps: {},
-  };
+  const { g: _g, ...counts } = zeroCounts('');
+  return { partner, ...counts, leadTimeSeconds: { p10: null, median: null, p90: null }, followUps: {} };
 }
 
 /** Merge the three result sets into rows: the total first, then partners by notifications (desc), state code. */

@@ -1,29 +1,23 @@
 /** The audit trail for compliance staff: filtered, cursor-paginated, JSON or CSV. */
-import { CURSOR, ID, STATE_CODE } from '../query-schema.js';
+import { ID_FILTER, STATE_FILTER, pagedPeriod } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
-import { defineRoute, type Route } from '../route.js';
+import { routesOf, type Route } from '../route.js';
 import { auditCsv, queryAudit } from './audit-query.js';
 
-export const auditTrailRoutes: readonly Route[] = [
-  defineRoute({
-    name: 'queryAudit',
+export const auditTrailRoutes: readonly Route[] = routesOf('core', ROLES_BY_CONCERN.audit, (route) => [
+  route('queryAudit', {
     method: 'GET',
     path: '/api/v1/audit',
-    part: 'core',
-    roles: ROLES_BY_CONCERN.audit,
     query: {
-      messageId: { type: 'string', pattern: ID, what: 'an id' },
-      partner: { type: 'string', pattern: STATE_CODE, what: 'an ISO 3166-1 alpha-3 code' },
+      messageId: ID_FILTER,
+      partner: STATE_FILTER,
       action: {
         type: 'string',
         pattern: /^[a-z_]{1,40}\.[a-z_]{1,40}$/,
         what: 'an action name like notification.delivered',
       },
       actor: { type: 'string', pattern: /^[A-Za-z0-9._:@-]{1,128}$/, what: 'a token id, "system" or a state code' },
-      from: { type: 'instant' },
-      to: { type: 'instant' },
-      limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-      cursor: { type: 'string', pattern: CURSOR, what: 'a cursor from a previous page' },
+      ...pagedPeriod(1000, 100),
     },
     produces: ['json', 'csv'],
     async handle({ principal, query, accept }, { ctx }) {
@@ -34,4 +28,4 @@ export const auditTrailRoutes: readonly Route[] = [
       return { kind: 'csv', body: auditCsv(page.items), headers, next: page.next };
     },
   }),
-];
+]);

@@ -5,9 +5,9 @@
 import type { OutboundRecord } from '../../ports/store/index.js';
 import { OUTBOUND_STATES } from '../../ports/store/index.js';
 import { purposeOf } from '../inbox/read.js';
-import { CURSOR, ID, STATE_CODE, PURPOSE } from '../query-schema.js';
+import { ID_FILTER, PURPOSE, STATE_FILTER, pagedPeriod } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
-import { defineRoute, type Route } from '../route.js';
+import { BY_ID, routesOf, type Route } from '../route.js';
 import { getNotificationView, listNotificationViews, readOutboundMessage } from '../submission/notification-view.js';
 
 const MESSAGE_TYPES: readonly OutboundRecord['messageType'][] = [
@@ -16,54 +16,39 @@ const MESSAGE_TYPES: readonly OutboundRecord['messageType'][] = [
   'FollowUpReport',
 ];
 
-export const deliveryRoutes: readonly Route[] = [
-  defineRoute({
-    name: 'listNotifications',
+export const deliveryRoutes: readonly Route[] = routesOf('core', ROLES_BY_CONCERN.deliveryView, (route) => [
+  route('listNotifications', {
     method: 'GET',
     path: '/api/v1/notifications',
-    part: 'core',
-    roles: ROLES_BY_CONCERN.deliveryView,
     query: {
-      partner: { type: 'string', pattern: STATE_CODE, what: 'an ISO 3166-1 alpha-3 code' },
+      partner: STATE_FILTER,
       state: { type: 'enum', values: OUTBOUND_STATES, list: true },
       type: { type: 'enum', values: MESSAGE_TYPES },
-      notificationId: { type: 'string', pattern: ID, what: 'an id' },
-      from: { type: 'instant' },
-      to: { type: 'instant' },
-      limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-      cursor: { type: 'string', pattern: CURSOR, what: 'a cursor from a previous page' },
+      notificationId: ID_FILTER,
+      ...pagedPeriod(500, 50),
     },
-    produces: ['json'],
     async handle({ principal, query }, { ctx }) {
       const page = await listNotificationViews(ctx, principal, query);
       return { body: page, next: page.next };
     },
   }),
-  defineRoute({
-    name: 'getNotification',
+  route('getNotification', {
     method: 'GET',
     path: '/api/v1/notifications/:id',
-    part: 'core',
-    roles: ROLES_BY_CONCERN.deliveryView,
-    params: { id: {} },
-    query: {},
-    produces: ['json'],
+    params: BY_ID,
     async handle({ principal, params }, { ctx }) {
       return { body: await getNotificationView(ctx, principal, params.id) };
     },
   }),
-  defineRoute({
-    name: 'readNotificationMessage',
+  route('readNotificationMessage', {
     method: 'GET',
     path: '/api/v1/notifications/:id/message',
-    part: 'core',
     roles: ROLES_BY_CONCERN.manualHandling,
-    params: { id: {} },
+    params: BY_ID,
     query: { purpose: PURPOSE },
-    produces: ['json'],
     async handle({ principal, params, query }, { ctx }) {
       const purpose = purposeOf(query.purpose);
       return { body: await readOutboundMessage(ctx, principal, params.id, purpose) };
     },
   }),
-];
+]);

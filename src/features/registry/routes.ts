@@ -4,7 +4,7 @@
  */
 import { PURPOSE } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
-import { bodyValue, defineRoute, type Route } from '../route.js';
+import { BY_ID, JSON_BODY, routesOf, type Route } from '../route.js';
 import {
   createRegistrant,
   endRegistration,
@@ -14,88 +14,56 @@ import {
   updateRegistrant,
 } from './registry-service.js';
 
-const roles = ROLES_BY_CONCERN.registry;
-const json = { kinds: ['json'], limit: 'api', decode: bodyValue } as const;
 const criterion = { type: 'string', maxLength: 200 } as const;
 
-export const registryRoutes: readonly Route[] = [
-  defineRoute({
-    name: 'createRegistrant',
+export const registryRoutes: readonly Route[] = routesOf('registry', ROLES_BY_CONCERN.registry, (route) => [
+  route('createRegistrant', {
     method: 'POST',
     path: '/api/v1/registrants',
-    part: 'registry',
-    roles,
-    query: {},
-    body: json,
-    produces: ['json'],
+    body: JSON_BODY,
     async handle({ principal, body }, deps) {
       return { status: 201, body: await createRegistrant(deps, principal, body) };
     },
   }),
-  defineRoute({
-    name: 'searchRegistrants',
+  route('searchRegistrants', {
     method: 'GET',
     path: '/api/v1/registrants',
-    part: 'registry',
-    roles,
     query: { name: criterion, dateOfBirth: criterion, documentNumber: criterion, purpose: PURPOSE },
-    produces: ['json'],
     async handle({ principal, query }, deps) {
       return { body: await searchRegistrants(deps, principal, query) };
     },
   }),
-  defineRoute({
-    name: 'readRegistrant',
+  route('readRegistrant', {
     method: 'GET',
     path: '/api/v1/registrants/:id',
-    part: 'registry',
-    roles,
-    params: { id: {} },
+    params: BY_ID,
     query: { purpose: PURPOSE },
-    produces: ['json'],
-    async handle({ principal, params, query }, deps) {
-      return { body: await readRegistrant(deps, principal, params.id, query.purpose) };
-    },
+    handle: async ({ principal, params, query }, deps) => ({
+      body: await readRegistrant(deps, principal, params.id, query.purpose),
+    }),
   }),
-  defineRoute({
-    name: 'updateRegistrant',
+  route('updateRegistrant', {
     method: 'PUT',
     path: '/api/v1/registrants/:id',
-    part: 'registry',
-    roles,
-    params: { id: {} },
-    query: {},
-    body: json,
-    produces: ['json'],
-    async handle({ principal, params, body }, deps) {
-      return { body: await updateRegistrant(deps, principal, params.id, body) };
-    },
+    params: BY_ID,
+    body: JSON_BODY,
+    handle: async ({ principal, params, body }, deps) => ({
+      body: await updateRegistrant(deps, principal, params.id, body),
+    }),
   }),
-  defineRoute({
-    name: 'eraseRegistrant',
+  route('eraseRegistrant', {
     method: 'DELETE',
     path: '/api/v1/registrants/:id',
-    part: 'registry',
-    roles,
-    params: { id: {} },
-    query: {},
-    produces: ['json'],
-    async handle({ principal, params }, deps) {
-      return { body: await eraseRegistrant(deps, principal, params.id) };
-    },
+    params: BY_ID,
+    handle: async ({ principal, params }, deps) => ({ body: await eraseRegistrant(deps, principal, params.id) }),
   }),
-  defineRoute({
-    name: 'endRegistration',
+  route('endRegistration', {
     method: 'POST',
     path: '/api/v1/registrants/:id/end',
-    part: 'registry',
-    roles,
-    params: { id: {} },
-    query: {},
-    body: json,
-    produces: ['json'],
-    async handle({ principal, params, body }, deps) {
-      return { body: await endRegistration(deps, principal, params.id, body) };
-    },
+    params: BY_ID,
+    body: JSON_BODY,
+    handle: async ({ principal, params, body }, deps) => ({
+      body: await endRegistration(deps, principal, params.id, body),
+    }),
   }),
-];
+]);

@@ -7,9 +7,9 @@
  *   GET  /api/v1/cases                                         screening, auditor  unreported-travel cases
  *   GET  /api/v1/cases/:id                                     screening, auditor
  */
-import { CURSOR, ID, PURPOSE } from '../query-schema.js';
+import { ID, ID_FILTER, PURPOSE, pagedPeriod } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
-import { bodyValue, defineRoute, type Route } from '../route.js';
+import { bodyValue, routesOf, type Route } from '../route.js';
 import { receiveManifest } from './intake.js';
 import { manifestUpload } from './manifest-upload.js';
 import { listCases, readCase, readManifest } from './reads.js';
@@ -18,17 +18,12 @@ import { candidateView, caseView, manifestView, reveal } from './view.js';
 
 /** An id that cannot exist is simply not found. */
 const id = { pattern: ID } as const;
-
-export const screeningRoutes: readonly Route[] = [
-  defineRoute({
-    name: 'receiveManifest',
+export const screeningRoutes: readonly Route[] = routesOf('screening', ROLES_BY_CONCERN.screening, (route) => [
+  route('receiveManifest', {
     method: 'POST',
     path: '/api/v1/manifests',
-    part: 'screening',
-    roles: ROLES_BY_CONCERN.screening,
     query: { purpose: PURPOSE },
     body: { kinds: ['paxlst', 'json'], limit: 'api', decode: manifestUpload },
-    produces: ['json'],
     async handle({ principal, query, body }, deps) {
       const got = await receiveManifest(deps, principal, body.format, body.manifest);
       const revealed =
@@ -42,30 +37,21 @@ export const screeningRoutes: readonly Route[] = [
       };
     },
   }),
-  defineRoute({
-    name: 'readManifest',
+  route('readManifest', {
     method: 'GET',
     path: '/api/v1/manifests/:id',
-    part: 'screening',
-    roles: ROLES_BY_CONCERN.screening,
     params: { id },
     query: { purpose: PURPOSE },
-    produces: ['json'],
     async handle({ principal, params, query }, deps) {
       return { body: await readManifest(deps, principal, params.id, query.purpose) };
     },
   }),
-  defineRoute({
-    name: 'decideCandidate',
+  route('decideCandidate', {
     method: 'POST',
     path: '/api/v1/manifests/:id/candidates/:cid/decision',
-    part: 'screening',
-    roles: ROLES_BY_CONCERN.screening,
     params: { id, cid: id },
-    query: {},
     // {decision, reason}: a reason is a sentence, not a document.
     body: { kinds: ['json'], limit: 16_384, decode: bodyValue },
-    produces: ['json'],
     async handle({ principal, params, body }, deps) {
       const r = await decideCandidate(deps, principal, params.id, params.cid, parseDecision(body));
       return {
@@ -77,35 +63,25 @@ export const screeningRoutes: readonly Route[] = [
       };
     },
   }),
-  defineRoute({
-    name: 'listCases',
+  route('listCases', {
     method: 'GET',
     path: '/api/v1/cases',
-    part: 'screening',
     roles: ROLES_BY_CONCERN.cases,
     query: {
-      registrantId: { type: 'string', pattern: ID, what: 'an id' },
-      from: { type: 'instant' },
-      to: { type: 'instant' },
-      limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-      cursor: { type: 'string', pattern: CURSOR, what: 'a cursor from a previous page' },
+      registrantId: ID_FILTER,
+      ...pagedPeriod(500, 50),
     },
-    produces: ['json'],
     async handle({ query }, deps) {
       return { body: await listCases(deps, query) };
     },
   }),
-  defineRoute({
-    name: 'readCase',
+  route('readCase', {
     method: 'GET',
     path: '/api/v1/cases/:id',
-    part: 'screening',
     roles: ROLES_BY_CONCERN.cases,
     params: { id },
-    query: {},
-    produces: ['json'],
     async handle({ params }, deps) {
       return { body: await readCase(deps, params.id) };
     },
   }),
-];
+]);

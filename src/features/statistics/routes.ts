@@ -1,16 +1,13 @@
 /** The statistics report for auditors (docs/statistics.md), JSON or CSV by Accept. */
 import { ROLES_BY_CONCERN } from '../roles.js';
-import { defineRoute, type Route } from '../route.js';
+import { routesOf, type Route } from '../route.js';
 import { statsCsv } from './render.js';
 import { buildStatsReport, checkRange } from './report.js';
 
-export const statisticsRoutes: readonly Route[] = [
-  defineRoute({
-    name: 'statistics',
+export const statisticsRoutes: readonly Route[] = routesOf('core', ROLES_BY_CONCERN.stats, (route) => [
+  route('statistics', {
     method: 'GET',
     path: '/api/v1/stats',
-    part: 'core',
-    roles: ROLES_BY_CONCERN.stats,
     query: { from: { type: 'date-or-instant', required: true }, to: { type: 'date-or-instant', required: true } },
     produces: ['json', 'csv'],
     async handle({ query, accept }, { ctx }) {
@@ -19,4 +16,4 @@ export const statisticsRoutes: readonly Route[] = [
       return accept === 'csv' ? { kind: 'csv', body: statsCsv(report) } : { body: report };
     },
   }),
-];
+]);

@@ -11,6 +11,7 @@
  * so a crash in between leaves an `accepted` record (recovered) rather than a `queued` one with no job.
  */
 import { isoTime } from '../../core/clock.js';
+import { withTimeout } from '../../core/timeout.js';
 import { uuid7 } from '../../core/uuid7.js';
 import type { GatewayContext } from '../../ports/context.js';
 import { isTnxError, TnxError } from '../../core/errors.js';
@@ -84,23 +85,6 @@ function replay(existing: OutboundRecord, principal: Principal, hash: string): S
 import type { SubmitDeps } from './deps.js';
 
 export type { SubmitDeps };
-
-function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`enqueue took longer than ${ms} ms`)), ms);
-    t.unref();
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
-}
 
 export async function submitMessage(deps: SubmitDeps, input: SubmitInput): Promise<SubmitResult> {
   const { ctx } = deps;
@@ -198,7 +182,8 @@ export async function handOver(deps: SubmitDeps, record: OutboundRecord): Promis
   // Known down: the record is durable, the outbox recovery hands it over once the queue is back.
   if (queue.available?.() === false) return record;
   try {
-    await within(Promise.resolve(queue.enqueue(record)), deps.enqueueTimeoutMs ?? ctx.config.delivery.enqueueTimeoutMs);
+    const ms = deps.enqueueTimeoutMs ?? ctx.config.delivery.enqueueTimeoutMs;
+    await withTimeout(Promise.resolve(queue.enqueue(record)), ms, `enqueue took longer than ${ms} ms`);
   } catch (err) {
     ctx.log.warn({ id: record.id, err }, 'enqueue failed; the outbox recovery will retry');
     return record;

@@ -5,7 +5,7 @@
  */
 import { PURPOSE } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
-import { bodyValue, defineRoute, type Route } from '../route.js';
+import { BY_ID, JSON_BODY, routesOf, type Route } from '../route.js';
 import {
   cancelTravelReport,
   changeTravelReport,
@@ -13,63 +13,41 @@ import {
   readTravelReport,
 } from './travel-report-service.js';
 
-const roles = ROLES_BY_CONCERN.registry;
-const json = { kinds: ['json'], limit: 'api', decode: bodyValue } as const;
-
-export const travelReportRoutes: readonly Route[] = [
-  defineRoute({
-    name: 'createTravelReport',
+export const travelReportRoutes: readonly Route[] = routesOf('registry', ROLES_BY_CONCERN.registry, (route) => [
+  route('createTravelReport', {
     method: 'POST',
     path: '/api/v1/registrants/:id/travel-reports',
-    part: 'registry',
-    roles,
-    params: { id: {} },
-    query: {},
-    body: json,
-    produces: ['json'],
+    params: BY_ID,
+    body: JSON_BODY,
     async handle({ principal, params, body }, deps) {
       return { status: 201, body: await createTravelReport(deps, principal, params.id, body) };
     },
   }),
-  defineRoute({
-    name: 'readTravelReport',
+  route('readTravelReport', {
     method: 'GET',
     path: '/api/v1/travel-reports/:id',
-    part: 'registry',
-    roles,
-    params: { id: {} },
+    params: BY_ID,
     query: { purpose: PURPOSE },
-    produces: ['json'],
-    async handle({ principal, params, query }, deps) {
-      return { body: await readTravelReport(deps, principal, params.id, query.purpose) };
-    },
+    handle: async ({ principal, params, query }, deps) => ({
+      body: await readTravelReport(deps, principal, params.id, query.purpose),
+    }),
   }),
-  defineRoute({
-    name: 'changeTravelReport',
+  route('changeTravelReport', {
     method: 'PUT',
     path: '/api/v1/travel-reports/:id',
-    part: 'registry',
-    roles,
-    params: { id: {} },
-    query: {},
-    body: json,
-    produces: ['json'],
-    async handle({ principal, params, body }, deps) {
-      return { body: await changeTravelReport(deps, principal, params.id, body) };
-    },
+    params: BY_ID,
+    body: JSON_BODY,
+    handle: async ({ principal, params, body }, deps) => ({
+      body: await changeTravelReport(deps, principal, params.id, body),
+    }),
   }),
-  defineRoute({
-    name: 'cancelTravelReport',
+  route('cancelTravelReport', {
     method: 'POST',
     path: '/api/v1/travel-reports/:id/cancel',
-    part: 'registry',
-    roles,
-    params: { id: {} },
-    query: {},
-    body: json,
-    produces: ['json'],
-    async handle({ principal, params, body }, deps) {
-      return { body: await cancelTravelReport(deps, principal, params.id, body) };
-    },
+    params: BY_ID,
+    body: JSON_BODY,
+    handle: async ({ principal, params, body }, deps) => ({
+      body: await cancelTravelReport(deps, principal, params.id, body),
+    }),
   }),
-];
+]);

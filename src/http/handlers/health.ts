@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import { CompactSign } from 'jose';
 import { TnxError } from '../../core/errors.js';
+import { withTimeout } from '../../core/timeout.js';
 import { sendProblem } from '../middleware/error-handler.js';
 import type { HttpDeps, ReadinessCheck } from './deps.js';
 
@@ -41,29 +42,13 @@ export function coreChecks(deps: Pick<HttpDeps, 'ctx'>): ReadinessCheck[] {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-function withTimeout<T>(p: Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
-}
-
 export function readyz(deps: HttpDeps) {
   const checks = [...coreChecks(deps), ...deps.readiness];
   return async function readyzStep(_req: Request, res: Response): Promise<void> {
     const results = await Promise.all(
       checks.map(async (c) => {
         try {
-          const note = await withTimeout(c.check());
+          const note = await withTimeout(c.check(), CHECK_TIMEOUT_MS, 'timeout');
           return [c.name, typeof note === 'string' ? note : 'ok'] as const;
         } catch (err) {
           deps.ctx.log.warn({ check: c.name, err }, 'readiness check failed');

@@ -253,7 +253,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
             refusalLimiter,
             refusalCounter,
             readiness: [{ name: 'redis', check: () => redisReadiness(queue) }],
-            queueDepth: () => queue.depth(),
+            queueStats: () => queue.stats(ctx.clock.now()),
             ...(push ? { onReceived: push.hook() } : {}),
             ...(options.app ?? {}),
             // The parts that run here decide which of the table's routes are served.

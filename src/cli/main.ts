@@ -6,9 +6,9 @@
  * Exit codes: 0 success (also `--help`, `--version`), 1 failure (a typed error, printed with its code),
  * 2 usage (unknown command or option, missing or contradictory options).
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isTnxError } from '../core/errors.js';
+import { gatewayVersion } from '../runtime/version.js';
 import type { CliRun } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -30,12 +30,6 @@ const GROUPS: Record<string, () => Promise<{ register: Register }>> = {
 
 export const EXIT_CODES = 'Exit codes: 0 success, 1 failure (the error is printed with its code), 2 usage error.';
 
-/** The version in package.json: the same two levels up from src/cli and from dist/cli. */
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 const consoleIo: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
 export async function main(argv: string[], io: CliIo = consoleIo): Promise<number> {
@@ -43,7 +37,7 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
   // Settings made here are inherited by every command the groups create.
   const program = new Command('tnx')
     .description('TNX gateway: run it, manage its keys, directory, tokens and audit trail')
-    .version(packageVersion(), '-V, --version', 'print the version')
+    .version(gatewayVersion(), '-V, --version', 'print the version')
     .addHelpText('after', `\n${EXIT_CODES}\nRun \`tnx <command> --help\` for a command's options.`)
     .exitOverride()
     .configureOutput({

@@ -30,7 +30,7 @@ describe('docs/grafana/tnx-dashboard.json', () => {
     const series = new Map<string, string>();
     for (const m of await metrics.registry.getMetricsAsJSON()) {
       series.set(m.name, m.name);
-      if (m.type === 'histogram') for (const s of ['_bucket', '_count', '_sum']) series.set(m.name + s, m.name);
+      if (String(m.type) === 'histogram') for (const s of ['_bucket', '_count', '_sum']) series.set(m.name + s, m.name);
     }
     return series;
   }

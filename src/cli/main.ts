@@ -43,6 +43,8 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
     .configureOutput({
       writeOut: (s) => io.out(s.trimEnd()),
       writeErr: (s) => io.err(s.trimEnd()),
+      // "unknown option '--name=value'": the name is enough, the value may be a secret.
+      outputError: (s, write) => write(s.replace(/'(--[A-Za-z0-9-]+)=[^']*'/g, "'$1=…'")),
     });
   const named = argv[0] !== undefined ? GROUPS[argv[0]] : undefined;
   for (const load of named ? [named] : Object.values(GROUPS)) (await load()).register(program, cli);
@@ -54,8 +56,9 @@ export async function main(argv: string[], io: CliIo = consoleIo): Promise<numbe
     await program.parseAsync(argv, { from: 'user' });
     return cli.code;
   } catch (err) {
-    if (err instanceof CommanderError)
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    // Commander ends --help, --version and `tnx help …` with exit code 0; everything else it stops
+    // on is a mistake on the command line.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     // Typed errors carry a message safe to show; anything else is a bug: show its class, not its data.
     const name = argv[0] ?? '';
     if (isTnxError(err)) io.err(`tnx ${name}: ${err.code}: ${err.message}`);

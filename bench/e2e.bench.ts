@@ -192,9 +192,9 @@ async function heapMb(url: string): Promise<{ heapUsed: number; heapTotal: numbe
   const read = (name: string): number =>
     Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
   return {
-    heapUsed: read('tnx_process_nodejs_heap_size_used_bytes'),
-    heapTotal: read('tnx_process_nodejs_heap_size_total_bytes'),
-    external: read('tnx_process_nodejs_external_memory_bytes'),
+    heapUsed: read('nodejs_heap_size_used_bytes'),
+    heapTotal: read('nodejs_heap_size_total_bytes'),
+    external: read('nodejs_external_memory_bytes'),
   };
 }
 

@@ -3,5 +3,3 @@ export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
 }
-
-export type CommandRun = (args: string[], io: CliIo) => Promise<number>;

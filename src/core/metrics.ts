@@ -1,7 +1,12 @@
 /**
  * Prometheus metrics (prom-client), one Registry per gateway context, so two gateways in one process
- * (tests, the demo) never share counters. Labels carry state codes, message types and outcomes only —
- * never message ids or personal data (cardinality and privacy).
+ * (tests, the demo) never share counters. Labels carry state codes, message types, outcomes and route
+ * templates only — never message ids, raw paths or personal data (cardinality and privacy).
+ *
+ * Names follow Prometheus conventions, so dashboards and alerts written for any Node service work:
+ * prom-client's default metrics under their standard names (`process_*`, `nodejs_*`), durations in
+ * seconds with the unit in the name, `http_request_duration_seconds` by route template and status.
+ * docs/grafana/tnx-dashboard.json is built on these names (a test checks each exists here).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -15,8 +20,13 @@ export class Metrics {
   readonly deliveryAttemptSeconds: Histogram<'partner'>;
   /** Jobs waiting in the delivery queue (set by the delivery side). */
   readonly queueDepth: Gauge;
-  /** departure − receipt time, hours, per delivered notification. */
-  readonly leadTimeHours: Histogram<'partner'>;
+  /** Jobs ready to run now, and the age of the oldest of them, seconds (the queue's lag). */
+  readonly queueWaiting: Gauge;
+  readonly queueOldestWaitingSeconds: Gauge;
+  /** departure − receipt time, seconds, per delivered notification. */
+  readonly leadTimeSeconds: Histogram<'partner'>;
+  /** Submission accepted → receipt recorded, seconds, per delivered message. */
+  readonly submitToReceiptSeconds: Histogram<'partner'>;
   /** Messages arriving at the inbox: outcome = accepted | duplicate | <error code>. */
   readonly inbound: Counter<'iss' | 'outcome'>;
   /** Alerts raised: kind = failed | at_risk | directory. */
@@ -25,13 +35,13 @@ export class Metrics {
   readonly directorySerial: Gauge;
   readonly directoryStale: Gauge;
   readonly directoryExpired: Gauge;
-  /** HTTP requests served by the local API and inbox, by route pattern and status. */
-  readonly httpRequests: Counter<'route' | 'method' | 'status'>;
+  /** HTTP requests served, by the route table's path template, method and status: duration, seconds. */
+  readonly httpRequestSeconds: Histogram<'route' | 'method' | 'status'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registry = new Registry();
     this.registry = registry;
-    if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'tnx_process_' });
+    if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
     const registers = [registry];
     this.submissions = new Counter({
       name: 'tnx_submissions_total',
@@ -53,12 +63,30 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     });
     this.queueDepth = new Gauge({ name: 'tnx_queue_depth', help: 'Delivery jobs waiting or delayed', registers });
-    this.leadTimeHours = new Histogram({
-      name: 'tnx_lead_time_hours',
-      help: 'Departure minus receipt time, hours (negative after departure)',
+    this.queueWaiting = new Gauge({
+      name: 'tnx_queue_waiting',
+      help: 'Delivery jobs ready to run, waiting for a worker',
+      registers,
+    });
+    this.queueOldestWaitingSeconds = new Gauge({
+      name: 'tnx_queue_oldest_waiting_seconds',
+      help: 'Age of the oldest delivery job ready to run, seconds since it was enqueued (0: none waiting)',
+      registers,
+    });
+    this.leadTimeSeconds = new Histogram({
+      name: 'tnx_lead_time_seconds',
+      help: 'Departure minus receipt time, seconds (negative after departure)',
       labelNames: ['partner'],
       registers,
-      buckets: [-24, 0, 1, 6, 12, 24, 48, 72, 168, 336, 720],
+      // -1 d, 0, 1 h, 6 h, 12 h, 1 d, 2 d, 3 d, 7 d, 14 d, 30 d: the on-time threshold sits among them.
+      buckets: [-86_400, 0, 3_600, 21_600, 43_200, 86_400, 172_800, 259_200, 604_800, 1_209_600, 2_592_000],
+    });
+    this.submitToReceiptSeconds = new Histogram({
+      name: 'tnx_submit_to_receipt_seconds',
+      help: 'From the submission accepted to the partner receipt recorded, seconds',
+      labelNames: ['partner'],
+      registers,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3_600, 21_600, 86_400],
     });
     this.inbound = new Counter({
       name: 'tnx_inbound_total',
@@ -87,12 +115,20 @@ export class Metrics {
       help: 'The network directory is past expiresAt (1) or not (0)',
       registers,
     });
-    this.httpRequests = new Counter({
-      name: 'tnx_http_requests_total',
-      help: 'HTTP requests by route pattern and status',
+    this.httpRequestSeconds = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP requests by route template, method and status: duration, seconds',
       labelNames: ['route', 'method', 'status'],
       registers,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     });
+  }
+
+  /** The queue gauges, from one sample of the backlog. */
+  setQueueStats(s: { depth: number; waiting: number; oldestWaitingSeconds: number }): void {
+    this.queueDepth.set(s.depth);
+    this.queueWaiting.set(s.waiting);
+    this.queueOldestWaitingSeconds.set(s.oldestWaitingSeconds);
   }
 
   /** Exposition text for GET /metrics. */

@@ -20,7 +20,7 @@ import { requestContext } from './middleware/request-context.js';
 import { isHttpRoute, ROUTES, type TableRoute } from './route-table.js';
 import { ClientCertVerifier } from './tls.js';
 import type { GatewayContext } from '../ports/context.js';
-import type { OutboundQueue } from '../ports/queue.js';
+import type { OutboundQueue, QueueStats } from '../ports/queue.js';
 import type { InboundRecord } from '../ports/store/index.js';
 import type { RefusalLimiter } from '../ports/refusal-limiter.js';
 import { RefusalCounter } from '../features/audit-trail/refusal-counter.js';
@@ -43,7 +43,7 @@ export interface AppOptions {
   ctx: GatewayContext;
   queue: OutboundQueue;
   readiness?: readonly ReadinessCheck[];
-  queueDepth?: () => Promise<number>;
+  queueStats?: () => Promise<QueueStats>;
   enqueueTimeoutMs?: number;
   onReceived?: (record: InboundRecord) => void;
   /** Registry keys: the registry and travel-report routes are served (the national workflow). */
@@ -70,7 +70,7 @@ export function buildDeps(options: AppOptions): HttpDeps {
     auth: createAuthenticator(ctx.config.auth, ctx.clock),
     readiness: options.readiness ?? [],
     clientCerts: mtls ? new ClientCertVerifier(ctx.config.directory.partners, ctx.clock) : null,
-    ...(options.queueDepth ? { queueDepth: options.queueDepth } : {}),
+    ...(options.queueStats ? { queueStats: options.queueStats } : {}),
     ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
     ...(options.onReceived ? { onReceived: options.onReceived } : {}),
   };

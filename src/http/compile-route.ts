@@ -23,7 +23,9 @@ import { parseQuery } from './steps/parse-query.js';
 
 function named(route: TableRoute): RequestHandler {
   return function routeStep(_req: Request, res: Response, next: NextFunction): void {
-    stateOf(res).route = route.name;
+    const state = stateOf(res);
+    state.route = route.name;
+    state.routePath = route.path;
     next();
   };
 }

@@ -15,6 +15,8 @@ export interface RequestState {
   startedAt: number;
   /** Route table entry name, e.g. "submitNotification"; "unmatched" before routing. */
   route: string;
+  /** The route table's path template (`/api/v1/notifications/:id`), never the raw path: a metric label. */
+  routePath: string;
   principal?: Principal;
   body?: ParsedBody;
   /** The body as the route's decoder turned it into the handler's input. */

@@ -62,10 +62,22 @@ export interface DeliveryWorkOptions {
   log: Logger;
 }
 
+/** The backlog as operators watch it (the queue metrics). */
+export interface QueueStats {
+  /** Jobs not yet finished and not in flight: ready to run plus delayed (retries waiting out a backoff). */
+  depth: number;
+  /** Jobs ready to run now, waiting for a worker. */
+  waiting: number;
+  /** Age of the oldest job ready to run, seconds since it was enqueued (0 when none waits). */
+  oldestWaitingSeconds: number;
+}
+
 /** The delivery queue as the delivery worker and the orphan sweep see it. */
 export interface DeliveryJobs extends OutboundQueue {
   /** Jobs not yet finished and not in flight. */
   depth(): Promise<number>;
+  /** Depth, waiting count and the age of the oldest waiting job, `now` being epoch ms. */
+  stats(now: number): Promise<QueueStats>;
   presence(id: string): Promise<JobPresence>;
   /** Drop the job holding `id` (a finished one) so the id can be enqueued again; throws when it cannot. */
   discard(id: string): Promise<void>;

@@ -35,6 +35,9 @@ import { readFileSync } from 'node:fs';
 import { AuditSealer } from '../features/audit-trail/sealer.js';
 import type { TnxConfig } from '../config/schema.js';
 import { DeliveryQueue } from '../adapters/queue-bullmq/delivery-queue.js';
+import { persistenceName } from '../adapters/queue-bullmq/redis-link.js';
+import { withoutCredentials } from '../core/url.js';
+import { gatewayVersion } from './version.js';
 import { BullScheduledJobs } from '../adapters/queue-bullmq/scheduled-jobs.js';
 import { BullWebhooks } from '../adapters/queue-bullmq/webhooks.js';
 import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../features/delivery/worker.js';
@@ -107,6 +110,23 @@ async function auditConfigLoaded(
     outcome: 'loaded',
     detail: { state: config.state, configDigest: digest, http: roles.http, workers: roles.workers },
   });
+}
+
+/** The start-up line waits this long for Redis to say how it persists; then it says `unknown`. */
+const STARTUP_PROBE_MS = 1_000;
+
+/** `aof`, `rdb`, `aof+rdb`, `none`, or `unknown` when Redis does not answer in time. */
+async function persistenceWithin(queue: DeliveryQueue, ms: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('unknown'), ms);
+  });
+  const asked = queue.persistence().then(persistenceName, () => 'unknown');
+  try {
+    return await Promise.race([asked, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A part of the list from its two steps. */
@@ -252,8 +272,12 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
             queue,
             refusalLimiter,
             refusalCounter,
-            readiness: [{ name: 'redis', check: () => redisReadiness(queue) }],
-            queueDepth: () => queue.depth(),
+            readiness: [
+              { name: 'redis', check: () => redisReadiness(queue) },
+              // The registry index answers screening requests: until it is built they would miss people.
+              ...(screening ? [{ name: 'screening index', check: () => screening!.index.ready() }] : []),
+            ],
+            queueStats: () => queue.stats(ctx.clock.now()),
             ...(push ? { onReceived: push.hook() } : {}),
             ...(options.app ?? {}),
             // The parts that run here decide which of the table's routes are served.
@@ -330,7 +354,21 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
     ctx.log,
   );
   const url = (server as RunningServer | null)?.url ?? null;
-  ctx.log.info({ url, http: roles.http, workers: roles.workers }, 'gateway started');
+  ctx.log.info(
+    {
+      version: gatewayVersion(),
+      store: config.store.kind,
+      redis: withoutCredentials(config.redis.url),
+      redisPersistence: await persistenceWithin(queue, STARTUP_PROBE_MS),
+      partners: ctx.directory.list().length,
+      directory: config.directory.network ? 'network' : 'static',
+      listen: url ? [url] : [],
+      url,
+      http: roles.http,
+      workers: roles.workers,
+    },
+    'gateway started',
+  );
 
   let closing: Promise<void> | null = null;
   return {

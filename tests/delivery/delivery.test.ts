@@ -47,7 +47,8 @@ describe('delivery worker (real Redis, real receiving gateway on loopback)', fun
     for (const a of expected) assert.ok(actions.includes(a), `audit has ${a}`);
     const metrics = await r.ctx.metrics.text();
     assert.match(metrics, /tnx_deliveries_total\{partner="GBR",outcome="delivered"\} 1/);
-    assert.match(metrics, /tnx_lead_time_hours_count\{partner="GBR"\} 1/);
+    assert.match(metrics, /tnx_lead_time_seconds_count\{partner="GBR"\} 1/);
+    assert.match(metrics, /tnx_submit_to_receipt_seconds_count\{partner="GBR"\} 1/);
   });
 
   it('classifies a notice under the threshold as late, and a departed one as after_departure', async () => {

@@ -151,7 +151,7 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
     refusalCounter: refusals,
     queue: options.wrapQueue ? options.wrapQueue(queue) : queue,
     readiness: [{ name: 'redis', check: () => queue.ping() }],
-    queueDepth: () => queue.depth(),
+    queueStats: () => queue.stats(Date.now()),
     ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
   });
   const server = await listen(app, config);

@@ -42,7 +42,11 @@ describe('http: operations endpoints', () => {
       'tnx_deliveries_total',
       'tnx_delivery_attempt_seconds',
       'tnx_queue_depth',
-      'tnx_lead_time_hours',
+      'tnx_queue_waiting',
+      'tnx_queue_oldest_waiting_seconds',
+      'tnx_lead_time_seconds',
+      'tnx_submit_to_receipt_seconds',
+      'http_request_duration_seconds',
       'tnx_inbound_total',
       'tnx_alerts_total',
     ]) {
@@ -50,7 +54,15 @@ describe('http: operations endpoints', () => {
     }
     assert.match(res.text, /tnx_submissions_total\{type="TravelNotification"\} 1/);
     assert.match(res.text, /tnx_queue_depth 1/, 'queue depth sampled from the real queue');
-    assert.match(res.text, /tnx_http_requests_total\{route="submitNotification",method="POST",status="202"\} 1/);
+    assert.match(res.text, /^tnx_queue_waiting 1$/m, 'the job waits for a worker');
+    const oldest = Number(/^tnx_queue_oldest_waiting_seconds (\S+)$/m.exec(res.text)?.[1]);
+    assert.ok(oldest > 0 && oldest < 60, `oldest waiting job age ${oldest} s`);
+    // The route's template, never the raw path; the duration in seconds.
+    assert.match(
+      res.text,
+      /^http_request_duration_seconds_count\{route="\/api\/v1\/notifications",method="POST",status="202"\} 1$/m,
+    );
+    assert.doesNotMatch(res.text, /tnx_process_|tnx_lead_time_hours/);
   });
 
   it('GET /.well-known/jwks.json serves our public keys only', async () => {

@@ -35,6 +35,25 @@ export function runIdOf(info: string): string | null {
   return /^run_id:([0-9a-f]+)\s*$/m.exec(info)?.[1] ?? null;
 }
 
+/** CONFIG GET when allowed; INFO persistence otherwise (managed Redis often refuses CONFIG). */
+export async function persistenceOf(connection: Redis): Promise<Persistence> {
+  try {
+    const aof = await connection.config('GET', 'appendonly');
+    const save = await connection.config('GET', 'save');
+    return { aof: aof[1] === 'yes', rdb: (save[1] ?? '').trim() !== '' };
+  } catch {
+    const info = await connection.info('persistence');
+    const aof = /^aof_enabled:1\s*$/m.test(info);
+    // INFO cannot tell whether snapshots are configured; a snapshot taken at all is the best sign.
+    return { aof, rdb: /^rdb_saves:[1-9]/m.test(info) };
+  }
+}
+
+/** `aof`, `rdb`, `aof+rdb` or `none`: how logs and checks name it. */
+export function persistenceName(p: Persistence): string {
+  return p.aof && p.rdb ? 'aof+rdb' : p.aof ? 'aof' : p.rdb ? 'rdb' : 'none';
+}
+
 export class RedisLink {
   #state: LinkState = 'starting';
   #runId: string | null = null;
@@ -65,18 +84,8 @@ export class RedisLink {
     return () => this.#restartListeners.delete(listener);
   }
 
-  /** CONFIG GET when allowed; INFO persistence otherwise (managed Redis often refuses CONFIG). */
-  async persistence(): Promise<Persistence> {
-    try {
-      const aof = await this.connection.config('GET', 'appendonly');
-      const save = await this.connection.config('GET', 'save');
-      return { aof: aof[1] === 'yes', rdb: (save[1] ?? '').trim() !== '' };
-    } catch {
-      const info = await this.connection.info('persistence');
-      const aof = /^aof_enabled:1\s*$/m.test(info);
-      // INFO cannot tell whether snapshots are configured; a snapshot taken at all is the best sign.
-      return { aof, rdb: /^rdb_saves:[1-9]/m.test(info) };
-    }
+  persistence(): Promise<Persistence> {
+    return persistenceOf(this.connection);
   }
 
   #down(err: Error | null): void {

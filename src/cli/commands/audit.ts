@@ -31,7 +31,17 @@ import { openStore } from '../../runtime/open-store.js';
 import type { Store } from '../../ports/store/index.js';
 import { systemClock } from '../../core/clock.js';
 import type { CliIo } from '../io.js';
-import { configPathFrom, parseCommandArgs, requireOption, subcommand, UsageError, withUsage } from '../args.js';
+import type { Command } from 'commander';
+import {
+  command,
+  CONFIG_OPTION,
+  configPathFrom,
+  group,
+  requireOption,
+  UsageError,
+  type CliRun,
+  type Values,
+} from '../args.js';
 
 const USAGE = [
   'usage: tnx audit verify --config FILE [--jwks PUBLIC_JWKS] [--json]',
@@ -39,21 +49,52 @@ const USAGE = [
   '       tnx audit verify-export --jwks PUBLIC_JWKS [--in FILE]   (reads standard input without --in)',
 ].join('\n');
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  return withUsage(io, USAGE, async () => {
-    const { verb, rest } = subcommand(args, ['verify', 'export', 'verify-export'] as const);
-    if (verb === 'verify') return verifyCommand(rest, io);
-    if (verb === 'export') return exportCommand(rest, io);
-    return verifyExportCommand(rest, io);
+const VERIFY = {
+  ...CONFIG_OPTION,
+  jwks: { type: 'string', arg: 'PUBLIC_JWKS', help: 'verification keys (default: from the configured key file)' },
+  json: { type: 'boolean', help: 'print the result as JSON' },
+} as const;
+
+const EXPORT = {
+  ...CONFIG_OPTION,
+  from: { type: 'string', arg: 'ISO', help: 'first instant (RFC 3339), with --to' },
+  to: { type: 'string', arg: 'ISO', help: 'end instant, exclusive (RFC 3339)' },
+  'from-seq': { type: 'string', arg: 'N', help: 'first sequence number, with --to-seq' },
+  'to-seq': { type: 'string', arg: 'N', help: 'last sequence number' },
+  out: { type: 'string', arg: 'FILE', help: 'write here (default: standard output)' },
+  actor: { type: 'string', arg: 'ID', help: 'who exports, recorded in the audit.exported event (default: cli)' },
+} as const;
+
+const VERIFY_EXPORT = {
+  jwks: { type: 'string', arg: 'PUBLIC_JWKS', help: 'verification keys' },
+  in: { type: 'string', arg: 'FILE', help: 'the export file (default: standard input)' },
+  json: { type: 'boolean', help: 'print the result as JSON' },
+} as const;
+
+export function register(program: Command, cli: CliRun): void {
+  const audit = group(program, 'audit', 'verify or export the audit trail', USAGE);
+  const usage = USAGE;
+  command(audit, cli, 'verify', {
+    summary: 'check the whole trail and every checkpoint signature (exit 1 names the first bad event)',
+    usage,
+    options: VERIFY,
+    run: verifyCommand,
+  });
+  command(audit, cli, 'export', {
+    summary: 'write events and their checkpoints as JSON Lines',
+    usage,
+    options: EXPORT,
+    run: exportCommand,
+  });
+  command(audit, cli, 'verify-export', {
+    summary: 'check an export file offline against a public JWKS',
+    usage,
+    options: VERIFY_EXPORT,
+    run: verifyExportCommand,
   });
 }
 
-async function verifyCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    config: { type: 'string' },
-    jwks: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+async function verifyCommand(values: Values<typeof VERIFY>, io: CliIo): Promise<number> {
   const config = loadConfigFile(configPathFrom(values));
   const jwks = values.jwks ? readPublicJwks(values.jwks) : auditJwksFromFile(config.keys.privateJwksPath);
   // SQLite: segments of the trail are walked on the idle cores (src/runtime/audit-verify/verify-parallel.ts), same result
@@ -73,16 +114,7 @@ async function verifyCommand(args: string[], io: CliIo): Promise<number> {
   return result.ok ? 0 : 1;
 }
 
-async function exportCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    config: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    'from-seq': { type: 'string' },
-    'to-seq': { type: 'string' },
-    out: { type: 'string' },
-    actor: { type: 'string' },
-  });
+async function exportCommand(values: Values<typeof EXPORT>, io: CliIo): Promise<number> {
   const selection = selectionFrom(values);
   const actor = values.actor ?? 'cli';
   // Refuse a bad --actor now, not after the file is written and the export could not be recorded.
@@ -120,12 +152,7 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function verifyExportCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    jwks: { type: 'string' },
-    in: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+async function verifyExportCommand(values: Values<typeof VERIFY_EXPORT>, io: CliIo): Promise<number> {
   const jwks = readPublicJwks(requireOption(values, 'jwks'));
   const input = values.in ? createReadStream(values.in, 'utf8') : process.stdin;
   const result = await verifyExport(createInterface({ input, crlfDelay: Infinity }), jwks);

@@ -3,18 +3,75 @@
  * without starting anything. Loads the configuration and its directory (src/config/load.ts), our
  * private key file and every partner key (imported as the gateway would), then prints a summary.
  * A bad file exits 1 with the error naming the setting; no key material is ever printed.
+ *
+ * Then what would start but hurt later, each printed as `error:` (exit 1) or `warning:` (exit 0):
+ * the registry's key files (loaded as the registry loads them: present, mode 0600, "oct" keys, the
+ * index key not a KEK), nobody able to call the API (no token, no OAuth issuer), and a Redis without
+ * AOF or RDB persistence (a restart empties the queues; the gateway recovers, but late).
  */
+import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { configPathFrom, parseCommandArgs, subcommand, withUsage } from '../args.js';
+import { command, CONFIG_OPTION, configPathFrom, group, type CliRun, type Values } from '../args.js';
 import { loadConfigFile } from '../../config/load.js';
-import { TnxError } from '../../core/errors.js';
+import type { TnxConfig } from '../../config/schema.js';
+import { isTnxError, TnxError } from '../../core/errors.js';
+import { withoutCredentials } from '../../core/url.js';
+import { loadRegistryKeys } from '../../domain/registry/registry-keys.js';
+import { probeRedis } from '../../adapters/queue-bullmq/connection.js';
+import { persistenceName } from '../../adapters/queue-bullmq/redis-link.js';
 import { Directory } from '../../domain/directory/directory.js';
 import { isDevKeyFile, KeyRing } from '../../domain/keys/keyring.js';
 
 const USAGE = 'usage: tnx config check [--config FILE]   (default: $TNX_CONFIG)';
 
-async function check(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { config: { type: 'string' } });
+interface Finding {
+  level: 'error' | 'warning';
+  text: string;
+}
+
+/** The checks past loading: each finding says what is wrong and what to do. */
+async function operationalFindings(config: TnxConfig, io: CliIo): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  if (config.auth.tokens.length === 0 && !config.auth.oauth)
+    findings.push({
+      level: 'warning',
+      text: 'no API token and no OAuth issuer (auth.tokens, auth.oauth): nobody can call the API; create one with `tnx token create --role ROLE`',
+    });
+  else
+    io.out(
+      `auth ${config.auth.tokens.length} token(s)${config.auth.oauth ? `, OAuth issuer ${config.auth.oauth.issuer}` : ''}`,
+    );
+
+  if (config.registry) {
+    try {
+      const keys = loadRegistryKeys(config.registry);
+      io.out(`registry keys OK: ${keys.kek.kids.length} KEK(s), index key ${keys.indexKey.kid}`);
+    } catch (err) {
+      if (!isTnxError(err)) throw err;
+      findings.push({ level: 'error', text: `registry keys: ${err.code}: ${err.message}` });
+    }
+  }
+
+  const address = withoutCredentials(config.redis.url);
+  try {
+    const { persistence } = await probeRedis(config.redis.url);
+    const name = persistenceName(persistence);
+    io.out(`redis ${address}  persistence=${name}`);
+    if (name === 'none')
+      findings.push({
+        level: 'warning',
+        text: `Redis ${address} has neither AOF nor RDB persistence: a restart empties the queues (docs/operations.md: \`redis-cli CONFIG SET appendonly yes\`)`,
+      });
+  } catch (err) {
+    findings.push({
+      level: 'warning',
+      text: `Redis ${address} did not answer (${err instanceof Error ? err.message : 'unknown error'}): its persistence is not checked; the gateway runs degraded without it`,
+    });
+  }
+  return findings;
+}
+
+async function check(values: Values<typeof OPTIONS>, io: CliIo): Promise<number> {
   const path = configPathFrom(values);
   const config = loadConfigFile(path);
   const devKeys = isDevKeyFile(config.keys.privateJwksPath);
@@ -59,12 +116,22 @@ async function check(args: string[], io: CliIo): Promise<number> {
     for (const d of directory.describeKeys().filter((x) => x.state === p.state))
       io.out(`    ${d.kid}  use=${d.use}  alg=${d.alg}`);
   }
-  return 0;
+  const findings = await operationalFindings(config, io);
+  for (const f of findings) io.err(`${f.level}: ${f.text}`);
+  const errors = findings.filter((f) => f.level === 'error').length;
+  const warnings = findings.length - errors;
+  io.out(`${errors} error(s), ${warnings} warning(s)`);
+  return errors > 0 ? 1 : 0;
 }
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  return withUsage(io, USAGE, async () => {
-    const { rest } = subcommand(args, ['check'] as const);
-    return check(rest, io);
+const OPTIONS = { ...CONFIG_OPTION } as const;
+
+export function register(program: Command, cli: CliRun): void {
+  const config = group(program, 'config', 'validate a configuration and what it points at', USAGE);
+  command(config, cli, 'check', {
+    summary: 'load the configuration, its keys and directory; check registry keys, tokens, Redis persistence',
+    usage: USAGE,
+    options: OPTIONS,
+    run: check,
   });
 }

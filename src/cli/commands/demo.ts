@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../io.js';
-import { parseCommandArgs, withUsage } from '../args.js';
+import type { Command } from 'commander';
+import { command, type CliRun, type Values } from '../args.js';
 import { loadConfigFile } from '../../config/load.js';
 import { startGateway, type RunningGateway } from '../../runtime/run-gateway.js';
 import { freePort, startRedisServer, type LocalRedis } from '../../runtime/redis-server.js';
@@ -34,8 +35,11 @@ function untilSignal(): Promise<void> {
   });
 }
 
-async function demo(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { once: { type: 'boolean' } });
+const OPTIONS = {
+  once: { type: 'boolean', help: 'stop after the printout (exit 0 only if every outcome was expected)' },
+} as const;
+
+async function demo(values: Values<typeof OPTIONS>, io: CliIo): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'tnx-demo-'));
   let redis: LocalRedis | null = null;
   const gateways: RunningGateway[] = [];
@@ -98,6 +102,11 @@ async function demo(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  return withUsage(io, USAGE, () => demo(args, io));
+export function register(program: Command, cli: CliRun): void {
+  command(program, cli, 'demo', {
+    summary: 'two gateways on loopback exchanging sample notifications, until Ctrl-C',
+    usage: USAGE,
+    options: OPTIONS,
+    run: demo,
+  });
 }

@@ -21,7 +21,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { CliIo } from '../io.js';
-import { parseCommandArgs, requireOption, subcommand, UsageError, withUsage } from '../args.js';
+import type { Command } from 'commander';
+import { command, group, requireOption, UsageError, type CliRun, type Values } from '../args.js';
 import { systemClock } from '../../core/clock.js';
 import { TnxError } from '../../core/errors.js';
 import { parseStrictJson } from '../../domain/protocol/strict-json.js';
@@ -54,7 +55,46 @@ const USAGE = [
   '                            [--previous OLD.jws]',
 ].join('\n');
 
-const VERBS = ['init', 'add', 'update', 'remove', 'sign', 'verify'] as const;
+const INIT = {
+  file: { type: 'string', arg: 'WORK.json', help: "the coordinator's working file to create" },
+  network: { type: 'string', arg: 'NAME', help: 'the network name every issue carries' },
+  force: { type: 'boolean', help: 'replace an existing working file' },
+} as const;
+
+const ADD = {
+  file: { type: 'string', arg: 'WORK.json', help: "the coordinator's working file" },
+  entry: { type: 'string', arg: 'ENTRY.json', help: "the state's directory entry" },
+  jwks: { type: 'string', arg: 'PUBLIC.jwks.json', help: "the state's public keys (default: the entry's jwks)" },
+} as const;
+
+const UPDATE = {
+  file: { type: 'string', arg: 'WORK.json', help: "the coordinator's working file" },
+  state: { type: 'string', arg: 'XXX', help: "the state's ISO 3166-1 alpha-3 code" },
+  entry: { type: 'string', arg: 'ENTRY.json', help: 'a fragment from `tnx keys rotate|retire --entry`' },
+  endpoint: { type: 'string', arg: 'URL|none', help: "the state's gateway URL, or none" },
+  retire: { type: 'string', multiple: true, arg: 'KID', help: 'mark a key retired (repeatable)' },
+  revoke: { type: 'string', multiple: true, arg: 'KID', help: 'mark a key revoked (repeatable)' },
+} as const;
+
+const REMOVE = {
+  file: { type: 'string', arg: 'WORK.json', help: "the coordinator's working file" },
+  state: { type: 'string', arg: 'XXX', help: 'the state to remove' },
+} as const;
+
+const SIGN = {
+  file: { type: 'string', arg: 'WORK.json', help: "the coordinator's working file" },
+  keys: { type: 'string', arg: 'COORD.private.jwks.json', help: "the coordinator's private key set" },
+  out: { type: 'string', arg: 'DIRECTORY.jws', help: 'where to write the signed issue' },
+  'next-update-hours': { type: 'string', arg: 'N', help: 'hours until gateways fetch the next issue (default 24)' },
+  'valid-days': { type: 'string', arg: 'N', help: 'days the issue stays valid (default 7)' },
+} as const;
+
+const VERIFY = {
+  in: { type: 'string', arg: 'DIRECTORY.jws', help: 'the signed issue to check' },
+  anchors: { type: 'string', arg: 'COORD.public.jwks.json', help: 'the trust anchors' },
+  network: { type: 'string', arg: 'NAME', help: 'the network name expected' },
+  previous: { type: 'string', arg: 'OLD.jws', help: 'the previous issue: check the serial grows, print the changes' },
+} as const;
 
 interface WorkingFile {
   network: string;
@@ -122,12 +162,7 @@ function stateOption(values: { state?: string | undefined }): string {
   return state;
 }
 
-function init(args: string[], io: CliIo): number {
-  const { values } = parseCommandArgs(args, {
-    file: { type: 'string' },
-    network: { type: 'string' },
-    force: { type: 'boolean' },
-  });
+function init(values: Values<typeof INIT>, io: CliIo): number {
   const file = requireOption(values, 'file');
   const network = requireOption(values, 'network');
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(network)) throw new UsageError('--network may hold A-Z a-z 0-9 . _ - (1-64)');
@@ -138,12 +173,7 @@ function init(args: string[], io: CliIo): number {
   return 0;
 }
 
-function add(args: string[], io: CliIo): number {
-  const { values } = parseCommandArgs(args, {
-    file: { type: 'string' },
-    entry: { type: 'string' },
-    jwks: { type: 'string' },
-  });
+function add(values: Values<typeof ADD>, io: CliIo): number {
   const file = requireOption(values, 'file');
   const w = readWorking(file);
   const raw = readJson(requireOption(values, 'entry'), 'entry') as Record<string, unknown>;
@@ -158,15 +188,7 @@ function add(args: string[], io: CliIo): number {
   return 0;
 }
 
-function update(args: string[], io: CliIo): number {
-  const { values } = parseCommandArgs(args, {
-    file: { type: 'string' },
-    state: { type: 'string' },
-    entry: { type: 'string' },
-    endpoint: { type: 'string' },
-    retire: { type: 'string', multiple: true },
-    revoke: { type: 'string', multiple: true },
-  });
+function update(values: Values<typeof UPDATE>, io: CliIo): number {
   const file = requireOption(values, 'file');
   const state = stateOption(values);
   const w = readWorking(file);
@@ -231,8 +253,7 @@ function update(args: string[], io: CliIo): number {
   return 0;
 }
 
-function remove(args: string[], io: CliIo): number {
-  const { values } = parseCommandArgs(args, { file: { type: 'string' }, state: { type: 'string' } });
+function remove(values: Values<typeof REMOVE>, io: CliIo): number {
   const file = requireOption(values, 'file');
   const state = stateOption(values);
   const w = readWorking(file);
@@ -251,14 +272,7 @@ function positiveNumber(v: string | undefined, name: string, fallback: number): 
   return n;
 }
 
-async function sign(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    file: { type: 'string' },
-    keys: { type: 'string' },
-    out: { type: 'string' },
-    'next-update-hours': { type: 'string' },
-    'valid-days': { type: 'string' },
-  });
+async function sign(values: Values<typeof SIGN>, io: CliIo): Promise<number> {
   const file = requireOption(values, 'file');
   const out = requireOption(values, 'out');
   const nextHours = positiveNumber(values['next-update-hours'], 'next-update-hours', 24);
@@ -287,13 +301,7 @@ async function sign(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-async function verify(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    in: { type: 'string' },
-    anchors: { type: 'string' },
-    network: { type: 'string' },
-    previous: { type: 'string' },
-  });
+async function verify(values: Values<typeof VERIFY>, io: CliIo): Promise<number> {
   const anchors = checkAnchors(readJson(requireOption(values, 'anchors'), 'trust anchors'));
   const t = systemClock.now();
   const read = (p: string) => {
@@ -321,22 +329,28 @@ async function verify(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  return withUsage(io, USAGE, async () => {
-    const { verb, rest } = subcommand(args, VERBS);
-    switch (verb) {
-      case 'init':
-        return init(rest, io);
-      case 'add':
-        return add(rest, io);
-      case 'update':
-        return update(rest, io);
-      case 'remove':
-        return remove(rest, io);
-      case 'sign':
-        return sign(rest, io);
-      case 'verify':
-        return verify(rest, io);
-    }
+export function register(program: Command, cli: CliRun): void {
+  const dir = group(program, 'directory', 'the signed network directory (coordinator side)', USAGE);
+  const usage = USAGE;
+  command(dir, cli, 'init', { summary: 'start a working file for a new network', usage, options: INIT, run: init });
+  command(dir, cli, 'add', { summary: 'add a state from its directory entry', usage, options: ADD, run: add });
+  command(dir, cli, 'update', {
+    summary: "change a state's entry, endpoint or key status",
+    usage,
+    options: UPDATE,
+    run: update,
+  });
+  command(dir, cli, 'remove', { summary: 'remove a state', usage, options: REMOVE, run: remove });
+  command(dir, cli, 'sign', {
+    summary: 'sign the working file into a directory issue',
+    usage,
+    options: SIGN,
+    run: sign,
+  });
+  command(dir, cli, 'verify', {
+    summary: 'check a signed issue against the trust anchors',
+    usage,
+    options: VERIFY,
+    run: verify,
   });
 }

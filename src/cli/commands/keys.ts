@@ -15,8 +15,9 @@
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { parseCommandArgs, requireOption, subcommand, UsageError, withUsage } from '../args.js';
+import { command, group, requireOption, UsageError, type CliRun, type Values } from '../args.js';
 import { systemClock } from '../../core/clock.js';
 import {
   algorithmFor,
@@ -42,7 +43,42 @@ const USAGE = [
   '       tnx keys retire   --keys FILE --kid KID [--public FILE] [--entry FILE]',
 ].join('\n');
 
-const VERBS = ['generate', 'rotate', 'retire'] as const;
+const PROFILE = {
+  type: 'string',
+  arg: 'ec|rsa',
+  help: 'key algorithms: ec (ES256, ECDH-ES) or rsa (PS256, RSA-OAEP-256)',
+} as const;
+const PUBLIC = {
+  type: 'string',
+  arg: 'FILE',
+  help: 'the public JWKS to update (default: next to --keys, .public.jwks.json)',
+} as const;
+const ENTRY = {
+  type: 'string',
+  arg: 'FILE',
+  help: 'also write the directory entry fragment for the coordinator',
+} as const;
+
+const GENERATE = {
+  state: { type: 'string', arg: 'XXX', help: "the state's ISO 3166-1 alpha-3 code" },
+  use: { type: 'string', arg: 'coordinator', help: "generate the coordinator's signing key set instead" },
+  out: { type: 'string', arg: 'DIR', help: 'folder for the two JWKS files (created with mode 0700)' },
+  profile: PROFILE,
+  name: { type: 'string', help: 'file name stem (default: the state in lower case)' },
+  force: { type: 'boolean', help: 'overwrite existing files' },
+} as const;
+const ROTATE = {
+  keys: { type: 'string', arg: 'FILE', help: 'the private JWKS to add new keys to' },
+  public: PUBLIC,
+  profile: PROFILE,
+  entry: ENTRY,
+} as const;
+const RETIRE = {
+  keys: { type: 'string', arg: 'FILE', help: 'the private JWKS holding the key' },
+  kid: { type: 'string', help: 'the key id to retire' },
+  public: PUBLIC,
+  entry: ENTRY,
+} as const;
 
 function profileOption(v: string | undefined): KeyProfile | undefined {
   if (v === undefined) return undefined;
@@ -64,15 +100,7 @@ function describe(io: CliIo, prefix: string, keys: readonly TnxJwk[]): void {
     io.out(`${prefix} ${k.kid}  use=${k.use}  alg=${k.alg}${k.tnx_retired ? `  retired=${k.tnx_retired}` : ''}`);
 }
 
-async function generate(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    state: { type: 'string' },
-    use: { type: 'string' },
-    out: { type: 'string' },
-    profile: { type: 'string' },
-    name: { type: 'string' },
-    force: { type: 'boolean' },
-  });
+async function generate(values: Values<typeof GENERATE>, io: CliIo): Promise<number> {
   if (values.use !== undefined && values.use !== COORDINATOR) throw new UsageError('--use must be "coordinator"');
   const coordinator = values.use === COORDINATOR;
   if (coordinator && values.state !== undefined) throw new UsageError('--use coordinator takes no --state');
@@ -130,13 +158,7 @@ function directoryEntry(jwks: Jwks, io: CliIo, entryPath: string | undefined): v
   for (const line of text.split('\n')) io.out(line);
 }
 
-async function rotate(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    keys: { type: 'string' },
-    public: { type: 'string' },
-    profile: { type: 'string' },
-    entry: { type: 'string' },
-  });
+async function rotate(values: Values<typeof ROTATE>, io: CliIo): Promise<number> {
   const path = requireOption(values, 'keys');
   const profile = profileOption(values.profile);
   const { jwks, added } = await rotateKeySet(readPrivateJwksFile(path), systemClock, profile ? { profile } : {});
@@ -147,13 +169,7 @@ async function rotate(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-async function retire(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    keys: { type: 'string' },
-    kid: { type: 'string' },
-    public: { type: 'string' },
-    entry: { type: 'string' },
-  });
+async function retire(values: Values<typeof RETIRE>, io: CliIo): Promise<number> {
   const path = requireOption(values, 'keys');
   const kid = requireOption(values, 'kid');
   const jwks = retireKey(readPrivateJwksFile(path), kid, systemClock);
@@ -167,11 +183,19 @@ async function retire(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  return withUsage(io, USAGE, async () => {
-    const { verb, rest } = subcommand(args, VERBS);
-    if (verb === 'generate') return generate(rest, io);
-    if (verb === 'rotate') return rotate(rest, io);
-    return retire(rest, io);
+export function register(program: Command, cli: CliRun): void {
+  const keys = group(program, 'keys', "generate or rotate key sets, also the coordinator's", USAGE);
+  command(keys, cli, 'generate', {
+    summary: "a new key set for a state (or the coordinator's with --use coordinator)",
+    usage: USAGE,
+    options: GENERATE,
+    run: generate,
   });
+  command(keys, cli, 'rotate', {
+    summary: 'add new current keys to a key set',
+    usage: USAGE,
+    options: ROTATE,
+    run: rotate,
+  });
+  command(keys, cli, 'retire', { summary: 'mark one key retired', usage: USAGE, options: RETIRE, run: retire });
 }

@@ -10,8 +10,9 @@
  * Shutdown is bounded by config.shutdownTimeoutMs: past it the command returns 1 (work was left to
  * the outbox recovery and the orphan sweep of the next process).
  */
+import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { configPathFrom, parseCommandArgs, UsageError, withUsage } from '../args.js';
+import { command, CONFIG_OPTION, configPathFrom, UsageError, type CliRun, type Values } from '../args.js';
 import { applyServeHeapDefaults } from '../../runtime/heap-tuning.js';
 
 const USAGE =
@@ -58,13 +59,14 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-async function serve(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, {
-    config: { type: 'string' },
-    'http-only': { type: 'boolean' },
-    'workers-only': { type: 'boolean' },
-    port: { type: 'string' },
-  });
+const OPTIONS = {
+  ...CONFIG_OPTION,
+  'http-only': { type: 'boolean', help: 'serve HTTP only (workers run in another process)' },
+  'workers-only': { type: 'boolean', help: 'run the delivery workers only, no HTTP' },
+  port: { type: 'string', arg: 'N', help: 'listen on this port instead of http.port (0: any free port)' },
+} as const;
+
+async function serve(values: Values<typeof OPTIONS>, io: CliIo): Promise<number> {
   const flagged = rolesFromFlags(values);
   const port = portFrom(values.port);
   // First, while only the CLI is loaded: on Node 22+ this restarts the process in place with V8 flags
@@ -120,6 +122,11 @@ async function closeWithin(closing: Promise<void>, ms: number): Promise<boolean>
   return !expired;
 }
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  return withUsage(io, USAGE, () => serve(args, io));
+export function register(program: Command, cli: CliRun): void {
+  command(program, cli, 'serve', {
+    summary: 'run a gateway (HTTP and/or delivery workers) until SIGINT or SIGTERM',
+    usage: USAGE,
+    options: OPTIONS,
+    run: serve,
+  });
 }

@@ -7,33 +7,50 @@ import { loadConfigFile } from '../../config/load.js';
 import { statsCsv, statsTable } from '../../features/statistics/render.js';
 import { buildStatsReport, parseRange } from '../../features/statistics/report.js';
 import { openStore } from '../../runtime/open-store.js';
-import { configPathFrom, parseCommandArgs, requireOption, UsageError, withUsage } from '../args.js';
+import type { Command } from 'commander';
+import {
+  command,
+  CONFIG_OPTION,
+  configPathFrom,
+  requireOption,
+  UsageError,
+  type CliRun,
+  type Values,
+} from '../args.js';
 import type { CliIo } from '../io.js';
 
 const USAGE =
   'usage: tnx stats --config FILE --from DATE --to DATE [--csv | --json]   (--to exclusive; DATE: YYYY-MM-DD or RFC 3339)';
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  return withUsage(io, USAGE, async () => {
-    const { values } = parseCommandArgs(args, {
-      config: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      csv: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    if (values.csv && values.json) throw new UsageError('give --csv or --json, not both');
-    const range = parseRange(requireOption(values, 'from'), requireOption(values, 'to'));
-    const config = loadConfigFile(configPathFrom(values));
-    const store = await openStore(config.store);
-    try {
-      const report = await buildStatsReport(store, range, config.delivery.onTimeThresholdHours);
-      if (values.json) io.out(JSON.stringify(report, null, 2));
-      else if (values.csv) io.out(statsCsv(report).trimEnd());
-      else for (const line of statsTable(report)) io.out(line);
-      return 0;
-    } finally {
-      await store.close();
-    }
+const OPTIONS = {
+  ...CONFIG_OPTION,
+  from: { type: 'string', arg: 'DATE', help: 'start of the period: YYYY-MM-DD (UTC) or RFC 3339' },
+  to: { type: 'string', arg: 'DATE', help: 'end of the period, exclusive' },
+  csv: { type: 'boolean', help: 'print CSV' },
+  json: { type: 'boolean', help: 'print JSON' },
+} as const;
+
+async function stats(values: Values<typeof OPTIONS>, io: CliIo): Promise<number> {
+  if (values.csv && values.json) throw new UsageError('give --csv or --json, not both');
+  const range = parseRange(requireOption(values, 'from'), requireOption(values, 'to'));
+  const config = loadConfigFile(configPathFrom(values));
+  const store = await openStore(config.store);
+  try {
+    const report = await buildStatsReport(store, range, config.delivery.onTimeThresholdHours);
+    if (values.json) io.out(JSON.stringify(report, null, 2));
+    else if (values.csv) io.out(statsCsv(report).trimEnd());
+    else for (const line of statsTable(report)) io.out(line);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+export function register(program: Command, cli: CliRun): void {
+  command(program, cli, 'stats', {
+    summary: 'notification statistics for a period',
+    usage: USAGE,
+    options: OPTIONS,
+    run: stats,
   });
 }

@@ -68,8 +68,9 @@ export async function recordDelivery(
     return { next: 'done', state: cur?.state ?? 'missing' };
   }
   ctx.metrics.deliveries.inc({ partner: done.partner, outcome: 'delivered' });
+  ctx.metrics.submitToReceiptSeconds.observe({ partner: done.partner }, Math.max(0, now - rec.createdAt) / 1000);
   if (lead.leadTimeSeconds !== null)
-    ctx.metrics.leadTimeHours.observe({ partner: done.partner }, lead.leadTimeSeconds / 3600);
+    ctx.metrics.leadTimeSeconds.observe({ partner: done.partner }, lead.leadTimeSeconds);
   return { next: 'done', state: 'delivered' };
 }
 

@@ -84,7 +84,7 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
   const depthEvery = opts.depthIntervalMs ?? 5_000;
   const gauge =
     depthEvery > 0
-      ? startPeriodic(async () => ctx.metrics.queueDepth.set(await queue.depth()), {
+      ? startPeriodic(async () => ctx.metrics.setQueueStats(await queue.stats(ctx.clock.now())), {
           intervalMs: depthEvery,
           immediate: false,
           fallback: undefined,

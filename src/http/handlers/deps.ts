@@ -1,6 +1,6 @@
 /** What the route handlers are given: the gateway context and the few services around it. */
 import type { GatewayContext } from '../../ports/context.js';
-import type { OutboundQueue } from '../../ports/queue.js';
+import type { OutboundQueue, QueueStats } from '../../ports/queue.js';
 import type { InboundRecord } from '../../ports/store/index.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { ClientCertVerifier } from '../tls.js';
@@ -24,8 +24,8 @@ export interface HttpDeps {
   readiness: readonly ReadinessCheck[];
   /** Set when the inbox requires client certificates. */
   clientCerts: ClientCertVerifier | null;
-  /** Current delivery backlog, sampled for the tnx_queue_depth gauge on each scrape. */
-  queueDepth?: () => Promise<number>;
+  /** Current delivery backlog, sampled for the queue gauges (depth, waiting, oldest) on each scrape. */
+  queueStats?: () => Promise<QueueStats>;
   /** Push hook for new inbound messages (webhook to the national system). */
   onReceived?: (record: InboundRecord) => void;
 }

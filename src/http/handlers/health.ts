@@ -74,9 +74,9 @@ export function readyz(deps: HttpDeps) {
 
 export function metrics(deps: HttpDeps) {
   return async function metricsStep(_req: Request, res: Response): Promise<void> {
-    if (deps.queueDepth) {
+    if (deps.queueStats) {
       try {
-        deps.ctx.metrics.queueDepth.set(await deps.queueDepth());
+        deps.ctx.metrics.setQueueStats(await deps.queueStats());
       } catch (err) {
         deps.ctx.log.warn({ err }, 'could not sample the queue depth');
       }

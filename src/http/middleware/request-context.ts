@@ -16,6 +16,8 @@ export function requestContext(log: Logger, metrics: Metrics, hstsMaxAgeSeconds 
       requestId: requestId(req.headers['x-request-id']),
       startedAt: performance.now(),
       route: 'unmatched',
+      // Paths no route matched share one label: a scanner's random paths must not grow the metric.
+      routePath: 'unmatched',
     };
     (res.locals as { tnx?: RequestState }).tnx = state;
     res.setHeader('X-Request-Id', state.requestId);
@@ -24,8 +26,12 @@ export function requestContext(log: Logger, metrics: Metrics, hstsMaxAgeSeconds 
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (hstsMaxAgeSeconds > 0 && req.secure) res.setHeader('Strict-Transport-Security', `max-age=${hstsMaxAgeSeconds}`);
     res.on('finish', () => {
-      const ms = Math.round((performance.now() - state.startedAt) * 10) / 10;
-      metrics.httpRequests.inc({ route: state.route, method: req.method, status: String(res.statusCode) });
+      const elapsed = performance.now() - state.startedAt;
+      const ms = Math.round(elapsed * 10) / 10;
+      metrics.httpRequestSeconds.observe(
+        { route: state.routePath, method: req.method, status: String(res.statusCode) },
+        elapsed / 1000,
+      );
       const fields = {
         reqId: state.requestId,
         route: state.route,

@@ -27,7 +27,11 @@ export interface ParallelVerifyOptions {
   batchSize?: number;
 }
 
-const WORKER_URL = new URL('./verify-worker.mjs', import.meta.url);
+// Compiled (dist/), the worker runs the segment walker's own JavaScript; from the TypeScript sources
+// (tests, development) it goes through ./verify-worker.mjs, which registers tsx in the worker first.
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('./verify-worker.mjs', import.meta.url)
+  : new URL('./verify-segment-worker.js', import.meta.url);
 
 export async function verifySqliteTrail(options: ParallelVerifyOptions): Promise<VerifyResult> {
   const batchSize = options.batchSize ?? 10_000;

@@ -5,7 +5,8 @@
  * headers) without the marker, and the gateway's own log lines (pino, debug level, captured from a
  * real gateway) never carry it either. Problem documents hold fixed text and schema-derived pointers
  * only. The caller's `X-Request-Id` is the one value returned on purpose (a short safe token used for
- * correlation), so it is not used as a carrier here.
+ * correlation), so it is not used as a carrier here. Every answer also carries `Cache-Control:
+ * no-store` and `X-Content-Type-Options: nosniff`.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -194,6 +195,7 @@ describe('security: no input echoed, on any route, in any answer or log line', f
 
   it('never returns nor logs the marker', async () => {
     const leaks: string[] = [];
+    const unguarded: string[] = [];
     let sent = 0;
     const statuses = new Map<number, number>();
     const all: Probe[] = [];
@@ -216,6 +218,17 @@ describe('security: no input echoed, on any route, in any answer or log line', f
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
           assert.ok(res.statusCode < 500, `${p.what}: ${res.statusCode} ${text.slice(0, 200)}`);
           const head = JSON.stringify(res.headers);
+          // Kept from the penetration test: nothing is cached or sniffed, whatever the answer.
+          // Exceptions by design: the public keys and the network directory are cacheable public documents
+          // when served (200); a 431 is Node's own answer to oversized headers, before the app.
+          const publicDoc =
+            (p.what.startsWith('jwks ') || p.what.startsWith('networkDirectory ')) && res.statusCode === 200;
+          if (
+            !publicDoc &&
+            res.statusCode !== 431 &&
+            (res.headers['cache-control'] !== 'no-store' || res.headers['x-content-type-options'] !== 'nosniff')
+          )
+            unguarded.push(`${p.what} → ${res.statusCode}`);
           if (text.includes(MARK) || head.includes(MARK) || /<img/i.test(text)) {
             const at = Math.max(0, text.indexOf(MARK) - 120);
             leaks.push(`${p.what} → ${res.statusCode} …${text.slice(at, at + 160)}`);
@@ -224,6 +237,7 @@ describe('security: no input echoed, on any route, in any answer or log line', f
       }),
     );
     assert.equal(sent, all.length);
+    assert.deepEqual([...new Set(unguarded)].slice(0, 10), [], 'Cache-Control: no-store and nosniff on every answer');
     assert.ok(all.length > 500, `${all.length} requests`);
     // Most probes are refused, and some get through to the handlers (admitted credentials).
     assert.ok((statuses.get(400) ?? 0) > 100, JSON.stringify([...statuses]));

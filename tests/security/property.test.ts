@@ -175,7 +175,8 @@ describe('security: property-based probing of a real gateway (fast-check)', func
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          outer.map((jwe) => ({ jwe })),
+          // A "mutation" that gives back the real envelope byte for byte is not hostile: left out.
+          outer.filter((jwe) => jwe !== valid).map((jwe) => ({ jwe })),
           inner.map((h) => ({ h })),
         ),
         fc.constantFrom('application/jose', 'application/jose; charset=utf-8', 'application/json', 'text/plain'),

@@ -73,6 +73,8 @@ interface Gateway {
   state: string;
   child: ChildProcess;
   url: string;
+  /** Base URL of its metrics listener (its own port; '' for --workers-only). */
+  metricsUrl: string;
   peakRssMb: number;
   exited: Promise<number | string>;
 }
@@ -102,7 +104,17 @@ async function serve(
   const end = Date.now() + 30_000;
   for (;;) {
     const m = /tnx serve: (?:listening on (\S+)|workers running)/.exec(out);
-    if (m) return { state: name.toUpperCase(), child, url: m[1] ?? '', peakRssMb: 0, exited };
+    // The HTTP side prints its metrics listener next (the partner port no longer serves /metrics).
+    const metrics = /tnx serve: metrics on (\S+)\/metrics/.exec(out);
+    if (m && (!m[1] || metrics))
+      return {
+        state: name.toUpperCase(),
+        child,
+        url: m[1] ?? '',
+        metricsUrl: metrics?.[1] ?? '',
+        peakRssMb: 0,
+        exited,
+      };
     if (child.exitCode !== null || Date.now() > end) throw new Error(`${state} gateway did not start: ${out}`);
     await sleep(50);
   }
@@ -186,7 +198,7 @@ async function submitSteady(pool: Pool, token: string, all: string[], rate: numb
   return Promise.all(pending);
 }
 
-/** Heap figures of a gateway from its own /metrics (prom-client default metrics), MB. */
+/** Heap figures of a gateway from its metrics listener (prom-client default metrics), MB. */
 async function heapMb(url: string): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const read = (name: string): number =>
@@ -324,7 +336,7 @@ async function main(): Promise<void> {
     const stopRss = sampleRss(gateways);
     const token = tokenFor(usaSetup.tokens, 'submitter');
     const pool = new Pool(usa.url, { connections: CONCURRENCY, pipelining: 1 });
-    const gbrMetrics = `${gbr.url}/metrics`;
+    const gbrMetrics = `${gbr.metricsUrl}/metrics`;
     // A reader on USA's SQLite file (WAL: it never blocks the gateway's writes).
     const usaStore = await openSqliteStore({ path: usaSetup.sqlitePath, clock: systemClock });
     let delivered = 0;
@@ -354,7 +366,7 @@ async function main(): Promise<void> {
     const cpuMs = gateways.map((g, i) => ((cpuSeconds(g.child.pid!) - cpu0[i]!) * 1000) / N);
     const redisCpuMs = ((cpuSeconds(redis?.pid ?? -1) - redisCpu0) * 1000) / N;
     const own = process.cpuUsage(own0);
-    const heaps = await Promise.all([heapMb(gbr.url), heapMb(usa.url)]); // (in split mode: the HTTP process)
+    const heaps = await Promise.all([heapMb(gbr.metricsUrl), heapMb(usa.metricsUrl)]); // (in split mode: the HTTP process)
     const clientCpuMs = (own.user + own.system) / 1000 / N;
     const lat = await latencies(usaStore, subs);
     const firstStart = Math.min(...subs.map((s) => s.startedAt));

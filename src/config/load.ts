@@ -97,6 +97,7 @@ export function buildConfig(input: TnxConfigInput, options: BuildOptions = {}): 
   checkTokens(cfg);
   checkStore(cfg);
   checkDelivery(cfg);
+  checkMetrics(cfg);
   return deepFreeze(cfg);
 }
 
@@ -208,6 +209,12 @@ function checkStore(cfg: TnxConfig): void {
   if (cfg.store.kind === 'mongodb' && !cfg.store.mongodbUri) {
     throw configError('config/store/mongodbUri', 'required when store.kind is "mongodb" (or set MONGODB_URI)');
   }
+}
+
+/** The metrics listener is apart from the partner and API port, or /metrics would be public again. */
+function checkMetrics(cfg: TnxConfig): void {
+  if (cfg.metrics.enabled && cfg.metrics.port !== 0 && cfg.metrics.port === cfg.http.port)
+    throw configError('config/metrics/port', 'must differ from http.port (metrics are served on their own listener)');
 }
 
 function checkDelivery(cfg: TnxConfig): void {

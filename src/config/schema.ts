@@ -175,6 +175,32 @@ const http = Section({
   ),
 });
 
+/**
+ * The Prometheus scrape endpoint has its own listener: metrics name partners, volumes per sender and
+ * the Node version, which is no business of whoever can reach the partner inbox or the local API.
+ */
+const metrics = Section(
+  {
+    enabled: Defaulted(
+      Type.Boolean({ description: 'Serve `GET /metrics` on its own listener where the HTTP side runs.' }),
+      true,
+    ),
+    host: Defaulted(
+      Type.String({ description: 'Address the metrics listener binds (loopback unless a scraper needs more).' }),
+      '127.0.0.1',
+    ),
+    port: Defaulted(
+      Type.Integer({
+        minimum: 0,
+        maximum: 65535,
+        description: 'Port of the metrics listener (0: any free port, logged at start-up); never the HTTP port.',
+      }),
+      9464,
+    ),
+  },
+  { description: 'The metrics listener, apart from the partner and API port.' },
+);
+
 const protocol = Section({
   maxMessageBytes: Defaulted(
     Type.Integer({
@@ -457,6 +483,7 @@ export const configSchema = Settings(
       }),
     }),
     http,
+    metrics,
     protocol,
     redis,
     store,

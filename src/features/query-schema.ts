@@ -1,8 +1,9 @@
 /**
  * The one query parser of the local API, driven by each route's query schema (a small JSON-Schema-like
  * object). Parameters are checked by allow-list: an unknown one is refused (a typo like `?partnr=FRA`
- * must not silently widen a query), every value has one expected shape, and a refusal names the
- * parameter in its pointer but never echoes the value (it may be a name or a document number).
+ * must not silently widen a query), every value has one expected shape, and a refusal names a known
+ * parameter in its pointer (an unknown one gets the fixed pointer `query`) but never echoes a value or
+ * an unknown name (either may be a name or a document number).
  */
 import { TnxError } from '../core/errors.js';
 
@@ -134,8 +135,13 @@ export function readQuery<S extends QuerySchema>(schema: S, raw: unknown): Query
   const given = (raw ?? {}) as Record<string, unknown>;
   const allowed = Object.keys(schema);
   for (const [k, v] of Object.entries(given)) {
+    // The name itself is input (it may be markup or a name typed in the wrong place): the pointer
+    // stays fixed, and the allowed names say what was expected.
     if (!Object.hasOwn(schema, k))
-      throw refuse(k, `unknown query parameter (allowed: ${allowed.join(', ')})`, { allowed });
+      throw new TnxError('invalid_request', `unknown query parameter (allowed: ${allowed.join(', ') || 'none'})`, {
+        pointer: 'query',
+        detail: { allowed },
+      });
     if (typeof v !== 'string') throw refuse(k, 'give each query parameter once, as a plain value');
   }
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;

@@ -43,6 +43,7 @@ import { BullWebhooks } from '../adapters/queue-bullmq/webhooks.js';
 import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../features/delivery/worker.js';
 import { createApp, type AppOptions } from '../http/app.js';
 import { listen, type RunningServer } from '../http/server.js';
+import { listenMetrics } from '../http/metrics-server.js';
 import { InboxPush, startInboxPushWorker } from '../features/inbox/push.js';
 import { startRetentionJob } from '../features/registry/retention-job.js';
 import { startManifestScreening, type RunningScreening } from './start-screening.js';
@@ -60,6 +61,8 @@ export interface GatewayOptions extends CreateContextOptions {
   roles?: { http: boolean; workers: boolean };
   /** Override the bound port (0 = any free port). */
   port?: number;
+  /** Override config.metrics.port (0 = any free port). */
+  metricsPort?: number;
   /** Queue name (tests isolate several gateways in one Redis prefix; default tnx-delivery). */
   queueName?: string;
   worker?: Omit<DeliveryWorkerOptions, 'queue' | 'webhooks'>;
@@ -81,6 +84,8 @@ export interface RunningGateway {
   /** Base URL of the HTTP side, when it runs. */
   readonly url: string | null;
   readonly server: RunningServer | null;
+  /** URL of the metrics listener (`<url>/metrics`), where the HTTP side runs and metrics are enabled. */
+  readonly metricsUrl: string | null;
   readonly worker: DeliveryWorker | null;
   readonly sealer: AuditSealer | null;
   /** Resolves when the start-up orphan sweep is done (null when no worker runs here). */
@@ -157,6 +162,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
       : null;
 
   let server: RunningServer | null = null;
+  let metricsServer: RunningServer | null = null;
   let refusalLimiter: RefusalLimiter | null = null;
   let refusalCounter: RefusalCounter | null = null;
   let worker: DeliveryWorker | null = null;
@@ -284,10 +290,18 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
             ...(registryKeys ? { registryKeys } : {}),
             ...(screening ? { screening: screening.deps } : {}),
           });
+          // Its own listener, so the partner and API port never shows what the metrics name.
+          if (config.metrics.enabled)
+            metricsServer = await listenMetrics({
+              ctx,
+              queueStats: () => queue.stats(ctx.clock.now()),
+              ...(options.metricsPort === undefined ? {} : { port: options.metricsPort }),
+            });
           server = await listen(app, config, options.port === undefined ? {} : { port: options.port });
         },
         async () => {
           await server?.close();
+          await metricsServer?.close();
           // After the last request: the window's refusal counts reach the audit trail before the store closes.
           await refusalCounter?.close();
           await refusalLimiter?.close();
@@ -354,6 +368,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
     ctx.log,
   );
   const url = (server as RunningServer | null)?.url ?? null;
+  const metricsUrl = (metricsServer as RunningServer | null)?.url ?? null;
   ctx.log.info(
     {
       version: gatewayVersion(),
@@ -364,6 +379,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
       directory: config.directory.network ? 'network' : 'static',
       listen: url ? [url] : [],
       url,
+      metricsUrl,
       http: roles.http,
       workers: roles.workers,
     },
@@ -376,6 +392,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
     queue,
     roles,
     server,
+    metricsUrl,
     worker,
     sealer,
     screening,

@@ -84,6 +84,7 @@ describe('directory: gateways following a signed network directory', () => {
         pointOfContact: POC,
         keys: { privateJwksPath: join(ROOT, `keys/dev/${state.toLowerCase()}.private.jwks.json`) },
         http: { host: '127.0.0.1', port },
+        metrics: { port: 0 },
         redis: { url: await redisUrl(), prefix: uniquePrefix(state) },
         store: { kind: 'sqlite', sqlitePath: join(dir, `${state}-${running.length}.sqlite`) },
         directory: {
@@ -138,7 +139,7 @@ describe('directory: gateways following a signed network directory', () => {
         .set('Authorization', 'Bearer aud-secret');
       return r.body.state === 'delivered';
     });
-    const metrics = await request(usa.url!).get('/metrics').expect(200);
+    const metrics = await request(usa.metricsUrl!).get('/metrics').expect(200);
     assert.match(metrics.text, /^tnx_directory_serial 1$/m);
     assert.match(metrics.text, /^tnx_directory_stale 0$/m);
     assert.match(metrics.text, /^tnx_directory_expired 0$/m);

@@ -26,6 +26,7 @@ import type { OutboundQueue } from '../../src/ports/queue.js';
 import { createApp } from '../../src/http/app.js';
 import { sha256Hex } from '../../src/http/auth.js';
 import { listen, type RunningServer } from '../../src/http/server.js';
+import { listenMetrics } from '../../src/http/metrics-server.js';
 import { KeyRing } from '../../src/domain/keys/keyring.js';
 import { createLogger } from '../../src/core/logger.js';
 import { seal, verifyReceipt } from '../../src/domain/protocol/envelope/index.js';
@@ -92,6 +93,8 @@ export interface TestGateway {
   app: Express;
   server: RunningServer;
   url: string;
+  /** Base URL of the metrics listener (its own port; `<metricsUrl>/metrics`). */
+  metricsUrl: string;
   dir: string;
   queueName: string;
   /** Counts unauthenticated refusals; `flush()` writes the window's `request.refused` events now. */
@@ -109,6 +112,7 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
     pointOfContact: { unit: 'Test desk', email: 'desk@usa.test.example', phone: '+1 202 555 0199', hours: '24/7' },
     keys: { privateJwksPath: '../keys/dev/usa.private.jwks.json' },
     http: { host: '127.0.0.1', port: 0 },
+    metrics: { host: '127.0.0.1', port: 0 },
     redis: { url: await redisUrl(), prefix: options.reuse?.redisPrefix ?? uniquePrefix('gw') },
     store: { kind: 'sqlite', sqlitePath: options.reuse?.sqlitePath ?? join(dir, 'tnx.sqlite') },
     directory: {
@@ -155,6 +159,7 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
     ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
   });
   const server = await listen(app, config);
+  const metricsServer = await listenMetrics({ ctx, queueDepth: () => queue.depth() });
   return {
     config,
     ctx,
@@ -162,11 +167,13 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
     app,
     server,
     url: server.url,
+    metricsUrl: metricsServer.url,
     dir,
     queueName,
     refusals,
     async close() {
       await server.close();
+      await metricsServer.close();
       await refusals.close();
       await refusalLimiter.close();
       await queue.close();

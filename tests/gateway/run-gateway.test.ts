@@ -33,6 +33,7 @@ async function configFor(state: 'USA' | 'THA', ports: Record<string, number>, di
     {
       ...rest,
       http: { host: '127.0.0.1', port: ports[state]! },
+      metrics: { port: 0 },
       redis: { url: await redisUrl(), prefix: uniquePrefix(state) },
       store: { kind: 'sqlite', sqlitePath: join(dir, `${state}.sqlite`) },
       directory: { partners },

@@ -284,7 +284,7 @@ describe('gateway: submission (POST /api/v1/notifications)', () => {
       .get(`/api/v1/notifications/${res.body.id as string}/message?purpose=x`)
       .set('Authorization', bearer('auditor'))
       .expect(403);
-    const metrics = await request(gw.url).get('/metrics').expect(200);
+    const metrics = await request(gw.metricsUrl).get('/metrics').expect(200);
     assert.match(metrics.text, /tnx_deliveries_total\{partner="PHL",outcome="no_channel"\} 1/);
     assert.match(metrics.text, /tnx_submissions_total\{type="TravelNotification"\} 1/);
   });

@@ -1,4 +1,4 @@
-/** /healthz, /readyz, /metrics and the public JWKS. */
+/** /healthz, /readyz, /metrics (on its own listener) and the public JWKS. */
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { bearer, bootstrap, example, type TestGateway } from '../gateway/bootstrap.js';
@@ -29,13 +29,13 @@ describe('http: operations endpoints', () => {
     assert.deepEqual(res.body.checks, { store: 'failed', keys: 'ok', redis: 'ok' });
   });
 
-  it('GET /metrics exposes the TNX metrics in Prometheus text format, counting what happened', async () => {
+  it('GET /metrics (metrics listener) exposes the TNX metrics in Prometheus text format, counting what happened', async () => {
     await request(gw.url)
       .post('/api/v1/notifications')
       .set('Authorization', bearer('submitter'))
       .send(example('travel-notification.json'))
       .expect(202);
-    const res = await request(gw.url).get('/metrics').expect(200);
+    const res = await request(gw.metricsUrl).get('/metrics').expect(200);
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     for (const name of [
       'tnx_submissions_total',

@@ -45,6 +45,7 @@ describe('inbox: push to the national system', () => {
         pointOfContact: { unit: 'Desk', email: 'desk@usa.test.example', phone: '+1 202 555 0199', hours: '24/7' },
         keys: { privateJwksPath: '../keys/dev/usa.private.jwks.json' },
         http: { host: '127.0.0.1', port: 0 },
+        metrics: { port: 0 },
         redis: { url: await redisUrl(), prefix: uniquePrefix('push') },
         store: { kind: 'sqlite', sqlitePath: join(tempDir('tnx-push'), 'usa.sqlite') },
         directory,

@@ -29,6 +29,7 @@ describe('startGateway with the national workflow', function () {
       pointOfContact: { unit: 'Test desk', email: 'desk@usa.test.example', phone: '+1 202 555 0199', hours: '24/7' },
       keys: { privateJwksPath: resolve(CONFIG_DIR, '../keys/dev/usa.private.jwks.json') },
       http: { host: '127.0.0.1', port: 0 },
+      metrics: { port: 0 },
       redis: { url: await redisUrl(), prefix: uniquePrefix('natgw') },
       store: { kind: 'sqlite', sqlitePath: join(dir, 'tnx.sqlite') },
       directoryPath: join(CONFIG_DIR, 'directory.usa.json'),

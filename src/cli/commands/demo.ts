@@ -49,6 +49,8 @@ async function demo(values: Values<typeof OPTIONS>, io: CliIo): Promise<number> 
       dir,
       redisUrl,
       ports: { USA: await freePort(), GBR: await freePort() },
+      // Each gateway's metrics on a port of its own, apart from its API and inbox port.
+      metricsPorts: { USA: await freePort(), GBR: await freePort() },
       // Short back-off so a retry is visible within the demo; warn-level logs keep the printout readable.
       overrides: {
         delivery: { backoffBaseMs: 200, backoffCapMs: 5_000 },

@@ -4,7 +4,8 @@
  * process runs what config.roles says (default: HTTP and workers).
  *
  * One line on stdout is machine-readable, `tnx serve: listening on <url>` (or `tnx serve:
- * workers running`), so scripts and tests that start `tnx serve` with port 0 learn the bound URL.
+ * workers running`), so scripts and tests that start `tnx serve` with port 0 learn the bound URL;
+ * `tnx serve: metrics on <url>/metrics` follows when the metrics listener runs.
  * Logs are pino JSON lines on stdout after it. A second signal while shutting down exits at once
  * (code 130): the operator asked twice, and nothing durable depends on the shutdown finishing.
  * Shutdown is bounded by config.shutdownTimeoutMs: past it the command returns 1 (work was left to
@@ -82,6 +83,7 @@ async function serve(values: Values<typeof OPTIONS>, io: CliIo): Promise<number>
   const stopped = untilSignal();
   const gw = await startGateway(config, { roles, defaultMetrics: true, ...(port !== undefined ? { port } : {}) });
   io.out(gw.url ? `tnx serve: listening on ${gw.url}` : 'tnx serve: workers running');
+  if (gw.metricsUrl) io.out(`tnx serve: metrics on ${gw.metricsUrl}/metrics`);
   if (heap) gw.ctx.log.info({ v8: heap.flags }, 'heap growth capped (pass any heap flag to choose your own)');
   if (heap?.missing.length)
     gw.ctx.log.warn(

@@ -80,7 +80,7 @@ export function usageLines(setups: Record<string, StateSetup>, samplePath: strin
     `  curl -s ${a.url}/api/v1/notifications -H 'Authorization: Bearer ${tokenFor(a.tokens, 'auditor')}'`,
     `  curl -s ${b.url}/api/v1/inbox -H 'Authorization: Bearer ${tokenFor(b.tokens, 'poc')}'`,
     `  curl -s '${a.url}/api/v1/audit?limit=20' -H 'Authorization: Bearer ${tokenFor(a.tokens, 'auditor')}'`,
-    `  curl -s ${a.url}/metrics | grep ^tnx_`,
+    ...(a.metricsUrl ? [`  curl -s ${a.metricsUrl}/metrics | grep ^tnx_   (metrics listener, not the API port)`] : []),
   );
   return out;
 }

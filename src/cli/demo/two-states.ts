@@ -58,6 +58,8 @@ export interface StateSetup {
   redisPrefix: string;
   /** Base URL this state will listen on (http, loopback). */
   url: string;
+  /** Base URL of its metrics listener, when its port was given (else the bound one is logged). */
+  metricsUrl: string | null;
 }
 
 export interface WriteOptions {
@@ -65,6 +67,8 @@ export interface WriteOptions {
   redisUrl: string;
   /** Port per state (from freePort()). */
   ports: Partial<Record<DemoState, number>>;
+  /** Metrics listener port per state; default 0 (any free port: several gateways share one host). */
+  metricsPorts?: Partial<Record<DemoState, number>>;
   /** Redis key prefix per state; default `tnx-<state>-<random>`. */
   prefixes?: Partial<Record<DemoState, string>>;
   /** Merged over each state's config (delivery tuning, log level, roles …). */
@@ -105,6 +109,7 @@ export function writeStateConfigs(options: WriteOptions): Record<string, StateSe
       ...rest,
       keys: { privateJwksPath: resolve(CONFIG_DIR, base.keys.privateJwksPath) },
       http: { host: '127.0.0.1', port: options.ports[state]! },
+      metrics: { host: '127.0.0.1', port: options.metricsPorts?.[state] ?? 0 },
       redis: { url: options.redisUrl, prefix: redisPrefix },
       store: { kind: 'sqlite', sqlitePath },
       directory: { partners: [...partners, ...(options.extraPartners ?? [])] },
@@ -113,7 +118,17 @@ export function writeStateConfigs(options: WriteOptions): Record<string, StateSe
     };
     const configPath = join(options.dir, `${lower}.json`);
     writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-    out[state] = { state, port: options.ports[state]!, tokens, configPath, sqlitePath, redisPrefix, url: url(state) };
+    const metricsPort = options.metricsPorts?.[state];
+    out[state] = {
+      state,
+      port: options.ports[state]!,
+      tokens,
+      configPath,
+      sqlitePath,
+      redisPrefix,
+      url: url(state),
+      metricsUrl: metricsPort ? `http://127.0.0.1:${metricsPort}` : null,
+    };
   }
   return out;
 }

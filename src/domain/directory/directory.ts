@@ -136,7 +136,7 @@ export class Directory {
   updatePartner(state: StateCode, patch: Pick<Partial<Partner>, 'endpoint' | 'pointOfContact' | 'accepts'>): Partner {
     const snap = this.#snap;
     const p = snap.partners.get(state);
-    if (!p) throw new TnxError('not_found', `no partner ${state} in the directory`);
+    if (!p) throw new TnxError('not_found', 'no such partner in the directory');
     const next: Partner = { ...p, ...patch };
     const partners = new Map(snap.partners);
     partners.set(state, next);

@@ -174,8 +174,8 @@ function fromAjv(code: ErrorCode, errors: ErrorObject[] | null | undefined) {
       what = 'is required';
       break;
     case 'additionalProperties':
-      pointer += '/' + escapePointerToken(String(e.params.additionalProperty));
-      what = 'is not a TNX/1 field (unknown data is accepted only under /ext)';
+      // The unknown name is input: the pointer names the object that holds it, not the name.
+      what = 'holds a field that is not a TNX/1 field (unknown data is accepted only under /ext)';
       break;
     case 'const':
     case 'enum':
@@ -190,9 +190,8 @@ function fromAjv(code: ErrorCode, errors: ErrorObject[] | null | undefined) {
     default:
       what = e.message ?? 'does not conform to its schema';
   }
-  if (e.propertyName !== undefined) {
-    pointer += '/' + escapePointerToken(e.propertyName);
-    what = 'is not an allowed property name';
-  }
+  if (e.propertyName !== undefined) what = 'holds a property name that is not allowed';
+  // Names under /ext are the sender's own; the pointer stops at /ext.
+  pointer = pointer.replace(/(\/ext)\/.*$/, '$1');
   return tnxError(code, `${pointer || '(root)'} ${what}`, { pointer, detail: { keyword: e.keyword } });
 }

@@ -24,10 +24,8 @@ function describe(err: ErrorObject | undefined): { pointer: string; message: str
   if (!err) return { pointer: '', message: 'invalid' };
   const pointer = err.instancePath;
   if (err.keyword === 'additionalProperties') {
-    return {
-      pointer,
-      message: `unknown property "${String((err.params as { additionalProperty: string }).additionalProperty)}"`,
-    };
+    // The unknown name is input: named by the object that holds it, never echoed.
+    return { pointer, message: 'holds a property that is not allowed' };
   }
   if (err.keyword === 'required') {
     const missing = String((err.params as { missingProperty: string }).missingProperty);

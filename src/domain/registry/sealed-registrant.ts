@@ -106,8 +106,8 @@ function build(
   };
 }
 
-function erased(id: string): TnxError {
-  return new TnxError('registrant_erased', `registrant ${id} has been erased`);
+function erased(): TnxError {
+  return new TnxError('registrant_erased', 'the registrant has been erased');
 }
 
 /** Validate and seal a new registrant under a fresh data key. */
@@ -133,7 +133,7 @@ export function resealRegistrant(
 ): SealedRegistrant {
   const r = validateRegistrant(input);
   if (r.id !== prev.id) throw new TnxError('invalid_registrant', '/id must not change', { pointer: '/id' });
-  if (!prev.dek) throw erased(prev.id);
+  if (!prev.dek) throw erased();
   const dek = unwrapDek(prev.dek, prev.id, keys.kek);
   try {
     const next = build(r, dek, rewrapDek(prev.dek, prev.id, keys.kek), keys, prev.createdAt, now);
@@ -146,7 +146,7 @@ export function resealRegistrant(
 
 /** Decrypt a sealed registrant. Throws `registrant_erased` after shredding, `personal_data_unreadable` on tampering. */
 export function openRegistrant(sealed: SealedRegistrant, keys: RegistryKeys): Registrant {
-  if (!sealed.dek) throw erased(sealed.id);
+  if (!sealed.dek) throw erased();
   const dek = unwrapDek(sealed.dek, sealed.id, keys.kek);
   try {
     const f = (name: PersonalField): unknown => {

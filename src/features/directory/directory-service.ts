@@ -75,7 +75,7 @@ export function describeDirectory(ctx: GatewayContext): {
 function persist(path: string, state: StateCode, change: Change): void {
   const raw = JSON.parse(readFileSync(path, 'utf8')) as { partners: Record<string, unknown>[] };
   const entry = raw.partners.find((p) => p.state === state);
-  if (!entry) throw new TnxError('conflict', `partner ${state} is not in the directory file any more`);
+  if (!entry) throw new TnxError('conflict', 'the partner is not in the directory file any more');
   Object.assign(entry, change);
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o644 });
@@ -98,7 +98,7 @@ export async function changePartner(
       'partners come from the signed network directory; ask the coordinator to change the entry',
     );
   const before = ctx.directory.partner(state);
-  if (!before) throw new TnxError('not_found', `no partner ${state} in the directory`);
+  if (!before) throw new TnxError('not_found', 'no such partner in the directory');
   const change = structuredClone(body) as Change;
   if (!validateChange(change)) {
     const e = validateChange.errors?.[0];

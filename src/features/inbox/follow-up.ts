@@ -31,8 +31,10 @@ export async function createFollowUp(
   const given = body as Record<string, unknown>;
   for (const k of Object.keys(given)) {
     if (!(FOLLOW_UP_FIELDS as readonly string[]).includes(k)) {
+      // The unknown name is input: the pointer is the body, the allowed names say what was expected.
       throw new TnxError('invalid_message', `unknown field (allowed: ${FOLLOW_UP_FIELDS.join(', ')})`, {
-        pointer: `/${k}`,
+        pointer: '',
+        detail: { allowed: FOLLOW_UP_FIELDS },
       });
     }
   }

@@ -58,8 +58,8 @@ export const SEARCH_LIMIT = 50;
 
 async function load(deps: NationalDeps, id: string): Promise<SealedRegistrant> {
   const s = await deps.ctx.store.registry.get(id);
-  if (!s) throw new TnxError('not_found', `no registrant ${id}`);
-  if (s.erasedAt !== null) throw new TnxError('registrant_erased', `registrant ${id} has been erased`);
+  if (!s) throw new TnxError('not_found', 'no such registrant');
+  if (s.erasedAt !== null) throw new TnxError('registrant_erased', 'the registrant has been erased');
   return s;
 }
 
@@ -108,7 +108,7 @@ async function replace(
   events: DomainEvent[],
 ): Promise<void> {
   if (!(await deps.ctx.store.registry.replace(next, prev.updatedAt, () => events))) {
-    throw new TnxError('conflict', `registrant ${prev.id} was changed meanwhile; read it again`);
+    throw new TnxError('conflict', 'the registrant was changed meanwhile; read it again');
   }
   await deps.ctx.events.announce(...events);
 }
@@ -165,7 +165,7 @@ export async function eraseRegistrant(
   // its event are that write; shredding the reports' ciphertexts afterwards is the clean-up.
   const erased = [registrantErased(id, principal.id, now, 'request')];
   if (!(await ctx.store.registry.erase(tomb, () => erased)))
-    throw new TnxError('registrant_erased', `registrant ${id} has been erased`);
+    throw new TnxError('registrant_erased', 'the registrant has been erased');
   await ctx.events.announce(...erased);
   await ctx.store.travelReports.shredForRegistrant(id);
   return summaryOf(tomb);

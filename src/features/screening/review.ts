@@ -37,14 +37,14 @@ export interface DecisionInput {
 
 const MAX_REASON = 1000;
 
-/** The body is exactly {decision, reason}: anything else is refused, naming the member. */
+/** The body is exactly {decision, reason}: anything else is refused (the unknown name is not echoed). */
 export function parseDecision(body: unknown): DecisionInput {
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     throw new TnxError('invalid_request', 'the body must be an object {decision, reason}', { pointer: '' });
   const b = body as Record<string, unknown>;
   for (const k of Object.keys(b)) {
     if (k !== 'decision' && k !== 'reason')
-      throw new TnxError('invalid_request', `/${k} is not allowed`, { pointer: `/${k}` });
+      throw new TnxError('invalid_request', 'only decision and reason are allowed', { pointer: '' });
   }
   if (b.decision !== 'confirmed' && b.decision !== 'rejected') {
     throw new TnxError('invalid_request', '/decision must be "confirmed" or "rejected"', { pointer: '/decision' });
@@ -64,7 +64,7 @@ export interface DecisionResult {
 
 async function loadRegistrant(deps: ScreeningDeps, id: string): Promise<Registrant> {
   const sealed = await deps.ctx.store.registry.get(id);
-  if (!sealed) throw new TnxError('registrant_erased', `registrant ${id} is no longer on the registry`);
+  if (!sealed) throw new TnxError('registrant_erased', 'the registrant is no longer on the registry');
   return openRegistrant(sealed, deps.keys);
 }
 

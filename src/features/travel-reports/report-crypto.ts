@@ -12,7 +12,7 @@ import type { TravelReport } from '../../domain/travel-reports/travel-report.js'
 const field = (reportId: string) => `travelReport:${reportId}`;
 
 function dekOf(sealed: SealedRegistrant, keys: RegistryKeys) {
-  if (!sealed.dek) throw new TnxError('registrant_erased', `registrant ${sealed.id} has been erased`);
+  if (!sealed.dek) throw new TnxError('registrant_erased', 'the registrant has been erased');
   return unwrapDek(sealed.dek, sealed.id, keys.kek);
 }
 
@@ -31,7 +31,7 @@ export function openReport(
   sealed: SealedRegistrant,
   keys: RegistryKeys,
 ): TravelReport {
-  if (token === null) throw new TnxError('registrant_erased', `travel report ${reportId} has been erased`);
+  if (token === null) throw new TnxError('registrant_erased', 'the travel report has been erased');
   const dek = dekOf(sealed, keys);
   try {
     return decryptField(token, dek, sealed.id, field(reportId)) as TravelReport;

@@ -75,8 +75,8 @@ function asBody(body: unknown): Record<string, unknown> {
 
 async function liveRegistrant(deps: NationalDeps, id: string): Promise<SealedRegistrant> {
   const s = await deps.ctx.store.registry.get(id);
-  if (!s) throw new TnxError('not_found', `no registrant ${id}`);
-  if (!s.dek) throw new TnxError('registrant_erased', `registrant ${id} has been erased`);
+  if (!s) throw new TnxError('not_found', 'no such registrant');
+  if (!s.dek) throw new TnxError('registrant_erased', 'the registrant has been erased');
   return s;
 }
 
@@ -197,7 +197,7 @@ async function loadReport(
   id: string,
 ): Promise<{ rec: TravelReportRecord; sealed: SealedRegistrant; report: TravelReport }> {
   const rec = await deps.ctx.store.travelReports.get(id);
-  if (!rec) throw new TnxError('not_found', `no travel report ${id}`);
+  if (!rec) throw new TnxError('not_found', 'no such travel report');
   const sealed = await liveRegistrant(deps, rec.registrantId);
   return { rec, sealed, report: openReport(rec.sealedReport, rec.id, sealed, deps.keys) };
 }
@@ -239,7 +239,7 @@ export async function changeTravelReport(
   const { ctx, keys } = deps;
   const b = asBody(body);
   const { rec, sealed, report: old } = await loadReport(deps, id);
-  if (rec.state === 'cancelled') throw new TnxError('conflict', `travel report ${id} is cancelled`);
+  if (rec.state === 'cancelled') throw new TnxError('conflict', 'the travel report is cancelled');
   const now = ctx.clock.now();
   const next = validateTravelReport({
     ...old,
@@ -298,7 +298,7 @@ export async function changeTravelReport(
   };
   const amended = () => [travelReportRecorded(id, rec.registrantId, deadline, principal.id, now, 'amended')];
   if (!(await ctx.store.travelReports.update(updated, amended)))
-    throw new TnxError('conflict', `travel report ${id} was changed meanwhile`);
+    throw new TnxError('conflict', 'the travel report was changed meanwhile');
   const sent = await submitAll(deps, principal, [...plan.updates, ...added], `tr:${id}:v${updated.version}`);
   return view(updated, sent);
 }
@@ -313,7 +313,7 @@ export async function cancelTravelReport(
   const { ctx } = deps;
   const b = body === undefined || body === null ? {} : asBody(body);
   const { rec, report } = await loadReport(deps, id);
-  if (rec.state === 'cancelled') throw new TnxError('conflict', `travel report ${id} is already cancelled`);
+  if (rec.state === 'cancelled') throw new TnxError('conflict', 'the travel report is already cancelled');
   const now = ctx.clock.now();
   const reason = reasonOf(b);
   const plan = toUpdates(report, null, {
@@ -327,7 +327,7 @@ export async function cancelTravelReport(
   const deadline = assessDeadline(report, deps.rules, ctx.clock);
   const cancelled = () => [travelReportRecorded(id, rec.registrantId, deadline, principal.id, now, 'cancelled')];
   if (!(await ctx.store.travelReports.update(updated, cancelled)))
-    throw new TnxError('conflict', `travel report ${id} was changed meanwhile`);
+    throw new TnxError('conflict', 'the travel report was changed meanwhile');
   // The trip is off: a later sighting of the same flight (it happened after all) notifies afresh.
   await ctx.store.trips.release(rec.tripKey);
   const sent = await submitAll(deps, principal, plan.updates, `tr:${id}:cancel`);

@@ -72,24 +72,23 @@ export function readyz(deps: HttpDeps) {
   };
 }
 
-export function metrics(deps: HttpDeps) {
-  return async function metricsStep(_req: Request, res: Response): Promise<void> {
-    if (deps.queueStats) {
-      try {
-        deps.ctx.metrics.setQueueStats(await deps.queueStats());
-      } catch (err) {
-        deps.ctx.log.warn({ err }, 'could not sample the queue depth');
-      }
+/**
+ * The scrape: gauges that are sampled rather than counted are refreshed first, then the registry's
+ * text. Served by the metrics listener (../metrics-server.ts), never on the partner and API port.
+ */
+export async function scrapeMetrics(deps: Pick<HttpDeps, 'ctx' | 'queueStats'>): Promise<string> {
+  if (deps.queueStats) {
+    try {
+      deps.ctx.metrics.setQueueStats(await deps.queueStats());
+    } catch (err) {
+      deps.ctx.log.warn({ err }, 'could not sample the queue depth');
     }
-    const network = deps.ctx.network?.status();
-    if (network) {
-      deps.ctx.metrics.directorySerial.set(network.serial ?? 0);
-      deps.ctx.metrics.directoryStale.set(network.stale ? 1 : 0);
-      deps.ctx.metrics.directoryExpired.set(network.expired ? 1 : 0);
-    }
-    res
-      .status(200)
-      .type(deps.ctx.metrics.contentType)
-      .send(await deps.ctx.metrics.text());
-  };
+  }
+  const network = deps.ctx.network?.status();
+  if (network) {
+    deps.ctx.metrics.directorySerial.set(network.serial ?? 0);
+    deps.ctx.metrics.directoryStale.set(network.stale ? 1 : 0);
+    deps.ctx.metrics.directoryExpired.set(network.expired ? 1 : 0);
+  }
+  return deps.ctx.metrics.text();
 }

@@ -1,0 +1,81 @@
+/**
+ * The metrics listener: `GET /metrics` (Prometheus text) on its own address and port
+ * (config.metrics), apart from the partner inbox and the local API. Metrics name partners, volumes
+ * per sender and the Node version; an operator exposes this port to the monitoring network only.
+ * Nothing else is served here: any other path is 404, any other method 405, both problem+json with
+ * fixed text (the request path is never echoed nor logged).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GatewayContext } from '../ports/context.js';
+import { scrapeMetrics } from './handlers/health.js';
+import { PROBLEM_MEDIA_TYPE, toProblem } from './problem.js';
+import { TnxError } from '../core/errors.js';
+import type { RunningServer } from './server.js';
+
+export interface MetricsListenerOptions {
+  ctx: GatewayContext;
+  /** Current delivery backlog, sampled for the queue-depth gauge on each scrape. */
+  queueDepth?: () => Promise<number>;
+  /** Override config.metrics.host / port (tests: port 0). */
+  host?: string;
+  port?: number;
+}
+
+function sendProblem(res: ServerResponse, err: TnxError): void {
+  const { status, body } = toProblem(err, 'metrics');
+  res.writeHead(status, {
+    'Content-Type': `${PROBLEM_MEDIA_TYPE}; charset=utf-8`,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...(status === 405 ? { Allow: 'GET, HEAD' } : {}),
+  });
+  res.end(JSON.stringify(body));
+}
+
+export async function listenMetrics(options: MetricsListenerOptions): Promise<RunningServer> {
+  const { ctx } = options;
+  const deps = { ctx, ...(options.queueDepth ? { queueDepth: options.queueDepth } : {}) };
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/metrics') return sendProblem(res, new TnxError('not_found', 'no such endpoint'));
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendProblem(res, new TnxError('method_not_allowed', 'allowed: GET, HEAD'));
+    scrapeMetrics(deps).then(
+      (text) => {
+        res.writeHead(200, {
+          'Content-Type': ctx.metrics.contentType,
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+        });
+        res.end(req.method === 'HEAD' ? undefined : text);
+      },
+      (err: unknown) => {
+        ctx.log.error({ err }, 'metrics scrape failed');
+        sendProblem(res, new TnxError('internal_error'));
+      },
+    );
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 20_000;
+  server.maxConnections = 64;
+  const host = options.host ?? ctx.config.metrics.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? ctx.config.metrics.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    server,
+    url: `http://${h}:${addr.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

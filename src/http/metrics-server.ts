@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayContext } from '../ports/context.js';
+import type { QueueStats } from '../ports/queue.js';
 import { scrapeMetrics } from './handlers/health.js';
 import { PROBLEM_MEDIA_TYPE, toProblem } from './problem.js';
 import { TnxError } from '../core/errors.js';
@@ -15,8 +16,8 @@ import type { RunningServer } from './server.js';
 
 export interface MetricsListenerOptions {
   ctx: GatewayContext;
-  /** Current delivery backlog, sampled for the queue-depth gauge on each scrape. */
-  queueDepth?: () => Promise<number>;
+  /** Current delivery backlog and lag, sampled for the queue gauges on each scrape. */
+  queueStats?: () => Promise<QueueStats>;
   /** Override config.metrics.host / port (tests: port 0). */
   host?: string;
   port?: number;
@@ -35,7 +36,7 @@ function sendProblem(res: ServerResponse, err: TnxError): void {
 
 export async function listenMetrics(options: MetricsListenerOptions): Promise<RunningServer> {
   const { ctx } = options;
-  const deps = { ctx, ...(options.queueDepth ? { queueDepth: options.queueDepth } : {}) };
+  const deps = { ctx, ...(options.queueStats ? { queueStats: options.queueStats } : {}) };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics') return sendProblem(res, new TnxError('not_found', 'no such endpoint'));

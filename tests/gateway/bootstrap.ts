@@ -159,7 +159,7 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
     ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
   });
   const server = await listen(app, config);
-  const metricsServer = await listenMetrics({ ctx, queueDepth: () => queue.depth() });
+  const metricsServer = await listenMetrics({ ctx, queueStats: () => queue.stats(Date.now()) });
   return {
     config,
     ctx,

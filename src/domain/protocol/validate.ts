@@ -161,10 +161,6 @@ function invalid(code: ErrorCode, pointer: string, what: string) {
   return tnxError(code, `${pointer} ${what}`, { pointer });
 }
 
-function escapePointerToken(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 /** Every schema violation as one typed error (./schema-errors.ts); ajv messages never quote values. */
 function fromAjv(code: ErrorCode, errors: ErrorObject[] | null | undefined) {
   return schemaError(code, errors);

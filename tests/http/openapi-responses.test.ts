@@ -177,6 +177,32 @@ describe('http: real responses validate against protocol/openapi.yaml', function
     const day = new Date().toISOString().slice(0, 10);
     assert.equal((await api('GET', `/api/v1/stats?from=2026-01-01&to=${day}`, { role: 'auditor' })).status, 200);
     assert.equal((await api('GET', '/api/v1/stats?from=soon', { role: 'auditor' })).status, 400);
+    // Without a period: the last twelve months up to now.
+    const year = await api<{ from: string; to: string }>('GET', '/api/v1/stats', { role: 'auditor' });
+    assert.equal(year.status, 200);
+    const to = new Date(year.body.to);
+    assert.ok(Math.abs(to.getTime() - Date.now()) < 60_000, year.body.to);
+    const from = new Date(to);
+    from.setUTCMonth(from.getUTCMonth() - 12);
+    assert.equal(year.body.from, from.toISOString());
+    // Timeliness filter, and every date filter takes a date or an instant alike.
+    const onTime = await api<{ items: { id: string; timeliness: string }[] }>(
+      'GET',
+      `/api/v1/notifications?timeliness=on_time&from=${day}`,
+      { role: 'auditor' },
+    );
+    assert.equal(onTime.status, 200);
+    assert.ok(
+      onTime.body.items.some((i) => i.id === id),
+      'the delivered notification, on time',
+    );
+    assert.ok(onTime.body.items.every((i) => i.timeliness === 'on_time'));
+    const late = await api<{ items: { id: string }[] }>('GET', '/api/v1/notifications?timeliness=late', {
+      role: 'auditor',
+    });
+    assert.ok(!late.body.items.some((i) => i.id === id));
+    assert.equal((await api('GET', '/api/v1/notifications?timeliness=soon', { role: 'auditor' })).status, 400);
+    assert.equal((await api('GET', `/api/v1/audit?from=${day}&to=${day}T23:59:59Z`, { role: 'auditor' })).status, 200);
   });
 
   it('inbox and follow-ups, directory', async () => {

@@ -3,7 +3,7 @@
  * message itself for our point of contact's manual handling of `no_channel` destinations.
  */
 import type { OutboundRecord } from '../../ports/store/index.js';
-import { OUTBOUND_STATES } from '../../ports/store/index.js';
+import { OUTBOUND_STATES, TIMELINESS_FILTERS } from '../../ports/store/index.js';
 import { purposeOf } from '../inbox/read.js';
 import { CURSOR, ID, STATE_CODE, PURPOSE } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
@@ -28,8 +28,9 @@ export const deliveryRoutes: readonly Route[] = [
       state: { type: 'enum', values: OUTBOUND_STATES, list: true },
       type: { type: 'enum', values: MESSAGE_TYPES },
       notificationId: { type: 'string', pattern: ID, what: 'an id' },
-      from: { type: 'instant' },
-      to: { type: 'instant' },
+      timeliness: { type: 'enum', values: TIMELINESS_FILTERS },
+      from: { type: 'date-or-instant' },
+      to: { type: 'date-or-instant' },
       limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
       cursor: { type: 'string', pattern: CURSOR, what: 'a cursor from a previous page' },
     },

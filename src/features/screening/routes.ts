@@ -85,8 +85,8 @@ export const screeningRoutes: readonly Route[] = [
     roles: ROLES_BY_CONCERN.cases,
     query: {
       registrantId: { type: 'string', pattern: ID, what: 'an id' },
-      from: { type: 'instant' },
-      to: { type: 'instant' },
+      from: { type: 'date-or-instant' },
+      to: { type: 'date-or-instant' },
       limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
       cursor: { type: 'string', pattern: CURSOR, what: 'a cursor from a previous page' },
     },

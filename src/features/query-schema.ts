@@ -37,8 +37,8 @@ export const STATE_FILTER = {
  */
 export function pagedPeriod<const M extends number, const D extends number>(maximum: M, defaultLimit: D) {
   return {
-    from: { type: 'instant' },
-    to: { type: 'instant' },
+    from: { type: 'date-or-instant' },
+    to: { type: 'date-or-instant' },
     limit: { type: 'integer', minimum: 1, maximum, default: defaultLimit },
     cursor: { type: 'string', pattern: CURSOR, what: 'a cursor from a previous page' },
   } as const satisfies QuerySchema;
@@ -48,9 +48,10 @@ export type QueryParam =
   /** `what` completes "<name> must be …" when the pattern does not match. */
   | { type: 'string'; pattern?: RegExp; what?: string; maxLength?: number; required?: boolean }
   | { type: 'integer'; minimum: number; maximum: number; default?: number }
-  /** RFC 3339 date-time with an offset, or epoch milliseconds → epoch ms. */
-  | { type: 'instant'; required?: boolean }
-  /** YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time → epoch ms. */
+  /**
+   * Every date filter: YYYY-MM-DD (that day's UTC midnight) or an RFC 3339 date-time with an offset,
+   * alike on every route → epoch ms. One convention, so `from=2026-12-01` works wherever a range does.
+   */
   | { type: 'date-or-instant'; required?: boolean }
   /** One of `values`; with `list`, a comma-separated list of them. */
   | { type: 'enum'; values: readonly string[]; list?: boolean };
@@ -64,7 +65,7 @@ type EnumOf<P, V> = P extends { list: true }
       ? V
       : V | V[]
     : V;
-type ValueOf<P> = P extends { type: 'integer' | 'instant' | 'date-or-instant' }
+type ValueOf<P> = P extends { type: 'integer' | 'date-or-instant' }
   ? number
   : P extends { type: 'enum'; values: readonly (infer V)[] }
     ? EnumOf<P, V>
@@ -82,24 +83,21 @@ const refuse = (name: string, message: string, detail?: Record<string, unknown>)
   new TnxError('invalid_request', message, { pointer: `query/${name}`, ...(detail ? { detail } : {}) });
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
-
-function instant(v: string, name: string): number {
-  if (/^\d{1,15}$/.test(v)) return Number(v);
-  const t = RFC3339.test(v) ? Date.parse(v) : NaN;
-  if (!Number.isFinite(t)) throw refuse(name, 'expected an RFC 3339 date-time with offset, or epoch milliseconds');
-  return t;
-}
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** YYYY-MM-DD (UTC midnight) or an RFC 3339 date-time → epoch ms; also the CLI's reading of --from/--to. */
 export function dateOrInstant(v: unknown, name: string): number {
-  if (
-    typeof v !== 'string' ||
-    !/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(v) ||
-    Number.isNaN(Date.parse(v))
-  ) {
-    throw refuse(name, `${name} must be a date (YYYY-MM-DD) or an RFC 3339 date-time`);
+  if (typeof v === 'string') {
+    // A calendar date that does not exist (2026-02-30) is refused, not rolled into the next month.
+    if (DATE.test(v)) {
+      const t = Date.parse(`${v}T00:00:00Z`);
+      if (Number.isFinite(t) && new Date(t).toISOString().startsWith(v)) return t;
+    } else if (RFC3339.test(v)) {
+      const t = Date.parse(v);
+      if (Number.isFinite(t)) return t;
+    }
   }
-  return Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
+  throw refuse(name, `${name} must be a date (YYYY-MM-DD) or an RFC 3339 date-time with offset`);
 }
 
 function enumValue(v: string, name: string, values: readonly string[]): string {
@@ -118,8 +116,6 @@ function valueOf(p: QueryParam, v: string, name: string): string | number | stri
       if (!/^\d{1,15}$/.test(v) || Number(v) < p.minimum || Number(v) > p.maximum)
         throw refuse(name, `${name} must be an integer ${p.minimum}..${p.maximum}`, { limit: p.maximum });
       return Number(v);
-    case 'instant':
-      return instant(v, name);
     case 'date-or-instant':
       return dateOrInstant(v, name);
     case 'enum':

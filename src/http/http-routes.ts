@@ -2,14 +2,16 @@
  * The routes that need the wire itself, so they are written against express rather than as feature
  * data: the TNX/1 inbox (client certificate of the TLS socket, the exact bytes received, its own
  * refusal audit), our public keys, and the probes (metrics have their own listener:
- * ./metrics-server.ts). `roles: null`: they take no bearer token — the
- * inbox is authenticated by the envelope's signature (and mTLS when configured), the rest is public.
+ * ./metrics-server.ts). `roles: null`: they take no bearer token — the inbox is authenticated by the
+ * envelope's signature (and mTLS when configured), the rest is public (the API's own description
+ * included: integrators read it before they hold a token).
  * They sit in the one route table (./route-table.ts) with the features' routes.
  */
 import type { RequestHandler } from 'express';
 import type { Method } from '../features/route.js';
 import type { Role } from '../core/principal.js';
 import type { HttpDeps } from './handlers/deps.js';
+import { serveApiDocs, serveOpenApi } from './handlers/api-docs.js';
 import { healthz, readyz } from './handlers/health.js';
 import { checkClientCertificate, receiveEnvelope, serveJwks, serveNetworkDirectory } from './handlers/wire.js';
 import { parseBody } from './steps/parse-body.js';
@@ -48,4 +50,9 @@ export const httpRoutes: readonly HttpRoute[] = [
 export const probeRoutes: readonly HttpRoute[] = [
   { name: 'healthz', method: 'GET', path: '/healthz', roles: null, steps: () => [healthz()] },
   { name: 'readyz', method: 'GET', path: '/readyz', roles: null, steps: (deps) => [readyz(deps)] },
+];
+
+export const docRoutes: readonly HttpRoute[] = [
+  { name: 'openApiDocument', method: 'GET', path: '/openapi.yaml', roles: null, steps: () => [serveOpenApi()] },
+  { name: 'apiReference', method: 'GET', path: '/api/docs', roles: null, steps: () => [serveApiDocs()] },
 ];

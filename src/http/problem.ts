@@ -49,6 +49,11 @@ const DETAIL_ALLOW = new Set([
   'checks',
   'directory',
   'header',
+  // every schema violation of a body ({pointer, code, detail}, bounded) and how many there were
+  'errors',
+  'errorCount',
+  // why an envelope's JSON was refused (a strict-JSON code, SPEC §4.3); never set on envelope_rejected
+  'reason',
 ]);
 
 /**

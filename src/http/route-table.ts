@@ -15,7 +15,7 @@ import { screeningRoutes } from '../features/screening/routes.js';
 import { statisticsRoutes } from '../features/statistics/routes.js';
 import { submissionRoutes } from '../features/submission/routes.js';
 import { travelReportRoutes } from '../features/travel-reports/routes.js';
-import { httpRoutes, probeRoutes, type HttpRoute } from './http-routes.js';
+import { docRoutes, httpRoutes, probeRoutes, type HttpRoute } from './http-routes.js';
 
 export type TableRoute = Route | HttpRoute;
 
@@ -33,8 +33,9 @@ export const ROUTES: readonly TableRoute[] = [
   ...registryRoutes,
   ...travelReportRoutes,
   ...screeningRoutes,
-  // operations
+  // operations, and the API's own description
   ...probeRoutes,
+  ...docRoutes,
 ];
 
 export function isHttpRoute(route: TableRoute): route is HttpRoute {

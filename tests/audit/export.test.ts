@@ -50,7 +50,7 @@ describe('audit export and offline verification', () => {
     const summary: ExportSummary = { fromSeq: 0, toSeq: 0, events: 0, checkpoints: 0 };
     const lines = await exported({ fromSeq: 5, toSeq: 25 }, summary);
     const header = JSON.parse(lines[0]!) as Line;
-    assert.equal(header.format, 'tnx-audit-export/1');
+    assert.equal(header.format, 'tnx-audit-export/2');
     assert.deepEqual([header.fromSeq, header.toSeq], [5, 33]);
     assert.deepEqual(header.selection, { fromSeq: 5, toSeq: 25 });
     assert.deepEqual(header.jwks, f.jwks);
@@ -60,6 +60,21 @@ describe('audit export and offline verification', () => {
 
     const r = await verifyExport(lines, f.jwks);
     assert.deepEqual(r, { ok: true, events: 29, checkpoints: 3, unsealed: 0, fromSeq: 5, toSeq: 33 });
+
+    // Times are RFC 3339, as everywhere in the API; a file of format 1 (epoch ms) still verifies.
+    for (const l of lines.slice(1)) assert.match(String((JSON.parse(l) as Line).at), /^\d{4}-\d{2}-\d{2}T.*Z$/);
+    const v1 = lines.map((l, i) => {
+      const line = JSON.parse(l) as Line;
+      if (i === 0) return JSON.stringify({ ...line, format: 'tnx-audit-export/1' });
+      return JSON.stringify({ ...line, at: Date.parse(String(line.at)) });
+    });
+    assert.equal((await verifyExport(v1, f.jwks)).ok, true);
+    // One instant, one spelling: another way of writing the same time is not the exported line.
+    const respelled = lines.map((l, i) => {
+      const line = JSON.parse(l) as Line;
+      return i === 10 ? JSON.stringify({ ...line, at: String(line.at).replace('Z', '+00:00') }) : l;
+    });
+    assert.equal((await verifyExport(respelled, f.jwks)).ok, false);
   });
 
   it('exports a time range as the contiguous seq window of the events inside it', async () => {
@@ -90,7 +105,7 @@ describe('audit export and offline verification', () => {
       const l = JSON.parse(text) as Line;
       if (l.type !== 'event') return text;
       l.prevHash = prev;
-      l.hash = chainHash(prev, l as never);
+      l.hash = chainHash(prev, { ...l, at: Date.parse(String(l.at)) } as never);
       prev = l.hash as string;
       return JSON.stringify(l);
     });
@@ -115,7 +130,7 @@ describe('audit export and offline verification', () => {
         return text;
       }
       l.prevHash = prev;
-      l.hash = chainHash(prev, l as never);
+      l.hash = chainHash(prev, { ...l, at: Date.parse(String(l.at)) } as never);
       prev = l.hash as string;
       return JSON.stringify(l);
     });
@@ -146,7 +161,7 @@ describe('audit export and offline verification', () => {
         if (l.type === 'header') return JSON.stringify({ ...l, jwks: auditJwksOf(intruderJwks) });
         if (l.type !== 'checkpoint') return text;
         const cp = await signCheckpoint(
-          { seq: l.seq as number, headHash: l.headHash as string, at: l.at as number, state: 'XAA' },
+          { seq: l.seq as number, headHash: l.headHash as string, at: Date.parse(String(l.at)), state: 'XAA' },
           intruder.signingKey(),
         );
         return JSON.stringify({ ...l, jws: cp.jws });

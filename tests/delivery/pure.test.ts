@@ -149,6 +149,11 @@ describe('delivery: timeliness', () => {
     assert.deepEqual(classifyLeadTime(100 * H, 102 * H, 24), { leadTimeSeconds: -7200, timeliness: 'after_departure' });
     assert.deepEqual(classifyLeadTime(null, 5, 24), { leadTimeSeconds: null, timeliness: null });
   });
+
+  it('keeps the milliseconds, as the receiver does (no rounding to whole seconds)', () => {
+    assert.equal(classifyLeadTime(100 * H, 76 * H + 1_250, 24).leadTimeSeconds, 24 * 3600 - 1.25);
+    assert.equal(classifyLeadTime(100 * H, 100 * H + 499, 24).leadTimeSeconds, -0.499);
+  });
 });
 
 describe('delivery: partner limits and endpoints', () => {

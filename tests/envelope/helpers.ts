@@ -118,12 +118,14 @@ export interface CraftOptions {
   signer?: JWK & { kid: string; alg: string };
   /** Raw inner JWS instead of a signed one. */
   innerJws?: string;
+  /** Whose encryption key to seal to (default: THA's dev key). */
+  recipient?: DevKeyName;
 }
 
 /** USA → THA by default; every part overridable. */
 export async function craft(message: unknown, opts: CraftOptions = {}): Promise<string> {
   const signer = opts.signer ?? devPrivateJwks('usa').keys.find((k) => k.use === 'sig')!;
-  const recipient = devPublicJwks('tha').keys.find((k) => k.use === 'enc')!;
+  const recipient = devPublicJwks(opts.recipient ?? 'tha').keys.find((k) => k.use === 'enc')!;
   const claims = {
     iss: 'USA',
     aud: 'THA',

@@ -7,7 +7,7 @@ const schema = {
   partner: { type: 'string', pattern: /^[A-Z]{3}$/, what: 'a state code' },
   name: { type: 'string', maxLength: 5 },
   state: { type: 'enum', values: ['queued', 'delivered'], list: true },
-  from: { type: 'instant' },
+  from: { type: 'date-or-instant' },
   day: { type: 'date-or-instant' },
   limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
   cursor: { type: 'string', pattern: CURSOR, what: 'a cursor' },
@@ -36,7 +36,12 @@ describe('http: query schema (the one query parser)', () => {
         limit: 50,
       },
     );
-    assert.equal(readQuery(schema, { from: '1700000000000' }).from, 1_700_000_000_000);
+    // Every date filter takes a date or an instant alike; epoch milliseconds are not a date.
+    assert.equal(readQuery(schema, { from: '2026-01-02' }).from, Date.parse('2026-01-02T00:00:00Z'));
+    assert.equal(readQuery(schema, { day: '2026-01-02T05:00:00+02:00' }).day, Date.parse('2026-01-02T03:00:00Z'));
+    assert.throws(() => readQuery(schema, { from: '1700000000000' }), refusedAt('query/from'));
+    assert.throws(() => readQuery(schema, { from: '2026-02-30' }), refusedAt('query/from'));
+    assert.throws(() => readQuery(schema, { from: '2026-01-02T03:04:05' }), refusedAt('query/from'), 'no offset');
     assert.deepEqual({ ...readQuery({}, undefined) }, {});
   });
 

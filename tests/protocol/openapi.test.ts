@@ -131,6 +131,11 @@ describe('protocol: openapi.yaml', () => {
       new TnxError('invalid_message', '/person/dateOfBirth is not in the required form', { pointer: '/person/dateOfBirth' }),
       new TnxError('unsupported_algorithm', 'JWE alg is not allowed', { detail: { allowed: ['ECDH-ES+A256KW'] } }),
       new TnxError('payload_too_large', undefined, { detail: { limit: 262144 } }),
+      new TnxError('invalid_claims', 'JWS payload is not a valid JSON object', { detail: { reason: 'duplicate_property' } }),
+      new TnxError('invalid_message', '/a is required', {
+        pointer: '/a',
+        detail: { errors: [{ pointer: '/a', code: 'required', detail: 'is required' }], errorCount: 25 },
+      }),
       new Error('a bug'),
     ];
     for (const err of samples) {

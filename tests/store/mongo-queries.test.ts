@@ -11,7 +11,13 @@ import { mongoConnectOptions } from '../../src/adapters/store-mongo/open-mongo-s
 import { extendChain } from '../../src/adapters/store-common/audit-extend.js';
 import { AUDIT_INDEX_PRIORITY, auditCursor, planAuditQuery } from '../../src/adapters/store-common/audit-plan.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../src/adapters/store-common/paging.js';
-import type { AuditEvent, AuditFilter, OutboundFilter, OutboundState } from '../../src/ports/store/index.js';
+import type {
+  AuditEvent,
+  AuditFilter,
+  OutboundFilter,
+  OutboundState,
+  TimelinessFilter,
+} from '../../src/ports/store/index.js';
 import {
   CLEAR_PENDING,
   DEPARTURE_FIRST,
@@ -121,6 +127,23 @@ describe('mongo query builders (executed with mingo)', () => {
       }
       assert.deepEqual(ids(seen), ids(expected), JSON.stringify(f));
     }
+  });
+
+  it('list by timeliness: a recorded one, or pending (departure, not final, none yet)', () => {
+    const docs: Doc[] = [
+      { _id: 't1', state: 'delivered', timeliness: 'on_time', departureAt: 9, createdAt: 1 },
+      { _id: 't2', state: 'delivered', timeliness: 'late', departureAt: 9, createdAt: 2 },
+      { _id: 't3', state: 'retrying', timeliness: null, departureAt: 9, createdAt: 3 },
+      { _id: 't4', state: 'accepted', departureAt: 9, createdAt: 4 },
+      { _id: 't5', state: 'failed', timeliness: null, departureAt: 9, createdAt: 5 },
+      { _id: 't6', state: 'queued', timeliness: null, departureAt: null, createdAt: 6 },
+    ];
+    const of = (timeliness: TimelinessFilter) =>
+      ids(run(docs, outboundListFilter({ timeliness }, null), NEWEST_FIRST, 10)).sort();
+    assert.deepEqual(of('on_time'), ['t1']);
+    assert.deepEqual(of('late'), ['t2']);
+    assert.deepEqual(of('after_departure'), []);
+    assert.deepEqual(of('pending'), ['t3', 't4']);
   });
 
   it('a filter value that is an object stays a value and never becomes an operator', () => {

@@ -35,7 +35,7 @@ describe('travel reports: validation', () => {
   it('refuses departureAt in the report: it is always derived from the first leg', () => {
     refused(
       (r) => ((r.travel as unknown as Record<string, unknown>).departureAt = r.travel.legs[0]!.scheduledDeparture),
-      '/travel',
+      '/travel/departureAt',
     );
   });
 

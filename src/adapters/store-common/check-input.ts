@@ -7,6 +7,7 @@
 import { tnxError } from '../../core/errors.js';
 import {
   OUTBOUND_STATES,
+  TIMELINESS_FILTERS,
   type AuditCheckpoint,
   type DeliveryAttempt,
   type InboundRecord,
@@ -86,6 +87,13 @@ export function checkNewOutbound(rec: NewOutbound): void {
 export function checkStates(states: readonly OutboundState[], pointer: string): void {
   if (!Array.isArray(states) || states.length === 0) throw bad(pointer, 'must list at least one state');
   for (const s of states) oneOf(s, OUTBOUND_STATES, pointer);
+}
+
+/** The list filters both adapters take: states and timeliness from their allow-lists. */
+export function checkOutboundFilter(filter: { state?: OutboundState | OutboundState[]; timeliness?: string }): void {
+  if (filter.state !== undefined)
+    checkStates(Array.isArray(filter.state) ? filter.state : [filter.state], 'filter/state');
+  if (filter.timeliness !== undefined) oneOf(filter.timeliness, TIMELINESS_FILTERS, 'filter/timeliness');
 }
 
 export function checkPatch(patch: OutboundPatch): void {

@@ -12,6 +12,7 @@ import {
   checkNewOutbound,
   checkPatch,
   checkRangeTimes,
+  checkOutboundFilter,
   checkStates,
   checkTime,
 } from '../store-common/check-input.js';
@@ -130,8 +131,7 @@ export function mongoOutboundRepo(
       const limit = checkLimit(page.limit);
       const cursor = decodeTimeCursor(page.cursor);
       checkRangeTimes(filter);
-      if (filter.state !== undefined)
-        checkStates(Array.isArray(filter.state) ? filter.state : [filter.state], 'filter/state');
+      checkOutboundFilter(filter);
       return guard('outbound.list', async () => {
         const docs = await outbound
           .find(outboundListFilter(filter, cursor))

@@ -6,6 +6,7 @@
  * Values reach a filter only as operands of explicit operators ($eq, $in, $lt, …), never as a
  * whole sub-filter, so a caller-supplied string cannot turn into a query operator.
  */
+import { TERMINAL_STATES } from '../../ports/store/index.js';
 import type {
   AuditEvent,
   AuditFilter,
@@ -57,6 +58,11 @@ export function outboundListFilter(f: OutboundFilter, after: TimeKey | null): Fi
   if (f.messageType !== undefined) parts.push({ messageType: { $eq: f.messageType } });
   if (f.notificationId !== undefined) parts.push({ notificationId: { $eq: f.notificationId } });
   if (f.state !== undefined) parts.push({ state: { $in: Array.isArray(f.state) ? [...f.state] : [f.state] } });
+  if (f.timeliness === 'pending') {
+    parts.push({ timeliness: { $eq: null }, departureAt: { $ne: null }, state: { $nin: [...TERMINAL_STATES] } });
+  } else if (f.timeliness !== undefined) {
+    parts.push({ timeliness: { $eq: f.timeliness } });
+  }
   parts.push(...range('createdAt', f.from, f.to), ...afterTimeKey('createdAt', after));
   return and(parts);
 }

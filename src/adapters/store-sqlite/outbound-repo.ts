@@ -11,12 +11,14 @@ import {
   checkNewOutbound,
   checkPatch,
   checkRangeTimes,
+  checkOutboundFilter,
   checkStates,
   checkTime,
   PATCH_FIELDS,
 } from '../store-common/check-input.js';
 import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../store-common/paging.js';
 import { statsColumns } from './stats-columns.js';
+import { TERMINAL_STATES } from '../../ports/store/index.js';
 import type {
   AuditWith,
   DeliveryAttempt,
@@ -179,6 +181,7 @@ export function sqliteOutboundRepo(
       const limit = checkLimit(page.limit);
       const after = decodeTimeCursor(page.cursor);
       checkRangeTimes(filter);
+      checkOutboundFilter(filter);
       const where: string[] = [];
       const params: Record<string, unknown> = { limit: limit + 1 };
       if (filter.partner !== undefined) {
@@ -203,6 +206,14 @@ export function sqliteOutboundRepo(
         // One placeholder per state keeps `state IN (…)` index-friendly; the SQL text varies only by count.
         where.push(`state IN (${states.map((_, i) => `@state${i}`).join(', ')})`);
         states.forEach((s, i) => (params[`state${i}`] = s));
+      }
+      if (filter.timeliness === 'pending') {
+        where.push(
+          `timeliness IS NULL AND departure_at IS NOT NULL AND state NOT IN (${TERMINAL_STATES.map((s) => `'${s}'`).join(', ')})`,
+        );
+      } else if (filter.timeliness !== undefined) {
+        where.push('timeliness = @timeliness');
+        params.timeliness = filter.timeliness;
       }
       if (filter.from !== undefined) {
         where.push('created_at >= @from');

@@ -4,6 +4,7 @@
  * the pointer of the field at fault; values are never echoed.
  */
 import { tnxError } from '../../core/errors.js';
+import { isAssignedStateCode } from './state-codes.js';
 import type { Travel, TnxMessage, TravelNotification, TravelUpdate } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -40,12 +41,16 @@ export function isRealPartialDate(s: string): boolean {
   return day >= 1 && day <= daysInMonth;
 }
 
+const NOT_A_STATE = 'is not an assigned ISO 3166-1 alpha-3 code';
+
 function fail(pointer: string, what: string): never {
   throw tnxError('invalid_message', `${pointer} ${what}`, { pointer, detail: { keyword: 'semantic' } });
 }
 
 /** Every semantic rule of the message's type. Throws `invalid_message` at the first violation. */
 export function checkMessage(msg: TnxMessage): void {
+  if (!isAssignedStateCode(msg.origin)) fail('/origin', NOT_A_STATE);
+  if (!isAssignedStateCode(msg.destination)) fail('/destination', NOT_A_STATE);
   if (msg.origin === msg.destination) fail('/destination', 'must differ from origin');
   switch (msg.type) {
     case 'TravelNotification':
@@ -84,6 +89,9 @@ function checkUpdate(u: TravelUpdate): void {
 }
 
 function checkTravel(t: Travel, at: string, destination: string): void {
+  t.destinationCountries.forEach((c, i) => {
+    if (!isAssignedStateCode(c)) fail(`${at}/destinationCountries/${i}`, NOT_A_STATE);
+  });
   const legs = t.legs;
   const first = legs[0];
   // departureAt is the one value timeliness and retries are computed from; it must not be ambiguous.

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { tnxError, type ErrorCode } from '../../core/errors.js';
+import { schemaError } from './schema-errors.js';
 import { checkMessage } from './semantic-checks.js';
 import { PROTOCOL_VERSION, type Receipt, type TnxClaims, type TnxMessage } from './types.js';
 
@@ -47,7 +48,9 @@ export function loadSchema(file: string): Record<string, unknown> {
 
 function schemas(): Compiled {
   if (compiled) return compiled;
-  const ajv = addFormats(new Ajv2020({ strict: true, allErrors: false, allowUnionTypes: true }));
+  // allErrors: a refusal lists every violation (bounded in the problem document); a body is bounded by
+// the size limit, so collecting them all stays cheap.
+  const ajv = addFormats(new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true }));
   const files = [COMMON_SCHEMA_FILE, ...Object.values(MESSAGE_SCHEMA_FILES), RECEIPT_SCHEMA_FILE, CLAIMS_SCHEMA_FILE];
   for (const f of files) ajv.addSchema(loadSchema(f));
   const get = (f: string): ValidateFunction => {
@@ -158,40 +161,7 @@ function invalid(code: ErrorCode, pointer: string, what: string) {
   return tnxError(code, `${pointer} ${what}`, { pointer });
 }
 
-function escapePointerToken(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-/** Turns ajv's first error into a typed error. ajv messages name constraints, never instance values. */
+/** Every schema violation as one typed error (./schema-errors.ts); ajv messages never quote values. */
 function fromAjv(code: ErrorCode, errors: ErrorObject[] | null | undefined) {
-  const e = errors?.[0];
-  if (!e) return tnxError(code, 'does not conform to its schema', { pointer: '' });
-  let pointer = e.instancePath;
-  let what: string;
-  switch (e.keyword) {
-    case 'required':
-      pointer += '/' + escapePointerToken(String(e.params.missingProperty));
-      what = 'is required';
-      break;
-    case 'additionalProperties':
-      // The unknown name is input: the pointer names the object that holds it, not the name.
-      what = 'holds a field that is not a TNX/1 field (unknown data is accepted only under /ext)';
-      break;
-    case 'const':
-    case 'enum':
-      what = 'is not one of the allowed values';
-      break;
-    case 'format':
-      what = `is not a valid ${String(e.params.format)}`;
-      break;
-    case 'pattern':
-      what = 'is not in the required form';
-      break;
-    default:
-      what = e.message ?? 'does not conform to its schema';
-  }
-  if (e.propertyName !== undefined) what = 'holds a property name that is not allowed';
-  // Names under /ext are the sender's own; the pointer stops at /ext.
-  pointer = pointer.replace(/(\/ext)\/.*$/, '$1');
-  return tnxError(code, `${pointer || '(root)'} ${what}`, { pointer, detail: { keyword: e.keyword } });
+  return schemaError(code, errors);
 }

@@ -9,6 +9,7 @@ import { TnxError } from '../../core/errors.js';
 import type { DateTime, Travel } from '../protocol/types.js';
 import { instantOf } from '../protocol/semantic-checks.js';
 import { schemaGuard } from '../registry/json-schema.js';
+import { isAssignedStateCode } from '../protocol/state-codes.js';
 
 export type ReportedTravel = Omit<Travel, 'departureAt'>;
 
@@ -37,6 +38,11 @@ function refuse(pointer: string, message: string): TnxError {
 /** Validate a report: the schema, then the rules spanning fields. Errors name pointers, never values. */
 export function validateTravelReport(value: unknown): TravelReport {
   guard(value);
+  // Each destination becomes a notification: a code that names no state could never be sent.
+  value.travel.destinationCountries.forEach((c, i) => {
+    if (!isAssignedStateCode(c))
+      throw refuse(`/travel/destinationCountries/${i}`, 'is not an assigned ISO 3166-1 alpha-3 code');
+  });
   checkLegs(value.travel);
   checkAccommodation(value.travel);
   if (instantOf(value.reportedAt) > instantOf(value.enteredAt))

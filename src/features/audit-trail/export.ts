@@ -20,7 +20,12 @@ import { isoTime } from '../../core/clock.js';
 import type { JSONWebKeySet } from 'jose';
 import type { AuditCheckpoint, AuditEvent, AuditRepo } from '../../ports/store/index.js';
 
-export const EXPORT_FORMAT = 'tnx-audit-export/1';
+/**
+ * Version 2 writes every time as an RFC 3339 string (`at` of events and checkpoints), as the rest of
+ * the API does; version 1 files (epoch milliseconds) are still verified.
+ */
+export const EXPORT_FORMAT = 'tnx-audit-export/2';
+export const EXPORT_FORMATS_READ = ['tnx-audit-export/1', EXPORT_FORMAT] as const;
 
 export type ExportSelection = { fromSeq: number; toSeq: number } | { from: number; to: number };
 
@@ -143,7 +148,7 @@ function clampSeq(
 }
 
 function checkpointLine(c: AuditCheckpoint) {
-  return { type: 'checkpoint', seq: c.seq, headHash: c.headHash, at: c.at, jws: c.jws };
+  return { type: 'checkpoint', seq: c.seq, headHash: c.headHash, at: isoTime(c.at), jws: c.jws };
 }
 
 function eventLine(e: AuditEvent) {
@@ -151,7 +156,9 @@ function eventLine(e: AuditEvent) {
     type: 'event',
     seq: e.seq,
     id: e.id,
-    at: e.at,
+    // The hash covers the epoch-ms value; the ISO form holds the same milliseconds, so a verifier
+    // reads it back exactly (verify-export.ts).
+    at: isoTime(e.at),
     action: e.action,
     actor: e.actor,
     messageId: e.messageId ?? null,

@@ -9,7 +9,7 @@
 import type { JSONWebKeySet } from 'jose';
 import type { AuditCheckpoint, AuditEvent } from '../../ports/store/index.js';
 import { GENESIS_HASH } from '../../domain/audit/chain.js';
-import { EXPORT_FORMAT } from './export.js';
+import { EXPORT_FORMATS_READ } from './export.js';
 import { indexCheckpoints, type VerifyResult } from './verify.js';
 import { ChainWalker } from './walker.js';
 
@@ -21,11 +21,24 @@ export interface ExportVerifyResult extends VerifyResult {
   toSeq: number;
 }
 
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * `at` as the chain hashed it (epoch ms): an ISO string of format 2 (only the exact form the exporter
+ * writes, so one instant has one spelling), an integer in format 1; null when neither.
+ */
+function epochMsOf(at: unknown): number | null {
+  if (Number.isSafeInteger(at)) return at as number;
+  if (typeof at !== 'string' || !ISO_MS.test(at)) return null;
+  const ms = Date.parse(at);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === at ? ms : null;
+}
+
 function isCheckpointLine(v: Record<string, unknown>): boolean {
   return (
     Number.isSafeInteger(v.seq) &&
     typeof v.headHash === 'string' &&
-    Number.isSafeInteger(v.at) &&
+    epochMsOf(v.at) !== null &&
     typeof v.jws === 'string'
   );
 }
@@ -76,7 +89,7 @@ export async function verifyExport(
       if (
         !v ||
         v.type !== 'header' ||
-        v.format !== EXPORT_FORMAT ||
+        !(EXPORT_FORMATS_READ as readonly unknown[]).includes(v.format) ||
         !Number.isSafeInteger(v.fromSeq) ||
         !Number.isSafeInteger(v.toSeq)
       )
@@ -89,7 +102,7 @@ export async function verifyExport(
       checkpoints.push({
         seq: v.seq as number,
         headHash: v.headHash as string,
-        at: v.at as number,
+        at: epochMsOf(v.at) as number,
         jws: v.jws as string,
       });
       continue;
@@ -107,7 +120,9 @@ export async function verifyExport(
       anchor: header.fromSeq === 1 ? GENESIS_HASH : null,
       firstSeq: header.fromSeq,
     });
-    if (!walker.step(v as unknown as AuditEvent)) break;
+    const at = epochMsOf(v.at);
+    // A time that is neither form is passed on as is: the chain's own check refuses it by seq.
+    if (!walker.step({ ...v, at: at ?? v.at } as unknown as AuditEvent)) break;
   }
   if (!header) return malformed(0);
   walker ??= new ChainWalker(await indexCheckpoints(checkpoints, jwks), {

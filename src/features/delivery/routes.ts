@@ -3,7 +3,7 @@
  * message itself for our point of contact's manual handling of `no_channel` destinations.
  */
 import type { OutboundRecord } from '../../ports/store/index.js';
-import { OUTBOUND_STATES } from '../../ports/store/index.js';
+import { OUTBOUND_STATES, TIMELINESS_FILTERS } from '../../ports/store/index.js';
 import { purposeOf } from '../inbox/read.js';
 import { ID_FILTER, PURPOSE, STATE_FILTER, pagedPeriod } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
@@ -25,6 +25,7 @@ export const deliveryRoutes: readonly Route[] = routesOf('core', ROLES_BY_CONCER
       state: { type: 'enum', values: OUTBOUND_STATES, list: true },
       type: { type: 'enum', values: MESSAGE_TYPES },
       notificationId: ID_FILTER,
+      timeliness: { type: 'enum', values: TIMELINESS_FILTERS },
       ...pagedPeriod(500, 50),
     },
     async handle({ principal, query }, { ctx }) {

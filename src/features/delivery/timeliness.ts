@@ -8,7 +8,11 @@
 import type { Timeliness } from '../../ports/store/index.js';
 
 export interface LeadTime {
-  /** departure − receivedAt in whole seconds (negative after departure); null without a departure. */
+  /**
+   * departure − receivedAt in seconds, to the millisecond (negative after departure); null without a
+   * departure. Not rounded: the receiver computes the same figure from the same two times to the
+   * millisecond, and both sides' statistics must agree (SPEC §8.3).
+   */
   leadTimeSeconds: number | null;
   timeliness: Timeliness | null;
 }
@@ -22,5 +26,5 @@ export function classifyLeadTime(
   const leadMs = departureAt - receivedAt;
   const timeliness: Timeliness =
     leadMs >= onTimeThresholdHours * 3_600_000 ? 'on_time' : leadMs > 0 ? 'late' : 'after_departure';
-  return { leadTimeSeconds: Math.round(leadMs / 1000), timeliness };
+  return { leadTimeSeconds: leadMs / 1000, timeliness };
 }

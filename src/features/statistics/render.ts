@@ -26,13 +26,19 @@ const COLUMNS: { head: string; cell: (l: StatsLine) => string }[] = [
   },
 ];
 
+/** One decimal; a value that rounds to zero prints "0.0", never "-0.0" (a lead time of −3 min). */
+function oneDecimal(v: number): string {
+  const text = v.toFixed(1);
+  return text === '-0.0' ? '0.0' : text;
+}
+
 function num(v: number | null): string {
-  return v === null ? '' : v.toFixed(1);
+  return v === null ? '' : oneDecimal(v);
 }
 
 /** Lead time in hours, one decimal (seconds in the JSON). */
 function hours(s: number | null): string {
-  return s === null ? '' : (s / 3600).toFixed(1);
+  return s === null ? '' : oneDecimal(s / 3600);
 }
 
 function csvCell(v: string): string {

@@ -79,6 +79,25 @@ export function checkRange(from: number, to: number): { from: number; to: number
   return { from, to };
 }
 
+/** Months a report covers when no period is given: the last twelve, up to now. */
+export const DEFAULT_PERIOD_MONTHS = 12;
+
+/**
+ * The range of a report whose `from` or `to` may be missing: `to` defaults to now, `from` to twelve
+ * calendar months (UTC) before `to` — the annual figure auditors ask for without picking dates.
+ */
+export function rangeOrDefault(
+  from: number | undefined,
+  to: number | undefined,
+  now: number,
+): { from: number; to: number } {
+  const end = to ?? now;
+  if (from !== undefined) return checkRange(from, end);
+  const start = new Date(end);
+  start.setUTCMonth(start.getUTCMonth() - DEFAULT_PERIOD_MONTHS);
+  return checkRange(start.getTime(), end);
+}
+
 /** Read from/to as the API's query schema does (YYYY-MM-DD or RFC 3339), for `tnx stats`. */
 export function parseRange(from: unknown, to: unknown): { from: number; to: number } {
   return checkRange(dateOrInstant(from, 'from'), dateOrInstant(to, 'to'));

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { TnxError } from '../../core/errors.js';
 import { receiveMessage, refusalAudited } from '../../features/inbox/receive.js';
-import { MEDIA_TYPE_JWT } from '../../domain/protocol/types.js';
+import { MEDIA_TYPE_JOSE, MEDIA_TYPE_JWT } from '../../domain/protocol/types.js';
 import { bodyOf, stateOf } from '../state.js';
 import { ClientCertVerifier } from '../tls.js';
 import type { HttpDeps } from './deps.js';
@@ -30,6 +30,16 @@ export function checkClientCertificate(deps: HttpDeps) {
   };
 }
 
+/**
+ * 200 with the media type exactly as SPEC §2 writes it. Express adds `; charset=utf-8` to a string
+ * body; these types define no charset parameter (their content is ASCII: base64url segments and JSON
+ * of ASCII members), and the inbox refuses a parameter on `application/jose`, so none is sent either.
+ */
+function sendExactType(res: Response, type: string, text: string): void {
+  res.status(200).setHeader('Content-Type', type);
+  res.send(Buffer.from(text, 'utf8'));
+}
+
 export function receiveEnvelope(deps: HttpDeps) {
   return async function receiveEnvelopeStep(_req: Request, res: Response): Promise<void> {
     const state = stateOf(res);
@@ -39,7 +49,7 @@ export function receiveEnvelope(deps: HttpDeps) {
         ...(tlsPartners ? { tlsPartners } : {}),
         ...(deps.onReceived ? { onReceived: deps.onReceived } : {}),
       });
-      res.status(200).type(MEDIA_TYPE_JWT).send(result.receiptJws);
+      sendExactType(res, MEDIA_TYPE_JWT, result.receiptJws);
     } catch (err) {
       // receiveMessage audited the refusal of a verified sender; the others are counted by the error handler.
       state.audited = refusalAudited(err);
@@ -52,7 +62,7 @@ export function serveJwks(deps: HttpDeps) {
   return function serveJwksStep(_req: Request, res: Response): void {
     // Public keys may be cached briefly by partners; rotation publishes new keys ahead of use.
     res.setHeader('Cache-Control', 'public, max-age=300');
-    res.status(200).type('application/jwk-set+json').send(JSON.stringify(deps.ctx.keys.publicJwks()));
+    sendExactType(res, 'application/jwk-set+json', JSON.stringify(deps.ctx.keys.publicJwks()));
   };
 }
 
@@ -72,6 +82,6 @@ export function serveNetworkDirectory(deps: HttpDeps) {
       res.status(304).end();
       return;
     }
-    res.status(200).type('application/jose').send(signed);
+    sendExactType(res, MEDIA_TYPE_JOSE, signed);
   };
 }

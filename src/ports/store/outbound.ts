@@ -29,6 +29,13 @@ export const OUTBOUND_STATES: readonly OutboundState[] = [
 export const TERMINAL_STATES: readonly OutboundState[] = ['delivered', 'failed', 'cancelled', 'no_channel'];
 
 export type Timeliness = 'on_time' | 'late' | 'after_departure';
+/**
+ * What the delivery view filters by: a known timeliness, or `pending` — a message with a departure
+ * that is not final yet, so its timeliness is still to come (a final record without one, e.g.
+ * `failed` or `no_channel`, never gets one and is none of these).
+ */
+export const TIMELINESS_FILTERS = ['on_time', 'late', 'after_departure', 'pending'] as const;
+export type TimelinessFilter = (typeof TIMELINESS_FILTERS)[number];
 
 export interface OutboundRecord {
   /** Message-level id: notificationId for a TravelNotification, updateId / followUpId otherwise. */
@@ -118,6 +125,8 @@ export interface OutboundFilter {
   /** createdAt range, epoch ms, inclusive from / exclusive to. */
   from?: number;
   to?: number;
+  /** One of TIMELINESS_FILTERS. */
+  timeliness?: TimelinessFilter;
 }
 
 /** Fields a state transition may set alongside `state`. */

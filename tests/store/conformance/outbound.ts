@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { TnxMessage } from '../../../src/domain/protocol/types.js';
-import type { NewOutbound, OutboundRecord, Store } from '../../../src/ports/store/index.js';
+import type { NewOutbound, OutboundRecord, Store, TimelinessFilter } from '../../../src/ports/store/index.js';
 import { code, newOutbound, pick, shuffle, type ConformanceContext } from './fixtures.js';
 
 export function outboundConformance(ctx: ConformanceContext): void {
@@ -251,6 +251,35 @@ export function outboundConformance(ctx: ConformanceContext): void {
         'a seq cursor',
       );
       await assert.rejects(store.outbound.list({}, { limit: 0 }), code('invalid_request'));
+    });
+
+    it('filters the list by timeliness: recorded ones, and pending (departure, not final)', async () => {
+      const notificationId = randomUUID();
+      const dep = 1_800_000_000_000;
+      const rec = (over: Partial<NewOutbound>) => newOutbound({ notificationId, departureAt: dep, ...over });
+      const onTime = rec({});
+      const late = rec({});
+      const queued = rec({});
+      const failed = rec({});
+      const followUp = rec({ messageType: 'FollowUpReport', departureAt: null });
+      for (const r of [onTime, late, queued, failed, followUp]) await store.outbound.insert(r);
+      await store.outbound.transition(onTime.id, ['accepted'], 'delivered', {
+        timeliness: 'on_time',
+        deliveredAt: dep - 1,
+      });
+      await store.outbound.transition(late.id, ['accepted'], 'delivered', { timeliness: 'late', deliveredAt: dep - 1 });
+      await store.outbound.transition(queued.id, ['accepted'], 'queued');
+      await store.outbound.transition(failed.id, ['accepted'], 'failed');
+      const ids = async (timeliness: TimelinessFilter) =>
+        (await store.outbound.list({ notificationId, timeliness }, { limit: 10 })).items.map((r) => r.id).sort();
+      assert.deepEqual(await ids('on_time'), [onTime.id]);
+      assert.deepEqual(await ids('late'), [late.id]);
+      assert.deepEqual(await ids('after_departure'), []);
+      assert.deepEqual(await ids('pending'), [queued.id], 'not the failed one, not the follow-up');
+      await assert.rejects(
+        store.outbound.list({ notificationId, timeliness: 'soon' as TimelinessFilter }, { limit: 10 }),
+        code('invalid_request'),
+      );
     });
 
     it('lists the outbox (accepted, older than, oldest first)', async () => {

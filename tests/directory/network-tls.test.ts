@@ -30,7 +30,7 @@ function post(url: string, client: Pem, ca: Pem): Promise<{ status: number; code
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          let code: string | null = null;
+          let code: string | null;
           try {
             code = (JSON.parse(Buffer.concat(chunks).toString()) as { code?: string }).code ?? null;
           } catch {

@@ -69,7 +69,12 @@ export const networkDirectorySchema = Settings(
       }),
     ),
     intervalSeconds: Defaulted(
-      Type.Integer({ minimum: 30, maximum: 86400, description: 'Seconds between two fetches of the directory.' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 86400,
+        description:
+          'Seconds between two fetches of the directory (RECOMMENDED 900; a few seconds only for tests and the demo). A state removed or a key revoked takes effect within one interval.',
+      }),
       900,
     ),
     timeoutSeconds: Defaulted(

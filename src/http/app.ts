@@ -69,7 +69,7 @@ export function buildDeps(options: AppOptions): HttpDeps {
     queue: options.queue,
     auth: createAuthenticator(ctx.config.auth, ctx.clock),
     readiness: options.readiness ?? [],
-    clientCerts: mtls ? new ClientCertVerifier(ctx.config.directory.partners, ctx.clock) : null,
+    clientCerts: mtls ? new ClientCertVerifier(ctx.directory, ctx.clock) : null,
     ...(options.queueStats ? { queueStats: options.queueStats } : {}),
     ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
     ...(options.onReceived ? { onReceived: options.onReceived } : {}),

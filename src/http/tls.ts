@@ -107,6 +107,30 @@ function partnerCas(state: StateCode, path: string): X509Certificate[] {
   return cas;
 }
 
+/**
+ * A partner's client-certificate trust from its directory entry. An inline CA (network directory) that
+ * does not parse admits nothing: the entry was signed by the coordinator, so a bad CA there is the
+ * coordinator's mistake to fix, not a reason to stop serving every other partner.
+ */
+function trustOf(p: Partner): PartnerTrust | null {
+  const tls = p.tls;
+  if (!tls?.clientCaPath && !tls?.clientCaPem && !tls?.clientCertSha256) return null;
+  let cas: X509Certificate[] = [];
+  if (tls.clientCaPath) cas = partnerCas(p.state, tls.clientCaPath);
+  else if (tls.clientCaPem) {
+    try {
+      cas = certificatesOf(tls.clientCaPem);
+    } catch {
+      cas = [];
+    }
+  }
+  return {
+    state: p.state,
+    cas,
+    pinned: tls.clientCertSha256 ? normaliseFingerprint(tls.clientCertSha256) : null,
+  };
+}
+
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 /** DER of the keyUsage extension's OID, 2.5.29.15. */
 const KEY_USAGE_OID = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x0f]);
@@ -137,21 +161,45 @@ export function isClientCertificate(leaf: X509Certificate): boolean {
   return bits === null || (bits & 0x80) !== 0; // digitalSignature
 }
 
-/** Which partners a client certificate chain identifies. */
+/** Where the verifier reads partners from: the running Directory, whose contents a follower may swap. */
+export interface PartnerSource {
+  list(): readonly Partner[];
+}
+
+/**
+ * Which partners a client certificate chain identifies. It reads the partner list on every call — the
+ * live Directory, which the network-directory follower replaces in one step — so a state removed from
+ * the directory, or whose CA or pin changed, is judged by the current entry at the next connection, not
+ * by a copy taken at start-up. Parsed CAs are cached per partner entry (entries are immutable; a
+ * replacement makes new ones), so a request costs a map lookup per partner, not a PEM parse.
+ */
 export class ClientCertVerifier {
-  readonly #trust: PartnerTrust[];
+  readonly #source: PartnerSource;
+  readonly #cache = new WeakMap<Partner, PartnerTrust | null>();
 
   constructor(
-    partners: readonly Partner[],
+    source: PartnerSource | readonly Partner[],
     private readonly clock: Clock,
   ) {
-    this.#trust = partners
-      .filter((p) => p.tls?.clientCaPath || p.tls?.clientCertSha256)
-      .map((p) => ({
-        state: p.state,
-        cas: p.tls?.clientCaPath ? partnerCas(p.state, p.tls.clientCaPath) : [],
-        pinned: p.tls?.clientCertSha256 ? normaliseFingerprint(p.tls.clientCertSha256) : null,
-      }));
+    this.#source = Array.isArray(source) ? { list: () => source as readonly Partner[] } : (source as PartnerSource);
+    // A local directory's CA files are read now, so a missing or bad file stops start-up.
+    for (const p of this.#source.list()) this.#trustFor(p);
+  }
+
+  #trustFor(p: Partner): PartnerTrust | null {
+    if (this.#cache.has(p)) return this.#cache.get(p)!;
+    const t = trustOf(p);
+    this.#cache.set(p, t);
+    return t;
+  }
+
+  #trust(): PartnerTrust[] {
+    const out: PartnerTrust[] = [];
+    for (const p of this.#source.list()) {
+      const t = this.#trustFor(p);
+      if (t) out.push(t);
+    }
+    return out;
   }
 
   /** Partners whose trust settings admit this chain (leaf first). Usually one; empty when none. */
@@ -161,7 +209,7 @@ export class ClientCertVerifier {
     const now = this.clock.now();
     if (!validAt(leaf, now) || !isClientCertificate(leaf)) return [];
     const fp = normaliseFingerprint(leaf.fingerprint256);
-    return this.#trust
+    return this.#trust()
       .filter((t) => (t.pinned !== null && t.pinned === fp) || chainsTo(chain, t.cas, now))
       .map((t) => t.state);
   }

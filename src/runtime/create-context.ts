@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { attachAuditTrail } from '../features/audit-trail/subscriber.js';
 import { createNetworkFollower } from '../features/directory/network-follower.js';
 import type { DirectoryFollower } from '../features/directory/follower.js';
+import { DirectoryAlerts } from '../features/directory/directory-alerts.js';
 import type { TnxConfig } from '../config/schema.js';
 import type { GatewayContext } from '../ports/context.js';
 import { Directory } from '../domain/directory/directory.js';
@@ -25,6 +26,8 @@ export interface RunningContext extends GatewayContext {
   readonly registryKeys: RegistryKeys | null;
   /** The network-directory follower (config directory.network), not yet started; null otherwise. */
   readonly network: DirectoryFollower | null;
+  /** Its alerts; run-gateway attaches the webhook queue once it is open. */
+  readonly directoryAlerts: DirectoryAlerts | null;
   close(): Promise<void>;
 }
 
@@ -56,7 +59,12 @@ export async function createContext(config: TnxConfig, options: CreateContextOpt
   const detach = attachAuditTrail(events, store.audit);
   const metrics = new Metrics({ defaultMetrics: options.defaultMetrics ?? false });
   // Built here (it checks its trust anchors), started by run-gateway after the store and audit trail.
-  const network = createNetworkFollower({ config, directory, events, keys, clock, log, metrics });
+  const directoryAlerts = config.directory.network
+    ? new DirectoryAlerts({ state: config.state, log, metrics, clock, webhookUrl: config.delivery.alertWebhookUrl })
+    : null;
+  const network = directoryAlerts
+    ? createNetworkFollower({ config, directory, events, keys, clock, log, alerts: directoryAlerts })
+    : null;
 
   let closed = false;
   return {
@@ -66,6 +74,7 @@ export async function createContext(config: TnxConfig, options: CreateContextOpt
     keys,
     directory,
     network,
+    directoryAlerts,
     clock,
     log,
     metrics,

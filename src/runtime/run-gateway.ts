@@ -11,6 +11,7 @@
  *   5. audit checkpoint sealer (in process, elected by a lease in the store)
  *   6. manifest screening: its index where HTTP is served, its retention job where workers run (registry configured)
  *   7. delivery worker, alert webhook worker, at-risk scanner (roles.workers)
+ *   7b. removed partners: fails what is queued to a state the network directory drops (roles.workers)
  *   8. inbox push worker (roles.workers, inbox.webhookUrl set)
  *   9. registry retention job (roles.workers, registry configured)
  *  10. outbox recovery: start-up pass (awaited), then periodic
@@ -49,6 +50,7 @@ import { startRetentionJob } from '../features/registry/retention-job.js';
 import { startManifestScreening, type RunningScreening } from './start-screening.js';
 import { createContext, type CreateContextOptions, type RunningContext } from './create-context.js';
 import { startOrphanSweep, type SweepResult } from '../features/delivery/orphan-sweep.js';
+import { watchRemovedPartners, type RemovedPartnerWatch } from '../features/delivery/partner-removed.js';
 import { startOutboxRecovery } from '../features/submission/outbox.js';
 import { startComponents, type Component } from './components.js';
 import { redisRefusalLimiter } from '../adapters/rate-limit/redis-refusal-limiter.js';
@@ -154,8 +156,9 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   // Push notices to the national system when inbox.webhookUrl is set: produced where HTTP receives,
   // posted where workers run (src/features/inbox/push.ts). Alerts are posted where workers run.
   const pushes = Boolean(config.inbox?.webhookUrl);
-  const webhooks =
-    pushes || (roles.workers && config.delivery.alertWebhookUrl) ? BullWebhooks.fromConfig(config) : null;
+  // Directory alerts are queued wherever the follower runs (every process); workers post them.
+  const alertsHere = Boolean(config.delivery.alertWebhookUrl) && (roles.workers || ctx.network !== null);
+  const webhooks = pushes || alertsHere ? BullWebhooks.fromConfig(config) : null;
   const jobs =
     roles.workers && config.registry
       ? new BullScheduledJobs({ url: config.redis.url, prefix: config.redis.prefix, log: ctx.log })
@@ -169,6 +172,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   let sealer: AuditSealer | null = null;
   let screening: RunningScreening | null = null;
   let sweep: ReturnType<typeof startOrphanSweep> | null = null;
+  let removed: RemovedPartnerWatch | null = null;
 
   const parts: (Component | false)[] = [
     part(
@@ -182,6 +186,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
       part(
         'network directory',
         async () => {
+          ctx.directoryAlerts?.useWebhooks(webhooks);
           await ctx.network!.start();
         },
         () => ctx.network!.stop(),
@@ -240,6 +245,16 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
           worker = startDeliveryWorker(ctx, { ...(options.worker ?? {}), queue, ...(webhooks ? { webhooks } : {}) });
         },
         () => worker?.close(),
+      ),
+    // Messages queued to a state the coordinator removes fail at once (partner_removed), with an alert.
+    roles.workers &&
+      ctx.network !== null &&
+      part(
+        'removed partners',
+        () => {
+          removed = watchRemovedPartners(ctx, worker!.alerts);
+        },
+        () => removed?.stop(),
       ),
     roles.workers && pushes && webhookPart('inbox push worker', () => startInboxPushWorker(ctx, webhooks!)),
     jobs !== null && retentionPart(),

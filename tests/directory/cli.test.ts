@@ -113,7 +113,7 @@ describe('cli: tnx directory and the coordinator key', () => {
     // USA rotates: `keys rotate` prints (and writes) the entry fragment for the coordinator.
     const usaEntry = join(dir, 'usa.rotation.json');
     const rot = ok(['keys', 'rotate', '--keys', join(dir, 'usa.private.jwks.json'), '--entry', usaEntry]);
-    assert.match(rot, /send to the coordinator \(tnx directory update --state USA --entry FILE\)/);
+    assert.match(rot, /send to the coordinator \(tnx directory update --state USA --entry FILE --activate-in-hours H;/);
     const fragment = readJson<{ state: string; jwks: Jwks }>(usaEntry);
     assert.equal(fragment.state, 'USA');
     assert.equal(fragment.jwks.keys.length, 4);

@@ -92,4 +92,14 @@ describe('e2e: tnx serve processes and the demo', function () {
     assert.doesNotMatch(r.out, /✗/);
     assert.doesNotMatch(r.out, /Kuznetsov|1971-03|P91827364/, 'no personal data printed');
   });
+
+  it('npm run demo -- --once --network: the gateways follow a signed directory, same outcomes', async () => {
+    const r = await tnx(['demo', '--once', '--network'], { REDIS_URL: await redisUrl() });
+    assert.equal(r.code, 0, r.err + r.out);
+    assert.match(r.out, /network directory "tnx-demo" serial 1 \(USA, GBR\), signed by a coordinator key/);
+    assert.match(r.out, /republish it: GET http:\/\/127\.0\.0\.1:\d+\/tnx\/v1\/directory/);
+    const receipts = r.out.match(/receipt jti [0-9a-f-]{36} {2}digest [A-Za-z0-9_-]{43}/g) ?? [];
+    assert.equal(receipts.length, 6);
+    assert.doesNotMatch(r.out, /✗/);
+  });
 });

@@ -8,6 +8,12 @@
  * the registry's key files (loaded as the registry loads them: present, mode 0600, "oct" keys, the
  * index key not a KEK), nobody able to call the API (no token, no OAuth issuer), and a Redis without
  * AOF or RDB persistence (a restart empties the queues; the gateway recovers, but late).
+ *
+ * With a network directory it also reports what the follower will start from: the URL (https, or
+ * http on loopback — anything else was refused by the loader), the trust anchors (readable public
+ * signing keys, by kid), and the last good copy on disk — absent (the first fetch must succeed before
+ * the gateway is ready), verified (serial, dates, states, whether our own keys are listed), or present
+ * but not verifying (ignored at start-up: a warning, not an error) — and whether its folder is writable.
  */
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
@@ -21,6 +27,12 @@ import { probeRedis } from '../../adapters/queue-bullmq/connection.js';
 import { persistenceName } from '../../adapters/queue-bullmq/redis-link.js';
 import { Directory } from '../../domain/directory/directory.js';
 import { isDevKeyFile, KeyRing } from '../../domain/keys/keyring.js';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { systemClock } from '../../core/clock.js';
+import { isLoopbackHost } from '../../domain/directory/network.js';
+import { loadTrustAnchors, verifyNetworkDirectory } from '../../domain/directory/network-jws.js';
+import { ownKeysMissing } from '../../domain/directory/network-partners.js';
 
 const USAGE = 'usage: tnx config check [--config FILE]   (default: $TNX_CONFIG)';
 
@@ -109,6 +121,17 @@ async function check(values: Values<typeof OPTIONS>, io: CliIo): Promise<number>
     const status = k.retired ? 'retired' : k.kid === signing ? 'signing' : k.use === 'enc' ? 'decrypting' : 'published';
     io.out(`  ${k.kid}  use=${k.use}  alg=${k.alg}  ${status}${published.has(k.kid) ? '' : ' (not published)'}`);
   }
+  if (config.directory.network) await describeNetwork(config, keys, io);
+  else describePartners(directory, io);
+  const findings = await operationalFindings(config, io);
+  for (const f of findings) io.err(`${f.level}: ${f.text}`);
+  const errors = findings.filter((f) => f.level === 'error').length;
+  const warnings = findings.length - errors;
+  io.out(`${errors} error(s), ${warnings} warning(s)`);
+  return errors > 0 ? 1 : 0;
+}
+
+function describePartners(directory: Directory, io: CliIo): void {
   const partners = directory.list();
   io.out(`partners ${partners.length}`);
   for (const p of partners) {
@@ -116,12 +139,61 @@ async function check(values: Values<typeof OPTIONS>, io: CliIo): Promise<number>
     for (const d of directory.describeKeys().filter((x) => x.state === p.state))
       io.out(`    ${d.kid}  use=${d.use}  alg=${d.alg}`);
   }
-  const findings = await operationalFindings(config, io);
-  for (const f of findings) io.err(`${f.level}: ${f.text}`);
-  const errors = findings.filter((f) => f.level === 'error').length;
-  const warnings = findings.length - errors;
-  io.out(`${errors} error(s), ${warnings} warning(s)`);
-  return errors > 0 ? 1 : 0;
+}
+
+async function describeNetwork(config: TnxConfig, keys: KeyRing, io: CliIo): Promise<void> {
+  const net = config.directory.network!;
+  const url = new URL(net.url);
+  const transport = url.protocol === 'https:' ? 'https' : isLoopbackHost(url.hostname) ? 'http (loopback only)' : '';
+  io.out(
+    `network directory ${net.name}  url=${url.origin}${url.pathname}  ${transport}  every ${net.intervalSeconds}s`,
+  );
+  const anchors = loadTrustAnchors(net.trustAnchorsPath);
+  io.out(`  trust anchors ${net.trustAnchorsPath}: ${anchors.keys.map((k) => `${k.kid} (${k.alg})`).join(', ')}`);
+  const statePath = net.statePath!;
+  let writable = true;
+  try {
+    accessSync(dirname(statePath), constants.W_OK);
+  } catch {
+    writable = false;
+  }
+  if (!existsSync(statePath)) {
+    io.out(`  last good copy ${statePath}: none yet (the gateway is ready after its first successful fetch)`);
+  } else {
+    try {
+      const now = systemClock.now();
+      const { document, kid } = await verifyNetworkDirectory(readFileSync(statePath, 'utf8'), {
+        anchors,
+        now,
+        network: net.name,
+        allowExpired: true,
+        maxBytes: net.maxBytes,
+      });
+      const when =
+        now >= Date.parse(document.expiresAt)
+          ? 'EXPIRED'
+          : now >= Date.parse(document.nextUpdate)
+            ? 'stale'
+            : 'current';
+      io.out(
+        `  last good copy ${statePath}: serial ${document.serial} signed by ${kid}, issued ${document.issuedAt}, ${when} (expires ${document.expiresAt}), ${document.states.length} states`,
+      );
+      const missing = ownKeysMissing(
+        document,
+        config.state,
+        keys.publicJwks().keys.map((k) => k.kid),
+      );
+      io.out(
+        missing.length === 0
+          ? `  our entry ${config.state}: lists every key we hold`
+          : `  WARNING our entry ${config.state}: does not list ${missing.join(', ')} (send the fragment of tnx keys rotate to the coordinator)`,
+      );
+    } catch (err) {
+      const code = err instanceof TnxError ? err.code : 'internal_error';
+      io.out(`  WARNING last good copy ${statePath}: does not verify (${code}); it will be ignored at start-up`);
+    }
+  }
+  if (!writable) io.out(`  WARNING ${dirname(statePath)} is not writable: the last good copy cannot be kept`);
 }
 
 const OPTIONS = { ...CONFIG_OPTION } as const;

@@ -6,6 +6,10 @@
  * through the HTTP API, prints every delivery with its receipt and lead time, and keeps running with
  * the URLs, tokens and example requests printed until Ctrl-C. `--once` stops after the printout
  * (exit 0 only when every outcome was the expected one).
+ *
+ * `--network`: the two gateways take their partners from a coordinator's signed network directory
+ * (src/cli/demo/network.ts) instead of local partner lists — same story, same printout, plus where the
+ * directory is served and republished.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +24,9 @@ import { allAsExpected, resultLines, usageLines } from '../demo/report.js';
 import { sampleNotification } from '../demo/samples.js';
 import { runScenario, type Party } from '../demo/scenario.js';
 import { tokenFor, writeStateConfigs } from '../demo/two-states.js';
+import { DEMO_NETWORK, startDemoCoordinator, type DemoCoordinator } from '../demo/network.js';
 
-const USAGE = 'usage: tnx demo [--once]';
+const USAGE = 'usage: tnx demo [--once] [--network]';
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -37,20 +42,34 @@ function untilSignal(): Promise<void> {
 
 const OPTIONS = {
   once: { type: 'boolean', help: 'stop after the printout (exit 0 only if every outcome was expected)' },
+  network: { type: 'boolean', help: "take the partners from a coordinator's signed network directory" },
 } as const;
 
 async function demo(values: Values<typeof OPTIONS>, io: CliIo): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'tnx-demo-'));
   let redis: LocalRedis | null = null;
   const gateways: RunningGateway[] = [];
+  let coordinator: DemoCoordinator | null = null;
   try {
     const redisUrl = process.env.REDIS_URL ?? (redis = await startRedisServer({ stderr: 'ignore' })).url;
+    const ports = { USA: await freePort(), GBR: await freePort() };
+    if (values.network) coordinator = await startDemoCoordinator(dir, ports);
     const setups = writeStateConfigs({
       dir,
       redisUrl,
-      ports: { USA: await freePort(), GBR: await freePort() },
+      ports,
       // Each gateway's metrics on a port of its own, apart from its API and inbox port.
       metricsPorts: { USA: await freePort(), GBR: await freePort() },
+      ...(coordinator
+        ? {
+            network: {
+              url: coordinator.url,
+              name: DEMO_NETWORK,
+              trustAnchorsPath: coordinator.anchorsPath,
+              intervalSeconds: 5,
+            },
+          }
+        : {}),
       // Short back-off so a retry is visible within the demo; warn-level logs keep the printout readable.
       overrides: {
         delivery: { backoffBaseMs: 200, backoffCapMs: 5_000 },
@@ -68,6 +87,13 @@ async function demo(values: Values<typeof OPTIONS>, io: CliIo): Promise<number> 
 
     io.out('TNX demo: two gateways on loopback (dev keys, embedded SQLite, local Redis)');
     io.out(`  Redis ${redisUrl}${redis ? ' (started for this demo)' : ' (REDIS_URL)'}   files in ${dir}`);
+    if (coordinator) {
+      io.out(
+        `  network directory "${DEMO_NETWORK}" serial ${coordinator.serial} (${coordinator.states.join(', ')}), signed by a coordinator key made for this demo`,
+      );
+      io.out(`    served at ${coordinator.url}; trust anchor ${coordinator.anchorsPath}`);
+      io.out(`    both gateways follow it (every 5 s) and republish it: GET ${gbrGw.url!}/tnx/v1/directory`);
+    }
     io.out('');
     const party = (s: typeof usaSetup, gw: RunningGateway): Party => ({
       state: s.state,
@@ -99,6 +125,7 @@ async function demo(values: Values<typeof OPTIONS>, io: CliIo): Promise<number> 
     return ok ? 0 : 1;
   } finally {
     for (const gw of gateways.reverse()) await gw.close().catch(() => undefined);
+    await coordinator?.close();
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
   }

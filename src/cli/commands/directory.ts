@@ -5,7 +5,7 @@
  *   tnx directory init   --file WORK.json --network NAME [--force]
  *   tnx directory add    --file WORK.json --entry ENTRY.json [--jwks PUBLIC.jwks.json]
  *   tnx directory update --file WORK.json --state XXX [--entry ENTRY.json] [--endpoint URL|none]
- *                        [--retire KID] [--revoke KID]
+ *                        [--retire KID] [--revoke KID] [--activate-in-hours H]
  *   tnx directory remove --file WORK.json --state XXX
  *   tnx directory sign   --file WORK.json --keys COORD.private.jwks.json --out DIRECTORY.jws
  *                        [--next-update-hours 24] [--valid-days 7]
@@ -16,6 +16,9 @@
  * edit is checked with the same rules a gateway applies, so a mistake shows on the command that made
  * it, not weeks later on 57 gateways. `sign` issues serial + 1 and records it in the working file.
  * Retiring or revoking keeps the key in the document with its marker: a kid is never reused.
+ * `--activate-in-hours H` publishes the keys an entry adds with `tnx_not_before` = now + H: partners
+ * learn them at once but accept and seal to them only from then on, so every gateway has fetched the
+ * issue before the first message signed with, or sealed to, a new key (a rollover without a flag day).
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -47,7 +50,7 @@ const USAGE = [
   'usage: tnx directory init   --file WORK.json --network NAME [--force]',
   '       tnx directory add    --file WORK.json --entry ENTRY.json [--jwks PUBLIC.jwks.json]',
   '       tnx directory update --file WORK.json --state XXX [--entry ENTRY.json] [--endpoint URL|none]',
-  '                            [--retire KID] [--revoke KID]',
+  '                            [--retire KID] [--revoke KID] [--activate-in-hours H]',
   '       tnx directory remove --file WORK.json --state XXX',
   '       tnx directory sign   --file WORK.json --keys COORD.private.jwks.json --out DIRECTORY.jws',
   '                            [--next-update-hours 24] [--valid-days 7]',
@@ -74,6 +77,11 @@ const UPDATE = {
   endpoint: { type: 'string', arg: 'URL|none', help: "the state's gateway URL, or none" },
   retire: { type: 'string', multiple: true, arg: 'KID', help: 'mark a key retired (repeatable)' },
   revoke: { type: 'string', multiple: true, arg: 'KID', help: 'mark a key revoked (repeatable)' },
+  'activate-in-hours': {
+    type: 'string',
+    arg: 'HOURS',
+    help: 'with --entry: publish the new keys now, valid from this many hours on (pre-publication)',
+  },
 } as const;
 
 const REMOVE = {
@@ -191,6 +199,15 @@ function add(values: Values<typeof ADD>, io: CliIo): number {
 function update(values: Values<typeof UPDATE>, io: CliIo): number {
   const file = requireOption(values, 'file');
   const state = stateOption(values);
+  const activateIn = values['activate-in-hours'];
+  let notBefore: string | undefined;
+  if (activateIn !== undefined) {
+    const hours = Number(activateIn);
+    if (!/^\d+(\.\d+)?$/.test(activateIn) || !(hours > 0) || hours > 24 * 90)
+      throw new UsageError('--activate-in-hours must be a number of hours, more than 0 and at most 2160');
+    if (!values.entry) throw new UsageError('--activate-in-hours applies to the keys an --entry adds');
+    notBefore = new Date(systemClock.now() + Math.round(hours * 3_600_000)).toISOString();
+  }
   const w = readWorking(file);
   const i = w.states.findIndex((s) => s.state === state);
   if (i < 0) throw new TnxError('not_found', `no state ${state} in the directory; use tnx directory add`);
@@ -224,8 +241,8 @@ function update(values: Values<typeof UPDATE>, io: CliIo): number {
       });
       for (const k of sent)
         if (!held.has(k.kid)) {
-          e.jwks.keys.push(k);
-          changes.push(`added ${k.kid}`);
+          e.jwks.keys.push(notBefore ? { ...k, tnx_not_before: notBefore } : k);
+          changes.push(notBefore ? `added ${k.kid} (usable from ${notBefore})` : `added ${k.kid}`);
         }
     }
   }

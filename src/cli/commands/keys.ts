@@ -154,7 +154,10 @@ function directoryEntry(jwks: Jwks, io: CliIo, entryPath: string | undefined): v
     writeFileSync(entryPath, `${text}\n`, { mode: 0o644 });
     io.out(`directory entry written: ${entryPath}`);
   }
-  io.out('send to the coordinator (tnx directory update --state ' + state + ' --entry FILE):');
+  io.out(
+    `send to the coordinator (tnx directory update --state ${state} --entry FILE --activate-in-hours H;` +
+      ' restart this gateway on the new key file first: it signs with a new key only once the directory lists it):',
+  );
   for (const line of text.split('\n')) io.out(line);
 }
 

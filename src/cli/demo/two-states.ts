@@ -77,6 +77,8 @@ export interface WriteOptions {
   extraPartners?: PartnerInput[];
   /** Per-partner delivery limits for every partner (default: the schema's, 8 in flight, 200/s). */
   partnerLimits?: PartnerLimits;
+  /** Follow this signed network directory instead of writing local partner lists. */
+  network?: { url: string; name: string; trustAnchorsPath: string; intervalSeconds: number };
 }
 
 function readJson<T>(path: string): T {
@@ -112,7 +114,9 @@ export function writeStateConfigs(options: WriteOptions): Record<string, StateSe
       metrics: { host: '127.0.0.1', port: options.metricsPorts?.[state] ?? 0 },
       redis: { url: options.redisUrl, prefix: redisPrefix },
       store: { kind: 'sqlite', sqlitePath },
-      directory: { partners: [...partners, ...(options.extraPartners ?? [])] },
+      directory: options.network
+        ? { network: { ...options.network, statePath: join(options.dir, `${lower}.directory.jws`) } }
+        : { partners: [...partners, ...(options.extraPartners ?? [])] },
       auth: { tokens: tokens.map((t): ApiToken => ({ id: t.id, role: t.role, sha256: sha256Hex(t.secret) })) },
       ...(options.overrides ?? {}),
     };

@@ -7,7 +7,8 @@
  *   permanent (fail now, alert)      other 4xx, unexpected 1xx/2xx/3xx, a receipt that does not verify
  *                                    (receipt_invalid) or does not match (receipt_mismatch), an
  *                                    unknown partner, a partner without endpoint, a refused endpoint
- *                                    (config_invalid), any other TnxError the spec marks non-retryable
+ *                                    (config_invalid), any other TnxError the spec marks non-retryable,
+ *                                    a partner the network directory no longer lists (partner_removed)
  *
  * Redirects are permanent: the endpoint in the directory is authoritative and following a Location to a
  * host nobody vetted would hand personal data to it.
@@ -72,6 +73,19 @@ export function classifyStatus(
   }
   return { class: 'permanent', reason, httpStatus: status, retryAfterMs: null };
 }
+
+/**
+ * The recipient was in the signed network directory and no longer is: the coordinator removed the
+ * state. Permanent — no retry can reach a partner the network has withdrawn its keys and endpoint for —
+ * and distinct from an unknown partner (a local configuration error) so that the operator's alert says
+ * what happened.
+ */
+export const PARTNER_REMOVED: Readonly<Failure> = Object.freeze({
+  class: 'permanent',
+  reason: 'partner_removed',
+  httpStatus: null,
+  retryAfterMs: null,
+});
 
 const PERMANENT_TNX_CODES = new Set(['receipt_invalid', 'receipt_mismatch', 'config_invalid']);
 

@@ -7,6 +7,7 @@
 import type { StateCode } from '../protocol/types.js';
 import type { Partner, PartnerLimits } from './partner.js';
 import { toDirectoryKey, type NetworkDirectory } from './network.js';
+import { isUsableAt } from '../keys/jwk.js';
 
 export interface ToPartnersOptions {
   /** Our own state: its entry is not a partner. */
@@ -32,6 +33,7 @@ export function partnersFromDirectory(doc: NetworkDirectory, options: ToPartners
       if (e.tls) {
         const tls: NonNullable<Partner['tls']> = {};
         if (e.tls.caPem !== undefined) tls.caPem = e.tls.caPem;
+        if (e.tls.clientCaPem !== undefined) tls.clientCaPem = e.tls.clientCaPem;
         if (e.tls.clientCertSha256 !== undefined) tls.clientCertSha256 = e.tls.clientCertSha256;
         p.tls = tls;
       }
@@ -44,4 +46,11 @@ export function ownKeysMissing(doc: NetworkDirectory, self: StateCode, ownKids: 
   const entry = doc.states.find((e) => e.state === self);
   const listed = new Set((entry?.jwks.keys ?? []).filter((k) => !k.tnx_retired && !k.tnx_revoked).map((k) => k.kid));
   return ownKids.filter((k) => !listed.has(k));
+}
+
+/** Our kids the directory lists as usable now (not retired or revoked, inside their window), or null without our entry. */
+export function ownUsableKids(doc: NetworkDirectory, self: StateCode, now: number): Set<string> | null {
+  const entry = doc.states.find((e) => e.state === self);
+  if (!entry) return null;
+  return new Set(entry.jwks.keys.filter((k) => isUsableAt(k, now)).map((k) => k.kid));
 }

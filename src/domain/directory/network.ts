@@ -34,7 +34,7 @@ export interface DirectoryEntry {
   jwks: { keys: TnxJwk[] };
   pointOfContact: PointOfContact;
   accepts: MessageTypeName[];
-  tls?: { caPem?: string; clientCertSha256?: string };
+  tls?: { caPem?: string; clientCaPem?: string; clientCertSha256?: string };
 }
 
 export interface NetworkDirectory {

@@ -64,6 +64,12 @@ export const partnerTlsSchema = Settings(
         description: "For mTLS on our inbox: the partner's client certificate must chain to this CA (path)…",
       }),
     ),
+    clientCaPem: Type.Optional(
+      Type.String({
+        maxLength: 65536,
+        description: 'The same client CA inline (PEM), as the signed network directory carries it.',
+      }),
+    ),
     clientCertSha256: Type.Optional(
       Type.String({
         pattern: '^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$',

@@ -68,6 +68,7 @@ export class KeyRing {
   readonly #jwks: readonly TnxJwk[];
   readonly #private: Map<string, CryptoKey>;
   readonly #signing: SigningKey;
+  #listed: (() => ReadonlySet<string> | null) | null = null;
 
   private constructor(jwks: readonly TnxJwk[], imported: Map<string, CryptoKey>) {
     this.#jwks = jwks;
@@ -123,8 +124,25 @@ export class KeyRing {
     return new KeyRing(Object.freeze(keys.map((k) => Object.freeze({ ...k }))), imported);
   }
 
+  /**
+   * The key we sign with: the newest current signing key — or, when a network directory is followed,
+   * the newest one that directory lists as usable for us now. A key loaded before the coordinator has
+   * published it (or before its `tnx_not_before`) would be refused by every partner, so during a
+   * rollover the gateway can hold the new key — and open what is sealed to the new encryption key — while
+   * it still signs with the old one, and switches by itself when the directory says partners accept
+   * the new key. When none of our keys is listed, the newest is used (and the follower alerts).
+   */
   signingKey(): SigningKey {
-    return this.#signing;
+    const listed = this.#listed?.();
+    if (!listed) return this.#signing;
+    const sig = newestFirst(this.#jwks.filter((k) => k.use === 'sig' && !isRetired(k) && listed.has(k.kid)))[0];
+    if (!sig || sig.kid === this.#signing.kid) return this.#signing;
+    return { kid: sig.kid, alg: sig.alg as JwsAlgorithm, key: this.#private.get(sig.kid)! };
+  }
+
+  /** Sign only with kids in this set when it returns one (the network directory's entry for us). */
+  signWithListedKeys(listed: () => ReadonlySet<string> | null): void {
+    this.#listed = listed;
   }
 
   /** The non-retired encryption key with this kid, or undefined. */

@@ -5,7 +5,7 @@
 import type { GatewayContext } from '../../ports/context.js';
 import type { Webhooks } from '../../ports/webhook.js';
 import type { QueueWorker } from '../../ports/worker.js';
-import { ALERT_CHANNEL, type AlertPayload } from './alerts.js';
+import { ALERT_CHANNEL, type AlertPayload, type DirectoryAlertPayload } from './alerts.js';
 import { serveWebhook } from './webhook-sender.js';
 
 /** Null when no alert webhook is configured. */
@@ -25,8 +25,10 @@ export function startAlertWebhookWorker(
       setting: 'config/delivery/alertWebhookUrl',
       what: 'alert webhook',
       describe: (body) => {
-        const alert = body as AlertPayload;
-        return { alert: alert.kind, messageId: alert.messageId };
+        const alert = body as AlertPayload | DirectoryAlertPayload;
+        return alert.kind === 'directory'
+          ? { alert: alert.kind, reason: alert.reason, serial: alert.serial }
+          : { alert: alert.kind, messageId: alert.messageId };
       },
     },
     options,

@@ -20,6 +20,25 @@ export type AlertKind = 'failed' | 'at_risk';
 /** The webhook channel of alerts. */
 export const ALERT_CHANNEL = 'tnx-alerts';
 
+/**
+ * The webhook body of a network-directory alert (src/features/directory/directory-alerts.ts): the
+ * directory is stale or expired, a document was refused, or our own keys are not listed. On the same
+ * channel as message alerts, so one webhook worker posts both and a receiver tells them by `kind`.
+ */
+export interface DirectoryAlertPayload {
+  type: 'tnx.alert';
+  kind: 'directory';
+  /** `stale`, `expired`, `refused`, `own_keys_missing`. */
+  reason: string;
+  /** Our own state. */
+  state: string;
+  /** Serial of the directory held when the alert was raised (null: none held). */
+  serial: number | null;
+  /** For `refused`: the error code of the refusal; for `own_keys_missing`: the kids. */
+  detail: Record<string, unknown>;
+  raisedAt: string;
+}
+
 /** The webhook body: references only. */
 export interface AlertPayload {
   type: 'tnx.alert';

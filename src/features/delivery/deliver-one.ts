@@ -17,7 +17,13 @@ import { seal } from '../../domain/protocol/envelope/seal.js';
 import { MEDIA_TYPE_JOSE, MEDIA_TYPE_JWT, type Receipt } from '../../domain/protocol/types.js';
 import { TERMINAL_STATES, type OutboundRecord, type OutboundState } from '../../ports/store/index.js';
 import { alertEvent, type Alerts } from './alerts.js';
-import { classifyError, classifyStatus, NetworkError, type Failure } from '../../domain/delivery/failure-classes.js';
+import {
+  classifyError,
+  classifyStatus,
+  NetworkError,
+  PARTNER_REMOVED,
+  type Failure,
+} from '../../domain/delivery/failure-classes.js';
 import { checkEndpoint, type HttpAnswer, type PartnerHttpClient } from './http-client.js';
 import type { PartnerLimiter } from './partner-limits.js';
 import { recordAttempt } from './attempts.js';
@@ -60,6 +66,8 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
   let partner: Partner | undefined;
   try {
     partner = ctx.directory.partner(rec.partner);
+    // With a network directory, a partner missing from it was removed by the coordinator.
+    if (!partner && ctx.directory.origin()) return afterFailure(deps, rec, PARTNER_REMOVED, false);
     if (!partner)
       throw tnxError('config_invalid', 'destination is not in the partner directory', {
         pointer: 'directory/partners',
@@ -74,6 +82,7 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
     return afterFailure(deps, rec, classifyError(err), false);
   }
   const caPath = partner.tls?.caPath;
+  const caPem = partner.tls?.caPem;
 
   const release = await deps.limiter.gate(rec.partner, partner.limits).acquire(deps.partnerWaitMs);
   if (!release) return { next: 'delay', delayMs: 50 + Math.floor(deps.random() * 450), why: 'partner_busy' };
@@ -102,6 +111,7 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
         contentType: MEDIA_TYPE_JOSE,
         accept: `${MEDIA_TYPE_JWT}, application/problem+json`,
         caPath,
+        caPem,
         signal: deps.signal,
       });
     } catch (err) {

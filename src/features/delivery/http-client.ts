@@ -3,10 +3,16 @@
  * always on (rejectUnauthorized, TLS 1.2 minimum, an optional partner CA from the directory), a hard
  * request timeout, a bounded response body, no redirects followed.
  *
+ * The partner CA is read per request from the directory entry the caller passes — a path in a local
+ * directory, PEM text in the signed network directory — so a CA the coordinator changes takes effect
+ * with the next delivery: the pool is keyed by origin and CA, and the pool of an origin whose CA
+ * changed is closed rather than left trusting the old one.
+ *
  * Plain http:// is allowed only to loopback hosts (127.0.0.0/8, ::1, localhost) for tests and the demo;
  * any other http:// endpoint is a configuration error, so personal data never crosses a network in
  * clear text because of a typo in the directory.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Pool, type Dispatcher } from 'undici';
 import { tnxError } from '../../core/errors.js';
@@ -45,6 +51,8 @@ export interface PostOptions {
   accept?: string;
   /** PEM CA bundle path (partner `tls.caPath`); system CAs otherwise. */
   caPath?: string | undefined;
+  /** PEM CA bundle inline (a network directory entry's `tls.caPem`); used when no caPath is given. */
+  caPem?: string | undefined;
   /** Aborts the request (shutdown). */
   signal?: AbortSignal;
 }
@@ -88,19 +96,34 @@ function markWhenWritten(sent: { written: boolean }): Dispatcher.DispatcherCompo
 
 export class PartnerHttpClient {
   readonly #pools = new Map<string, Pool>();
+  /** The trust key each origin's pool was made with. */
+  readonly #trustOf = new Map<string, string>();
   readonly #cas = new Map<string, string>();
 
   constructor(private readonly opts: { timeoutMs: number; connectionsPerOrigin?: number }) {}
 
-  #pool(url: URL, caPath: string | undefined): Pool {
-    const key = `${url.origin}|${caPath ?? ''}`;
+  #pool(url: URL, caPath: string | undefined, caPem: string | undefined): Pool {
+    const trust = caPath
+      ? `path:${caPath}`
+      : caPem
+        ? `pem:${createHash('sha256').update(caPem).digest('base64url')}`
+        : 'system';
+    const key = `${url.origin}|${trust}`;
     let pool = this.#pools.get(key);
     if (!pool) {
+      const previous = this.#trustOf.get(url.origin);
+      if (previous !== undefined && previous !== trust) {
+        // The directory changed this partner's CA: connections made under the old one must not carry on.
+        const old = this.#pools.get(`${url.origin}|${previous}`);
+        this.#pools.delete(`${url.origin}|${previous}`);
+        void old?.close().catch(() => undefined);
+      }
       let ca: string | undefined;
       if (caPath) {
         ca = this.#cas.get(caPath) ?? readFileSync(caPath, 'utf8');
         this.#cas.set(caPath, ca);
-      }
+      } else if (caPem) ca = caPem;
+      this.#trustOf.set(url.origin, trust);
       pool = new Pool(url.origin, {
         connections: this.opts.connectionsPerOrigin ?? null,
         headersTimeout: this.opts.timeoutMs,
@@ -120,7 +143,7 @@ export class PartnerHttpClient {
     const signal = o.signal ? AbortSignal.any([timeout, o.signal]) : timeout;
     const sent = { written: false };
     try {
-      const res = await this.#pool(url, o.caPath)
+      const res = await this.#pool(url, o.caPath, o.caPem)
         .compose(markWhenWritten(sent))
         .request({
           method: 'POST',
@@ -154,6 +177,7 @@ export class PartnerHttpClient {
   async close(): Promise<void> {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
+    this.#trustOf.clear();
     await Promise.allSettled(pools.map((p) => p.close()));
   }
 
@@ -161,6 +185,7 @@ export class PartnerHttpClient {
   async destroy(): Promise<void> {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
+    this.#trustOf.clear();
     await Promise.allSettled(pools.map((p) => p.destroy()));
   }
 }

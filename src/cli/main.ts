@@ -25,6 +25,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
     summary: 'verify or export the audit trail (audit verify|export)',
     load: () => import('./commands/audit.js'),
   },
+  registry: {
+    summary: 'load registrants from an NDJSON file through the API (registry import FILE)',
+    load: () => import('./commands/registry.js'),
+  },
   serve: { summary: 'run a gateway (HTTP and/or delivery workers)', load: () => import('./commands/serve.js') },
   stats: {
     summary: 'notification statistics for a period (stats --from --to)',

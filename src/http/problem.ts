@@ -49,6 +49,8 @@ const DETAIL_ALLOW = new Set([
   'checks',
   'directory',
   'header',
+  'progress',
+  'retryAfterSeconds',
 ]);
 
 /**

@@ -252,7 +252,11 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
             queue,
             refusalLimiter,
             refusalCounter,
-            readiness: [{ name: 'redis', check: () => redisReadiness(queue) }],
+            readiness: [
+              { name: 'redis', check: () => redisReadiness(queue) },
+              // Not ready (503, with the build's progress) until the screening index is built.
+              ...(screening ? [screening.readiness] : []),
+            ],
             queueDepth: () => queue.depth(),
             ...(push ? { onReceived: push.hook() } : {}),
             ...(options.app ?? {}),

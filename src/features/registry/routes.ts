@@ -4,7 +4,8 @@
  */
 import { PURPOSE } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
-import { bodyValue, defineRoute, type Route } from '../route.js';
+import { bodyValue, defineRoute, type BodyLine, type RequestBody, type Route } from '../route.js';
+import { importRegistrants } from './registry-import.js';
 import {
   createRegistrant,
   endRegistration,
@@ -16,6 +17,13 @@ import {
 
 const roles = ROLES_BY_CONCERN.registry;
 const json = { kinds: ['json'], limit: 'api', decode: bodyValue } as const;
+// One registrant a line, each line at most http.bodyLimitBytes (what one create may send).
+const ndjson = {
+  kinds: ['ndjson'],
+  limit: 'api',
+  stream: true,
+  decode: (b: RequestBody): AsyncIterable<BodyLine> => b.lines ?? (async function* () {})(),
+} as const;
 const criterion = { type: 'string', maxLength: 200 } as const;
 
 export const registryRoutes: readonly Route[] = [
@@ -29,7 +37,21 @@ export const registryRoutes: readonly Route[] = [
     body: json,
     produces: ['json'],
     async handle({ principal, body }, deps) {
-      return { status: 201, body: await createRegistrant(deps, principal, body) };
+      const summary = await createRegistrant(deps, principal, body);
+      return { status: summary.created ? 201 : 200, body: summary };
+    },
+  }),
+  defineRoute({
+    name: 'importRegistrants',
+    method: 'POST',
+    path: '/api/v1/registrants/import',
+    part: 'registry',
+    roles,
+    query: {},
+    body: ndjson,
+    produces: ['json'],
+    async handle({ principal, body }, deps) {
+      return { body: await importRegistrants(deps, principal, body) };
     },
   }),
   defineRoute({

@@ -5,7 +5,7 @@
  * process — gateway and client together (the client holds one part of the file at a time).
  *
  *   npm run bench:import
- *   BENCH_ROWS=20000 BENCH_BATCH=5000 npm run bench:import
+ *   BENCH_ROWS=20000 BENCH_BATCH=1000 npm run bench:import
  *
  * The gateway runs in this process on a temp SQLite file, a local redis-server and fresh registry
  * keys; the screening index follows the registry events as in production (started, so every created
@@ -31,7 +31,7 @@ import { importFile } from '../src/cli/commands/registry.js';
 import { REPO_ROOT } from '../src/cli/demo/two-states.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const FAMILY = ['Petrov', 'Ivanova', 'Garcia', 'Nguyen', 'Müller', 'Papadopoulos', 'Haddad', 'Wang'];
 const GIVEN = ['Dmitrii', 'Anna', 'Jose', 'Lan', 'Jonas', 'Eleni', 'Omar', 'Wei', 'Maria', 'Ali'];
 

@@ -5,7 +5,7 @@
  * (where other users of the machine can read it); the URL defaults to TNX_URL.
  *
  * The file is sent in parts of `--batch` lines, one request each: every request stays well within the
- * server's request time limit (http.requestTimeout), and a failure mid-way costs one part — running
+ * server's request time limit (60 s, src/http/server.ts), and a failure mid-way costs one part — running
  * the same command again re-sends everything and the parts already stored come back unchanged.
  * Line numbers in the report are the file's.
  */
@@ -15,7 +15,7 @@ import { parseCommandArgs, UsageError, withUsage } from '../args.js';
 import type { CliIo } from '../io.js';
 
 const USAGE =
-  'usage: tnx registry import FILE [--url URL] [--token TOKEN] [--batch LINES]   (TNX_URL, TNX_TOKEN; default batch 5000)';
+  'usage: tnx registry import FILE [--url URL] [--token TOKEN] [--batch LINES]   (TNX_URL, TNX_TOKEN; default batch 1000)';
 
 export interface ImportTotals {
   lines: number;
@@ -118,7 +118,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const token = values.token ?? process.env.TNX_TOKEN;
     if (!url) throw new UsageError('give --url or set TNX_URL');
     if (!token) throw new UsageError('give --token or set TNX_TOKEN');
-    const batch = Number(values.batch ?? 5000);
+    const batch = Number(values.batch ?? 1000);
     if (!Number.isSafeInteger(batch) || batch < 1 || batch > 1_000_000)
       throw new UsageError('--batch must be a whole number of lines, 1 to 1000000');
     const t = await importFile(file, { url, token, batch });

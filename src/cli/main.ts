@@ -23,6 +23,7 @@ const GROUPS: Record<string, () => Promise<{ register: Register }>> = {
   config: () => import('./commands/config.js'),
   token: () => import('./commands/token.js'),
   audit: () => import('./commands/audit.js'),
+  registry: () => import('./commands/registry.js'),
   serve: () => import('./commands/serve.js'),
   stats: () => import('./commands/stats.js'),
   demo: () => import('./commands/demo.js'),

@@ -17,21 +17,31 @@ import type { SubmitDeps } from './submission/deps.js';
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Body forms the gateway reads; each has its media types and decoding in src/http/body.ts. */
-export type BodyKind = 'json' | 'xml' | 'jose' | 'paxlst';
+export type BodyKind = 'json' | 'xml' | 'jose' | 'paxlst' | 'ndjson';
+
+/** One line of a streamed body: its text, or why it was refused before it was parsed. */
+export type BodyLine = { number: number; text: string } | { number: number; refused: 'line_too_long' | 'invalid_utf8' };
 
 export interface RequestBody {
   kind: BodyKind;
-  /** JSON value, the message decoded from XML, or the text (jose, paxlst). */
+  /** JSON value, the message decoded from XML, or the text (jose, paxlst); undefined when streamed. */
   value: unknown;
-  /** The exact bytes received (the inbox digests them). */
+  /** The exact bytes received (the inbox digests them); empty when streamed. */
   raw: Buffer;
   text: string;
+  /** A streamed body's lines, read as the handler asks for them (never held whole). */
+  lines?: AsyncIterable<BodyLine>;
 }
 
 export interface BodySpec<B> {
   kinds: readonly BodyKind[];
-  /** 'api': http.bodyLimitBytes; 'message': protocol.maxMessageBytes; a number: that many bytes. */
+  /**
+   * 'api': http.bodyLimitBytes; 'message': protocol.maxMessageBytes; a number: that many bytes.
+   * For a streamed body, the limit of one line.
+   */
   limit: 'api' | 'message' | number;
+  /** Streamed (ndjson): the handler reads `lines` while the body arrives; memory stays bounded. */
+  stream?: boolean;
   /** Turns the parsed body into the handler's input; runs in the body step, before the query is read. */
   decode: (body: RequestBody) => B;
 }

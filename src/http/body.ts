@@ -25,6 +25,8 @@ const MEDIA_TYPES: Record<BodyKind, readonly string[]> = {
   jose: ['application/jose'],
   // UN/EDIFACT PAXLST manifests (POST /api/v1/manifests).
   paxlst: ['application/edifact'],
+  // Newline-delimited JSON, one record a line (bulk import); read as a stream.
+  ndjson: ['application/x-ndjson'],
 };
 
 /** The only charset parameter values each kind may carry (application/jose takes no parameters at all). */
@@ -33,6 +35,7 @@ const CHARSETS: Record<BodyKind, readonly string[]> = {
   xml: ['utf-8'],
   jose: [],
   paxlst: ['utf-8', 'us-ascii'],
+  ndjson: ['utf-8'],
 };
 
 export interface MediaType {

@@ -20,6 +20,7 @@ import { handle, respond } from './steps/handle.js';
 import { negotiate } from './steps/negotiate.js';
 import { parseBody } from './steps/parse-body.js';
 import { parseQuery } from './steps/parse-query.js';
+import { streamBody } from './steps/stream-body.js';
 
 function named(route: TableRoute): RequestHandler {
   return function routeStep(_req: Request, res: Response, next: NextFunction): void {
@@ -58,7 +59,13 @@ export function compileRoute(route: TableRoute, deps: HttpDeps, parts: Partial<P
     named(route),
     ...guard,
     ...(route.produces.length > 1 ? [negotiate(route.produces)] : []),
-    ...(body ? [parseBody({ kinds: body.kinds, limit: limitOf(body, deps.ctx.config), decode: body.decode })] : []),
+    ...(body
+      ? [
+          body.stream
+            ? streamBody({ kinds: body.kinds, lineLimit: limitOf(body, deps.ctx.config), decode: body.decode })
+            : parseBody({ kinds: body.kinds, limit: limitOf(body, deps.ctx.config), decode: body.decode }),
+        ]
+      : []),
     parseQuery(route.query),
     ...(route.params ? [checkParams(route.params)] : []),
     handle(route, ctx),

@@ -54,6 +54,8 @@ const DETAIL_ALLOW = new Set([
   'errorCount',
   // why an envelope's JSON was refused (a strict-JSON code, SPEC §4.3); never set on envelope_rejected
   'reason',
+  'progress',
+  'retryAfterSeconds',
 ]);
 
 /**

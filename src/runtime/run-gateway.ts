@@ -295,8 +295,8 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
             refusalCounter,
             readiness: [
               { name: 'redis', check: () => redisReadiness(queue) },
-              // The registry index answers screening requests: until it is built they would miss people.
-              ...(screening ? [{ name: 'screening index', check: () => screening!.index.ready() }] : []),
+              // Not ready (503, with the build's progress) until the screening index is built.
+              ...(screening ? [screening.readiness] : []),
             ],
             queueStats: () => queue.stats(ctx.clock.now()),
             ...(push ? { onReceived: push.hook() } : {}),

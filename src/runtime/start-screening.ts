@@ -5,7 +5,8 @@
  *   createApp({ ctx, queue, screening: screening.deps });                    // HTTP side: its routes
  *   // shutdown: await screening.close();
  *
- * It builds the registry-backed index (start-up: every live registrant opened once, in memory only),
+ * It starts building the registry-backed index (every live registrant opened once, in memory only)
+ * without waiting for it — the gateway listens at once and screening refuses until it is ready —
  * follows the registry's domain events to keep it current, and — when given the scheduled jobs
  * (processes running workers) — schedules the manifest retention job.
  */
@@ -18,6 +19,7 @@ import { AirportTable } from '../domain/screening/airports.js';
 import { RegistryIndex } from '../features/screening/registry-index.js';
 import { startManifestRetention, type RetentionJob } from '../features/screening/retention.js';
 import type { ScreeningDeps } from '../features/screening/screening-deps.js';
+import type { ReadinessCheck } from '../http/handlers/deps.js';
 
 export interface ScreeningOptions {
   keys: RegistryKeys;
@@ -33,6 +35,8 @@ export interface ScreeningOptions {
 export interface RunningScreening {
   readonly deps: ScreeningDeps;
   readonly index: RegistryIndex;
+  /** For /readyz: not ready, with the build's progress, until the index is built. */
+  readonly readiness: ReadinessCheck;
   readonly retention: RetentionJob | null;
   close(): Promise<void>;
 }
@@ -61,8 +65,11 @@ export async function startManifestScreening(
     ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
   };
   let retention: RetentionJob | null = null;
+  // The build runs while the gateway already listens: /readyz shows its progress and screening
+  // answers screening_index_building until it is done; every other route works meanwhile.
+  if (serving)
+    index.ready().catch((err: unknown) => ctx.log.error({ err }, 'screening index build failed; screening refuses'));
   try {
-    if (serving) await index.ready();
     if (serving && options.rebuildIntervalMs) index.startPeriodicRebuild(options.rebuildIntervalMs);
     if (options.jobs) retention = await startManifestRetention(ctx, options.jobs);
   } catch (err) {
@@ -72,6 +79,7 @@ export async function startManifestScreening(
   return {
     deps,
     index,
+    readiness: { name: 'screeningIndex', check: async () => index.requireReady() },
     retention,
     async close() {
       index.close();

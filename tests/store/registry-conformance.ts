@@ -84,6 +84,40 @@ export function runRegistryConformance(name: string, open: () => Promise<Store>)
       assert.deepEqual(await store.registry.search([], 50), []);
     });
 
+    it('keeps the external reference unique among live records, found by byExternalReference', async () => {
+      const ref = `ext-${randomUUID()}`;
+      const a = seal(cyrillicRegistrant({ externalReference: ref }));
+      await store.registry.insert(a);
+      assert.equal((await other.registry.byExternalReference(ref))?.id, a.id);
+      assert.equal(await store.registry.byExternalReference(`ext-${randomUUID()}`), null);
+      const b = seal(cyrillicRegistrant({ externalReference: ref }));
+      await assert.rejects(store.registry.insert(b), (e: { code?: string }) => e.code === 'conflict');
+      assert.equal(await store.registry.get(b.id), null, 'nothing of the refused insert is stored');
+      // Records without a reference are many; a replace cannot take another record's reference.
+      const c = seal();
+      const d = seal();
+      await store.registry.insert(c);
+      await store.registry.insert(d);
+      await assert.rejects(
+        store.registry.replace({ ...c, externalReference: ref, updatedAt: T0 + 1 }, T0),
+        (e: { code?: string }) => e.code === 'conflict',
+      );
+      // Erasure drops the reference: it no longer finds the tombstone and is free again.
+      await store.registry.erase(shredRegistrant(a, T0 + 2));
+      assert.equal(await store.registry.byExternalReference(ref), null);
+      await store.registry.insert(b);
+      assert.equal((await store.registry.byExternalReference(ref))?.id, b.id);
+    });
+
+    it('counts live records (erased ones are not)', async () => {
+      const n = await store.registry.countLive();
+      const s = seal();
+      await store.registry.insert(s);
+      assert.equal(await other.registry.countLive(), n + 1);
+      await store.registry.erase(shredRegistrant(s, T0 + 3));
+      assert.equal(await store.registry.countLive(), n);
+    });
+
     it('replaces only on the expected version; a lost race changes nothing', async () => {
       const s = seal();
       await store.registry.insert(s);

@@ -22,6 +22,11 @@ export function searchFilter(terms: readonly string[]): Filter {
   return { blindIndexes: { $all: [...new Set(terms)] }, erasedAt: { $eq: null } };
 }
 
+/** The live record with this external reference. */
+export function externalReferenceFilter(ref: string): Filter {
+  return { externalReference: { $eq: ref }, erasedAt: { $eq: null } };
+}
+
 /** Live records after `afterId` in id order (keyset paging for the screening index). */
 export function scanFilter(afterId: string | null): Filter {
   return { erasedAt: { $eq: null }, ...(afterId === null ? {} : { _id: { $gt: afterId } }) };

@@ -12,6 +12,7 @@ import { appendAfter } from './append-after.js';
 import { guard } from './errors.js';
 import {
   eraseFilter,
+  externalReferenceFilter,
   fromRegistrantDoc,
   registrantDoc,
   replaceFilter,
@@ -34,6 +35,10 @@ export function mongoRegistryRepo(
         await withEvents(r, audit);
       }),
     get: (id) => guard('registry.get', async () => lean(await registrants.findById(id).lean().exec())),
+    byExternalReference: (ref) =>
+      guard('registry.byExternalReference', async () =>
+        lean(await registrants.findOne(externalReferenceFilter(ref)).lean().exec()),
+      ),
     replace: (r, expected, audit?: AuditWith<SealedRegistrant>) =>
       guard('registry.replace', async () => {
         const res = await registrants.replaceOne(replaceFilter(r.id, expected), registrantDoc(r)).exec();
@@ -67,6 +72,7 @@ export function mongoRegistryRepo(
           return { id: _id, ...rest } as RegistrantRetentionView;
         });
       }),
+    countLive: () => guard('registry.countLive', () => registrants.countDocuments(scanFilter(null)).exec()),
     scan: (afterId, limit) =>
       guard('registry.scan', async () => {
         const docs = await registrants.find(scanFilter(afterId)).sort({ _id: 1 }).limit(limit).lean().exec();

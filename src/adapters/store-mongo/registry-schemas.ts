@@ -3,6 +3,7 @@
  * Index ↔ query map:
  *   registrants _id                       get, replace, erase
  *   registrants {blindIndexes}            search ($all over the multikey index)
+ *   registrants {externalReference} (unique, partial: present)   create / import look-up
  *   registrants {registrationEnd} / {reviewDue} (partial: live rows)   retention candidates
  *   travel_reports {registrantId, createdAt}   reports of one registrant; shred on erasure
  *   trip_index _id (= trip key)           claim (insert, duplicate key = already claimed), addSource
@@ -16,7 +17,9 @@ const opts = { versionKey: false, minimize: false, strict: 'throw', id: false } 
 export const registrantSchema = new Schema(
   {
     _id: { type: String, required: true },
-    format: { type: Number, enum: [1], required: true },
+    format: { type: Number, enum: [1, 2], required: true },
+    externalReference: { type: String, default: null },
+    contentDigest: { type: String },
     status: { type: String, enum: ['active', 'suspended', 'ended'], required: true },
     registrationStart: { type: String, required: true },
     registrationEnd: { type: String, default: null },
@@ -32,6 +35,11 @@ export const registrantSchema = new Schema(
   { ...opts, collection: 'registrants' },
 );
 registrantSchema.index({ blindIndexes: 1 });
+// The registry's own reference: unique where present (a tombstone drops it).
+registrantSchema.index(
+  { externalReference: 1 },
+  { unique: true, partialFilterExpression: { externalReference: { $type: 'string' } } },
+);
 registrantSchema.index({ registrationEnd: 1 }, { partialFilterExpression: { erasedAt: { $eq: null } } });
 registrantSchema.index(
   { reviewDue: 1 },

@@ -29,6 +29,7 @@
  *   screening_cases ux_cases_trip (trip_key)          one case per trip (de-duplication)
  *   ix_cases_opened / ix_cases_registrant             case list (+ registrant), count
  *   registrants PK(id); ix_registrants_end / _review   registry get; retention candidates (partial: live rows)
+ *   ux_registrants_external_reference (partial)       the registry's reference: unique; import and create look-up
  *   registrant_index PK(term, registrant_id)          blind-index search (one probe per term)
  *   travel_reports PK(id); ix_travel_reports_registrant   reports of one registrant
  *   trip_index PK(trip_key)                           de-duplication of one trip across sources
@@ -327,6 +328,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ix_outbound_stats_lead_all ON outbound (message_type, state, lead_time_seconds, created_at);
       CREATE INDEX ix_inbound_stats_lead ON inbound (message_type, iss, (departure_at - received_at), received_at) WHERE departure_at IS NOT NULL;
       CREATE INDEX ix_inbound_stats_lead_all ON inbound (message_type, (departure_at - received_at), received_at) WHERE departure_at IS NOT NULL;
+    `,
+  },
+  {
+    // The registry's own reference: the key that makes creates and imports idempotent. Unique among
+    // the rows that have one (a tombstone drops it, so an erased person does not block the reference).
+    version: 12,
+    name: 'registrants carry the registry external reference (unique)',
+    sql: `
+      ALTER TABLE registrants ADD COLUMN external_reference TEXT;
+      CREATE UNIQUE INDEX ux_registrants_external_reference ON registrants (external_reference)
+        WHERE external_reference IS NOT NULL;
     `,
   },
   {

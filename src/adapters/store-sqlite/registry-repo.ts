@@ -36,6 +36,7 @@ function params(r: SealedRegistrant) {
     erased: r.erasedAt,
     created: r.createdAt,
     updated: r.updatedAt,
+    ref: r.externalReference ?? null,
     record: JSON.stringify(r),
   };
 }
@@ -43,19 +44,22 @@ function params(r: SealedRegistrant) {
 export function sqliteRegistryRepo(db: Database.Database, chain: SqliteChain, batch: WriteBatch): RegistryRepo {
   db.pragma('secure_delete = ON');
   const insert = db.prepare(`INSERT INTO registrants (id, status, registration_start, registration_end, review_due,
-      review_flagged_at, erased_at, created_at, updated_at, record)
-    VALUES (@id, @status, @start, @end, @review, @flagged, @erased, @created, @updated, @record)`);
+      review_flagged_at, erased_at, created_at, updated_at, external_reference, record)
+    VALUES (@id, @status, @start, @end, @review, @flagged, @erased, @created, @updated, @ref, @record)`);
   const replace =
     db.prepare(`UPDATE registrants SET status = @status, registration_start = @start, registration_end = @end,
-      review_due = @review, review_flagged_at = @flagged, erased_at = @erased, updated_at = @updated, record = @record
+      review_due = @review, review_flagged_at = @flagged, erased_at = @erased, updated_at = @updated,
+      external_reference = @ref, record = @record
     WHERE id = @id AND updated_at = @expected AND erased_at IS NULL`);
   const overwrite =
     db.prepare(`UPDATE registrants SET status = @status, registration_start = @start, registration_end = @end,
-      review_due = @review, review_flagged_at = @flagged, erased_at = @erased, updated_at = @updated, record = @record
+      review_due = @review, review_flagged_at = @flagged, erased_at = @erased, updated_at = @updated,
+      external_reference = @ref, record = @record
     WHERE id = @id AND erased_at IS NULL`);
   const addTerm = db.prepare('INSERT OR IGNORE INTO registrant_index (term, registrant_id) VALUES (?, ?)');
   const dropTerms = db.prepare('DELETE FROM registrant_index WHERE registrant_id = ?');
   const byId = db.prepare('SELECT record FROM registrants WHERE id = ?');
+  const byRef = db.prepare('SELECT record FROM registrants WHERE external_reference = ?');
   const search = db.prepare(`SELECT r.record FROM registrant_index i JOIN registrants r ON r.id = i.registrant_id
     WHERE i.term IN (SELECT value FROM json_each(@terms)) AND r.erased_at IS NULL
     GROUP BY r.id HAVING COUNT(*) = @n ORDER BY r.id LIMIT @limit`);
@@ -85,6 +89,11 @@ export function sqliteRegistryRepo(db: Database.Database, chain: SqliteChain, ba
     get: (id) =>
       guard('registry.get', () => {
         const row = byId.get(id) as Row | undefined;
+        return row ? (JSON.parse(row.record) as SealedRegistrant) : null;
+      }),
+    byExternalReference: (ref) =>
+      guard('registry.byExternalReference', () => {
+        const row = byRef.get(ref) as Row | undefined;
         return row ? (JSON.parse(row.record) as SealedRegistrant) : null;
       }),
     replace: (r, expected, audit?: AuditWith<SealedRegistrant>) =>
@@ -118,6 +127,11 @@ export function sqliteRegistryRepo(db: Database.Database, chain: SqliteChain, ba
       }),
     retentionCandidates: (c, limit) =>
       guard('registry.retention', () => candidates.all({ ...c, limit }) as RegistrantRetentionView[]),
+    countLive: () =>
+      guard('registry.countLive', () => {
+        const row = db.prepare('SELECT COUNT(*) AS n FROM registrants WHERE erased_at IS NULL').get() as { n: number };
+        return row.n;
+      }),
     // Added for the screening index (src/features/screening/registry-index.ts): keyset pages by primary key.
     scan: (afterId, limit) =>
       guard('registry.scan', () =>

@@ -17,7 +17,7 @@
 import { createHmac } from 'node:crypto';
 import anyAscii from 'any-ascii';
 import { TnxError } from '../../core/errors.js';
-import type { Person } from '../protocol/types.js';
+import type { Person, TravelDocument } from '../protocol/types.js';
 import type { SymmetricKey } from './key-file.js';
 
 export const BLIND_INDEX_BYTES = 16;
@@ -86,7 +86,11 @@ function dobTerms(key: SymmetricKey, dob: string): string[] {
 }
 
 /** Every index value of a person: name tokens (Latin, original script, aliases), DOB, documents. */
-export function personIndexes(person: Person, key: SymmetricKey): string[] {
+export function personIndexes(
+  person: Person,
+  key: SymmetricKey,
+  pastDocuments: readonly TravelDocument[] = [],
+): string[] {
   const names = [
     person.name,
     ...(person.nameOriginalScript ? [person.nameOriginalScript] : []),
@@ -96,7 +100,8 @@ export function personIndexes(person: Person, key: SymmetricKey): string[] {
   const out = new Set<string>();
   for (const t of tokens) out.add(blindIndex(key, 'name', t));
   for (const v of dobTerms(key, person.dateOfBirth)) out.add(v);
-  for (const d of person.travelDocuments) {
+  // A past passport finds the person too: a document-number search is how staff check one.
+  for (const d of [...person.travelDocuments, ...pastDocuments]) {
     const n = normaliseDocumentNumber(d.number);
     if (n.length > 0) out.add(blindIndex(key, 'doc', n));
   }

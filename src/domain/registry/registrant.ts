@@ -8,7 +8,7 @@
  */
 import { TnxError } from '../../core/errors.js';
 import { isRealPartialDate } from '../protocol/semantic-checks.js';
-import type { Conviction, DateTime, FullDate, Person } from '../protocol/types.js';
+import type { Conviction, DateTime, FullDate, Person, TravelDocument } from '../protocol/types.js';
 import { schemaGuard } from './json-schema.js';
 
 export type RegistrantStatus = 'active' | 'suspended' | 'ended';
@@ -27,6 +27,10 @@ export interface Registrant {
   person: Person;
   /** Opaque reference to a photo held elsewhere; never the image. */
   photoRef?: string;
+  /** The registry's own record number, unique per registry: makes creates and imports idempotent. */
+  externalReference?: string;
+  /** Documents held before (renewed passports): screening matches these too. */
+  pastTravelDocuments?: TravelDocument[];
   convictions: Conviction[];
   registrationStart: FullDate;
   /** Null when the obligation is indefinite: then only a review ends it. */

@@ -25,14 +25,15 @@ export function requirePurpose(purpose: unknown): string {
   return purpose.trim();
 }
 
-export function registrantCreated(registrantId: string, actor: string, at: number): DomainEvent {
+/** `importId`: the bulk import the change belongs to (one id per import request), to group its events. */
+export function registrantCreated(registrantId: string, actor: string, at: number, importId?: string): DomainEvent {
   return {
     action: 'personal_data.created',
     actor,
     at,
     messageId: registrantId,
     outcome: 'created',
-    detail: { entity: 'registrant' },
+    detail: { entity: 'registrant', ...(importId ? { importId } : {}) },
   };
 }
 
@@ -73,6 +74,7 @@ export function registrantAltered(
   actor: string,
   at: number,
   outcome: 'updated' | 'rewrapped' | 'rekeyed' | 'review_flagged' = 'updated',
+  importId?: string,
 ): DomainEvent {
   return {
     action: 'personal_data.altered',
@@ -80,7 +82,7 @@ export function registrantAltered(
     at,
     messageId: registrantId,
     outcome,
-    detail: { entity: 'registrant' },
+    detail: { entity: 'registrant', ...(importId ? { importId } : {}) },
   };
 }
 

@@ -12,6 +12,7 @@
 import { TnxError } from '../../core/errors.js';
 import type { FullDate, Person } from '../protocol/types.js';
 import { personIndexes } from './blind-index.js';
+import { contentDigest } from './content-digest.js';
 import { newDataKey, rewrapDek, unwrapDek, wrapDek, type DataKey, type WrappedDek } from './data-keys.js';
 import { decryptField, encryptField } from './field-crypto.js';
 import { validateRegistrant, type Registrant, type RegistrantStatus } from './registrant.js';
@@ -26,6 +27,7 @@ export const PERSONAL_FIELDS = [
   'person.sex',
   'person.citizenships',
   'person.travelDocuments',
+  'pastTravelDocuments',
   'photoRef',
   'convictions',
   'notes',
@@ -34,8 +36,18 @@ export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 export interface SealedRegistrant {
   id: string;
-  /** Record format, for future migrations. */
-  format: 1;
+  /**
+   * Record format. 2 adds the `pastTravelDocuments` field (always present, like every other); a
+   * format-1 record was sealed before it existed and opens without it.
+   */
+  format: 1 | 2;
+  /** The registry's own reference, unique per registry (in clear: the store's unique key). */
+  externalReference?: string | null;
+  /**
+   * Keyed digest of the registrant's content (./content-digest.ts), so a re-import tells an unchanged
+   * record without decrypting it. Absent on records sealed before it existed.
+   */
+  contentDigest?: string;
   status: RegistrantStatus;
   registrationStart: FullDate;
   registrationEnd: FullDate | null;
@@ -68,6 +80,7 @@ function plainFields(r: Registrant): Record<PersonalField, unknown> {
     'person.sex': p.sex,
     'person.citizenships': p.citizenships,
     'person.travelDocuments': p.travelDocuments,
+    pastTravelDocuments: r.pastTravelDocuments ?? null,
     photoRef: r.photoRef ?? null,
     convictions: r.convictions,
     notes: r.notes ?? null,
@@ -91,7 +104,9 @@ function build(
 ): SealedRegistrant {
   return {
     id: r.id,
-    format: 1,
+    format: 2,
+    externalReference: r.externalReference ?? null,
+    contentDigest: contentDigest(r, keys.indexKey),
     status: r.status,
     registrationStart: r.registrationStart,
     registrationEnd: r.registrationEnd,
@@ -102,7 +117,7 @@ function build(
     erasedAt: null,
     dek: wrapped,
     fields: encryptAll(r, dek),
-    blindIndexes: personIndexes(r.person, keys.indexKey),
+    blindIndexes: personIndexes(r.person, keys.indexKey, r.pastTravelDocuments),
   };
 }
 
@@ -150,6 +165,7 @@ export function openRegistrant(sealed: SealedRegistrant, keys: RegistryKeys): Re
   const dek = unwrapDek(sealed.dek, sealed.id, keys.kek);
   try {
     const f = (name: PersonalField): unknown => {
+      if (name === 'pastTravelDocuments' && sealed.format === 1) return undefined;
       const token = sealed.fields[name];
       if (token === undefined)
         throw new TnxError('personal_data_unreadable', `field ${name} of registrant ${sealed.id} is missing`);
@@ -176,6 +192,9 @@ export function openRegistrant(sealed: SealedRegistrant, keys: RegistryKeys): Re
       status: sealed.status,
       reviewDue: sealed.reviewDue,
     };
+    if (sealed.externalReference) r.externalReference = sealed.externalReference;
+    const past = f('pastTravelDocuments');
+    if (past !== undefined) r.pastTravelDocuments = past as NonNullable<Registrant['pastTravelDocuments']>;
     const photoRef = f('photoRef');
     if (photoRef !== undefined) r.photoRef = photoRef as string;
     const notes = f('notes');
@@ -224,7 +243,12 @@ export function reindexRegistrant(
 ): SealedRegistrant {
   if (!sealed.dek) return sealed;
   const r = openRegistrant(sealed, keys);
-  return { ...sealed, blindIndexes: personIndexes(r.person, next), updatedAt: now };
+  return {
+    ...sealed,
+    blindIndexes: personIndexes(r.person, next, r.pastTravelDocuments),
+    contentDigest: contentDigest(r, next),
+    updatedAt: now,
+  };
 }
 
 /**

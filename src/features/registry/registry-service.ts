@@ -6,7 +6,9 @@
  */
 import { uuid7 } from '../../core/uuid7.js';
 import { isoTime } from '../../core/clock.js';
-import { TnxError } from '../../core/errors.js';
+import { isTnxError, TnxError } from '../../core/errors.js';
+import { contentDigest } from '../../domain/registry/content-digest.js';
+import { validateRegistrant } from '../../domain/registry/registrant.js';
 import type { Principal } from '../../core/principal.js';
 import { searchTerms, type RegistrantQuery } from '../../domain/registry/blind-index.js';
 import type { Registrant } from '../../domain/registry/registrant.js';
@@ -32,6 +34,7 @@ import type { NationalDeps } from './deps.js';
 /** What the API answers about a record without reading personal data. */
 export interface RegistrantSummary {
   id: string;
+  externalReference: string | null;
   status: SealedRegistrant['status'];
   registrationStart: string;
   registrationEnd: string | null;
@@ -44,6 +47,7 @@ export interface RegistrantSummary {
 export function summaryOf(s: SealedRegistrant): RegistrantSummary {
   return {
     id: s.id,
+    externalReference: s.externalReference ?? null,
     status: s.status,
     registrationStart: s.registrationStart,
     registrationEnd: s.registrationEnd,
@@ -63,7 +67,7 @@ async function load(deps: NationalDeps, id: string): Promise<SealedRegistrant> {
   return s;
 }
 
-function withId(body: unknown, id: string): unknown {
+export function withId(body: unknown, id: string): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new TnxError('invalid_registrant', 'the body must be one registrant object', { pointer: '' });
   }
@@ -73,18 +77,64 @@ function withId(body: unknown, id: string): unknown {
   return { ...b, id };
 }
 
+/** The registry's own reference of a body, when it gives one (the schema checks its form). */
+export function externalReferenceOf(body: unknown): string | null {
+  const ref = (body as { externalReference?: unknown } | null)?.externalReference;
+  return typeof ref === 'string' ? ref : null;
+}
+
+/** True when `body`, sealed onto `existing`, would store exactly what is stored (no decryption). */
+export function sameContent(deps: NationalDeps, existing: SealedRegistrant, body: unknown): boolean {
+  const next = validateRegistrant(withId(body, existing.id));
+  return existing.contentDigest !== undefined && existing.contentDigest === contentDigest(next, deps.keys.indexKey);
+}
+
+/**
+ * Create a registrant. An `externalReference` makes the create idempotent, as a client-supplied
+ * message id makes a submission idempotent: the same body again (a retry after a lost answer) gets
+ * the first answer with `created: false`; another body under a reference in use is
+ * `idempotency_conflict` — a create never changes a record (PUT or the import does).
+ */
 export async function createRegistrant(
   deps: NationalDeps,
   principal: Principal,
   body: unknown,
-): Promise<RegistrantSummary> {
+): Promise<RegistrantSummary & { created: boolean }> {
   const { ctx } = deps;
+  const ref = externalReferenceOf(body);
+  if (ref !== null) {
+    const existing = await ctx.store.registry.byExternalReference(ref);
+    if (existing) return replayCreate(deps, existing, body);
+  }
   const now = ctx.clock.now();
   const sealed = sealRegistrant(withId(body, uuid7()), deps.keys, now);
   const created = [registrantCreated(sealed.id, principal.id, now)];
-  await ctx.store.registry.insert(sealed, () => created);
+  try {
+    await ctx.store.registry.insert(sealed, () => created);
+  } catch (err) {
+    // Two creates with one reference raced: the loser answers as a retry would.
+    const winner = ref !== null && isTnxError(err) && err.code === 'conflict';
+    const existing = winner ? await ctx.store.registry.byExternalReference(ref) : null;
+    if (existing) return replayCreate(deps, existing, body);
+    throw err;
+  }
   await ctx.events.announce(...created);
-  return summaryOf(sealed);
+  return { ...summaryOf(sealed), created: true };
+}
+
+function replayCreate(
+  deps: NationalDeps,
+  existing: SealedRegistrant,
+  body: unknown,
+): RegistrantSummary & { created: boolean } {
+  if (!sameContent(deps, existing, body)) {
+    throw new TnxError(
+      'idempotency_conflict',
+      'this externalReference is already used by a registrant with other data; change it with PUT or the import',
+      { pointer: '/externalReference' },
+    );
+  }
+  return { ...summaryOf(existing), created: false };
 }
 
 export async function readRegistrant(

@@ -1,10 +1,12 @@
 /**
  * The registry API for registry staff (role `registry`): registrants, searched by blind index, read
- * with a purpose, changed, ended and erased. Served where the registry is configured.
+ * with a purpose, changed, ended and erased, and loaded in bulk from NDJSON. Served where the registry
+ * is configured.
  */
 import { PURPOSE } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
-import { BY_ID, JSON_BODY, routesOf, type Route } from '../route.js';
+import { BY_ID, JSON_BODY, routesOf, type BodyLine, type RequestBody, type Route } from '../route.js';
+import { importRegistrants } from './registry-import.js';
 import {
   createRegistrant,
   endRegistration,
@@ -14,6 +16,13 @@ import {
   updateRegistrant,
 } from './registry-service.js';
 
+// One registrant a line, each line at most http.bodyLimitBytes (what one create may send).
+const ndjson = {
+  kinds: ['ndjson'],
+  limit: 'api',
+  stream: true,
+  decode: (b: RequestBody): AsyncIterable<BodyLine> => b.lines ?? (async function* () {})(),
+} as const;
 const criterion = { type: 'string', maxLength: 200 } as const;
 
 export const registryRoutes: readonly Route[] = routesOf('registry', ROLES_BY_CONCERN.registry, (route) => [
@@ -22,8 +31,16 @@ export const registryRoutes: readonly Route[] = routesOf('registry', ROLES_BY_CO
     path: '/api/v1/registrants',
     body: JSON_BODY,
     async handle({ principal, body }, deps) {
-      return { status: 201, body: await createRegistrant(deps, principal, body) };
+      // A retry with the same externalReference and content answers the registrant already created.
+      const summary = await createRegistrant(deps, principal, body);
+      return { status: summary.created ? 201 : 200, body: summary };
     },
+  }),
+  route('importRegistrants', {
+    method: 'POST',
+    path: '/api/v1/registrants/import',
+    body: ndjson,
+    handle: async ({ principal, body }, deps) => ({ body: await importRegistrants(deps, principal, body) }),
   }),
   route('searchRegistrants', {
     method: 'GET',

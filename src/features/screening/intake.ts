@@ -32,7 +32,7 @@ export async function receiveManifest(
   manifest: Manifest,
 ): Promise<Received> {
   const { ctx } = deps;
-  await deps.index.ready();
+  deps.index.requireReady();
   const id = uuid7();
   const started = performance.now();
   const result = screenManifest(manifest, deps.index.index, deps.weights);

@@ -21,8 +21,21 @@ import { CandidateIndex, type RegistrantForScreening } from '../../domain/screen
 import type { ScreeningWeights } from '../../domain/screening/config.js';
 import type { RegistryRepo } from '../../ports/store/index.js';
 import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
+import { TnxError } from '../../core/errors.js';
 
 const PAGE = 1000;
+/** What a screening request refused during the first build is told to wait, seconds. */
+const RETRY_AFTER_SECONDS = 5;
+
+/** The first build's progress: /readyz shows it, screening refuses until `ready`. */
+export interface IndexProgress {
+  state: 'building' | 'ready' | 'failed';
+  indexed: number;
+  /** Live registrants when the build started (the store's count). */
+  total: number;
+  /** indexed / total, 0–100, one decimal. */
+  percent: number;
+}
 const REGISTRY_ACTIONS = new Set(['personal_data.created', 'personal_data.altered', 'personal_data.erased']);
 
 export function forScreening(sealed: SealedRegistrant, keys: RegistryKeys): RegistrantForScreening | null {
@@ -38,6 +51,7 @@ export function forScreening(sealed: SealedRegistrant, keys: RegistryKeys): Regi
     sex: p.sex,
     citizenships: p.citizenships,
     travelDocuments: p.travelDocuments.map((d) => ({ number: d.number })),
+    ...(r.pastTravelDocuments ? { pastTravelDocuments: r.pastTravelDocuments.map((d) => ({ number: d.number })) } : {}),
   };
 }
 
@@ -55,6 +69,7 @@ export class RegistryIndex {
   #ready: Promise<void> | null = null;
   #unsubscribe: (() => void) | null = null;
   #rebuilds: PeriodicRun<unknown> | null = null;
+  #progress: IndexProgress = { state: 'building', indexed: 0, total: 0, percent: 0 };
 
   constructor(opts: RegistryIndexOptions) {
     this.#opts = opts;
@@ -66,21 +81,56 @@ export class RegistryIndex {
     return this.#index;
   }
 
-  /** Resolves once the first build is done; screening waits for it. */
+  /** Resolves once the first build is done (event followers wait for it). */
   ready(): Promise<void> {
-    this.#ready ??= this.rebuild();
+    this.#ready ??= this.#firstBuild();
     return this.#ready;
   }
 
-  /** Read every live registrant into a fresh index, then swap it in. */
-  async rebuild(): Promise<void> {
+  /** The first build's progress (after it, `ready` with the final counts). */
+  progress(): IndexProgress {
+    return { ...this.#progress };
+  }
+
+  /** Screening answers only from a complete index: during the first build it refuses, saying how far it is. */
+  requireReady(): void {
+    if (this.#progress.state === 'ready') return;
+    throw new TnxError('screening_index_building', 'the screening index is still being built; retry later', {
+      detail: { progress: this.progress(), retryAfterSeconds: RETRY_AFTER_SECONDS },
+    });
+  }
+
+  async #firstBuild(): Promise<void> {
+    try {
+      await this.rebuild((indexed, total) => {
+        this.#progress = { state: 'building', indexed, total, percent: percentOf(indexed, total) };
+      });
+      this.#progress = { ...this.#progress, state: 'ready', percent: 100 };
+    } catch (err) {
+      this.#progress = { ...this.#progress, state: 'failed' };
+      throw err;
+    }
+  }
+
+  /**
+   * Read every live registrant into a fresh index, then swap it in. Between pages the event loop
+   * gets a turn (setImmediate), so a process building a large index at start-up still answers
+   * requests — /readyz with this progress among them.
+   */
+  async rebuild(onProgress?: (indexed: number, total: number) => void): Promise<void> {
     const next = new CandidateIndex(this.#opts.priors);
+    const total = onProgress ? await this.#opts.registry.countLive() : 0;
     let after: string | null = null;
+    let indexed = 0;
+    onProgress?.(0, total);
     for (;;) {
       const page: SealedRegistrant[] = await this.#opts.registry.scan(after, PAGE);
       for (const sealed of page) this.#add(next, sealed);
+      indexed += page.length;
+      onProgress?.(indexed, Math.max(total, indexed));
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.id;
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.#index = next;
     this.#opts.log.info({ registrants: next.size }, 'screening index built');
@@ -136,4 +186,8 @@ export class RegistryIndex {
       return false;
     }
   }
+}
+
+function percentOf(indexed: number, total: number): number {
+  return total === 0 ? 100 : Math.round((1000 * indexed) / total) / 10;
 }

@@ -51,14 +51,18 @@ export function readyz(deps: HttpDeps) {
           const note = await withTimeout(c.check(), CHECK_TIMEOUT_MS, 'timeout');
           return [c.name, typeof note === 'string' ? note : 'ok'] as const;
         } catch (err) {
+          // A part that is still starting says how far it is (the screening index's build progress).
+          if (err instanceof TnxError && err.detail?.progress !== undefined) {
+            return [c.name, 'starting', err.detail.progress] as const;
+          }
           deps.ctx.log.warn({ check: c.name, err }, 'readiness check failed');
           return [c.name, 'failed'] as const;
         }
       }),
     );
-    const status = Object.fromEntries(results);
+    const status = Object.fromEntries(results.map(([name, r, progress]) => [name, progress ?? r]));
     const directory = deps.ctx.network ? { directory: deps.ctx.network.status() } : {};
-    if (results.every(([, r]) => r !== 'failed')) {
+    if (results.every(([, r]) => r !== 'failed' && r !== 'starting')) {
       // Degraded still serves: submissions are answered from the store and the outbox carries them.
       const degraded = results.some(([, r]) => r.startsWith('degraded'));
       res.status(200).json({ status: degraded ? 'degraded' : 'ready', checks: status, ...directory });

@@ -40,6 +40,9 @@ export function sendProblem(res: Response, err: unknown, log: Logger): void {
   if (problem.status === 405 && err instanceof TnxError && Array.isArray(err.detail?.allowed)) {
     res.setHeader('Allow', (err.detail.allowed as string[]).join(', '));
   }
+  if (problem.status === 503 && err instanceof TnxError && typeof err.detail?.retryAfterSeconds === 'number') {
+    res.setHeader('Retry-After', String(err.detail.retryAfterSeconds));
+  }
   if (problem.status === 401) {
     // RFC 6750 §3: say how to authenticate; `invalid_token` only when a token was presented.
     const presented = res.req.headers.authorization !== undefined;

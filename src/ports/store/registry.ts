@@ -15,10 +15,15 @@ export type RegistrantRetentionView = Pick<
  * change happens — not for an id that exists, a lost race or a record already erased.
  */
 export interface RegistryRepo {
-  /** Insert a new sealed registrant; `conflict` when the id exists. */
+  /** Insert a new sealed registrant; `conflict` when the id or the external reference exists. */
   insert(rec: SealedRegistrant, audit?: AuditWith<SealedRegistrant>): Promise<void>;
   get(id: string): Promise<SealedRegistrant | null>;
-  /** Replace when the stored `updatedAt` still equals `expectedUpdatedAt`; false on a lost race or an erased record. */
+  /** The live record carrying the registry's own reference (unique among live records), or null. */
+  byExternalReference(ref: string): Promise<SealedRegistrant | null>;
+  /**
+   * Replace when the stored `updatedAt` still equals `expectedUpdatedAt`; false on a lost race or an
+   * erased record; `conflict` when the new external reference belongs to another record.
+   */
   replace(rec: SealedRegistrant, expectedUpdatedAt: number, audit?: AuditWith<SealedRegistrant>): Promise<boolean>;
   /**
    * Overwrite the live record with its tombstone (src/domain/registry `shredRegistrant`) and drop its blind
@@ -34,6 +39,8 @@ export interface RegistryRepo {
     cutoffs: { endBefore: string; reviewBefore: string },
     limit: number,
   ): Promise<RegistrantRetentionView[]>;
+  /** How many live (not erased) records there are: the screening index's build progress counts against it. */
+  countLive(): Promise<number>;
   /** Live (not erased) records with id > afterId, by id: the screening index is built from these at start-up. */
   scan(afterId: string | null, limit: number): Promise<SealedRegistrant[]>;
 }

@@ -27,6 +27,10 @@ export class Metrics {
   readonly directoryExpired: Gauge;
   /** HTTP requests served by the local API and inbox, by route pattern and status. */
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
+  /** A partner's delivery circuit as this process last saw it: 0 closed, 1 half-open (probing), 2 open. */
+  readonly partnerCircuit: Gauge<'partner'>;
+  /** Submissions shed by admission control: reason = in_flight | queue_lag. */
+  readonly overloaded: Counter<'reason'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registry = new Registry();
@@ -91,6 +95,18 @@ export class Metrics {
       name: 'tnx_http_requests_total',
       help: 'HTTP requests by route pattern and status',
       labelNames: ['route', 'method', 'status'],
+      registers,
+    });
+    this.partnerCircuit = new Gauge({
+      name: 'tnx_partner_circuit_state',
+      help: "A partner's delivery circuit: 0 closed, 1 half-open, 2 open",
+      labelNames: ['partner'],
+      registers,
+    });
+    this.overloaded = new Counter({
+      name: 'tnx_http_overloaded_total',
+      help: 'Submissions answered 503 overloaded, by reason (in_flight, queue_lag)',
+      labelNames: ['reason'],
       registers,
     });
   }

@@ -38,7 +38,8 @@ import { DeliveryQueue } from '../adapters/queue-bullmq/delivery-queue.js';
 import { BullScheduledJobs } from '../adapters/queue-bullmq/scheduled-jobs.js';
 import { BullWebhooks } from '../adapters/queue-bullmq/webhooks.js';
 import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../features/delivery/worker.js';
-import { createApp, type AppOptions } from '../http/app.js';
+import { admissionOf, createApp, type AppOptions } from '../http/app.js';
+import type { Admission } from '../features/submission/admission.js';
 import { listen, type RunningServer } from '../http/server.js';
 import { InboxPush, startInboxPushWorker } from '../features/inbox/push.js';
 import { startRetentionJob } from '../features/registry/retention-job.js';
@@ -138,6 +139,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
 
   let server: RunningServer | null = null;
   let refusalLimiter: RefusalLimiter | null = null;
+  let admission: Admission | null = null;
   let refusalCounter: RefusalCounter | null = null;
   let worker: DeliveryWorker | null = null;
   let sealer: AuditSealer | null = null;
@@ -247,9 +249,12 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
             { events: ctx.events, clock: ctx.clock, log: ctx.log },
             config.http.refusalWindowSeconds * 1000,
           );
+          admission = admissionOf(config);
+          admission.sample(() => queue.ready(), config.http.queueSampleMs);
           const app = createApp({
             ctx,
             queue,
+            admission,
             refusalLimiter,
             refusalCounter,
             readiness: [{ name: 'redis', check: () => redisReadiness(queue) }],
@@ -264,6 +269,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         },
         async () => {
           await server?.close();
+          await admission?.stop();
           // After the last request: the window's refusal counts reach the audit trail before the store closes.
           await refusalCounter?.close();
           await refusalLimiter?.close();

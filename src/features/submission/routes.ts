@@ -23,6 +23,7 @@ function submitRoute(name: string, path: string, expect: OutboundType): Route {
     body: { kinds: ['json', 'xml'], limit: 'api', decode: bodyValue },
     headers: ['idempotency-key'],
     produces: ['json'],
+    shed: true,
     async handle({ principal, body, headers }, deps) {
       const idempotencyKey = idempotencyKeyOf(headers['idempotency-key']);
       return acceptedReply(await submitMessage(deps, { principal, idempotencyKey, body, expect }));

@@ -154,7 +154,15 @@ async function main(): Promise<void> {
     const end = Date.now() + 600_000;
     while ((await receivedCount(gbr.url, 'USA')) < accepted.length && Date.now() < end) await sleep(250);
     let notDelivered = 0;
-    for (const id of accepted) if ((await usaStore.outbound.get(id))?.state !== 'delivered') notDelivered += 1;
+    for (const id of accepted)
+      for (;;) {
+        if ((await usaStore.outbound.get(id))?.state === 'delivered') break;
+        if (Date.now() > end) {
+          notDelivered += 1;
+          break;
+        }
+        await sleep(100);
+      }
     const received = await receivedCount(gbr.url, 'USA');
     const drainS = (Date.now() - drainStart) / 1000;
     await usaStore.close();

@@ -163,6 +163,16 @@ const http = Section({
     }),
     128,
   ),
+  maxSubmissionAgeMs: Defaulted(
+    Type.Integer({
+      minimum: 10,
+      maximum: 600000,
+      description:
+        'When the oldest submission in flight in this process has waited this long, new submissions are ' +
+        'answered 503 `overloaded` at once: the process is behind, whatever the count in flight.',
+    }),
+    500,
+  ),
   maxQueueReady: Defaulted(
     Type.Integer({
       minimum: 1,

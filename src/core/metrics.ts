@@ -29,7 +29,7 @@ export class Metrics {
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
   /** A partner's delivery circuit as this process last saw it: 0 closed, 1 half-open (probing), 2 open. */
   readonly partnerCircuit: Gauge<'partner'>;
-  /** Submissions shed by admission control: reason = in_flight | queue_lag. */
+  /** Submissions shed by admission control: reason = in_flight | latency | queue_lag. */
   readonly overloaded: Counter<'reason'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -105,7 +105,7 @@ export class Metrics {
     });
     this.overloaded = new Counter({
       name: 'tnx_http_overloaded_total',
-      help: 'Submissions answered 503 overloaded, by reason (in_flight, queue_lag)',
+      help: 'Submissions answered 503 overloaded, by reason (in_flight, latency, queue_lag)',
       labelNames: ['reason'],
       registers,
     });

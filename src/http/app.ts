@@ -72,6 +72,7 @@ export function admissionOf(config: GatewayContext['config']): Admission {
   return new Admission({
     maxInFlight: config.http.maxInFlightSubmissions,
     maxQueueReady: config.http.maxQueueReady,
+    maxAgeMs: config.http.maxSubmissionAgeMs,
   });
 }
 

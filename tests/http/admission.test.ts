@@ -120,6 +120,30 @@ describe('http: admission control of submissions (real gateway, real Redis)', fu
       .expect(202);
   });
 
+  it('when the oldest submission in flight is too old: 503 overloaded (latency), admitted again once it is answered', async () => {
+    admission = new Admission({ maxInFlight: 100, maxQueueReady: 1_000_000, maxAgeMs: 50 });
+    gw = await bootstrap({ admission });
+    const g = gw;
+    const post = () =>
+      request(g.url)
+        .post('/api/v1/notifications')
+        .set('Authorization', bearer('submitter'))
+        .type('json')
+        .send(notificationBody());
+    const held = holdSubmission(g.url, notificationBody());
+    await until('one submission in flight', () => admission!.inFlight === 1);
+    // Polled, not slept: the refusal comes once the held one is older than 50 ms.
+    const shed = await until('a submission shed for latency', async () => {
+      const res = await post();
+      return res.status === 503 ? res : null;
+    });
+    assert.equal(shed.body.code, 'overloaded');
+    assert.match(await g.ctx.metrics.text(), /tnx_http_overloaded_total\{reason="latency"\} [1-9]/);
+    held.req.end(held.rest);
+    assert.equal((await held.answer).status, 202);
+    assert.equal((await post()).status, 202);
+  });
+
   it('past the queue-lag bound: 503 overloaded until the workers catch up; reads and probes unaffected', async () => {
     admission = new Admission({ maxInFlight: 100, maxQueueReady: 1 });
     gw = await bootstrap({ admission });

@@ -1,9 +1,12 @@
 /**
  * Admission control for submissions: shed load at the door instead of letting every client time out.
  *
- * Two bounds, either of which refuses a submission at once (503 `overloaded`, Retry-After):
+ * Three bounds, any of which refuses a submission at once (503 `overloaded`, Retry-After):
  *   - submissions in flight in this process (`http.maxInFlightSubmissions`): past it, more concurrent
  *     work only lengthens every answer (and starves the event loop that health probes need);
+ *   - the age of the oldest submission still in flight (`http.maxSubmissionAgeMs`): a count alone does
+ *     not know how fast the process is (a busy or starved CPU serves 128 submissions in seconds); when
+ *     the oldest one has waited that long, this process is behind and a new one would only wait too;
  *   - delivery jobs ready to run (`http.maxQueueReady`): the workers are that far behind, and what is
  *     accepted now would only wait. Sampled every `http.queueSampleMs`, never asked per request, so
  *     refusing costs no round trip. With the queue unreachable the sample fails and this bound is
@@ -15,40 +18,44 @@
  */
 import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
 
-export type OverloadReason = 'in_flight' | 'queue_lag';
+export type OverloadReason = 'in_flight' | 'latency' | 'queue_lag';
 
 export type Entry = { ok: true; leave: () => void } | { ok: false; reason: OverloadReason };
 
 export interface AdmissionSettings {
   maxInFlight: number;
   maxQueueReady: number;
+  /** Oldest in-flight submission, ms, beyond which new ones are refused (absent: no such bound). */
+  maxAgeMs?: number;
 }
 
 export class Admission {
-  #inFlight = 0;
   #ready = 0;
+  #seq = 0;
+  /** Start times (performance.now()) of the submissions in flight, oldest first (a Map keeps insertion order). */
+  readonly #started = new Map<number, number>();
   #sampler: PeriodicRun<void> | null = null;
   constructor(readonly settings: AdmissionSettings) {}
 
   /** Submissions being handled now. */
   get inFlight(): number {
-    return this.#inFlight;
+    return this.#started.size;
   }
 
   /** Enter, or be refused with the bound that is exceeded. `leave` must be called once, when answered. */
   enter(): Entry {
     if (this.#ready > this.settings.maxQueueReady) return { ok: false, reason: 'queue_lag' };
-    if (this.#inFlight >= this.settings.maxInFlight) return { ok: false, reason: 'in_flight' };
-    this.#inFlight += 1;
-    let left = false;
-    return {
-      ok: true,
-      leave: () => {
-        if (left) return;
-        left = true;
-        this.#inFlight -= 1;
-      },
-    };
+    if (this.#started.size >= this.settings.maxInFlight) return { ok: false, reason: 'in_flight' };
+    const now = performance.now();
+    const { maxAgeMs } = this.settings;
+    if (maxAgeMs !== undefined)
+      for (const startedAt of this.#started.values()) {
+        if (now - startedAt > maxAgeMs) return { ok: false, reason: 'latency' };
+        break; // the first entry is the oldest
+      }
+    const key = (this.#seq += 1);
+    this.#started.set(key, now);
+    return { ok: true, leave: () => void this.#started.delete(key) };
   }
 
   /** Record a sample of the ready delivery jobs (tests set it directly; the sampler calls it). */

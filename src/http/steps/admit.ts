@@ -19,7 +19,7 @@ export function admit(admission: Admission, metrics: Metrics, retryAfterSeconds:
       next(
         new TnxError(
           'overloaded',
-          entry.reason === 'in_flight' ? 'too many submissions in progress' : 'the delivery queue is too far behind',
+          entry.reason === 'queue_lag' ? 'the delivery queue is too far behind' : 'too many submissions in progress',
         ),
       );
       return;

@@ -29,6 +29,8 @@ const N = intEnv('BENCH_N', 10_000);
 const CASES = (process.env.BENCH_CASES ?? 'a,b').split(',').filter((c) => c === 'a' || c === 'b');
 const HOUR = 3600_000;
 const PROBE_MS = 2000;
+/** Workers of case (a); BENCH_WORKERS_A=8 matches the partner's default concurrency (no deferrals). */
+const WORKERS_A = intEnv('BENCH_WORKERS_A', 32);
 
 interface Result {
   label: string;
@@ -52,7 +54,7 @@ async function runCase(redis: LocalRedis, which: 'a' | 'b'): Promise<Result> {
     overrides: {
       log: { level: 'error' },
       audit: { checkpointIntervalSeconds: 60 },
-      delivery: { workerConcurrency: raised ? 64 : 32, circuitProbeIntervalMs: PROBE_MS },
+      delivery: { workerConcurrency: raised ? 64 : WORKERS_A, circuitProbeIntervalMs: PROBE_MS },
     },
     ...(raised ? { partnerLimits: { concurrency: 64, ratePerSecond: 100_000 } } : {}),
   });
@@ -153,7 +155,7 @@ async function runCase(redis: LocalRedis, which: 'a' | 'b'): Promise<Result> {
     return {
       label: raised
         ? '(b) limits raised: 64 in flight, 100,000/s; 64 workers'
-        : '(a) default limits: 8 in flight, 200/s',
+        : `(a) default limits: 8 in flight, 200/s; ${WORKERS_A} workers`,
       target: raised ? 400 : 0.95 * 200,
       fromUpS,
       firstToLastS,

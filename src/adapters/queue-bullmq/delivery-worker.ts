@@ -4,8 +4,8 @@
  *
  *   done    → the job completes (its value: the record's state);
  *   delay   → job.moveToDelayed + DelayedError: the job waits in `delayed`, keeping its departure
- *             priority, and runs again at the time the retry policy chose; a retry or a wait on an
- *             open circuit also parks it among its partner's waiting jobs (./partner-circuits.ts), so
+ *             priority, and runs again at the time the retry policy chose; a wait on an open
+ *             circuit also parks it among its partner's waiting jobs (./partner-circuits.ts), so
  *             that the circuit closing wakes it at once;
  *   failed  → UnrecoverableError: the record is `failed` and its alert raised, BullMQ must not retry.
  *
@@ -44,8 +44,7 @@ export function startDeliveryJobWorker(
       case 'delay':
         // BullMQ schedules on real time, whatever the gateway's clock says.
         await job.moveToDelayed(Date.now() + outcome.delayMs, token);
-        if (outcome.why !== 'partner_busy')
-          await circuits.park(job.data.partner, job.data.id, job.data.departureAt, outcome.why === 'circuit_open');
+        if (outcome.why === 'circuit_open') await circuits.park(job.data.partner, job.data.id, job.data.departureAt);
         throw new DelayedError();
       case 'failed':
         if (wasDelayed) await circuits.unpark(job.data.partner, job.data.id);

@@ -7,7 +7,7 @@
  *   <prefix>:<queue>:parked:<partner>    sorted set of the partner's waiting job ids, scored by
  *                                        departure: the jobs `release` wakes
  *
- * A job is parked when it waits on an open circuit or for a retry. Release wakes them with BullMQ's
+ * A job is parked when it waits on an open circuit (its own failure may have opened it). Release wakes them with BullMQ's
  * `promote` (delayed → prioritized): BullMQ then serves them by their departure priority, so the
  * backlog leaves earliest departure first however the jobs were parked.
  */
@@ -62,9 +62,8 @@ export class PartnerCircuits implements CircuitStore {
    * closed by then (a release ran between the worker's look at the circuit and this call), the job
    * wakes itself: either the release saw it in the set, or this read sees the circuit closed.
    */
-  async park(partner: string, id: string, departureAt: number | null, circuitOpen: boolean): Promise<void> {
+  async park(partner: string, id: string, departureAt: number | null): Promise<void> {
     await this.#redis.zadd(this.#parkedKey(partner), departureAt ?? NO_DEPARTURE, id);
-    if (!circuitOpen) return;
     if (parseCircuit(await this.read(partner)).phase === 'closed') await this.#promote(id);
   }
 

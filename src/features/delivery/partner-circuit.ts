@@ -94,14 +94,14 @@ export class PartnerCircuits {
 
   /**
    * The delay after a failed attempt while the circuit is not closed: no longer than the probe
-   * interval, so that this job is back to probe (the others sleep until released).
+   * interval, so that this job is back to probe (the others sleep until released), and parked.
    */
   shorten(partner: string, out: DeliveryOutcome): DeliveryOutcome {
     if (out.next !== 'delay' || !this.#open.has(partner)) return out;
     const interval = this.#o.settings.probeIntervalMs;
-    if (out.delayMs <= interval) return out;
-    this.#wakers.set(partner, this.#ctx.clock.now() + interval);
-    return { ...out, delayMs: interval };
+    this.#wakers.set(partner, this.#ctx.clock.now() + Math.min(out.delayMs, interval));
+    // It now waits on the circuit: parked with the partner's other jobs, so the release wakes it too.
+    return { next: 'delay', delayMs: Math.min(out.delayMs, interval), why: 'circuit_open' };
   }
 
   /** Count an attempt's result: a transient failure of the partner, or an answer that proves it is there. */

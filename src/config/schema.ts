@@ -158,6 +158,48 @@ const http = Section({
     }),
     31536000,
   ),
+  maxInFlightSubmissions: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 100000,
+      description:
+        'Submissions (POST notifications and updates) this process handles at once; beyond it they are answered ' +
+        '503 `overloaded` with Retry-After at once. Health and readiness probes are never counted.',
+    }),
+    128,
+  ),
+  maxSubmissionAgeMs: Defaulted(
+    Type.Integer({
+      minimum: 10,
+      maximum: 600000,
+      description:
+        'When the oldest submission in flight in this process has waited this long, new submissions are ' +
+        'answered 503 `overloaded` at once: the process is behind, whatever the count in flight.',
+    }),
+    500,
+  ),
+  maxQueueReady: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 100000000,
+      description:
+        'Delivery jobs ready to run (waiting, not delayed) beyond which submissions are answered 503 ' +
+        '`overloaded`: the workers are that far behind. Sampled every `queueSampleMs`.',
+    }),
+    50000,
+  ),
+  queueSampleMs: Defaulted(
+    Type.Integer({
+      minimum: 50,
+      maximum: 60000,
+      description: 'How often the HTTP side samples the ready delivery jobs for `maxQueueReady`, ms.',
+    }),
+    1000,
+  ),
+  overloadRetryAfterSeconds: Defaulted(
+    Type.Integer({ minimum: 1, maximum: 3600, description: 'Retry-After on an `overloaded` answer, seconds.' }),
+    1,
+  ),
   refusalLimit: Defaulted(
     Type.Integer({
       minimum: 1,
@@ -286,6 +328,44 @@ const delivery = Section({
   backoffCapMs: Defaulted(
     Type.Integer({ minimum: 1, description: 'Longest retry delay of the backoff, ms (≥ backoffBaseMs).' }),
     300000,
+  ),
+  departureBackoffFraction: Defaulted(
+    Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description:
+        'A retry delay is at most this share of the time left before departure (never below backoffBaseMs), ' +
+        'so a notice departing soon is retried soon after its partner returns.',
+    }),
+    0.05,
+  ),
+  circuitFailureThreshold: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      maximum: 10000,
+      description:
+        "Consecutive transient failures to one partner that open its circuit: no more attempts, the partner's " +
+        'jobs wait (without spending retries) until a probe succeeds.',
+    }),
+    5,
+  ),
+  circuitProbeIntervalMs: Defaulted(
+    Type.Integer({
+      minimum: 100,
+      maximum: 3600000,
+      description: 'While a circuit is open, one probe attempt to the partner at most this often, ms.',
+    }),
+    2000,
+  ),
+  circuitParkMs: Defaulted(
+    Type.Integer({
+      minimum: 1000,
+      maximum: 3600000,
+      description:
+        'How long a job waiting on an open circuit sleeps before it looks again, ms. Closing the circuit wakes ' +
+        'every waiting job at once; this only bounds the wait if that wake-up is lost (a process killed then).',
+    }),
+    60000,
   ),
   requestTimeoutMs: Defaulted(
     Type.Integer({ minimum: 100, description: 'Timeout of one HTTP request to a partner or webhook, ms.' }),

@@ -125,6 +125,8 @@ export const ERROR_CODES = {
   audit_event_refused: { status: 500, retry: false, expose: false, title: 'Audit event refused' },
   service_unavailable: { status: 503, retry: true, expose: true, title: 'Service unavailable' },
   screening_index_building: { status: 503, retry: true, expose: true, title: 'Screening index is being built' },
+  /** Admission control shed a submission (too many in flight, or the delivery queue too far behind). */
+  overloaded: { status: 503, retry: true, expose: true, title: 'Overloaded' },
   internal_error: { status: 500, retry: true, expose: false, title: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -37,6 +37,10 @@ export class Metrics {
   readonly directoryExpired: Gauge;
   /** HTTP requests served, by the route table's path template, method and status: duration, seconds. */
   readonly httpRequestSeconds: Histogram<'route' | 'method' | 'status'>;
+  /** A partner's delivery circuit as this process last saw it: 0 closed, 1 half-open (probing), 2 open. */
+  readonly partnerCircuit: Gauge<'partner'>;
+  /** Submissions shed by admission control: reason = in_flight | latency | queue_lag. */
+  readonly overloaded: Counter<'reason'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registry = new Registry();
@@ -121,6 +125,18 @@ export class Metrics {
       labelNames: ['route', 'method', 'status'],
       registers,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    });
+    this.partnerCircuit = new Gauge({
+      name: 'tnx_partner_circuit_state',
+      help: "A partner's delivery circuit: 0 closed, 1 half-open, 2 open",
+      labelNames: ['partner'],
+      registers,
+    });
+    this.overloaded = new Counter({
+      name: 'tnx_http_overloaded_total',
+      help: 'Submissions answered 503 overloaded, by reason (in_flight, latency, queue_lag)',
+      labelNames: ['reason'],
+      registers,
     });
   }
 

@@ -117,6 +117,8 @@ export interface Route<
   headers?: readonly string[];
   /** Response kinds, the default first. */
   produces: readonly ResponseKind[];
+  /** Counted by admission control (src/features/submission/admission.ts): refused at once when overloaded. */
+  shed?: boolean;
   handle(input: RouteInput<QueryOf<Q>, B, PS>, ctx: Parts[P]): Promise<Reply>;
 }
 

@@ -25,6 +25,7 @@ import type { InboundRecord } from '../ports/store/index.js';
 import type { RefusalLimiter } from '../ports/refusal-limiter.js';
 import { RefusalCounter } from '../features/audit-trail/refusal-counter.js';
 import { checkPath } from './steps/check-path.js';
+import { Admission } from '../features/submission/admission.js';
 import { memoryRefusalLimiter, refuseOverBudget } from './steps/limit-refusals.js';
 
 function methodNotAllowed(allowed: readonly string[]): RequestHandler {
@@ -59,6 +60,20 @@ export interface AppOptions {
   refusalLimiter?: RefusalLimiter;
   /** Counts unauthenticated refusals into `request.refused` events; the owner closes it at shutdown. */
   refusalCounter?: RefusalCounter;
+  /**
+   * Admission control of the submissions; the runtime passes one sampling the delivery queue (default:
+   * the in-flight bound only). Its owner stops it.
+   */
+  admission?: Admission;
+}
+
+/** Admission control from the configuration; `sample` is started by the caller when a queue is known. */
+export function admissionOf(config: GatewayContext['config']): Admission {
+  return new Admission({
+    maxInFlight: config.http.maxInFlightSubmissions,
+    maxQueueReady: config.http.maxQueueReady,
+    maxAgeMs: config.http.maxSubmissionAgeMs,
+  });
 }
 
 export function buildDeps(options: AppOptions): HttpDeps {
@@ -70,6 +85,7 @@ export function buildDeps(options: AppOptions): HttpDeps {
     auth: createAuthenticator(ctx.config.auth, ctx.clock),
     readiness: options.readiness ?? [],
     clientCerts: mtls ? new ClientCertVerifier(ctx.directory, ctx.clock) : null,
+    admission: options.admission ?? admissionOf(ctx.config),
     ...(options.queueStats ? { queueStats: options.queueStats } : {}),
     ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
     ...(options.onReceived ? { onReceived: options.onReceived } : {}),

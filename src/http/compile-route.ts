@@ -2,7 +2,7 @@
  * Compiling a route of the table, once at start-up, into the ordered express steps that serve it
  * (node-oidc-provider lib/helpers/initialize_app.js; fastify lib/route.js):
  *
- *   route name → authenticate → requireRole → negotiate → parseBody → parseQuery → checkParams
+ *   route name → admit (submissions) → authenticate → requireRole → negotiate → parseBody → parseQuery → checkParams
  *   → handle → respond
  *
  * Each step is a small named function, so a stack trace reads like the protocol. Steps a route does
@@ -21,6 +21,7 @@ import { negotiate } from './steps/negotiate.js';
 import { parseBody } from './steps/parse-body.js';
 import { parseQuery } from './steps/parse-query.js';
 import { streamBody } from './steps/stream-body.js';
+import { admit } from './steps/admit.js';
 
 function named(route: TableRoute): RequestHandler {
   return function routeStep(_req: Request, res: Response, next: NextFunction): void {
@@ -55,8 +56,10 @@ export function compileRoute(route: TableRoute, deps: HttpDeps, parts: Partial<P
   if (!ctx) return null;
   checkPathParams(route);
   const { body } = route;
+  const { http } = deps.ctx.config;
   return [
     named(route),
+    ...(route.shed ? [admit(deps.admission, deps.ctx.metrics, http.overloadRetryAfterSeconds)] : []),
     ...guard,
     ...(route.produces.length > 1 ? [negotiate(route.produces)] : []),
     ...(body

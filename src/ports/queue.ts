@@ -9,6 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { OutboundRecord, OutboundState } from './store/index.js';
+import type { CircuitStore } from './circuit.js';
 import type { QueueWorker } from './worker.js';
 
 export interface OutboundQueue {
@@ -30,6 +31,12 @@ export type DeliveryOutcome =
    * time: the queue counts it on its own clock, whatever the gateway's clock says (tests freeze it).
    */
   | { next: 'delay'; delayMs: number; why: 'retry' | 'partner_busy' }
+  /**
+   * The partner's circuit is open: the job waits for it to close, without spending a retry. The queue
+   * keeps it among the partner's waiting jobs so that `release(partner)` wakes it at once; `delayMs`
+   * only bounds the wait should that wake-up be lost.
+   */
+  | { next: 'delay'; delayMs: number; why: 'circuit_open' }
   | { next: 'failed'; reason: string };
 
 /** What a delivery job carries: references only, the message stays in the store. */
@@ -81,6 +88,13 @@ export interface DeliveryJobs extends OutboundQueue {
   presence(id: string): Promise<JobPresence>;
   /** Drop the job holding `id` (a finished one) so the id can be enqueued again; throws when it cannot. */
   discard(id: string): Promise<void>;
+  /**
+   * Wake every job of `partner` that waits (circuit open, or a retry) now: they run by their departure
+   * priority, earliest first. Resolves how many were woken.
+   */
+  release(partner: string): Promise<number>;
+  /** The shared store of the partners' circuits (kept next to the queue: same lifetime, same Redis). */
+  readonly circuits: CircuitStore;
   /** Serve the queue in this process: `process` handles each job, the adapter does what its outcome says. */
   work(process: DeliveryProcessor, options: DeliveryWorkOptions): QueueWorker;
 }

@@ -42,7 +42,8 @@ import { gatewayVersion } from './version.js';
 import { BullScheduledJobs } from '../adapters/queue-bullmq/scheduled-jobs.js';
 import { BullWebhooks } from '../adapters/queue-bullmq/webhooks.js';
 import { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../features/delivery/worker.js';
-import { createApp, type AppOptions } from '../http/app.js';
+import { admissionOf, createApp, type AppOptions } from '../http/app.js';
+import type { Admission } from '../features/submission/admission.js';
 import { listen, type RunningServer } from '../http/server.js';
 import { listenMetrics } from '../http/metrics-server.js';
 import { InboxPush, startInboxPushWorker } from '../features/inbox/push.js';
@@ -167,6 +168,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   let server: RunningServer | null = null;
   let metricsServer: RunningServer | null = null;
   let refusalLimiter: RefusalLimiter | null = null;
+  let admission: Admission | null = null;
   let refusalCounter: RefusalCounter | null = null;
   let worker: DeliveryWorker | null = null;
   let sealer: AuditSealer | null = null;
@@ -288,9 +290,12 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
             { events: ctx.events, clock: ctx.clock, log: ctx.log },
             config.http.refusalWindowSeconds * 1000,
           );
+          admission = admissionOf(config);
+          admission.sample(() => queue.ready(), config.http.queueSampleMs);
           const app = createApp({
             ctx,
             queue,
+            admission,
             refusalLimiter,
             refusalCounter,
             readiness: [
@@ -317,6 +322,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
         async () => {
           await server?.close();
           await metricsServer?.close();
+          await admission?.stop();
           // After the last request: the window's refusal counts reach the audit trail before the store closes.
           await refusalCounter?.close();
           await refusalLimiter?.close();

@@ -24,6 +24,7 @@ import { Directory } from '../../src/domain/directory/directory.js';
 import { createContext, type RunningContext } from '../../src/runtime/create-context.js';
 import type { OutboundQueue } from '../../src/ports/queue.js';
 import { createApp } from '../../src/http/app.js';
+import type { Admission } from '../../src/features/submission/admission.js';
 import { sha256Hex } from '../../src/http/auth.js';
 import { listen, type RunningServer } from '../../src/http/server.js';
 import { listenMetrics } from '../../src/http/metrics-server.js';
@@ -84,6 +85,8 @@ export interface BootstrapOptions {
   /** Wrap the real queue (e.g. to crash at a precise point); the real queue is still closed on teardown. */
   wrapQueue?: (queue: DeliveryQueue) => OutboundQueue;
   enqueueTimeoutMs?: number;
+  /** Admission control of the submissions (default: from the configuration, in-flight bound only). */
+  admission?: Admission;
 }
 
 export interface TestGateway {
@@ -156,6 +159,7 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<TestGat
     queue: options.wrapQueue ? options.wrapQueue(queue) : queue,
     readiness: [{ name: 'redis', check: () => queue.ping() }],
     queueStats: () => queue.stats(Date.now()),
+    ...(options.admission ? { admission: options.admission } : {}),
     ...(options.enqueueTimeoutMs !== undefined ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}),
   });
   const server = await listen(app, config);

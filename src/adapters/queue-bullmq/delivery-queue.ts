@@ -24,6 +24,7 @@ import type { QueueWorker } from '../../ports/worker.js';
 import { deliveryPriority } from '../../domain/delivery/priority.js';
 import { bullConnection, quitConnection } from './connection.js';
 import { startDeliveryJobWorker } from './delivery-worker.js';
+import { PartnerCircuits } from './partner-circuits.js';
 import { onBullError, RedisLink, type Persistence } from './redis-link.js';
 
 export const DELIVERY_QUEUE_NAME = 'tnx-delivery';
@@ -75,6 +76,8 @@ export class DeliveryQueue implements DeliveryJobs {
   readonly #connection: Redis;
   readonly #queue: Queue<DeliveryJobData>;
   readonly #link: RedisLink;
+  /** The partners' circuits and waiting jobs (./partner-circuits.ts). */
+  readonly circuits: PartnerCircuits;
 
   constructor(settings: QueueSettings) {
     this.name = settings.name ?? DELIVERY_QUEUE_NAME;
@@ -88,6 +91,7 @@ export class DeliveryQueue implements DeliveryJobs {
       defaultJobOptions: JOB_DEFAULTS,
     });
     onBullError(this.#queue, settings.log ?? null, 'delivery queue');
+    this.circuits = new PartnerCircuits(this.#connection, this.#queue);
   }
 
   static fromConfig(config: { redis: { url: string; prefix: string } }, name?: string): DeliveryQueue {
@@ -151,6 +155,11 @@ export class DeliveryQueue implements DeliveryJobs {
     };
   }
 
+  /** Jobs ready to run now (waiting or prioritized): how far the workers are behind. */
+  async ready(): Promise<number> {
+    return this.#queue.getJobCountByTypes('waiting', 'prioritized');
+  }
+
   /** One Redis round trip: BullMQ answers `unknown` for a job id it does not hold. */
   async presence(id: string): Promise<JobPresence> {
     const state = await this.#queue.getJobState(id);
@@ -163,8 +172,16 @@ export class DeliveryQueue implements DeliveryJobs {
     await job?.remove();
   }
 
+  release(partner: string): Promise<number> {
+    return this.circuits.release(partner);
+  }
+
   work(process: DeliveryProcessor, options: DeliveryWorkOptions): QueueWorker {
-    return startDeliveryJobWorker({ name: this.name, prefix: this.prefix, url: this.url }, process, options);
+    return startDeliveryJobWorker(
+      { name: this.name, prefix: this.prefix, url: this.url, circuits: this.circuits },
+      process,
+      options,
+    );
   }
 
   async ping(): Promise<void> {

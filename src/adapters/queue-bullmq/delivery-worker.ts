@@ -4,7 +4,9 @@
  *
  *   done    → the job completes (its value: the record's state);
  *   delay   → job.moveToDelayed + DelayedError: the job waits in `delayed`, keeping its departure
- *             priority, and runs again at the time the retry policy chose;
+ *             priority, and runs again at the time the retry policy chose; a wait on an open
+ *             circuit also parks it among its partner's waiting jobs (./partner-circuits.ts), so
+ *             that the circuit closing wakes it at once;
  *   failed  → UnrecoverableError: the record is `failed` and its alert raised, BullMQ must not retry.
  *
  * BullMQ's own attempts and backoff (custom strategy, the same full-jitter maths) only cover errors
@@ -19,9 +21,10 @@ import { fullJitterDelay } from '../../domain/delivery/retry-policy.js';
 import { closeBounded } from './bounded-close.js';
 import { onBullError } from './redis-link.js';
 import { bullConnection, quitConnection } from './connection.js';
+import type { PartnerCircuits } from './partner-circuits.js';
 
 export function startDeliveryJobWorker(
-  queue: { name: string; prefix: string; url: string },
+  queue: { name: string; prefix: string; url: string; circuits: PartnerCircuits },
   process: DeliveryProcessor,
   options: DeliveryWorkOptions,
 ): QueueWorker {
@@ -31,14 +34,20 @@ export function startDeliveryJobWorker(
 
   const processor = async (job: Job<DeliveryJob>, token?: string): Promise<string> => {
     const outcome = await process(job.data, abort.signal);
+    const { circuits } = queue;
+    // A job run before was delayed, maybe parked: forget it once it is over (one round trip, not per job).
+    const wasDelayed = job.attemptsStarted > 1;
     switch (outcome.next) {
       case 'done':
+        if (wasDelayed) await circuits.unpark(job.data.partner, job.data.id);
         return outcome.state;
       case 'delay':
         // BullMQ schedules on real time, whatever the gateway's clock says.
         await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+        if (outcome.why === 'circuit_open') await circuits.park(job.data.partner, job.data.id, job.data.departureAt);
         throw new DelayedError();
       case 'failed':
+        if (wasDelayed) await circuits.unpark(job.data.partner, job.data.id);
         throw new UnrecoverableError(outcome.reason);
     }
   };

@@ -47,6 +47,12 @@ export const AUDIT_ACTIONS = [
   /** The directory held is past its expiresAt: sealing stops until a newer one arrives; once per issue. */
   'directory.expired',
 
+  // ---- a partner's delivery circuit (src/features/delivery/partner-circuit.ts) -----------------------
+  /** Consecutive transient failures opened the circuit: no attempts to this partner but one probe. */
+  'partner.circuit_opened',
+  /** A probe succeeded: the circuit closed and the partner's waiting jobs were released. */
+  'partner.circuit_closed',
+
   // ---- refusals of local input (API requests that fail validation, auth, roles) ------------------
   'input.refused',
   /**

@@ -26,6 +26,7 @@ import {
 } from '../../domain/delivery/failure-classes.js';
 import { checkEndpoint, type HttpAnswer, type PartnerHttpClient } from './http-client.js';
 import type { PartnerLimiter } from './partner-limits.js';
+import type { PartnerCircuits } from './partner-circuit.js';
 import { recordAttempt } from './attempts.js';
 import { nextRetry, retryDeadline } from '../../domain/delivery/retry-policy.js';
 import { outboundEvent as event } from '../outbound-events.js';
@@ -42,6 +43,8 @@ export interface DeliveryDeps {
   partnerWaitMs: number;
   /** Aborts in-flight requests when a bounded shutdown runs out of time. */
   signal: AbortSignal;
+  /** The partners' circuits (./partner-circuit.ts); absent: every attempt goes. */
+  circuits?: PartnerCircuits;
 }
 
 import type { DeliveryOutcome as Outcome } from '../../ports/queue.js';
@@ -83,6 +86,14 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
   }
   const caPath = partner.tls?.caPath;
   const caPem = partner.tls?.caPem;
+
+  const pass = deps.circuits ? await deps.circuits.admit(rec.partner) : null;
+  if (pass && !pass.go) {
+    // Waiting on an open circuit spends no attempt, but not past the retry budget: once it is over,
+    // one last attempt decides (delivered if the partner is back, failed otherwise).
+    const left = budgetEnd(ctx, rec) - ctx.clock.now();
+    if (left > 0) return { next: 'delay', delayMs: Math.min(pass.waitMs, left), why: 'circuit_open' };
+  }
 
   const release = await deps.limiter.gate(rec.partner, partner.limits).acquire(deps.partnerWaitMs);
   if (!release) return { next: 'delay', delayMs: 50 + Math.floor(deps.random() * 450), why: 'partner_busy' };
@@ -135,6 +146,7 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
       failure = classifyStatus(answer.status, answer.headers, ctx.clock.now());
     }
   }
+  await deps.circuits?.observe(active.partner, answer !== null, failure);
   const mayHaveReached = answer !== null || written;
   const durationMs = answer ? Math.round(answer.durationMs) : ctx.clock.now() - startedAt;
   const partnerCode = answer && answer.status !== 200 ? problemCode(answer) : null;
@@ -155,13 +167,14 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
     return outcome;
   }
   const f = failure!;
-  return afterFailure(deps, active, f, true, {
+  const out = await afterFailure(deps, active, f, true, {
     startedAt,
     durationMs,
     httpStatus: answer?.status ?? null,
     error: partnerCode ?? f.reason,
     mayHaveReached,
   });
+  return deps.circuits ? deps.circuits.shorten(active.partner, out) : out;
 }
 
 /** Seal once; a concurrent sealer's bytes win so that every attempt carries the same JWE. */
@@ -215,12 +228,14 @@ async function afterFailure(
       : nextRetry({
           now,
           failures: Math.max(1, rec.attempts),
-          deadline: retryDeadline(rec, {
-            retryUntilAfterDepartureHours: cfg.retryUntilAfterDepartureHours,
-            maxMessageAgeSeconds: ctx.config.protocol.maxMessageAgeSeconds,
-          }),
+          deadline: budgetEnd(ctx, rec),
           retryAfterMs: f.retryAfterMs,
           backoff: { baseMs: cfg.backoffBaseMs, capMs: cfg.backoffCapMs },
+          departure: {
+            departureAt: rec.departureAt,
+            fraction: cfg.departureBackoffFraction,
+            floorMs: cfg.backoffBaseMs,
+          },
           random: deps.random,
         });
   const retry = decision !== null && decision.retry ? decision : null;
@@ -252,6 +267,13 @@ async function afterFailure(
   ctx.metrics.deliveries.inc({ partner: failedRec.partner, outcome: 'failed' });
   await deps.alerts.raise('failed', failedRec, reason);
   return { next: 'failed', reason };
+}
+
+function budgetEnd(ctx: GatewayContext, rec: OutboundRecord): number {
+  return retryDeadline(rec, {
+    retryUntilAfterDepartureHours: ctx.config.delivery.retryUntilAfterDepartureHours,
+    maxMessageAgeSeconds: ctx.config.protocol.maxMessageAgeSeconds,
+  });
 }
 
 function problemCode(answer: HttpAnswer): string | null {

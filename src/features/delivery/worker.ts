@@ -9,6 +9,10 @@
  * abort the remaining HTTP requests (their jobs return to `delayed` as ordinary transient failures, or
  * — if Redis is gone — are picked up again by BullMQ's stalled-job check in another process); then the
  * undici pools close. The queue, the webhooks and the store belong to the caller.
+ *
+ * Each partner has a circuit (./partner-circuit.ts) kept next to the queue, shared by every worker
+ * process: while it is open the partner's jobs wait without spending retries, and its closing wakes
+ * them at once, earliest departure first.
  */
 import type { GatewayContext } from '../../ports/context.js';
 import type { DeliveryJobs } from '../../ports/queue.js';
@@ -20,6 +24,7 @@ import { scanAtRisk, startAtRiskScanner } from './at-risk.js';
 import { deliverOnce, type DeliveryDeps } from './deliver-one.js';
 import { PartnerHttpClient } from './http-client.js';
 import { PartnerLimiter } from './partner-limits.js';
+import { PartnerCircuits } from './partner-circuit.js';
 
 export interface DeliveryWorkerOptions {
   /** The delivery queue to serve. */
@@ -68,6 +73,17 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
     alerts,
     random,
     partnerWaitMs: opts.partnerWaitMs ?? 1000,
+    circuits: new PartnerCircuits(ctx, {
+      store: queue.circuits,
+      release: (partner) => queue.release(partner),
+      settings: {
+        failureThreshold: cfg.circuitFailureThreshold,
+        probeIntervalMs: cfg.circuitProbeIntervalMs,
+        // A probe is one request: past its timeout (and one interval) its prober is presumed dead.
+        probeLeaseMs: cfg.requestTimeoutMs + cfg.circuitProbeIntervalMs,
+      },
+      parkMs: cfg.circuitParkMs,
+    }),
   };
 
   const worker = queue.work((job, signal) => deliverOnce({ ...deps, signal }, job.id), {

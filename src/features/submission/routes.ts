@@ -20,6 +20,7 @@ export const submissionRoutes: readonly Route[] = routesOf('core', ROLES_BY_CONC
       path,
       body: { kinds: ['json', 'xml'], limit: 'api', decode: bodyValue },
       headers: ['idempotency-key'],
+      shed: true,
       async handle({ principal, body, headers }, deps) {
         const idempotencyKey = idempotencyKeyOf(headers['idempotency-key']);
         return acceptedReply(await submitMessage(deps, { principal, idempotencyKey, body, expect }));

@@ -4,6 +4,7 @@ import type { OutboundQueue, QueueStats } from '../../ports/queue.js';
 import type { InboundRecord } from '../../ports/store/index.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { ClientCertVerifier } from '../tls.js';
+import type { Admission } from '../../features/submission/admission.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -26,6 +27,8 @@ export interface HttpDeps {
   clientCerts: ClientCertVerifier | null;
   /** Current delivery backlog, sampled for the queue gauges (depth, waiting, oldest) on each scrape. */
   queueStats?: () => Promise<QueueStats>;
+  /** Admission control of the submission routes. */
+  admission: Admission;
   /** Push hook for new inbound messages (webhook to the national system). */
   onReceived?: (record: InboundRecord) => void;
 }

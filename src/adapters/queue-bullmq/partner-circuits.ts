@@ -1,0 +1,97 @@
+/**
+ * The partners' circuits and their waiting jobs in Redis, next to the delivery queue (same prefix,
+ * same connection), so that every worker process shares them and a restarted gateway finds them:
+ *
+ *   <prefix>:<queue>:circuit:<partner>   the circuit (text the domain parses), swapped with a
+ *                                        compare-and-set script: one process wins each change
+ *   <prefix>:<queue>:parked:<partner>    sorted set of the partner's waiting job ids, scored by
+ *                                        departure: the jobs `release` wakes
+ *
+ * A job is parked when it waits on an open circuit (its own failure may have opened it). Release wakes them with BullMQ's
+ * `promote` (delayed → prioritized): BullMQ then serves them by their departure priority, so the
+ * backlog leaves earliest departure first however the jobs were parked.
+ */
+import { Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { CircuitStore } from '../../ports/circuit.js';
+import { parseCircuit } from '../../domain/delivery/circuit.js';
+
+const SWAP = `
+local cur = redis.call('GET', KEYS[1])
+if (cur == false and ARGV[1] == '') or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2])
+  return 1
+end
+return 0`;
+
+/** Job ids woken per round trip batch. */
+const RELEASE_BATCH = 500;
+/** Parked entries with departure unknown sort last (follow-ups have no departure). */
+const NO_DEPARTURE = Number.MAX_SAFE_INTEGER;
+
+export class PartnerCircuits implements CircuitStore {
+  readonly #redis: Redis;
+  readonly #queue: Queue;
+  readonly #base: string;
+
+  constructor(redis: Redis, queue: Queue) {
+    this.#redis = redis;
+    this.#queue = queue;
+    this.#base = queue.toKey('');
+  }
+
+  #circuitKey(partner: string): string {
+    return `${this.#base}circuit:${partner}`;
+  }
+
+  #parkedKey(partner: string): string {
+    return `${this.#base}parked:${partner}`;
+  }
+
+  read(partner: string): Promise<string | null> {
+    return this.#redis.get(this.#circuitKey(partner));
+  }
+
+  async swap(partner: string, expected: string | null, next: string): Promise<boolean> {
+    const done = await this.#redis.eval(SWAP, 1, this.#circuitKey(partner), expected ?? '', next);
+    return done === 1;
+  }
+
+  /**
+   * Keep a job among its partner's waiting ones, after it was moved to `delayed`. When the circuit is
+   * closed by then (a release ran between the worker's look at the circuit and this call), the job
+   * wakes itself: either the release saw it in the set, or this read sees the circuit closed.
+   */
+  async park(partner: string, id: string, departureAt: number | null): Promise<void> {
+    await this.#redis.zadd(this.#parkedKey(partner), departureAt ?? NO_DEPARTURE, id);
+    if (parseCircuit(await this.read(partner)).phase === 'closed') await this.#promote(id);
+  }
+
+  /** Forget a job that finished (it may have been parked for a retry earlier). */
+  async unpark(partner: string, id: string): Promise<void> {
+    await this.#redis.zrem(this.#parkedKey(partner), id);
+  }
+
+  /** Wake every parked job of `partner`, earliest departure first; resolves how many were delayed and woke. */
+  async release(partner: string): Promise<number> {
+    const key = this.#parkedKey(partner);
+    let woken = 0;
+    for (;;) {
+      const ids = await this.#redis.zrange(key, '0', String(RELEASE_BATCH - 1));
+      if (ids.length === 0) return woken;
+      const results = await Promise.all(ids.map((id) => this.#promote(id)));
+      woken += results.filter(Boolean).length;
+      await this.#redis.zrem(key, ...ids);
+    }
+  }
+
+  /** Delayed → waiting; false when the job is not delayed (running, finished, gone). */
+  async #promote(id: string): Promise<boolean> {
+    try {
+      await new Job(this.#queue, 'deliver', {}, {}, id).promote();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Where the partners' delivery circuits are kept (src/domain/delivery/circuit.ts holds the rules): a
+ * store shared by every worker process of the gateway, so that one process's failures open the circuit
+ * for all and one probe serves all, and so that a restarted gateway finds the circuit as it was left.
+ * Values are opaque text to the store (the domain parses them); writes are compare-and-set so that two
+ * processes never both claim the probe or both announce the same change.
+ */
+export interface CircuitStore {
+  /** The stored circuit of `partner`, or null (never stored: closed). */
+  read(partner: string): Promise<string | null>;
+  /** Store `next` only if the stored value is still `expected` (null: absent); resolves whether it did. */
+  swap(partner: string, expected: string | null, next: string): Promise<boolean>;
+}

@@ -17,7 +17,10 @@ import { POC } from './fixtures.js';
 
 async function tnx(args: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
-  const code = await main(['directory', ...args], { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) });
+  const code = await main(['directory', ...args], {
+    out: (l: string) => lines.push(l),
+    err: (l: string) => lines.push(l),
+  });
   return { code, out: lines.join('\n') };
 }
 

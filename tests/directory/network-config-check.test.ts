@@ -15,7 +15,10 @@ import { coordinator, document, entry, POC, sign } from './fixtures.js';
 
 async function check(configPath: string): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
-  const code = await main(['config', 'check', '--config', configPath], { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) });
+  const code = await main(['config', 'check', '--config', configPath], {
+    out: (l: string) => lines.push(l),
+    err: (l: string) => lines.push(l),
+  });
   return { code, out: lines.join('\n') };
 }
 

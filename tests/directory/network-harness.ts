@@ -185,6 +185,7 @@ export class Network {
         pointOfContact: POC,
         keys: { privateJwksPath: h.keysPath },
         http: { host: '127.0.0.1', port: h.port, ...(extra.http ?? {}) },
+        metrics: { port: 0 },
         redis: { url: await redisUrl(), prefix: h.prefix },
         store: { kind: 'sqlite', sqlitePath: h.sqlite },
         directory: {

@@ -108,7 +108,6 @@ describe('http: real responses validate against protocol/openapi.yaml', function
     assert.equal((await api('POST', '/tnx/v1/messages', { body: jwe, type: 'text/plain' })).status, 415);
     assert.equal((await api('GET', '/healthz')).status, 200);
     assert.equal((await api('GET', '/readyz')).status, 200);
-    assert.equal((await api('GET', '/metrics')).status, 200);
     const yaml = await api('GET', '/openapi.yaml');
     assert.equal(
       yaml.text,
@@ -241,6 +240,19 @@ describe('http: real responses validate against protocol/openapi.yaml', function
     assert.equal(created.status, 201, created.text);
     const id = created.body.id;
     assert.equal((await api('POST', '/api/v1/registrants', { role: 'registry', body: { person: {} } })).status, 422);
+    const line = (o: object): string => `${JSON.stringify(o)}\n`;
+    const imported = await api('POST', '/api/v1/registrants/import', {
+      role: 'registry',
+      body: line({ ...registrantBody(), externalReference: 'openapi-ref-1' }),
+      type: 'application/x-ndjson',
+    });
+    assert.equal(imported.status, 200, imported.text);
+    const wrongRole = await api('POST', '/api/v1/registrants/import', {
+      role: 'submitter',
+      body: line({}),
+      type: 'application/x-ndjson',
+    });
+    assert.equal(wrongRole.status, 403);
     assert.equal(
       (await api('GET', `/api/v1/registrants?name=Kowalczyk&purpose=check`, { role: 'registry' })).status,
       200,

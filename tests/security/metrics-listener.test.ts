@@ -41,7 +41,7 @@ describe('security: metrics on their own listener', function () {
     assert.equal(res.status, 200);
     assert.match(String(res.headers.get('content-type')), /^text\/plain; version=0\.0\.4/);
     assert.match(text, /^# TYPE tnx_\w+ (counter|gauge|histogram)$/m);
-    assert.match(text, /tnx_http_requests_total\{route="healthz",method="GET",status="200"\} 1/);
+    assert.match(text, /http_request_duration_seconds_count\{route="\/healthz",method="GET",status="200"\} 1/);
   });
 
   it('the metrics listener serves nothing else: the API and inbox are 404 there, other methods 405', async () => {

@@ -38,8 +38,9 @@ export function fieldError(e: ErrorObject): FieldError {
       detail = 'is required';
       break;
     case 'additionalProperties':
-      pointer += '/' + escapePointerToken(String(e.params.additionalProperty));
-      detail = 'is not a TNX/1 field (unknown data is accepted only under /ext)';
+      // The unknown name is input (it could be anything, a name included): the pointer names the
+      // object that holds it, never the name itself.
+      detail = 'holds a field that is not a TNX/1 field (unknown data is accepted only under /ext)';
       break;
     case 'const':
     case 'enum':
@@ -55,10 +56,10 @@ export function fieldError(e: ErrorObject): FieldError {
       // ajv's own messages name the constraint (type, bounds), never the instance value.
       detail = e.message ?? 'does not conform to its schema';
   }
-  if (e.propertyName !== undefined) {
-    pointer += '/' + escapePointerToken(e.propertyName);
-    detail = 'is not an allowed property name';
-  }
+  // A property name that breaks a rule is input too: named by its object only.
+  if (e.propertyName !== undefined) detail = 'holds a property name that is not allowed';
+  // Names under /ext are the sender's own; the pointer stops at /ext.
+  pointer = pointer.replace(/(\/ext)\/.*$/, '$1');
   return { pointer, code: snake(e.keyword), detail };
 }
 

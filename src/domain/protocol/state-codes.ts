@@ -1,20 +1,13 @@
 /**
  * The state codes a message may be addressed to: the 249 ISO 3166-1 alpha-3 codes officially
- * assigned (./iso-3166-1-alpha-3.txt, from the ISO 3166 Maintenance Agency's list as shipped by
+ * assigned (./iso-3166-1-alpha-3.ts, from the ISO 3166 Maintenance Agency's list as shipped by
  * Debian's iso-codes 4.15). The schemas check only the shape (three capitals); an unassigned code
  * such as `ZZZ` names no state, so no gateway and no statistic line can belong to it — it is refused,
  * not kept as `no_channel`. The ICAO 9303 codes XXA/XXB/XXC/XXX stay valid for citizenship only.
  */
-import { readFileSync } from 'node:fs';
+import { ISO_3166_1_ALPHA_3 } from './iso-3166-1-alpha-3.js';
 
-const FILE = new URL('./iso-3166-1-alpha-3.txt', import.meta.url);
-
-export const ASSIGNED_STATE_CODES: ReadonlySet<string> = new Set(
-  readFileSync(FILE, 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== ''),
-);
+export const ASSIGNED_STATE_CODES: ReadonlySet<string> = new Set(ISO_3166_1_ALPHA_3.split(/\s+/).filter((c) => c));
 
 export function isAssignedStateCode(code: string): boolean {
   return ASSIGNED_STATE_CODES.has(code);

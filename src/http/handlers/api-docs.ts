@@ -10,7 +10,9 @@ const PAGE_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame
 
 export function serveOpenApi() {
   return function serveOpenApiStep(_req: Request, res: Response): void {
-    res.status(200).set({ 'Content-Type': 'application/yaml', 'Cache-Control': 'public, max-age=300' });
+    res
+      .status(200)
+      .set({ 'Content-Type': 'application/yaml', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     res.send(apiReference().yaml);
   };
 }
@@ -21,7 +23,7 @@ export function serveApiDocs() {
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Security-Policy': PAGE_CSP,
       'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'public, max-age=300',
+      'Cache-Control': 'no-store',
     });
     res.send(apiReference().html);
   };

@@ -62,6 +62,6 @@ describe('registry: registrant validation', () => {
       '/convictions/0/registrationEndsOn',
     );
     refused({ ...r, notes: [{ text: 'x', author: 'staff 17', at: '2026-10-02T09:30:00Z' }] }, '/notes/0/author');
-    refused({ ...r, favouriteColour: 'blue' }, '/favouriteColour');
+    refused({ ...r, favouriteColour: 'blue' }, ''); // named by its object: the name is input
   });
 });

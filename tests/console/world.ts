@@ -108,14 +108,17 @@ export async function person(world: World): Promise<Person> {
 export async function signIn(p: Person, gatewayUrl: string, login: string, path = '/console'): Promise<void> {
   const { page } = p;
   await page.goto(`${gatewayUrl}${path}`);
-  await page.waitForSelector('input[name="login"]');
-  await page.fill('input[name="login"]', login);
-  await page.fill('input[name="password"]', 'any-password');
-  await page.click('button[type="submit"]');
-  await page.waitForLoadState();
-  // First sign-in of this client: the provider asks for consent.
-  if (await page.locator('button:has-text("Continue")').count()) {
-    await page.click('button:has-text("Continue")');
+  // The provider may still hold a session of this browser: then it sends us straight back.
+  if (new URL(page.url()).origin !== gatewayUrl) {
+    await page.waitForSelector('input[name="login"]');
+    await page.fill('input[name="login"]', login);
+    await page.fill('input[name="password"]', 'any-password');
+    await page.click('button[type="submit"]');
+    await page.waitForLoadState();
+    // First sign-in of this client: the provider asks for consent.
+    if (await page.locator('button:has-text("Continue")').count()) {
+      await page.click('button:has-text("Continue")');
+    }
   }
   await page.waitForURL(
     (u) => u.origin === gatewayUrl && u.pathname.startsWith('/console') && !u.pathname.startsWith('/console/callback'),

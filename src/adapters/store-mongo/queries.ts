@@ -57,6 +57,7 @@ export function outboundListFilter(f: OutboundFilter, after: TimeKey | null): Fi
   if (f.messageType !== undefined) parts.push({ messageType: { $eq: f.messageType } });
   if (f.notificationId !== undefined) parts.push({ notificationId: { $eq: f.notificationId } });
   if (f.state !== undefined) parts.push({ state: { $in: Array.isArray(f.state) ? [...f.state] : [f.state] } });
+  if (f.timeliness !== undefined) parts.push({ timeliness: { $eq: f.timeliness === 'pending' ? null : f.timeliness } });
   parts.push(...range('createdAt', f.from, f.to), ...afterTimeKey('createdAt', after));
   return and(parts);
 }

@@ -197,6 +197,11 @@ export function sqliteOutboundRepo(
         where.push('notification_id = @notificationId');
         params.notificationId = filter.notificationId;
       }
+      if (filter.timeliness === 'pending') where.push('timeliness IS NULL');
+      else if (filter.timeliness !== undefined) {
+        where.push('timeliness = @timeliness');
+        params.timeliness = filter.timeliness;
+      }
       if (filter.state !== undefined) {
         const states = Array.isArray(filter.state) ? filter.state : [filter.state];
         checkStates(states, 'filter/state');

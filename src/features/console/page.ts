@@ -23,6 +23,8 @@ export interface PageInput<Q, PS extends ParamsSchema> {
   user: ConsoleUser;
   params: { readonly [K in keyof PS]: string };
   query: Q;
+  /** The query as sent (strings, empty values dropped): to refill a filter form and build links. */
+  raw: Readonly<Record<string, unknown>>;
   /** Fields of a posted form (the CSRF token already checked and removed); empty on GET. */
   form: Readonly<Record<string, string>>;
   /** The session's CSRF token, for the forms the page renders (see csrfField in ./components.ts). */

@@ -7,9 +7,20 @@ import { ROLES } from '../../core/principal.js';
 import { definePage, type ConsoleUser, type Page } from './page.js';
 import { roleLabel } from './layout.js';
 import { homeBody, type HomeEntry } from './pages/home.js';
+import { alertsPage } from './pages/alerts.js';
+import { auditPage, auditVerifyPage } from './pages/audit.js';
+import { deliveriesCsvPage, deliveriesPage } from './pages/deliveries.js';
+import { notificationPage } from './pages/notification.js';
 
 /** Pages of the features; each feature's pages are added here, in navigation order. */
-const FEATURE_PAGES: readonly Page[] = [];
+const FEATURE_PAGES: readonly Page[] = [
+  deliveriesCsvPage,
+  deliveriesPage,
+  notificationPage,
+  auditPage,
+  auditVerifyPage,
+  alertsPage,
+];
 
 /** Where a page lives in the browser: /console + its path. */
 export function hrefOf(page: Page): string {

@@ -13,6 +13,7 @@ import {
   type OutboundFilter,
   type OutboundRecord,
   type OutboundState,
+  type Timeliness,
 } from '../../ports/store/index.js';
 import { ID } from '../query-schema.js';
 import { statusUrl } from './submit.js';
@@ -145,6 +146,7 @@ export interface NotificationQuery {
   state?: OutboundState[];
   type?: OutboundRecord['messageType'];
   notificationId?: string;
+  timeliness?: Timeliness | 'pending';
   from?: number;
   to?: number;
   limit: number;
@@ -161,6 +163,7 @@ export async function listNotificationViews(
   if (q.state !== undefined) filter.state = q.state;
   if (q.type) filter.messageType = q.type;
   if (q.notificationId) filter.notificationId = q.notificationId;
+  if (q.timeliness) filter.timeliness = q.timeliness;
   if (q.from !== undefined) filter.from = q.from;
   if (q.to !== undefined) filter.to = q.to;
   // A submitter sees only what it submitted: filtered in the store query, so every page is full.

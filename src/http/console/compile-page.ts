@@ -131,7 +131,9 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
           return sendPage(res, 404, 'Not found', errorBody('Page not found', `No such ${name}.`), session, path);
         }
       }
-      const query = readQuery(page.query, req.query);
+      // An empty field of a GET form means "any": dropped before the schema sees it.
+      const raw = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => v !== ''));
+      const query = readQuery(page.query, raw);
       const flash = session.record.flash;
       if (flash !== undefined && page.method === 'GET') {
         delete session.record.flash;
@@ -143,6 +145,7 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
           user,
           params: req.params as Record<string, string>,
           query,
+          raw,
           form,
           csrf: session.record.csrf,
         },

@@ -115,6 +115,8 @@ export interface OutboundFilter {
   state?: OutboundState | OutboundState[];
   messageType?: OutboundRecord['messageType'];
   notificationId?: string;
+  /** Lead time class once delivered; `pending`: not classified yet (not delivered). */
+  timeliness?: Timeliness | 'pending';
   /** createdAt range, epoch ms, inclusive from / exclusive to. */
   from?: number;
   to?: number;

@@ -11,6 +11,7 @@ import { alertsPage } from './pages/alerts.js';
 import { auditPage, auditVerifyPage } from './pages/audit.js';
 import { deliveriesCsvPage, deliveriesPage } from './pages/deliveries.js';
 import { notificationPage } from './pages/notification.js';
+import { statisticsChartPage, statisticsCsvPage, statisticsPage } from './pages/statistics.js';
 
 /** Pages of the features; each feature's pages are added here, in navigation order. */
 const FEATURE_PAGES: readonly Page[] = [
@@ -20,6 +21,9 @@ const FEATURE_PAGES: readonly Page[] = [
   auditPage,
   auditVerifyPage,
   alertsPage,
+  statisticsCsvPage,
+  statisticsChartPage,
+  statisticsPage,
 ];
 
 /** Where a page lives in the browser: /console + its path. */

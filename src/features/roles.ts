@@ -14,7 +14,7 @@ export const ROLES_BY_CONCERN = {
   registry: ['registry'],
   directoryRead: ['admin', 'poc', 'auditor'],
   directoryChange: ['admin'],
-  stats: ['auditor'],
+  stats: ['auditor', 'admin'],
   screening: ['screening'],
   cases: ['screening', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -26,6 +26,8 @@ import type { RefusalLimiter } from '../ports/refusal-limiter.js';
 import { RefusalCounter } from '../features/audit-trail/refusal-counter.js';
 import { checkPath } from './steps/check-path.js';
 import { Admission } from '../features/submission/admission.js';
+import { mountConsole } from './console/router.js';
+import type { SessionStore } from '../ports/session-store.js';
 import { memoryRefusalLimiter, refuseOverBudget } from './steps/limit-refusals.js';
 
 function methodNotAllowed(allowed: readonly string[]): RequestHandler {
@@ -65,6 +67,8 @@ export interface AppOptions {
    * the in-flight bound only). Its owner stops it.
    */
   admission?: Admission;
+  /** Console sessions (required when config.console is set); the owner closes the store. */
+  sessions?: SessionStore;
 }
 
 /** Admission control from the configuration; `sample` is started by the caller when a queue is known. */
@@ -129,6 +133,11 @@ export function createApp(options: AppOptions): Express {
       http.refusalWindowSeconds * 1000,
     );
   app.use(refuseOverBudget(limiter, deps.ctx.log));
+  if (deps.ctx.config.console) {
+    if (!options.sessions) throw new Error('config.console is set but no session store was given');
+    const { ctx } = deps;
+    mountConsole(app, { config: ctx.config, sessions: options.sessions, parts, log: ctx.log, clock: ctx.clock });
+  }
   app.use(checkPath(servedRoutes(options)));
 
   const seen = new Set<string>();

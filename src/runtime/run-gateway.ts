@@ -55,6 +55,8 @@ import { watchRemovedPartners, type RemovedPartnerWatch } from '../features/deli
 import { startOutboxRecovery } from '../features/submission/outbox.js';
 import { startComponents, type Component } from './components.js';
 import { redisRefusalLimiter } from '../adapters/rate-limit/redis-refusal-limiter.js';
+import { redisSessionStore } from '../adapters/session-redis/redis-session-store.js';
+import type { SessionStore } from '../ports/session-store.js';
 import { RefusalCounter } from '../features/audit-trail/refusal-counter.js';
 import type { RefusalLimiter } from '../ports/refusal-limiter.js';
 import { recoverLostQueue, redisReadiness } from './queue-loss.js';
@@ -170,6 +172,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   let refusalLimiter: RefusalLimiter | null = null;
   let admission: Admission | null = null;
   let refusalCounter: RefusalCounter | null = null;
+  let sessions: SessionStore | null = null;
   let worker: DeliveryWorker | null = null;
   let sealer: AuditSealer | null = null;
   let screening: RunningScreening | null = null;
@@ -292,11 +295,13 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
           );
           admission = admissionOf(config);
           admission.sample(() => queue.ready(), config.http.queueSampleMs);
+          sessions = config.console ? redisSessionStore({ url: config.redis.url, prefix: config.redis.prefix }) : null;
           const app = createApp({
             ctx,
             queue,
             admission,
             refusalLimiter,
+            ...(sessions ? { sessions } : {}),
             refusalCounter,
             readiness: [
               { name: 'redis', check: () => redisReadiness(queue) },
@@ -326,6 +331,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
           // After the last request: the window's refusal counts reach the audit trail before the store closes.
           await refusalCounter?.close();
           await refusalLimiter?.close();
+          await sessions?.close();
         },
       ),
   ];

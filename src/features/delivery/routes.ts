@@ -5,7 +5,7 @@
 import type { OutboundRecord } from '../../ports/store/index.js';
 import { OUTBOUND_STATES, TIMELINESS_FILTERS } from '../../ports/store/index.js';
 import { purposeOf } from '../inbox/read.js';
-import { ID_FILTER, PURPOSE, STATE_FILTER, pagedPeriod } from '../query-schema.js';
+import { ID_FILTER, PURPOSE, STATE_FILTER, pagedPeriod, type QuerySchema } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
 import { BY_ID, routesOf, type Route } from '../route.js';
 import { getNotificationView, listNotificationViews, readOutboundMessage } from '../submission/notification-view.js';
@@ -16,18 +16,24 @@ const MESSAGE_TYPES: readonly OutboundRecord['messageType'][] = [
   'FollowUpReport',
 ];
 
+/** Lead-time classes, and `pending` for what is not delivered yet (the console filters by it too). */
+export const TIMELINESS_FILTER = TIMELINESS_FILTERS;
+
+/** The delivery list's filters, shared by the API and the console's Deliveries page. */
+export const NOTIFICATION_LIST_QUERY = {
+  partner: STATE_FILTER,
+  state: { type: 'enum', values: OUTBOUND_STATES, list: true },
+  type: { type: 'enum', values: MESSAGE_TYPES },
+  notificationId: ID_FILTER,
+  timeliness: { type: 'enum', values: TIMELINESS_FILTERS },
+  ...pagedPeriod(500, 50),
+} as const satisfies QuerySchema;
+
 export const deliveryRoutes: readonly Route[] = routesOf('core', ROLES_BY_CONCERN.deliveryView, (route) => [
   route('listNotifications', {
     method: 'GET',
     path: '/api/v1/notifications',
-    query: {
-      partner: STATE_FILTER,
-      state: { type: 'enum', values: OUTBOUND_STATES, list: true },
-      type: { type: 'enum', values: MESSAGE_TYPES },
-      notificationId: ID_FILTER,
-      timeliness: { type: 'enum', values: TIMELINESS_FILTERS },
-      ...pagedPeriod(500, 50),
-    },
+    query: NOTIFICATION_LIST_QUERY,
     async handle({ principal, query }, { ctx }) {
       const page = await listNotificationViews(ctx, principal, query);
       return { body: page, next: page.next };

@@ -221,6 +221,19 @@ export function outboundConformance(ctx: ConformanceContext): void {
       );
       const either = await store.outbound.list({ notificationId, state: ['queued', 'accepted'] }, { limit: 100 });
       assert.equal(either.items.length, 23);
+      await store.outbound.transition(moved.id, ['queued'], 'delivered', { timeliness: 'late', deliveredAt: base });
+      const late = await store.outbound.list({ notificationId, timeliness: 'late' }, { limit: 100 });
+      assert.deepEqual(
+        late.items.map((r) => r.id),
+        [moved.id],
+      );
+      assert.equal(
+        (await store.outbound.list({ notificationId, timeliness: 'on_time' }, { limit: 100 })).items.length,
+        0,
+      );
+      const pending = await store.outbound.list({ notificationId, timeliness: 'pending' }, { limit: 100 });
+      assert.equal(pending.items.length, 22, 'pending: not yet classified');
+      assert.ok(!pending.items.some((r) => r.id === moved.id));
       const byType = await store.outbound.list({ notificationId, messageType: 'TravelUpdate' }, { limit: 100 });
       assert.equal(byType.items.length, 0);
 

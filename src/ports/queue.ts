@@ -20,6 +20,11 @@ export interface OutboundQueue {
   available?(): boolean;
   /** Remove a not-yet-started job; resolves whether one was removed. */
   cancel(id: string): Promise<unknown>;
+  /**
+   * Drop the job holding `id` (a finished one) so the id can be enqueued again (a resend, the orphan
+   * sweep); throws when it cannot.
+   */
+  discard(id: string): Promise<void>;
 }
 
 /** What handling one delivery job decided; the queue adapter turns it into the queue's own moves. */
@@ -67,8 +72,6 @@ export interface DeliveryJobs extends OutboundQueue {
   /** Jobs not yet finished and not in flight. */
   depth(): Promise<number>;
   presence(id: string): Promise<JobPresence>;
-  /** Drop the job holding `id` (a finished one) so the id can be enqueued again; throws when it cannot. */
-  discard(id: string): Promise<void>;
   /** Serve the queue in this process: `process` handles each job, the adapter does what its outcome says. */
   work(process: DeliveryProcessor, options: DeliveryWorkOptions): QueueWorker;
 }

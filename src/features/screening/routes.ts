@@ -2,6 +2,7 @@
  * The manifest-screening endpoints, served where screening runs (with the registry):
  *
  *   POST /api/v1/manifests                                     screening  receive, screen, store
+ *   GET  /api/v1/manifests                                     screening  manifests received, newest first
  *   GET  /api/v1/manifests/:id                                 screening  result (+ ?purpose: candidates' data)
  *   POST /api/v1/manifests/:id/candidates/:cid/decision        screening  confirm or reject a candidate
  *   GET  /api/v1/cases                                         screening, auditor  unreported-travel cases
@@ -12,7 +13,7 @@ import { ROLES_BY_CONCERN } from '../roles.js';
 import { bodyValue, defineRoute, type Route } from '../route.js';
 import { receiveManifest } from './intake.js';
 import { manifestUpload } from './manifest-upload.js';
-import { listCases, readCase, readManifest } from './reads.js';
+import { listCases, listManifests, readCase, readManifest } from './reads.js';
 import { decideCandidate, parseDecision } from './review.js';
 import { candidateView, caseView, manifestView, reveal } from './view.js';
 
@@ -40,6 +41,22 @@ export const screeningRoutes: readonly Route[] = [
         headers: { Location: `/api/v1/manifests/${got.manifest.id}` },
         body: manifestView(got.manifest, got.candidates, revealed),
       };
+    },
+  }),
+  defineRoute({
+    name: 'listManifests',
+    method: 'GET',
+    path: '/api/v1/manifests',
+    part: 'screening',
+    roles: ROLES_BY_CONCERN.screening,
+    query: {
+      limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+      cursor: { type: 'string', pattern: CURSOR, what: 'a cursor from a previous page' },
+    },
+    produces: ['json'],
+    async handle({ query }, deps) {
+      const page = await listManifests(deps, query);
+      return { body: page, next: page.next };
     },
   }),
   defineRoute({

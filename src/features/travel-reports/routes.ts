@@ -6,6 +6,7 @@
 import { PURPOSE } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
 import { bodyValue, defineRoute, type Route } from '../route.js';
+import { checkDeadline } from './deadline-check.js';
 import {
   cancelTravelReport,
   changeTravelReport,
@@ -17,6 +18,25 @@ const roles = ROLES_BY_CONCERN.registry;
 const json = { kinds: ['json'], limit: 'api', decode: bodyValue } as const;
 
 export const travelReportRoutes: readonly Route[] = [
+  defineRoute({
+    name: 'checkTravelDeadline',
+    method: 'GET',
+    path: '/api/v1/travel-deadline',
+    part: 'registry',
+    roles,
+    query: {
+      reportedAt: { type: 'instant', required: true },
+      departureAt: { type: 'instant', required: true },
+      emergency: { type: 'enum', values: ['true', 'false'] },
+    },
+    produces: ['json'],
+    handle({ query }, deps) {
+      const { reportedAt, departureAt } = query;
+      return Promise.resolve({
+        body: checkDeadline(deps, { reportedAt, departureAt, emergency: query.emergency === 'true' }),
+      });
+    },
+  }),
   defineRoute({
     name: 'createTravelReport',
     method: 'POST',

@@ -85,6 +85,7 @@ export function buildConfig(input: TnxConfigInput, options: BuildOptions = {}): 
     cfg.http.tls.keyPath = resolveFrom(baseDir, cfg.http.tls.keyPath);
     if (cfg.http.tls.caPath) cfg.http.tls.caPath = resolveFrom(baseDir, cfg.http.tls.caPath);
   }
+  if (cfg.console?.privateKeyPath) cfg.console.privateKeyPath = resolveFrom(baseDir, cfg.console.privateKeyPath);
   if (cfg.registry) {
     cfg.registry.kekPath = resolveFrom(baseDir, cfg.registry.kekPath);
     cfg.registry.indexKeyPath = resolveFrom(baseDir, cfg.registry.indexKeyPath);
@@ -95,6 +96,7 @@ export function buildConfig(input: TnxConfigInput, options: BuildOptions = {}): 
   checkDirectory(cfg);
   checkNetworkDirectory(cfg);
   checkTokens(cfg);
+  checkConsole(cfg);
   checkStore(cfg);
   checkDelivery(cfg);
   return deepFreeze(cfg);
@@ -202,6 +204,26 @@ function checkTokens(cfg: TnxConfig): void {
     ids.add(t.id);
     hashes.add(t.sha256);
   });
+}
+
+/** The console needs exactly one way to authenticate to the provider and some role mapping. */
+function checkConsole(cfg: TnxConfig): void {
+  const c = cfg.console;
+  if (!c) return;
+  if ((c.clientSecret === undefined) === (c.privateKeyPath === undefined))
+    throw configError('config/console', 'give either clientSecret or privateKeyPath');
+  if (!c.roles && !cfg.auth.oauth) throw configError('config/console/roles', 'required when auth.oauth is not set');
+  if (!c.scope.split(' ').includes('openid')) throw configError('config/console/scope', 'must include openid');
+  if (c.absoluteTimeoutSeconds < c.idleTimeoutSeconds)
+    throw configError('config/console/absoluteTimeoutSeconds', 'must be ≥ idleTimeoutSeconds');
+  for (const [path, url] of [
+    ['issuer', c.issuer],
+    ['publicBaseUrl', c.publicBaseUrl],
+  ] as const) {
+    const u = new URL(url);
+    if (u.protocol === 'http:' && !isLoopbackHost(u.hostname))
+      throw configError(`config/console/${path}`, 'http: is allowed only on a loopback host');
+  }
 }
 
 function checkStore(cfg: TnxConfig): void {

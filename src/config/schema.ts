@@ -19,6 +19,7 @@ import {
 } from '../domain/directory/partner.js';
 import { screeningWeightsSetting } from '../domain/screening/config.js';
 import { deadlineRulesSchema } from '../domain/travel-reports/deadline.js';
+import { consoleSchema } from './console.js';
 import { oauthSchema } from './oauth.js';
 
 export { ROLES, type Role };
@@ -40,6 +41,7 @@ export const apiTokenSchema = Settings({
 });
 export type ApiToken = Static<typeof apiTokenSchema>;
 export type OAuthSettings = Static<typeof oauthSchema>;
+export type ConsoleSettings = Static<typeof consoleSchema>;
 
 /**
  * Following the coordinator's signed network directory (protocol/SPEC.md §14, docs/keys-and-directory.md §8).
@@ -477,6 +479,7 @@ export const configSchema = Settings(
     ),
     inbox: Type.Optional(inbox),
     auth,
+    console: Type.Optional(consoleSchema),
     registry: Type.Optional(registry),
     travelReports,
     audit,

@@ -25,6 +25,8 @@ import type { InboundRecord } from '../ports/store/index.js';
 import type { RefusalLimiter } from '../ports/refusal-limiter.js';
 import { RefusalCounter } from '../features/audit-trail/refusal-counter.js';
 import { checkPath } from './steps/check-path.js';
+import { mountConsole } from './console/router.js';
+import type { SessionStore } from '../ports/session-store.js';
 import { memoryRefusalLimiter, refuseOverBudget } from './steps/limit-refusals.js';
 
 function methodNotAllowed(allowed: readonly string[]): RequestHandler {
@@ -59,6 +61,8 @@ export interface AppOptions {
   refusalLimiter?: RefusalLimiter;
   /** Counts unauthenticated refusals into `request.refused` events; the owner closes it at shutdown. */
   refusalCounter?: RefusalCounter;
+  /** Console sessions (required when config.console is set); the owner closes the store. */
+  sessions?: SessionStore;
 }
 
 export function buildDeps(options: AppOptions): HttpDeps {
@@ -113,6 +117,11 @@ export function createApp(options: AppOptions): Express {
       http.refusalWindowSeconds * 1000,
     );
   app.use(refuseOverBudget(limiter, deps.ctx.log));
+  if (deps.ctx.config.console) {
+    if (!options.sessions) throw new Error('config.console is set but no session store was given');
+    const { ctx } = deps;
+    mountConsole(app, { config: ctx.config, sessions: options.sessions, parts, log: ctx.log, clock: ctx.clock });
+  }
   app.use(checkPath(servedRoutes(options)));
 
   const seen = new Set<string>();

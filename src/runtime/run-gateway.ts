@@ -48,6 +48,8 @@ import { startOrphanSweep, type SweepResult } from '../features/delivery/orphan-
 import { startOutboxRecovery } from '../features/submission/outbox.js';
 import { startComponents, type Component } from './components.js';
 import { redisRefusalLimiter } from '../adapters/rate-limit/redis-refusal-limiter.js';
+import { redisSessionStore } from '../adapters/session-redis/redis-session-store.js';
+import type { SessionStore } from '../ports/session-store.js';
 import { RefusalCounter } from '../features/audit-trail/refusal-counter.js';
 import type { RefusalLimiter } from '../ports/refusal-limiter.js';
 import { recoverLostQueue, redisReadiness } from './queue-loss.js';
@@ -139,6 +141,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   let server: RunningServer | null = null;
   let refusalLimiter: RefusalLimiter | null = null;
   let refusalCounter: RefusalCounter | null = null;
+  let sessions: SessionStore | null = null;
   let worker: DeliveryWorker | null = null;
   let sealer: AuditSealer | null = null;
   let screening: RunningScreening | null = null;
@@ -247,10 +250,12 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
             { events: ctx.events, clock: ctx.clock, log: ctx.log },
             config.http.refusalWindowSeconds * 1000,
           );
+          sessions = config.console ? redisSessionStore({ url: config.redis.url, prefix: config.redis.prefix }) : null;
           const app = createApp({
             ctx,
             queue,
             refusalLimiter,
+            ...(sessions ? { sessions } : {}),
             refusalCounter,
             readiness: [{ name: 'redis', check: () => redisReadiness(queue) }],
             queueDepth: () => queue.depth(),
@@ -267,6 +272,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
           // After the last request: the window's refusal counts reach the audit trail before the store closes.
           await refusalCounter?.close();
           await refusalLimiter?.close();
+          await sessions?.close();
         },
       ),
   ];

@@ -20,6 +20,7 @@ declare module 'oidc-provider' {
     jwks?: { keys: unknown[] };
     features?: {
       devInteractions?: { enabled: boolean };
+      rpInitiatedLogout?: { enabled: boolean; logoutSource?: unknown };
       clientCredentials?: { enabled: boolean };
       resourceIndicators?: {
         enabled: boolean;
@@ -29,6 +30,14 @@ declare module 'oidc-provider' {
       };
     };
     extraTokenClaims?: (ctx: unknown, token: unknown) => Record<string, unknown> | undefined;
+    /** Interactive sign-in (the console's tests): accounts and the claims they release. */
+    findAccount?: (
+      ctx: unknown,
+      id: string,
+    ) => Promise<{ accountId: string; claims: () => Promise<Record<string, unknown>> } | undefined>;
+    claims?: Record<string, string[]>;
+    pkce?: { required?: () => boolean };
+    cookies?: { keys?: string[] };
   }
 
   export default class Provider {

@@ -7,9 +7,11 @@ import { ROLES } from '../../core/principal.js';
 import { definePage, type ConsoleUser, type Page } from './page.js';
 import { roleLabel } from './layout.js';
 import { homeBody, type HomeEntry } from './pages/home.js';
+import { adminPages } from './pages/admin.js';
+import { inboxPages } from './pages/inbox.js';
 
 /** Pages of the features; each feature's pages are added here, in navigation order. */
-const FEATURE_PAGES: readonly Page[] = [];
+const FEATURE_PAGES: readonly Page[] = [...inboxPages, ...adminPages] as readonly Page[];
 
 /** Where a page lives in the browser: /console + its path. */
 export function hrefOf(page: Page): string {

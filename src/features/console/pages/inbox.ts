@@ -218,10 +218,14 @@ function messageDetails(message: TnxMessage): Html {
     ['Date of birth', String(p.dateOfBirth)],
     ['Citizenship', p.citizenships.join(', ')],
     ['Documents', p.travelDocuments.map((d) => `${d.type} ${d.number} (${d.issuingState})`).join('; ')],
-    ['Departure', t.departureAt],
     [
       'Flights',
-      t.legs.map((l) => `${l.carrier}${l.flightNumber} ${l.departureAirport}→${l.arrivalAirport}`).join(', '),
+      t.legs
+        .map(
+          (l) =>
+            `${l.flightNumber.startsWith(l.carrier) ? l.flightNumber : l.carrier + l.flightNumber} ${l.departureAirport}→${l.arrivalAirport}`,
+        )
+        .join(', '),
     ],
     ['Destinations', t.destinationCountries.join(', ')],
     ['Point of contact', `${message.pointOfContact.unit}, ${message.pointOfContact.email}`],

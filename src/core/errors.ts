@@ -74,6 +74,10 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, retry: false, expose: true, title: 'Method not allowed' },
   idempotency_conflict: { status: 409, retry: false, expose: true, title: 'Idempotency key reused with another body' },
   conflict: { status: 409, retry: false, expose: true, title: 'Conflict with the current state' },
+  /** A resend of a delivery that did not fail (delivered, cancelled): only `failed` is resent. */
+  not_resendable: { status: 409, retry: false, expose: true, title: 'Delivery is not in a failed state' },
+  /** The destination runs no gateway (or has no endpoint): the message is handled by hand, not resent. */
+  no_channel: { status: 409, retry: false, expose: true, title: 'Destination has no delivery channel' },
   purpose_required: { status: 400, retry: false, expose: true, title: 'A purpose is required to read personal data' },
 
   // ---- registry and travel reports (src/domain/registry, src/domain/travel-reports) ---------------------------

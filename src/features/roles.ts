@@ -11,6 +11,8 @@ export const ROLES_BY_CONCERN = {
   inbox: ['poc'],
   /** Our PoC reads an outbound message to pass it on by hand (no_channel destinations). */
   manualHandling: ['poc'],
+  /** Sending a failed delivery again. */
+  resend: ['admin'],
   registry: ['registry'],
   directoryRead: ['admin', 'poc', 'auditor'],
   directoryChange: ['admin'],

@@ -21,6 +21,11 @@ export interface OutboundQueue {
   available?(): boolean;
   /** Remove a not-yet-started job; resolves whether one was removed. */
   cancel(id: string): Promise<unknown>;
+  /**
+   * Drop the job holding `id` (a finished one) so the id can be enqueued again (a resend, the orphan
+   * sweep); throws when it cannot.
+   */
+  discard(id: string): Promise<void>;
 }
 
 /** What handling one delivery job decided; the queue adapter turns it into the queue's own moves. */
@@ -86,8 +91,6 @@ export interface DeliveryJobs extends OutboundQueue {
   /** Depth, waiting count and the age of the oldest waiting job, `now` being epoch ms. */
   stats(now: number): Promise<QueueStats>;
   presence(id: string): Promise<JobPresence>;
-  /** Drop the job holding `id` (a finished one) so the id can be enqueued again; throws when it cannot. */
-  discard(id: string): Promise<void>;
   /**
    * Wake every job of `partner` that waits (circuit open, or a retry) now: they run by their departure
    * priority, earliest first. Resolves how many were woken.

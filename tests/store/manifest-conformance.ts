@@ -160,6 +160,28 @@ export function runManifestConformance(name: string, open: () => Promise<Store>)
       );
     });
 
+    it('lists manifests newest first with a cursor, ties broken by id, without their candidates', async () => {
+      // Later than any other test's manifests, so these four are the newest in a shared database.
+      const late = T0 + 50 * 365 * 86_400_000 + Math.floor(Math.random() * 1e9);
+      const ms = [0, 1, 1, 2].map((d) => manifestFixture({ receivedAt: late + d }));
+      for (const m of ms) await store.manifests.insert(m, [candidateFixture(m.id)]);
+      const tied = ms.slice(1, 3).sort((a, b) => (a.id < b.id ? 1 : -1));
+      const expected = [ms[3]!, ...tied, ms[0]!].map((m) => m.id);
+      const p1 = await store.manifests.list({ limit: 3 });
+      assert.deepEqual(
+        p1.items.map((m) => m.id),
+        expected.slice(0, 3),
+      );
+      assert.deepEqual(p1.items[0], ms[3], 'the manifest as stored, no candidates attached');
+      assert.ok(p1.next);
+      const p2 = await store.manifests.list({ limit: 1, cursor: p1.next });
+      assert.deepEqual(
+        p2.items.map((m) => m.id),
+        [expected[3]],
+      );
+      await assert.rejects(store.manifests.list({ limit: 2, cursor: 'not-a-cursor' }), /cursor/);
+    });
+
     it('lists manifests due for purging, purges once, and keeps the result', async () => {
       const now = T0 + 10 * 86_400_000 + Math.floor(Math.random() * 1000);
       const due = manifestFixture({ purgeAfter: now - 1 });

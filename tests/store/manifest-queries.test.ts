@@ -10,12 +10,14 @@ import { decodeTimeCursor, encodeTimeCursor } from '../../src/adapters/store-com
 import {
   CASES_NEWEST_FIRST,
   DUE_FIRST,
+  MANIFESTS_NEWEST_FIRST,
   candidateArrayFilters,
   caseCountFilter,
   caseListFilter,
   decisionStatsPipeline,
   decisionUpdate,
   dueFilter,
+  manifestListFilter,
   manifestStatsPipeline,
   openOutcomeFilter,
   outcomeUpdate,
@@ -134,6 +136,23 @@ describe('mongodb manifest queries (mingo)', () => {
     assert.equal(new Query(purgeFilter('m2') as never).test(doc), false);
   });
 
+  it('list: newest first, keyset cursor on (receivedAt, id)', () => {
+    const tied = [...manifests, { ...manifests[1]!, _id: 'm2b' }];
+    const all = find(tied, manifestListFilter(null) as never)
+      .sort(MANIFESTS_NEWEST_FIRST)
+      .all() as Doc[];
+    assert.deepEqual(ids(all), ['m4', 'm3', 'm2b', 'm2', 'm1']);
+    const after = decodeTimeCursor(encodeTimeCursor({ t: 200, id: 'm2b' }));
+    assert.deepEqual(
+      ids(
+        find(tied, manifestListFilter(after) as never)
+          .sort(MANIFESTS_NEWEST_FIRST)
+          .all() as Doc[],
+      ),
+      ['m2', 'm1'],
+    );
+  });
+
   it('stats pipelines: manifests by receivedAt, decisions by decidedAt', () => {
     const [m] = aggregate(manifests, manifestStatsPipeline(0, 1000)) as Doc[];
     assert.deepEqual({ ...m, _id: undefined }, { _id: undefined, manifests: 3, people: 25, candidates: 3, pending: 1 });
@@ -179,6 +198,7 @@ describe('mongodb manifest queries (mingo)', () => {
       'ix_manifests_candidate',
       'ix_manifests_decided',
       'ix_manifests_due',
+      'ix_manifests_newest',
       'ix_manifests_received',
     ]);
     const trip = caseSchema.indexes().find(([, o]) => (o as { name?: string }).name === 'ux_cases_trip');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { isTnxError } from '../../src/core/errors.js';
 import {
   assessDeadline,
+  deadlineStatus,
   DEFAULT_DEADLINE_RULES,
   resolveDeadlineRules,
   rulesForState,
@@ -111,5 +112,71 @@ describe('travel reports: deadline rules', () => {
       () => resolveDeadlineRules({ minimumNoticeDays: 2.5 }),
       (e: unknown) => isTnxError(e, 'config_invalid'),
     );
+  });
+
+  describe('deadlineStatus: the rules on bare dates, as a form shows them before the report exists', () => {
+    const at = (departureAt: number, emergency = false, reportedAt = NOW) => ({
+      reportedAt,
+      departureAt,
+      emergency,
+      now: NOW,
+    });
+
+    it('21-day rule: on time at 21 days, late one second earlier, with the days missing and the last on-time day', () => {
+      const ok = deadlineStatus(at(NOW + 21 * DAY), DEFAULT_DEADLINE_RULES);
+      assert.equal(ok.verdict, 'on_time');
+      assert.equal(ok.daysShort, 0);
+      assert.equal(ok.onTimeIfReportedBy, NOW);
+      const late = deadlineStatus(at(NOW + 12 * DAY + 5 * HOUR), DEFAULT_DEADLINE_RULES);
+      assert.equal(late.verdict, 'late');
+      assert.equal(late.late, true);
+      assert.equal(late.daysOfNotice, 12);
+      assert.equal(late.daysShort, 9);
+      assert.equal(late.minimumNoticeDays, 21);
+      assert.equal(late.onTimeIfReportedBy, NOW + 12 * DAY + 5 * HOUR - 21 * DAY);
+    });
+
+    it('7-day rule: 8 days is on time where 21 would be late', () => {
+      assert.equal(deadlineStatus(at(NOW + 8 * DAY), UK_STYLE_DEADLINE_RULES).verdict, 'on_time');
+      assert.equal(deadlineStatus(at(NOW + 8 * DAY), DEFAULT_DEADLINE_RULES).verdict, 'late');
+      assert.equal(deadlineStatus(at(NOW + 6 * DAY), UK_STYLE_DEADLINE_RULES).daysShort, 1);
+    });
+
+    it('an emergency waives the notice where the rules allow it, and is reported as not recognised where not', () => {
+      const waived = deadlineStatus(at(NOW + 2 * DAY, true), DEFAULT_DEADLINE_RULES);
+      assert.deepEqual([waived.verdict, waived.late, waived.emergency], ['emergency', false, true]);
+      const strict = resolveDeadlineRules({ emergencyAllowed: false });
+      const refused = deadlineStatus(at(NOW + 2 * DAY, true), strict);
+      assert.deepEqual([refused.verdict, refused.late, refused.emergencyNotRecognised], ['late', true, true]);
+    });
+
+    it('reported after departure: its own verdict, negative notice, no change possible', () => {
+      const s = deadlineStatus(at(NOW - 2 * HOUR), DEFAULT_DEADLINE_RULES);
+      assert.equal(s.verdict, 'after_departure');
+      assert.equal(s.daysOfNotice, -1);
+      assert.equal(s.late, true);
+      assert.equal(s.changeAllowed, false);
+    });
+
+    it('changes close changeCutoffHours before departure, counted from now', () => {
+      const s = deadlineStatus(at(NOW + 30 * HOUR, false, NOW - 30 * DAY), DEFAULT_DEADLINE_RULES);
+      assert.equal(s.changeAllowed, true);
+      assert.equal(s.changeDeadline, NOW + 6 * HOUR);
+      const closed = deadlineStatus(at(NOW + 23 * HOUR, false, NOW - 30 * DAY), DEFAULT_DEADLINE_RULES);
+      assert.equal(closed.changeAllowed, false);
+    });
+
+    it('agrees with assessDeadline on a whole report', () => {
+      const report = threeCountryReport(reg, { departure: NOW + 10 * DAY });
+      const a = assessDeadline(report, DEFAULT_DEADLINE_RULES, clock);
+      const d = deadlineStatus(
+        { reportedAt: Date.parse(report.reportedAt), departureAt: a.departureAt, emergency: false, now: NOW },
+        DEFAULT_DEADLINE_RULES,
+      );
+      assert.deepEqual(
+        [d.late, d.daysOfNotice, d.changeAllowed, d.changeDeadline],
+        [a.late, a.daysOfNotice, a.changeAllowed, a.changeDeadline],
+      );
+    });
   });
 });

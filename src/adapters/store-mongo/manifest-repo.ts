@@ -14,15 +14,18 @@ import type {
   ManifestRepo,
   ManifestStats,
 } from '../../ports/store/index.js';
+import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../store-common/paging.js';
 import { appendAfter } from './append-after.js';
 import { guard } from './errors.js';
 import {
   DUE_FIRST,
+  MANIFESTS_NEWEST_FIRST,
   byId,
   candidateArrayFilters,
   decisionStatsPipeline,
   decisionUpdate,
   dueFilter,
+  manifestListFilter,
   manifestStatsPipeline,
   openOutcomeFilter,
   outcomeUpdate,
@@ -98,6 +101,18 @@ export function mongoManifestRepo(
         })) as Doc | null;
         return withEvents(candidateOf(d, candidateId), audit);
       }),
+    list: (page) => {
+      const limit = checkLimit(page.limit);
+      const after = decodeTimeCursor(page.cursor);
+      return guard('manifests.list', async () => {
+        const docs = await manifests
+          .find(manifestListFilter(after), { candidates: 0 })
+          .sort(MANIFESTS_NEWEST_FIRST)
+          .limit(limit + 1)
+          .lean<Doc[]>();
+        return toPage(docs.map(toManifest), limit, (last) => encodeTimeCursor({ t: last.receivedAt, id: last.id }));
+      });
+    },
     listDue: (now, limit) =>
       guard('manifests.listDue', async () =>
         (await manifests.find(dueFilter(now), { _id: 1 }).sort(DUE_FIRST).limit(limit).lean<{ _id: string }[]>()).map(

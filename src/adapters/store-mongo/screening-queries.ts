@@ -10,6 +10,13 @@ import type { Filter, Sort } from './queries.js';
 
 export const DUE_FIRST: Sort = { purgeAfter: 1, _id: 1 };
 export const CASES_NEWEST_FIRST: Sort = { openedAt: -1, _id: -1 };
+export const MANIFESTS_NEWEST_FIRST: Sort = { receivedAt: -1, _id: -1 };
+
+/** The manifest list: everything, or strictly after the cursor's (receivedAt, id). */
+export function manifestListFilter(after: TimeKey | null): Filter {
+  if (!after) return {};
+  return { $or: [{ receivedAt: { $lt: after.t } }, { receivedAt: { $eq: after.t }, _id: { $lt: after.id } }] };
+}
 
 export function byId(id: string): Filter {
   return { _id: { $eq: id } };

@@ -5,6 +5,7 @@
  *                                                   them is atomic without a transaction)
  *   manifests {purgedAt, purgeAfter, _id}           listDue (retention: purgedAt null, due first)
  *   manifests {receivedAt}                          stats by time range
+ *   manifests {receivedAt:-1, _id:-1}               list, newest first
  *   manifests {candidates.decidedAt}                decision counts by time range
  *   manifests {candidates.id}                       setOutcome (a candidate by its id)
  *   screening_cases {tripKey} unique                one case per trip (de-duplication)
@@ -71,6 +72,7 @@ export const manifestSchema = new Schema(
 );
 manifestSchema.index({ purgedAt: 1, purgeAfter: 1, _id: 1 }, { name: 'ix_manifests_due' });
 manifestSchema.index({ receivedAt: 1 }, { name: 'ix_manifests_received' });
+manifestSchema.index({ receivedAt: -1, _id: -1 }, { name: 'ix_manifests_newest' });
 manifestSchema.index({ 'candidates.decidedAt': 1 }, { name: 'ix_manifests_decided' });
 manifestSchema.index({ 'candidates.id': 1 }, { name: 'ix_manifests_candidate' });
 

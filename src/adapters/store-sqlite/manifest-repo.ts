@@ -5,7 +5,7 @@
  * decide it. Purging nulls the sealed people and their wrapped key in place; the CHECK constraint of
  * the table refuses a purged row that still holds either. Every write goes through the write batch
  * with the audit events it carries (port AuditWith), computed from the row as stored: change and
- * events commit together.
+ * events commit together. The list, newest first, walks ix_manifests_received backwards.
  */
 import type Database from 'better-sqlite3';
 import type {
@@ -17,6 +17,7 @@ import type {
   ManifestRepo,
   ManifestStats,
 } from '../../ports/store/index.js';
+import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../store-common/paging.js';
 import type { SqliteChain } from './audit-repo.js';
 import { guard } from './errors.js';
 import type { WriteBatch } from './write-batch.js';
@@ -93,6 +94,10 @@ export function sqliteManifestRepo(db: Database.Database, chain: SqliteChain, ba
   const outcome = db.prepare(
     `UPDATE manifest_candidates SET outcome = ?, case_id = ? WHERE id = ? AND outcome IS NULL RETURNING ${cols(C_COLUMNS)}`,
   );
+  const newest = db.prepare(`${M_SELECT} ORDER BY received_at DESC, id DESC LIMIT ?`);
+  const newestAfter = db.prepare(
+    `${M_SELECT} WHERE (received_at < @t OR (received_at = @t AND id < @id)) ORDER BY received_at DESC, id DESC LIMIT @limit`,
+  );
   const due = db.prepare(
     'SELECT id FROM manifests WHERE purged_at IS NULL AND purge_after <= ? ORDER BY purge_after ASC, id ASC LIMIT ?',
   );
@@ -148,6 +153,15 @@ export function sqliteManifestRepo(db: Database.Database, chain: SqliteChain, ba
           return chain.appendFor(audit, r ? toCandidate(r) : null);
         }),
       ),
+    list: (page) =>
+      guard('manifests.list', () => {
+        const limit = checkLimit(page.limit);
+        const after = decodeTimeCursor(page.cursor);
+        const rows = (
+          after ? newestAfter.all({ t: after.t, id: after.id, limit: limit + 1 }) : newest.all(limit + 1)
+        ) as MRow[];
+        return toPage(rows.map(toManifest), limit, (last) => encodeTimeCursor({ t: last.receivedAt, id: last.id }));
+      }),
     listDue: (now, limit) =>
       guard('manifests.listDue', () => (due.all(now, limit) as { id: string }[]).map((r) => r.id)),
     purge: (id, at, audit?: AuditWith<ManifestRecord>) =>

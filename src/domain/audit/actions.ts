@@ -18,6 +18,8 @@ export const AUDIT_ACTIONS = [
   'notification.cancelled',
   'notification.no_channel',
   'notification.at_risk',
+  /** An administrator sent a failed delivery again (same sealed bytes); the actor is the administrator. */
+  'notification.resent',
 
   // ---- inbound --------------------------------------------------------------------------------
   'message.received',

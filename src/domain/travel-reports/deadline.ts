@@ -102,18 +102,76 @@ export function assessDeadline(
   rules: DeadlineRules,
   clock: Clock,
 ): DeadlineAssessment {
-  const departureAt = departureOf(report);
+  const status = deadlineStatus(
+    {
+      reportedAt: instantOf(report.reportedAt),
+      departureAt: departureOf(report),
+      emergency: report.emergency !== undefined,
+      now: clock.now(),
+    },
+    rules,
+  );
+  const { late, daysOfNotice, emergency, changeAllowed, departureAt, changeDeadline } = status;
+  return { late, daysOfNotice, emergency, changeAllowed, departureAt, changeDeadline };
+}
+
+/** Dates as entered, before a whole report exists (the registry officer's form, as they type). */
+export interface DeadlineDates {
+  /** When the registrant reported, epoch ms. */
+  reportedAt: number;
+  /** First departure, epoch ms. */
+  departureAt: number;
+  /** Whether an emergency reason is given. */
+  emergency: boolean;
+  /** The moment the status is asked for, epoch ms (the clock's now). */
+  now: number;
+}
+
+/** Which rule decides the outcome, so a form can say it in words. */
+export type DeadlineVerdict =
+  | 'on_time' // enough notice
+  | 'late' // less notice than the minimum, no recognised emergency: accepted and flagged
+  | 'emergency' // less notice than the minimum, waived by a recognised emergency
+  | 'after_departure'; // reported at or after the departure: late, and nothing can be changed any more
+
+export interface DeadlineStatus extends DeadlineAssessment {
+  verdict: DeadlineVerdict;
+  /** The rule applied: whole days of notice required. */
+  minimumNoticeDays: number;
+  /** Latest report time that is on time for this departure, epoch ms. */
+  onTimeIfReportedBy: number;
+  /** Days of notice missing (0 when on time). */
+  daysShort: number;
+  /** An emergency reason was given but the rules do not recognise emergencies. */
+  emergencyNotRecognised: boolean;
+}
+
+/**
+ * The deadline rules applied to bare dates: the one computation behind assessDeadline, exposed so
+ * that a form can show the outcome before the report is recorded.
+ */
+export function deadlineStatus(dates: DeadlineDates, rules: DeadlineRules): DeadlineStatus {
+  const { reportedAt, departureAt } = dates;
   // Whole days, rounded down: 20 days 23 hours is 20 days of notice, so late under a 21-day rule.
   // The same formula the receiving gateway checks (src/domain/protocol/semantic-checks.ts daysOfNotice).
-  const daysOfNotice = Math.floor((departureAt - instantOf(report.reportedAt)) / DAY_MS);
-  const emergency = report.emergency !== undefined && rules.emergencyAllowed;
+  const daysOfNotice = Math.floor((departureAt - reportedAt) / DAY_MS);
+  const emergency = dates.emergency && rules.emergencyAllowed;
   const changeDeadline = departureAt - rules.changeCutoffHours * HOUR_MS;
+  const short = daysOfNotice < rules.minimumNoticeDays;
+  const late = !emergency && short;
+  const verdict: DeadlineVerdict =
+    reportedAt >= departureAt ? 'after_departure' : !short ? 'on_time' : emergency ? 'emergency' : 'late';
   return {
-    late: !emergency && daysOfNotice < rules.minimumNoticeDays,
+    late,
     daysOfNotice,
     emergency,
-    changeAllowed: clock.now() <= changeDeadline,
+    changeAllowed: dates.now <= changeDeadline,
     departureAt,
     changeDeadline,
+    verdict,
+    minimumNoticeDays: rules.minimumNoticeDays,
+    onTimeIfReportedBy: departureAt - rules.minimumNoticeDays * DAY_MS,
+    daysShort: short ? rules.minimumNoticeDays - daysOfNotice : 0,
+    emergencyNotRecognised: dates.emergency && !rules.emergencyAllowed,
   };
 }

@@ -11,6 +11,8 @@ import { alertsPage } from './pages/alerts.js';
 import { auditPage, auditVerifyPage } from './pages/audit.js';
 import { deliveriesCsvPage, deliveriesPage } from './pages/deliveries.js';
 import { notificationPage } from './pages/notification.js';
+import { adminPages } from './pages/admin.js';
+import { inboxPages } from './pages/inbox.js';
 import { statisticsChartPage, statisticsCsvPage, statisticsPage } from './pages/statistics.js';
 
 /** Pages of the features; each feature's pages are added here, in navigation order. */
@@ -24,6 +26,8 @@ const FEATURE_PAGES: readonly Page[] = [
   statisticsCsvPage,
   statisticsChartPage,
   statisticsPage,
+  ...(inboxPages as readonly Page[]),
+  ...(adminPages as readonly Page[]),
 ];
 
 /** Where a page lives in the browser: /console + its path. */

@@ -1,6 +1,7 @@
 /**
- * The delivery audit view of what we sent (compliance staff, submitters for their own, PoCs), and the
- * message itself for our point of contact's manual handling of `no_channel` destinations.
+ * The delivery audit view of what we sent (compliance staff, submitters for their own, PoCs), the
+ * message itself for our point of contact's manual handling of `no_channel` destinations, and the
+ * administrator's resend of a failed delivery.
  */
 import type { OutboundRecord } from '../../ports/store/index.js';
 import { OUTBOUND_STATES, TIMELINESS_FILTERS } from '../../ports/store/index.js';
@@ -8,6 +9,7 @@ import { purposeOf } from '../inbox/read.js';
 import { ID_FILTER, PURPOSE, STATE_FILTER, pagedPeriod, type QuerySchema } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
 import { BY_ID, routesOf, type Route } from '../route.js';
+import { resendDelivery } from './resend.js';
 import { getNotificationView, listNotificationViews, readOutboundMessage } from '../submission/notification-view.js';
 
 const MESSAGE_TYPES: readonly OutboundRecord['messageType'][] = [
@@ -56,6 +58,16 @@ export const deliveryRoutes: readonly Route[] = routesOf('core', ROLES_BY_CONCER
     async handle({ principal, params, query }, { ctx }) {
       const purpose = purposeOf(query.purpose);
       return { body: await readOutboundMessage(ctx, principal, params.id, purpose) };
+    },
+  }),
+  route('resendNotification', {
+    method: 'POST',
+    path: '/api/v1/notifications/:id/resend',
+    roles: ROLES_BY_CONCERN.resend,
+    params: BY_ID,
+    async handle({ principal, params }, deps) {
+      const r = await resendDelivery(deps, principal, params.id);
+      return { status: 202, headers: { Location: r.statusUrl }, body: r };
     },
   }),
 ]);

@@ -6,7 +6,7 @@ import { TnxError } from '../../core/errors.js';
 import type { Principal } from '../../core/principal.js';
 import type { CaseFilter } from '../../ports/store/index.js';
 import type { ScreeningDeps } from './screening-deps.js';
-import { caseView, manifestView, reveal } from './view.js';
+import { caseView, manifestSummary, manifestView, reveal, type ManifestSummary } from './view.js';
 
 export async function readManifest(
   deps: ScreeningDeps,
@@ -19,6 +19,21 @@ export async function readManifest(
   const candidates = await deps.ctx.store.manifests.candidates(m.id);
   const revealed = purpose === undefined ? undefined : await reveal(deps, principal, m, candidates, purpose);
   return manifestView(m, candidates, revealed);
+}
+
+/**
+ * Manifests received, newest first, each with how many of its candidates still wait for a decision:
+ * references and counts only, no person.
+ */
+export async function listManifests(
+  deps: ScreeningDeps,
+  q: { limit: number; cursor?: string },
+): Promise<{ items: ManifestSummary[]; next: string | null }> {
+  const page = await deps.ctx.store.manifests.list({ limit: q.limit, cursor: q.cursor ?? null });
+  const items = await Promise.all(
+    page.items.map(async (m) => manifestSummary(m, await deps.ctx.store.manifests.candidates(m.id))),
+  );
+  return { items, next: page.next };
 }
 
 /** What the case list can be filtered by (GET /api/v1/cases, checked by its query schema). */

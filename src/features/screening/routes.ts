@@ -2,17 +2,18 @@
  * The manifest-screening endpoints, served where screening runs (with the registry):
  *
  *   POST /api/v1/manifests                                     screening  receive, screen, store
+ *   GET  /api/v1/manifests                                     screening  manifests received, newest first
  *   GET  /api/v1/manifests/:id                                 screening  result (+ ?purpose: candidates' data)
  *   POST /api/v1/manifests/:id/candidates/:cid/decision        screening  confirm or reject a candidate
  *   GET  /api/v1/cases                                         screening, auditor  unreported-travel cases
  *   GET  /api/v1/cases/:id                                     screening, auditor
  */
-import { ID, ID_FILTER, PURPOSE, pagedPeriod } from '../query-schema.js';
+import { CURSOR, ID, ID_FILTER, PURPOSE, pagedPeriod } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
 import { bodyValue, routesOf, type Route } from '../route.js';
 import { receiveManifest } from './intake.js';
 import { manifestUpload } from './manifest-upload.js';
-import { listCases, readCase, readManifest } from './reads.js';
+import { listCases, listManifests, readCase, readManifest } from './reads.js';
 import { decideCandidate, parseDecision } from './review.js';
 import { candidateView, caseView, manifestView, reveal } from './view.js';
 
@@ -35,6 +36,18 @@ export const screeningRoutes: readonly Route[] = routesOf('screening', ROLES_BY_
         headers: { Location: `/api/v1/manifests/${got.manifest.id}` },
         body: manifestView(got.manifest, got.candidates, revealed),
       };
+    },
+  }),
+  route('listManifests', {
+    method: 'GET',
+    path: '/api/v1/manifests',
+    query: {
+      limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+      cursor: { type: 'string', pattern: CURSOR, what: 'a cursor from a previous page' },
+    },
+    async handle({ query }, deps) {
+      const page = await listManifests(deps, query);
+      return { body: page, next: page.next };
     },
   }),
   route('readManifest', {

@@ -70,6 +70,38 @@ export function manifestView(
   };
 }
 
+export interface ManifestSummary {
+  id: string;
+  format: ManifestRecord['format'];
+  receivedAt: string | null;
+  flight: ManifestRecord['flight'];
+  passengers: number;
+  crew: number;
+  candidates: number;
+  /** Candidates still waiting for a reviewer's decision. */
+  pending: number;
+  confirmed: number;
+  rejected: number;
+  purgedAt: string | null;
+}
+
+export function manifestSummary(m: ManifestRecord, candidates: readonly CandidateRecord[]): ManifestSummary {
+  const count = (d: CandidateRecord['decision']) => candidates.filter((c) => c.decision === d).length;
+  return {
+    id: m.id,
+    format: m.format,
+    receivedAt: isoTimeOrNull(m.receivedAt),
+    flight: m.flight,
+    passengers: m.passengerCount,
+    crew: m.crewCount,
+    candidates: candidates.length,
+    pending: count('pending'),
+    confirmed: count('confirmed'),
+    rejected: count('rejected'),
+    purgedAt: isoTimeOrNull(m.purgedAt),
+  };
+}
+
 export function caseView(k: CaseRecord): Record<string, unknown> {
   return {
     id: k.id,

@@ -6,6 +6,7 @@
 import { PURPOSE } from '../query-schema.js';
 import { ROLES_BY_CONCERN } from '../roles.js';
 import { BY_ID, JSON_BODY, routesOf, type Route } from '../route.js';
+import { checkDeadline } from './deadline-check.js';
 import {
   cancelTravelReport,
   changeTravelReport,
@@ -14,6 +15,21 @@ import {
 } from './travel-report-service.js';
 
 export const travelReportRoutes: readonly Route[] = routesOf('registry', ROLES_BY_CONCERN.registry, (route) => [
+  route('checkTravelDeadline', {
+    method: 'GET',
+    path: '/api/v1/travel-deadline',
+    query: {
+      reportedAt: { type: 'date-or-instant', required: true },
+      departureAt: { type: 'date-or-instant', required: true },
+      emergency: { type: 'enum', values: ['true', 'false'] },
+    },
+    handle({ query }, deps) {
+      const { reportedAt, departureAt } = query;
+      return Promise.resolve({
+        body: checkDeadline(deps, { reportedAt, departureAt, emergency: query.emergency === 'true' }),
+      });
+    },
+  }),
   route('createTravelReport', {
     method: 'POST',
     path: '/api/v1/registrants/:id/travel-reports',

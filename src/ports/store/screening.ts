@@ -110,6 +110,8 @@ export interface ManifestRepo {
     caseId: string | null,
     audit?: AuditWith<CandidateRecord>,
   ): Promise<CandidateRecord | null>;
+  /** Manifests received, newest first (receivedAt desc, id desc), cursor-paginated; candidates not included. */
+  list(page: { limit: number; cursor?: string | null }): Promise<Page<ManifestRecord>>;
   /** Ids of manifests whose people are due for purging (purgeAfter <= now, not yet purged), oldest first. */
   listDue(now: number, limit: number): Promise<string[]>;
   /** Drop the sealed people and their key; true when this call purged it (`audit` sees the purged record). */

@@ -28,14 +28,8 @@ export interface ImportTotals {
   requests: number;
 }
 
-interface PartSummary {
-  lines: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  refused: number;
-  refusals: { line: number; code: string; pointer?: string }[];
-}
+/** What the gateway answers for one part: the totals of that part, before line numbers are mapped. */
+type PartSummary = Omit<ImportTotals, 'requests'>;
 
 export interface ImportTarget {
   url: string;

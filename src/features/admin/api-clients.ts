@@ -7,6 +7,7 @@
  */
 import type { Principal, Role } from '../../core/principal.js';
 import type { GatewayContext } from '../../ports/context.js';
+import { recordQuery } from '../audit-trail/queried.js';
 
 export interface StaticClientView {
   id: string;
@@ -56,15 +57,7 @@ export async function apiClients(
     .filter(([actor]) => actor.startsWith(OAUTH_PREFIX))
     .map(([actor, at]) => ({ clientId: actor.slice(OAUTH_PREFIX.length), lastActiveAt: at }))
     .sort((a, b) => b.lastActiveAt - a.lastActiveAt);
-  await ctx.events.publish({
-    action: 'audit.queried',
-    actor: principal.id,
-    at: ctx.clock.now(),
-    messageId: null,
-    partner: null,
-    outcome: 'ok',
-    detail: { view: 'api_clients', scanned },
-  });
+  await recordQuery(ctx, principal, { view: 'api_clients', scanned });
   return {
     tokens: ctx.config.auth.tokens.map((t) => ({ id: t.id, role: t.role, lastActiveAt: lastSeen.get(t.id) ?? null })),
     oauth: oauthSettings

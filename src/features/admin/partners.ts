@@ -8,6 +8,7 @@ import type { Principal } from '../../core/principal.js';
 import { endpointHealth, type AttemptFact, type EndpointHealth } from '../../domain/delivery/endpoint-health.js';
 import type { GatewayContext } from '../../ports/context.js';
 import { describeDirectory, type DirectoryEntryView, type DirectoryKeyView } from '../directory/directory-service.js';
+import { recordQuery } from '../audit-trail/queried.js';
 
 const DAY_MS = 86_400_000;
 
@@ -43,15 +44,7 @@ export async function partnersOverview(
       health: endpointHealth(await recentAttempts(ctx, p.state, since, q.maxAttempts ?? 100), since),
     })),
   );
-  await ctx.events.publish({
-    action: 'audit.queried',
-    actor: principal.id,
-    at: now,
-    messageId: null,
-    partner: null,
-    outcome: 'ok',
-    detail: { view: 'partners', count: partners.length },
-  });
+  await recordQuery(ctx, principal, { view: 'partners', count: partners.length });
   return { state: dir.state, since, partners };
 }
 

@@ -7,6 +7,7 @@ import { isoTime } from '../../core/clock.js';
 import type { GatewayContext } from '../../ports/context.js';
 import type { Principal } from '../../core/principal.js';
 import type { AuditEvent, AuditFilter } from '../../ports/store/index.js';
+import { recordQuery } from './queried.js';
 
 /** What the audit trail can be filtered by (GET /api/v1/audit, checked by its query schema). */
 export interface AuditQuery {
@@ -63,15 +64,7 @@ export async function queryAudit(
   if (q.from !== undefined) filter.from = q.from;
   if (q.to !== undefined) filter.to = q.to;
   const page = await ctx.store.audit.query(filter, { limit: q.limit, cursor: q.cursor ?? null });
-  await ctx.events.publish({
-    action: 'audit.queried',
-    actor: principal.id,
-    at: ctx.clock.now(),
-    messageId: null,
-    partner: null,
-    outcome: 'ok',
-    detail: { view: 'audit', filter: { ...filter }, count: page.items.length },
-  });
+  await recordQuery(ctx, principal, { view: 'audit', filter: { ...filter }, count: page.items.length });
   return { items: page.items.map(toItem), next: page.next };
 }
 

@@ -11,6 +11,7 @@ import { TnxError } from '../../core/errors.js';
 import { auditJwksFromFile } from './audit-jwks.js';
 import { indexCheckpoints, toResult, type VerifyResult } from './verify.js';
 import { verifySegment } from './verify-segment.js';
+import { recordQuery } from './queried.js';
 
 /** Events verified in one request at most: a bigger range is the CLI's job (`tnx audit verify`). */
 export const MAX_RANGE = 200_000;
@@ -55,14 +56,11 @@ export async function verifyRange(
     checkBeforeStart: false,
   });
   const result = toResult(seg.events, seg.checkpoints, seg.lastSeq, seg.sealedUpTo, seg.firstBad);
-  await ctx.events.publish({
-    action: 'audit.queried',
-    actor: principal.id,
-    at: ctx.clock.now(),
-    messageId: null,
-    partner: null,
-    outcome: result.ok ? 'ok' : 'failed',
-    detail: { view: 'verify', fromSeq, toSeq, events: result.events },
-  });
+  await recordQuery(
+    ctx,
+    principal,
+    { view: 'verify', fromSeq, toSeq, events: result.events },
+    { outcome: result.ok ? 'ok' : 'failed' },
+  );
   return result;
 }

@@ -91,6 +91,16 @@ export function link(href: string, text: Interpolation): Html {
   return html`<a class="govuk-link" href="${href}">${text}</a>`;
 }
 
+/** A link to a message's delivery timeline by the start of its id, or a dash when there is none. */
+export function messageLink(messageId: string | null | undefined): Html | string {
+  return messageId
+    ? link(
+        `/console/deliveries/${encodeURIComponent(messageId)}`,
+        html`<span class="govuk-visually-hidden">Open message </span>${messageId.slice(0, 8)}…`,
+      )
+    : '—';
+}
+
 /** A path with a query string, leaving out empty values. */
 export function withQuery(path: string, query: Readonly<Record<string, string | number | undefined | null>>): string {
   const q = new URLSearchParams();

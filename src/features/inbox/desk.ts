@@ -14,6 +14,7 @@ import type { Principal } from '../../core/principal.js';
 import type { StateCode } from '../../domain/protocol/types.js';
 import type { GatewayContext } from '../../ports/context.js';
 import { listInbox, type InboxItem } from './read.js';
+import { recordQuery } from '../audit-trail/queried.js';
 
 export interface DeskItem extends InboxItem {
   /** Someone consulted it (a personal_data.read is in the trail). */
@@ -50,15 +51,7 @@ export async function inboxDesk(ctx: GatewayContext, principal: Principal, q: De
   const window = Math.min(Math.max(1, q.window ?? DEFAULT_WINDOW), MAX_WINDOW);
   const page = await listInbox(ctx, { ...(q.iss ? { iss: q.iss } : {}), limit: window });
   const items = await Promise.all(page.items.map((item) => withReadState(ctx, item)));
-  await ctx.events.publish({
-    action: 'audit.queried',
-    actor: principal.id,
-    at: ctx.clock.now(),
-    messageId: null,
-    partner: q.iss ?? null,
-    outcome: 'ok',
-    detail: { view: 'inbox_desk', count: items.length },
-  });
+  await recordQuery(ctx, principal, { view: 'inbox_desk', count: items.length }, { partner: q.iss ?? null });
   return { items: deskOrder(items, ctx.clock.now()), origins: originsOf(items), more: page.next !== null };
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../../ports/store/index.js';
 import { ID } from '../query-schema.js';
 import { statusUrl } from './submit.js';
+import { recordQuery } from '../audit-trail/queried.js';
 
 export interface AttemptView {
   attempt: number;
@@ -98,15 +99,7 @@ export async function getNotificationView(
   // Someone else's record answers exactly like a missing one: no probing for ids.
   if (!r || !visibleTo(principal, r)) throw new TnxError('not_found', 'no such notification');
   const view = toView(r, await ctx.store.outbound.listAttempts(r.id));
-  await ctx.events.publish({
-    action: 'audit.queried',
-    actor: principal.id,
-    at: ctx.clock.now(),
-    messageId: r.id,
-    partner: r.partner,
-    outcome: 'ok',
-    detail: { view: 'notification' },
-  });
+  await recordQuery(ctx, principal, { view: 'notification' }, { messageId: r.id, partner: r.partner });
   return view;
 }
 
@@ -170,14 +163,11 @@ export async function listNotificationViews(
   if (principal.role === 'submitter') filter.submittedBy = principal.id;
   const page = await ctx.store.outbound.list(filter, { limit: q.limit, cursor: q.cursor ?? null });
   const items = page.items.map((r) => toView(r));
-  await ctx.events.publish({
-    action: 'audit.queried',
-    actor: principal.id,
-    at: ctx.clock.now(),
-    messageId: null,
-    partner: q.partner ?? null,
-    outcome: 'ok',
-    detail: { view: 'notifications', filter: { ...filter }, count: items.length },
-  });
+  await recordQuery(
+    ctx,
+    principal,
+    { view: 'notifications', filter: { ...filter }, count: items.length },
+    { partner: q.partner ?? null },
+  );
   return { items, next: page.next };
 }

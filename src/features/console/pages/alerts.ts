@@ -5,7 +5,7 @@
 import { queryAudit, type AuditItem } from '../../audit-trail/audit-query.js';
 import { CURSOR } from '../../query-schema.js';
 import { ROLES_BY_CONCERN } from '../../roles.js';
-import { heading, link, pager, table, tag } from '../components.js';
+import { heading, link, messageLink, pager, table, tag } from '../components.js';
 import { html } from '../html.js';
 import { definePage } from '../page.js';
 import { when } from './format.js';
@@ -52,13 +52,7 @@ export const alertsPage = definePage({
         { header: 'Reason', cell: (e) => e.outcome ?? '—' },
         {
           header: 'Message',
-          cell: (e) =>
-            e.messageId
-              ? link(
-                  `/console/deliveries/${encodeURIComponent(e.messageId)}`,
-                  html`<span class="govuk-visually-hidden">Open message </span>${e.messageId.slice(0, 8)}…`,
-                )
-              : '—',
+          cell: (e) => messageLink(e.messageId),
         },
       ],
       page.items,

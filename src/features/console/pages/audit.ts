@@ -7,7 +7,18 @@ import { trailState, verifyRange } from '../../audit-trail/verify-range.js';
 import { auditTrailRoutes } from '../../audit-trail/routes.js';
 import type { QuerySchema } from '../../query-schema.js';
 import { ROLES_BY_CONCERN } from '../../roles.js';
-import { button, heading, link, pager, postForm, summaryList, table, tag, textInput } from '../components.js';
+import {
+  button,
+  heading,
+  link,
+  messageLink,
+  pager,
+  postForm,
+  summaryList,
+  table,
+  tag,
+  textInput,
+} from '../components.js';
 import { html } from '../html.js';
 import { definePage } from '../page.js';
 import { when } from './format.js';
@@ -110,13 +121,7 @@ export const auditPage = definePage({
           { header: 'Partner', cell: (e) => e.partner ?? '—' },
           {
             header: 'Message',
-            cell: (e) =>
-              e.messageId
-                ? link(
-                    `/console/deliveries/${encodeURIComponent(e.messageId)}`,
-                    html`<span class="govuk-visually-hidden">Open message </span>${e.messageId.slice(0, 8)}…`,
-                  )
-                : '—',
+            cell: (e) => messageLink(e.messageId),
           },
           { header: 'Outcome', cell: (e) => e.outcome ?? '—' },
         ],

@@ -22,7 +22,9 @@ import { OpenApiCheck } from './openapi-check.js';
 
 const HOUR = 3_600_000;
 /** Operations whose success needs a network coordinator; tests/directory covers it. Here: their 404. */
-const NO_SUCCESS_HERE = new Set(['networkDirectory', 'readNetworkDirectory']);
+// A success needs what this world lacks: a coordinator (network directory), a delivery that failed
+// for good (resend: tests/e2e/resend.test.ts drives it against a refusing partner).
+const NO_SUCCESS_HERE = new Set(['networkDirectory', 'readNetworkDirectory', 'resendNotification']);
 
 describe('http: real responses validate against protocol/openapi.yaml', function () {
   this.timeout(90_000);
@@ -150,6 +152,16 @@ describe('http: real responses validate against protocol/openapi.yaml', function
     assert.equal((await api('GET', `${read}?purpose=check`, { role: 'poc' })).status, 200);
     assert.equal((await api('GET', read, { role: 'poc' })).status, 400);
     assert.equal((await api('GET', `/api/v1/notifications/${id}/message?purpose=check`, { role: 'poc' })).status, 403);
+    // A resend of a message with no delivery channel is refused (409 no_channel); of an unknown id, 404.
+    assert.equal(
+      (await api('POST', `/api/v1/notifications/${noChannel.body.id}/resend`, { role: 'admin' })).status,
+      409,
+    );
+    assert.equal(
+      (await api('POST', `/api/v1/notifications/0190a0a0-0000-7000-8000-000000000000/resend`, { role: 'admin' }))
+        .status,
+      404,
+    );
 
     const update = {
       v: '1',
@@ -261,6 +273,12 @@ describe('http: real responses validate against protocol/openapi.yaml', function
     const body = registrantBody({ family: 'Kowalski' });
     assert.equal((await api('PUT', `/api/v1/registrants/${id}`, { role: 'registry', body })).status, 200);
     const travel = { travel: travelBody(Date.now() + 30 * 24 * HOUR, Date.now()) };
+    const deadline = new URLSearchParams({
+      reportedAt: new Date().toISOString().slice(0, 10),
+      departureAt: new Date(Date.now() + 30 * 24 * HOUR).toISOString().slice(0, 10),
+    });
+    assert.equal((await api('GET', `/api/v1/travel-deadline?${deadline}`, { role: 'registry' })).status, 200);
+    assert.equal((await api('GET', '/api/v1/travel-deadline', { role: 'registry' })).status, 400);
     const report = await api<{ id: string }>('POST', `/api/v1/registrants/${id}/travel-reports`, {
       role: 'registry',
       body: travel,
@@ -339,6 +357,8 @@ describe('http: real responses validate against protocol/openapi.yaml', function
       400,
     );
     const m = posted.body.id;
+    assert.equal((await api('GET', '/api/v1/manifests?limit=5', { role: 'screening' })).status, 200);
+    assert.equal((await api('GET', '/api/v1/manifests', { role: 'submitter' })).status, 403);
     assert.equal((await api('GET', `/api/v1/manifests/${m}?purpose=check`, { role: 'screening' })).status, 200);
     const cand = posted.body.candidates.find((c) => c.registrantId === r.body.id)!;
     const decision = `/api/v1/manifests/${m}/candidates/${cand.id}/decision`;

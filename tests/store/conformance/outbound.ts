@@ -231,9 +231,7 @@ export function outboundConformance(ctx: ConformanceContext): void {
         (await store.outbound.list({ notificationId, timeliness: 'on_time' }, { limit: 100 })).items.length,
         0,
       );
-      const pending = await store.outbound.list({ notificationId, timeliness: 'pending' }, { limit: 100 });
-      assert.equal(pending.items.length, 22, 'pending: not yet classified');
-      assert.ok(!pending.items.some((r) => r.id === moved.id));
+      // `pending` (a departure not final yet) has its own case below: these records carry no departure.
       const byType = await store.outbound.list({ notificationId, messageType: 'TravelUpdate' }, { limit: 100 });
       assert.equal(byType.items.length, 0);
 

@@ -277,7 +277,10 @@ describe('http: real responses validate against protocol/openapi.yaml', function
       reportedAt: new Date().toISOString().slice(0, 10),
       departureAt: new Date(Date.now() + 30 * 24 * HOUR).toISOString().slice(0, 10),
     });
-    assert.equal((await api('GET', `/api/v1/travel-deadline?${deadline}`, { role: 'registry' })).status, 200);
+    assert.equal(
+      (await api('GET', `/api/v1/travel-deadline?${deadline.toString()}`, { role: 'registry' })).status,
+      200,
+    );
     assert.equal((await api('GET', '/api/v1/travel-deadline', { role: 'registry' })).status, 400);
     const report = await api<{ id: string }>('POST', `/api/v1/registrants/${id}/travel-reports`, {
       role: 'registry',

@@ -87,7 +87,10 @@ describe('e2e: npx tnx serve', function () {
       // no esbuild service process (what tsx would start to compile TypeScript).
       const all = processes();
       const server = all.find(
-        (p) => p.comm === 'node' && p.cmdline.includes('serve') && p.cmdline.includes(f.USA.setup.configPath),
+        (p) =>
+          (p.comm === 'node' || p.comm === 'MainThread') &&
+          p.cmdline.includes('serve') &&
+          p.cmdline.includes(f.USA.setup.configPath),
       );
       assert.ok(server, 'the gateway process');
       assert.notEqual(server.pid, child.pid, 'npx started the gateway as another process');

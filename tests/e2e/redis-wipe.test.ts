@@ -34,7 +34,11 @@ describe('e2e: Redis restarted empty under waiting retries', function () {
       redisUrl: redis.url,
       ports: { USA: await freePort(), GBR: await freePort() },
       // Retries far apart: without the restart detection nothing would move within the test.
-      overrides: { delivery: { backoffBaseMs: 120_000, backoffCapMs: 300_000 }, log: { level: 'silent' } },
+      // The partner circuit stays out of the way: this test is about the queue, not about a partner down.
+      overrides: {
+        delivery: { backoffBaseMs: 120_000, backoffCapMs: 300_000, circuitFailureThreshold: 10_000 },
+        log: { level: 'silent' },
+      },
     });
     const config = (s: 'USA' | 'GBR') => loadConfigFile(setups[s]!.configPath, { REDIS_URL: redis!.url });
     const timers = { log: quiet, outboxIntervalMs: 600_000, sweepIntervalMs: 600_000, worker: TEST_WORKER };
@@ -51,10 +55,14 @@ describe('e2e: Redis restarted empty under waiting retries', function () {
       ids.push(res.body.id as string);
     }
     // GBR is not running: each record fails once and waits minutes for its retry.
-    await until('all three waiting for a retry', async () => {
-      const recs = await Promise.all(ids.map((id) => usa.ctx.store.outbound.get(id)));
-      return recs.every((r) => r?.state === 'retrying') || null;
-    });
+    await until(
+      'all three waiting for a retry',
+      async () => {
+        const recs = await Promise.all(ids.map((id) => usa.ctx.store.outbound.get(id)));
+        return recs.every((r) => r?.state === 'retrying') || null;
+      },
+      30_000,
+    );
 
     // Wipe: kill -9 and an empty redis-server on the same port.
     const port = redis.port;

@@ -6,13 +6,12 @@
  * fixed text (the request path is never echoed nor logged).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GatewayContext } from '../ports/context.js';
 import type { QueueStats } from '../ports/queue.js';
 import { scrapeMetrics } from './handlers/health.js';
 import { PROBLEM_MEDIA_TYPE, toProblem } from './problem.js';
 import { TnxError } from '../core/errors.js';
-import type { RunningServer } from './server.js';
+import { bindServer, type RunningServer } from './server.js';
 
 export interface MetricsListenerOptions {
   ctx: GatewayContext;
@@ -60,23 +59,5 @@ export async function listenMetrics(options: MetricsListenerOptions): Promise<Ru
   server.headersTimeout = 10_000;
   server.requestTimeout = 20_000;
   server.maxConnections = 64;
-  const host = options.host ?? ctx.config.metrics.host;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? ctx.config.metrics.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const addr = server.address() as AddressInfo;
-  const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  return {
-    server,
-    url: `http://${h}:${addr.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return bindServer(server, options.port ?? ctx.config.metrics.port, options.host ?? ctx.config.metrics.host, 'http');
 }

@@ -28,10 +28,28 @@ export async function listen(
   server.keepAliveTimeout = 5_000;
   // Beyond this many open sockets new ones are closed at once: a flood cannot exhaust descriptors.
   server.maxConnections = config.http.maxConnections;
-  const host = overrides.host ?? config.http.host;
+  return bindServer(
+    server,
+    overrides.port ?? config.http.port,
+    overrides.host ?? config.http.host,
+    tls ? 'https' : 'http',
+  );
+}
+
+/**
+ * Binds `server` (the gateway's or the metrics listener's) to host and port, and answers the URL
+ * actually bound (port 0 picks a free one) and a close that also ends open keep-alive connections, so
+ * shutdown does not wait for idle clients.
+ */
+export async function bindServer(
+  server: Server,
+  port: number,
+  host: string,
+  scheme: 'http' | 'https',
+): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(overrides.port ?? config.http.port, host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -40,7 +58,7 @@ export async function listen(
   const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     server,
-    url: `${tls ? 'https' : 'http'}://${h}:${addr.port}`,
+    url: `${scheme}://${h}:${addr.port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -53,12 +53,7 @@ export function manifestView(
   revealed?: Revealed,
 ): Record<string, unknown> {
   return {
-    id: m.id,
-    format: m.format,
-    receivedAt: isoTimeOrNull(m.receivedAt),
-    flight: m.flight,
-    passengers: m.passengerCount,
-    crew: m.crewCount,
+    ...manifestHeader(m),
     purgeAfter: isoTimeOrNull(m.purgeAfter),
     purgedAt: isoTimeOrNull(m.purgedAt),
     screening: {
@@ -85,8 +80,10 @@ export interface ManifestSummary {
   purgedAt: string | null;
 }
 
-export function manifestSummary(m: ManifestRecord, candidates: readonly CandidateRecord[]): ManifestSummary {
-  const count = (d: CandidateRecord['decision']) => candidates.filter((c) => c.decision === d).length;
+/** Which manifest, which flight and how many on board: how both the full view and the list entry begin. */
+function manifestHeader(
+  m: ManifestRecord,
+): Pick<ManifestSummary, 'id' | 'format' | 'receivedAt' | 'flight' | 'passengers' | 'crew'> {
   return {
     id: m.id,
     format: m.format,
@@ -94,6 +91,13 @@ export function manifestSummary(m: ManifestRecord, candidates: readonly Candidat
     flight: m.flight,
     passengers: m.passengerCount,
     crew: m.crewCount,
+  };
+}
+
+export function manifestSummary(m: ManifestRecord, candidates: readonly CandidateRecord[]): ManifestSummary {
+  const count = (d: CandidateRecord['decision']) => candidates.filter((c) => c.decision === d).length;
+  return {
+    ...manifestHeader(m),
     candidates: candidates.length,
     pending: count('pending'),
     confirmed: count('confirmed'),

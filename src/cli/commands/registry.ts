@@ -14,22 +14,17 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { command, group, UsageError, type CliRun, type Values } from '../args.js';
 import type { CliIo } from '../io.js';
+import { noImportCounts, type ImportCounts } from '../../features/registry/registry-import.js';
 
 const USAGE =
   'usage: tnx registry import FILE [--url URL] [--token TOKEN] [--batch LINES]   (TNX_URL, TNX_TOKEN; default batch 1000)';
 
-export interface ImportTotals {
-  lines: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  refused: number;
-  refusals: { line: number; code: string; pointer?: string }[];
+export interface ImportTotals extends ImportCounts {
   requests: number;
 }
 
-/** What the gateway answers for one part: the totals of that part, before line numbers are mapped. */
-type PartSummary = Omit<ImportTotals, 'requests'>;
+/** What the gateway answers for one part: the counts of that part, before line numbers are mapped. */
+type PartSummary = ImportCounts;
 
 export interface ImportTarget {
   url: string;
@@ -62,15 +57,7 @@ export async function importFile(
   target: ImportTarget,
   onPart?: (totals: ImportTotals) => void,
 ): Promise<ImportTotals> {
-  const totals: ImportTotals = {
-    lines: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    refused: 0,
-    refusals: [],
-    requests: 0,
-  };
+  const totals: ImportTotals = { ...noImportCounts(), requests: 0 };
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   let part: string[] = [];
   let firstLine = 1;

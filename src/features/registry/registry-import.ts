@@ -37,14 +37,23 @@ export interface ImportRefusal {
   pointer?: string;
 }
 
-export interface ImportSummary {
-  importId: string;
+/** What an import counts: per request here, and summed over a file's parts by `tnx registry import`. */
+export interface ImportCounts {
   lines: number;
   created: number;
   updated: number;
   unchanged: number;
   refused: number;
   refusals: ImportRefusal[];
+}
+
+/** Nothing counted yet: where both tallies start. */
+export function noImportCounts(): ImportCounts {
+  return { lines: 0, created: 0, updated: 0, unchanged: 0, refused: 0, refusals: [] };
+}
+
+export interface ImportSummary extends ImportCounts {
+  importId: string;
   /** True when more lines were refused than listed. */
   refusalsTruncated: boolean;
 }
@@ -93,16 +102,7 @@ export async function importRegistrants(
   principal: Principal,
   lines: AsyncIterable<BodyLine>,
 ): Promise<ImportSummary> {
-  const summary: ImportSummary = {
-    importId: uuid7(),
-    lines: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    refused: 0,
-    refusals: [],
-    refusalsTruncated: false,
-  };
+  const summary: ImportSummary = { importId: uuid7(), ...noImportCounts(), refusalsTruncated: false };
   const refuse = (r: ImportRefusal): void => {
     summary.refused++;
     if (summary.refusals.length < MAX_LISTED_REFUSALS) summary.refusals.push(r);

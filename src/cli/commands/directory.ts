@@ -25,7 +25,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { CliIo } from '../io.js';
 import type { Command } from 'commander';
-import { command, group, requireOption, UsageError, type CliRun, type Values } from '../args.js';
+import { command, group, requireOption, UsageError, type CliRun, type OptionSpec, type Values } from '../args.js';
 import { systemClock } from '../../core/clock.js';
 import { TnxError } from '../../core/errors.js';
 import { parseStrictJson } from '../../domain/protocol/strict-json.js';
@@ -58,6 +58,11 @@ const USAGE = [
   '                            [--previous OLD.jws]',
 ].join('\n');
 
+/** `--file WORK.json`: the working file every command but `init` and `verify` reads and edits. */
+const WORK_FILE_OPTION = {
+  file: { type: 'string', arg: 'WORK.json', help: "the coordinator's working file" },
+} as const satisfies OptionSpec;
+
 const INIT = {
   file: { type: 'string', arg: 'WORK.json', help: "the coordinator's working file to create" },
   network: { type: 'string', arg: 'NAME', help: 'the network name every issue carries' },
@@ -65,13 +70,13 @@ const INIT = {
 } as const;
 
 const ADD = {
-  file: { type: 'string', arg: 'WORK.json', help: "the coordinator's working file" },
+  ...WORK_FILE_OPTION,
   entry: { type: 'string', arg: 'ENTRY.json', help: "the state's directory entry" },
   jwks: { type: 'string', arg: 'PUBLIC.jwks.json', help: "the state's public keys (default: the entry's jwks)" },
 } as const;
 
 const UPDATE = {
-  file: { type: 'string', arg: 'WORK.json', help: "the coordinator's working file" },
+  ...WORK_FILE_OPTION,
   state: { type: 'string', arg: 'XXX', help: "the state's ISO 3166-1 alpha-3 code" },
   entry: { type: 'string', arg: 'ENTRY.json', help: 'a fragment from `tnx keys rotate|retire --entry`' },
   endpoint: { type: 'string', arg: 'URL|none', help: "the state's gateway URL, or none" },
@@ -85,12 +90,12 @@ const UPDATE = {
 } as const;
 
 const REMOVE = {
-  file: { type: 'string', arg: 'WORK.json', help: "the coordinator's working file" },
+  ...WORK_FILE_OPTION,
   state: { type: 'string', arg: 'XXX', help: 'the state to remove' },
 } as const;
 
 const SIGN = {
-  file: { type: 'string', arg: 'WORK.json', help: "the coordinator's working file" },
+  ...WORK_FILE_OPTION,
   keys: { type: 'string', arg: 'COORD.private.jwks.json', help: "the coordinator's private key set" },
   out: { type: 'string', arg: 'DIRECTORY.jws', help: 'where to write the signed issue' },
   'next-update-hours': { type: 'string', arg: 'N', help: 'hours until gateways fetch the next issue (default 24)' },

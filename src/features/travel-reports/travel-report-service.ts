@@ -17,10 +17,10 @@ import type { Principal } from '../../core/principal.js';
 import type { StateCode, TravelNotification, TravelUpdate } from '../../domain/protocol/types.js';
 import { registrantRead, requirePurpose, travelReportRecorded } from '../../domain/registry/registry-events.js';
 import { openRegistrant, type SealedRegistrant } from '../../domain/registry/sealed-registrant.js';
-import type { TravelReportRecord } from '../../ports/store/index.js';
+import type { AuditWith, TravelReportRecord } from '../../ports/store/index.js';
 import { assessDeadline } from '../../domain/travel-reports/deadline.js';
 import { toNotifications } from '../../domain/travel-reports/to-notifications.js';
-import { toUpdates } from '../../domain/travel-reports/to-updates.js';
+import { toUpdates, type UpdatePlan } from '../../domain/travel-reports/to-updates.js';
 import { validateTravelReport, type TravelReport } from '../../domain/travel-reports/travel-report.js';
 import { tripKey } from '../../domain/travel-reports/trip-key.js';
 import { isoOf, type NationalDeps } from '../registry/deps.js';
@@ -229,6 +229,34 @@ function reasonOf(b: Record<string, unknown>): string | undefined {
   return b.reason;
 }
 
+/** The TravelUpdates from `before` to `after` (null: cancelled), carrying the body's reason if it gives one. */
+function planUpdates(
+  deps: NationalDeps,
+  rec: TravelReportRecord,
+  before: TravelReport,
+  after: TravelReport | null,
+  b: Record<string, unknown>,
+): UpdatePlan {
+  const reason = reasonOf(b);
+  return toUpdates(before, after, {
+    ownState: deps.ctx.config.state,
+    rules: deps.rules,
+    clock: deps.ctx.clock,
+    notificationIds: rec.notificationIds,
+    ...(reason ? { reason } : {}),
+  });
+}
+
+/** Store the next version with its audit event; refused if another change stored one first. */
+async function storeVersion(
+  deps: NationalDeps,
+  updated: TravelReportRecord,
+  events: AuditWith<TravelReportRecord>,
+): Promise<void> {
+  if (!(await deps.ctx.store.travelReports.update(updated, events)))
+    throw new TnxError('conflict', 'the travel report was changed meanwhile');
+}
+
 /** A change: amends for kept destinations, notifications for added ones, cancels for dropped ones. */
 export async function changeTravelReport(
   deps: NationalDeps,
@@ -247,14 +275,7 @@ export async function changeTravelReport(
     ...(b.emergency === undefined ? { emergency: undefined } : { emergency: b.emergency }),
   });
   if (next.emergency === undefined) delete next.emergency;
-  const reason = reasonOf(b);
-  const plan = toUpdates(old, next, {
-    ownState: ctx.config.state,
-    rules: deps.rules,
-    clock: ctx.clock,
-    notificationIds: rec.notificationIds,
-    ...(reason ? { reason } : {}),
-  });
+  const plan = planUpdates(deps, rec, old, next, b);
   const registrant = openRegistrant(sealed, keys);
   const added =
     plan.added.length > 0
@@ -297,8 +318,7 @@ export async function changeTravelReport(
     version: rec.version + 1,
   };
   const amended = () => [travelReportRecorded(id, rec.registrantId, deadline, principal.id, now, 'amended')];
-  if (!(await ctx.store.travelReports.update(updated, amended)))
-    throw new TnxError('conflict', 'the travel report was changed meanwhile');
+  await storeVersion(deps, updated, amended);
   const sent = await submitAll(deps, principal, [...plan.updates, ...added], `tr:${id}:v${updated.version}`);
   return view(updated, sent);
 }
@@ -315,19 +335,11 @@ export async function cancelTravelReport(
   const { rec, report } = await loadReport(deps, id);
   if (rec.state === 'cancelled') throw new TnxError('conflict', 'the travel report is already cancelled');
   const now = ctx.clock.now();
-  const reason = reasonOf(b);
-  const plan = toUpdates(report, null, {
-    ownState: ctx.config.state,
-    rules: deps.rules,
-    clock: ctx.clock,
-    notificationIds: rec.notificationIds,
-    ...(reason ? { reason } : {}),
-  });
+  const plan = planUpdates(deps, rec, report, null, b);
   const updated: TravelReportRecord = { ...rec, state: 'cancelled', updatedAt: now, version: rec.version + 1 };
   const deadline = assessDeadline(report, deps.rules, ctx.clock);
   const cancelled = () => [travelReportRecorded(id, rec.registrantId, deadline, principal.id, now, 'cancelled')];
-  if (!(await ctx.store.travelReports.update(updated, cancelled)))
-    throw new TnxError('conflict', 'the travel report was changed meanwhile');
+  await storeVersion(deps, updated, cancelled);
   // The trip is off: a later sighting of the same flight (it happened after all) notifies afresh.
   await ctx.store.trips.release(rec.tripKey);
   const sent = await submitAll(deps, principal, plan.updates, `tr:${id}:cancel`);

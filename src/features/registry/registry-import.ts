@@ -26,7 +26,7 @@ import { registrantAltered, registrantCreated } from '../../domain/registry/regi
 import { resealRegistrant, sealRegistrant } from '../../domain/registry/sealed-registrant.js';
 import type { BodyLine } from '../route.js';
 import type { NationalDeps } from './deps.js';
-import { externalReferenceOf, sameContent, withId } from './registry-service.js';
+import { changeTime, externalReferenceOf, sameContent, withId } from './registry-service.js';
 
 /** At most this many refused lines are listed (all are counted), so the answer stays small. */
 export const MAX_LISTED_REFUSALS = 1000;
@@ -82,7 +82,7 @@ async function importOne(deps: NationalDeps, principal: Principal, importId: str
     return 'created';
   }
   if (sameContent(deps, prev, body)) return 'unchanged';
-  const now = Math.max(ctx.clock.now(), prev.updatedAt + 1);
+  const now = changeTime(deps, prev);
   const next = resealRegistrant(prev, withId(body, prev.id), deps.keys, now);
   const events = [registrantAltered(prev.id, principal.id, now, 'updated', importId)];
   if (!(await ctx.store.registry.replace(next, prev.updatedAt, () => events)))

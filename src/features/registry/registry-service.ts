@@ -163,6 +163,24 @@ async function replace(
   await deps.ctx.events.announce(...events);
 }
 
+/** A change's time: now, but after the record's last write, so updatedAt (what replace checks) always moves. */
+export function changeTime(deps: NationalDeps, prev: SealedRegistrant): number {
+  return Math.max(deps.ctx.clock.now(), prev.updatedAt + 1);
+}
+
+/** Seal `content` as the registrant's new state and store it with its personal_data.altered event. */
+async function alter(
+  deps: NationalDeps,
+  principal: Principal,
+  prev: SealedRegistrant,
+  content: unknown,
+  now: number,
+): Promise<RegistrantSummary> {
+  const next = resealRegistrant(prev, content, deps.keys, now);
+  await replace(deps, prev, next, [registrantAltered(prev.id, principal.id, now)]);
+  return summaryOf(next);
+}
+
 /** Replace the whole record (PUT semantics); the id is the path's. */
 export async function updateRegistrant(
   deps: NationalDeps,
@@ -171,10 +189,8 @@ export async function updateRegistrant(
   body: unknown,
 ): Promise<RegistrantSummary> {
   const prev = await load(deps, id);
-  const now = Math.max(deps.ctx.clock.now(), prev.updatedAt + 1);
-  const next = resealRegistrant(prev, withId(body, id), deps.keys, now);
-  await replace(deps, prev, next, [registrantAltered(id, principal.id, now)]);
-  return summaryOf(next);
+  const now = changeTime(deps, prev);
+  return alter(deps, principal, prev, withId(body, id), now);
 }
 
 /** End the registration: status "ended" with an end date (default today, UTC). Data stays until retention. */
@@ -185,7 +201,7 @@ export async function endRegistration(
   body: unknown,
 ): Promise<RegistrantSummary> {
   const prev = await load(deps, id);
-  const now = Math.max(deps.ctx.clock.now(), prev.updatedAt + 1);
+  const now = changeTime(deps, prev);
   const given = (body as { registrationEnd?: unknown } | null)?.registrationEnd;
   if (given !== undefined && (typeof given !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(given))) {
     throw new TnxError('invalid_request', 'registrationEnd must be a date YYYY-MM-DD', { pointer: '/registrationEnd' });
@@ -196,9 +212,7 @@ export async function endRegistration(
     status: 'ended',
     registrationEnd: given ?? isoTime(now).slice(0, 10),
   };
-  const next = resealRegistrant(prev, ended, deps.keys, now);
-  await replace(deps, prev, next, [registrantAltered(id, principal.id, now)]);
-  return summaryOf(next);
+  return alter(deps, principal, prev, ended, now);
 }
 
 /** Erasure on request: crypto-shred the record and the travel reports sealed under its data key. */
@@ -209,7 +223,7 @@ export async function eraseRegistrant(
 ): Promise<RegistrantSummary> {
   const { ctx } = deps;
   const prev = await load(deps, id);
-  const now = Math.max(ctx.clock.now(), prev.updatedAt + 1);
+  const now = changeTime(deps, prev);
   const tomb = shredRegistrant(prev, now);
   // Erasing the record destroys the data key the travel reports are sealed under, so the erasure and
   // its event are that write; shredding the reports' ciphertexts afterwards is the clean-up.

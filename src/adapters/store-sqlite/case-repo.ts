@@ -5,11 +5,12 @@
  * writes its audit events (port AuditWith), in the same transaction (the write batch).
  */
 import type Database from 'better-sqlite3';
-import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../store-common/paging.js';
+import { checkLimit, decodeTimeCursor } from '../store-common/paging.js';
 import type { AuditWith, CaseFilter, CaseRecord, CaseRepo } from '../../ports/store/index.js';
 import type { SqliteChain } from './audit-repo.js';
 import { guard } from './errors.js';
 import { StatementCache } from './statement-cache.js';
+import { NewestFirst } from './newest-first.js';
 import type { WriteBatch } from './write-batch.js';
 
 const COLUMNS: Record<keyof CaseRecord, string> = {
@@ -74,28 +75,11 @@ export function sqliteCaseRepo(db: Database.Database, chain: SqliteChain, batch:
       guard('cases.list', () => {
         const limit = checkLimit(page.limit);
         const after = decodeTimeCursor(page.cursor);
-        const where: string[] = [];
-        const args: Record<string, unknown> = { limit: limit + 1 };
-        if (filter.registrantId !== undefined) {
-          where.push('registrant_id = @registrantId');
-          args.registrantId = filter.registrantId;
-        }
-        if (filter.from !== undefined) {
-          where.push('opened_at >= @from');
-          args.from = filter.from;
-        }
-        if (filter.to !== undefined) {
-          where.push('opened_at < @to');
-          args.to = filter.to;
-        }
-        if (after) {
-          where.push('(opened_at < @t OR (opened_at = @t AND id < @id))');
-          args.t = after.t;
-          args.id = after.id;
-        }
-        const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT @limit`;
-        const rows = (lists.get(sql).all(args) as Row[]).map(toCase);
-        return toPage(rows, limit, (last) => encodeTimeCursor({ t: last.openedAt, id: last.id }));
+        return new NewestFirst('opened_at', limit)
+          .equals('registrant_id', 'registrantId', filter.registrantId)
+          .period(filter.from, filter.to)
+          .after(after)
+          .page(lists, SELECT, toCase, (r) => r.openedAt);
       }),
     count: (from, to) => guard('cases.count', () => (count.get(from, to) as { n: number }).n),
   };

@@ -7,12 +7,13 @@
 import type Database from 'better-sqlite3';
 import { statsColumns } from './stats-columns.js';
 import { checkInbound, checkRangeTimes } from '../store-common/check-input.js';
-import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../store-common/paging.js';
+import { checkLimit, decodeTimeCursor } from '../store-common/paging.js';
 import type { AuditWith, InboundFilter, InboundRecord, InboundRepo, Page } from '../../ports/store/index.js';
 import type { SqliteChain } from './audit-repo.js';
 import { guard } from './errors.js';
 import type { WriteBatch } from './write-batch.js';
 import { StatementCache } from './statement-cache.js';
+import { NewestFirst } from './newest-first.js';
 
 const SELECT = `SELECT id, iss, jti, message_type AS messageType, notification_id AS notificationId, message, digest,
   received_at AS receivedAt, receipt_jws AS receiptJws, departure_at AS departureAt FROM inbound`;
@@ -53,41 +54,13 @@ export function sqliteInboundRepo(db: Database.Database, chain: SqliteChain, bat
       const limit = checkLimit(page.limit);
       const after = decodeTimeCursor(page.cursor);
       checkRangeTimes(filter);
-      const where: string[] = [];
-      const params: Record<string, unknown> = { limit: limit + 1 };
-      if (filter.iss !== undefined) {
-        where.push('iss = @iss');
-        params.iss = filter.iss;
-      }
-      if (filter.messageType !== undefined) {
-        where.push('message_type = @messageType');
-        params.messageType = filter.messageType;
-      }
-      if (filter.notificationId !== undefined) {
-        where.push('notification_id = @notificationId');
-        params.notificationId = filter.notificationId;
-      }
-      if (filter.from !== undefined) {
-        where.push('received_at >= @from');
-        params.from = filter.from;
-      }
-      if (filter.to !== undefined) {
-        where.push('received_at < @to');
-        params.to = filter.to;
-      }
-      if (after) {
-        where.push('(received_at < @afterT OR (received_at = @afterT AND id < @afterId))');
-        params.afterT = after.t;
-        params.afterId = after.id;
-      }
-      const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at DESC, id DESC LIMIT @limit`;
-      return guard('inbound.list', () => {
-        const rows = lists
-          .get(sql)
-          .all(params)
-          .map((r) => fromRow(r as Row));
-        return toPage(rows, limit, (last) => encodeTimeCursor({ t: last.receivedAt, id: last.id }));
-      });
+      const q = new NewestFirst('received_at', limit)
+        .equals('iss', 'iss', filter.iss)
+        .equals('message_type', 'messageType', filter.messageType)
+        .equals('notification_id', 'notificationId', filter.notificationId)
+        .period(filter.from, filter.to)
+        .after(after);
+      return guard('inbound.list', () => q.page(lists, SELECT, fromRow, (r) => r.receivedAt));
     },
   };
 }

@@ -16,7 +16,7 @@ import {
   checkTime,
   PATCH_FIELDS,
 } from '../store-common/check-input.js';
-import { checkLimit, decodeTimeCursor, encodeTimeCursor, toPage } from '../store-common/paging.js';
+import { checkLimit, decodeTimeCursor } from '../store-common/paging.js';
 import { statsColumns } from './stats-columns.js';
 import { TERMINAL_STATES } from '../../ports/store/index.js';
 import type {
@@ -34,6 +34,7 @@ import type { SqliteChain } from './audit-repo.js';
 import { guard } from './errors.js';
 import type { WriteBatch } from './write-batch.js';
 import { StatementCache } from './statement-cache.js';
+import { NewestFirst } from './newest-first.js';
 
 /** Port field → column. */
 const COLUMNS: Record<keyof OutboundRecord, string> = {
@@ -182,60 +183,29 @@ export function sqliteOutboundRepo(
       const after = decodeTimeCursor(page.cursor);
       checkRangeTimes(filter);
       checkOutboundFilter(filter);
-      const where: string[] = [];
-      const params: Record<string, unknown> = { limit: limit + 1 };
-      if (filter.partner !== undefined) {
-        where.push('partner = @partner');
-        params.partner = filter.partner;
-      }
-      if (filter.submittedBy !== undefined) {
-        where.push('submitted_by = @submittedBy');
-        params.submittedBy = filter.submittedBy;
-      }
-      if (filter.messageType !== undefined) {
-        where.push('message_type = @messageType');
-        params.messageType = filter.messageType;
-      }
-      if (filter.notificationId !== undefined) {
-        where.push('notification_id = @notificationId');
-        params.notificationId = filter.notificationId;
-      }
+      const q = new NewestFirst('created_at', limit)
+        .equals('partner', 'partner', filter.partner)
+        .equals('submitted_by', 'submittedBy', filter.submittedBy)
+        .equals('message_type', 'messageType', filter.messageType)
+        .equals('notification_id', 'notificationId', filter.notificationId);
       if (filter.state !== undefined) {
         const states = Array.isArray(filter.state) ? filter.state : [filter.state];
         checkStates(states, 'filter/state');
         // One placeholder per state keeps `state IN (…)` index-friendly; the SQL text varies only by count.
-        where.push(`state IN (${states.map((_, i) => `@state${i}`).join(', ')})`);
-        states.forEach((s, i) => (params[`state${i}`] = s));
+        q.where(
+          `state IN (${states.map((_, i) => `@state${i}`).join(', ')})`,
+          Object.fromEntries(states.map((s, i) => [`state${i}`, s])),
+        );
       }
       if (filter.timeliness === 'pending') {
-        where.push(
+        q.where(
           `timeliness IS NULL AND departure_at IS NOT NULL AND state NOT IN (${TERMINAL_STATES.map((s) => `'${s}'`).join(', ')})`,
         );
-      } else if (filter.timeliness !== undefined) {
-        where.push('timeliness = @timeliness');
-        params.timeliness = filter.timeliness;
+      } else {
+        q.equals('timeliness', 'timeliness', filter.timeliness);
       }
-      if (filter.from !== undefined) {
-        where.push('created_at >= @from');
-        params.from = filter.from;
-      }
-      if (filter.to !== undefined) {
-        where.push('created_at < @to');
-        params.to = filter.to;
-      }
-      if (after) {
-        where.push('(created_at < @afterT OR (created_at = @afterT AND id < @afterId))');
-        params.afterT = after.t;
-        params.afterId = after.id;
-      }
-      const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
-      return guard('outbound.list', () => {
-        const rows = lists
-          .get(sql)
-          .all(params)
-          .map((r) => fromRow(r as Row));
-        return toPage(rows, limit, (last) => encodeTimeCursor({ t: last.createdAt, id: last.id }));
-      });
+      q.period(filter.from, filter.to).after(after);
+      return guard('outbound.list', () => q.page(lists, SELECT, fromRow, (r) => r.createdAt));
     },
     async listAccepted(olderThan: number, limit: number) {
       checkLimit(limit);

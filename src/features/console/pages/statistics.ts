@@ -4,7 +4,15 @@
  * its table and its CSV beside it. Charts are images from /console/statistics/chart/<name>.svg.
  */
 import { TnxError } from '../../../core/errors.js';
-import { CHARTS, chartCsv, chartOf, chartSvg, type ChartName, type MonthReport } from '../../statistics/charts.js';
+import {
+  CHART_WIDTH,
+  CHARTS,
+  chartCsv,
+  chartOf,
+  chartSvg,
+  type ChartName,
+  type MonthReport,
+} from '../../statistics/charts.js';
 import { statsCsv } from '../../statistics/render.js';
 import { buildStatsReport, checkRange, type StatsReport } from '../../statistics/report.js';
 import { ROLES_BY_CONCERN } from '../../roles.js';
@@ -89,7 +97,7 @@ export const statisticsPage = definePage({
                   class="tnx-chart"
                   src="${withQuery(`/console/statistics/chart/${name}.svg`, period)}"
                   alt="${`Bar chart: ${chart.title}. The same figures are in the table below.`}"
-                  width="580"
+                  width="${String(CHART_WIDTH)}"
                 />
                 ${table(
                   `The figures behind “${chart.title.toLowerCase()}”`,

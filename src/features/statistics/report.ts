@@ -107,8 +107,13 @@ export async function buildStatsReport(
   store: Store,
   range: { from: number; to: number },
   onTimeThresholdHours: number,
+  options: { percentiles?: boolean } = {},
 ): Promise<StatsReport> {
-  const q = { ...range, onTimeThresholdSeconds: onTimeThresholdHours * 3600 };
+  const q = {
+    ...range,
+    onTimeThresholdSeconds: onTimeThresholdHours * 3600,
+    ...(options.percentiles === false ? { percentiles: false } : {}),
+  };
   const [sent, received, screening, casesOpened] = await Promise.all([
     store.stats.sent(q),
     store.stats.received(q),

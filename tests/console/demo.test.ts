@@ -101,8 +101,8 @@ describe('console: npm run demo prints a sign-in that works', function () {
       auditor: /Audit trail/,
       poc: /Inbox/,
       admin: /Partners/,
-      registry: /You are signed in as registry/,
-      screening: /You are signed in as screening/,
+      registry: /You are signed in as Registry officer/,
+      screening: /You are signed in as Screening officer/,
     };
     for (const [role, user] of Object.entries(printed.users)) {
       const jar = new Jar();

@@ -145,18 +145,6 @@ describe('statistics: seeded scenario', function () {
     assert.deepEqual(await gw.ctx.store.stats.received(Q), EXPECTED_RECEIVED);
   });
 
-  it('percentiles left out: the same counts, lead-time percentiles null (the monthly series)', async () => {
-    const nulls = { p10: null, median: null, p90: null };
-    assert.deepEqual(
-      await gw.ctx.store.stats.sent({ ...Q, percentiles: false }),
-      EXPECTED_SENT.map((r) => ({ ...r, leadTimeSeconds: nulls })),
-    );
-    assert.deepEqual(
-      await gw.ctx.store.stats.received({ ...Q, percentiles: false }),
-      EXPECTED_RECEIVED.map((r) => ({ ...r, leadTimeSeconds: nulls })),
-    );
-  });
-
   it('an empty range gives a zero total and no partners', async () => {
     const rows = await gw.ctx.store.stats.sent({ ...Q, from: Q.from - 10 * DAY, to: Q.from - 9 * DAY });
     assert.deepEqual(rows, [row(null, {})]);

@@ -1,7 +1,7 @@
 /** Statistics on MongoDB: the pure pipelines of ./stats-pipelines.ts, assembled like the SQLite rows. */
 import type { Model } from 'mongoose';
 import { assembleRows, type CountRow, type FollowUpRow, type LeadRow } from '../../domain/stats/rows.js';
-import type { StatsQuery, StatsRepo } from '../../ports/store/index.js';
+import type { StatsRepo } from '../../ports/store/index.js';
 import { guard } from './errors.js';
 import {
   followUpsReceivedPipeline,
@@ -15,30 +15,23 @@ import {
 
 export function mongoStatsRepo(outbound: Model<unknown>, inbound: Model<unknown>): StatsRepo {
   const run = <T>(m: Model<unknown>, p: Pipeline) => m.aggregate<T>(p as never[]).exec();
-  // Percentiles left out (StatsQuery.percentiles false): the lead-time pipelines are not run at all.
-  const leadsOf = (
-    m: Model<unknown>,
-    q: StatsQuery,
-    pipeline: (q: StatsQuery, byGroup: boolean) => Pipeline,
-  ): Promise<[LeadRow[], LeadRow[]]> =>
-    q.percentiles === false
-      ? Promise.resolve([[], []])
-      : Promise.all([run<LeadRow>(m, pipeline(q, true)), run<LeadRow>(m, pipeline(q, false))]);
   return {
     sent: (q) =>
       guard('stats.sent', async () => {
-        const [counts, [leads, total], fu] = await Promise.all([
+        const [counts, leads, total, fu] = await Promise.all([
           run<CountRow>(outbound, sentCountsPipeline(q)),
-          leadsOf(outbound, q, sentLeadPipeline),
+          run<LeadRow>(outbound, sentLeadPipeline(q, true)),
+          run<LeadRow>(outbound, sentLeadPipeline(q, false)),
           run<FollowUpRow>(inbound, followUpsReceivedPipeline(q)),
         ]);
         return assembleRows(counts, leads, total[0], fu);
       }),
     received: (q) =>
       guard('stats.received', async () => {
-        const [counts, [leads, total], fu] = await Promise.all([
+        const [counts, leads, total, fu] = await Promise.all([
           run<CountRow>(inbound, receivedCountsPipeline(q)),
-          leadsOf(inbound, q, receivedLeadPipeline),
+          run<LeadRow>(inbound, receivedLeadPipeline(q, true)),
+          run<LeadRow>(inbound, receivedLeadPipeline(q, false)),
           run<FollowUpRow>(outbound, followUpsSentPipeline(q)),
         ]);
         return assembleRows(counts, leads, total[0], fu);

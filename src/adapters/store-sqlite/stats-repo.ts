@@ -186,12 +186,11 @@ export function sqliteStatsRepo(db: Database.Database): StatsRepo {
       if (c.withLead === 0) continue;
       c.deliveredBeforeDeparture = c.withLead - Number(side.below.get({ ...args, g: c.g, x: 1 }));
       c.onTime = c.withLead - Number(side.below.get({ ...args, g: c.g, x: q.onTimeThresholdSeconds * scale }));
-      if (q.percentiles === false) continue;
       const [p10, median, p90] = ranks(c.withLead).map((k) => side.at.get({ ...args, g: c.g, k: k - 1 }) as number);
       leads.push({ g: c.g, p10: p10!, median: median!, p90: p90! });
     }
     let total: LeadRow | undefined;
-    if (withLead > 0 && q.percentiles !== false) {
+    if (withLead > 0) {
       const [p10, median, p90] = ranks(withLead).map((k) => side.atAll.get({ ...args, k: k - 1 }) as number);
       total = { g: TOTAL, p10: p10!, median: median!, p90: p90! };
     }

@@ -7,12 +7,6 @@ export interface StatsQuery {
   to: number;
   /** Lead time at or above which a notification counts as on time, seconds. */
   onTimeThresholdSeconds: number;
-  /**
-   * `false`: leave out the lead-time percentiles (p10 / median / p90 come back null); every count is
-   * the same. They are the costly part of a report (index walks per partner); a series of monthly
-   * totals (the console's per-month chart) needs only the counts.
-   */
-  percentiles?: boolean;
 }
 
 /** Raw counts for one partner state (or, with `partner` null, all of them). */

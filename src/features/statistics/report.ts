@@ -107,13 +107,8 @@ export async function buildStatsReport(
   store: Store,
   range: { from: number; to: number },
   onTimeThresholdHours: number,
-  options: { percentiles?: boolean } = {},
 ): Promise<StatsReport> {
-  const q = {
-    ...range,
-    onTimeThresholdSeconds: onTimeThresholdHours * 3600,
-    ...(options.percentiles === false ? { percentiles: false } : {}),
-  };
+  const q = { ...range, onTimeThresholdSeconds: onTimeThresholdHours * 3600 };
   const [sent, received, screening, casesOpened] = await Promise.all([
     store.stats.sent(q),
     store.stats.received(q),

@@ -65,8 +65,7 @@ async function reports(
     buildStatsReport(ctx.store, range, threshold),
     ...months(range.from, range.to).map(async (m) => ({
       month: m.month,
-      // The monthly series charts totals only: no lead-time percentiles (the costly part of a report).
-      report: await buildStatsReport(ctx.store, m, threshold, { percentiles: false }),
+      report: await buildStatsReport(ctx.store, m, threshold),
     })),
   ]);
   return { range, report: report, monthly: monthly };

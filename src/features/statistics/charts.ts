@@ -5,6 +5,7 @@
  */
 import * as vega from 'vega';
 import { csvCell } from '../audit-trail/audit-query.js';
+import type { MonthCount } from '../../ports/store/index.js';
 import type { StatsReport } from './report.js';
 
 export const CHARTS = [
@@ -29,13 +30,7 @@ export interface Chart {
   rows: ChartRow[];
 }
 
-export interface MonthReport {
-  /** YYYY-MM */
-  month: string;
-  report: StatsReport;
-}
-
-export function chartOf(name: ChartName, report: StatsReport, months: readonly MonthReport[]): Chart {
+export function chartOf(name: ChartName, report: StatsReport, months: readonly MonthCount[]): Chart {
   const dest = report.sent.byDestination;
   switch (name) {
     case 'per-destination':
@@ -48,7 +43,7 @@ export function chartOf(name: ChartName, report: StatsReport, months: readonly M
       return {
         title: 'Notifications sent per month',
         unit: 'notifications',
-        rows: months.map((m) => ({ label: m.month, value: m.report.sent.total.notifications })),
+        rows: months.map((m) => ({ label: m.month, value: m.notifications })),
       };
     case 'before-departure':
       return {

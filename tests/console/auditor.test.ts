@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import request from 'supertest';
 import { sampleNotification } from '../../src/cli/demo/samples.js';
-import { settled } from '../e2e/federation.js';
+import { settled, until } from '../e2e/federation.js';
 import { axeViolations, person, shot, signIn, startWorld, type World } from './world.js';
 
 const HOUR = 3600_000;
@@ -29,6 +29,21 @@ describe('console: the auditor (Chromium, two gateways)', function () {
     };
     lateId = await submit(3);
     await submit(72);
+    // GBR's point of contact reports back on the late one: the follow-up travels to USA.
+    const gbrInbox = await world.gbr.ctx.store.inbound.list({ notificationId: lateId }, { limit: 5 });
+    const fu = await request(world.gbr.url!)
+      .post(`/api/v1/inbox/${gbrInbox.items[0]!.id}/follow-ups`)
+      .set('Authorization', `Bearer ${world.gbrM.poc}`)
+      .send({ action: 'entry_denied', actionAt: '2026-12-13T10:22:00+07:00' })
+      .expect(202);
+    assert.equal((await settled(world.gbr, fu.body.id as string)).state, 'delivered');
+    await until('the follow-up stored at USA', async () => {
+      const page = await world.usa.ctx.store.inbound.list(
+        { notificationId: lateId, messageType: 'FollowUpReport' },
+        { limit: 5 },
+      );
+      return page.items.length ? page.items : null;
+    });
   });
   after(async () => {
     await world?.close();
@@ -65,14 +80,29 @@ describe('console: the auditor (Chromium, two gateways)', function () {
     assert.match(main, /Attempt 1: delivered, HTTP 200/);
     assert.match(main, /Receipt from GBR verified/);
     assert.match(main, /Audit events about this message/);
+    // The follow-up GBR reported back sits on the timeline, with when it came and what was done.
+    assert.match(
+      main,
+      /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC ?Follow-up from GBR received: entry denied \(action taken 2026-12-13 10:22:00\+07:00\)/,
+    );
+    assert.match(main, /Follow-ups received entry denied/);
     await checkPage(p, 'delivery-detail');
 
     await p.page.click('nav a:has-text("Audit trail")');
-    await checkPage(p, 'audit');
+    const integrity = async () => ((await p.page.textContent('dl.govuk-summary-list')) ?? '').replace(/\s+/g, ' ');
+    assert.match(await integrity(), /Last verification none recorded yet/);
     await p.page.click('button:has-text("Verify range")');
     await p.page.waitForURL(`${url}/console/audit/verify`);
     assert.match((await p.page.textContent('main')) ?? '', /The range verifies/);
     await checkPage(p, 'audit-verify');
+    // Back on the trail, the verification just made is its last one: result, range, time and who.
+    await p.page.click('a:has-text("Back to the audit trail")');
+    assert.match(
+      await integrity(),
+      /Last verification intact events \d+ to \d+, verified \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by oidc:auditor/,
+    );
+    assert.match(await integrity(), /Last signed checkpoint (event \d+, signed|none yet)/);
+    await checkPage(p, 'audit');
 
     await p.page.click('nav a:has-text("Alerts")');
     await checkPage(p, 'alerts');

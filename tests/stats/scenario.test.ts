@@ -16,6 +16,7 @@ import {
   receivedLeadPipeline,
   sentCountsPipeline,
   sentLeadPipeline,
+  sentPerMonthPipeline,
   type Pipeline,
 } from '../../src/adapters/store-mongo/stats-pipelines.js';
 import type { StatsQuery, StatsRow } from '../../src/ports/store/index.js';
@@ -293,5 +294,35 @@ describe('statistics: seeded scenario', function () {
     }
     const wide = await gw.ctx.store.stats.sent(cases[2]!);
     assert.equal(wide[0]!.notifications, 11, 'the report of 2026-12-03 counts in the wider range');
+  });
+
+  it('the monthly series: rollup days + partial days in SQLite, the same as the Mongo pipeline', async () => {
+    const at = (s: string) => Date.parse(s);
+    assert.deepEqual(await gw.ctx.store.stats.sentPerMonth(Q), [{ month: '2026-12', notifications: 8 }]);
+    const outbound = (await gw.ctx.store.outbound.list({}, { limit: 500 })).items.map(({ id, ...r }) => ({
+      _id: id,
+      ...r,
+    }));
+    for (const r of [
+      { from: at('2026-11-30T12:00:00Z'), to: at('2026-12-03T12:00:00Z') },
+      { from: at('2026-12-01T10:30:00Z'), to: at('2026-12-02T10:30:00Z') },
+      { from: at('2025-12-01T00:00:00Z'), to: at('2027-01-01T00:00:00Z') },
+      { from: at('2026-10-01T00:00:00Z'), to: at('2026-12-01T00:00:00Z') },
+    ]) {
+      const mongo = new Aggregator(sentPerMonthPipeline(r) as never).run(outbound as never) as unknown;
+      const sqlite = await gw.ctx.store.stats.sentPerMonth(r);
+      assert.deepEqual(sqlite, mongo, JSON.stringify(r));
+      const total = (await gw.ctx.store.stats.sent({ ...r, onTimeThresholdSeconds: 24 * H }))[0]!.notifications;
+      assert.equal(
+        sqlite.reduce((n, m) => n + m.notifications, 0),
+        total,
+        'the months add up to the report',
+      );
+    }
+    assert.deepEqual(
+      await gw.ctx.store.stats.sentPerMonth({ from: at('2026-10-01T00:00:00Z'), to: at('2026-12-01T00:00:00Z') }),
+      [],
+      'months without notifications are left out',
+    );
   });
 });

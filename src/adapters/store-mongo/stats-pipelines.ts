@@ -173,3 +173,19 @@ export function followUpsSentPipeline(q: StatsQuery): Pipeline {
 function percentiles(byGroup: boolean): Pipeline {
   return percentileStages(byGroup);
 }
+
+/** TravelNotifications sent per UTC month of createdAt (epoch ms) in the range, ascending. */
+export function sentPerMonthPipeline(r: { from: number; to: number }): Pipeline {
+  return [
+    { $match: { messageType: { $eq: 'TravelNotification' }, createdAt: { $gte: r.from, $lt: r.to } } },
+    {
+      $group: {
+        // MongoDB formats dates in UTC unless told otherwise.
+        _id: { $dateToString: { format: '%Y-%m', date: { $toDate: '$createdAt' } } },
+        notifications: { $sum: 1 },
+      },
+    },
+    { $project: { _id: 0, month: '$_id', notifications: 1 } },
+    { $sort: { month: 1 } },
+  ];
+}

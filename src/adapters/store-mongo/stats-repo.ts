@@ -1,7 +1,7 @@
 /** Statistics on MongoDB: the pure pipelines of ./stats-pipelines.ts, assembled like the SQLite rows. */
 import type { Model } from 'mongoose';
 import { assembleRows, type CountRow, type FollowUpRow, type LeadRow } from '../../domain/stats/rows.js';
-import type { StatsRepo } from '../../ports/store/index.js';
+import type { MonthCount, StatsRepo } from '../../ports/store/index.js';
 import { guard } from './errors.js';
 import {
   followUpsReceivedPipeline,
@@ -10,6 +10,7 @@ import {
   receivedLeadPipeline,
   sentCountsPipeline,
   sentLeadPipeline,
+  sentPerMonthPipeline,
   type Pipeline,
 } from './stats-pipelines.js';
 
@@ -36,5 +37,6 @@ export function mongoStatsRepo(outbound: Model<unknown>, inbound: Model<unknown>
         ]);
         return assembleRows(counts, leads, total[0], fu);
       }),
+    sentPerMonth: (r) => guard('stats.sentPerMonth', () => run<MonthCount>(outbound, sentPerMonthPipeline(r))),
   };
 }

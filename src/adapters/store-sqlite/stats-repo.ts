@@ -22,7 +22,7 @@ import {
   type FollowUpRow,
   type LeadRow,
 } from '../../domain/stats/rows.js';
-import type { StatsQuery, StatsRepo } from '../../ports/store/index.js';
+import type { MonthCount, StatsQuery, StatsRepo } from '../../ports/store/index.js';
 import { guard } from './errors.js';
 
 const DAY = 86_400_000;
@@ -208,8 +208,34 @@ export function sqliteStatsRepo(db: Database.Database): StatsRepo {
 
   const sent = db.transaction((q: StatsQuery) => report(st.sent, q));
   const received = db.transaction((q: StatsQuery) => report(st.received, q));
+  // The rollup's days for whole days, the rows of the partial first and last day: one read of a few
+  // hundred rollup rows per month, whatever the number of notifications.
+  const sentDays = db.prepare(`SELECT day, SUM(n) AS n FROM stats_daily WHERE dir = 'sent' AND day >= @d0 AND day < @d1
+    GROUP BY day`);
+  const sentRows = db
+    .prepare(
+      `SELECT created_at FROM outbound INDEXED BY ix_outbound_type
+      WHERE message_type = 'TravelNotification' AND created_at >= @from AND created_at < @to`,
+    )
+    .pluck();
+  const perMonth = db.transaction((r: { from: number; to: number }): MonthCount[] => {
+    const { d0, d1, edges } = splitRange(r.from, r.to);
+    const months = new Map<string, number>();
+    const add = (ms: number, n: number) => {
+      const m = new Date(ms).toISOString().slice(0, 7);
+      months.set(m, (months.get(m) ?? 0) + n);
+    };
+    if (d1 > d0)
+      for (const d of sentDays.all({ d0, d1 }) as { day: number; n: number }[]) add(d.day * DAY, Number(d.n));
+    for (const [from, to] of edges) for (const at of sentRows.all({ from, to }) as number[]) add(at, 1);
+    return [...months]
+      .filter(([, n]) => n > 0)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([month, notifications]) => ({ month, notifications }));
+  });
   return {
     sent: (q) => guard('stats.sent', () => sent.deferred(q)),
     received: (q) => guard('stats.received', () => received.deferred(q)),
+    sentPerMonth: (r) => guard('stats.sentPerMonth', () => perMonth.deferred(r)),
   };
 }

@@ -7,6 +7,9 @@
  * the URLs, tokens and example requests printed until Ctrl-C. `--once` stops after the printout
  * (exit 0 only when every outcome was the expected one).
  *
+ * The console is on in both gateways, signing people in through a demo OpenID provider started here
+ * (src/cli/demo/console-idp.ts): the printout gives its URL and one user and password per role.
+ *
  * `--network`: the two gateways take their partners from a coordinator's signed network directory
  * (src/cli/demo/network.ts) instead of local partner lists — same story, same printout, plus where the
  * directory is served and republished.
@@ -15,6 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../io.js';
+import type { Role } from '../../core/principal.js';
 import type { Command } from 'commander';
 import { command, type CliRun, type Values } from '../args.js';
 import { loadConfigFile } from '../../config/load.js';
@@ -25,6 +29,8 @@ import { sampleNotification } from '../demo/samples.js';
 import { runScenario, type Party } from '../demo/scenario.js';
 import { tokenFor, writeStateConfigs } from '../demo/two-states.js';
 import { DEMO_NETWORK, startDemoCoordinator, type DemoCoordinator } from '../demo/network.js';
+import { DEMO_CONSOLE_CLIENT_ID, DEMO_ROLE_CLAIM, startDemoIdp, type DemoIdp } from '../demo/console-idp.js';
+import { consoleLines } from '../demo/report.js';
 
 const USAGE = 'usage: tnx demo [--once] [--network]';
 
@@ -50,10 +56,13 @@ async function demo(values: Values<typeof OPTIONS>, io: CliIo): Promise<number> 
   let redis: LocalRedis | null = null;
   const gateways: RunningGateway[] = [];
   let coordinator: DemoCoordinator | null = null;
+  let idp: DemoIdp | null = null;
   try {
     const redisUrl = process.env.REDIS_URL ?? (redis = await startRedisServer({ stderr: 'ignore' })).url;
     const ports = { USA: await freePort(), GBR: await freePort() };
     if (values.network) coordinator = await startDemoCoordinator(dir, ports);
+    idp = await startDemoIdp(Object.values(ports).map((p) => `http://127.0.0.1:${p}`));
+    const roles: Record<string, Role> = Object.fromEntries(idp.users.map((u) => [u.role, u.role]));
     const setups = writeStateConfigs({
       dir,
       redisUrl,
@@ -70,6 +79,13 @@ async function demo(values: Values<typeof OPTIONS>, io: CliIo): Promise<number> 
             },
           }
         : {}),
+      console: {
+        issuer: idp.issuer,
+        clientId: DEMO_CONSOLE_CLIENT_ID,
+        clientSecret: idp.clientSecret,
+        roleClaim: DEMO_ROLE_CLAIM,
+        roles,
+      },
       // Short back-off so a retry is visible within the demo; warn-level logs keep the printout readable.
       overrides: {
         delivery: { backoffBaseMs: 200, backoffCapMs: 5_000 },
@@ -114,6 +130,8 @@ async function demo(values: Values<typeof OPTIONS>, io: CliIo): Promise<number> 
     );
     io.out('');
     for (const line of usageLines(setups, samplePath)) io.out(line);
+    io.out('');
+    for (const line of consoleLines(setups, idp)) io.out(line);
     const ok = allAsExpected(result);
     if (!ok) io.err('tnx demo: some outcomes were not the expected ones (see ✗ above)');
     if (values.once) return ok ? 0 : 1;
@@ -126,6 +144,7 @@ async function demo(values: Values<typeof OPTIONS>, io: CliIo): Promise<number> 
   } finally {
     for (const gw of gateways.reverse()) await gw.close().catch(() => undefined);
     await coordinator?.close();
+    await idp?.close();
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -84,3 +84,15 @@ export function usageLines(setups: Record<string, StateSetup>, samplePath: strin
   );
   return out;
 }
+
+/** Where to open the console and who to sign in as (the demo provider's users, made for this run). */
+export function consoleLines(
+  setups: Record<string, StateSetup>,
+  idp: { issuer: string; users: readonly { login: string; password: string; role: string }[] },
+): string[] {
+  const out = ['Console (sign in through the demo OpenID provider at ' + idp.issuer + '):'];
+  for (const s of Object.values(setups)) out.push(`  ${s.state}  ${s.url}/console`);
+  out.push('  Demo sign-in (user / password), one per role, valid on both gateways for this run:');
+  for (const u of idp.users) out.push(`    ${u.role.padEnd(9)}  user ${u.login}  password ${u.password}`);
+  return out;
+}

@@ -79,6 +79,8 @@ export interface WriteOptions {
   partnerLimits?: PartnerLimits;
   /** Follow this signed network directory instead of writing local partner lists. */
   network?: { url: string; name: string; trustAnchorsPath: string; intervalSeconds: number };
+  /** Turn the console on against this OpenID provider (each state's own origin is its public base URL). */
+  console?: { issuer: string; clientId: string; clientSecret: string; roleClaim: string; roles: Record<string, Role> };
 }
 
 function readJson<T>(path: string): T {
@@ -118,6 +120,7 @@ export function writeStateConfigs(options: WriteOptions): Record<string, StateSe
         ? { network: { ...options.network, statePath: join(options.dir, `${lower}.directory.jws`) } }
         : { partners: [...partners, ...(options.extraPartners ?? [])] },
       auth: { tokens: tokens.map((t): ApiToken => ({ id: t.id, role: t.role, sha256: sha256Hex(t.secret) })) },
+      ...(options.console ? { console: { ...options.console, publicBaseUrl: url(state) } } : {}),
       ...(options.overrides ?? {}),
     };
     const configPath = join(options.dir, `${lower}.json`);

@@ -92,6 +92,12 @@ export const AUDIT_ACTIONS = [
   'audit.checkpoint',
   'audit.exported',
   'audit.queried',
+  /**
+   * A range of the trail was verified on request (the console's "verify this range now"); detail: the
+   * range, events recomputed, checkpoints checked; outcome ok / failed. The latest one is the
+   * "last verification" the console shows beside the last signed checkpoint.
+   */
+  'audit.verified',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -5,6 +5,7 @@
  */
 import * as vega from 'vega';
 import { csvCell } from '../audit-trail/audit-query.js';
+import type { MonthCount } from '../../ports/store/index.js';
 import type { StatsReport } from './report.js';
 
 export const CHARTS = [
@@ -29,13 +30,7 @@ export interface Chart {
   rows: ChartRow[];
 }
 
-export interface MonthReport {
-  /** YYYY-MM */
-  month: string;
-  report: StatsReport;
-}
-
-export function chartOf(name: ChartName, report: StatsReport, months: readonly MonthReport[]): Chart {
+export function chartOf(name: ChartName, report: StatsReport, months: readonly MonthCount[]): Chart {
   const dest = report.sent.byDestination;
   switch (name) {
     case 'per-destination':
@@ -48,7 +43,7 @@ export function chartOf(name: ChartName, report: StatsReport, months: readonly M
       return {
         title: 'Notifications sent per month',
         unit: 'notifications',
-        rows: months.map((m) => ({ label: m.month, value: m.report.sent.total.notifications })),
+        rows: months.map((m) => ({ label: m.month, value: m.notifications })),
       };
     case 'before-departure':
       return {
@@ -87,29 +82,59 @@ export function chartCsv(chart: Chart): string {
   return `label,${chart.unit}\r\n${chart.rows.map((r) => `${csvCell(r.label)},${r.value}`).join('\r\n')}\r\n`;
 }
 
+/** Units that count things: their axis ticks are whole numbers (there is no half a notification). */
+const COUNT_UNITS: ReadonlySet<string> = new Set(['notifications', 'reports', 'trips']);
+
+/**
+ * Drawn width in SVG units: the console's main column (GOV.UK's 960 px page less its gutters), where
+ * the image is shown at `width: 100%`; text sizes are chosen for that scale (labels 16 px, as the
+ * design system's small body text).
+ */
+export const CHART_WIDTH = 900;
+const FONT = 'Arial, Helvetica, sans-serif';
+const TEXT = '#0b0c0c';
+
 /** A horizontal bar chart, one bar per row, with the value at the end of each bar. */
 export async function chartSvg(chart: Chart): Promise<string> {
-  const height = Math.max(40, chart.rows.length * 28);
+  const height = Math.max(48, chart.rows.length * 34);
+  const counts = COUNT_UNITS.has(chart.unit);
+  const max = Math.max(0, ...chart.rows.map((r) => r.value));
   const spec: vega.Spec = {
-    width: 560,
+    // Left labels and the value after the longest bar take their room out of this width (autosize fit).
+    width: CHART_WIDTH,
     height,
-    padding: 10,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    padding: { left: 4, right: 48, top: 8, bottom: 4 },
     background: 'white',
     data: [{ name: 'rows', values: chart.rows }],
     scales: [
       { name: 'y', type: 'band', domain: { data: 'rows', field: 'label' }, range: 'height', padding: 0.2 },
-      { name: 'x', type: 'linear', domain: { data: 'rows', field: 'value' }, range: 'width', nice: true, zero: true },
+      {
+        name: 'x',
+        type: 'linear',
+        // A share is out of 100 whatever the data; a small count still gets a readable scale (0–5).
+        domain: chart.unit === 'percent' ? [0, 100] : [0, counts ? Math.max(5, max) : max || 1],
+        range: 'width',
+        nice: true,
+        zero: true,
+      },
     ],
     axes: [
-      { orient: 'left', scale: 'y', labelFontSize: 13, labelColor: '#0b0c0c' },
+      { orient: 'left', scale: 'y', labelFontSize: 16, labelColor: TEXT, labelFont: FONT, labelPadding: 6 },
       {
         orient: 'bottom',
         scale: 'x',
         title: chart.unit,
-        labelFontSize: 12,
-        titleFontSize: 13,
-        labelColor: '#0b0c0c',
-        titleColor: '#0b0c0c',
+        grid: true,
+        gridColor: '#e5e6e7',
+        ...(counts ? { tickMinStep: 1, format: 'd' } : {}),
+        labelFontSize: 15,
+        labelFont: FONT,
+        titleFontSize: 16,
+        titleFont: FONT,
+        titleFontWeight: 'bold',
+        labelColor: TEXT,
+        titleColor: TEXT,
       },
     ],
     marks: [
@@ -135,8 +160,9 @@ export async function chartSvg(chart: Chart): Promise<string> {
             x: { scale: 'x', field: 'value', offset: 4 },
             baseline: { value: 'middle' },
             text: { field: 'value' },
-            fontSize: { value: 12 },
-            fill: { value: '#0b0c0c' },
+            font: { value: FONT },
+            fontSize: { value: 15 },
+            fill: { value: TEXT },
           },
         },
       },

@@ -1,9 +1,10 @@
 /**
  * Auditor: the audit trail — search (the same service and filters as GET /api/v1/audit), the state of
- * its integrity (head, last signed checkpoint) and "verify this range now" with the result.
+ * its integrity (head, last signed checkpoint, last verification) and "verify this range now" with the
+ * result.
  */
 import { queryAudit, type AuditItem } from '../../audit-trail/audit-query.js';
-import { trailState, verifyRange } from '../../audit-trail/verify-range.js';
+import { trailState, verifyRange, type LastVerification } from '../../audit-trail/verify-range.js';
 import { auditTrailRoutes } from '../../audit-trail/routes.js';
 import type { QuerySchema } from '../../query-schema.js';
 import { ROLES_BY_CONCERN } from '../../roles.js';
@@ -19,7 +20,7 @@ import {
   tag,
   textInput,
 } from '../components.js';
-import { html } from '../html.js';
+import { html, type Html } from '../html.js';
 import { definePage } from '../page.js';
 import { when } from './format.js';
 
@@ -41,6 +42,13 @@ const QUERY = {
 } as const satisfies QuerySchema;
 
 const FILTERS = ['messageId', 'partner', 'action', 'actor', 'from', 'to'] as const;
+
+function lastVerification(v: LastVerification | null): Html | string {
+  if (!v) return 'none recorded yet';
+  const range = v.fromSeq !== null && v.toSeq !== null ? html`events ${v.fromSeq} to ${v.toSeq}` : 'a range';
+  return html`${v.ok ? tag('intact', 'green') : tag('broken', 'red')} ${range}, verified
+  ${when(new Date(v.at).toISOString())} by ${v.actor}`;
+}
 
 export const auditPage = definePage({
   name: 'console.audit',
@@ -71,6 +79,7 @@ export const auditPage = definePage({
             : 'none yet',
         ],
         ['Not yet covered by a checkpoint', String(head - (state.lastCheckpoint?.seq ?? 0))],
+        ['Last verification', lastVerification(state.lastVerification)],
       ])}
       ${postForm(
         '/console/audit/verify',

@@ -1,10 +1,13 @@
 /**
  * Auditor: one message's whole story on one timeline — submitted, sealed and queued, each delivery
  * attempt (time, HTTP status, failure, duration), the receipt (verified, digest, receivedAt), its lead
- * time against departure, alerts raised, and every audit event about it, linked by seq. Read through
- * the same services as GET /api/v1/notifications/{id} and GET /api/v1/audit?messageId=.
+ * time against departure, alerts raised, the follow-ups the destination reported back (when, what was
+ * done), and every audit event about it, linked by seq. Read through the same services as
+ * GET /api/v1/notifications/{id}, GET /api/v1/inbox?notificationId=&type=FollowUpReport and
+ * GET /api/v1/audit?messageId=.
  */
 import { queryAudit, type AuditItem } from '../../audit-trail/audit-query.js';
+import { followUpsBack } from '../../inbox/follow-ups-back.js';
 import { ID } from '../../query-schema.js';
 import { ROLES_BY_CONCERN } from '../../roles.js';
 import { getNotificationView } from '../../submission/notification-view.js';
@@ -31,6 +34,8 @@ export const notificationPage = definePage({
     // Audit events are for auditors and admins only (the API's rule); others see the delivery alone.
     const mayAudit = (ROLES_BY_CONCERN.audit as readonly string[]).includes(principal.role);
     const events = mayAudit ? (await queryAudit(ctx, principal, { messageId: v.id, limit: 200 })).items.reverse() : [];
+    // Follow-ups are reported about a TravelNotification; updates and follow-ups we sent have none.
+    const followUps = v.messageType === 'TravelNotification' ? await followUpsBack(ctx, v.notificationId) : [];
     const alerts = events.filter((e) => e.action === 'notification.failed' || e.action === 'notification.at_risk');
     const moments: Moment[] = [
       { at: v.submittedAt, what: html`Submitted by ${v.submittedBy}` },
@@ -45,6 +50,11 @@ export const notificationPage = definePage({
         at: e.at,
         what: html`${tag(e.action === 'notification.failed' ? 'alert: failed' : 'alert: at risk', 'red')}
         ${e.outcome ?? ''}`,
+      })),
+      ...followUps.map((f) => ({
+        at: f.receivedAt,
+        what: html`Follow-up from ${f.from} received: ${tag(f.action.replace(/_/g, ' '), 'blue')} (action taken
+        ${when(f.actionAt)})`,
       })),
       ...(v.receipt
         ? [
@@ -65,6 +75,10 @@ export const notificationPage = definePage({
         ['Lead time before departure', hours(v.leadTimeHours)],
         ['Timeliness', timelinessTag(v.timeliness)],
         ['Attempts', String(v.attemptCount)],
+        [
+          'Follow-ups received',
+          followUps.length ? followUps.map((f) => f.action.replace(/_/g, ' ')).join(', ') : 'none',
+        ],
         ...(v.lastError ? ([['Last error', v.lastError]] as const) : []),
       ])}
       <h2 class="govuk-heading-m">Timeline</h2>

@@ -47,10 +47,13 @@ interface Result {
 async function runCase(redis: LocalRedis, which: 'a' | 'b'): Promise<Result> {
   const raised = which === 'b';
   const ports = { USA: await freePort(), GBR: await freePort() };
+  // GBR's /metrics is on a listener of its own, on a port chosen here so that its URL is known.
+  const metricsPorts = { USA: await freePort(), GBR: await freePort() };
   const setups = writeStateConfigs({
     dir: mkdtempSync(join(tmpdir(), `tnx-bench-drain-${which}-`)),
     redisUrl: redis.url,
     ports,
+    metricsPorts,
     overrides: {
       log: { level: 'error' },
       audit: { checkpointIntervalSeconds: 60 },
@@ -105,7 +108,7 @@ async function runCase(redis: LocalRedis, which: 'a' | 'b'): Promise<Result> {
     let first = 0;
     const end = up + 900_000;
     for (;;) {
-      const n = await receivedCount(gbr.url, 'USA');
+      const n = await receivedCount(`http://127.0.0.1:${metricsPorts.GBR}`, 'USA');
       if (n > 0 && first === 0) first = Date.now();
       if (n >= N || Date.now() > end) break;
       await sleep(50);

@@ -12,6 +12,8 @@
  * later, by how much (the receipts' receivedAt, GBR's clock; BENCH_ORDER_BY=updated uses the time USA
  * recorded the receipt instead): the worst is reported, target ≤ one probe
  * interval (`delivery.circuitProbeIntervalMs`, 2 s), the shortest wait of a job behind the circuit.
+ * The probe that closes the circuit is delivered first of all, so its departure rank is shown too: a
+ * probe of rank r makes r earlier departures count as inverted.
  * BENCH_CASES=a or b runs one case.
  */
 import { mkdtempSync } from 'node:fs';
@@ -41,6 +43,8 @@ interface Result {
   rateFirstToLast: number;
   worstInversionMs: number;
   inversions: number;
+  /** Departure rank (0 = earliest) of the first notification delivered: the probe that closed the circuit. */
+  firstRank: number;
   delivered: number;
 }
 
@@ -135,6 +139,9 @@ async function runCase(redis: LocalRedis, which: 'a' | 'b'): Promise<Result> {
     }
     await store.close();
     rows.sort((x, y) => y.dep - x.dep); // latest departure first
+    // The first one delivered is the probe; everything departing before it counts as inverted.
+    const firstAt = Math.min(...rows.map((r) => r.at));
+    const firstRank = rows.length - 1 - rows.findIndex((r) => r.at === firstAt);
     let minLaterAt = Number.POSITIVE_INFINITY;
     let worst = 0;
     let inversions = 0;
@@ -165,6 +172,7 @@ async function runCase(redis: LocalRedis, which: 'a' | 'b'): Promise<Result> {
       rateFromUp: rows.length / fromUpS,
       rateFirstToLast: rows.length / firstToLastS,
       worstInversionMs: worst,
+      firstRank,
       inversions,
       delivered: rows.length,
     };
@@ -186,12 +194,12 @@ async function main(): Promise<void> {
     `\n### Backlog drain: ${N} notifications behind a partner that comes back (${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node})\n`,
   );
   console.log(
-    '| Case | Delivered | Partner up → last | Rate (from up) | First → last | Rate (first → last) | Target | Worst order inversion (pairs) |',
+    "| Case | Delivered | Partner up → last | Rate (from up) | First → last | Rate (first → last) | Target | Worst order inversion (pairs) | Probe's departure rank |",
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of results)
     console.log(
-      `| ${r.label} | ${r.delivered} | ${r.fromUpS.toFixed(1)} s | ${r.rateFromUp.toFixed(0)}/s | ${r.firstToLastS.toFixed(1)} s | ${r.rateFirstToLast.toFixed(0)}/s | ≥ ${r.target.toFixed(0)}/s ${ok(r.rateFirstToLast >= r.target)} | ${r.worstInversionMs} ms (${r.inversions}) ${ok(r.worstInversionMs <= PROBE_MS)} |`,
+      `| ${r.label} | ${r.delivered} | ${r.fromUpS.toFixed(1)} s | ${r.rateFromUp.toFixed(0)}/s | ${r.firstToLastS.toFixed(1)} s | ${r.rateFirstToLast.toFixed(0)}/s | ≥ ${r.target.toFixed(0)}/s ${ok(r.rateFirstToLast >= r.target)} | ${r.worstInversionMs} ms (${r.inversions}) ${ok(r.worstInversionMs <= PROBE_MS)} | ${r.firstRank} of ${r.delivered} |`,
     );
   console.log(
     `\n"Partner up" includes the wait for the next probe (≤ ${PROBE_MS / 1000} s). ${cpus().length} cores, load average ${loadavg()

@@ -60,8 +60,12 @@ export function intEnv(name: string, dflt: number): number {
 }
 
 /** Messages `receiver` accepted from `iss`, from its /metrics. */
-export async function receivedCount(receiverUrl: string, iss: string): Promise<number> {
-  const text = await (await fetch(`${receiverUrl}/metrics`)).text();
+/** Messages from `iss` the receiver accepted, from its metrics listener (`metricsBaseUrl`/metrics). */
+export async function receivedCount(metricsBaseUrl: string, iss: string): Promise<number> {
+  const res = await fetch(`${metricsBaseUrl}/metrics`);
+  // Not its metrics (a 404 from the API port): fail loudly rather than count nothing for 15 minutes.
+  if (!res.ok) throw new Error(`${metricsBaseUrl}/metrics answered ${res.status}`);
+  const text = await res.text();
   const line = text
     .split('\n')
     .find((l) => l.startsWith('tnx_inbound_total{') && l.includes(`iss="${iss}"`) && l.includes('outcome="accepted"'));

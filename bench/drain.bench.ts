@@ -12,6 +12,8 @@
  * later, by how much (the receipts' receivedAt, GBR's clock; BENCH_ORDER_BY=updated uses the time USA
  * recorded the receipt instead): the worst is reported, target ≤ one probe
  * interval (`delivery.circuitProbeIntervalMs`, 2 s), the shortest wait of a job behind the circuit.
+ * The probe that closes the circuit is delivered first of all, so its departure rank is shown too: a
+ * probe of rank r makes r earlier departures count as inverted.
  * BENCH_CASES=a or b runs one case.
  */
 import { mkdtempSync } from 'node:fs';
@@ -41,16 +43,21 @@ interface Result {
   rateFirstToLast: number;
   worstInversionMs: number;
   inversions: number;
+  /** Departure rank (0 = earliest) of the first notification delivered: the probe that closed the circuit. */
+  firstRank: number;
   delivered: number;
 }
 
 async function runCase(redis: LocalRedis, which: 'a' | 'b'): Promise<Result> {
   const raised = which === 'b';
   const ports = { USA: await freePort(), GBR: await freePort() };
+  // GBR's /metrics is on a listener of its own, on a port chosen here so that its URL is known.
+  const metricsPorts = { USA: await freePort(), GBR: await freePort() };
   const setups = writeStateConfigs({
     dir: mkdtempSync(join(tmpdir(), `tnx-bench-drain-${which}-`)),
     redisUrl: redis.url,
     ports,
+    metricsPorts,
     overrides: {
       log: { level: 'error' },
       audit: { checkpointIntervalSeconds: 60 },
@@ -105,7 +112,7 @@ async function runCase(redis: LocalRedis, which: 'a' | 'b'): Promise<Result> {
     let first = 0;
     const end = up + 900_000;
     for (;;) {
-      const n = await receivedCount(gbr.url, 'USA');
+      const n = await receivedCount(`http://127.0.0.1:${metricsPorts.GBR}`, 'USA');
       if (n > 0 && first === 0) first = Date.now();
       if (n >= N || Date.now() > end) break;
       await sleep(50);
@@ -132,6 +139,9 @@ async function runCase(redis: LocalRedis, which: 'a' | 'b'): Promise<Result> {
     }
     await store.close();
     rows.sort((x, y) => y.dep - x.dep); // latest departure first
+    // The first one delivered is the probe; everything departing before it counts as inverted.
+    const firstAt = Math.min(...rows.map((r) => r.at));
+    const firstRank = rows.length - 1 - rows.findIndex((r) => r.at === firstAt);
     let minLaterAt = Number.POSITIVE_INFINITY;
     let worst = 0;
     let inversions = 0;
@@ -162,6 +172,7 @@ async function runCase(redis: LocalRedis, which: 'a' | 'b'): Promise<Result> {
       rateFromUp: rows.length / fromUpS,
       rateFirstToLast: rows.length / firstToLastS,
       worstInversionMs: worst,
+      firstRank,
       inversions,
       delivered: rows.length,
     };
@@ -183,12 +194,12 @@ async function main(): Promise<void> {
     `\n### Backlog drain: ${N} notifications behind a partner that comes back (${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node})\n`,
   );
   console.log(
-    '| Case | Delivered | Partner up → last | Rate (from up) | First → last | Rate (first → last) | Target | Worst order inversion (pairs) |',
+    "| Case | Delivered | Partner up → last | Rate (from up) | First → last | Rate (first → last) | Target | Worst order inversion (pairs) | Probe's departure rank |",
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of results)
     console.log(
-      `| ${r.label} | ${r.delivered} | ${r.fromUpS.toFixed(1)} s | ${r.rateFromUp.toFixed(0)}/s | ${r.firstToLastS.toFixed(1)} s | ${r.rateFirstToLast.toFixed(0)}/s | ≥ ${r.target.toFixed(0)}/s ${ok(r.rateFirstToLast >= r.target)} | ${r.worstInversionMs} ms (${r.inversions}) ${ok(r.worstInversionMs <= PROBE_MS)} |`,
+      `| ${r.label} | ${r.delivered} | ${r.fromUpS.toFixed(1)} s | ${r.rateFromUp.toFixed(0)}/s | ${r.firstToLastS.toFixed(1)} s | ${r.rateFirstToLast.toFixed(0)}/s | ≥ ${r.target.toFixed(0)}/s ${ok(r.rateFirstToLast >= r.target)} | ${r.worstInversionMs} ms (${r.inversions}) ${ok(r.worstInversionMs <= PROBE_MS)} | ${r.firstRank} of ${r.delivered} |`,
     );
   console.log(
     `\n"Partner up" includes the wait for the next probe (≤ ${PROBE_MS / 1000} s). ${cpus().length} cores, load average ${loadavg()

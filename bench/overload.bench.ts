@@ -68,11 +68,15 @@ async function submit(pool: Pool, token: string, text: string): Promise<Answer> 
 async function main(): Promise<void> {
   const redis = await startRedisServer({ stderr: 'ignore' });
   const gateways: ChildGateway[] = [];
+  const gbrMetricsPort = await freePort();
+  const gbrMetrics = `http://127.0.0.1:${gbrMetricsPort}`;
   try {
     const setups = writeStateConfigs({
       dir: mkdtempSync(join(tmpdir(), 'tnx-bench-overload-')),
       redisUrl: redis.url,
       ports: { USA: await freePort(), GBR: await freePort() },
+      // GBR's /metrics is on a listener of its own, on a port chosen here so that its URL is known.
+      metricsPorts: { GBR: gbrMetricsPort },
       overrides: { log: { level: 'error' }, audit: { checkpointIntervalSeconds: 60 } },
       partnerLimits: { concurrency: 64, ratePerSecond: 100_000 },
     });
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
     // Let the capacity phase's deliveries finish so the overload starts from an empty queue.
     const usaStore = await openSqliteStore({ path: setups.USA!.sqlitePath, clock: systemClock });
     const settleEnd = Date.now() + 300_000;
-    while ((await receivedCount(gbr.url, 'USA')) < accepted.length && Date.now() < settleEnd) await sleep(200);
+    while ((await receivedCount(gbrMetrics, 'USA')) < accepted.length && Date.now() < settleEnd) await sleep(200);
 
     // 2. overload, open loop, with a /healthz probe
     const pool = new Pool(usa.url, { connections: CONNECTIONS });
@@ -152,7 +156,7 @@ async function main(): Promise<void> {
     // 3. every 202 delivered
     const drainStart = Date.now();
     const end = Date.now() + 600_000;
-    while ((await receivedCount(gbr.url, 'USA')) < accepted.length && Date.now() < end) await sleep(250);
+    while ((await receivedCount(gbrMetrics, 'USA')) < accepted.length && Date.now() < end) await sleep(250);
     let notDelivered = 0;
     for (const id of accepted)
       for (;;) {
@@ -163,7 +167,7 @@ async function main(): Promise<void> {
         }
         await sleep(100);
       }
-    const received = await receivedCount(gbr.url, 'USA');
+    const received = await receivedCount(gbrMetrics, 'USA');
     const drainS = (Date.now() - drainStart) / 1000;
     await usaStore.close();
 

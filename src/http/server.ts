@@ -3,11 +3,11 @@
  * the returned URL is the one actually bound.
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { TnxConfig } from '../config/schema.js';
-import { tlsServerOptions } from './tls.js';
+import { liveClientCaHints, tlsServerOptions, type PartnerSource } from './tls.js';
 
 export interface RunningServer {
   server: Server;
@@ -19,9 +19,13 @@ export async function listen(
   app: Express,
   config: TnxConfig,
   overrides: { host?: string; port?: number } = {},
+  /** The live directory: the client CAs an mTLS server advertises follow its replacements. */
+  live?: { partners: PartnerSource; onError: (err: unknown) => void },
 ): Promise<RunningServer> {
   const tls = config.http.tls !== undefined;
-  const server: Server = tls ? createHttpsServer(tlsServerOptions(config), app) : createHttpServer(app);
+  const server: Server = tls ? createHttpsServer(tlsServerOptions(config, live?.partners), app) : createHttpServer(app);
+  const unfollow =
+    tls && live ? liveClientCaHints(server as HttpsServer, config, live.partners, live.onError) : () => undefined;
   // Slow-loris bounds: a request must arrive whole within these limits.
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
@@ -61,6 +65,7 @@ export async function bindServer(
     url: `${scheme}://${h}:${addr.port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        unfollow();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

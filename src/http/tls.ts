@@ -18,7 +18,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ServerOptions } from 'node:https';
-import type { TLSSocket, DetailedPeerCertificate } from 'node:tls';
+import type { TLSSocket, DetailedPeerCertificate, SecureContextOptions } from 'node:tls';
 import type { Partner, TnxConfig } from '../config/schema.js';
 import { TnxError } from '../core/errors.js';
 import type { StateCode } from '../domain/protocol/types.js';
@@ -44,8 +44,8 @@ function readPem(path: string, what: string): Buffer {
   }
 }
 
-/** Options for https.createServer from config.http.tls. */
-export function tlsServerOptions(config: TnxConfig): ServerOptions {
+/** Options for https.createServer from config.http.tls, with the client-CA hints of `partners`. */
+export function tlsServerOptions(config: TnxConfig, partners?: PartnerSource): ServerOptions {
   const tls = config.http.tls;
   if (!tls) throw new TnxError('config_invalid', 'http.tls is not configured', { pointer: 'config/http/tls' });
   const options: ServerOptions = {
@@ -60,14 +60,67 @@ export function tlsServerOptions(config: TnxConfig): ServerOptions {
   if (tls.requireClientCert) {
     options.requestCert = true;
     options.rejectUnauthorized = false;
-    // Advertise the partner CAs so a client with several certificates picks the right one.
-    const cas = config.directory.partners.flatMap((p) =>
-      p.tls?.clientCaPath ? [readPem(p.tls.clientCaPath, 'clientCaPath')] : [],
-    );
-    if (tls.caPath) cas.push(readPem(tls.caPath, 'caPath'));
+    const cas = clientCaHints(config, partners?.list() ?? config.directory.partners);
     if (cas.length > 0) options.ca = cas;
   }
   return options;
+}
+
+/**
+ * The CAs named in the server's CertificateRequest, so that a client holding several certificates
+ * picks the one a partner's CA issued: every partner's client CA — a file in the local directory, or
+ * the PEM a network directory entry carries — and `http.tls.caPath`. Read from the partner list given,
+ * which is the live directory, so a CA the coordinator publishes or drops is advertised from the next
+ * handshake on (see `liveClientCaHints`). A directory PEM that does not parse names nothing: the
+ * certificate check refuses it the same way (`trustOf`). Duplicates are advertised once.
+ */
+export function clientCaHints(config: TnxConfig, partners: readonly Partner[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const add = (certs: readonly X509Certificate[]): void => {
+    for (const c of certs) {
+      if (seen.has(c.fingerprint256)) continue;
+      seen.add(c.fingerprint256);
+      out.push(c.toString());
+    }
+  };
+  const parse = (pem: string): X509Certificate[] => {
+    try {
+      return certificatesOf(pem);
+    } catch {
+      return [];
+    }
+  };
+  for (const p of partners) {
+    if (p.tls?.clientCaPath) add(partnerCas(p.state, p.tls.clientCaPath));
+    else if (p.tls?.clientCaPem) add(parse(p.tls.clientCaPem));
+  }
+  const caPath = config.http.tls?.caPath;
+  if (caPath) add(parse(readPem(caPath, 'caPath').toString('utf8')));
+  return out;
+}
+
+/**
+ * Keep a TLS server's advertised client CAs equal to the live directory's: on every replacement the
+ * server gets a new secure context (same certificate, key and ciphers; new `ca`), which applies to the
+ * next handshake — connections already open keep theirs. Returns the unsubscribe.
+ */
+export function liveClientCaHints(
+  server: { setSecureContext(options: SecureContextOptions): void },
+  config: TnxConfig,
+  partners: PartnerSource,
+  onError: (err: unknown) => void,
+): () => void {
+  if (!config.http.tls?.requireClientCert || !partners.onReplace) return () => undefined;
+  return partners.onReplace(() => {
+    try {
+      const { cert, key, minVersion, ciphers, honorCipherOrder, ca } = tlsServerOptions(config, partners);
+      server.setSecureContext({ cert, key, minVersion, ciphers, honorCipherOrder, ...(ca ? { ca } : {}) });
+    } catch (err) {
+      // The old context stays: the hints are a convenience for clients, the admission check is per request.
+      onError(err);
+    }
+  });
 }
 
 /** Split a PEM bundle into certificates. */
@@ -164,6 +217,8 @@ export function isClientCertificate(leaf: X509Certificate): boolean {
 /** Where the verifier reads partners from: the running Directory, whose contents a follower may swap. */
 export interface PartnerSource {
   list(): readonly Partner[];
+  /** Called after each replacement of the whole list; returns the unsubscribe. */
+  onReplace?(listener: () => void): () => void;
 }
 
 /**

@@ -10,4 +10,14 @@ export interface CircuitStore {
   read(partner: string): Promise<string | null>;
   /** Store `next` only if the stored value is still `expected` (null: absent); resolves whether it did. */
   swap(partner: string, expected: string | null, next: string): Promise<boolean>;
+  /**
+   * Whose turn it is to send the probe that a job of `partner` is about to claim: the probe is a real
+   * message, and the first one delivered when the partner is back should be the one departing first.
+   * `self` — no waiting job of the partner departs earlier than `job`: it probes; `woken` — the
+   * earliest-departing waiting job was woken to probe; `pending` — that job is already awake (ready or
+   * running) and will reach the circuit itself.
+   */
+  probeTurn(partner: string, job: { id: string; departureAt: number | null }): Promise<ProbeTurn>;
 }
+
+export type ProbeTurn = 'self' | 'woken' | 'pending';

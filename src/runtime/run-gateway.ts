@@ -322,7 +322,10 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
               queueStats: () => queue.stats(ctx.clock.now()),
               ...(options.metricsPort === undefined ? {} : { port: options.metricsPort }),
             });
-          server = await listen(app, config, options.port === undefined ? {} : { port: options.port });
+          server = await listen(app, config, options.port === undefined ? {} : { port: options.port }, {
+            partners: ctx.directory,
+            onError: (err) => ctx.log.error({ err }, 'client CA hints not updated from the directory'),
+          });
         },
         async () => {
           await server?.close();

@@ -139,6 +139,60 @@ describe('delivery: per-partner circuit (real Redis, real partner that fails the
     assert.equal(await auditActions(r, 'partner.circuit_closed'), 1);
   });
 
+  it('the probe goes to the earliest-departing waiting job: the whole backlog, probe included, in order', async () => {
+    // A probe interval long enough that the backlog is enqueued well inside one.
+    r = await rig({
+      delivery: {
+        backoffBaseMs: 20,
+        backoffCapMs: 100,
+        circuitFailureThreshold: 3,
+        circuitProbeIntervalMs: 2000,
+        circuitParkMs: 120_000,
+      },
+      worker: { concurrency: 1 },
+    });
+    let down = true;
+    r.receiver!.answer = () => (down ? { status: 503 } : 'ok');
+    const base = Date.now() + 6 * HOURS;
+    // The job whose failures open the circuit departs last.
+    const last = await storeNotification(r.ctx, base + 60 * 60_000);
+    const backlog: OutboundRecord[] = [];
+    for (const o of [7, 2, 11, 0, 5, 9, 1]) backlog.push(await storeNotification(r.ctx, base + o * 60_000));
+    await r.queue.enqueue(last);
+    // Open, and `last` back once since (its short retry delay): it is the job due back for the probe.
+    await waitFor('the circuit to open and its opener to wait for the probe', async () => {
+      const job = await r!.queue.queue.getJob(last.id);
+      return (await gauge(r!)) === '2' && (job?.attemptsStarted ?? 0) >= 4 && (await job?.isDelayed()) === true;
+    });
+    // The backlog arrives while the circuit is open: every job meets it and waits.
+    for (const rec of backlog) await r.queue.enqueue(rec);
+    const recs = [last, ...backlog];
+    await waitFor('every job waiting on the circuit', async () => {
+      return (await r!.queue.queue.getJobCountByTypes('delayed')) === recs.length;
+    });
+    // At least one probe while the partner is still down, with the whole backlog waiting.
+    const probes = r.receiver!.bodies.length;
+    await waitFor('a probe while down', async () => r!.receiver!.bodies.length > probes, 6000);
+
+    down = false;
+    await waitFor(
+      'every notification delivered',
+      async () => {
+        const all = await Promise.all(recs.map((x) => r!.ctx.store.outbound.get(x.id)));
+        return all.every((x) => x?.state === 'delivered');
+      },
+      10_000,
+    );
+    const departure = new Map(recs.map((x) => [x.id, x.departureAt!]));
+    const deps = r.receiver!.opened.map((id) => departure.get(id)!);
+    assert.equal(deps.length, recs.length);
+    assert.deepEqual(
+      deps.map((d) => Math.round((d - base) / 60_000) || 0),
+      [0, 1, 2, 5, 7, 9, 11, 60],
+      'the probe that succeeded was the earliest departure, and the release followed in order',
+    );
+  });
+
   it('survives a restart of the worker: the open circuit is found in Redis, not rebuilt by fresh failures', async () => {
     r = await circuitRig(2);
     let down = true;

@@ -5,9 +5,13 @@
  *     once the coordinator publishes the CA;
  *   - an inbox that requires mTLS admits a partner's client certificate by the pin or client CA in the
  *     CURRENT directory entry: admitted, then refused after the coordinator drops the pin, then admitted
- *     by a client CA published in a later issue.
+ *     by a client CA published in a later issue;
+ *   - that inbox's CertificateRequest names the client CAs of the CURRENT directory (as `openssl
+ *     s_client` reads them off the wire), so a client holding several certificates picks the right
+ *     one: a CA the coordinator publishes is advertised, one it replaces or drops is not, no restart.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import { X509Certificate } from 'node:crypto';
 import { until } from '../harness/poll.js';
@@ -42,6 +46,30 @@ function post(url: string, client: Pem, ca: Pem): Promise<{ status: number; code
     );
     req.on('error', reject);
     req.end('a.b.c.d.e');
+  });
+}
+
+/** The client CA names a TLS server sends in its CertificateRequest, read by `openssl s_client`. */
+function advertisedClientCas(url: string): Promise<string[]> {
+  const { host } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const child = execFile('openssl', ['s_client', '-connect', host], { timeout: 15_000 }, (err, stdout) => {
+      const lines = stdout.split('\n');
+      const at = lines.indexOf('Acceptable client certificate CA names');
+      if (at < 0) {
+        if (lines.includes('No client certificate CA names sent')) resolve([]);
+        else reject(err ?? new Error(`no CertificateRequest seen: ${stdout.slice(0, 300)}`));
+        return;
+      }
+      const names: string[] = [];
+      for (const l of lines.slice(at + 1)) {
+        const m = /^CN ?= ?(.+)$/.exec(l.trim());
+        if (!m) break;
+        names.push(m[1]!);
+      }
+      resolve(names);
+    });
+    child.stdin?.end();
   });
 }
 
@@ -133,5 +161,35 @@ describe('directory: TLS trust comes from the live network directory', function 
     const chained = await post(gbrUrl, usaClient, gbrCa);
     assert.notEqual(chained.code, 'unauthenticated');
     assert.notEqual(chained.status, 401);
+  });
+
+  it('advertises the client CAs of the CURRENT directory in its CertificateRequest, no restart', async () => {
+    const gbr = net.gateway('GBR');
+    const usa = net.states.get('USA')!;
+    const fra = await net.addState('FRA');
+    const fraClientCa = makeCa(dir, 'fra-client-ca');
+    const usaClientCa2 = makeCa(dir, 'usa-client-ca-2');
+    const publishAndWait = async (): Promise<void> => {
+      const serial = await net.publish();
+      await until('GBR applied the issue', () => gbr.ctx.network!.status().serial === serial);
+    };
+
+    usa.extra = { tls: { clientCaPem: usaClientCa.cert.toString('utf8') } };
+    fra.extra = { tls: { clientCaPem: fraClientCa.cert.toString('utf8') } };
+    await publishAndWait();
+    assert.deepEqual((await advertisedClientCas(gbr.url!)).sort(), ['fra-client-ca', 'usa-client-ca']);
+
+    // USA's client CA replaced, FRA's dropped: the next handshake names exactly what the issue lists.
+    usa.extra = { tls: { clientCaPem: usaClientCa2.cert.toString('utf8') } };
+    fra.extra = {};
+    await publishAndWait();
+    assert.deepEqual(await advertisedClientCas(gbr.url!), ['usa-client-ca-2']);
+
+    // A pin alone names no CA: none is advertised, and the pinned certificate is still admitted.
+    usa.extra = { tls: { clientCertSha256: new X509Certificate(usaClient.cert).fingerprint256 } };
+    await publishAndWait();
+    assert.deepEqual(await advertisedClientCas(gbr.url!), []);
+    const pinned = await post(gbr.url!, usaClient, gbrCa);
+    assert.notEqual(pinned.status, 401);
   });
 });

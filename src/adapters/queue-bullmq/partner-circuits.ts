@@ -9,11 +9,12 @@
  *
  * A job is parked when it waits on an open circuit (its own failure may have opened it). Release wakes them with BullMQ's
  * `promote` (delayed → prioritized): BullMQ then serves them by their departure priority, so the
- * backlog leaves earliest departure first however the jobs were parked.
+ * backlog leaves earliest departure first however the jobs were parked. The same set names the job
+ * that sends the probe (`probeTurn`): the earliest-departing one, so that it is also the first delivered.
  */
 import { Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { CircuitStore } from '../../ports/circuit.js';
+import type { CircuitStore, ProbeTurn } from '../../ports/circuit.js';
 import { parseCircuit } from '../../domain/delivery/circuit.js';
 
 const SWAP = `
@@ -70,6 +71,30 @@ export class PartnerCircuits implements CircuitStore {
   /** Forget a job that finished (it may have been parked for a retry earlier). */
   async unpark(partner: string, id: string): Promise<void> {
     await this.#redis.zrem(this.#parkedKey(partner), id);
+  }
+
+  /**
+   * The earliest-departing parked job of `partner` is the one to probe (see the port). Its entry is
+   * looked up in the job's BullMQ state: delayed → promoted (it runs at once, its priority being the
+   * highest of the partner's); waiting or running → it is on its way; finished or gone → the stale
+   * entry is dropped and the next one looked at.
+   */
+  async probeTurn(partner: string, job: { id: string; departureAt: number | null }): Promise<ProbeTurn> {
+    const key = this.#parkedKey(partner);
+    const own = job.departureAt ?? NO_DEPARTURE;
+    for (let round = 0; round < 8; round += 1) {
+      const [head, score] = await this.#redis.zrange(key, '0', '0', 'WITHSCORES');
+      if (head === undefined || head === job.id || Number(score) >= own) return 'self';
+      const state = await this.#queue.getJobState(head);
+      if (state === 'delayed') {
+        if (await this.#promote(head)) return 'woken';
+        continue; // it moved meanwhile: look again
+      }
+      if (state === 'waiting' || state === 'prioritized' || state === 'active' || state === 'waiting-children')
+        return 'pending';
+      await this.#redis.zrem(key, head);
+    }
+    return 'self';
   }
 
   /** Wake every parked job of `partner`, earliest departure first; resolves how many were delayed and woke. */

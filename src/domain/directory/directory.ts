@@ -102,6 +102,7 @@ export class Directory {
   #snap: Snapshot;
   readonly #clock: Clock;
   readonly #imported = new Map<string, Promise<CryptoKey>>();
+  readonly #listeners = new Set<() => void>();
 
   constructor(config: { directory: { partners: readonly Partner[] } }, options: DirectoryOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -117,6 +118,16 @@ export class Directory {
     this.#snap = next;
     const live = new Set([...next.byKid.values(), ...[...next.enc.values()].flat()].map((e) => materialId(e.jwk)));
     for (const id of this.#imported.keys()) if (!live.has(id)) this.#imported.delete(id);
+    for (const listener of this.#listeners) listener();
+  }
+
+  /**
+   * Call `listener` after every replacement, for what derives state from the whole list and cannot
+   * read it per use (a TLS server's advertised client CAs). Returns the unsubscribe.
+   */
+  onReplace(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** The network directory the contents came from, if any. */

@@ -87,7 +87,7 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
   const caPath = partner.tls?.caPath;
   const caPem = partner.tls?.caPem;
 
-  const pass = deps.circuits ? await deps.circuits.admit(rec.partner) : null;
+  const pass = deps.circuits ? await deps.circuits.admit(rec.partner, rec) : null;
   if (pass && !pass.go) {
     // Waiting on an open circuit spends no attempt, but not past the retry budget: once it is over,
     // one last attempt decides (delivered if the partner is back, failed otherwise).

@@ -3,7 +3,8 @@
  * the shared CircuitStore, src/ports/circuit.ts):
  *
  *   before an attempt   admit(): closed → send; open → the job waits (no retry spent) until released;
- *                       probe due → one caller, the one whose compare-and-set wins, sends the probe
+ *                       probe due → the partner's earliest-departing waiting job is woken to send it;
+ *                       of the callers, the one whose compare-and-set wins sends the probe
  *   after an attempt    answered(): the partner answered, the circuit closes if it was not, and the
  *                       process that closed it releases the partner's waiting jobs at once
  *                       failed(): a transient failure counts; the N-th in a row opens the circuit
@@ -61,6 +62,8 @@ export class PartnerCircuits {
    * which comes back when the next probe is due.
    */
   readonly #wakers = new Map<string, number>();
+  /** Per partner, the due time (`probeAt`) of the probe this process last handed on to an earlier job. */
+  readonly #handedOn = new Map<string, number | null>();
 
   constructor(ctx: GatewayContext, options: PartnerCircuitOptions) {
     this.#ctx = ctx;
@@ -111,8 +114,15 @@ export class PartnerCircuits {
     else if (answered) await this.answered(partner);
   }
 
-  /** May an attempt to `partner` start now? */
-  async admit(partner: string): Promise<CircuitPass> {
+  /**
+   * May an attempt of `job` to `partner` start now? A probe that falls due goes to the partner's
+   * earliest-departing waiting job (the store's `probeTurn`): the probe is a real message, the first
+   * one delivered when the partner is back, and the released backlog follows it in departure order, so
+   * it must not be an arbitrary later one. The caller that handed its turn on comes back one probe
+   * interval later and takes the same probe itself if still nobody did: a job hands on a given probe
+   * once per process, so the circuit is never left without a prober.
+   */
+  async admit(partner: string, job?: { id: string; departureAt: number | null }): Promise<CircuitPass> {
     const trusted = this.#closed.get(partner);
     if (trusted !== undefined && performance.now() < trusted) return { go: true, probe: false };
     for (let round = 0; round < ROUNDS; round += 1) {
@@ -120,6 +130,13 @@ export class PartnerCircuits {
       const a = admit(c, this.#ctx.clock.now(), this.#o.settings);
       if (!a.go) return { go: false, waitMs: this.#waitFor(partner, a.waitMs) };
       if (!a.probe) return a;
+      if (job && this.#handedOn.get(partner) !== c.probeAt) {
+        const turn = await this.#o.store.probeTurn(partner, job);
+        if (turn !== 'self') {
+          this.#handedOn.set(partner, c.probeAt);
+          return { go: false, waitMs: this.#waitFor(partner, this.#o.settings.probeIntervalMs) };
+        }
+      }
       if (await this.#o.store.swap(partner, text, JSON.stringify(a.next))) {
         this.#see(partner, a.next);
         this.#ctx.log.info({ partner }, 'partner circuit half-open: probing');

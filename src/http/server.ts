@@ -37,6 +37,7 @@ export async function listen(
     overrides.port ?? config.http.port,
     overrides.host ?? config.http.host,
     tls ? 'https' : 'http',
+    unfollow,
   );
 }
 
@@ -50,6 +51,8 @@ export async function bindServer(
   port: number,
   host: string,
   scheme: 'http' | 'https',
+  /** Runs before the server closes: e.g. stop following the directory's client CAs. */
+  beforeClose: () => void = () => undefined,
 ): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -65,7 +68,7 @@ export async function bindServer(
     url: `${scheme}://${h}:${addr.port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        unfollow();
+        beforeClose();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

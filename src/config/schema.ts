@@ -499,8 +499,37 @@ const registry = Settings(
 );
 
 const travelReports = Section(
-  { deadlines: deadlineRulesSchema },
-  { description: 'Self-reported travel: deadline rules (minimum notice, emergencies, change cut-off).' },
+  {
+    deadlines: deadlineRulesSchema,
+    recoveryIntervalSeconds: Defaulted(
+      Type.Integer({
+        minimum: 1,
+        maximum: 86400,
+        description:
+          'How often the recovery job looks for travel reports whose notifications were never submitted (a ' +
+          'request that died between storing the report and submitting them), seconds. A BullMQ job scheduler ' +
+          'shared by all processes; runs where workers run and the registry is configured.',
+      }),
+      60,
+    ),
+    recoveryMinAgeSeconds: Defaulted(
+      Type.Integer({
+        minimum: 0,
+        maximum: 86400,
+        description: 'A report younger than this is left to the request that stored it (still submitting), seconds.',
+      }),
+      60,
+    ),
+    recoveryLookbackHours: Defaulted(
+      Type.Integer({
+        minimum: 1,
+        maximum: 8760,
+        description: 'How far back the recovery job looks at stored reports, hours.',
+      }),
+      168,
+    ),
+  },
+  { description: 'Self-reported travel: deadline rules (minimum notice, emergencies, change cut-off) and recovery.' },
 );
 
 const audit = Section({

@@ -302,6 +302,15 @@ const store = Section({
       description: 'Required when kind is "mongodb" (or set env MONGODB_URI).',
     }),
   ),
+  mongodbAllowStandalone: Defaulted(
+    Type.Boolean({
+      description:
+        'Accept a standalone MongoDB server (development only). A replica set is required otherwise: a change ' +
+        'and its audit events are one transaction there; on a standalone server they are two writes and a ' +
+        'crash between them loses the events. Without this, start-up refuses a standalone server.',
+    }),
+    false,
+  ),
 });
 
 const delivery = Section({

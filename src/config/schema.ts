@@ -302,6 +302,15 @@ const store = Section({
       description: 'Required when kind is "mongodb" (or set env MONGODB_URI).',
     }),
   ),
+  mongodbAllowStandalone: Defaulted(
+    Type.Boolean({
+      description:
+        'Accept a standalone MongoDB server (development only). A replica set is required otherwise: a change ' +
+        'and its audit events are one transaction there; on a standalone server they are two writes and a ' +
+        'crash between them loses the events. Without this, start-up refuses a standalone server.',
+    }),
+    false,
+  ),
 });
 
 const delivery = Section({
@@ -499,8 +508,37 @@ const registry = Settings(
 );
 
 const travelReports = Section(
-  { deadlines: deadlineRulesSchema },
-  { description: 'Self-reported travel: deadline rules (minimum notice, emergencies, change cut-off).' },
+  {
+    deadlines: deadlineRulesSchema,
+    recoveryIntervalSeconds: Defaulted(
+      Type.Integer({
+        minimum: 1,
+        maximum: 86400,
+        description:
+          'How often the recovery job looks for travel reports whose notifications were never submitted (a ' +
+          'request that died between storing the report and submitting them), seconds. A BullMQ job scheduler ' +
+          'shared by all processes; runs where workers run and the registry is configured.',
+      }),
+      60,
+    ),
+    recoveryMinAgeSeconds: Defaulted(
+      Type.Integer({
+        minimum: 0,
+        maximum: 86400,
+        description: 'A report younger than this is left to the request that stored it (still submitting), seconds.',
+      }),
+      60,
+    ),
+    recoveryLookbackHours: Defaulted(
+      Type.Integer({
+        minimum: 1,
+        maximum: 8760,
+        description: 'How far back the recovery job looks at stored reports, hours.',
+      }),
+      168,
+    ),
+  },
+  { description: 'Self-reported travel: deadline rules (minimum notice, emergencies, change cut-off) and recovery.' },
 );
 
 const audit = Section({

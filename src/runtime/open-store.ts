@@ -17,7 +17,11 @@ export async function openStore(cfg: TnxConfig['store'], clock?: Clock): Promise
         pointer: 'config/store/mongodbUri',
       });
     const { openMongoStore } = await import('../adapters/store-mongo/open-mongo-store.js');
-    return openMongoStore({ uri: cfg.mongodbUri, ...(clock ? { clock } : {}) });
+    return openMongoStore({
+      uri: cfg.mongodbUri,
+      allowStandalone: cfg.mongodbAllowStandalone,
+      ...(clock ? { clock } : {}),
+    });
   }
   return openSqliteStore({ path: cfg.sqlitePath, ...(clock ? { clock } : {}) });
 }

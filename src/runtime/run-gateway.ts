@@ -13,7 +13,7 @@
  *   7. delivery worker, alert webhook worker, at-risk scanner (roles.workers)
  *   7b. removed partners: fails what is queued to a state the network directory drops (roles.workers)
  *   8. inbox push worker (roles.workers, inbox.webhookUrl set)
- *   9. registry retention job (roles.workers, registry configured)
+ *   9. registry retention job and travel report recovery job (roles.workers, registry configured)
  *  10. outbox recovery: start-up pass (awaited), then periodic
  *  11. orphan sweep: start-up pass, then periodic (roles.workers)
  *  12. HTTP side (roles.http) — last up, first down
@@ -48,6 +48,8 @@ import { listen, type RunningServer } from '../http/server.js';
 import { listenMetrics } from '../http/metrics-server.js';
 import { InboxPush, startInboxPushWorker } from '../features/inbox/push.js';
 import { startRetentionJob } from '../features/registry/retention-job.js';
+import { startTravelReportRecovery } from '../features/travel-reports/recovery-job.js';
+import { nationalDeps } from '../features/registry/deps.js';
 import { startManifestScreening, type RunningScreening } from './start-screening.js';
 import { createContext, type CreateContextOptions, type RunningContext } from './create-context.js';
 import { startOrphanSweep, type SweepResult } from '../features/delivery/orphan-sweep.js';
@@ -263,6 +265,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
       ),
     roles.workers && pushes && webhookPart('inbox push worker', () => startInboxPushWorker(ctx, webhooks!)),
     jobs !== null && retentionPart(),
+    jobs !== null && registryKeys !== null && recoveryPart(),
     // Whoever runs, recovers: a process that only serves HTTP still owns the outbox of what it accepted.
     outboxPart(),
     roles.workers &&
@@ -356,6 +359,18 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
       'registry retention job',
       async () => {
         job = await startRetentionJob(ctx, jobs!);
+      },
+      () => job?.close(),
+    );
+  }
+
+  /** Travel reports whose request died before their notifications were submitted. */
+  function recoveryPart(): Component {
+    let job: { close(): Promise<void> } | null = null;
+    return part(
+      'travel report recovery job',
+      async () => {
+        job = await startTravelReportRecovery(nationalDeps({ ctx, queue }, registryKeys!), jobs!);
       },
       () => job?.close(),
     );

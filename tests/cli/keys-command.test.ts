@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../harness/tmp.js';
-import { tnx } from './keys-spawn.js';
+import { tnx, ROOT } from './keys-spawn.js';
+import { openStore } from '../../src/runtime/open-store.js';
+import { verifyTrail } from '../../src/features/audit-trail/verify.js';
+import { auditJwksFromFile } from '../../src/features/audit-trail/audit-jwks.js';
 
 interface Jwk {
   kid: string;
@@ -112,6 +115,51 @@ describe('cli: tnx keys', () => {
       const r = tnx(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /usage: tnx keys generate/);
+    }
+  });
+
+  it("with --config, generate, rotate and retire are written to that gateway's audit trail", async () => {
+    const gw = tempDir('keys-audit');
+    const keysPath = join(gw, 'fra.private.jwks.json');
+    const sqlitePath = join(gw, 'tnx.sqlite');
+    const configPath = join(gw, 'tnx.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        state: 'FRA',
+        pointOfContact: { unit: 'Desk', email: 'desk@fra.example.org', phone: '+33 1 00 00 00 00', hours: '24/7' },
+        keys: { privateJwksPath: keysPath },
+        store: { kind: 'sqlite', sqlitePath },
+        directoryPath: join(ROOT, 'config/directory.fra.json'),
+      }),
+    );
+    const g = tnx(['keys', 'generate', '--state', 'FRA', '--out', gw, '--config', configPath]);
+    assert.equal(g.status, 0, g.stderr);
+    const generated = read(keysPath).keys.map((k) => k.kid);
+    // rotate and retire take the key file from the configuration
+    const r = tnx(['keys', 'rotate'], { TNX_CONFIG: configPath });
+    assert.equal(r.status, 0, r.stderr);
+    const added = read(keysPath)
+      .keys.map((k) => k.kid)
+      .filter((k) => !generated.includes(k));
+    const t = tnx(['keys', 'retire', '--kid', generated[1]!, '--config', configPath]);
+    assert.equal(t.status, 0, t.stderr);
+    const unaudited = tnx(['keys', 'rotate', '--keys', keysPath]);
+    assert.match(unaudited.stderr, /not audited/);
+
+    const store = await openStore({ kind: 'sqlite', sqlitePath } as never);
+    try {
+      const kids = async (action: string) =>
+        (await store.audit.query({ action }, { limit: 10 })).items.map((e) => (e.detail as { kid: string }).kid).sort();
+      assert.deepEqual(await kids('key.generated'), [...generated].sort());
+      assert.deepEqual(await kids('key.rotated'), [...added].sort());
+      assert.deepEqual(await kids('key.retired'), [generated[1]]);
+      const ev = (await store.audit.query({ action: 'key.retired' }, { limit: 1 })).items[0]!;
+      assert.equal(ev.actor, 'cli');
+      assert.ok(!JSON.stringify(ev).includes('"d"'), 'no key material in the trail');
+      assert.equal((await verifyTrail(store.audit, auditJwksFromFile(keysPath))).ok, true);
+    } finally {
+      await store.close();
     }
   });
 

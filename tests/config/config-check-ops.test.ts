@@ -1,6 +1,6 @@
 /**
  * `tnx config check` past loading, as the real command: registry key files, nobody able to call the
- * API, and a Redis without persistence — against real redis-servers, one started with
+ * API, a MongoDB store allowed to run standalone, and a Redis without persistence — against real redis-servers, one started with
  * `--save '' --appendonly no` (the harness's) and one with AOF turned on.
  */
 import assert from 'node:assert/strict';
@@ -77,6 +77,18 @@ describe('config: tnx config check, operational findings', function () {
     assert.match(r.stdout, /persistence=none/);
     assert.match(r.stderr, /^warning: Redis redis:\/\/127\.0\.0\.1:\d+ has neither AOF nor RDB persistence/m);
     assert.match(r.stdout, /^0 error\(s\), 1 warning\(s\)$/m);
+  });
+
+  it('MongoDB: says a replica set is required; warns when a standalone server is allowed', () => {
+    const store = { kind: 'mongodb', mongodbUri: 'mongodb://127.0.0.1:1/tnx' };
+    const rs = check(config({ store }));
+    assert.equal(rs.status, 0, rs.stderr);
+    assert.match(rs.stdout, /^store mongodb: a replica set is required .*refuses a standalone server$/m);
+    assert.match(rs.stdout, /^0 error\(s\), 0 warning\(s\)$/m);
+    const dev = check(config({ store: { ...store, mongodbAllowStandalone: true } }));
+    assert.equal(dev.status, 0, dev.stderr);
+    assert.match(dev.stderr, /^warning: store\.mongodbAllowStandalone: .*two writes.*development only/m);
+    assert.match(dev.stdout, /^0 error\(s\), 1 warning\(s\)$/m);
   });
 
   it('warns when no token and no OAuth issuer is configured', () => {

@@ -213,7 +213,7 @@ describe('statistics: seeded scenario', function () {
     ]);
   });
 
-  it('`tnx stats` prints the same table in the terminal', async () => {
+  it('`tnx stats` prints the same table in the terminal; without a period, the last twelve months', async () => {
     const configPath = join(gw.dir, 'tnx.json');
     writeFileSync(
       configPath,
@@ -237,12 +237,36 @@ describe('statistics: seeded scenario', function () {
     assert.deepEqual(cells('ALL').slice(0, 8), ['sent', 'ALL', '8', '4', '3', '37.5', '2', '25.0']);
     assert.deepEqual(cells('THA', 'received').slice(0, 4), ['received', 'THA', '2', '2']);
     assert.equal(out.at(-1), 'top destinations by registrant trips: THA 3, DEU 2, FRA 2, GBR 1');
+
+    // Without a period, as GET /api/v1/stats: the twelve calendar months up to now (or up to --to).
+    const json = async (args: string[]) => {
+      const lines: string[] = [];
+      const c = await main(['stats', '--config', configPath, '--json', ...args], {
+        out: (l) => lines.push(l),
+        err: (l) => err.push(l),
+      });
+      assert.equal(c, 0, err.join('\n'));
+      return JSON.parse(lines.join('\n')) as { from: string; to: string; sent: { total: { notifications: number } } };
+    };
+    const before = Date.now();
+    const none = await json([]);
+    const to = Date.parse(none.to);
+    assert.ok(to >= before && to <= Date.now(), `to is now: ${none.to}`);
+    const start = new Date(to);
+    start.setUTCMonth(start.getUTCMonth() - 12);
+    assert.equal(none.from, start.toISOString());
+    const upTo = await json(['--to', RANGE.to]);
+    assert.equal(upTo.from, '2025-12-02T00:00:00.000Z');
+    assert.equal(upTo.sent.total.notifications, 8, 'the scenario lies in the twelve months before --to');
+    const fromOnly = await json(['--from', '2025-06-01']);
+    assert.ok(Date.parse(fromOnly.to) >= before, '--to defaults to now');
     assert.equal(
-      await main(['stats', '--config', configPath, '--from', RANGE.from], {
+      await main(['stats', '--config', configPath, '--from', RANGE.to, '--to', RANGE.from], {
         out: () => undefined,
         err: () => undefined,
       }),
-      2,
+      1,
+      'a period that ends before it starts is refused',
     );
   });
 

@@ -1,6 +1,8 @@
 /**
  * The conformance suite on MongoDB, when a server is given in MONGODB_URI (none can be installed on
- * our machines). Each run uses its own database, dropped afterwards. Without MONGODB_URI the run is
+ * our machines). It must be a replica set (one node will do: docs/operations.md) — the adapter refuses
+ * a standalone server, and the suite checks that a change and its events commit together, which
+ * needs a transaction. Each run uses its own database, dropped afterwards. Without MONGODB_URI the run is
  * skipped with ONE visible pending line; the adapter's query logic is still checked without a server
  * in mongo-queries.test.ts.
  */

@@ -212,6 +212,22 @@ export function runRegistryConformance(name: string, open: () => Promise<Store>)
       assert.equal(await store.travelReports.shredForRegistrant(s.id), 0);
     });
 
+    it('travel reports: the active ones created in a range, oldest first, bounded', async () => {
+      const s = seal();
+      await store.registry.insert(s);
+      const base = T0 + 5_000 * 86_400_000; // a range no other case writes in
+      const older = reportRecord(s.id, { createdAt: base + 20 });
+      const first = reportRecord(s.id, { createdAt: base + 10 });
+      const cancelled = reportRecord(s.id, { createdAt: base + 15, state: 'cancelled' });
+      const later = reportRecord(s.id, { createdAt: base + 100 });
+      for (const r of [older, first, cancelled, later]) await store.travelReports.insert(r);
+      const ids = async (from: number, to: number, limit = 10) =>
+        (await other.travelReports.listActiveCreated(from, to, limit)).map((r) => r.id);
+      assert.deepEqual(await ids(base, base + 100), [first.id, older.id], 'active only, [from, to), oldest first');
+      assert.deepEqual(await ids(base, base + 101, 1), [first.id], 'bounded');
+      assert.deepEqual(await ids(base + 21, base + 100), []);
+    });
+
     it('trip index: one claim wins across instances, sources recorded once, release frees the trip', async () => {
       const tripKey = randomUUID();
       const entry = {

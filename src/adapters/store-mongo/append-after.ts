@@ -1,9 +1,9 @@
 /**
  * MongoDB's way of writing a change's audit events (port.ts AuditWith): appended to the chain right
- * after the change, in the same call. Not one transaction: the adapter avoids multi-document
- * transactions so that a standalone server works (as its audit chain does, ./audit-repo.ts), so a
- * crash between the two loses those events (docs/audit-trail.md "Known limits"). The events pass the
- * same checks as on SQLite (auditEventsFor).
+ * after the change, in the same call. On a replica set the call runs in one transaction
+ * (./transactions.ts), so events the checks refuse (auditEventsFor, as on SQLite) or a crash take the
+ * change with them; on a standalone server allowed for development the two are separate writes and a
+ * crash between them loses the events.
  */
 import { auditEventsFor } from '../store-common/audit-extend.js';
 import type { AuditEventInput, AuditWith } from '../../ports/store/index.js';

@@ -28,6 +28,9 @@ export function mongoCaseRepo(
     open: (c, audit?: AuditWith<CaseRecord>) =>
       guard('cases.open', async () => {
         const { id, ...rest } = c;
+        // Look first: inside a transaction a duplicate key aborts it (see outbound-repo.ts insert).
+        const known = toCase(await cases.findOne(tripFilter(c.tripKey)).lean<Doc>());
+        if (known) return { record: known, created: false };
         try {
           await cases.create({ _id: id, ...rest });
         } catch (err) {

@@ -20,6 +20,9 @@ export function mongoInboundRepo(
       checkInbound(rec);
       const { id, ...rest } = rec;
       return guard('inbound.insertOnce', async () => {
+        // Look first: inside a transaction a duplicate key aborts it (see outbound-repo.ts insert).
+        const known = await byJti(rec.iss, rec.jti);
+        if (known) return { record: known, created: false };
         try {
           await inbound.create({ _id: id, ...rest });
           await withEvents(rec, audit);

@@ -2,16 +2,20 @@
  * The production store: MongoDB through mongoose. Every write uses write concern `majority` (a
  * write acknowledged to a caller survives the loss of the primary) and retryable writes (a network
  * blip during a single-document write is retried by the driver exactly once, without duplicates).
- * No multi-document transactions are used anywhere — see audit-repo.ts for how the audit chain is
- * extended safely without them — so a standalone server works for development; production runs a
- * replica set, which `majority` and retryable writes need to mean anything.
+ * A replica set is required: a change and its audit events are one transaction (./transactions.ts).
+ * The audit chain itself is extended without relying on one (see audit-repo.ts), so a standalone
+ * server still works for development when the configuration says so (`allowStandalone`).
  */
 import mongoose from 'mongoose';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { AuditEventInput, Store } from '../../ports/store/index.js';
 import { mongoAuditRepo } from './audit-repo.js';
 import { mongoCaseRepo } from './case-repo.js';
-import { guard, mapMongoError } from './errors.js';
+import { guard, isDuplicateKey, mapMongoError } from './errors.js';
+import { HEAD_ID } from './queries.js';
+import { GENESIS_HASH } from '../../domain/audit/chain.js';
+import { tnxError } from '../../core/errors.js';
+import { replicaSetName, transactionRunner, withChangeTransactions } from './transactions.js';
 import { mongoInboundRepo } from './inbound-repo.js';
 import { mongoKvRepo } from './kv-repo.js';
 import { mongoManifestRepo } from './manifest-repo.js';
@@ -40,10 +44,17 @@ export interface MongoStoreOptions {
   dbName?: string;
   /** How long to wait for a server at start-up, ms. */
   serverSelectionTimeoutMs?: number;
+  /**
+   * Accept a standalone server (development): a change and its audit events are then two writes.
+   * Without it, opening a standalone server is refused.
+   */
+  allowStandalone?: boolean;
 }
 
 /** Connection options, as data (tests/store/mongo-queries.test.ts holds them to what docs/store.md promises). */
-export function mongoConnectOptions(opts: Omit<MongoStoreOptions, 'uri' | 'clock'>): mongoose.ConnectOptions {
+export function mongoConnectOptions(
+  opts: Omit<MongoStoreOptions, 'uri' | 'clock' | 'allowStandalone'>,
+): mongoose.ConnectOptions {
   return {
     w: 'majority',
     retryWrites: true,
@@ -63,6 +74,23 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
   } catch (err) {
     await conn.close().catch(() => undefined);
     throw mapMongoError(err, 'mongodb.open');
+  }
+
+  let setName: string | null;
+  try {
+    setName = await replicaSetName(conn);
+  } catch (err) {
+    await conn.close().catch(() => undefined);
+    throw mapMongoError(err, 'mongodb.hello');
+  }
+  if (setName === null && opts.allowStandalone !== true) {
+    await conn.close().catch(() => undefined);
+    throw tnxError(
+      'config_invalid',
+      'store: the MongoDB server is standalone; a change and its audit events need a replica set ' +
+        '(docs/operations.md: a one-node replica set will do), or set store.mongodbAllowStandalone for development',
+      { pointer: 'config/store/mongodbAllowStandalone' },
+    );
   }
 
   const models = {
@@ -89,6 +117,11 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
     }
     for (const k of STATS_INDEXES.outbound) await models.outbound.collection.createIndex(k);
     for (const k of STATS_INDEXES.inbound) await models.inbound.collection.createIndex(k);
+    // The chain head exists before any transaction appends to it: creating it inside one would abort
+    // that transaction on the duplicate key of another process's head.
+    await models.auditHead.create({ _id: HEAD_ID, seq: 0, hash: GENESIS_HASH, pending: null }).catch((err: unknown) => {
+      if (!isDuplicateKey(err)) throw err;
+    });
   } catch (err) {
     await conn.close().catch(() => undefined);
     throw mapMongoError(err, 'mongodb.indexes');
@@ -96,18 +129,21 @@ export async function openMongoStore(opts: MongoStoreOptions): Promise<Store> {
 
   const m = models as unknown as Record<keyof typeof models, mongoose.Model<unknown>>;
   const audit = mongoAuditRepo(m.auditEvents, m.auditHead, m.checkpoints);
-  // The writes that carry their audit events (port AuditWith) append them through the audit repo.
+  // The writes that carry their audit events (port AuditWith) append them through the audit repo —
+  // on a replica set inside the change's own transaction.
   const append = (events: AuditEventInput[]) => audit.append(events);
+  const run = transactionRunner(conn);
+  const tx = <R extends object>(repo: R): R => (setName === null ? repo : withChangeTransactions(repo, run));
   return {
     kind: 'mongodb',
-    outbound: mongoOutboundRepo(m.outbound, m.attempts, clock, append),
-    inbound: mongoInboundRepo(m.inbound, append),
+    outbound: tx(mongoOutboundRepo(m.outbound, m.attempts, clock, append)),
+    inbound: tx(mongoInboundRepo(m.inbound, append)),
     audit,
     kv: mongoKvRepo(m.leases),
-    manifests: mongoManifestRepo(m.manifests, append),
-    cases: mongoCaseRepo(m.cases, append),
-    registry: mongoRegistryRepo(m.registrants, append),
-    travelReports: mongoTravelReportRepo(m.travelReports, append),
+    manifests: tx(mongoManifestRepo(m.manifests, append)),
+    cases: tx(mongoCaseRepo(m.cases, append)),
+    registry: tx(mongoRegistryRepo(m.registrants, append)),
+    travelReports: tx(mongoTravelReportRepo(m.travelReports, append)),
     trips: mongoTripIndexRepo(m.trips),
     stats: mongoStatsRepo(m.outbound, m.inbound),
     ping: () =>

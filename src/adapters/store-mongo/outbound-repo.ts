@@ -77,6 +77,12 @@ export function mongoOutboundRepo(
         version: 1,
       };
       return guard('outbound.insert', async () => {
+        // Look first: inside a transaction a duplicate key aborts it, so the read in the catch below
+        // could not run there (a racing insert surfaces as a retried write conflict instead).
+        if (rec.idempotencyKey !== null) {
+          const first = await byKey(rec.submittedBy, rec.idempotencyKey);
+          if (first) return { record: first, created: false };
+        }
         try {
           await outbound.create(doc);
           const record = toRecord(doc) as OutboundRecord;

@@ -51,6 +51,16 @@ export function mongoTravelReportRepo(
           .exec();
         return docs.map((d) => fromReportDoc(d as Record<string, unknown>));
       }),
+    listActiveCreated: (from, to, limit) =>
+      guard('travelReports.listActiveCreated', async () => {
+        const docs = await reports
+          .find({ state: { $eq: 'active' }, createdAt: { $gte: from, $lt: to } })
+          .sort({ createdAt: 1, _id: 1 })
+          .limit(limit)
+          .lean()
+          .exec();
+        return docs.map((d) => fromReportDoc(d as Record<string, unknown>));
+      }),
     shredForRegistrant: (id) =>
       guard(
         'travelReports.shred',

@@ -38,6 +38,8 @@ export function sqliteTravelReportRepo(db: Database.Database, chain: SqliteChain
     WHERE id = @id AND version = @version - 1`);
   const byId = db.prepare('SELECT record FROM travel_reports WHERE id = ?');
   const byRegistrant = db.prepare('SELECT record FROM travel_reports WHERE registrant_id = ? ORDER BY created_at, id');
+  const activeCreated = db.prepare(`SELECT record FROM travel_reports
+    WHERE state = 'active' AND created_at >= ? AND created_at < ? ORDER BY created_at, id LIMIT ?`);
   const shred = db.prepare(`UPDATE travel_reports SET record = json_set(record, '$.sealedReport', json('null'))
     WHERE registrant_id = ? AND json_extract(record, '$.sealedReport') IS NOT NULL`);
   const parse = (row: ReportRow | undefined): TravelReportRecord | null =>
@@ -68,6 +70,10 @@ export function sqliteTravelReportRepo(db: Database.Database, chain: SqliteChain
       ),
     listByRegistrant: (id) =>
       guard('travelReports.list', () => (byRegistrant.all(id) as ReportRow[]).map((x) => parse(x)!)),
+    listActiveCreated: (from, to, limit) =>
+      guard('travelReports.listActiveCreated', () =>
+        (activeCreated.all(from, to, limit) as ReportRow[]).map((x) => parse(x)!),
+      ),
     shredForRegistrant: (id) => guard('travelReports.shred', () => shred.run(id).changes),
   };
 }

@@ -6,8 +6,9 @@
  *
  * Then what would start but hurt later, each printed as `error:` (exit 1) or `warning:` (exit 0):
  * the registry's key files (loaded as the registry loads them: present, mode 0600, "oct" keys, the
- * index key not a KEK), nobody able to call the API (no token, no OAuth issuer), and a Redis without
- * AOF or RDB persistence (a restart empties the queues; the gateway recovers, but late).
+ * index key not a KEK), nobody able to call the API (no token, no OAuth issuer), a Redis without
+ * AOF or RDB persistence (a restart empties the queues; the gateway recovers, but late), and a MongoDB
+ * store allowed to run standalone (a change and its audit events are then two writes).
  *
  * With a network directory it also reports what the follower will start from: the URL (https, or
  * http on loopback — anything else was refused by the loader), the trust anchors (readable public
@@ -62,6 +63,18 @@ async function operationalFindings(config: TnxConfig, io: CliIo): Promise<Findin
       if (!isTnxError(err)) throw err;
       findings.push({ level: 'error', text: `registry keys: ${err.code}: ${err.message}` });
     }
+  }
+
+  if (config.store.kind === 'mongodb') {
+    if (config.store.mongodbAllowStandalone)
+      findings.push({
+        level: 'warning',
+        text: 'store.mongodbAllowStandalone: on a standalone MongoDB server a change and its audit events are two writes, and a crash between them loses the events — development only; production runs a replica set (docs/operations.md)',
+      });
+    else
+      io.out(
+        'store mongodb: a replica set is required (a change and its audit events are one transaction); start-up refuses a standalone server',
+      );
   }
 
   const address = withoutCredentials(config.redis.url);

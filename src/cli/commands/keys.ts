@@ -1,10 +1,10 @@
 /**
  * `tnx keys generate|rotate|retire`: manage a gateway's private key set (docs/keys-and-directory.md).
  *
- *   tnx keys generate --state USA --out DIR [--profile ec|rsa] [--name NAME] [--force]
- *   tnx keys generate --use coordinator --out DIR [--profile ec|rsa] [--name NAME] [--force]
- *   tnx keys rotate   --keys FILE [--public FILE] [--profile ec|rsa] [--entry FILE]
- *   tnx keys retire   --keys FILE --kid KID [--public FILE] [--entry FILE]
+ *   tnx keys generate --state USA --out DIR [--profile ec|rsa] [--name NAME] [--force] [--config FILE]
+ *   tnx keys generate --use coordinator --out DIR [--profile ec|rsa] [--name NAME] [--force] [--config FILE]
+ *   tnx keys rotate   [--keys FILE] [--config FILE] [--public FILE] [--profile ec|rsa] [--entry FILE]
+ *   tnx keys retire   [--keys FILE] [--config FILE] --kid KID [--public FILE] [--entry FILE]
  *
  * The private JWKS is written with mode 0600; the public JWKS (what partners put in their directory)
  * next to it. A state's rotate and retire also print — and with --entry write — the directory entry
@@ -12,6 +12,11 @@
  * rotation reaches partners only through the coordinator. The coordinator's own key set (`--use
  * coordinator`) holds signing keys only; its public JWKS is the trust anchor every gateway configures.
  * Output names kids, uses and algorithms — never key material.
+ *
+ * With a gateway configuration (--config or TNX_CONFIG) each key generated, added or retired is written
+ * to that gateway's audit trail (`key.generated`, `key.rotated`, `key.retired`: kid, use, algorithm),
+ * and rotate/retire default --keys to the configured key file. The store is opened before the key
+ * file is touched, so a store that cannot record the change stops the command first.
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -35,12 +40,14 @@ import {
 } from '../../domain/keys/files.js';
 import { writeFileSync } from 'node:fs';
 import type { Jwks, TnxJwk } from '../../domain/keys/jwk.js';
+import { KeyAudit } from './key-audit.js';
 
 const USAGE = [
-  'usage: tnx keys generate --state XXX --out DIR [--profile ec|rsa] [--name NAME] [--force]',
-  '       tnx keys generate --use coordinator --out DIR [--profile ec|rsa] [--name NAME] [--force]',
-  '       tnx keys rotate   --keys FILE [--public FILE] [--profile ec|rsa] [--entry FILE]',
-  '       tnx keys retire   --keys FILE --kid KID [--public FILE] [--entry FILE]',
+  'usage: tnx keys generate --state XXX --out DIR [--profile ec|rsa] [--name NAME] [--force] [--config FILE]',
+  '       tnx keys generate --use coordinator --out DIR [--profile ec|rsa] [--name NAME] [--force] [--config FILE]',
+  '       tnx keys rotate   [--keys FILE] [--config FILE] [--public FILE] [--profile ec|rsa] [--entry FILE]',
+  '       tnx keys retire   [--keys FILE] [--config FILE] --kid KID [--public FILE] [--entry FILE]',
+  "  with --config (or TNX_CONFIG) the change is written to that gateway's audit trail",
 ].join('\n');
 
 const PROFILE = {
@@ -59,7 +66,16 @@ const ENTRY = {
   help: 'also write the directory entry fragment for the coordinator',
 } as const;
 
+const AUDIT_CONFIG = {
+  config: {
+    type: 'string',
+    arg: 'FILE',
+    help: 'the gateway configuration whose audit trail records the change (default: $TNX_CONFIG)',
+  },
+} as const;
+
 const GENERATE = {
+  ...AUDIT_CONFIG,
   state: { type: 'string', arg: 'XXX', help: "the state's ISO 3166-1 alpha-3 code" },
   use: { type: 'string', arg: 'coordinator', help: "generate the coordinator's signing key set instead" },
   out: { type: 'string', arg: 'DIR', help: 'folder for the two JWKS files (created with mode 0700)' },
@@ -68,13 +84,15 @@ const GENERATE = {
   force: { type: 'boolean', help: 'overwrite existing files' },
 } as const;
 const ROTATE = {
-  keys: { type: 'string', arg: 'FILE', help: 'the private JWKS to add new keys to' },
+  ...AUDIT_CONFIG,
+  keys: { type: 'string', arg: 'FILE', help: 'the private JWKS to add new keys to (default: the configured one)' },
   public: PUBLIC,
   profile: PROFILE,
   entry: ENTRY,
 } as const;
 const RETIRE = {
-  keys: { type: 'string', arg: 'FILE', help: 'the private JWKS holding the key' },
+  ...AUDIT_CONFIG,
+  keys: { type: 'string', arg: 'FILE', help: 'the private JWKS holding the key (default: the configured one)' },
   kid: { type: 'string', help: 'the key id to retire' },
   public: PUBLIC,
   entry: ENTRY,
@@ -111,6 +129,24 @@ async function generate(values: Values<typeof GENERATE>, io: CliIo): Promise<num
   const name = values.name ?? state.toLowerCase();
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError('--name may hold A-Z a-z 0-9 . _ - only');
   const profile = profileOption(values.profile) ?? 'ec';
+  const trail = await KeyAudit.open(values, io);
+  try {
+    return await generateInto(coordinator, state, out, name, profile, values.force === true, io, trail);
+  } finally {
+    await trail?.close();
+  }
+}
+
+async function generateInto(
+  coordinator: boolean,
+  state: string,
+  out: string,
+  name: string,
+  profile: KeyProfile,
+  overwrite: boolean,
+  io: CliIo,
+  trail: KeyAudit | null,
+): Promise<number> {
   // The coordinator signs the network directory and nothing else: one signing key, no encryption key.
   const jwks = coordinator
     ? { keys: [await generateKey(COORDINATOR, 'sig', algorithmFor(profile, 'sig'), systemClock)] }
@@ -118,12 +154,12 @@ async function generate(values: Values<typeof GENERATE>, io: CliIo): Promise<num
   mkdirSync(out, { recursive: true, mode: 0o700 });
   const privatePath = join(out, `${name}.private.jwks.json`);
   const publicPath = join(out, `${name}.public.jwks.json`);
-  const overwrite = values.force === true;
   writePrivateJwksFile(privatePath, jwks, { overwrite });
   writePublicJwksFile(publicPath, jwks, { overwrite });
   io.out(`private JWKS (mode 0600): ${privatePath}`);
   io.out(`public JWKS:              ${publicPath}`);
   describe(io, '  new', jwks.keys);
+  await trail?.record('key.generated', jwks.keys);
   if (coordinator) io.out('the public JWKS is the trust anchor: give it to every gateway (directory.trustAnchorsPath)');
   return 0;
 }
@@ -162,28 +198,44 @@ function directoryEntry(jwks: Jwks, io: CliIo, entryPath: string | undefined): v
 }
 
 async function rotate(values: Values<typeof ROTATE>, io: CliIo): Promise<number> {
-  const path = requireOption(values, 'keys');
   const profile = profileOption(values.profile);
-  const { jwks, added } = await rotateKeySet(readPrivateJwksFile(path), systemClock, profile ? { profile } : {});
-  writeBoth(path, publicPathFor(path, values.public), jwks, io);
-  describe(io, '  added', added);
-  io.out('older keys stay valid for opening and verifying until retired (tnx keys retire)');
-  directoryEntry(jwks, io, values.entry);
-  return 0;
+  const trail = await KeyAudit.open(values, io);
+  try {
+    const path = keysPath(values, trail);
+    const { jwks, added } = await rotateKeySet(readPrivateJwksFile(path), systemClock, profile ? { profile } : {});
+    writeBoth(path, publicPathFor(path, values.public), jwks, io);
+    describe(io, '  added', added);
+    await trail?.record('key.rotated', added);
+    io.out('older keys stay valid for opening and verifying until retired (tnx keys retire)');
+    directoryEntry(jwks, io, values.entry);
+    return 0;
+  } finally {
+    await trail?.close();
+  }
 }
 
 async function retire(values: Values<typeof RETIRE>, io: CliIo): Promise<number> {
-  const path = requireOption(values, 'keys');
   const kid = requireOption(values, 'kid');
-  const jwks = retireKey(readPrivateJwksFile(path), kid, systemClock);
-  writeBoth(path, publicPathFor(path, values.public), jwks, io);
-  describe(
-    io,
-    '  retired',
-    jwks.keys.filter((k) => k.kid === kid),
-  );
-  directoryEntry(jwks, io, values.entry);
-  return 0;
+  const trail = await KeyAudit.open(values, io);
+  try {
+    const path = keysPath(values, trail);
+    const jwks = retireKey(readPrivateJwksFile(path), kid, systemClock);
+    writeBoth(path, publicPathFor(path, values.public), jwks, io);
+    const retired = jwks.keys.filter((k) => k.kid === kid);
+    describe(io, '  retired', retired);
+    await trail?.record('key.retired', retired);
+    directoryEntry(jwks, io, values.entry);
+    return 0;
+  } finally {
+    await trail?.close();
+  }
+}
+
+/** --keys, else the key file of the configuration given. */
+function keysPath(values: { keys?: string | undefined }, trail: KeyAudit | null): string {
+  if (values.keys) return values.keys;
+  if (trail) return trail.config.keys.privateJwksPath;
+  return requireOption(values, 'keys');
 }
 
 export function register(program: Command, cli: CliRun): void {

@@ -98,9 +98,20 @@ export function rangeOrDefault(
   return checkRange(start.getTime(), end);
 }
 
-/** Read from/to as the API's query schema does (YYYY-MM-DD or RFC 3339), for `tnx stats`. */
-export function parseRange(from: unknown, to: unknown): { from: number; to: number } {
-  return checkRange(dateOrInstant(from, 'from'), dateOrInstant(to, 'to'));
+/**
+ * Read from/to as the API's query schema does (YYYY-MM-DD or RFC 3339), for `tnx stats`; either may be
+ * missing, with the API's defaults (rangeOrDefault).
+ */
+export function parseRange(
+  from: string | undefined,
+  to: string | undefined,
+  now: number,
+): { from: number; to: number } {
+  return rangeOrDefault(
+    from === undefined ? undefined : dateOrInstant(from, 'from'),
+    to === undefined ? undefined : dateOrInstant(to, 'to'),
+    now,
+  );
 }
 
 export async function buildStatsReport(

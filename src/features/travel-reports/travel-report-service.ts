@@ -26,6 +26,7 @@ import { tripKey } from '../../domain/travel-reports/trip-key.js';
 import { isoOf, type NationalDeps } from '../registry/deps.js';
 import { openReport, sealReport } from './report-crypto.js';
 import { recordSecondSource } from './trips.js';
+import { crashPoint } from '../../core/crash-point.js';
 
 export interface SentMessage {
   destination: StateCode;
@@ -80,7 +81,12 @@ async function liveRegistrant(deps: NationalDeps, id: string): Promise<SealedReg
   return s;
 }
 
-async function submitAll(
+/** The idempotency-key prefix of a report's first notifications: the request and the recovery job share it. */
+export function reportKey(reportId: string): string {
+  return `tr:${reportId}`;
+}
+
+export async function submitAll(
   deps: NationalDeps,
   principal: Principal,
   messages: (TravelNotification | TravelUpdate)[],
@@ -188,7 +194,10 @@ export async function createTravelReport(
     ]),
     travelReportRecorded(rec.id, registrantId, deadline, principal.id, now, 'created'),
   ]);
-  const sent = await submitAll(deps, principal, notifications, `tr:${rec.id}`);
+  // A request dying here leaves a report without notifications: the recovery job
+  // (./recovery-job.ts) submits them, under the same ids and idempotency keys as this request.
+  crashPoint('travel-report-stored');
+  const sent = await submitAll(deps, principal, notifications, reportKey(rec.id));
   return view(rec, sent, [...covered.keys()]);
 }
 

@@ -53,6 +53,11 @@ export interface TravelReportRepo {
   /** Replace when the stored version equals `rec.version - 1`; null on a lost race. */
   update(rec: TravelReportRecord, audit?: AuditWith<TravelReportRecord>): Promise<TravelReportRecord | null>;
   listByRegistrant(registrantId: string): Promise<TravelReportRecord[]>;
+  /**
+   * Active reports created in [from, to), oldest first, at most `limit`: what the recovery job checks
+   * for notifications never submitted.
+   */
+  listActiveCreated(from: number, to: number, limit: number): Promise<TravelReportRecord[]>;
   /** Drop the sealed report of every report of a registrant (erasure); returns how many. */
   shredForRegistrant(registrantId: string): Promise<number>;
 }

@@ -1,8 +1,8 @@
 /**
  * Conformance: writes that carry their own audit events (port.ts AuditWith). Every adapter writes the
  * events only when the change happens, hands the function the record as stored, and runs the audit
- * trail's checks. SQLite also makes change and events one transaction, so refused events refuse the
- * change; MongoDB appends after the change (documented), so that case is SQLite's alone.
+ * trail's checks, and makes the change and its events one transaction (SQLite's own; a MongoDB
+ * replica set's session transaction), so events that cannot be appended take the change with them.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -127,11 +127,35 @@ export function auditWithConformance(ctx: ConformanceContext): void {
         store.inbound.insertOnce(newInbound(), () => [ev('no_such.action', 'x', {})]),
         code('audit_event_refused'),
       );
-      if (store.kind === 'sqlite') {
-        // One transaction: the refused events took the change with them.
-        assert.equal((await store.outbound.get(record.id))?.state, 'accepted');
-        assert.deepEqual(await store.audit.head(), head);
-      }
+      // One transaction: the refused events took the change with them.
+      assert.equal((await store.outbound.get(record.id))?.state, 'accepted');
+      assert.deepEqual(await store.audit.head(), head);
+    });
+
+    it('a change and its events commit together: an append that fails leaves no change', async () => {
+      const head = await store.audit.head();
+      const refused = (r: { id: string }) => [ev('notification.accepted', r.id, { passport: 'not in an event' })];
+      // A new record, an update, an inbound message: each refused with its events, nothing stored.
+      const rec = newOutbound();
+      await assert.rejects(store.outbound.insert(rec, refused), code('audit_event_refused'));
+      assert.equal(await store.outbound.get(rec.id), null, 'no record without its events');
+      const { record } = await store.outbound.insert(newOutbound());
+      await assert.rejects(
+        store.outbound.update(record.id, record.version, { lastError: 'changed' }, refused),
+        code('audit_event_refused'),
+      );
+      const after = await store.outbound.get(record.id);
+      assert.equal(after?.version, record.version, 'the update did not happen');
+      assert.equal(after?.lastError ?? null, record.lastError ?? null);
+      const inbound = newInbound();
+      await assert.rejects(
+        store.inbound.insertOnce(inbound, (r) => [ev('message.received', r.id, { dateOfBirth: 'x' })]),
+        code('audit_event_refused'),
+      );
+      assert.equal(await store.inbound.getByJti(inbound.iss, inbound.jti), null, 'no message without its events');
+      // The record inserted without events added none; the chain is whole.
+      assert.deepEqual((await store.audit.head())?.seq, head?.seq);
+      await verifyWholeChain(store);
     });
   });
 }

@@ -1,0 +1,126 @@
+/**
+ * Travel reports whose notifications were never submitted. Creating a report stores it (with the
+ * notification id of each destination) and then submits the notifications; a request that dies
+ * between the two leaves a report that says "notified" while nothing was sent. This job finds active
+ * reports old enough that their request is over, and submits each missing notification — built from
+ * the stored report as the request built it, under the id the report holds and the request's
+ * idempotency key and submitter. The outbound store refuses a second record with the same id, so the
+ * request and the job (or two runs of the job) can never send one notification twice.
+ *
+ * Scope: the notifications of a report's creation and of destinations a change added. The amends and
+ * cancels of a change or a cancellation are not rebuilt here.
+ *
+ * Scheduling: a scheduled job (src/ports/jobs.ts), like the registry retention job.
+ */
+import { isTnxError } from '../../core/errors.js';
+import type { StateCode } from '../../domain/protocol/types.js';
+import { registrantRead } from '../../domain/registry/registry-events.js';
+import { openRegistrant } from '../../domain/registry/sealed-registrant.js';
+import { toNotifications } from '../../domain/travel-reports/to-notifications.js';
+import type { ScheduledJobs } from '../../ports/jobs.js';
+import type { TravelReportRecord } from '../../ports/store/index.js';
+import type { NationalDeps } from '../registry/deps.js';
+import { openReport } from './report-crypto.js';
+import { reportKey, submitAll } from './travel-report-service.js';
+
+export interface RecoveryResult {
+  /** Reports looked at. */
+  checked: number;
+  /** Notification ids submitted by this pass. */
+  submitted: string[];
+}
+
+const BATCH = 500;
+
+async function missingDestinations(deps: NationalDeps, rec: TravelReportRecord): Promise<StateCode[]> {
+  const missing: StateCode[] = [];
+  for (const d of rec.destinations) {
+    const id = rec.notificationIds[d];
+    if (id && !(await deps.ctx.store.outbound.get(id))) missing.push(d);
+  }
+  return missing;
+}
+
+async function recoverOne(deps: NationalDeps, rec: TravelReportRecord, missing: StateCode[]): Promise<string[]> {
+  const { ctx, keys } = deps;
+  const sealed = await ctx.store.registry.get(rec.registrantId);
+  // Erased (or shredded) since: nothing left to send, and nothing that may be sent.
+  if (!sealed?.dek || rec.sealedReport === null) return [];
+  const report = openReport(rec.sealedReport, rec.id, sealed, keys);
+  const registrant = openRegistrant(sealed, keys);
+  const { notifications } = toNotifications(report, registrant, ctx.config.state, ctx.config.pointOfContact, {
+    rules: deps.rules,
+    clock: ctx.clock,
+    only: missing,
+  });
+  for (const n of notifications) n.notificationId = rec.notificationIds[n.destination]!;
+  // Building them read the registrant again: recorded like the request's own read.
+  await ctx.events.publish(
+    registrantRead(rec.registrantId, 'system', 'travel notification (recovery)', ctx.clock.now(), [
+      'person',
+      'convictions',
+    ]),
+  );
+  const principal = { id: rec.enteredBy, role: 'registry' } as const;
+  const submitted: string[] = [];
+  for (const n of notifications) {
+    try {
+      const [sent] = await submitAll(deps, principal, [n], reportKey(rec.id));
+      submitted.push(sent!.id);
+    } catch (err) {
+      // The request (or another run) stored it meanwhile with a body built at another instant.
+      if (!isTnxError(err, 'idempotency_conflict')) throw err;
+    }
+  }
+  return submitted;
+}
+
+/** One pass over the active reports created between lookback and minAge ago. */
+export async function runTravelReportRecovery(deps: NationalDeps): Promise<RecoveryResult> {
+  const { ctx } = deps;
+  const cfg = ctx.config.travelReports;
+  const now = ctx.clock.now();
+  const to = now - cfg.recoveryMinAgeSeconds * 1000;
+  let from = now - cfg.recoveryLookbackHours * 3_600_000;
+  const result: RecoveryResult = { checked: 0, submitted: [] };
+  const seen = new Set<string>();
+  for (;;) {
+    const batch = (await ctx.store.travelReports.listActiveCreated(from, to, BATCH)).filter((r) => !seen.has(r.id));
+    if (batch.length === 0) return result;
+    for (const rec of batch) {
+      seen.add(rec.id);
+      result.checked += 1;
+      from = Math.max(from, rec.createdAt);
+      const missing = await missingDestinations(deps, rec);
+      if (missing.length === 0) continue;
+      const ids = await recoverOne(deps, rec, missing);
+      if (ids.length > 0) {
+        ctx.log.warn(
+          { travelReport: rec.id, notifications: ids },
+          'travel report recovered: notifications its request never submitted are submitted now',
+        );
+      }
+      result.submitted.push(...ids);
+    }
+  }
+}
+
+export interface RecoveryJob {
+  readonly name: string;
+  close(): Promise<void>;
+}
+
+export const RECOVERY_SCHEDULER_ID = 'travel-report-recovery';
+
+export async function startTravelReportRecovery(
+  deps: NationalDeps,
+  jobs: ScheduledJobs,
+  options: { name?: string; intervalMs?: number } = {},
+): Promise<RecoveryJob> {
+  const intervalMs = options.intervalMs ?? deps.ctx.config.travelReports.recoveryIntervalSeconds * 1000;
+  const job = await jobs.schedule(options.name ?? RECOVERY_SCHEDULER_ID, intervalMs, async () => {
+    const r = await runTravelReportRecovery(deps);
+    return { checked: r.checked, submitted: r.submitted.length };
+  });
+  return { name: job.name, close: () => job.stop() };
+}

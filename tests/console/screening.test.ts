@@ -20,7 +20,7 @@ async function mainText(p: Person): Promise<string> {
 /** What has the focus: its text, its name attribute and its value. */
 async function focused(p: Person): Promise<string> {
   return (await p.page.evaluate(
-    "(() => { const e = document.activeElement; return e ? [e.textContent, e.getAttribute('name'), e.getAttribute('value'), e.id].join(' | ') : '' })()",
+    "(() => { const e = document.activeElement; return e && e !== document.body ? [e.textContent, e.getAttribute('name'), e.getAttribute('value'), e.id].join(' | ') : '' })()",
   )) as string;
 }
 

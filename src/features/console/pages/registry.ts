@@ -316,7 +316,7 @@ export function errorsOfRefusal(
   const out: FieldErrors = {};
   for (const e of listed) {
     const f = fieldOfPointer(e.pointer, fields, fallback);
-    out[f] ??= `${label[f] ?? 'The record'}: ${e.detail}`;
+    out[f] ??= `${label[f] ?? 'The record'} ${e.detail}`;
   }
   return out;
 }
@@ -635,9 +635,10 @@ const TRAVEL_FIELDS: readonly (readonly [string, string, string])[] = [
 ];
 const TLABEL = Object.fromEntries(TRAVEL_FIELDS.map(([f, l]) => [f, l]));
 const TRAVEL_NAMES = TRAVEL_FIELDS.map(([f]) => f);
-const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
 const OFFSET = /^(Z|[+-]\d{2}:\d{2})$/;
-const withSeconds = (t: string) => (t.length === 16 ? `${t}:00` : t);
+/** `YYYY-MM-DD HH:MM[:SS]` (or with a T) as RFC 3339 without the offset. */
+const withSeconds = (t: string) => (t.length === 16 ? `${t}:00` : t).replace(' ', 'T');
 
 interface TravelInput {
   body: Record<string, unknown>;
@@ -698,9 +699,9 @@ function travelForm(rid: string, csrf: string, values: Form, errors: FieldErrors
     csrf,
     html`${hiddenFields({ purpose })}
       ${inputField('reportedAt', TLABEL.reportedAt!, v('reportedAt'), {
-        type: 'datetime-local',
         error: e('reportedAt'),
-        hint: 'When the registrant told you; the notice counts from here',
+        width: 10,
+        hint: 'When the registrant told you, YYYY-MM-DD HH:MM; the notice counts from here',
       })}
       ${inputField('travelPurpose', TLABEL.travelPurpose!, v('travelPurpose'), { error: e('travelPurpose'), width: 20 })}
       <h2 class="govuk-heading-m">First flight</h2>
@@ -722,7 +723,11 @@ function travelForm(rid: string, csrf: string, values: Form, errors: FieldErrors
           ${inputField('to', TLABEL.to!, v('to'), { error: e('to'), width: 3, hint: 'LHR' })}
         </div>
       </div>
-      ${inputField('departure', TLABEL.departure!, v('departure'), { type: 'datetime-local', error: e('departure') })}
+      ${inputField('departure', TLABEL.departure!, v('departure'), {
+        error: e('departure'),
+        width: 10,
+        hint: 'YYYY-MM-DD HH:MM, as on the ticket',
+      })}
       ${inputField('offset', TLABEL.offset!, v('offset'), {
         error: e('offset'),
         width: 5,
@@ -795,7 +800,7 @@ export const travelPage = definePage({
   params: { id },
   query: { purpose: PURPOSE },
   handle({ params, query, csrf }, deps) {
-    const now = new Date(deps.ctx.clock.now()).toISOString().slice(0, 16);
+    const now = new Date(deps.ctx.clock.now()).toISOString().slice(0, 16).replace('T', ' ');
     return Promise.resolve(
       travelFormPage(params.id, csrf, { reportedAt: now, offset: '+00:00' }, {}, query.purpose ?? ''),
     );

@@ -7,9 +7,9 @@
 const box = document.querySelector('[data-tnx-deadline]');
 const form = box?.closest('form');
 const field = (name) => form?.querySelector(`[name="${name}"]`);
-const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+const LOCAL = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
 const OFFSET = /^(Z|[+-]\d{2}:\d{2})$/;
-const seconds = (t) => (t.length === 16 ? `${t}:00` : t);
+const seconds = (t) => (t.length === 16 ? `${t}:00` : t).replace(' ', 'T');
 
 function show(status) {
   box.replaceChildren();
@@ -42,8 +42,8 @@ function show(status) {
 
 let asked = 0;
 async function update() {
-  const reported = field('reportedAt')?.value ?? '';
-  const departure = field('departure')?.value ?? '';
+  const reported = (field('reportedAt')?.value ?? '').trim();
+  const departure = (field('departure')?.value ?? '').trim();
   const offset = (field('offset')?.value ?? '').trim();
   if (!LOCAL.test(reported) || !LOCAL.test(departure) || !OFFSET.test(offset)) return show(null);
   const query = new URLSearchParams({

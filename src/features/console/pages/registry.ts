@@ -418,7 +418,7 @@ function registrantForm(
   const e = (f: string) => errors[f];
   const v = (f: string) => values[f];
   const date = (f: string, hint?: string) =>
-    inputField(f, LABEL[f]!, v(f), { type: 'date', error: e(f), ...(hint ? { hint } : {}) });
+    inputField(f, LABEL[f]!, v(f), { type: 'date', width: 10, error: e(f), ...(hint ? { hint } : {}) });
   return postForm(
     action,
     csrf,
@@ -747,6 +747,7 @@ function travelForm(rid: string, csrf: string, values: Form, errors: FieldErrors
       })}
       ${inputField('returnDate', TLABEL.returnDate!, v('returnDate'), {
         type: 'date',
+        width: 10,
         error: e('returnDate'),
         hint: 'Optional',
       })}

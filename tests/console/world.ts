@@ -15,6 +15,10 @@ import type { RunningGateway } from '../../src/runtime/run-gateway.js';
 import { redisUrl } from '../harness/redis.js';
 import { federation, FAST, start, type Member } from '../e2e/federation.js';
 import { CONSOLE_CLIENT, startConsoleIdp, type ConsoleIdp } from './idp.js';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../src/http/auth.js';
+import { tempDir } from '../harness/tmp.js';
+import { keyFile, octJwks, secret } from '../registry/fixtures.js';
 
 export const CHROMIUM = process.env.TNX_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = join(REPO_ROOT, 'docs/console');
@@ -26,17 +30,46 @@ export interface World {
   usaM: Member;
   gbrM: Member;
   browser: Browser;
+  /** `Bearer …` of the national API tokens (registry, screening) on USA; only with `national`. */
+  national: { registry: string; screening: string } | null;
   close(): Promise<void>;
 }
 
 export interface WorldOptions {
   /** Console settings merged over the defaults of the test world (short expiries, say). */
   console?: Partial<NonNullable<TnxConfigInput['console']>>;
+  /** USA also keeps the national registry (registry, travel reports, manifest screening). */
+  national?: boolean;
+}
+
+/** Registry key files and a registry and a screening API token, added to USA's config. */
+function addNational(file: TnxConfigInput): { registry: string; screening: string } {
+  const dir = tempDir('tnx-console-registry');
+  const kekPath = keyFile(dir, 'kek.jwks.json', octJwks({ kid: 'kek-1', k: secret() }));
+  const indexKeyPath = keyFile(dir, 'index.key', `${secret()}\n`);
+  const registry = `registry-${randomBytes(16).toString('base64url')}`;
+  const screening = `screening-${randomBytes(16).toString('base64url')}`;
+  file.registry = { kekPath, indexKeyPath };
+  file.auth = {
+    ...file.auth,
+    tokens: [
+      ...(file.auth?.tokens ?? []),
+      { id: 'registry-1', role: 'registry', sha256: sha256Hex(registry) },
+      { id: 'screening-1', role: 'screening', sha256: sha256Hex(screening) },
+    ],
+  };
+  return { registry: `Bearer ${registry}`, screening: `Bearer ${screening}` };
 }
 
 /** Add the console section to a member's config file and load it as `tnx serve` would. */
-async function withConsole(m: Member, issuer: string, extra: WorldOptions['console']): Promise<Member> {
+async function withConsole(
+  m: Member,
+  issuer: string,
+  extra: WorldOptions['console'],
+  edit?: (file: TnxConfigInput) => void,
+): Promise<Member> {
   const file = JSON.parse(readFileSync(m.setup.configPath, 'utf8')) as TnxConfigInput;
+  edit?.(file);
   file.console = {
     issuer,
     clientId: CONSOLE_CLIENT.id,
@@ -60,7 +93,10 @@ async function withConsole(m: Member, issuer: string, extra: WorldOptions['conso
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const f = await federation(['USA', 'GBR'] as const, FAST);
   const idp = await startConsoleIdp([f.USA.setup.url, f.GBR.setup.url]);
-  const usaM = await withConsole(f.USA, idp.issuer, options.console);
+  let national: World['national'] = null;
+  const usaM = await withConsole(f.USA, idp.issuer, options.console, (file) => {
+    if (options.national) national = addNational(file);
+  });
   const gbrM = await withConsole(f.GBR, idp.issuer, options.console);
   const [usa, gbr, browser] = await Promise.all([
     start(usaM),
@@ -74,6 +110,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     usaM,
     gbrM,
     browser,
+    national,
     async close() {
       await browser.close();
       await Promise.all([usa.close(), gbr.close()]);

@@ -13,6 +13,8 @@ import { deliveriesCsvPage, deliveriesPage } from './pages/deliveries.js';
 import { notificationPage } from './pages/notification.js';
 import { adminPages } from './pages/admin.js';
 import { inboxPages } from './pages/inbox.js';
+import { registryPages } from './pages/registry.js';
+import { screeningPages } from './pages/screening.js';
 import { statisticsChartPage, statisticsCsvPage, statisticsPage } from './pages/statistics.js';
 
 /** Pages of the features; each feature's pages are added here, in navigation order. */
@@ -27,6 +29,8 @@ const FEATURE_PAGES: readonly Page[] = [
   statisticsChartPage,
   statisticsPage,
   ...(inboxPages as readonly Page[]),
+  ...(screeningPages as readonly Page[]),
+  ...(registryPages as readonly Page[]),
   ...(adminPages as readonly Page[]),
 ];
 

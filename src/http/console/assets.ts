@@ -1,7 +1,8 @@
 /**
  * The console's static files, from the gateway itself: the stylesheet compiled from GOV.UK Frontend
  * (build/console/console.css, made by `npm run build:console-css`), GOV.UK Frontend's JavaScript as
- * an external module and our small app.mjs that starts it. Read once at start-up and served from
+ * an external module, our small app.mjs that starts it and the travel form's deadline status
+ * (travel-deadline.mjs, loaded by app.mjs only on that form). Read once at start-up and served from
  * memory. No crown, wordmark or GDS Transport font is served: those are for gov.uk services only.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ function load(): Map<string, Asset> {
   return new Map<string, Asset>([
     ['console.css', { type: 'text/css; charset=utf-8', body: readFileSync(CSS_PATH) }],
     ['app.mjs', { type: js, body: readFileSync(join(STATIC, 'app.mjs')) }],
+    ['travel-deadline.mjs', { type: js, body: readFileSync(join(STATIC, 'travel-deadline.mjs')) }],
     ['govuk-frontend.min.js', { type: js, body: readFileSync(join(FRONTEND, 'govuk-frontend.min.js')) }],
   ]);
 }

@@ -83,6 +83,22 @@ describe('console: sign-in, session, frame (Chromium)', function () {
     await p.context.close();
   });
 
+  it('a gateway without a registry lists no registry or screening page, even to those roles', async () => {
+    const p = await person(world);
+    const url = world.usa.url!;
+    // This world's USA keeps no national registry: those pages are not mounted.
+    await signIn(p, url, 'registry+screening+auditor');
+    const nav = (await p.page.textContent('header nav')) ?? '';
+    assert.match(nav, /Deliveries/);
+    assert.doesNotMatch(nav, /Registry|Manifests|Cases/);
+    const listed = await p.page.locator('main ul.govuk-list h2').allTextContents();
+    assert.ok(listed.some((t) => /Deliveries/.test(t)));
+    assert.ok(!listed.some((t) => /Registry|Manifests|Cases/.test(t)), listed.join(', '));
+    assert.equal((await p.page.request.get(`${url}/console/registry`)).status(), 404);
+    assert.equal((await p.page.request.get(`${url}/console/screening/manifests`)).status(), 404);
+    await p.context.close();
+  });
+
   it('a person without any TNX role is told so and gets no session', async () => {
     const p = await person(world);
     const url = world.usa.url!;

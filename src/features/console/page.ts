@@ -29,6 +29,8 @@ export interface PageInput<Q, PS extends ParamsSchema> {
   form: Readonly<Record<string, string>>;
   /** The session's CSRF token, for the forms the page renders (see csrfField in ./components.ts). */
   csrf: string;
+  /** The parts this gateway serves: only their pages are listed to the user. */
+  served: ReadonlySet<Part>;
 }
 
 export type PageResult =

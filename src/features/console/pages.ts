@@ -4,6 +4,7 @@
  * include one of theirs — the same check that answers 403 when they open another.
  */
 import { ROLES } from '../../core/principal.js';
+import type { Part } from '../route.js';
 import { definePage, type ConsoleUser, type Page } from './page.js';
 import { roleLabel } from './layout.js';
 import { homeBody, type HomeEntry } from './pages/home.js';
@@ -39,9 +40,17 @@ export function hrefOf(page: Page): string {
   return page.path === '/' ? '/console' : `/console${page.path}`;
 }
 
-export function pagesFor(user: ConsoleUser, pages: readonly Page[] = CONSOLE_PAGES): HomeEntry[] {
+/**
+ * The pages listed for `user`: those of a part this gateway serves (a gateway without a registry has
+ * no registry pages to list) whose roles include one of the user's.
+ */
+export function pagesFor(
+  user: ConsoleUser,
+  served: ReadonlySet<Part>,
+  pages: readonly Page[] = CONSOLE_PAGES,
+): HomeEntry[] {
   return pages
-    .filter((p) => p.nav && p.method === 'GET' && p.roles.some((r) => user.roles.includes(r)))
+    .filter((p) => p.nav && p.method === 'GET' && served.has(p.part) && p.roles.some((r) => user.roles.includes(r)))
     .map((p) => ({ ...p.nav!, href: hrefOf(p) }))
     .sort((a, b) => a.order - b.order);
 }
@@ -54,8 +63,12 @@ export const homePage = definePage({
   // Anyone signed in with a role; each entry listed is checked against its own page's roles.
   roles: ROLES,
   query: {},
-  async handle({ user }) {
-    return { kind: 'page', title: 'Home', body: homeBody(user.name, user.roles.map(roleLabel), pagesFor(user)) };
+  async handle({ user, served }) {
+    return {
+      kind: 'page',
+      title: 'Home',
+      body: homeBody(user.name, user.roles.map(roleLabel), pagesFor(user, served)),
+    };
   },
 });
 

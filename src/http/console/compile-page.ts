@@ -17,7 +17,7 @@ import { actingRole, type ConsoleUser, type Page, type PageResult } from '../../
 import { hrefOf, pagesFor } from '../../features/console/pages.js';
 import { errorBody, forbiddenBody } from '../../features/console/pages/messages.js';
 import { readQuery } from '../../features/query-schema.js';
-import type { Parts } from '../../features/route.js';
+import type { Part, Parts } from '../../features/route.js';
 import { stateOf } from '../state.js';
 import { sameToken, type ConsoleSessions, type CurrentSession } from './session.js';
 
@@ -27,13 +27,24 @@ export interface ConsoleRuntime {
   log: Logger;
 }
 
+/** Who a page is shown to: their session, and the parts this gateway serves (for the navigation). */
+export interface Viewer {
+  session: CurrentSession;
+  served: ReadonlySet<Part>;
+}
+
+/** The parts configured on this gateway: a page of any other part is not mounted, so not listed. */
+export function servedParts(parts: Partial<Parts>): ReadonlySet<Part> {
+  return new Set((Object.keys(parts) as Part[]).filter((k) => parts[k] !== undefined));
+}
+
 function userOf(session: CurrentSession): ConsoleUser {
   const r = session.record;
   return { actor: r.actor, name: r.name, roles: r.roles };
 }
 
-export function navFor(user: ConsoleUser, currentPath: string): NavLink[] {
-  return pagesFor(user).map((e) => ({
+export function navFor(user: ConsoleUser, served: ReadonlySet<Part>, currentPath: string): NavLink[] {
+  return pagesFor(user, served).map((e) => ({
     href: e.href,
     label: e.label,
     current:
@@ -49,16 +60,20 @@ export function sendPage(
   status: number,
   title: string,
   body: ReturnType<typeof html>,
-  session: CurrentSession | null,
+  viewer: Viewer | null,
   currentPath: string,
   flash?: string,
 ): void {
+  const session = viewer?.session;
   const user = session ? userOf(session) : null;
   const page = layout({
     title,
     body,
     ...(user && session
-      ? { user: { name: user.name, roles: user.roles, csrf: session.record.csrf }, nav: navFor(user, currentPath) }
+      ? {
+          user: { name: user.name, roles: user.roles, csrf: session.record.csrf },
+          nav: navFor(user, viewer.served, currentPath),
+        }
       : {}),
     ...(flash ? { flash } : {}),
   });
@@ -87,6 +102,7 @@ function formOf(req: Request): Record<string, string> | null {
 export function compilePage(page: Page, rt: ConsoleRuntime) {
   const ctx = rt.parts[page.part];
   if (!ctx) return null;
+  const served = servedParts(rt.parts);
   const checks = Object.entries(page.params ?? {}).flatMap(([n, p]) => (p.pattern ? [[n, p.pattern] as const] : []));
   return async function consolePage(req: Request, res: Response, next: NextFunction): Promise<void> {
     stateOf(res).route = page.name;
@@ -94,6 +110,7 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
     try {
       const session = await rt.sessions.current(req);
       if (!session) return loginRedirect(req, res);
+      const viewer: Viewer = { session, served };
       const user = userOf(session);
       const role = actingRole(user, page.roles);
       if (!role) {
@@ -102,7 +119,7 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
           403,
           'Not allowed',
           forbiddenBody('Your roles do not include one this page is for.'),
-          session,
+          viewer,
           path,
         );
       }
@@ -119,7 +136,7 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
             forbiddenBody(
               'This form could not be accepted: it did not carry the security token of your session. Open the page again and resend the form.',
             ),
-            session,
+            viewer,
             path,
           );
         }
@@ -128,7 +145,7 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
       }
       for (const [name, pattern] of checks) {
         if (!pattern.test(String(req.params[name] ?? ''))) {
-          return sendPage(res, 404, 'Not found', errorBody('Page not found', `No such ${name}.`), session, path);
+          return sendPage(res, 404, 'Not found', errorBody('Page not found', `No such ${name}.`), viewer, path);
         }
       }
       // An empty field of a GET form means "any": dropped before the schema sees it.
@@ -148,6 +165,7 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
           raw,
           form,
           csrf: session.record.csrf,
+          served,
         },
         ctx,
       );
@@ -170,7 +188,7 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
         result.status ?? 200,
         result.title,
         result.body,
-        session,
+        viewer,
         path,
         page.method === 'GET' ? flash : undefined,
       );
@@ -179,7 +197,14 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
         const title = err.status === 404 ? 'Not found' : err.status === 403 ? 'Not allowed' : 'Request refused';
         const message = err.expose ? err.message : 'The request could not be completed.';
         const session = await rt.sessions.current(req).catch(() => null);
-        sendPage(res, err.status >= 500 ? 500 : err.status, title, errorBody(title, message), session, path);
+        sendPage(
+          res,
+          err.status >= 500 ? 500 : err.status,
+          title,
+          errorBody(title, message),
+          session ? { session, served } : null,
+          path,
+        );
         return;
       }
       next(err);

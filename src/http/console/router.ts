@@ -32,7 +32,7 @@ import type { Parts } from '../../features/route.js';
 import type { SessionStore } from '../../ports/session-store.js';
 import { stateOf } from '../state.js';
 import { serveAssets } from './assets.js';
-import { compilePage, loginRedirect, sendPage } from './compile-page.js';
+import { compilePage, loginRedirect, sendPage, servedParts } from './compile-page.js';
 import { consoleHeaders } from './headers.js';
 import { ConsoleOidc } from './oidc.js';
 import { ConsoleSessions, sameToken } from './session.js';
@@ -58,6 +58,7 @@ export function mountConsole(app: Express, options: ConsoleOptions): void {
   const sessions = new ConsoleSessions(options.sessions, settings, options.clock);
   const oidc = new ConsoleOidc(settings, options.config.auth.oauth);
   const rt = { sessions, parts: options.parts, log: options.log };
+  const served = servedParts(options.parts);
   const router = Router({ caseSensitive: true, strict: false });
   router.use(consoleHeaders);
   router.get('/assets/:name', serveAssets());
@@ -100,7 +101,7 @@ export function mountConsole(app: Express, options: ConsoleOptions): void {
         403,
         'Form refused',
         forbiddenBody('This form did not carry the security token of your session.'),
-        session,
+        { session, served },
         '',
       );
     }
@@ -129,7 +130,7 @@ export function mountConsole(app: Express, options: ConsoleOptions): void {
     if (!session && req.method === 'GET') return loginRedirect(req, res);
     const body = html`<h1 class="govuk-heading-l">Page not found</h1>
       <p class="govuk-body">There is no such page in the console.</p>`;
-    sendPage(res, 404, 'Not found', body, session, '');
+    sendPage(res, 404, 'Not found', body, session ? { session, served } : null, '');
   });
   // Whatever failed (Redis down, a bug): a plain error page; the cause goes to the log only.
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

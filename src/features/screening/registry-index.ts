@@ -15,7 +15,7 @@
  */
 import type { Logger } from 'pino';
 import type { EventBus, DomainEvent } from '../../domain/audit/event-bus.js';
-import { openRegistrant, type SealedRegistrant } from '../../domain/registry/sealed-registrant.js';
+import { openIdentity, type SealedRegistrant } from '../../domain/registry/sealed-registrant.js';
 import type { RegistryKeys } from '../../domain/registry/registry-keys.js';
 import { CandidateIndex, type RegistrantForScreening } from '../../domain/screening/candidate-index.js';
 import type { ScreeningWeights } from '../../domain/screening/config.js';
@@ -40,7 +40,7 @@ const REGISTRY_ACTIONS = new Set(['personal_data.created', 'personal_data.altere
 
 export function forScreening(sealed: SealedRegistrant, keys: RegistryKeys): RegistrantForScreening | null {
   if (sealed.erasedAt !== null || sealed.dek === null || sealed.status !== 'active') return null;
-  const r = openRegistrant(sealed, keys);
+  const r = openIdentity(sealed, keys);
   const p = r.person;
   return {
     id: r.id,

@@ -8,13 +8,15 @@
  *
  * Environment: BENCH_GENERATORS (A,B), BENCH_SIZES (20000,200000,1000000), BENCH_MANIFESTS (100),
  * BENCH_SHOW (20 worst false candidates and misses per run; 0 to hide), BENCH_THRESHOLDS (extra
- * thresholds to report recall/precision at, e.g. 0.6,0.65 — used to choose the default).
+ * thresholds to report recall/precision at, e.g. 0.6,0.65 — used to choose the default), BENCH_WEIGHTS
+ * (JSON, any subset of screening.weights laid over the defaults — e.g. the weights before a change:
+ * '{"document":{"expiresBeforeKnown":-0.05,"expiresAfterKnown":-0.05}}').
  * Ground truth stays in the bench: the matcher sees only the registry and the manifest.
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { CandidateIndex } from '../src/domain/screening/candidate-index.js';
-import { DEFAULT_WEIGHTS } from '../src/domain/screening/config.js';
+import { resolveWeights, type ScreeningWeightsInput } from '../src/domain/screening/config.js';
 import { GENERATORS, type Generator } from './screening/generators.js';
 import { evaluate, printEvaluation } from './screening/evaluate.js';
 
@@ -24,6 +26,8 @@ const SIZES = list(process.env.BENCH_SIZES ?? process.env.BENCH_REGISTRY, '20000
 const MANIFESTS = Number(process.env.BENCH_MANIFESTS ?? 100);
 const SHOW = Number(process.env.BENCH_SHOW ?? 20);
 const THRESHOLDS = list(process.env.BENCH_THRESHOLDS, '').map(Number);
+const WEIGHTS_INPUT = JSON.parse(process.env.BENCH_WEIGHTS ?? '{}') as ScreeningWeightsInput;
+const WEIGHTS = resolveWeights(WEIGHTS_INPUT);
 
 function memory(): { heapMB: number; externalMB: number; rssMB: number } {
   (globalThis as { gc?: () => void }).gc?.();
@@ -49,7 +53,8 @@ function build(g: Generator, size: number): { index: CandidateIndex; buildMs: nu
 }
 
 console.log(`screening benchmark — ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
-console.log(`threshold ${DEFAULT_WEIGHTS.threshold}; ${MANIFESTS} manifests × 400 passengers per run`);
+console.log(`threshold ${WEIGHTS.threshold}; ${MANIFESTS} manifests × 400 passengers per run`);
+if (process.env.BENCH_WEIGHTS) console.log(`weights over the defaults: ${JSON.stringify(WEIGHTS_INPUT)}`);
 for (const size of SIZES) {
   for (const name of GENS) {
     const g = GENERATORS[name];
@@ -59,7 +64,7 @@ for (const size of SIZES) {
       `\n=== generator ${name}, registry ${size.toLocaleString('en')} (${index.keyCount.toLocaleString('en')} blocking keys), built in ${(buildMs / 1000).toFixed(1)} s; ${memMB}`,
     );
     for (const withDocuments of [true, false]) {
-      const e = evaluate(g, index, size, MANIFESTS, withDocuments, THRESHOLDS, SHOW);
+      const e = evaluate(g, index, size, MANIFESTS, withDocuments, THRESHOLDS, SHOW, WEIGHTS);
       printEvaluation(e, withDocuments);
     }
     console.log(

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { CandidateIndex } from '../../src/domain/screening/candidate-index.js';
-import { DEFAULT_WEIGHTS, resolveWeights } from '../../src/domain/screening/config.js';
+import { resolveWeights, type ScreeningWeights } from '../../src/domain/screening/config.js';
 import type { Manifest, ManifestPassenger } from '../../src/domain/screening/manifest.js';
 import { passengerQuery, screenManifest, type ScreeningResult } from '../../src/domain/screening/screen.js';
 import { scoreMatch, type FeatureContribution } from '../../src/domain/screening/score.js';
@@ -76,11 +76,12 @@ export function evaluate(
   withDocuments: boolean,
   thresholds: number[],
   show: number,
+  weights: ScreeningWeights,
 ): Evaluation {
   const runs = Array.from({ length: manifests }, (_, m) =>
     g.manifest(m, size, withDocuments, ON_BOARD, HARD, PASSENGERS),
   );
-  for (const rows of runs.slice(0, 3)) screenManifest(manifestOf(rows, 0), index); // warm-up (JIT)
+  for (const rows of runs.slice(0, 3)) screenManifest(manifestOf(rows, 0), index, weights); // warm-up (JIT)
   const wall: number[] = [];
   const cpu: number[] = [];
   const results: ScreeningResult[] = [];
@@ -88,7 +89,7 @@ export function evaluate(
     const manifest = manifestOf(rows, m);
     const s = performance.now();
     const c0 = process.cpuUsage();
-    results.push(screenManifest(manifest, index, DEFAULT_WEIGHTS));
+    results.push(screenManifest(manifest, index, weights));
     const c1 = process.cpuUsage(c0);
     wall.push(performance.now() - s);
     cpu.push((c1.user + c1.system) / 1000);
@@ -141,7 +142,7 @@ export function evaluate(
         found++;
         st.found++;
       } else {
-        const s = scoreMatch(q, index.subject(slot), DEFAULT_WEIGHTS, index.rarity);
+        const s = scoreMatch(q, index.subject(slot), weights, index.rarity);
         const r = index.subject(slot);
         misses.push({
           score: isCandidate ? s.score : -1,
@@ -152,7 +153,7 @@ export function evaluate(
   });
 
   const atThreshold = thresholds.map((threshold) => {
-    const w = resolveWeights({ ...DEFAULT_WEIGHTS, threshold });
+    const w = resolveWeights({ ...weights, threshold });
     let tpT = 0;
     let fpT = 0;
     let foundT = 0;

@@ -9,6 +9,7 @@ import type { ManifestPassenger } from '../../src/domain/screening/manifest.js';
 import { rng, syntheticPerson, toRegistrant } from '../../tests/screening/synthetic/population.js';
 import { namesake, registrantOnBoard, stranger, VARIANT_KINDS } from '../../tests/screening/synthetic/variants.js';
 import {
+  expiryRng,
   NON_MATCHES_B,
   nonMatch,
   type NonMatchB,
@@ -111,6 +112,9 @@ export const generatorB: Generator = {
   registrant: (i) => registryHistory(personOfB(i)),
   manifest(m, size, withDocuments, onBoard, hard, total) {
     const r = rngB(SEED_B + 1 + m * 104729 + (withDocuments ? 1 : 0));
+    // Passport expiry dates from a stream of their own: the rows are otherwise those drawn before
+    // expiry dates existed (population-b.ts, "Passport expiry dates").
+    const x = expiryRng(`manifest ${m} ${withDocuments ? 1 : 0}`);
     const rows: Row[] = [];
     for (let k = 0; k < onBoard; k++) {
       const kind = VARIANTS_B[(m * onBoard + k) % VARIANTS_B.length]!;
@@ -120,7 +124,7 @@ export const generatorB: Generator = {
         const p = personOfB(i);
         const w = writeVariant(p, kind, r);
         if (w === null) continue;
-        rows.push({ p: passengerFor(p, w, withDocuments, r), t: { registrantId: p.id, kind } });
+        rows.push({ p: passengerFor(p, w, withDocuments, r, x), t: { registrantId: p.id, kind } });
         break;
       }
     }
@@ -146,11 +150,11 @@ export const generatorB: Generator = {
       }
       if (p === null) throw new Error('no registrant shares a name with the population');
       const f = personB(r, 'N', p.origin);
-      rows.push({ p: nonMatch(kind, p, f, r), t: { registrantId: null, kind } });
+      rows.push({ p: nonMatch(kind, p, f, r, x), t: { registrantId: null, kind } });
     }
     while (rows.length < total) {
       const f = personB(r, 'S');
-      rows.push({ p: nonMatch('stranger', f, f, r), t: { registrantId: null, kind: 'stranger' } });
+      rows.push({ p: nonMatch('stranger', f, f, r, x), t: { registrantId: null, kind: 'stranger' } });
     }
     return shuffle(rows, r);
   },

@@ -15,7 +15,30 @@
  *   name with the same given names, date and nationality; the same name born a year apart or with
  *   day and month swapped; a passenger with only a birth year sharing a common name.
  *
+ * - Every passport has an expiry date (below, "Passport expiry dates"), so the score's comparison of an
+ *   unknown passport with the newest one the registry knows is measured on a realistic spread — and
+ *   on the cases where it misleads, not only where it helps.
+ *
  * All data is synthetic; the same seed gives the same people.
+ *
+ * Passport expiry dates. Drawn from streams of their own (`expiryRng`, seeded by the person's id or
+ * by the manifest), so adding them changed no name, date of birth or document number the earlier
+ * runs measured. The manifest's flight is on TRAVEL_DATE (2026-12-01).
+ * - Validity: 10 years for 85 % of passports, 5 years for 15 % (states and age groups that issue
+ *   shorter passports); drawn per passport, so a renewal may be shorter than the passport it replaces.
+ * - A registrant's passports (what the registry knows, oldest first): the newest was issued on a day
+ *   drawn uniformly in the 11 years before the flight (so some have expired: the registry has not
+ *   heard of the renewal); each older one was issued one validity before the next (renewed at
+ *   expiry, 70 %) or 1 to `validity` years before it, uniformly (renewed early — lost, full, a changed
+ *   name — 30 %). The registry knows each passport's expiry and issuer (the nationality).
+ * - A registrant travelling on a passport the registry never saw ("without documents", half of
+ *   them): 97 % a renewal, issued on a uniform day after the newest known one and before the flight
+ *   and valid on the flight (if that window is empty: issued in the year before the flight); 3 % a
+ *   second passport, dated like a stranger's (below), independent of the known ones. With a shorter
+ *   validity a renewal can expire before the passport it replaced: the score then counts it against.
+ * - Everybody else (strangers, namesakes, the near misses): issued on a uniform day in the validity
+ *   before the flight, so valid on it; expiry = issue + validity; issuer = nationality. No look at
+ *   the registrant they resemble: their dates are those of any traveller.
  */
 import type { Sex } from '../../src/domain/protocol/types.js';
 import type { RegistrantForScreening } from '../../src/domain/screening/candidate-index.js';
@@ -324,6 +347,69 @@ const ORIGINS: Record<string, OriginSpec> = {
 };
 const ORIGIN_LIST = Object.entries(ORIGINS);
 
+/** The flight date of every manifest, as a day number (days since 1970-01-01). */
+export const TRAVEL_DATE = '2026-12-01';
+const DAY_MS = 86_400_000;
+const TRAVEL_DAY = Date.parse(`${TRAVEL_DATE}T00:00:00Z`) / DAY_MS;
+const YEAR_DAYS = 365.25;
+
+const isoDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+function addYears(day: number, years: number): number {
+  const d = new Date(day * DAY_MS);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return Math.round(d.getTime() / DAY_MS);
+}
+
+/** A stream for expiry dates only, so the names, dates of birth and numbers are drawn as before. */
+export function expiryRng(key: string): Rng {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return rngB((h ^ 0x3c6ef372) >>> 0);
+}
+
+const validityYears = (x: Rng): number => (x() < 0.85 ? 10 : 5);
+
+/** A traveller's passport with no relation to the registry: valid on the flight. */
+function anyPassportExpiry(x: Rng): string {
+  const v = validityYears(x);
+  const issued = TRAVEL_DAY - Math.floor(x() * (addYears(TRAVEL_DAY, v) - TRAVEL_DAY));
+  return isoDay(addYears(issued, v));
+}
+
+interface PassportDates {
+  issued: number;
+  expires: number;
+}
+
+/** Issue and expiry of a registrant's passports, oldest first (parallel to `documents`). */
+export function passportDates(p: PersonB): PassportDates[] {
+  const x = expiryRng(`registrant ${p.id}`);
+  const out: PassportDates[] = [];
+  let v = validityYears(x);
+  let issued = TRAVEL_DAY - Math.floor(x() * 11 * YEAR_DAYS);
+  out.unshift({ issued, expires: addYears(issued, v) });
+  for (let k = p.documents.length - 2; k >= 0; k--) {
+    const vOld = validityYears(x);
+    issued = x() < 0.7 ? addYears(issued, -vOld) : issued - Math.round((1 + x() * (vOld - 1)) * YEAR_DAYS);
+    v = vOld;
+    out.unshift({ issued, expires: addYears(issued, v) });
+  }
+  return out;
+}
+
+/** Expiry of a passport the registry never saw, carried by the registrant himself. */
+function unknownPassportExpiry(p: PersonB, x: Rng): string {
+  if (x() < 0.03) return anyPassportExpiry(x); // a second passport
+  const newest = passportDates(p).at(-1)!;
+  const v = validityYears(x);
+  // Issued after the newest known passport, before the flight, and still valid on it.
+  const from = Math.max(newest.issued + 1, addYears(TRAVEL_DAY, -v) + 1);
+  const issued =
+    from < TRAVEL_DAY ? from + Math.floor(x() * (TRAVEL_DAY - from)) : TRAVEL_DAY - 1 - Math.floor(x() * 365);
+  return isoDay(addYears(issued, v));
+}
+
 export interface PersonB {
   id: string;
   origin: string;
@@ -388,13 +474,14 @@ export function personB(r: Rng, id: string, originName?: string): PersonB {
  * the index sees a registrant renewing a passport as an update that replaces the document list.
  */
 export function registryHistory(p: PersonB): RegistrantForScreening[] {
-  return p.documents.map((d) => ({
+  const dates = passportDates(p);
+  return p.documents.map((d, k) => ({
     id: p.id,
     name: { family: p.family.join(' '), given: p.given },
     dateOfBirth: p.dateOfBirth,
     sex: p.sex,
     citizenships: [p.nationality],
-    travelDocuments: [{ number: d }],
+    travelDocuments: [{ number: d, issuingState: p.nationality, expiresOn: isoDay(dates[k]!.expires) }],
   }));
 }
 
@@ -546,13 +633,26 @@ export function writeVariant(p: PersonB, kind: VariantB, r: Rng): Written | null
   }
 }
 
-/** A passenger for a registrant `p`; `docs`: the passenger carries a passport the registry has seen. */
-export function passengerFor(p: PersonB, w: Written, withDocument: boolean, r: Rng): ManifestPassenger {
-  const number = withDocument ? pick(r, p.documents) : r() < 0.5 ? documentNumber(r) : null;
-  return passenger(w, p.sex, p.nationality, number);
+/**
+ * A passenger for a registrant `p`; `withDocument`: the passenger carries a passport the registry has
+ * seen, else none or one it never saw. `x`: the manifest's expiry stream.
+ */
+export function passengerFor(p: PersonB, w: Written, withDocument: boolean, r: Rng, x: Rng): ManifestPassenger {
+  if (withDocument) {
+    const k = Math.floor(r() * p.documents.length);
+    return passenger(w, p.sex, p.nationality, p.documents[k]!, isoDay(passportDates(p)[k]!.expires));
+  }
+  const number = r() < 0.5 ? documentNumber(r) : null;
+  return passenger(w, p.sex, p.nationality, number, number ? unknownPassportExpiry(p, x) : null);
 }
 
-export function passenger(w: Written, sex: Sex, nationality: string, number: string | null): ManifestPassenger {
+export function passenger(
+  w: Written,
+  sex: Sex,
+  nationality: string,
+  number: string | null,
+  expiresOn: string | null,
+): ManifestPassenger {
   return {
     role: 'passenger',
     familyName: w.family,
@@ -560,7 +660,7 @@ export function passenger(w: Written, sex: Sex, nationality: string, number: str
     sex,
     dateOfBirth: w.dob,
     nationality,
-    documents: number ? [{ type: 'passport', number, issuingState: nationality, expiresOn: null }] : [],
+    documents: number ? [{ type: 'passport', number, issuingState: nationality, expiresOn }] : [],
     bookingRef: null,
     embarkation: null,
     debarkation: null,
@@ -573,22 +673,25 @@ export function passenger(w: Written, sex: Sex, nationality: string, number: str
  * with them by coincidence — the benchmark counts such a report as a false candidate, as a reviewer
  * would.
  */
-export function nonMatch(kind: NonMatchB, p: PersonB, f: PersonB, r: Rng): ManifestPassenger {
+export function nonMatch(kind: NonMatchB, p: PersonB, f: PersonB, r: Rng, x: Rng): ManifestPassenger {
   const doc = documentNumber(r);
+  const expiresOn = anyPassportExpiry(x);
+  const withExpiry = (w: Written, sex: Sex, nationality: string, number: string): ManifestPassenger =>
+    passenger(w, sex, nationality, number, expiresOn);
   const name = { family: p.family.join(' '), given: p.given };
   switch (kind) {
     case 'stranger':
-      return passenger({ family: f.family.join(' '), given: f.given, dob: f.dateOfBirth }, f.sex, f.nationality, doc);
+      return withExpiry({ family: f.family.join(' '), given: f.given, dob: f.dateOfBirth }, f.sex, f.nationality, doc);
     case 'namesake':
-      return passenger({ ...name, dob: f.dateOfBirth }, p.sex, r() < 0.6 ? p.nationality : f.nationality, doc);
+      return withExpiry({ ...name, dob: f.dateOfBirth }, p.sex, r() < 0.6 ? p.nationality : f.nationality, doc);
     case 'other_family_same_given_dob': {
       const family = f.family[0] === p.family[0] ? [ORIGINS[p.origin]!.family.items[7]!] : f.family;
-      return passenger({ family: family.join(' '), given: p.given, dob: p.dateOfBirth }, p.sex, p.nationality, doc);
+      return withExpiry({ family: family.join(' '), given: p.given, dob: p.dateOfBirth }, p.sex, p.nationality, doc);
     }
     case 'same_name_year_off':
-      return passenger({ ...name, dob: yearOff(p.dateOfBirth, r) }, p.sex, p.nationality, doc);
+      return withExpiry({ ...name, dob: yearOff(p.dateOfBirth, r) }, p.sex, p.nationality, doc);
     case 'same_name_dob_swapped':
-      return passenger(
+      return withExpiry(
         { ...name, dob: swapDayMonth(p.dateOfBirth) ?? shiftDay(p.dateOfBirth, 40) },
         p.sex,
         p.nationality,
@@ -598,7 +701,7 @@ export function nonMatch(kind: NonMatchB, p: PersonB, f: PersonB, r: Rng): Manif
       // A different person with the most common name of the origin, born the same year.
       const o = ORIGINS[p.origin]!;
       const common = { family: o.family.items[0]!, given: [(p.sex === 'M' ? o.givenM : o.givenF).items[0]!] };
-      return passenger({ ...common, dob: p.dateOfBirth.slice(0, 4) }, p.sex, p.nationality, doc);
+      return withExpiry({ ...common, dob: p.dateOfBirth.slice(0, 4) }, p.sex, p.nationality, doc);
     }
   }
 }

@@ -71,6 +71,29 @@ describe('registry import and idempotent create', function () {
     assert.equal(byAction.get('personal_data.altered')!.detail!.importId, third.body.importId);
   });
 
+  it('one reference twice in one file, the lines in flight together: one person, the later line an update', async () => {
+    const before = await count();
+    // The lines of one part are sealed and handed to the store together (group commit); the repeated
+    // reference must still find the row of its first line, not create a second person.
+    const lines = [
+      line('dup-1'),
+      ...Array.from({ length: 40 }, (_, i) => line(`dup-fill-${i}`)),
+      line('dup-1', { reviewDue: '2033-03-03' }),
+      line('dup-1', { reviewDue: '2033-03-03' }),
+      line('dup-2'),
+      line('dup-2'),
+    ];
+    const res = await importNdjson(lines.join('\n'));
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(
+      [res.body.lines, res.body.created, res.body.updated, res.body.unchanged, res.body.refused],
+      [45, 42, 1, 2, 0],
+    );
+    assert.equal(await count(), before + 42);
+    const stored = await gw.ctx.store.registry.byExternalReference('dup-1');
+    assert.equal(stored?.reviewDue, '2033-03-03');
+  });
+
   it('keeps past passports: a search by an old document number finds the registrant', async () => {
     const body = {
       ...registrantBody(),

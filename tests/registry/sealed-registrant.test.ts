@@ -5,6 +5,7 @@ import { parseSymmetricKeys } from '../../src/domain/registry/key-file.js';
 import { registryKeys } from '../../src/domain/registry/registry-keys.js';
 import {
   needsRewrap,
+  openIdentity,
   openRegistrant,
   PERSONAL_FIELDS,
   rekeyRegistrant,
@@ -114,6 +115,31 @@ describe('registry: sealed registrant (field-level encryption at rest)', () => {
     // the untouched records still open
     assert.equal(openRegistrant(a, keys).person.name.family, 'Petrov');
     assert.equal(openRegistrant(b, keys).person.name.family, 'Papadopoulos');
+  });
+
+  it('opens only the identity for screening: convictions, notes and photo reference stay sealed', () => {
+    const keys = freshKeys();
+    const r = cyrillicRegistrant();
+    const sealed = sealRegistrant(r, keys, NOW);
+    const identity = openIdentity(sealed, keys);
+    assert.deepEqual(identity.person, r.person);
+    assert.deepEqual(identity.pastTravelDocuments, r.pastTravelDocuments);
+    assert.deepEqual(
+      Object.keys(identity).sort(),
+      ['id', 'person', ...(r.pastTravelDocuments ? ['pastTravelDocuments'] : [])].sort(),
+    );
+    // Not decrypted at all: ciphertexts it does not read can be garbage without it noticing…
+    const garbled = { ...sealed, fields: { ...sealed.fields, convictions: 'x', notes: 'y', photoRef: 'z' } };
+    assert.deepEqual(openIdentity(garbled, keys).person, r.person);
+    throwsCode(() => openRegistrant(garbled, keys), 'personal_data_unreadable');
+    // …while every field it reads is authenticated as before.
+    const parts = sealed.fields['person.name']!.split('.');
+    parts[3] = (parts[3]![0] === 'A' ? 'B' : 'A') + parts[3]!.slice(1);
+    throwsCode(
+      () => openIdentity({ ...sealed, fields: { ...sealed.fields, 'person.name': parts.join('.') } }, keys),
+      'personal_data_unreadable',
+    );
+    throwsCode(() => openIdentity(shredRegistrant(sealed, NOW), keys), 'registrant_erased');
   });
 
   it('cannot be read with another KEK (the database alone is not enough)', () => {

@@ -119,6 +119,54 @@ describe('screening: candidate index', () => {
     assert.deepEqual(blocked.sort(), ['reg-0', 'reg-1', 'reg-2', 'reg-3', 'reg-4']);
   });
 
+  it('keeps the newest expiry the registry gave, across a renewal, and screens an older unknown passport down', () => {
+    const idx = new CandidateIndex();
+    const base: RegistrantForScreening = {
+      id: 'reg-x',
+      name: { family: 'KOWALSKI', given: ['JAN'] },
+      dateOfBirth: '1970-05-06',
+      sex: 'M',
+      citizenships: ['POL'],
+      travelDocuments: [{ number: 'AB1234567', issuingState: 'POL', expiresOn: '2027-03-01' }],
+    };
+    idx.upsert(base);
+    const newest = () => idx.subject(idx.slotOf('reg-x')!).newestDocument;
+    assert.equal(newest()?.expiresOn, 20270301);
+    // The renewal replaces the passport: the newer expiry is kept, and an update that drops it does not forget it.
+    idx.upsert({ ...base, travelDocuments: [{ number: 'AC7654321', issuingState: 'POL', expiresOn: '2036-02-11' }] });
+    assert.deepEqual(newest(), { expiresOn: 20360211, issuingState: 'POL' });
+    idx.upsert({ ...base, travelDocuments: [{ number: 'AC7654321' }] });
+    assert.deepEqual(newest(), { expiresOn: 20360211, issuingState: 'POL' });
+    const screenWith = (expiresOn: string) =>
+      screenPassenger(
+        passengerQuery({
+          role: 'passenger',
+          familyName: 'KOWALSKI',
+          givenNames: ['JAN'],
+          sex: 'M',
+          dateOfBirth: '1970-05-06',
+          nationality: 'POL',
+          documents: [{ type: 'passport', number: 'ZZ0000001', issuingState: 'POL', expiresOn }],
+          bookingRef: null,
+          embarkation: null,
+          debarkation: null,
+        }),
+        idx,
+        DEFAULT_WEIGHTS,
+        stats(),
+      )[0]!;
+    const older = screenWith('2030-08-01');
+    const newer = screenWith('2037-01-15');
+    assert.ok(older.features.some((f) => f.feature === 'document_expires_before_known'));
+    assert.ok(newer.features.some((f) => f.feature === 'document_expires_after_known'));
+    // (Both clamp to 1 on an exact name, date and nationality: the contributions tell them apart.)
+    const raw = (c: { features: { contribution: number }[] }) => c.features.reduce((a, f) => a + f.contribution, 0);
+    assert.ok(raw(older) < raw(newer));
+    assert.ok(idx.remove('reg-x'));
+    idx.upsert({ ...base, id: 'reg-y', travelDocuments: [{ number: 'AB1234567' }] });
+    assert.equal(idx.subject(idx.slotOf('reg-y')!).newestDocument, null, 'a reused slot keeps nothing');
+  });
+
   it('finds a registrant by document number one edit away, whatever the name', () => {
     const idx = new CandidateIndex();
     idx.upsert({

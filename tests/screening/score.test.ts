@@ -5,6 +5,7 @@ import { normalizeName } from '../../src/domain/screening/normalize.js';
 import {
   documentBonus,
   oneEditApart,
+  packExpiry,
   scoreMatch,
   scoreUpperBound,
   type ScoringSubject,
@@ -122,6 +123,43 @@ describe('screening: score', () => {
     assert.equal(c('1984-11-20', '1985-07-03'), 'dob_year_off_by_one_day_differs');
     assert.equal(c('1972-07-03', '1985-07-03'), 'dob_year_differs');
     assert.equal(compareBirthDates(0, packBirthDate('1985')), 'dob_missing');
+  });
+
+  it('weighs an unknown passport by its expiry against the newest the registry knows', () => {
+    // The registry knows a Russian passport expiring 2031-05-01; the passenger carries another number.
+    const known = { ...registrant, newestDocument: { expiresOn: packExpiry('2031-05-01'), issuingState: 'RUS' } };
+    const passenger = (expiresOn: string | null, issuingState: string | null = 'RUS'): ScoringSubject =>
+      subject('SHCHUKIN', ['IURII', 'PETROVICH'], '1985-07-03', {
+        documents: ['990000001'],
+        documentExpiries: expiresOn ? [{ expiresOn: packExpiry(expiresOn), issuingState }] : [],
+      });
+    const docFeature = (p: ScoringSubject, r: ScoringSubject = known) =>
+      scoreMatch(p, r, DEFAULT_WEIGHTS).features.find((f) => f.feature.startsWith('document'));
+    const W = DEFAULT_WEIGHTS.document;
+    assert.deepEqual(docFeature(passenger('2029-02-10')), {
+      feature: 'document_expires_before_known',
+      contribution: W.expiresBeforeKnown,
+    });
+    assert.deepEqual(docFeature(passenger('2035-09-30')), {
+      feature: 'document_expires_after_known',
+      contribution: W.expiresAfterKnown,
+    });
+    // Nothing to compare: no expiry on the manifest, another issuer (a dual citizen's other passport),
+    // the same expiry date, or a registry that never recorded an expiry.
+    for (const p of [passenger(null), passenger('2029-02-10', 'DEU'), passenger('2029-02-10', null)])
+      assert.equal(docFeature(p)?.feature, 'document_differs');
+    assert.equal(docFeature(passenger('2031-05-01'))?.feature, 'document_differs');
+    assert.equal(docFeature(passenger('2029-02-10'), registrant)?.feature, 'document_differs');
+    // A known number wins over any expiry: the passport the registry has seen is him.
+    const own = { ...passenger('2029-02-10'), documents: ['721234567'] };
+    assert.equal(docFeature(own)?.feature, 'document_exact');
+    // An earlier-expiring unknown passport costs more than a plain difference, a later one less.
+    const s = (p: ScoringSubject): number =>
+      scoreMatch(p, known, DEFAULT_WEIGHTS).features.reduce((a, f) => a + f.contribution, 0);
+    assert.ok(s(passenger('2029-02-10')) < s(passenger(null)));
+    assert.ok(s(passenger(null)) < s(passenger('2035-09-30')));
+    assert.equal(packExpiry('2031-5-1'), 0);
+    assert.ok(packExpiry('2031-05-01') < packExpiry('2031-05-02'));
   });
 
   it('recognises one edit between document numbers', () => {

@@ -15,7 +15,7 @@ import { FrequencyTable, type Rarity } from './frequencies.js';
 import { passengerDocumentKeys, passengerNameKeys, registrantKeys } from './blocking-keys.js';
 import { normalizeDocumentNumber, normalizeName, withoutJoinedArticle } from './normalize.js';
 import { PostingTable } from './posting-table.js';
-import type { ScoringSubject } from './score.js';
+import { packExpiry, type DocumentExpiry, type ScoringSubject } from './score.js';
 
 /** What the registry gives the index about one registrant (a subset of protocol Person). */
 export interface RegistrantForScreening {
@@ -26,14 +26,21 @@ export interface RegistrantForScreening {
   dateOfBirth: PartialDate | null;
   sex: Sex;
   citizenships: string[];
-  /** Documents the registrant holds now. */
-  travelDocuments: Array<{ number: string }>;
+  /** Documents the registrant holds now (expiry and issuer, when known, for the document comparison). */
+  travelDocuments: ScreeningDocument[];
   /**
    * Documents he held before (expired, renewed, reported lost): a passenger may still travel on one,
    * and a match on any counts. The index also keeps, for as long as it holds the registrant, every
    * number an earlier upsert gave it, so a renewal seen as an update does not forget the old one.
    */
-  pastTravelDocuments?: Array<{ number: string }>;
+  pastTravelDocuments?: ScreeningDocument[];
+}
+
+/** A document as the index keeps it: the number, and when it expires and who issued it if known. */
+export interface ScreeningDocument {
+  number: string;
+  expiresOn?: string | null;
+  issuingState?: string | null;
 }
 
 /** Documents kept per registrant at most (current first, then the most recent past ones). */
@@ -79,6 +86,12 @@ export class CandidateIndex {
   private nationalities: (readonly string[])[] = [];
   private readonly internedNationalities = new Map<string, readonly string[]>();
   private documents: string[] = [];
+  /** Per slot, the known document expiring last: packed YYYYMMDD (0: none dated) and its issuer's code. */
+  private newestExpiry = new Int32Array(1024);
+  private newestIssuer = new Uint16Array(1024);
+  /** Issuer codes: 0 is "unknown". */
+  private readonly issuers: string[] = [''];
+  private readonly issuerCodes = new Map<string, number>();
   private dob = new Int32Array(1024);
   private sex = new Uint8Array(1024);
   private seen = new Uint8Array(1024);
@@ -122,6 +135,13 @@ export class CandidateIndex {
   upsert(r: RegistrantForScreening): void {
     const known = this.slotById.get(r.id);
     const earlier = known === undefined ? [] : this.documentsOf(known);
+    // Like the numbers, the newest expiry an earlier upsert gave survives an update that drops it.
+    let newest = known === undefined ? null : this.newestDocumentOf(known);
+    for (const d of [...r.travelDocuments, ...(r.pastTravelDocuments ?? [])]) {
+      const e = packExpiry(d.expiresOn);
+      if (e !== 0 && (newest === null || e > newest.expiresOn))
+        newest = { expiresOn: e, issuingState: d.issuingState ?? null };
+    }
     this.remove(r.id);
     const forms = [r.name, ...(r.nameOriginalScript ? [r.nameOriginalScript] : []), ...(r.aliases ?? [])]
       .map((n) => normalizeName(n.family, n.given))
@@ -145,6 +165,8 @@ export class CandidateIndex {
     this.names[slot] = unique.map((t) => t.join(' ')).join('|');
     this.nationalities[slot] = this.intern(r.citizenships);
     this.documents[slot] = docs.join(' ');
+    this.newestExpiry[slot] = newest?.expiresOn ?? 0;
+    this.newestIssuer[slot] = this.issuerCode(newest?.issuingState ?? null);
     this.dob[slot] = packBirthDate(r.dateOfBirth);
     this.sex[slot] = SEX_CODE[r.sex] ?? 0;
     this.slotById.set(r.id, slot);
@@ -169,6 +191,8 @@ export class CandidateIndex {
     this.names[slot] = '';
     this.nationalities[slot] = NONE;
     this.documents[slot] = '';
+    this.newestExpiry[slot] = 0;
+    this.newestIssuer[slot] = 0;
     this.freeSlots.push(slot);
     return true;
   }
@@ -194,7 +218,28 @@ export class CandidateIndex {
       sex: SEX_OF[this.sex[slot]!]!,
       nationalities: this.nationalities[slot]!,
       documents: docs === '' ? [] : docs.split(' '),
+      newestDocument: this.newestDocumentOf(slot),
     };
+  }
+
+  /** The known document of slot `slot` that expires last, or null when none carried a date. */
+  newestDocumentOf(slot: number): DocumentExpiry | null {
+    const e = this.newestExpiry[slot]!;
+    if (e === 0) return null;
+    const code = this.newestIssuer[slot]!;
+    return { expiresOn: e, issuingState: code === 0 ? null : this.issuers[code]! };
+  }
+
+  private issuerCode(state: string | null): number {
+    if (state === null || state === '') return 0;
+    let code = this.issuerCodes.get(state);
+    if (code === undefined) {
+      code = this.issuers.length;
+      if (code > 0xffff) return 0; // more issuers than states exist: treat as unknown
+      this.issuers.push(state);
+      this.issuerCodes.set(state, code);
+    }
+    return code;
   }
 
   /**
@@ -262,7 +307,7 @@ export class CandidateIndex {
     if (n <= this.dob.length) return;
     let cap = this.dob.length;
     while (cap < n) cap *= 2;
-    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (c: number) => T): T => {
+    const grow = <T extends Int32Array | Uint8Array | Uint16Array>(a: T, make: (c: number) => T): T => {
       const b = make(cap);
       b.set(a);
       return b;
@@ -270,5 +315,7 @@ export class CandidateIndex {
     this.dob = grow(this.dob, (c) => new Int32Array(c));
     this.sex = grow(this.sex, (c) => new Uint8Array(c));
     this.seen = grow(this.seen, (c) => new Uint8Array(c));
+    this.newestExpiry = grow(this.newestExpiry, (c) => new Int32Array(c));
+    this.newestIssuer = grow(this.newestIssuer, (c) => new Uint16Array(c));
   }
 }

@@ -90,6 +90,16 @@ export const screeningWeightsSchema = Section(
           'Document number one edit apart (one character substituted, inserted, deleted or two swapped).',
         ),
         differs: weight(-0.05, 'Both carry documents and none is near: weak evidence, since passports are renewed.'),
+        expiresAfterKnown: weight(
+          -0.025,
+          'None near, and a passenger document of the same issuer expires after the newest the registry knows: ' +
+            'what a renewal looks like (replaces `differs`).',
+        ),
+        expiresBeforeKnown: weight(
+          -0.18,
+          'None near, and a passenger document of the same issuer expires before the newest the registry knows: ' +
+            'a passport issued earlier that the registry never saw, rare for the same person (replaces `differs`).',
+        ),
       },
       { description: 'Document numbers.' },
     ),

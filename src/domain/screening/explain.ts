@@ -23,6 +23,10 @@ export const FEATURE_EXPLANATIONS: Readonly<Record<Feature, string>> = {
   document_exact: 'A travel document number identical',
   document_one_edit: 'A travel document number one character apart',
   document_differs: 'Travel document numbers on both sides, none alike',
+  document_expires_after_known:
+    "Travel document numbers none alike; the passenger's expires after the newest the registry knows (a renewal?)",
+  document_expires_before_known:
+    "Travel document numbers none alike; the passenger's expires before the newest the registry knows (issued earlier, never reported)",
   nationality_match: 'A nationality in common',
   nationality_differs: 'Nationalities on both sides, none in common',
   sex_match: 'Same sex recorded',

@@ -16,7 +16,10 @@
  *   dateOfBirth  agreement: log2(m / share of that date, or year, in the registry); a typing error (one
  *                day, one digit), swapped day and month, a year one apart: fixed, smaller weights; any
  *                other difference: a penalty (birth-date.ts)
- *   document     an equal (or one edit apart) number of any document the registry has seen for him
+ *   document     an equal (or one edit apart) number of any document the registry has seen for him;
+ *                when none is near, whether the passenger's document (same issuer) expires after the
+ *                newest one the registry knows — a renewal — or before it — a passport issued earlier
+ *                that the registry never saw, which the same person rarely carries
  *   nationality  agreement weighs by the citizenship's share; none shared is a penalty
  *   sex          a penalty when both are known (F/M) and differ
  *
@@ -41,6 +44,22 @@ export interface ScoringSubject {
   nationalities: readonly string[];
   /** Normalised document numbers. */
   documents: readonly string[];
+  /** Passenger: expiry (packed YYYYMMDD, 0 unknown) and issuing state of each document carried. */
+  documentExpiries?: readonly DocumentExpiry[];
+  /** Registrant: the known document that expires last (any upsert, present or past), if any carried a date. */
+  newestDocument?: DocumentExpiry | null;
+}
+
+/** When a document expires (packed YYYYMMDD) and who issued it. */
+export interface DocumentExpiry {
+  expiresOn: number;
+  issuingState: string | null;
+}
+
+/** "YYYY-MM-DD" → YYYYMMDD as an integer (ordered like the dates); 0 for anything else. */
+export function packExpiry(date: string | null | undefined): number {
+  if (typeof date !== 'string' || !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(date)) return 0;
+  return Number(date.slice(0, 4)) * 10000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
 }
 
 export type Feature =
@@ -51,6 +70,8 @@ export type Feature =
   | 'document_exact'
   | 'document_one_edit'
   | 'document_differs'
+  | 'document_expires_after_known'
+  | 'document_expires_before_known'
   | 'nationality_match'
   | 'nationality_differs'
   | 'sex_match'
@@ -94,6 +115,27 @@ function documentFeature(q: readonly string[], r: readonly string[]): 'document_
     }
   }
   return near ? 'document_one_edit' : null;
+}
+
+/**
+ * A passenger document the registry has never seen, set against the newest document it has seen
+ * (the one expiring last). Only documents of the same issuer compare: a dual citizen's other passport
+ * says nothing. Expiring later is what a renewal looks like; expiring earlier means a passport issued
+ * before the newest known one that was never reported — a second passport, an emergency passport, or
+ * another person (docs/screening.md derives the weights).
+ */
+function unknownDocument(
+  passenger: readonly DocumentExpiry[] | undefined,
+  newest: DocumentExpiry | null | undefined,
+): 'document_differs' | 'document_expires_after_known' | 'document_expires_before_known' {
+  if (!passenger || !newest || newest.expiresOn === 0 || newest.issuingState === null) return 'document_differs';
+  let later = false;
+  for (const d of passenger) {
+    if (d.expiresOn === 0 || d.issuingState !== newest.issuingState) continue;
+    if (d.expiresOn < newest.expiresOn) return 'document_expires_before_known';
+    if (d.expiresOn > newest.expiresOn) later = true;
+  }
+  return later ? 'document_expires_after_known' : 'document_differs';
 }
 
 const log2 = Math.log2;
@@ -208,8 +250,15 @@ export function scoreMatch(
     features.push({ feature: doc, contribution: c });
     score += c;
   } else if (passenger.documents.length > 0 && registrant.documents.length > 0) {
-    features.push({ feature: 'document_differs', contribution: w.document.differs });
-    score += w.document.differs;
+    const f = unknownDocument(passenger.documentExpiries, registrant.newestDocument);
+    const c =
+      f === 'document_expires_before_known'
+        ? w.document.expiresBeforeKnown
+        : f === 'document_expires_after_known'
+          ? w.document.expiresAfterKnown
+          : w.document.differs;
+    features.push({ feature: f, contribution: c });
+    score += c;
   }
 
   const size = sizeContribution(w, rarity);

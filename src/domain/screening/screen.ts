@@ -12,7 +12,7 @@ import type { CandidateIndex, CandidateStats, PassengerQuery } from './candidate
 import { DEFAULT_WEIGHTS, type ScreeningWeights } from './config.js';
 import type { Manifest, ManifestPassenger, ManifestRole } from './manifest.js';
 import { normalizeDocumentNumber, normalizeName, withoutJoinedArticle } from './normalize.js';
-import { documentBonus, scoreMatch, scoreUpperBound, type FeatureContribution } from './score.js';
+import { documentBonus, packExpiry, scoreMatch, scoreUpperBound, type FeatureContribution } from './score.js';
 
 export interface ScreeningCandidate {
   registrantId: string;
@@ -52,6 +52,9 @@ export function passengerQuery(p: ManifestPassenger): PassengerQuery {
     sex: p.sex,
     nationalities: p.nationality ? [p.nationality] : [],
     documents: p.documents.map((d) => normalizeDocumentNumber(d.number)).filter((n) => n !== ''),
+    documentExpiries: p.documents
+      .map((d) => ({ expiresOn: packExpiry(d.expiresOn), issuingState: d.issuingState }))
+      .filter((d) => d.expiresOn !== 0),
   };
 }
 

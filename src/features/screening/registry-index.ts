@@ -15,9 +15,14 @@
  */
 import type { Logger } from 'pino';
 import type { EventBus, DomainEvent } from '../../domain/audit/event-bus.js';
-import { openRegistrant, type SealedRegistrant } from '../../domain/registry/sealed-registrant.js';
+import { openIdentity, type SealedRegistrant } from '../../domain/registry/sealed-registrant.js';
 import type { RegistryKeys } from '../../domain/registry/registry-keys.js';
-import { CandidateIndex, type RegistrantForScreening } from '../../domain/screening/candidate-index.js';
+import {
+  CandidateIndex,
+  type RegistrantForScreening,
+  type ScreeningDocument,
+} from '../../domain/screening/candidate-index.js';
+import type { TravelDocument } from '../../domain/protocol/types.js';
 import type { ScreeningWeights } from '../../domain/screening/config.js';
 import type { RegistryRepo } from '../../ports/store/index.js';
 import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
@@ -38,9 +43,14 @@ export interface IndexProgress {
 }
 const REGISTRY_ACTIONS = new Set(['personal_data.created', 'personal_data.altered', 'personal_data.erased']);
 
+/** Number, issuer and expiry: what the document comparison of the score reads (nothing else). */
+function screeningDocument(d: TravelDocument): ScreeningDocument {
+  return { number: d.number, issuingState: d.issuingState, expiresOn: d.expiresOn ?? null };
+}
+
 export function forScreening(sealed: SealedRegistrant, keys: RegistryKeys): RegistrantForScreening | null {
   if (sealed.erasedAt !== null || sealed.dek === null || sealed.status !== 'active') return null;
-  const r = openRegistrant(sealed, keys);
+  const r = openIdentity(sealed, keys);
   const p = r.person;
   return {
     id: r.id,
@@ -50,8 +60,8 @@ export function forScreening(sealed: SealedRegistrant, keys: RegistryKeys): Regi
     dateOfBirth: p.dateOfBirth,
     sex: p.sex,
     citizenships: p.citizenships,
-    travelDocuments: p.travelDocuments.map((d) => ({ number: d.number })),
-    ...(r.pastTravelDocuments ? { pastTravelDocuments: r.pastTravelDocuments.map((d) => ({ number: d.number })) } : {}),
+    travelDocuments: p.travelDocuments.map(screeningDocument),
+    ...(r.pastTravelDocuments ? { pastTravelDocuments: r.pastTravelDocuments.map(screeningDocument) } : {}),
   };
 }
 

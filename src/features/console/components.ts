@@ -196,23 +196,62 @@ export function select(
   </div>`;
 }
 
+/** What a form field may carry besides its value: a hint, and the message of a refusal. */
+export interface FieldOptions {
+  hint?: string;
+  error?: string | undefined;
+}
+
+/** The ids the input is described by: its hint and its error message, when present. */
+export function described(name: string, o: FieldOptions): string | undefined {
+  const ids = [o.hint ? `f-${name}-hint` : '', o.error ? `f-${name}-error` : ''].filter(Boolean).join(' ');
+  return ids || undefined;
+}
+
+export function hintAndError(name: string, o: FieldOptions): Html {
+  return html`${o.hint ? html`<div id="f-${name}-hint" class="govuk-hint">${o.hint}</div>` : ''}
+  ${
+    o.error
+      ? html`<p id="f-${name}-error" class="govuk-error-message">
+          <span class="govuk-visually-hidden">Error:</span> ${o.error}
+        </p>`
+      : ''
+  }`;
+}
+
+/** A form group, marked as refused (GOV.UK's error pattern) when the field carries an error. */
+export function group(o: FieldOptions, body: Interpolation): Html {
+  return html`<div class="govuk-form-group${o.error ? ' govuk-form-group--error' : ''}">${body}</div>`;
+}
+
+/**
+ * A text, date or date-time input with its label, hint and (on forms checked on the server) error.
+ * Filter forms leave `autocomplete` to the browser; forms that take personal data set it.
+ */
 export function textInput(
   name: string,
   label: string,
   value: string | undefined,
-  opts: { hint?: string; type?: 'text' | 'date' | 'datetime-local'; width?: 2 | 3 | 4 | 5 | 10 | 20 } = {},
+  o: FieldOptions & {
+    type?: 'text' | 'date' | 'datetime-local';
+    width?: 2 | 3 | 4 | 5 | 10 | 20;
+    autocomplete?: string;
+  } = {},
 ): Html {
-  const hintId = opts.hint ? `f-${name}-hint` : undefined;
-  return html`<div class="govuk-form-group">
-    <label class="govuk-label" for="f-${name}">${label}</label>
-    ${opts.hint ? html`<div id="${hintId}" class="govuk-hint">${opts.hint}</div>` : ''}
-    <input
-      class="govuk-input${opts.width ? ` govuk-input--width-${opts.width}` : ''}"
-      id="f-${name}"
-      name="${name}"
-      type="${opts.type ?? 'text'}"
-      value="${value ?? ''}"
-      ${hintId ? html` aria-describedby="${hintId}"` : ''}
-    />
-  </div>`;
+  const by = described(name, o);
+  const cls = `govuk-input${o.width ? ` govuk-input--width-${o.width}` : ''}${o.error ? ' govuk-input--error' : ''}`;
+  return group(
+    o,
+    html`<label class="govuk-label" for="f-${name}">${label}</label>
+      ${hintAndError(name, o)}
+      <input
+        class="${cls}"
+        id="f-${name}"
+        name="${name}"
+        type="${o.type ?? 'text'}"
+        value="${value ?? ''}"
+        ${by ? html` aria-describedby="${by}"` : ''}
+        ${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}
+      />`,
+  );
 }

@@ -3,8 +3,17 @@
  * refused gets its message above the input (govuk-error-message) and a link from the page's error
  * summary (`#f-<name>`), and keeps what was typed. Also the purpose question that opens personal data.
  */
-import { button, errorSummary, heading, textInput } from '../components.js';
-import { html, type Html, type Interpolation } from '../html.js';
+import {
+  button,
+  described,
+  errorSummary,
+  group,
+  heading,
+  hintAndError,
+  textInput,
+  type FieldOptions,
+} from '../components.js';
+import { html, type Html } from '../html.js';
 
 /** Messages per field name; the order of insertion is the order of the error summary. */
 export type FieldErrors = Record<string, string>;
@@ -13,57 +22,14 @@ export function summaryOf(errors: FieldErrors): Html {
   return errorSummary(Object.entries(errors).map(([name, text]) => ({ text, href: `#f-${name}` })));
 }
 
-interface FieldOptions {
-  hint?: string;
-  error?: string | undefined;
-}
-
-function described(name: string, o: FieldOptions): string | undefined {
-  const ids = [o.hint ? `f-${name}-hint` : '', o.error ? `f-${name}-error` : ''].filter(Boolean).join(' ');
-  return ids || undefined;
-}
-
-function hintAndError(name: string, o: FieldOptions): Html {
-  return html`${o.hint ? html`<div id="f-${name}-hint" class="govuk-hint">${o.hint}</div>` : ''}
-  ${
-    o.error
-      ? html`<p id="f-${name}-error" class="govuk-error-message">
-          <span class="govuk-visually-hidden">Error:</span> ${o.error}
-        </p>`
-      : ''
-  }`;
-}
-
-function group(o: FieldOptions, body: Interpolation): Html {
-  return html`<div class="govuk-form-group${o.error ? ' govuk-form-group--error' : ''}">${body}</div>`;
-}
-
+/** An input on a form checked on the server: the browser does not offer what it remembers. */
 export function inputField(
   name: string,
   label: string,
   value: string | undefined,
-  o: FieldOptions & {
-    type?: 'text' | 'date' | 'datetime-local';
-    width?: 2 | 3 | 4 | 5 | 10 | 20;
-    autocomplete?: string;
-  } = {},
+  o: Parameters<typeof textInput>[3] = {},
 ): Html {
-  const by = described(name, o);
-  const cls = `govuk-input${o.width ? ` govuk-input--width-${o.width}` : ''}${o.error ? ' govuk-input--error' : ''}`;
-  return group(
-    o,
-    html`<label class="govuk-label" for="f-${name}">${label}</label>
-      ${hintAndError(name, o)}
-      <input
-        class="${cls}"
-        id="f-${name}"
-        name="${name}"
-        type="${o.type ?? 'text'}"
-        value="${value ?? ''}"
-        ${by ? html` aria-describedby="${by}"` : ''}
-        ${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : html` autocomplete="off"`}
-      />`,
-  );
+  return textInput(name, label, value, { autocomplete: 'off', ...o });
 }
 
 /** One line of markup: whatever is between the tags is the value, so no formatter may indent it. */

@@ -8,7 +8,9 @@
  *    times below the bound (≤ 0, < threshold) — only the rows below the bound are visited;
  *  - lead-time percentiles, nearest-rank (the value at rank ⌈p·n⌉): `ORDER BY lead LIMIT 1 OFFSET k−1`
  *    on an index in lead-time order, per partner and over all partners — a seek and a partial index
- *    scan, never a sort;
+ *    scan, never a sort. A rank in the upper half is read from the top instead (`ORDER BY lead DESC
+ *    OFFSET n−k`, the same value since n is the exact count of the rows the seek filters), so the
+ *    p90 walks a tenth of the index instead of nine tenths;
  *  - follow-ups by action: the rollup plus the partial days.
  * Only one row per partner and a handful of numbers ever reach memory. All statements of one report
  * run in one read transaction, so they see one snapshot.
@@ -59,6 +61,9 @@ interface Side {
   /** The lead time at offset @k (0-based) in ascending order, per partner and over all. */
   at: Database.Statement;
   atAll: Database.Statement;
+  /** The lead time at offset @k (0-based) in descending order, per partner and over all. */
+  atDesc: Database.Statement;
+  atAllDesc: Database.Statement;
   /** Whether "delivered" means state = delivered (sent) or every received notification. */
   deliveredState: string;
 }
@@ -101,6 +106,18 @@ function prepare(db: Database.Database) {
       WHERE ${sentLead} AND lead_time_seconds IS NOT NULL ORDER BY lead_time_seconds LIMIT 1 OFFSET @k`,
       )
       .pluck(),
+    atDesc: db
+      .prepare(
+        `SELECT lead_time_seconds FROM outbound INDEXED BY ix_outbound_stats_lead
+      WHERE ${sentLead} AND partner = @g AND lead_time_seconds IS NOT NULL ORDER BY lead_time_seconds DESC LIMIT 1 OFFSET @k`,
+      )
+      .pluck(),
+    atAllDesc: db
+      .prepare(
+        `SELECT lead_time_seconds FROM outbound INDEXED BY ix_outbound_stats_lead_all
+      WHERE ${sentLead} AND lead_time_seconds IS NOT NULL ORDER BY lead_time_seconds DESC LIMIT 1 OFFSET @k`,
+      )
+      .pluck(),
   };
   // Received lead times are (departure − receipt) in ms, published in seconds; bounds are given in ms.
   const received: Side = {
@@ -135,6 +152,18 @@ function prepare(db: Database.Database) {
       WHERE ${recvLead} ORDER BY ${LEAD_IN} LIMIT 1 OFFSET @k`,
       )
       .pluck(),
+    atDesc: db
+      .prepare(
+        `SELECT ${LEAD_IN} / 1000.0 FROM inbound INDEXED BY ix_inbound_stats_lead
+      WHERE ${recvLead} AND iss = @g ORDER BY ${LEAD_IN} DESC LIMIT 1 OFFSET @k`,
+      )
+      .pluck(),
+    atAllDesc: db
+      .prepare(
+        `SELECT ${LEAD_IN} / 1000.0 FROM inbound INDEXED BY ix_inbound_stats_lead_all
+      WHERE ${recvLead} ORDER BY ${LEAD_IN} DESC LIMIT 1 OFFSET @k`,
+      )
+      .pluck(),
   };
   const rollup = db.prepare(`SELECT partner AS g, state, source, late, has_lead AS hasLead, SUM(n) AS n FROM stats_daily
     WHERE dir = @dir AND day >= @d0 AND day < @d1 GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) > 0`);
@@ -150,6 +179,20 @@ function emptyCount(g: string): CountRow & { withLead: number } {
 /** Nearest-rank ranks ⌈p·n⌉ for p = 0.1, 0.5, 0.9, in integer arithmetic. */
 function ranks(n: number): [number, number, number] {
   return [Math.floor((n + 9) / 10), Math.floor((n + 1) / 2), Math.floor((9 * n + 9) / 10)];
+}
+
+/**
+ * The value at rank k (1-based) of the n lead times a seek filters: from the bottom (offset k−1) or,
+ * for a rank in the upper half, from the top (offset n−k) — the same value, fewer index entries walked.
+ */
+function rankAt(
+  asc: Database.Statement,
+  desc: Database.Statement,
+  n: number,
+  k: number,
+  args: Record<string, unknown>,
+): number {
+  return (k - 1 <= n - k ? asc.get({ ...args, k: k - 1 }) : desc.get({ ...args, k: n - k })) as number;
 }
 
 export function sqliteStatsRepo(db: Database.Database): StatsRepo {
@@ -186,12 +229,14 @@ export function sqliteStatsRepo(db: Database.Database): StatsRepo {
       if (c.withLead === 0) continue;
       c.deliveredBeforeDeparture = c.withLead - Number(side.below.get({ ...args, g: c.g, x: 1 }));
       c.onTime = c.withLead - Number(side.below.get({ ...args, g: c.g, x: q.onTimeThresholdSeconds * scale }));
-      const [p10, median, p90] = ranks(c.withLead).map((k) => side.at.get({ ...args, g: c.g, k: k - 1 }) as number);
+      const [p10, median, p90] = ranks(c.withLead).map((k) =>
+        rankAt(side.at, side.atDesc, c.withLead, k, { ...args, g: c.g }),
+      );
       leads.push({ g: c.g, p10: p10!, median: median!, p90: p90! });
     }
     let total: LeadRow | undefined;
     if (withLead > 0) {
-      const [p10, median, p90] = ranks(withLead).map((k) => side.atAll.get({ ...args, k: k - 1 }) as number);
+      const [p10, median, p90] = ranks(withLead).map((k) => rankAt(side.atAll, side.atAllDesc, withLead, k, args));
       total = { g: TOTAL, p10: p10!, median: median!, p90: p90! };
     }
     const followUps: FollowUpRow[] =

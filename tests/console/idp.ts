@@ -8,6 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { consoleClientMetadata } from '../../src/cli/demo/console-idp.js';
 import { signingKey } from '../http/auth/issuer.js';
 
 export const CONSOLE_CLIENT = { id: 'tnx-console', secret: 'console-secret-0123456789abcdef0123456789' };
@@ -27,17 +28,7 @@ export async function startConsoleIdp(gatewayOrigins: readonly string[]): Promis
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: CONSOLE_CLIENT.id,
-        client_secret: CONSOLE_CLIENT.secret,
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        redirect_uris: gatewayOrigins.map((o) => `${o}/console/callback`),
-        post_logout_redirect_uris: gatewayOrigins.map((o) => `${o}/console/signed-out`),
-        id_token_signed_response_alg: 'ES256',
-      },
-    ],
+    clients: [consoleClientMetadata(CONSOLE_CLIENT.id, CONSOLE_CLIENT.secret, gatewayOrigins)],
     jwks: { keys: [key] },
     cookies: { keys: ['console-test-cookie-key-0123456789'] },
     claims: { openid: ['sub'], profile: ['name', 'tnx_role'] },

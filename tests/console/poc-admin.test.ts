@@ -9,14 +9,9 @@ import { strict as assert } from 'node:assert';
 import request from 'supertest';
 import { sampleNotification } from '../../src/cli/demo/samples.js';
 import { until } from '../e2e/federation.js';
-import { axeViolations, person, shot, signIn, startWorld, type Person, type World } from './world.js';
+import { axeViolations, person, shot, signIn, startWorld, type Person, type World, mainText } from './world.js';
 
 const HOUR = 3600_000;
-
-/** The main region's text with runs of white space as one space. */
-async function mainText(p: Person): Promise<string> {
-  return ((await p.page.textContent('main')) ?? '').replace(/\s+/g, ' ');
-}
 
 async function signOut(p: Person, url: string): Promise<void> {
   await p.page.click('button:has-text("Sign out")');

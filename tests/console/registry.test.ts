@@ -11,25 +11,7 @@
 import { strict as assert } from 'node:assert';
 import type { TravelNotification } from '../../src/domain/protocol/types.js';
 import { until } from '../e2e/federation.js';
-import { axeViolations, person, shot, signIn, startWorld, type Person, type World } from './world.js';
-
-async function mainText(p: Person): Promise<string> {
-  return ((await p.page.textContent('main')) ?? '').replace(/\s+/g, ' ');
-}
-
-async function focused(p: Person): Promise<string> {
-  return (await p.page.evaluate(
-    "(() => { const e = document.activeElement; return e && e !== document.body ? [e.textContent, e.getAttribute('name'), e.getAttribute('value'), e.id].join(' | ') : '' })()",
-  )) as string;
-}
-
-async function tabTo(p: Person, what: RegExp, max = 120): Promise<void> {
-  for (let i = 0; i < max; i += 1) {
-    await p.page.keyboard.press('Tab');
-    if (what.test(await focused(p))) return;
-  }
-  assert.fail(`nothing matching ${what} took the focus`);
-}
+import { axeViolations, person, shot, signIn, startWorld, type Person, type World, mainText, tabTo } from './world.js';
 
 /** Tab to a text field, replace what it holds by `text`, typed. */
 async function typeInto(p: Person, id: string, text: string): Promise<void> {

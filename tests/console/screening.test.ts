@@ -10,28 +10,7 @@
 import { strict as assert } from 'node:assert';
 import { until } from '../e2e/federation.js';
 import { call, jfkLocal, registrantBody } from '../manifests/setup.js';
-import { axeViolations, person, shot, signIn, startWorld, type Person, type World } from './world.js';
-
-/** The main region's text with runs of white space as one space. */
-async function mainText(p: Person): Promise<string> {
-  return ((await p.page.textContent('main')) ?? '').replace(/\s+/g, ' ');
-}
-
-/** What has the focus: its text, its name attribute and its value. */
-async function focused(p: Person): Promise<string> {
-  return (await p.page.evaluate(
-    "(() => { const e = document.activeElement; return e && e !== document.body ? [e.textContent, e.getAttribute('name'), e.getAttribute('value'), e.id].join(' | ') : '' })()",
-  )) as string;
-}
-
-/** Press Tab until the focused element matches `what` (at most `max` presses). */
-async function tabTo(p: Person, what: RegExp, max = 80): Promise<void> {
-  for (let i = 0; i < max; i += 1) {
-    await p.page.keyboard.press('Tab');
-    if (what.test(await focused(p))) return;
-  }
-  assert.fail(`nothing matching ${what} took the focus`);
-}
+import { axeViolations, person, shot, signIn, startWorld, type World, mainText, tabTo } from './world.js';
 
 describe('console: screening officer journey (Chromium)', function () {
   this.timeout(120_000);

@@ -5,6 +5,7 @@
  * world and reuses its browser; a person is a fresh browser context (its own cookies).
  * Screenshots go to docs/console/<name>.png, full page, 1280 wide.
  */
+import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -179,4 +180,25 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return results
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** The main region's text with runs of white space as one space. */
+export async function mainText(p: Person): Promise<string> {
+  return ((await p.page.textContent('main')) ?? '').replace(/\s+/g, ' ');
+}
+
+/** What has the focus: its text, its name attribute, its value and its id. */
+export async function focused(p: Person): Promise<string> {
+  return (await p.page.evaluate(
+    "(() => { const e = document.activeElement; return e && e !== document.body ? [e.textContent, e.getAttribute('name'), e.getAttribute('value'), e.id].join(' | ') : '' })()",
+  )) as string;
+}
+
+/** Press Tab until the focused element matches `what` (at most `max` presses): keyboard-only journeys. */
+export async function tabTo(p: Person, what: RegExp, max = 120): Promise<void> {
+  for (let i = 0; i < max; i += 1) {
+    await p.page.keyboard.press('Tab');
+    if (what.test(await focused(p))) return;
+  }
+  assert.fail(`nothing matching ${what} took the focus`);
 }

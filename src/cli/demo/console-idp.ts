@@ -95,6 +95,23 @@ async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 /** Start the provider; `gatewayOrigins` are the consoles it may send people back to. */
+/**
+ * How a provider registers the console of the gateways at `gatewayOrigins`: a confidential client with
+ * the authorization code flow (PKCE on top, by the console), its callback and signed-out pages, ES256
+ * ID tokens. The demo's provider and the browser tests' provider register it alike.
+ */
+export function consoleClientMetadata(clientId: string, clientSecret: string, gatewayOrigins: readonly string[]) {
+  return {
+    client_id: clientId,
+    client_secret: clientSecret,
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    redirect_uris: gatewayOrigins.map((o) => `${o}/console/callback`),
+    post_logout_redirect_uris: gatewayOrigins.map((o) => `${o}/console/signed-out`),
+    id_token_signed_response_alg: 'ES256',
+  };
+}
+
 export async function startDemoIdp(gatewayOrigins: readonly string[]): Promise<DemoIdp> {
   const Provider = await loadProvider();
   const users: DemoUser[] = DEMO_CONSOLE_ROLES.map((role) => ({
@@ -110,17 +127,7 @@ export async function startDemoIdp(gatewayOrigins: readonly string[]): Promise<D
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: DEMO_CONSOLE_CLIENT_ID,
-        client_secret: clientSecret,
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        redirect_uris: gatewayOrigins.map((o) => `${o}/console/callback`),
-        post_logout_redirect_uris: gatewayOrigins.map((o) => `${o}/console/signed-out`),
-        id_token_signed_response_alg: 'ES256',
-      },
-    ],
+    clients: [consoleClientMetadata(DEMO_CONSOLE_CLIENT_ID, clientSecret, gatewayOrigins)],
     jwks: { keys: [key] },
     cookies: { keys: [randomBytes(24).toString('base64url')] },
     claims: { openid: ['sub'], profile: ['name', DEMO_ROLE_CLAIM] },

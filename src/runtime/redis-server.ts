@@ -21,16 +21,34 @@ export interface LocalRedis {
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (bind 0, read it, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port free to listen on, for a listener started later (the demo, the harness, the benchmarks name
+ * their gateways' URLs before starting them). Picked below the kernel's ephemeral range (Linux: 32768
+ * and up), because a port handed out by `listen(0)` comes from that range and, once closed, the kernel
+ * may give it to an outgoing connection's local end before our listener binds it (EADDRINUSE seen in
+ * CI). Each candidate is checked by binding it; up to 50 tries.
+ */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 50; i += 1) {
+    const port = LOW_PORT + Math.floor(Math.random() * (HIGH_PORT - LOW_PORT));
+    // Never the same port twice in one process: callers pick several before starting any listener.
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('no free port found below the ephemeral range after 50 tries');
+}
+
+const handedOut = new Set<number>();
+const LOW_PORT = 20_000;
+const HIGH_PORT = 32_768;
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
 

@@ -8,25 +8,36 @@ import { freePort, startRedisServer, type LocalRedis } from '../../src/runtime/r
 
 export { freePort };
 
-let server: LocalRedis | null = null;
-let started: Promise<string> | null = null;
+/**
+ * The one server of the run, kept on globalThis: mocha loads the root hooks (which stop it) through
+ * `require` and the test files through `import`, so this module can exist twice in one process, and a
+ * module-level variable would leave the hooks' copy empty and the server running after the run.
+ */
+interface Shared {
+  server: LocalRedis | null;
+  started: Promise<string> | null;
+}
+const KEY = Symbol.for('tnx.tests.redis');
+const shared: Shared =
+  ((globalThis as Record<symbol, unknown>)[KEY] as Shared | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[KEY] = { server: null, started: null } satisfies Shared);
 
 async function start(): Promise<string> {
-  server = await startRedisServer();
-  return server.url;
+  shared.server = await startRedisServer();
+  return shared.server.url;
 }
 
 /** URL of the test Redis: REDIS_URL, or a redis-server started for this run. */
 export function redisUrl(): Promise<string> {
   if (process.env.REDIS_URL) return Promise.resolve(process.env.REDIS_URL);
-  started ??= start();
-  return started;
+  shared.started ??= start();
+  return shared.started;
 }
 
 export async function stopRedis(): Promise<void> {
-  const s = server;
-  server = null;
-  started = null;
+  const s = shared.server;
+  shared.server = null;
+  shared.started = null;
   await s?.stop();
 }
 

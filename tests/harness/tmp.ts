@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const made: string[] = [];
+// On globalThis for the reason given in ./redis.ts: the root hook may hold another copy of this module.
+const KEY = Symbol.for('tnx.tests.tempDirs');
+const made: string[] =
+  ((globalThis as Record<symbol, unknown>)[KEY] as string[] | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[KEY] = []);
 
 export function tempDir(name = 'tnx'): string {
   const d = mkdtempSync(join(tmpdir(), `${name}-`));

@@ -373,8 +373,9 @@ const delivery = Section({
       minimum: 1000,
       maximum: 3600000,
       description:
-        'How long a job waiting on an open circuit sleeps before it looks again, ms. Closing the circuit wakes ' +
-        'every waiting job at once; this only bounds the wait if that wake-up is lost (a process killed then).',
+        'How long a job waiting on an open circuit sleeps at most, ms. Closing the circuit wakes every waiting ' +
+        'job at once, and the probe clock wakes the one whose turn it is to probe; this only bounds the wait ' +
+        'if those wake-ups are lost (a process killed then).',
     }),
     60000,
   ),

@@ -18,6 +18,13 @@ export interface CircuitStore {
    * running) and will reach the circuit itself.
    */
   probeTurn(partner: string, job: { id: string; departureAt: number | null }): Promise<ProbeTurn>;
+  /**
+   * Make sure the earliest-departing waiting job of `partner` is on its way (woken, or already ready or
+   * running), skipping jobs that are gone; resolves false when no job of the partner is waiting.
+   */
+  wakeFirst(partner: string): Promise<boolean>;
+  /** Every partner with a stored circuit, whatever its phase (a starting worker looks for open ones). */
+  partners(): Promise<string[]>;
 }
 
 export type ProbeTurn = 'self' | 'woken' | 'pending';

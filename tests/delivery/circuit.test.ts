@@ -193,6 +193,47 @@ describe('delivery: per-partner circuit (real Redis, real partner that fails the
     );
   });
 
+  it('a waiting job that disappears (cancelled, discarded) strands nobody: the next one probes', async () => {
+    r = await rig({
+      delivery: {
+        backoffBaseMs: 20,
+        backoffCapMs: 100,
+        circuitFailureThreshold: 3,
+        circuitProbeIntervalMs: 1000,
+        circuitParkMs: 120_000,
+      },
+      worker: { concurrency: 1 },
+    });
+    let down = true;
+    r.receiver!.answer = () => (down ? { status: 503 } : 'ok');
+    const base = Date.now() + 6 * HOURS;
+    // `first` opens the circuit and departs first: the job due back to probe.
+    const first = await storeNotification(r.ctx, base);
+    const other = await storeNotification(r.ctx, base + 60 * 60_000);
+    await r.queue.enqueue(first);
+    await waitFor('the circuit to open with its opener waiting', async () => {
+      const job = await r!.queue.queue.getJob(first.id);
+      return (await gauge(r!)) === '2' && (await job?.isDelayed()) === true;
+    });
+    await r.queue.enqueue(other);
+    await waitFor('the second job waiting on the circuit', async () => {
+      const job = await r!.queue.queue.getJob(other.id);
+      return (job?.attemptsStarted ?? 0) >= 1 && (await job?.isDelayed()) === true;
+    });
+    // The prober-to-be leaves the queue (an operator's cancel removes the job the same way).
+    assert.equal(await r.queue.cancel(first.id), true);
+    down = false;
+    const back = Date.now();
+    await waitFor(
+      'the other job delivered',
+      async () => (await r!.ctx.store.outbound.get(other.id))?.state === 'delivered',
+      10_000,
+    );
+    const ms = Date.now() - back;
+    assert.ok(ms < 5000, `probed within a few probe intervals, not after circuitParkMs (${ms} ms)`);
+    assert.equal(await auditActions(r, 'partner.circuit_closed'), 1);
+  });
+
   it('survives a restart of the worker: the open circuit is found in Redis, not rebuilt by fresh failures', async () => {
     r = await circuitRig(2);
     let down = true;
@@ -201,6 +242,11 @@ describe('delivery: per-partner circuit (real Redis, real partner that fails the
     for (let i = 0; i < 6; i += 1) recs.push(await storeNotification(r.ctx, Date.now() + (10 + i) * HOURS));
     for (const rec of recs) await r.queue.enqueue(rec);
     await waitFor('the circuit to open', async () => (await gauge(r!)) === '2');
+    // Every job asleep on the circuit (`circuitParkMs`, 120 s): only the new worker's probe clock,
+    // armed from the circuit it finds in Redis at start, can wake one to probe.
+    await waitFor('every job waiting on the circuit', async () => {
+      return (await r!.queue.queue.getJobCountByTypes('delayed')) === recs.length;
+    });
     await r.worker.close();
 
     // A new worker process (same Redis, same store): it must not start by sending the whole backlog.

@@ -10,7 +10,8 @@
  * A job is parked when it waits on an open circuit (its own failure may have opened it). Release wakes them with BullMQ's
  * `promote` (delayed → prioritized): BullMQ then serves them by their departure priority, so the
  * backlog leaves earliest departure first however the jobs were parked. The same set names the job
- * that sends the probe (`probeTurn`): the earliest-departing one, so that it is also the first delivered.
+ * that sends the probe (`probeTurn`, `wakeFirst`): the earliest-departing one, so that it is also the
+ * first delivered.
  */
 import { Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -79,12 +80,21 @@ export class PartnerCircuits implements CircuitStore {
    * highest of the partner's); waiting or running → it is on its way; finished or gone → the stale
    * entry is dropped and the next one looked at.
    */
-  async probeTurn(partner: string, job: { id: string; departureAt: number | null }): Promise<ProbeTurn> {
+  probeTurn(partner: string, job: { id: string; departureAt: number | null }): Promise<ProbeTurn> {
+    return this.#wakeFirst(partner, job);
+  }
+
+  async wakeFirst(partner: string): Promise<boolean> {
+    return (await this.#wakeFirst(partner, null)) !== 'self';
+  }
+
+  /** `self`: no parked job departs before `job` (with no job: none is parked, or none is left). */
+  async #wakeFirst(partner: string, job: { id: string; departureAt: number | null } | null): Promise<ProbeTurn> {
     const key = this.#parkedKey(partner);
-    const own = job.departureAt ?? NO_DEPARTURE;
+    const own = job ? (job.departureAt ?? NO_DEPARTURE) : Infinity;
     for (let round = 0; round < 8; round += 1) {
       const [head, score] = await this.#redis.zrange(key, '0', '0', 'WITHSCORES');
-      if (head === undefined || head === job.id || Number(score) >= own) return 'self';
+      if (head === undefined || head === job?.id || Number(score) >= own) return 'self';
       const state = await this.#queue.getJobState(head);
       if (state === 'delayed') {
         if (await this.#promote(head)) return 'woken';
@@ -95,6 +105,19 @@ export class PartnerCircuits implements CircuitStore {
       await this.#redis.zrem(key, head);
     }
     return 'self';
+  }
+
+  /** Partners with a stored circuit (closed ones included): SCAN, so never one long blocking call. */
+  async partners(): Promise<string[]> {
+    const prefix = this.#circuitKey('');
+    const out: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 200);
+      for (const k of keys) out.push(k.slice(prefix.length));
+      cursor = next;
+    } while (cursor !== '0');
+    return out;
   }
 
   /** Wake every parked job of `partner`, earliest departure first; resolves how many were delayed and woke. */
@@ -119,4 +142,9 @@ export class PartnerCircuits implements CircuitStore {
       return false;
     }
   }
+}
+
+/** A key prefix as a literal in a SCAN MATCH pattern. */
+function globEscape(s: string): string {
+  return s.replace(/[*?[\]\\]/g, '\\$&');
 }

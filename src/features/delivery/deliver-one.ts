@@ -174,7 +174,7 @@ export async function deliverOnce(deps: DeliveryDeps, id: string): Promise<Outco
     error: partnerCode ?? f.reason,
     mayHaveReached,
   });
-  return deps.circuits ? deps.circuits.shorten(active.partner, out) : out;
+  return deps.circuits ? deps.circuits.waitOnCircuit(active.partner, out) : out;
 }
 
 /** Seal once; a concurrent sealer's bytes win so that every attempt carries the same JWE. */

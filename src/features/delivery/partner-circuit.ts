@@ -2,9 +2,13 @@
  * The per-partner circuit as the delivery worker uses it (rules: src/domain/delivery/circuit.ts; state:
  * the shared CircuitStore, src/ports/circuit.ts):
  *
- *   before an attempt   admit(): closed → send; open → the job waits (no retry spent) until released;
- *                       probe due → the partner's earliest-departing waiting job is woken to send it;
- *                       of the callers, the one whose compare-and-set wins sends the probe
+ *   before an attempt   admit(): closed → send; open → the job waits (no retry spent, `parkMs` at
+ *                       most) until released; probe due → the partner's earliest-departing waiting
+ *                       job sends it; of the callers, the one whose compare-and-set wins sends it
+ *   the probe clock     a timer per partner and process, armed whenever the process sees the circuit
+ *                       not closed: when the probe falls due it wakes the earliest-departing waiting
+ *                       job, and looks again one probe interval later if nobody claimed the probe
+ *                       (that job was cancelled meanwhile, or died): the probe never hangs on one job
  *   after an attempt    answered(): the partner answered, the circuit closes if it was not, and the
  *                       process that closed it releases the partner's waiting jobs at once
  *                       failed(): a transient failure counts; the N-th in a row opens the circuit
@@ -42,7 +46,7 @@ export interface PartnerCircuitOptions {
   /** Wake the partner's waiting jobs; resolves how many woke. */
   release: (partner: string) => Promise<number>;
   settings: CircuitSettings;
-  /** How long a job waiting on an open circuit sleeps when it is not this process's waker, ms. */
+  /** How long a job waiting on an open circuit sleeps at most (the release or the probe clock wake it), ms. */
   parkMs: number;
   /** How long a closed circuit is trusted from memory, ms (0: read the store on every attempt). */
   cacheMs?: number;
@@ -56,14 +60,9 @@ export class PartnerCircuits {
   readonly #closed = new Map<string, number>();
   /** Partners whose circuit this process last saw not closed. */
   readonly #open = new Set<string>();
-  /**
-   * Per partner, when (clock) a job of this process is due back to probe. While a circuit is open the
-   * partner's jobs sleep `parkMs` (the circuit closing wakes them), all but one per process: the waker,
-   * which comes back when the next probe is due.
-   */
-  readonly #wakers = new Map<string, number>();
-  /** Per partner, the due time (`probeAt`) of the probe this process last handed on to an earlier job. */
-  readonly #handedOn = new Map<string, number | null>();
+  /** Per partner, the probe clock: the probe due time it serves (`probeAt`) and its timer. */
+  readonly #clock = new Map<string, { due: number; timer: NodeJS.Timeout }>();
+  #stopped = false;
 
   constructor(ctx: GatewayContext, options: PartnerCircuitOptions) {
     this.#ctx = ctx;
@@ -82,29 +81,82 @@ export class PartnerCircuits {
     this.#ctx.metrics.partnerCircuit.set({ partner }, phaseValue(c.phase));
     if (c.phase === 'closed' && c.failures === 0) this.#closed.set(partner, performance.now() + this.#cacheMs);
     else this.#closed.delete(partner);
-    if (c.phase === 'closed') this.#open.delete(partner);
-    else this.#open.add(partner);
+    if (c.phase === 'closed') {
+      this.#open.delete(partner);
+      this.#disarm(partner);
+      return;
+    }
+    this.#open.add(partner);
+    // A new probe time (opened, probe claimed, probe failed): the clock serves that one now.
+    const due = c.probeAt ?? 0;
+    if (this.#clock.get(partner)?.due !== due) this.#arm(partner, due, due);
   }
 
-  /** How long a job that may not go waits: until the next probe for the waker, `parkMs` for the rest. */
-  #waitFor(partner: string, waitMs: number): number {
-    const now = this.#ctx.clock.now();
-    const armed = this.#wakers.get(partner);
-    if (armed !== undefined && armed > now) return Math.max(waitMs, this.#o.parkMs);
-    this.#wakers.set(partner, now + waitMs);
-    return Math.max(1, waitMs);
+  /** Fire the probe clock of `partner` at `at` (clock ms), for the probe due at `due`. */
+  #arm(partner: string, due: number, at: number): void {
+    this.#disarm(partner);
+    if (this.#stopped) return;
+    const timer = setTimeout(() => void this.#tick(partner), Math.max(0, at - this.#ctx.clock.now()));
+    timer.unref(); // the queue's own timers keep the process up, not this one
+    this.#clock.set(partner, { due, timer });
+  }
+
+  #disarm(partner: string): void {
+    const armed = this.#clock.get(partner);
+    if (armed) clearTimeout(armed.timer);
+    this.#clock.delete(partner);
   }
 
   /**
-   * The delay after a failed attempt while the circuit is not closed: no longer than the probe
-   * interval, so that this job is back to probe (the others sleep until released), and parked.
+   * The probe clock fires: if the probe is due and unclaimed, wake the earliest-departing waiting job
+   * to send it, and look again one interval later (re-armed before waking, so no second tick overlaps).
    */
-  shorten(partner: string, out: DeliveryOutcome): DeliveryOutcome {
-    if (out.next !== 'delay' || !this.#open.has(partner)) return out;
+  async #tick(partner: string): Promise<void> {
+    this.#clock.delete(partner);
     const interval = this.#o.settings.probeIntervalMs;
-    this.#wakers.set(partner, this.#ctx.clock.now() + Math.min(out.delayMs, interval));
-    // It now waits on the circuit: parked with the partner's other jobs, so the release wakes it too.
-    return { next: 'delay', delayMs: Math.min(out.delayMs, interval), why: 'circuit_open' };
+    try {
+      const { c } = await this.#read(partner);
+      if (c.phase === 'closed') return;
+      const now = this.#ctx.clock.now();
+      const a = admit(c, now, this.#o.settings);
+      const due = c.probeAt ?? 0;
+      if (!a.go) return this.#arm(partner, due, now + a.waitMs);
+      this.#arm(partner, due, now + interval);
+      await this.#o.store.wakeFirst(partner);
+    } catch (err) {
+      if (this.#stopped) return;
+      // Redis unreachable: the jobs' own `parkMs` bounds the wait meanwhile; try again next interval.
+      this.#ctx.log.warn({ partner, err: (err as Error).name }, 'partner circuit probe clock: store unreachable');
+      if (!this.#clock.has(partner)) this.#arm(partner, 0, this.#ctx.clock.now() + interval);
+    }
+  }
+
+  /**
+   * Arm the probe clock of every partner whose stored circuit is not closed: a starting process takes
+   * over circuits that processes before it left open (their waiting jobs sleep `parkMs`).
+   */
+  async start(): Promise<void> {
+    try {
+      for (const partner of await this.#o.store.partners()) if (!this.#stopped) await this.#read(partner);
+    } catch (err) {
+      this.#ctx.log.warn({ err: (err as Error).name }, 'partner circuits: open circuits not looked up at start');
+    }
+  }
+
+  /** Stop the probe clocks (the worker is closing). */
+  close(): void {
+    this.#stopped = true;
+    for (const partner of [...this.#clock.keys()]) this.#disarm(partner);
+  }
+
+  /**
+   * After a failed attempt while the circuit is not closed, the job waits on the circuit: parked with
+   * the partner's other waiting jobs (the release and the probe clock wake them), no longer than its
+   * own retry delay (which keeps to the retry budget); it meets the circuit again when it comes back.
+   */
+  waitOnCircuit(partner: string, out: DeliveryOutcome): DeliveryOutcome {
+    if (out.next !== 'delay' || !this.#open.has(partner)) return out;
+    return { next: 'delay', delayMs: Math.min(out.delayMs, this.#o.parkMs), why: 'circuit_open' };
   }
 
   /** Count an attempt's result: a transient failure of the partner, or an answer that proves it is there. */
@@ -118,25 +170,19 @@ export class PartnerCircuits {
    * May an attempt of `job` to `partner` start now? A probe that falls due goes to the partner's
    * earliest-departing waiting job (the store's `probeTurn`): the probe is a real message, the first
    * one delivered when the partner is back, and the released backlog follows it in departure order, so
-   * it must not be an arbitrary later one. The caller that handed its turn on comes back one probe
-   * interval later and takes the same probe itself if still nobody did: a job hands on a given probe
-   * once per process, so the circuit is never left without a prober.
+   * it must not be an arbitrary later one. A job that may not go waits `parkMs` at most: the release,
+   * or the probe clock if it is the one to probe, wakes it earlier.
    */
   async admit(partner: string, job?: { id: string; departureAt: number | null }): Promise<CircuitPass> {
     const trusted = this.#closed.get(partner);
     if (trusted !== undefined && performance.now() < trusted) return { go: true, probe: false };
+    const wait: CircuitPass = { go: false, waitMs: this.#o.parkMs };
     for (let round = 0; round < ROUNDS; round += 1) {
       const { text, c } = await this.#read(partner);
       const a = admit(c, this.#ctx.clock.now(), this.#o.settings);
-      if (!a.go) return { go: false, waitMs: this.#waitFor(partner, a.waitMs) };
+      if (!a.go) return wait;
       if (!a.probe) return a;
-      if (job && this.#handedOn.get(partner) !== c.probeAt) {
-        const turn = await this.#o.store.probeTurn(partner, job);
-        if (turn !== 'self') {
-          this.#handedOn.set(partner, c.probeAt);
-          return { go: false, waitMs: this.#waitFor(partner, this.#o.settings.probeIntervalMs) };
-        }
-      }
+      if (job && (await this.#o.store.probeTurn(partner, job)) !== 'self') return wait;
       if (await this.#o.store.swap(partner, text, JSON.stringify(a.next))) {
         this.#see(partner, a.next);
         this.#ctx.log.info({ partner }, 'partner circuit half-open: probing');
@@ -144,7 +190,7 @@ export class PartnerCircuits {
       }
       // Another process changed it first (claimed the probe, or closed it): look again.
     }
-    return { go: false, waitMs: this.#waitFor(partner, this.#o.settings.probeIntervalMs) };
+    return wait;
   }
 
   /** The partner answered (a receipt, or any status that proves it is there). */

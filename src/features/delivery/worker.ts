@@ -66,6 +66,17 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
   const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? ctx.config.delivery.shutdownTimeoutMs;
   const http = new PartnerHttpClient({ timeoutMs: cfg.requestTimeoutMs });
   const alerts = new Alerts(ctx, webhooks);
+  const circuits = new PartnerCircuits(ctx, {
+    store: queue.circuits,
+    release: (partner) => queue.release(partner),
+    settings: {
+      failureThreshold: cfg.circuitFailureThreshold,
+      probeIntervalMs: cfg.circuitProbeIntervalMs,
+      // A probe is one request: past its timeout (and one interval) its prober is presumed dead.
+      probeLeaseMs: cfg.requestTimeoutMs + cfg.circuitProbeIntervalMs,
+    },
+    parkMs: cfg.circuitParkMs,
+  });
   const deps: Omit<DeliveryDeps, 'signal'> = {
     ctx,
     http,
@@ -73,17 +84,7 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
     alerts,
     random,
     partnerWaitMs: opts.partnerWaitMs ?? 1000,
-    circuits: new PartnerCircuits(ctx, {
-      store: queue.circuits,
-      release: (partner) => queue.release(partner),
-      settings: {
-        failureThreshold: cfg.circuitFailureThreshold,
-        probeIntervalMs: cfg.circuitProbeIntervalMs,
-        // A probe is one request: past its timeout (and one interval) its prober is presumed dead.
-        probeLeaseMs: cfg.requestTimeoutMs + cfg.circuitProbeIntervalMs,
-      },
-      parkMs: cfg.circuitParkMs,
-    }),
+    circuits,
   };
 
   const worker = queue.work((job, signal) => deliverOnce({ ...deps, signal }, job.id), {
@@ -94,6 +95,7 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
     random,
     log: ctx.log,
   });
+  void circuits.start(); // never rejects: logs and leaves it to the jobs' `parkMs`
   const webhook = webhooks ? startAlertWebhookWorker(ctx, webhooks, { shutdownTimeoutMs }) : null;
   const scanEvery = opts.atRiskScanIntervalMs ?? ctx.config.delivery.atRiskScanIntervalMs;
   const scanner = scanEvery > 0 ? startAtRiskScanner(ctx, alerts, scanEvery) : null;
@@ -112,6 +114,7 @@ export function startDeliveryWorker(ctx: GatewayContext, opts: DeliveryWorkerOpt
   const close = async (): Promise<void> => {
     await gauge?.stop();
     await scanner?.stop();
+    circuits.close();
     await Promise.all([worker.close(), webhook?.close()]);
     await http.close();
   };

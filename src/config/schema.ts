@@ -550,6 +550,15 @@ const audit = Section({
     }),
     60,
   ),
+  verifyIntervalSeconds: Defaulted(
+    Type.Integer({
+      minimum: 1,
+      description:
+        'How often the gateway verifies its whole audit trail (hashes, sequence, signed checkpoints) and records ' +
+        'the result (audit.verified by system), seconds; one elected process does it.',
+    }),
+    86_400,
+  ),
 });
 
 const log = Section({ level: Defaulted(StringEnum(LOG_LEVELS, { description: 'Log level (pino).' }), 'info') });

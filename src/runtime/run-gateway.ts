@@ -34,6 +34,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AuditSealer } from '../features/audit-trail/sealer.js';
+import { AuditVerifier } from '../features/audit-trail/verifier.js';
+import { auditJwksFromFile } from '../features/audit-trail/audit-jwks.js';
 import type { TnxConfig } from '../config/schema.js';
 import { DeliveryQueue } from '../adapters/queue-bullmq/delivery-queue.js';
 import { persistenceName } from '../adapters/queue-bullmq/redis-link.js';
@@ -177,6 +179,7 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
   let sessions: SessionStore | null = null;
   let worker: DeliveryWorker | null = null;
   let sealer: AuditSealer | null = null;
+  let verifier: AuditVerifier | null = null;
   let screening: RunningScreening | null = null;
   let sweep: ReturnType<typeof startOrphanSweep> | null = null;
   let removed: RemovedPartnerWatch | null = null;
@@ -231,6 +234,30 @@ export async function startGateway(config: TnxConfig, options: GatewayOptions = 
           sealer.start();
         },
         () => sealer?.stop(),
+      ),
+    options.sealer !== false &&
+      part(
+        'audit verifier',
+        () => {
+          verifier = new AuditVerifier({
+            store: ctx.store,
+            jwks: () => auditJwksFromFile(config.keys.privateJwksPath),
+            clock: ctx.clock,
+            intervalMs: config.audit.verifyIntervalSeconds * 1000,
+            events: ctx.events,
+            onResult: (r) => {
+              if (r.ok) ctx.log.info({ events: r.events, checkpoints: r.checkpoints }, 'audit trail verified');
+              else
+                ctx.log.error(
+                  { firstBadSeq: r.firstBad?.seq, problem: r.firstBad?.problem },
+                  'audit trail verification FAILED',
+                );
+            },
+            onError: (err) => ctx.log.error({ err }, 'audit trail verification could not run'),
+          });
+          verifier.start();
+        },
+        () => verifier?.stop(),
       ),
     // Manifest screening screens against the registry, so it runs where the registry is configured.
     registryKeys !== null &&

@@ -55,6 +55,9 @@ export async function verifySegment(audit: AuditRepo, spec: SegmentSpec): Promis
     if (!first && batch[0]) first = { seq: batch[0].seq, id: batch[0].id, prevHash: batch[0].prevHash };
     for (const e of batch) if (!walker.step(e)) break;
     if (walker.firstBad) break;
+    // A turn of the event loop between batches: the SQLite adapter answers synchronously, so without
+    // it a serving gateway's periodic or console verification would hold every request for the walk.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   walker.finish({ checkBeforeStart: spec.checkBeforeStart });
   const r = walker.result();

@@ -54,13 +54,18 @@ export async function bindServer(
   /** Runs before the server closes: e.g. stop following the directory's client CAs. */
   beforeClose: () => void = () => undefined,
 ): Promise<RunningServer> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    beforeClose(); // never bound: nothing else would undo what the caller set up for it
+    throw err;
+  }
   const addr = server.address() as AddressInfo;
   const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {

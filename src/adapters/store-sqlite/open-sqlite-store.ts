@@ -28,7 +28,7 @@ import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { Store } from '../../ports/store/index.js';
 import { sqliteAuditRepo, sqliteChain } from './audit-repo.js';
-import { WriteBatch } from './write-batch.js';
+import { MAX_BATCH_WRITES, WriteBatch } from './write-batch.js';
 import { sqliteCaseRepo } from './case-repo.js';
 import { mapSqliteError } from './errors.js';
 import { sqliteInboundRepo } from './inbound-repo.js';
@@ -78,6 +78,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
   const batch = new WriteBatch(db);
   return {
     kind: 'sqlite',
+    writeWindow: MAX_BATCH_WRITES,
     outbound: sqliteOutboundRepo(db, clock, chain, batch),
     inbound: sqliteInboundRepo(db, chain, batch),
     audit: sqliteAuditRepo(db, chain, batch),

@@ -18,7 +18,7 @@
  * stored before it stay stored (and some after it may be: see below), and running the same file again
  * completes it (they come back unchanged).
  *
- * Throughput: up to IMPORT_WINDOW lines are in flight at once. A line is parsed, looked up, sealed and
+ * Throughput: up to `store.writeWindow` lines are in flight at once (SQLite: 256, one group commit; MongoDB: 4, see the port). A line is parsed, looked up, sealed and
  * handed to the store without waiting for the previous line's commit, so the store's group commit
  * (src/adapters/store-sqlite/write-batch.ts) puts many rows — each with its own audit event, each in
  * its own savepoint — into one transaction instead of paying one commit per row. Outcomes are still
@@ -67,12 +67,6 @@ export interface ImportSummary extends ImportCounts {
 }
 
 type Outcome = 'created' | 'updated' | 'unchanged';
-
-/**
- * Lines in flight at once: as many as the store commits in one transaction (MAX_BATCH_WRITES of the
- * SQLite write batch), so a window fills one group commit; bounded, so memory stays flat.
- */
-export const IMPORT_WINDOW = 256;
 
 /** The parsed line and its reference, or the line's own error (thrown). */
 function parseLine(text: string): { body: object; ref: string } {
@@ -177,7 +171,7 @@ export async function importRegistrants(
           window.push({ line: line.number, ref: parsed.ref, settled: settle(line.number, outcome) });
         }
       }
-      while (window.length >= IMPORT_WINDOW) await takeOldest();
+      while (window.length >= deps.ctx.store.writeWindow) await takeOldest();
     }
     while (window.length > 0) await takeOldest();
   } finally {

@@ -32,6 +32,13 @@ export * from './travel-reports.js';
 
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
+  /**
+   * How many independent writes that carry audit events are worth having in flight at once (bulk
+   * work such as a registry import sizes its window by it): SQLite commits them together in one
+   * transaction, up to its batch size; on MongoDB each is a transaction that moves the one chain head,
+   * so concurrent ones conflict and retry, and a wide window only multiplies the retries.
+   */
+  readonly writeWindow: number;
   readonly outbound: OutboundRepo;
   readonly inbound: InboundRepo;
   readonly audit: AuditRepo;

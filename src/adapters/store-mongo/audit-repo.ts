@@ -72,27 +72,13 @@ export function mongoAuditRepo(events: Model<unknown>, head: Model<unknown>, che
     }
   };
 
-  // The head document is created once (first append of this process); a duplicate key means another
-  // process or an earlier run created it. A failed attempt is retried on the next append.
-  let headCreated: Promise<void> | null = null;
-  const ensureHeadDoc = (): Promise<void> => {
-    headCreated ??= head.create({ _id: HEAD_ID, seq: 0, hash: GENESIS_HASH, pending: null }).then(
-      () => undefined,
-      (err: unknown) => {
-        if (isDuplicateKey(err)) return;
-        headCreated = null;
-        throw err;
-      },
-    );
-    return headCreated;
-  };
-
   return {
     async append(input: AuditEventInput[]) {
       const inputs = checkAuditBatch(input);
       if (inputs.length === 0) return [];
+      // The head document exists: openMongoStore creates it before any append, outside every
+      // transaction (creating it inside one would abort that transaction on another process's head).
       return guard('audit.append', async () => {
-        await ensureHeadDoc();
         for (let i = 0; i < MAX_CAS_ATTEMPTS; i++) {
           const h = await settledHead();
           const chained = extendChain(h, inputs);

@@ -2,8 +2,10 @@
  * The metrics listener: `GET /metrics` (Prometheus text) on its own address and port
  * (config.metrics), apart from the partner inbox and the local API. Metrics name partners, volumes
  * per sender and the Node version; an operator exposes this port to the monitoring network only.
- * Nothing else is served here: any other path is 404, any other method 405, both problem+json with
- * fixed text (the request path is never echoed nor logged).
+ * Besides, `GET /healthz` answers liveness here too, so that probes from the monitoring network (an
+ * orchestrator's liveness check) need not reach the partner and API port, and are not queued behind
+ * its submissions under load. Nothing else is served here: any other path is 404, any other method
+ * 405, both problem+json with fixed text (the request path is never echoed nor logged).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { GatewayContext } from '../ports/context.js';
@@ -38,9 +40,21 @@ export async function listenMetrics(options: MetricsListenerOptions): Promise<Ru
   const deps = { ctx, ...(options.queueStats ? { queueStats: options.queueStats } : {}) };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== '/metrics') return sendProblem(res, new TnxError('not_found', 'no such endpoint'));
+    if (path !== '/metrics' && path !== '/healthz')
+      return sendProblem(res, new TnxError('not_found', 'no such endpoint'));
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendProblem(res, new TnxError('method_not_allowed', 'allowed: GET, HEAD'));
+    if (path === '/healthz') {
+      // The same answer as the API port's liveness route: the process is up and serving.
+      const body = JSON.stringify({ status: 'ok' });
+      res.writeHead(200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
     scrapeMetrics(deps).then(
       (text) => {
         res.writeHead(200, {

@@ -44,16 +44,27 @@ describe('security: metrics on their own listener', function () {
     assert.match(text, /http_request_duration_seconds_count\{route="\/healthz",method="GET",status="200"\} 1/);
   });
 
+  it('the metrics listener answers liveness too: GET /healthz 200, as on the API port', async () => {
+    const res = await fetch(`${usa.metricsUrl!}/healthz`);
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers.get('content-type')), /^application\/json/);
+    assert.deepEqual(await res.json(), { status: 'ok' });
+    const head = await fetch(`${usa.metricsUrl!}/healthz`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+  });
+
   it('the metrics listener serves nothing else: the API and inbox are 404 there, other methods 405', async () => {
-    for (const path of ['/healthz', '/api/v1/notifications', '/tnx/v1/messages', '/metrics/x']) {
+    for (const path of ['/readyz', '/api/v1/notifications', '/tnx/v1/messages', '/metrics/x', '/healthz/x']) {
       const res = await fetch(`${usa.metricsUrl!}${path}`);
       assert.equal(res.status, 404, path);
       assert.equal(((await res.json()) as { code: string }).code, 'not_found');
     }
-    const post = await fetch(`${usa.metricsUrl!}/metrics`, { method: 'POST', body: 'x' });
-    assert.equal(post.status, 405);
-    assert.equal(post.headers.get('allow'), 'GET, HEAD');
-    await post.body?.cancel();
+    for (const path of ['/metrics', '/healthz']) {
+      const post = await fetch(`${usa.metricsUrl!}${path}`, { method: 'POST', body: 'x' });
+      assert.equal(post.status, 405, path);
+      assert.equal(post.headers.get('allow'), 'GET, HEAD');
+      await post.body?.cancel();
+    }
   });
 
   it('a configuration that puts the metrics on the HTTP port is refused at start-up', () => {

@@ -13,13 +13,11 @@
  * Election is an optimisation, not a safety property: if two processes ever both sign (a paused leader
  * whose lease expired), both checkpoints are true statements about the same chain and verify alike.
  */
-import { uuid7 } from '../../core/uuid7.js';
-import { hostname } from 'node:os';
 import type { EventBus } from '../../domain/audit/event-bus.js';
+import { LeasedRounds, processHolder } from './leased-rounds.js';
 import type { AuditCheckpoint, Store } from '../../ports/store/index.js';
 import type { Clock } from '../../core/clock.js';
 import { signCheckpoint, type CheckpointSigningKey } from './checkpoint.js';
-import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
 
 export const SEALER_LEASE = 'audit.sealer';
 
@@ -44,13 +42,21 @@ export class AuditSealer {
   readonly holder: string;
   readonly #o: SealerOptions;
   #last: AuditCheckpoint | null | undefined; // undefined = not loaded since we (re)gained the lease
-  #ticks: PeriodicRun<unknown> | undefined;
+  readonly #rounds: LeasedRounds;
 
   constructor(options: SealerOptions) {
     if (!Number.isSafeInteger(options.intervalMs) || options.intervalMs < 1)
       throw new RangeError('intervalMs must be a positive integer');
     this.#o = options;
-    this.holder = options.holder ?? `${hostname()}:${process.pid}:${uuid7().slice(0, 8)}`;
+    this.holder = options.holder ?? processHolder();
+    this.#rounds = new LeasedRounds({
+      kv: options.store.kv,
+      lease: SEALER_LEASE,
+      holder: this.holder,
+      intervalMs: options.intervalMs,
+      round: () => this.tick(),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   }
 
   /** Lease time-to-live: a live leader renews every interval, so it loses the lease only after missing several. */
@@ -95,20 +101,12 @@ export class AuditSealer {
    * a slow store never stacks rounds).
    */
   start(): void {
-    if (this.#ticks) return;
-    this.#ticks = startPeriodic(() => this.tick(), {
-      intervalMs: this.#o.intervalMs,
-      immediate: false,
-      fallback: null,
-      onError: (err) => this.#o.onError?.(err),
-    });
+    this.#rounds.start();
   }
 
   /** Stop ticking and hand the lease back so another process takes over without waiting for expiry. */
   async stop(): Promise<void> {
-    await this.#ticks?.stop();
-    this.#ticks = undefined;
-    await this.#o.store.kv.releaseLease(SEALER_LEASE, this.holder);
+    await this.#rounds.stop();
     this.#last = undefined;
   }
 }

@@ -13,12 +13,10 @@
  * verification nor postpones one, and a fresh gateway is first verified one interval after its first
  * event. The walk reads in batches and yields between them, so the event loop keeps serving.
  */
-import { hostname } from 'node:os';
 import type { JSONWebKeySet } from 'jose';
 import type { Clock } from '../../core/clock.js';
-import { startPeriodic, type PeriodicRun } from '../../core/periodic.js';
-import { uuid7 } from '../../core/uuid7.js';
 import type { EventBus } from '../../domain/audit/event-bus.js';
+import { LeasedRounds, processHolder } from './leased-rounds.js';
 import type { Store } from '../../ports/store/index.js';
 import { verifyTrail, type VerifyResult } from './verify.js';
 
@@ -49,14 +47,22 @@ export class AuditVerifier {
   readonly holder: string;
   readonly #o: VerifierOptions;
   readonly #tickMs: number;
-  #ticks: PeriodicRun<unknown> | undefined;
+  readonly #rounds: LeasedRounds;
 
   constructor(options: VerifierOptions) {
     if (!Number.isSafeInteger(options.intervalMs) || options.intervalMs < 1)
       throw new RangeError('intervalMs must be a positive integer');
     this.#o = options;
     this.#tickMs = options.tickMs ?? Math.min(options.intervalMs, 60_000);
-    this.holder = options.holder ?? `${hostname()}:${process.pid}:${uuid7().slice(0, 8)}`;
+    this.holder = options.holder ?? processHolder();
+    this.#rounds = new LeasedRounds({
+      kv: options.store.kv,
+      lease: VERIFIER_LEASE,
+      holder: this.holder,
+      intervalMs: this.#tickMs,
+      round: () => this.tick(),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   }
 
   /** When the next verification is due: one interval after the last, or after the trail's first event. */
@@ -105,19 +111,11 @@ export class AuditVerifier {
 
   /** Look every tick in the background (src/core/periodic.ts: unref'd, never stacked). */
   start(): void {
-    if (this.#ticks) return;
-    this.#ticks = startPeriodic(() => this.tick(), {
-      intervalMs: this.#tickMs,
-      immediate: false,
-      fallback: null,
-      onError: (err) => this.#o.onError?.(err),
-    });
+    this.#rounds.start();
   }
 
   /** Stop (waiting for a walk in progress) and hand the lease back. */
   async stop(): Promise<void> {
-    await this.#ticks?.stop();
-    this.#ticks = undefined;
-    await this.#o.store.kv.releaseLease(VERIFIER_LEASE, this.holder);
+    await this.#rounds.stop();
   }
 }

@@ -216,38 +216,105 @@ describe('console: registry officer journey (Chromium)', function () {
     await p.context.close();
   });
 
+  /** A registrant as the API takes it. */
+  const registrantBody = (family: string, given: string[], more: Record<string, unknown> = {}) => ({
+    person: {
+      name: { family, given },
+      dateOfBirth: '1975-08-09',
+      sex: 'M',
+      citizenships: ['USA'],
+      travelDocuments: [],
+    },
+    convictions: [
+      {
+        offenceCategory: 'other',
+        convictedOn: '2010-01-05',
+        jurisdiction: 'USA',
+        sentenceSummary: 'Two years',
+        victimMinor: true,
+        registrationEndsOn: null,
+      },
+    ],
+    registrationStart: '2012-01-01',
+    registrationEnd: null,
+    status: 'active',
+    reviewDue: '2030-01-01',
+    ...more,
+  });
+
+  /** The registry API as another officer or an import would call it. */
+  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    const res = await fetch(`${world.usa.url!}${path}`, {
+      method,
+      headers: { authorization: world.national!.registry, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, json: await res.json() };
+  }
+
+  async function createThroughApi(body: unknown): Promise<string> {
+    const res = await api('POST', '/api/v1/registrants', body);
+    assert.equal(res.status, 201);
+    return (res.json as { id: string }).id;
+  }
+
+  it('a record changed after the form was opened is not overwritten: the page shows it as it is now', async () => {
+    const usaUrl = world.usa.url!;
+    const id = await createThroughApi(registrantBody('Ferreira', ['Ana']));
+    const p = await person(world);
+    await signIn(p, usaUrl, 'registry', `/console/registry/registrants/${id}/edit?purpose=Correction`);
+    await p.page.waitForSelector('#f-family');
+    // Meanwhile another writer (an officer through the API, an import) changes the record.
+    const put = await api('PUT', `/api/v1/registrants/${id}`, registrantBody('Ferreira-Lopes', ['Ana']));
+    assert.equal(put.status, 200);
+    // The stale form is saved: refused with 409, the message in the summary, not on a field.
+    await p.page.fill('#f-given', 'Ana Maria');
+    const [saved] = await Promise.all([
+      p.page.waitForResponse((r) => r.url().endsWith(`/registrants/${id}/edit`) && r.request().method() === 'POST'),
+      p.page.click('button:has-text("Save the changes")'),
+    ]);
+    assert.equal(saved.status(), 409);
+    assert.match(await mainText(p), /There is a problem Someone changed this record after you opened it/);
+    assert.equal(await p.page.locator('.govuk-form-group--error').count(), 0, 'no field is blamed');
+    // The form now holds the record as it is: saving it again as is cannot undo the other change.
+    assert.equal(await p.page.inputValue('#f-family'), 'Ferreira-Lopes');
+    assert.equal(await p.page.inputValue('#f-given'), 'Ana');
+    await axeClean(p);
+    await p.page.click('button:has-text("Save the changes")');
+    await p.page.waitForSelector('text=The changes were saved.');
+    const read = await api('GET', `/api/v1/registrants/${id}?purpose=Test%20check`);
+    assert.equal(read.json.person.name.family, 'Ferreira-Lopes', 'the other change is kept');
+    await p.context.close();
+  });
+
+  it('a registry reference used by another registrant is refused on that field, the edit kept', async () => {
+    const usaUrl = world.usa.url!;
+    await createThroughApi(registrantBody('Okafor', ['Chidi'], { externalReference: 'NJ-2010-0001' }));
+    const id = await createThroughApi(registrantBody('Brennan', ['Liam'], { externalReference: 'NJ-2010-0002' }));
+    const p = await person(world);
+    await signIn(p, usaUrl, 'registry', `/console/registry/registrants/${id}/edit?purpose=Correction`);
+    await p.page.waitForSelector('#f-externalReference');
+    await p.page.fill('#f-given', 'Liam Patrick');
+    await p.page.fill('#f-externalReference', 'NJ-2010-0001');
+    await p.page.click('button:has-text("Save the changes")');
+    await p.page.waitForSelector('.govuk-error-summary');
+    assert.match(await mainText(p), /There is a problem Registry reference is already used by another registrant/);
+    assert.match(
+      (await p.page.textContent('#f-externalReference-error')) ?? '',
+      /Registry reference is already used by another registrant/,
+    );
+    assert.equal(await p.page.inputValue('#f-given'), 'Liam Patrick', 'what was typed is kept');
+    assert.equal(await p.page.inputValue('#f-externalReference'), 'NJ-2010-0001');
+    await axeClean(p);
+    const read = await api('GET', `/api/v1/registrants/${id}?purpose=Test%20check`);
+    assert.equal(read.json.externalReference, 'NJ-2010-0002', 'nothing stored');
+    await p.context.close();
+  });
+
   it('without JavaScript the check step shows the deadline status before anything is recorded', async () => {
     const usaUrl = world.usa.url!;
     // A registrant to report for, created through the API.
-    const res = await fetch(`${usaUrl}/api/v1/registrants`, {
-      method: 'POST',
-      headers: { authorization: world.national!.registry, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        person: {
-          name: { family: 'Lindqvist', given: ['Bo'] },
-          dateOfBirth: '1975-08-09',
-          sex: 'M',
-          citizenships: ['USA'],
-          travelDocuments: [],
-        },
-        convictions: [
-          {
-            offenceCategory: 'other',
-            convictedOn: '2010-01-05',
-            jurisdiction: 'USA',
-            sentenceSummary: 'Two years',
-            victimMinor: true,
-            registrationEndsOn: null,
-          },
-        ],
-        registrationStart: '2012-01-01',
-        registrationEnd: null,
-        status: 'active',
-        reviewDue: '2030-01-01',
-      }),
-    });
-    assert.equal(res.status, 201);
-    const { id } = (await res.json()) as { id: string };
+    const id = await createThroughApi(registrantBody('Lindqvist', ['Bo']));
     // Signed in with JavaScript (the provider's pages are not ours), then the console without it.
     const signedIn = await person(world);
     await signIn(signedIn, usaUrl, 'registry');

@@ -22,7 +22,7 @@ import {
 import { ROLES_BY_CONCERN } from '../../roles.js';
 import { checkDeadline, type DeadlineCheck } from '../../travel-reports/deadline-check.js';
 import { createTravelReport } from '../../travel-reports/travel-report-service.js';
-import { button, heading, link, postForm, summaryList, table, tag, withQuery } from '../components.js';
+import { button, errorSummary, heading, link, postForm, summaryList, table, tag, withQuery } from '../components.js';
 import { html, type Html } from '../html.js';
 import { definePage, type PageResult } from '../page.js';
 import {
@@ -557,6 +557,11 @@ export const editRegistrantPage = definePage({
   },
 });
 
+const CHANGED_MEANWHILE =
+  'Someone changed this record after you opened it. Your changes were not saved: the record is shown as it is now — make your change again.';
+const REFERENCE_IN_USE = 'Registry reference is already used by another registrant';
+
+/** The edit form; `conflict` is a refusal of the whole form (409), named in the error summary only. */
 function editPage(
   rid: string,
   summary: RegistrantSummary,
@@ -564,13 +569,15 @@ function editPage(
   values: Form,
   errors: FieldErrors,
   purpose: string,
+  conflict?: string,
 ): PageResult {
   const hasErrors = Object.keys(errors).length > 0;
   return {
     kind: 'page',
-    status: hasErrors ? 400 : 200,
+    status: conflict ? 409 : hasErrors ? 400 : 200,
     title: 'Change the record',
-    body: html`${summaryOf(errors)} ${heading('Change the record', 'Registry')}
+    body: html`${conflict ? errorSummary([{ text: conflict }]) : summaryOf(errors)}
+      ${heading('Change the record', 'Registry')}
       ${registrantForm(
         `/console/registry/registrants/${rid}/edit`,
         csrf,
@@ -597,12 +604,20 @@ export const updateRegistrantPage = definePage({
     // The record as it is now: what the form does not show is kept from it (a read, with the purpose).
     const current = await readRegistrant(deps, principal, params.id, purpose);
     const errors = checkRegistrantForm(form);
-    if (fieldOf(form, 'updatedAt') !== String(current.summary.updatedAt))
-      errors.family = 'Someone changed this record after you opened it: open it again and redo your change';
     if (Object.keys(errors).length > 0) return editPage(params.id, current.summary, csrf, form, errors, purpose);
     try {
-      await updateRegistrant(deps, principal, params.id, registrantOf(form, current));
+      // The version the officer opened: the store writes only if the record is still that version.
+      const opened = Number(fieldOf(form, 'updatedAt'));
+      await updateRegistrant(deps, principal, params.id, registrantOf(form, current), opened);
     } catch (err) {
+      if (isTnxError(err, 'conflict') && err.pointer === '/externalReference') {
+        return editPage(params.id, current.summary, csrf, form, { externalReference: REFERENCE_IN_USE }, purpose);
+      }
+      if (isTnxError(err, 'conflict')) {
+        // Changed since it was opened: show it as it is now (a new read), so no stale form can be saved.
+        const now = await readRegistrant(deps, principal, params.id, purpose);
+        return editPage(params.id, now.summary, csrf, formOf(now), {}, purpose, CHANGED_MEANWHILE);
+      }
       if (!isTnxError(err, 'invalid_registrant')) throw err;
       return editPage(
         params.id,

@@ -311,6 +311,47 @@ describe('console: registry officer journey (Chromium)', function () {
     await p.context.close();
   });
 
+  it('travel form: an impossible date or offset is refused on its field, everything typed kept', async () => {
+    const usaUrl = world.usa.url!;
+    const id = await createThroughApi(registrantBody('Haddad', ['Omar']));
+    const p = await person(world);
+    await signIn(p, usaUrl, 'registry', `/console/registry/registrants/${id}/travel?purpose=Travel%20report`);
+    await p.page.waitForSelector('#f-travelPurpose');
+    await p.page.fill('#f-travelPurpose', 'Conference');
+    await p.page.fill('#f-carrier', 'BA');
+    await p.page.fill('#f-flightNumber', 'BA178');
+    await p.page.fill('#f-from', 'JFK');
+    await p.page.fill('#f-to', 'LHR');
+    await p.page.fill('#f-destinations', 'GBR');
+    await p.page.check('#f-withChild');
+    const tryDeparture = async (departure: string, offset: string) => {
+      await p.page.fill('#f-departure', departure);
+      await p.page.fill('#f-offset', offset);
+      const [res] = await Promise.all([
+        p.page.waitForResponse((r) => r.url().endsWith('/travel/check') && r.request().method() === 'POST'),
+        p.page.click('button:has-text("Continue")'),
+      ]);
+      assert.equal(res.status(), 400, `${departure} ${offset}`);
+      assert.match(await mainText(p), /There is a problem/);
+      assert.equal(await p.page.inputValue('#f-departure'), departure, 'what was typed is kept');
+      assert.equal(await p.page.inputValue('#f-offset'), offset);
+      assert.equal(await p.page.inputValue('#f-travelPurpose'), 'Conference');
+      assert.equal(await p.page.inputValue('#f-destinations'), 'GBR');
+    };
+    // Month 13 and an offset of 25 hours: both fields marked, nothing recorded.
+    await tryDeparture(`${new Date().getUTCFullYear() + 1}-13-01 10:00`, '+25:00');
+    assert.match((await p.page.textContent('#f-departure-error')) ?? '', /real date and time/);
+    assert.match((await p.page.textContent('#f-offset-error')) ?? '', /at most 14 hours/);
+    assert.equal(await p.page.locator('.govuk-form-group--error').count(), 2);
+    await axeClean(p);
+    // 30 February is not read as 2 March.
+    await tryDeparture(`${new Date().getUTCFullYear() + 1}-02-30 10:00`, '+01:00');
+    assert.match((await p.page.textContent('#f-departure-error')) ?? '', /real date and time/);
+    assert.equal(await p.page.locator('#f-offset-error').count(), 0);
+    assert.equal((await world.usa.ctx.store.travelReports.listByRegistrant(id)).length, 0, 'nothing recorded');
+    await p.context.close();
+  });
+
   it('without JavaScript the check step shows the deadline status before anything is recorded', async () => {
     const usaUrl = world.usa.url!;
     // A registrant to report for, created through the API.

@@ -651,9 +651,28 @@ const TRAVEL_FIELDS: readonly (readonly [string, string, string])[] = [
 const TLABEL = Object.fromEntries(TRAVEL_FIELDS.map(([f, l]) => [f, l]));
 const TRAVEL_NAMES = TRAVEL_FIELDS.map(([f]) => f);
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
-const OFFSET = /^(Z|[+-]\d{2}:\d{2})$/;
+const OFFSET = /^(?:Z|[+-](\d{2}):(\d{2}))$/;
 /** `YYYY-MM-DD HH:MM[:SS]` (or with a T) as RFC 3339 without the offset. */
 const withSeconds = (t: string) => (t.length === 16 ? `${t}:00` : t).replace(' ', 'T');
+/**
+ * A real date and time: the shape, and a round trip through the calendar — Date reads 2026-02-30 as
+ * 2 March and 2026-13-01 as nothing, so what does not come back as written was not a date.
+ */
+export function isLocalTime(t: string): boolean {
+  if (!LOCAL_TIME.test(t)) return false;
+  const iso = withSeconds(t);
+  const d = new Date(`${iso}Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 19) === iso;
+}
+/** A UTC offset that exists: Z, or ±hh:mm with minutes under 60 and at most 14 hours (Kiribati, +14:00). */
+export function isUtcOffset(o: string): boolean {
+  const m = OFFSET.exec(o);
+  if (!m) return false;
+  if (m[1] === undefined) return true;
+  const hours = Number(m[1]);
+  const minutes = Number(m[2]);
+  return minutes < 60 && hours * 60 + minutes <= 14 * 60;
+}
 
 interface TravelInput {
   body: Record<string, unknown>;
@@ -666,14 +685,16 @@ interface TravelInput {
 function travelOf(form: Form, now: number): { input: TravelInput } | { errors: FieldErrors } {
   const v = (f: string) => fieldOf(form, f);
   const errors: FieldErrors = {};
-  if (!LOCAL_TIME.test(v('reportedAt'))) errors.reportedAt = 'Enter when the registrant reported, as a date and time';
+  if (!isLocalTime(v('reportedAt')))
+    errors.reportedAt = 'Enter when the registrant reported as a real date and time, YYYY-MM-DD HH:MM';
   if (v('travelPurpose') === '') errors.travelPurpose = 'Enter the purpose of the travel';
   if (v('carrier') === '') errors.carrier = 'Enter the airline designator';
   if (v('flightNumber') === '') errors.flightNumber = 'Enter the flight number';
   if (v('from') === '') errors.from = 'Enter the departure airport';
   if (v('to') === '') errors.to = 'Enter the arrival airport';
-  if (!LOCAL_TIME.test(v('departure'))) errors.departure = 'Enter the departure as a date and time';
-  if (!OFFSET.test(v('offset'))) errors.offset = 'Enter the UTC offset as +hh:mm or -hh:mm (Z for UTC)';
+  if (!isLocalTime(v('departure'))) errors.departure = 'Enter the departure as a real date and time, YYYY-MM-DD HH:MM';
+  if (!isUtcOffset(v('offset')))
+    errors.offset = 'Enter the UTC offset as +hh:mm or -hh:mm, at most 14 hours (Z for UTC)';
   if (v('destinations') === '') errors.destinations = 'Enter at least one destination state';
   if (v('withChild') !== 'yes' && v('withChild') !== 'no')
     errors.withChild = 'Say whether the registrant travels with a child';

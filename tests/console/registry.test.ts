@@ -311,6 +311,20 @@ describe('console: registry officer journey (Chromium)', function () {
     await p.context.close();
   });
 
+  it('an empty purpose is refused on the purpose field itself, which the error summary links to', async () => {
+    const usaUrl = world.usa.url!;
+    const id = await createThroughApi(registrantBody('Sato', ['Ken']));
+    const p = await person(world);
+    await signIn(p, usaUrl, 'registry', `/console/registry/registrants/${id}?purpose=%20`);
+    await p.page.waitForSelector('.govuk-error-summary');
+    assert.equal(await p.page.getAttribute('.govuk-error-summary a', 'href'), '#f-purpose');
+    assert.match((await p.page.textContent('#f-purpose-error')) ?? '', /Give the purpose of this consultation/);
+    assert.equal(await p.page.locator('.govuk-form-group--error #f-purpose.govuk-input--error').count(), 1);
+    assert.match((await p.page.getAttribute('#f-purpose', 'aria-describedby')) ?? '', /f-purpose-error/);
+    await axeClean(p);
+    await p.context.close();
+  });
+
   it('travel form: an impossible date or offset is refused on its field, everything typed kept', async () => {
     const usaUrl = world.usa.url!;
     const id = await createThroughApi(registrantBody('Haddad', ['Omar']));

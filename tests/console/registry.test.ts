@@ -311,6 +311,23 @@ describe('console: registry officer journey (Chromium)', function () {
     await p.context.close();
   });
 
+  it('search: the date-of-birth hint offers what the search takes, and a refused date is marked on its field', async () => {
+    const usaUrl = world.usa.url!;
+    const p = await person(world);
+    await signIn(p, usaUrl, 'registry', '/console/registry');
+    assert.equal((await p.page.textContent('#f-dateOfBirth-hint'))?.trim(), 'YYYY-MM-DD, or YYYY for the year');
+    await p.page.fill('#f-dateOfBirth', '1968-02');
+    await p.page.fill('#f-purpose', 'Check by phone');
+    await p.page.click('button:has-text("Search")');
+    await p.page.waitForSelector('.govuk-error-summary');
+    assert.equal(await p.page.getAttribute('.govuk-error-summary a', 'href'), '#f-dateOfBirth');
+    assert.match((await p.page.textContent('#f-dateOfBirth-error')) ?? '', /YYYY-MM-DD, or YYYY/);
+    assert.equal(await p.page.locator('#f-name-error').count(), 0, 'not blamed on the name');
+    assert.equal(await p.page.inputValue('#f-dateOfBirth'), '1968-02');
+    await axeClean(p);
+    await p.context.close();
+  });
+
   it('an empty purpose is refused on the purpose field itself, which the error summary links to', async () => {
     const usaUrl = world.usa.url!;
     const id = await createThroughApi(registrantBody('Sato', ['Ken']));

@@ -71,7 +71,10 @@ export const searchPage = definePage({
         hits = (await searchRegistrants(deps, principal, query)).items;
       } catch (err) {
         if (!isTnxError(err, 'invalid_request')) throw err;
-        errors.name = 'Give a name, a date of birth or a document number to search by';
+        // The refusal names the criterion at fault; a search with nothing to search by names none.
+        if (err.pointer === 'dateOfBirth')
+          errors.dateOfBirth = 'Enter the date of birth as YYYY-MM-DD, or YYYY to search by the year';
+        else errors.name = 'Give a name, a date of birth or a document number to search by';
       }
     } else if (query.purpose !== undefined) errors.name = 'Give a name, a date of birth or a document number';
     const results =
@@ -110,7 +113,11 @@ export const searchPage = definePage({
               ${inputField('name', 'Name', query.name, { error: errors.name, hint: 'Family or given name' })}
             </div>
             <div class="govuk-grid-column-one-third">
-              ${inputField('dateOfBirth', 'Date of birth', query.dateOfBirth, { hint: 'YYYY-MM-DD, YYYY-MM or YYYY' })}
+              ${inputField('dateOfBirth', 'Date of birth', query.dateOfBirth, {
+                error: errors.dateOfBirth,
+                // No month: the blind index holds the full date and the year, not the month (searchTerms).
+                hint: 'YYYY-MM-DD, or YYYY for the year',
+              })}
             </div>
             <div class="govuk-grid-column-one-third">
               ${inputField('documentNumber', 'Document number', query.documentNumber, { hint: 'Passport or ID card' })}

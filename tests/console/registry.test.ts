@@ -10,6 +10,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { TravelNotification } from '../../src/domain/protocol/types.js';
+import { SEARCH_LIMIT } from '../../src/features/registry/registry-service.js';
 import { until } from '../e2e/federation.js';
 import { axeViolations, person, shot, signIn, startWorld, type Person, type World, mainText, tabTo } from './world.js';
 
@@ -325,6 +326,42 @@ describe('console: registry officer journey (Chromium)', function () {
     assert.equal(await p.page.locator('#f-name-error').count(), 0, 'not blamed on the name');
     assert.equal(await p.page.inputValue('#f-dateOfBirth'), '1968-02');
     await axeClean(p);
+    await p.context.close();
+  });
+
+  it('search: results cut at the service limit say so, and how to narrow the search', async () => {
+    const usaUrl = world.usa.url!;
+    // One more namesake than a search returns, loaded as the registry's bulk import would.
+    const lines = Array.from({ length: SEARCH_LIMIT + 1 }, (_, i) =>
+      JSON.stringify(registrantBody('Kowalczyk', ['Jan'], { externalReference: `PL-LIMIT-${i}` })),
+    );
+    const imported = await fetch(`${usaUrl}/api/v1/registrants/import`, {
+      method: 'POST',
+      headers: { authorization: world.national!.registry, 'content-type': 'application/x-ndjson' },
+      body: `${lines.join('\n')}\n`,
+    });
+    assert.equal(imported.status, 200, await imported.text());
+    const p = await person(world);
+    await signIn(
+      p,
+      usaUrl,
+      'registry',
+      '/console/registry?name=Kowalczyk&dateOfBirth=&documentNumber=&purpose=Limit%20check',
+    );
+    await p.page.waitForSelector('table');
+    const text = await mainText(p);
+    assert.match(text, new RegExp(`The first ${SEARCH_LIMIT} registrants found`));
+    assert.match(
+      text,
+      new RegExp(`Only the first ${SEARCH_LIMIT} matches are shown; there may be more. Narrow the search`),
+    );
+    assert.equal(await p.page.locator('tbody tr').count(), SEARCH_LIMIT);
+    await axeClean(p);
+    // A search under the limit says nothing of the kind.
+    await p.page.goto(
+      `${usaUrl}/console/registry?name=Kowalczyk&dateOfBirth=1975&documentNumber=ZZ0000000&purpose=Check`,
+    );
+    assert.doesNotMatch(await mainText(p), /Only the first/);
     await p.context.close();
   });
 

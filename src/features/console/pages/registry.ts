@@ -16,6 +16,7 @@ import {
   createRegistrant,
   readRegistrant,
   searchRegistrants,
+  SEARCH_LIMIT,
   updateRegistrant,
   type RegistrantSummary,
 } from '../../registry/registry-service.js';
@@ -77,11 +78,23 @@ export const searchPage = definePage({
         else errors.name = 'Give a name, a date of birth or a document number to search by';
       }
     } else if (query.purpose !== undefined) errors.name = 'Give a name, a date of birth or a document number';
+    // The service returns at most SEARCH_LIMIT hits: a full page may not be all of them.
+    const limited = hits !== null && hits.length >= SEARCH_LIMIT;
     const results =
       hits === null
         ? ''
-        : table(
-            `${hits.length} registrant${hits.length === 1 ? '' : 's'} found`,
+        : html`${
+            limited
+              ? html`<div class="govuk-inset-text">
+                  Only the first ${String(SEARCH_LIMIT)} matches are shown; there may be more. Narrow the search: add
+                  the date of birth or a document number, or give more of the name.
+                </div>`
+              : ''
+          }
+          ${table(
+            limited
+              ? `The first ${SEARCH_LIMIT} registrants found`
+              : `${hits.length} registrant${hits.length === 1 ? '' : 's'} found`,
             [
               { header: 'Name', cell: (h) => nameOf(h) },
               { header: 'Date of birth', cell: (h) => h.dateOfBirth },
@@ -97,7 +110,7 @@ export const searchPage = definePage({
             ],
             hits,
             'Nobody on the registry matches. Names are matched whole, after folding accents and case.',
-          );
+          )}`;
     return {
       kind: 'page',
       status: Object.keys(errors).length > 0 ? 400 : 200,

@@ -385,6 +385,10 @@ describe('console: registry officer journey (Chromium)', function () {
     const p = await person(world);
     await signIn(p, usaUrl, 'registry', `/console/registry/registrants/${id}/travel?purpose=Travel%20report`);
     await p.page.waitForSelector('#f-travelPurpose');
+    // The deadline status is a live region kept in the accessibility tree, empty until there is a status.
+    assert.equal(await p.page.getAttribute('#deadline-status', 'aria-live'), 'polite');
+    assert.equal(await p.page.getAttribute('#deadline-status', 'hidden'), null, 'not hidden, so it is announced');
+    assert.equal(((await p.page.textContent('#deadline-status')) ?? '').trim(), '');
     await p.page.fill('#f-travelPurpose', 'Conference');
     await p.page.fill('#f-carrier', 'BA');
     await p.page.fill('#f-flightNumber', 'BA178');
@@ -406,6 +410,11 @@ describe('console: registry officer journey (Chromium)', function () {
       assert.equal(await p.page.inputValue('#f-travelPurpose'), 'Conference');
       assert.equal(await p.page.inputValue('#f-destinations'), 'GBR');
     };
+    // A real departure fills the live region; the region was never hidden.
+    await p.page.fill('#f-departure', `${day(40)} 10:15`);
+    await p.page.fill('#f-offset', '-05:00');
+    await p.page.waitForSelector('#deadline-status .govuk-inset-text');
+    assert.equal(await p.page.getAttribute('#deadline-status', 'hidden'), null);
     // Month 13 and an offset of 25 hours: both fields marked, nothing recorded.
     await tryDeparture(`${new Date().getUTCFullYear() + 1}-13-01 10:00`, '+25:00');
     assert.match((await p.page.textContent('#f-departure-error')) ?? '', /real date and time/);
@@ -437,7 +446,11 @@ describe('console: registry officer journey (Chromium)', function () {
     p.page.setDefaultTimeout(15_000);
     await p.page.goto(`${usaUrl}/console/registry/registrants/${id}/travel?purpose=Travel%20report`);
     assert.match((await p.page.textContent('h1')) ?? '', /Record travel/);
-    assert.equal(await p.page.isHidden('#deadline-status'), true, 'no live status without JavaScript');
+    assert.equal(
+      ((await p.page.textContent('#deadline-status')) ?? '').trim(),
+      '',
+      'no live status without JavaScript',
+    );
     await p.page.fill('#f-travelPurpose', 'Work');
     await p.page.fill('#f-carrier', 'BA');
     await p.page.fill('#f-flightNumber', 'BA178');

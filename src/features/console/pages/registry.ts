@@ -794,7 +794,6 @@ function travelForm(rid: string, csrf: string, values: Form, errors: FieldErrors
         class="tnx-deadline"
         aria-live="polite"
         data-tnx-deadline="/console/registry/deadline"
-        hidden
       ></div>
       ${inputField('destinations', TLABEL.destinations!, v('destinations'), {
         error: e('destinations'),

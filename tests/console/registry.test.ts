@@ -288,6 +288,22 @@ describe('console: registry officer journey (Chromium)', function () {
     await p.context.close();
   });
 
+  it('an edit that leaves the given names alone keeps a given name with a space as one name', async () => {
+    const usaUrl = world.usa.url!;
+    const id = await createThroughApi(registrantBody('Whitfield', ['Mary Ann', 'Louise']));
+    const p = await person(world);
+    await signIn(p, usaUrl, 'registry', `/console/registry/registrants/${id}/edit?purpose=Review%20date`);
+    await p.page.waitForSelector('#f-reviewDue');
+    assert.equal(await p.page.inputValue('#f-given'), 'Mary Ann Louise');
+    await p.page.fill('#f-reviewDue', '2031-01-15');
+    await p.page.click('button:has-text("Save the changes")');
+    await p.page.waitForSelector('text=The changes were saved.');
+    const read = await api('GET', `/api/v1/registrants/${id}?purpose=Test%20check`);
+    assert.deepEqual(read.json.person.name.given, ['Mary Ann', 'Louise']);
+    assert.equal(read.json.reviewDue, '2031-01-15');
+    await p.context.close();
+  });
+
   it('a registry reference used by another registrant is refused on that field, the edit kept', async () => {
     const usaUrl = world.usa.url!;
     await createThroughApi(registrantBody('Okafor', ['Chidi'], { externalReference: 'NJ-2010-0001' }));

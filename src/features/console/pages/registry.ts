@@ -383,7 +383,7 @@ function registrantOf(form: Form, existing?: Registrant): Record<string, unknown
     ...keptWithoutRef,
     person: {
       ...(existing?.person ?? {}),
-      name: { family: v('family'), given: words(v('given')) },
+      name: { family: v('family'), given: givenNamesOf(v('given'), existing) },
       dateOfBirth: v('dateOfBirth'),
       sex: v('sex'),
       citizenships: words(v('citizenships').toUpperCase()),
@@ -396,6 +396,16 @@ function registrantOf(form: Form, existing?: Registrant): Record<string, unknown
     reviewDue: v('reviewDue'),
     ...(v('externalReference') ? { externalReference: v('externalReference') } : {}),
   };
+}
+
+/**
+ * The given names typed, split on spaces — but on an edit, an unchanged field keeps the names as
+ * stored: one name may hold a space ("Mary Ann"), and splitting it again would make it two.
+ */
+function givenNamesOf(typed: string, existing?: Registrant): string[] {
+  const stored = existing?.person.name.given;
+  if (stored && typed === stored.join(' ').trim()) return [...stored];
+  return words(typed);
 }
 
 /** What the edit form starts from. */

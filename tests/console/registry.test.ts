@@ -442,6 +442,15 @@ describe('console: registry officer journey (Chromium)', function () {
     assert.match((await p.page.textContent('#f-departure-error')) ?? '', /real date and time/);
     assert.equal(await p.page.locator('#f-offset-error').count(), 0);
     assert.equal((await world.usa.ctx.store.travelReports.listByRegistrant(id)).length, 0, 'nothing recorded');
+    // Corrected, checked, and recorded with a double click: the button ignores the second click.
+    await p.page.fill('#f-departure', `${day(40)} 10:15`);
+    await p.page.click('button:has-text("Continue")');
+    await p.page.waitForSelector('h1:has-text("Check the travel report")');
+    const record = p.page.locator('button:has-text("Record the travel report")');
+    assert.equal(await record.getAttribute('data-prevent-double-click'), 'true');
+    await record.dblclick();
+    await p.page.waitForSelector('text=Travel report recorded');
+    assert.equal((await world.usa.ctx.store.travelReports.listByRegistrant(id)).length, 1, 'recorded once');
     await p.context.close();
   });
 

@@ -509,7 +509,7 @@ function registrantForm(
         width: 20,
         hint: 'Optional: the registry’s own record number',
       })}
-      ${button(submit)}`,
+      ${button(submit, 'primary', { once: true })}`,
     { novalidate: true },
   );
 }
@@ -937,6 +937,8 @@ export const travelCheckPage = definePage({
             csrf,
             html`${hiddenFields({ ...kept, purpose })}${button(
               d.late ? 'Record the late travel report' : 'Record the travel report',
+              'primary',
+              { once: true },
             )}`,
           )}
           ${postForm(

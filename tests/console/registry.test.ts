@@ -268,6 +268,11 @@ describe('console: registry officer journey (Chromium)', function () {
     // Meanwhile another writer (an officer through the API, an import) changes the record.
     const put = await api('PUT', `/api/v1/registrants/${id}`, registrantBody('Ferreira-Lopes', ['Ana']));
     assert.equal(put.status, 200);
+    // A refusal of a field first: the form shown again keeps the version it was opened at.
+    await p.page.fill('#f-family', '');
+    await p.page.click('button:has-text("Save the changes")');
+    await p.page.waitForSelector('#f-family-error');
+    await p.page.fill('#f-family', 'Ferreira');
     // The stale form is saved: refused with 409, the message in the summary, not on a field.
     await p.page.fill('#f-given', 'Ana Maria');
     const [saved] = await Promise.all([

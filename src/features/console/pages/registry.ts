@@ -18,7 +18,6 @@ import {
   searchRegistrants,
   SEARCH_LIMIT,
   updateRegistrant,
-  type RegistrantSummary,
 } from '../../registry/registry-service.js';
 import { ROLES_BY_CONCERN } from '../../roles.js';
 import { checkDeadline, type DeadlineCheck } from '../../travel-reports/deadline-check.js';
@@ -583,7 +582,7 @@ export const editRegistrantPage = definePage({
       );
     }
     const r = await readRegistrant(deps, principal, params.id, query.purpose);
-    return editPage(r.id, r.summary, csrf, formOf(r), {}, query.purpose!);
+    return editPage(r.id, String(r.summary.updatedAt), csrf, formOf(r), {}, query.purpose!);
   },
 });
 
@@ -591,10 +590,14 @@ const CHANGED_MEANWHILE =
   'Someone changed this record after you opened it. Your changes were not saved: the record is shown as it is now — make your change again.';
 const REFERENCE_IN_USE = 'Registry reference is already used by another registrant';
 
-/** The edit form; `conflict` is a refusal of the whole form (409), named in the error summary only. */
+/**
+ * The edit form. `version`: the record's updatedAt the values were read at — a refused form keeps the
+ * version it was opened at, never the current one, or its stale values would pass the next check.
+ * `conflict` is a refusal of the whole form (409), named in the error summary only.
+ */
 function editPage(
   rid: string,
-  summary: RegistrantSummary,
+  version: string,
   csrf: string,
   values: Form,
   errors: FieldErrors,
@@ -614,7 +617,7 @@ function editPage(
         values,
         errors,
         'Save the changes',
-        { purpose, updatedAt: String(summary.updatedAt) },
+        { purpose, updatedAt: version },
         'Other names, further documents and convictions, and notes are kept as they are.',
       )}
       <p class="govuk-body">${link(registrantHref(rid, purpose), 'Back to the record without saving')}</p>`,
@@ -633,30 +636,23 @@ export const updateRegistrantPage = definePage({
     const purpose = fieldOf(form, 'purpose');
     // The record as it is now: what the form does not show is kept from it (a read, with the purpose).
     const current = await readRegistrant(deps, principal, params.id, purpose);
+    // The version the officer opened: the store writes only if the record is still that version.
+    const opened = fieldOf(form, 'updatedAt');
     const errors = checkRegistrantForm(form);
-    if (Object.keys(errors).length > 0) return editPage(params.id, current.summary, csrf, form, errors, purpose);
+    if (Object.keys(errors).length > 0) return editPage(params.id, opened, csrf, form, errors, purpose);
     try {
-      // The version the officer opened: the store writes only if the record is still that version.
-      const opened = Number(fieldOf(form, 'updatedAt'));
-      await updateRegistrant(deps, principal, params.id, registrantOf(form, current), opened);
+      await updateRegistrant(deps, principal, params.id, registrantOf(form, current), Number(opened));
     } catch (err) {
       if (isTnxError(err, 'conflict') && err.pointer === '/externalReference') {
-        return editPage(params.id, current.summary, csrf, form, { externalReference: REFERENCE_IN_USE }, purpose);
+        return editPage(params.id, opened, csrf, form, { externalReference: REFERENCE_IN_USE }, purpose);
       }
       if (isTnxError(err, 'conflict')) {
         // Changed since it was opened: show it as it is now (a new read), so no stale form can be saved.
         const now = await readRegistrant(deps, principal, params.id, purpose);
-        return editPage(params.id, now.summary, csrf, formOf(now), {}, purpose, CHANGED_MEANWHILE);
+        return editPage(params.id, String(now.summary.updatedAt), csrf, formOf(now), {}, purpose, CHANGED_MEANWHILE);
       }
       if (!isTnxError(err, 'invalid_registrant')) throw err;
-      return editPage(
-        params.id,
-        current.summary,
-        csrf,
-        form,
-        errorsOfRefusal(err, REGISTRANT_FIELDS, 'family'),
-        purpose,
-      );
+      return editPage(params.id, opened, csrf, form, errorsOfRefusal(err, REGISTRANT_FIELDS, 'family'), purpose);
     }
     return { kind: 'redirect', to: registrantHref(params.id, purpose), flash: 'The changes were saved.' };
   },

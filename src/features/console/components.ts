@@ -34,14 +34,9 @@ export function button(
   o: { once?: boolean } = {},
 ): Html {
   const cls = variant === 'primary' ? 'govuk-button' : `govuk-button govuk-button--${variant}`;
-  return html`<button
-    type="submit"
-    class="${cls}"
-    data-module="govuk-button"
-    ${o.once ? html` data-prevent-double-click="true"` : ''}
-  >
-    ${text}
-  </button>`;
+  const once = o.once ? html` data-prevent-double-click="true"` : '';
+  // One line: the text is the button's whole content, with no white space around it.
+  return html`<button type="submit" class="${cls}" data-module="govuk-button" ${once}>${text}</button>`;
 }
 
 export interface Column<T> {

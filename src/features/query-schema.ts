@@ -6,6 +6,7 @@
  * an unknown name (either may be a name or a document number).
  */
 import { TnxError } from '../core/errors.js';
+import { PURPOSE_TEXT } from '../domain/registry/registry-events.js';
 
 export const STATE_CODE = /^[A-Z]{3}$/;
 export const ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -18,7 +19,7 @@ export const CURSOR = /^[A-Za-z0-9_=-]{1,512}$/;
 export const PURPOSE = {
   type: 'string',
   maxLength: 200,
-  pattern: /^[^\u0000-\u001f\u007f]*$/,
+  pattern: PURPOSE_TEXT,
   what: 'printable text without control characters',
 } as const satisfies QueryParam;
 

@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import request from 'supertest';
 import { sampleNotification } from '../../src/cli/demo/samples.js';
+import { submitMessage } from '../../src/features/submission/submit.js';
 import { settled, until } from '../e2e/federation.js';
 import { axeViolations, person, shot, signIn, startWorld, type World } from './world.js';
 
@@ -169,6 +170,48 @@ describe('console: the auditor (Chromium, two gateways)', function () {
     await p.page.keyboard.press('Enter');
     await p.page.waitForURL((u) => u.origin !== url || u.pathname === '/console/signed-out');
     await p.context.close();
+  });
+
+  it('follow-ups reported back are shown to the PoC, auditors and admins, not to the submitter', async () => {
+    const url = world.usa.url!;
+    // A notification the console's submitter made (the principal a console session gives it).
+    const mine = await submitMessage(
+      { ctx: world.usa.ctx, queue: world.usa.queue },
+      {
+        principal: { id: 'oidc:submitter', role: 'submitter' },
+        idempotencyKey: null,
+        body: sampleNotification({ origin: 'USA', destination: 'GBR', departureAt: Date.now() + 48 * HOUR }),
+        expect: 'TravelNotification',
+      },
+    );
+    await settled(world.usa, mine.id);
+    const gbrInbox = await world.gbr.ctx.store.inbound.list({ notificationId: mine.id }, { limit: 5 });
+    await request(world.gbr.url!)
+      .post(`/api/v1/inbox/${gbrInbox.items[0]!.id}/follow-ups`)
+      .set('Authorization', `Bearer ${world.gbrM.poc}`)
+      .send({ action: 'interviewed', actionAt: '2026-12-14T08:00:00Z' })
+      .expect(202);
+    await until('the follow-up stored at USA', async () => {
+      const page = await world.usa.ctx.store.inbound.list(
+        { notificationId: mine.id, messageType: 'FollowUpReport' },
+        { limit: 5 },
+      );
+      return page.items.length ? page.items : null;
+    });
+    const timeline = async (login: string) => {
+      const p = await person(world);
+      await signIn(p, url, login);
+      const res = await p.page.goto(`${url}/console/deliveries/${mine.id}`);
+      assert.equal(res?.status(), 200, login);
+      const main = ((await p.page.textContent('main')) ?? '').replace(/\s+/g, ' ');
+      await p.context.close();
+      return main;
+    };
+    const submitter = await timeline('submitter');
+    assert.match(submitter, /Receipt from GBR verified/, 'the submitter sees its delivery');
+    assert.doesNotMatch(submitter, /Follow-up|interviewed/i, 'but not what the destination did about the person');
+    assert.match(await timeline('poc'), /Follow-up from GBR received: interviewed/);
+    assert.match(await timeline('auditor'), /Follow-ups received interviewed/);
   });
 
   it('a page of another role is 403, and the navigation does not offer it', async () => {

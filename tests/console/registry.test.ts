@@ -10,6 +10,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { TravelNotification } from '../../src/domain/protocol/types.js';
+import { SEARCH_LIMIT } from '../../src/features/registry/registry-service.js';
 import { until } from '../e2e/federation.js';
 import { axeViolations, person, shot, signIn, startWorld, type Person, type World, mainText, tabTo } from './world.js';
 
@@ -216,38 +217,252 @@ describe('console: registry officer journey (Chromium)', function () {
     await p.context.close();
   });
 
+  /** A registrant as the API takes it. */
+  const registrantBody = (family: string, given: string[], more: Record<string, unknown> = {}) => ({
+    person: {
+      name: { family, given },
+      dateOfBirth: '1975-08-09',
+      sex: 'M',
+      citizenships: ['USA'],
+      travelDocuments: [],
+    },
+    convictions: [
+      {
+        offenceCategory: 'other',
+        convictedOn: '2010-01-05',
+        jurisdiction: 'USA',
+        sentenceSummary: 'Two years',
+        victimMinor: true,
+        registrationEndsOn: null,
+      },
+    ],
+    registrationStart: '2012-01-01',
+    registrationEnd: null,
+    status: 'active',
+    reviewDue: '2030-01-01',
+    ...more,
+  });
+
+  /** The registry API as another officer or an import would call it. */
+  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    const res = await fetch(`${world.usa.url!}${path}`, {
+      method,
+      headers: { authorization: world.national!.registry, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, json: await res.json() };
+  }
+
+  async function createThroughApi(body: unknown): Promise<string> {
+    const res = await api('POST', '/api/v1/registrants', body);
+    assert.equal(res.status, 201);
+    return (res.json as { id: string }).id;
+  }
+
+  it('a record changed after the form was opened is not overwritten: the page shows it as it is now', async () => {
+    const usaUrl = world.usa.url!;
+    const id = await createThroughApi(registrantBody('Ferreira', ['Ana']));
+    const p = await person(world);
+    await signIn(p, usaUrl, 'registry', `/console/registry/registrants/${id}/edit?purpose=Correction`);
+    await p.page.waitForSelector('#f-family');
+    // Meanwhile another writer (an officer through the API, an import) changes the record.
+    const put = await api('PUT', `/api/v1/registrants/${id}`, registrantBody('Ferreira-Lopes', ['Ana']));
+    assert.equal(put.status, 200);
+    // A refusal of a field first: the form shown again keeps the version it was opened at.
+    await p.page.fill('#f-family', '');
+    await p.page.click('button:has-text("Save the changes")');
+    await p.page.waitForSelector('#f-family-error');
+    await p.page.fill('#f-family', 'Ferreira');
+    // The stale form is saved: refused with 409, the message in the summary, not on a field.
+    await p.page.fill('#f-given', 'Ana Maria');
+    const [saved] = await Promise.all([
+      p.page.waitForResponse((r) => r.url().endsWith(`/registrants/${id}/edit`) && r.request().method() === 'POST'),
+      p.page.click('button:has-text("Save the changes")'),
+    ]);
+    assert.equal(saved.status(), 409);
+    assert.match(await mainText(p), /There is a problem Someone changed this record after you opened it/);
+    assert.equal(await p.page.locator('.govuk-form-group--error').count(), 0, 'no field is blamed');
+    // The form now holds the record as it is: saving it again as is cannot undo the other change.
+    assert.equal(await p.page.inputValue('#f-family'), 'Ferreira-Lopes');
+    assert.equal(await p.page.inputValue('#f-given'), 'Ana');
+    await axeClean(p);
+    await p.page.click('button:has-text("Save the changes")');
+    await p.page.waitForSelector('text=The changes were saved.');
+    const read = await api('GET', `/api/v1/registrants/${id}?purpose=Test%20check`);
+    assert.equal(read.json.person.name.family, 'Ferreira-Lopes', 'the other change is kept');
+    await p.context.close();
+  });
+
+  it('an edit that leaves the given names alone keeps a given name with a space as one name', async () => {
+    const usaUrl = world.usa.url!;
+    const id = await createThroughApi(registrantBody('Whitfield', ['Mary Ann', 'Louise']));
+    const p = await person(world);
+    await signIn(p, usaUrl, 'registry', `/console/registry/registrants/${id}/edit?purpose=Review%20date`);
+    await p.page.waitForSelector('#f-reviewDue');
+    assert.equal(await p.page.inputValue('#f-given'), 'Mary Ann Louise');
+    await p.page.fill('#f-reviewDue', '2031-01-15');
+    await p.page.click('button:has-text("Save the changes")');
+    await p.page.waitForSelector('text=The changes were saved.');
+    const read = await api('GET', `/api/v1/registrants/${id}?purpose=Test%20check`);
+    assert.deepEqual(read.json.person.name.given, ['Mary Ann', 'Louise']);
+    assert.equal(read.json.reviewDue, '2031-01-15');
+    await p.context.close();
+  });
+
+  it('a registry reference used by another registrant is refused on that field, the edit kept', async () => {
+    const usaUrl = world.usa.url!;
+    await createThroughApi(registrantBody('Okafor', ['Chidi'], { externalReference: 'NJ-2010-0001' }));
+    const id = await createThroughApi(registrantBody('Brennan', ['Liam'], { externalReference: 'NJ-2010-0002' }));
+    const p = await person(world);
+    await signIn(p, usaUrl, 'registry', `/console/registry/registrants/${id}/edit?purpose=Correction`);
+    await p.page.waitForSelector('#f-externalReference');
+    await p.page.fill('#f-given', 'Liam Patrick');
+    await p.page.fill('#f-externalReference', 'NJ-2010-0001');
+    await p.page.click('button:has-text("Save the changes")');
+    await p.page.waitForSelector('.govuk-error-summary');
+    assert.match(await mainText(p), /There is a problem Registry reference is already used by another registrant/);
+    assert.match(
+      (await p.page.textContent('#f-externalReference-error')) ?? '',
+      /Registry reference is already used by another registrant/,
+    );
+    assert.equal(await p.page.inputValue('#f-given'), 'Liam Patrick', 'what was typed is kept');
+    assert.equal(await p.page.inputValue('#f-externalReference'), 'NJ-2010-0001');
+    await axeClean(p);
+    const read = await api('GET', `/api/v1/registrants/${id}?purpose=Test%20check`);
+    assert.equal(read.json.externalReference, 'NJ-2010-0002', 'nothing stored');
+    await p.context.close();
+  });
+
+  it('search: the date-of-birth hint offers what the search takes, and a refused date is marked on its field', async () => {
+    const usaUrl = world.usa.url!;
+    const p = await person(world);
+    await signIn(p, usaUrl, 'registry', '/console/registry');
+    assert.equal((await p.page.textContent('#f-dateOfBirth-hint'))?.trim(), 'YYYY-MM-DD, or YYYY for the year');
+    await p.page.fill('#f-dateOfBirth', '1968-02');
+    await p.page.fill('#f-purpose', 'Check by phone');
+    await p.page.click('button:has-text("Search")');
+    await p.page.waitForSelector('.govuk-error-summary');
+    assert.equal(await p.page.getAttribute('.govuk-error-summary a', 'href'), '#f-dateOfBirth');
+    assert.match((await p.page.textContent('#f-dateOfBirth-error')) ?? '', /YYYY-MM-DD, or YYYY/);
+    assert.equal(await p.page.locator('#f-name-error').count(), 0, 'not blamed on the name');
+    assert.equal(await p.page.inputValue('#f-dateOfBirth'), '1968-02');
+    await axeClean(p);
+    await p.context.close();
+  });
+
+  it('search: results cut at the service limit say so, and how to narrow the search', async () => {
+    const usaUrl = world.usa.url!;
+    // One more namesake than a search returns, loaded as the registry's bulk import would.
+    const lines = Array.from({ length: SEARCH_LIMIT + 1 }, (_, i) =>
+      JSON.stringify(registrantBody('Kowalczyk', ['Jan'], { externalReference: `PL-LIMIT-${i}` })),
+    );
+    const imported = await fetch(`${usaUrl}/api/v1/registrants/import`, {
+      method: 'POST',
+      headers: { authorization: world.national!.registry, 'content-type': 'application/x-ndjson' },
+      body: `${lines.join('\n')}\n`,
+    });
+    assert.equal(imported.status, 200, await imported.text());
+    const p = await person(world);
+    await signIn(
+      p,
+      usaUrl,
+      'registry',
+      '/console/registry?name=Kowalczyk&dateOfBirth=&documentNumber=&purpose=Limit%20check',
+    );
+    await p.page.waitForSelector('table');
+    const text = await mainText(p);
+    assert.match(text, new RegExp(`The first ${SEARCH_LIMIT} registrants found`));
+    assert.match(
+      text,
+      new RegExp(`Only the first ${SEARCH_LIMIT} matches are shown; there may be more. Narrow the search`),
+    );
+    assert.equal(await p.page.locator('tbody tr').count(), SEARCH_LIMIT);
+    await axeClean(p);
+    // A search under the limit says nothing of the kind.
+    await p.page.goto(
+      `${usaUrl}/console/registry?name=Kowalczyk&dateOfBirth=1975&documentNumber=ZZ0000000&purpose=Check`,
+    );
+    assert.doesNotMatch(await mainText(p), /Only the first/);
+    await p.context.close();
+  });
+
+  it('an empty purpose is refused on the purpose field itself, which the error summary links to', async () => {
+    const usaUrl = world.usa.url!;
+    const id = await createThroughApi(registrantBody('Sato', ['Ken']));
+    const p = await person(world);
+    await signIn(p, usaUrl, 'registry', `/console/registry/registrants/${id}?purpose=%20`);
+    await p.page.waitForSelector('.govuk-error-summary');
+    assert.equal(await p.page.getAttribute('.govuk-error-summary a', 'href'), '#f-purpose');
+    assert.match((await p.page.textContent('#f-purpose-error')) ?? '', /Give the purpose of this consultation/);
+    assert.equal(await p.page.locator('.govuk-form-group--error #f-purpose.govuk-input--error').count(), 1);
+    assert.match((await p.page.getAttribute('#f-purpose', 'aria-describedby')) ?? '', /f-purpose-error/);
+    await axeClean(p);
+    await p.context.close();
+  });
+
+  it('travel form: an impossible date or offset is refused on its field, everything typed kept', async () => {
+    const usaUrl = world.usa.url!;
+    const id = await createThroughApi(registrantBody('Haddad', ['Omar']));
+    const p = await person(world);
+    await signIn(p, usaUrl, 'registry', `/console/registry/registrants/${id}/travel?purpose=Travel%20report`);
+    await p.page.waitForSelector('#f-travelPurpose');
+    // The deadline status is a live region kept in the accessibility tree, empty until there is a status.
+    assert.equal(await p.page.getAttribute('#deadline-status', 'aria-live'), 'polite');
+    assert.equal(await p.page.getAttribute('#deadline-status', 'hidden'), null, 'not hidden, so it is announced');
+    assert.equal(((await p.page.textContent('#deadline-status')) ?? '').trim(), '');
+    await p.page.fill('#f-travelPurpose', 'Conference');
+    await p.page.fill('#f-carrier', 'BA');
+    await p.page.fill('#f-flightNumber', 'BA178');
+    await p.page.fill('#f-from', 'JFK');
+    await p.page.fill('#f-to', 'LHR');
+    await p.page.fill('#f-destinations', 'GBR');
+    await p.page.check('#f-withChild');
+    const tryDeparture = async (departure: string, offset: string) => {
+      await p.page.fill('#f-departure', departure);
+      await p.page.fill('#f-offset', offset);
+      const [res] = await Promise.all([
+        p.page.waitForResponse((r) => r.url().endsWith('/travel/check') && r.request().method() === 'POST'),
+        p.page.click('button:has-text("Continue")'),
+      ]);
+      assert.equal(res.status(), 400, `${departure} ${offset}`);
+      assert.match(await mainText(p), /There is a problem/);
+      assert.equal(await p.page.inputValue('#f-departure'), departure, 'what was typed is kept');
+      assert.equal(await p.page.inputValue('#f-offset'), offset);
+      assert.equal(await p.page.inputValue('#f-travelPurpose'), 'Conference');
+      assert.equal(await p.page.inputValue('#f-destinations'), 'GBR');
+    };
+    // A real departure fills the live region; the region was never hidden.
+    await p.page.fill('#f-departure', `${day(40)} 10:15`);
+    await p.page.fill('#f-offset', '-05:00');
+    await p.page.waitForSelector('#deadline-status .govuk-inset-text');
+    assert.equal(await p.page.getAttribute('#deadline-status', 'hidden'), null);
+    // Month 13 and an offset of 25 hours: both fields marked, nothing recorded.
+    await tryDeparture(`${new Date().getUTCFullYear() + 1}-13-01 10:00`, '+25:00');
+    assert.match((await p.page.textContent('#f-departure-error')) ?? '', /real date and time/);
+    assert.match((await p.page.textContent('#f-offset-error')) ?? '', /at most 14 hours/);
+    assert.equal(await p.page.locator('.govuk-form-group--error').count(), 2);
+    await axeClean(p);
+    // 30 February is not read as 2 March.
+    await tryDeparture(`${new Date().getUTCFullYear() + 1}-02-30 10:00`, '+01:00');
+    assert.match((await p.page.textContent('#f-departure-error')) ?? '', /real date and time/);
+    assert.equal(await p.page.locator('#f-offset-error').count(), 0);
+    assert.equal((await world.usa.ctx.store.travelReports.listByRegistrant(id)).length, 0, 'nothing recorded');
+    // Corrected, checked, and recorded with a double click: the button ignores the second click.
+    await p.page.fill('#f-departure', `${day(40)} 10:15`);
+    await p.page.click('button:has-text("Continue")');
+    await p.page.waitForSelector('h1:has-text("Check the travel report")');
+    const record = p.page.locator('button:has-text("Record the travel report")');
+    assert.equal(await record.getAttribute('data-prevent-double-click'), 'true');
+    await record.dblclick();
+    await p.page.waitForSelector('text=Travel report recorded');
+    assert.equal((await world.usa.ctx.store.travelReports.listByRegistrant(id)).length, 1, 'recorded once');
+    await p.context.close();
+  });
+
   it('without JavaScript the check step shows the deadline status before anything is recorded', async () => {
     const usaUrl = world.usa.url!;
     // A registrant to report for, created through the API.
-    const res = await fetch(`${usaUrl}/api/v1/registrants`, {
-      method: 'POST',
-      headers: { authorization: world.national!.registry, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        person: {
-          name: { family: 'Lindqvist', given: ['Bo'] },
-          dateOfBirth: '1975-08-09',
-          sex: 'M',
-          citizenships: ['USA'],
-          travelDocuments: [],
-        },
-        convictions: [
-          {
-            offenceCategory: 'other',
-            convictedOn: '2010-01-05',
-            jurisdiction: 'USA',
-            sentenceSummary: 'Two years',
-            victimMinor: true,
-            registrationEndsOn: null,
-          },
-        ],
-        registrationStart: '2012-01-01',
-        registrationEnd: null,
-        status: 'active',
-        reviewDue: '2030-01-01',
-      }),
-    });
-    assert.equal(res.status, 201);
-    const { id } = (await res.json()) as { id: string };
+    const id = await createThroughApi(registrantBody('Lindqvist', ['Bo']));
     // Signed in with JavaScript (the provider's pages are not ours), then the console without it.
     const signedIn = await person(world);
     await signIn(signedIn, usaUrl, 'registry');
@@ -261,7 +476,11 @@ describe('console: registry officer journey (Chromium)', function () {
     p.page.setDefaultTimeout(15_000);
     await p.page.goto(`${usaUrl}/console/registry/registrants/${id}/travel?purpose=Travel%20report`);
     assert.match((await p.page.textContent('h1')) ?? '', /Record travel/);
-    assert.equal(await p.page.isHidden('#deadline-status'), true, 'no live status without JavaScript');
+    assert.equal(
+      ((await p.page.textContent('#deadline-status')) ?? '').trim(),
+      '',
+      'no live status without JavaScript',
+    );
     await p.page.fill('#f-travelPurpose', 'Work');
     await p.page.fill('#f-carrier', 'BA');
     await p.page.fill('#f-flightNumber', 'BA178');

@@ -97,4 +97,19 @@ describe('registry: audit events', () => {
     }
     assert.equal(requirePurpose('  case 12  '), 'case 12');
   });
+
+  it('refuses a purpose with control characters, whichever door it came through', () => {
+    // A posted form is not checked by the query schema: CR/LF must not reach detail.purpose.
+    for (const p of ['case 12\r\nforged: line', 'case\u000012', 'tab\there', 'del\u007f']) {
+      assert.throws(
+        () => requirePurpose(p),
+        (e: unknown) => isTnxError(e, 'invalid_request') && e.pointer === 'purpose',
+      );
+      assert.throws(
+        () => registrantRead(r.id, 'clerk', p, at),
+        (e: unknown) => isTnxError(e, 'invalid_request'),
+      );
+    }
+    assert.equal(requirePurpose('Case 12 — border alert, flight BA178'), 'Case 12 — border alert, flight BA178');
+  });
 });

@@ -13,7 +13,16 @@ import type { RetentionOutcome } from './retention.js';
 
 const MAX_PURPOSE = 200;
 
-/** A read of personal data must state why (LED Art 25(1)); refuse before any decryption. */
+/**
+ * A purpose is stored in the audit trail: no control characters (NUL, CR, LF would forge or break
+ * audit lines). The API's query schema (PURPOSE, src/features/query-schema.ts) uses this same rule.
+ */
+export const PURPOSE_TEXT = /^[^\u0000-\u001f\u007f]*$/;
+
+/**
+ * A read of personal data must state why (LED Art 25(1)); refuse before any decryption. Whichever door
+ * the purpose came through — a query checked by its schema or a posted console form — it is checked here.
+ */
 export function requirePurpose(purpose: unknown): string {
   if (typeof purpose !== 'string' || purpose.trim().length === 0 || purpose.length > MAX_PURPOSE) {
     throw new TnxError(
@@ -21,6 +30,11 @@ export function requirePurpose(purpose: unknown): string {
       `a purpose of 1..${MAX_PURPOSE} characters is required to read personal data`,
       { pointer: 'purpose' },
     );
+  }
+  if (!PURPOSE_TEXT.test(purpose)) {
+    throw new TnxError('invalid_request', 'purpose must be printable text without control characters', {
+      pointer: 'purpose',
+    });
   }
   return purpose.trim();
 }

@@ -24,9 +24,19 @@ export function postForm(
   </form>`;
 }
 
-export function button(text: string, variant: 'primary' | 'secondary' | 'warning' = 'primary'): Html {
+/**
+ * A submit button. `once`: a button that creates something (a record, a report) ignores a second click
+ * made while the first is being sent (GOV.UK Frontend's data-prevent-double-click, with JavaScript).
+ */
+export function button(
+  text: string,
+  variant: 'primary' | 'secondary' | 'warning' = 'primary',
+  o: { once?: boolean } = {},
+): Html {
   const cls = variant === 'primary' ? 'govuk-button' : `govuk-button govuk-button--${variant}`;
-  return html`<button type="submit" class="${cls}" data-module="govuk-button">${text}</button>`;
+  const once = o.once ? html` data-prevent-double-click="true"` : '';
+  // One line: the text is the button's whole content, with no white space around it.
+  return html`<button type="submit" class="${cls}" data-module="govuk-button" ${once}>${text}</button>`;
 }
 
 export interface Column<T> {

@@ -157,9 +157,19 @@ async function replace(
   next: SealedRegistrant,
   events: DomainEvent[],
 ): Promise<void> {
-  if (!(await deps.ctx.store.registry.replace(next, prev.updatedAt, () => events))) {
-    throw new TnxError('conflict', 'the registrant was changed meanwhile; read it again');
+  let replaced: boolean;
+  try {
+    replaced = await deps.ctx.store.registry.replace(next, prev.updatedAt, () => events);
+  } catch (err) {
+    // A replace is an update by id: the only key it can clash on is the registry's unique reference.
+    if (isTnxError(err, 'conflict'))
+      throw new TnxError('conflict', 'another registrant has this externalReference', {
+        pointer: '/externalReference',
+        cause: err,
+      });
+    throw err;
   }
+  if (!replaced) throw new TnxError('conflict', 'the registrant was changed meanwhile; read it again');
   await deps.ctx.events.announce(...events);
 }
 
@@ -181,14 +191,21 @@ async function alter(
   return summaryOf(next);
 }
 
-/** Replace the whole record (PUT semantics); the id is the path's. */
+/**
+ * Replace the whole record (PUT semantics); the id is the path's. With `expectedUpdatedAt` (the
+ * version the caller read, as the console's edit form carries it) the write is a compare-and-set on
+ * it: a record changed since — by another officer, an import — is `conflict`, never overwritten.
+ */
 export async function updateRegistrant(
   deps: NationalDeps,
   principal: Principal,
   id: string,
   body: unknown,
+  expectedUpdatedAt?: number,
 ): Promise<RegistrantSummary> {
   const prev = await load(deps, id);
+  if (expectedUpdatedAt !== undefined && prev.updatedAt !== expectedUpdatedAt)
+    throw new TnxError('conflict', 'the registrant was changed meanwhile; read it again');
   const now = changeTime(deps, prev);
   return alter(deps, principal, prev, withId(body, id), now);
 }

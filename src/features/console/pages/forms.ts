@@ -122,7 +122,8 @@ export function askPurpose(
   action: string,
   opts: { refused: boolean; title: string; what: string; button: string; caption?: string },
 ): Html {
-  return html`${opts.refused ? errorSummary([{ text: 'Give the purpose of this consultation', href: '#f-purpose' }]) : ''}
+  const refusal = opts.refused ? 'Give the purpose of this consultation' : undefined;
+  return html`${refusal ? errorSummary([{ text: refusal, href: '#f-purpose' }]) : ''}
     ${heading(opts.title, opts.caption)}
     <p class="govuk-body">
       ${opts.what} The purpose you give is recorded with your name in the audit trail before the data is shown.
@@ -131,6 +132,7 @@ export function askPurpose(
       ${textInput('purpose', 'Purpose of the consultation', undefined, {
         hint: 'For example: case 2026-114, border alert for flight BA178',
         width: 20,
+        error: refusal,
       })}
       ${button(opts.button)}
     </form>`;

@@ -2,10 +2,11 @@
  * Auditor: one message's whole story on one timeline — submitted, sealed and queued, each delivery
  * attempt (time, HTTP status, failure, duration), the receipt (verified, digest, receivedAt), its lead
  * time against departure, alerts raised, the follow-ups the destination reported back (when, what was
- * done), and every audit event about it, linked by seq. Read through the same services as
+ * done; to the PoC, auditors and admins only), and every audit event about it, linked by seq. Read through the same services as
  * GET /api/v1/notifications/{id}, GET /api/v1/inbox?notificationId=&type=FollowUpReport and
  * GET /api/v1/audit?messageId=.
  */
+import type { Role } from '../../../core/principal.js';
 import { queryAudit, type AuditItem } from '../../audit-trail/audit-query.js';
 import { followUpsBack } from '../../inbox/follow-ups-back.js';
 import { ID } from '../../query-schema.js';
@@ -15,6 +16,9 @@ import { heading, link, summaryList, table, tag, withQuery } from '../components
 import { html, type Html } from '../html.js';
 import { definePage } from '../page.js';
 import { hours, stateTag, timelinessTag, when } from './format.js';
+
+/** Who is told what a destination did about the person: the API's inbox and audit roles. */
+const FOLLOW_UP_READERS: readonly Role[] = [...ROLES_BY_CONCERN.inbox, ...ROLES_BY_CONCERN.audit];
 
 interface Moment {
   at: string | null;
@@ -34,8 +38,13 @@ export const notificationPage = definePage({
     // Audit events are for auditors and admins only (the API's rule); others see the delivery alone.
     const mayAudit = (ROLES_BY_CONCERN.audit as readonly string[]).includes(principal.role);
     const events = mayAudit ? (await queryAudit(ctx, principal, { messageId: v.id, limit: 200 })).items.reverse() : [];
+    // What a destination did about the person (entry denied, interviewed…) is shown to the roles the
+    // API already tells it: the PoC (GET /api/v1/inbox) and auditors and admins (the
+    // followup.received event's outcome in GET /api/v1/audit?messageId=). A submitter is not told.
+    const mayFollowUps = FOLLOW_UP_READERS.includes(principal.role);
     // Follow-ups are reported about a TravelNotification; updates and follow-ups we sent have none.
-    const followUps = v.messageType === 'TravelNotification' ? await followUpsBack(ctx, v.notificationId) : [];
+    const followUps =
+      mayFollowUps && v.messageType === 'TravelNotification' ? await followUpsBack(ctx, v.notificationId) : [];
     const alerts = events.filter((e) => e.action === 'notification.failed' || e.action === 'notification.at_risk');
     const moments: Moment[] = [
       { at: v.submittedAt, what: html`Submitted by ${v.submittedBy}` },
@@ -75,10 +84,14 @@ export const notificationPage = definePage({
         ['Lead time before departure', hours(v.leadTimeHours)],
         ['Timeliness', timelinessTag(v.timeliness)],
         ['Attempts', String(v.attemptCount)],
-        [
-          'Follow-ups received',
-          followUps.length ? followUps.map((f) => f.action.replace(/_/g, ' ')).join(', ') : 'none',
-        ],
+        ...(mayFollowUps
+          ? ([
+              [
+                'Follow-ups received',
+                followUps.length ? followUps.map((f) => f.action.replace(/_/g, ' ')).join(', ') : 'none',
+              ],
+            ] as const)
+          : []),
         ...(v.lastError ? ([['Last error', v.lastError]] as const) : []),
       ])}
       <h2 class="govuk-heading-m">Timeline</h2>

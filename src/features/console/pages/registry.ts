@@ -16,13 +16,13 @@ import {
   createRegistrant,
   readRegistrant,
   searchRegistrants,
+  SEARCH_LIMIT,
   updateRegistrant,
-  type RegistrantSummary,
 } from '../../registry/registry-service.js';
 import { ROLES_BY_CONCERN } from '../../roles.js';
 import { checkDeadline, type DeadlineCheck } from '../../travel-reports/deadline-check.js';
 import { createTravelReport } from '../../travel-reports/travel-report-service.js';
-import { button, heading, link, postForm, summaryList, table, tag, withQuery } from '../components.js';
+import { button, errorSummary, heading, link, postForm, summaryList, table, tag, withQuery } from '../components.js';
 import { html, type Html } from '../html.js';
 import { definePage, type PageResult } from '../page.js';
 import {
@@ -71,14 +71,29 @@ export const searchPage = definePage({
         hits = (await searchRegistrants(deps, principal, query)).items;
       } catch (err) {
         if (!isTnxError(err, 'invalid_request')) throw err;
-        errors.name = 'Give a name, a date of birth or a document number to search by';
+        // The refusal names the criterion at fault; a search with nothing to search by names none.
+        if (err.pointer === 'dateOfBirth')
+          errors.dateOfBirth = 'Enter the date of birth as YYYY-MM-DD, or YYYY to search by the year';
+        else errors.name = 'Give a name, a date of birth or a document number to search by';
       }
     } else if (query.purpose !== undefined) errors.name = 'Give a name, a date of birth or a document number';
+    // The service returns at most SEARCH_LIMIT hits: a full page may not be all of them.
+    const limited = hits !== null && hits.length >= SEARCH_LIMIT;
     const results =
       hits === null
         ? ''
-        : table(
-            `${hits.length} registrant${hits.length === 1 ? '' : 's'} found`,
+        : html`${
+            limited
+              ? html`<div class="govuk-inset-text">
+                  Only the first ${String(SEARCH_LIMIT)} matches are shown; there may be more. Narrow the search: add
+                  the date of birth or a document number, or give more of the name.
+                </div>`
+              : ''
+          }
+          ${table(
+            limited
+              ? `The first ${SEARCH_LIMIT} registrants found`
+              : `${hits.length} registrant${hits.length === 1 ? '' : 's'} found`,
             [
               { header: 'Name', cell: (h) => nameOf(h) },
               { header: 'Date of birth', cell: (h) => h.dateOfBirth },
@@ -94,7 +109,7 @@ export const searchPage = definePage({
             ],
             hits,
             'Nobody on the registry matches. Names are matched whole, after folding accents and case.',
-          );
+          )}`;
     return {
       kind: 'page',
       status: Object.keys(errors).length > 0 ? 400 : 200,
@@ -110,7 +125,11 @@ export const searchPage = definePage({
               ${inputField('name', 'Name', query.name, { error: errors.name, hint: 'Family or given name' })}
             </div>
             <div class="govuk-grid-column-one-third">
-              ${inputField('dateOfBirth', 'Date of birth', query.dateOfBirth, { hint: 'YYYY-MM-DD, YYYY-MM or YYYY' })}
+              ${inputField('dateOfBirth', 'Date of birth', query.dateOfBirth, {
+                error: errors.dateOfBirth,
+                // No month: the blind index holds the full date and the year, not the month (searchTerms).
+                hint: 'YYYY-MM-DD, or YYYY for the year',
+              })}
             </div>
             <div class="govuk-grid-column-one-third">
               ${inputField('documentNumber', 'Document number', query.documentNumber, { hint: 'Passport or ID card' })}
@@ -363,7 +382,7 @@ function registrantOf(form: Form, existing?: Registrant): Record<string, unknown
     ...keptWithoutRef,
     person: {
       ...(existing?.person ?? {}),
-      name: { family: v('family'), given: words(v('given')) },
+      name: { family: v('family'), given: givenNamesOf(v('given'), existing) },
       dateOfBirth: v('dateOfBirth'),
       sex: v('sex'),
       citizenships: words(v('citizenships').toUpperCase()),
@@ -376,6 +395,16 @@ function registrantOf(form: Form, existing?: Registrant): Record<string, unknown
     reviewDue: v('reviewDue'),
     ...(v('externalReference') ? { externalReference: v('externalReference') } : {}),
   };
+}
+
+/**
+ * The given names typed, split on spaces — but on an edit, an unchanged field keeps the names as
+ * stored: one name may hold a space ("Mary Ann"), and splitting it again would make it two.
+ */
+function givenNamesOf(typed: string, existing?: Registrant): string[] {
+  const stored = existing?.person.name.given;
+  if (stored && typed === stored.join(' ').trim()) return [...stored];
+  return words(typed);
 }
 
 /** What the edit form starts from. */
@@ -479,7 +508,7 @@ function registrantForm(
         width: 20,
         hint: 'Optional: the registry’s own record number',
       })}
-      ${button(submit)}`,
+      ${button(submit, 'primary', { once: true })}`,
     { novalidate: true },
   );
 }
@@ -553,31 +582,42 @@ export const editRegistrantPage = definePage({
       );
     }
     const r = await readRegistrant(deps, principal, params.id, query.purpose);
-    return editPage(r.id, r.summary, csrf, formOf(r), {}, query.purpose!);
+    return editPage(r.id, String(r.summary.updatedAt), csrf, formOf(r), {}, query.purpose!);
   },
 });
 
+const CHANGED_MEANWHILE =
+  'Someone changed this record after you opened it. Your changes were not saved: the record is shown as it is now — make your change again.';
+const REFERENCE_IN_USE = 'Registry reference is already used by another registrant';
+
+/**
+ * The edit form. `version`: the record's updatedAt the values were read at — a refused form keeps the
+ * version it was opened at, never the current one, or its stale values would pass the next check.
+ * `conflict` is a refusal of the whole form (409), named in the error summary only.
+ */
 function editPage(
   rid: string,
-  summary: RegistrantSummary,
+  version: string,
   csrf: string,
   values: Form,
   errors: FieldErrors,
   purpose: string,
+  conflict?: string,
 ): PageResult {
   const hasErrors = Object.keys(errors).length > 0;
   return {
     kind: 'page',
-    status: hasErrors ? 400 : 200,
+    status: conflict ? 409 : hasErrors ? 400 : 200,
     title: 'Change the record',
-    body: html`${summaryOf(errors)} ${heading('Change the record', 'Registry')}
+    body: html`${conflict ? errorSummary([{ text: conflict }]) : summaryOf(errors)}
+      ${heading('Change the record', 'Registry')}
       ${registrantForm(
         `/console/registry/registrants/${rid}/edit`,
         csrf,
         values,
         errors,
         'Save the changes',
-        { purpose, updatedAt: String(summary.updatedAt) },
+        { purpose, updatedAt: version },
         'Other names, further documents and convictions, and notes are kept as they are.',
       )}
       <p class="govuk-body">${link(registrantHref(rid, purpose), 'Back to the record without saving')}</p>`,
@@ -596,22 +636,23 @@ export const updateRegistrantPage = definePage({
     const purpose = fieldOf(form, 'purpose');
     // The record as it is now: what the form does not show is kept from it (a read, with the purpose).
     const current = await readRegistrant(deps, principal, params.id, purpose);
+    // The version the officer opened: the store writes only if the record is still that version.
+    const opened = fieldOf(form, 'updatedAt');
     const errors = checkRegistrantForm(form);
-    if (fieldOf(form, 'updatedAt') !== String(current.summary.updatedAt))
-      errors.family = 'Someone changed this record after you opened it: open it again and redo your change';
-    if (Object.keys(errors).length > 0) return editPage(params.id, current.summary, csrf, form, errors, purpose);
+    if (Object.keys(errors).length > 0) return editPage(params.id, opened, csrf, form, errors, purpose);
     try {
-      await updateRegistrant(deps, principal, params.id, registrantOf(form, current));
+      await updateRegistrant(deps, principal, params.id, registrantOf(form, current), Number(opened));
     } catch (err) {
+      if (isTnxError(err, 'conflict') && err.pointer === '/externalReference') {
+        return editPage(params.id, opened, csrf, form, { externalReference: REFERENCE_IN_USE }, purpose);
+      }
+      if (isTnxError(err, 'conflict')) {
+        // Changed since it was opened: show it as it is now (a new read), so no stale form can be saved.
+        const now = await readRegistrant(deps, principal, params.id, purpose);
+        return editPage(params.id, String(now.summary.updatedAt), csrf, formOf(now), {}, purpose, CHANGED_MEANWHILE);
+      }
       if (!isTnxError(err, 'invalid_registrant')) throw err;
-      return editPage(
-        params.id,
-        current.summary,
-        csrf,
-        form,
-        errorsOfRefusal(err, REGISTRANT_FIELDS, 'family'),
-        purpose,
-      );
+      return editPage(params.id, opened, csrf, form, errorsOfRefusal(err, REGISTRANT_FIELDS, 'family'), purpose);
     }
     return { kind: 'redirect', to: registrantHref(params.id, purpose), flash: 'The changes were saved.' };
   },
@@ -636,9 +677,28 @@ const TRAVEL_FIELDS: readonly (readonly [string, string, string])[] = [
 const TLABEL = Object.fromEntries(TRAVEL_FIELDS.map(([f, l]) => [f, l]));
 const TRAVEL_NAMES = TRAVEL_FIELDS.map(([f]) => f);
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
-const OFFSET = /^(Z|[+-]\d{2}:\d{2})$/;
+const OFFSET = /^(?:Z|[+-](\d{2}):(\d{2}))$/;
 /** `YYYY-MM-DD HH:MM[:SS]` (or with a T) as RFC 3339 without the offset. */
 const withSeconds = (t: string) => (t.length === 16 ? `${t}:00` : t).replace(' ', 'T');
+/**
+ * A real date and time: the shape, and a round trip through the calendar — Date reads 2026-02-30 as
+ * 2 March and 2026-13-01 as nothing, so what does not come back as written was not a date.
+ */
+export function isLocalTime(t: string): boolean {
+  if (!LOCAL_TIME.test(t)) return false;
+  const iso = withSeconds(t);
+  const d = new Date(`${iso}Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 19) === iso;
+}
+/** A UTC offset that exists: Z, or ±hh:mm with minutes under 60 and at most 14 hours (Kiribati, +14:00). */
+export function isUtcOffset(o: string): boolean {
+  const m = OFFSET.exec(o);
+  if (!m) return false;
+  if (m[1] === undefined) return true;
+  const hours = Number(m[1]);
+  const minutes = Number(m[2]);
+  return minutes < 60 && hours * 60 + minutes <= 14 * 60;
+}
 
 interface TravelInput {
   body: Record<string, unknown>;
@@ -651,14 +711,16 @@ interface TravelInput {
 function travelOf(form: Form, now: number): { input: TravelInput } | { errors: FieldErrors } {
   const v = (f: string) => fieldOf(form, f);
   const errors: FieldErrors = {};
-  if (!LOCAL_TIME.test(v('reportedAt'))) errors.reportedAt = 'Enter when the registrant reported, as a date and time';
+  if (!isLocalTime(v('reportedAt')))
+    errors.reportedAt = 'Enter when the registrant reported as a real date and time, YYYY-MM-DD HH:MM';
   if (v('travelPurpose') === '') errors.travelPurpose = 'Enter the purpose of the travel';
   if (v('carrier') === '') errors.carrier = 'Enter the airline designator';
   if (v('flightNumber') === '') errors.flightNumber = 'Enter the flight number';
   if (v('from') === '') errors.from = 'Enter the departure airport';
   if (v('to') === '') errors.to = 'Enter the arrival airport';
-  if (!LOCAL_TIME.test(v('departure'))) errors.departure = 'Enter the departure as a date and time';
-  if (!OFFSET.test(v('offset'))) errors.offset = 'Enter the UTC offset as +hh:mm or -hh:mm (Z for UTC)';
+  if (!isLocalTime(v('departure'))) errors.departure = 'Enter the departure as a real date and time, YYYY-MM-DD HH:MM';
+  if (!isUtcOffset(v('offset')))
+    errors.offset = 'Enter the UTC offset as +hh:mm or -hh:mm, at most 14 hours (Z for UTC)';
   if (v('destinations') === '') errors.destinations = 'Enter at least one destination state';
   if (v('withChild') !== 'yes' && v('withChild') !== 'no')
     errors.withChild = 'Say whether the registrant travels with a child';
@@ -738,7 +800,6 @@ function travelForm(rid: string, csrf: string, values: Form, errors: FieldErrors
         class="tnx-deadline"
         aria-live="polite"
         data-tnx-deadline="/console/registry/deadline"
-        hidden
       ></div>
       ${inputField('destinations', TLABEL.destinations!, v('destinations'), {
         error: e('destinations'),
@@ -872,6 +933,8 @@ export const travelCheckPage = definePage({
             csrf,
             html`${hiddenFields({ ...kept, purpose })}${button(
               d.late ? 'Record the late travel report' : 'Record the travel report',
+              'primary',
+              { once: true },
             )}`,
           )}
           ${postForm(

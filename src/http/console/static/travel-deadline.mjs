@@ -11,12 +11,11 @@ const LOCAL = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
 const OFFSET = /^(Z|[+-]\d{2}:\d{2})$/;
 const seconds = (t) => (t.length === 16 ? `${t}:00` : t).replace(' ', 'T');
 
+// The box is a live region: it stays in the accessibility tree (empty, never `hidden`), so a screen
+// reader announces what is put in it; a region revealed and filled at once may be announced by none.
 function show(status) {
   box.replaceChildren();
-  if (!status) {
-    box.hidden = true;
-    return;
-  }
+  if (!status) return;
   const warn = status.verdict === 'late' || status.verdict === 'after_departure';
   const panel = document.createElement('div');
   if (warn) {
@@ -37,7 +36,6 @@ function show(status) {
     panel.textContent = status.message;
   }
   box.append(panel);
-  box.hidden = false;
 }
 
 let asked = 0;

@@ -10,6 +10,14 @@
  * Scope: the notifications of a report's creation and of destinations a change added. The amends and
  * cancels of a change or a cancellation are not rebuilt here.
  *
+ * One report never stops the pass: an error on a report is logged (ids and the error code only),
+ * counted in `tnx_travel_report_recovery_total{outcome=<code>}`, and the pass goes on with the next
+ * report; the failed one is tried again by the next pass. A report whose registrant is no longer
+ * active is not an error but a decision: the job sends what a request made now would send, and the
+ * service refuses to notify for a registration that is not active (toNotifications: `conflict`). Its
+ * missing notifications are withheld, and the refusal is audited once (`input.refused`, actor
+ * `system`, the report id, outcome `conflict`) instead of being retried every pass.
+ *
  * Scheduling: a scheduled job (src/ports/jobs.ts), like the registry retention job.
  */
 import { isTnxError } from '../../core/errors.js';
@@ -18,6 +26,7 @@ import { registrantRead } from '../../domain/registry/registry-events.js';
 import { openRegistrant } from '../../domain/registry/sealed-registrant.js';
 import { toNotifications } from '../../domain/travel-reports/to-notifications.js';
 import type { ScheduledJobs } from '../../ports/jobs.js';
+import type { SealedRegistrant } from '../../domain/registry/sealed-registrant.js';
 import type { TravelReportRecord } from '../../ports/store/index.js';
 import type { NationalDeps } from '../registry/deps.js';
 import { openReport } from './report-crypto.js';
@@ -28,6 +37,10 @@ export interface RecoveryResult {
   checked: number;
   /** Notification ids submitted by this pass. */
   submitted: string[];
+  /** Reports whose missing notifications this pass withheld (registrant no longer active), first time only. */
+  withheld: string[];
+  /** Reports this pass could not recover (an error), left for the next pass. */
+  failed: string[];
 }
 
 const BATCH = 500;
@@ -41,11 +54,75 @@ async function missingDestinations(deps: NationalDeps, rec: TravelReportRecord):
   return missing;
 }
 
-async function recoverOne(deps: NationalDeps, rec: TravelReportRecord, missing: StateCode[]): Promise<string[]> {
-  const { ctx, keys } = deps;
+/**
+ * The registration is no longer active: what a request made now would be refused, so nothing is sent.
+ * Audited once per report (an earlier pass's event is found by the report id); true when written now.
+ */
+async function withhold(
+  deps: NationalDeps,
+  rec: TravelReportRecord,
+  sealed: SealedRegistrant,
+  missing: StateCode[],
+): Promise<boolean> {
+  const { ctx } = deps;
+  const earlier = await ctx.store.audit.query({ messageId: rec.id, action: WITHHELD_ACTION }, { limit: 1 });
+  if (earlier.items.some((e) => e.actor === 'system')) return false;
+  await ctx.events.publish({
+    action: WITHHELD_ACTION,
+    actor: 'system',
+    at: ctx.clock.now(),
+    messageId: rec.id,
+    outcome: 'conflict',
+    detail: {
+      entity: 'travel_report',
+      job: RECOVERY_SCHEDULER_ID,
+      registrantId: rec.registrantId,
+      registrantStatus: sealed.status,
+      withheld: [...missing],
+    },
+  });
+  return true;
+}
+
+const WITHHELD_ACTION = 'input.refused';
+
+async function checkOne(deps: NationalDeps, rec: TravelReportRecord, result: RecoveryResult): Promise<void> {
+  const { ctx } = deps;
+  const missing = await missingDestinations(deps, rec);
+  if (missing.length === 0) return;
   const sealed = await ctx.store.registry.get(rec.registrantId);
   // Erased (or shredded) since: nothing left to send, and nothing that may be sent.
-  if (!sealed?.dek || rec.sealedReport === null) return [];
+  if (!sealed?.dek || rec.sealedReport === null) return;
+  if (sealed.status !== 'active') {
+    if (await withhold(deps, rec, sealed, missing)) {
+      ctx.metrics.travelReportRecovery.inc({ outcome: 'withheld' });
+      ctx.log.warn(
+        { travelReport: rec.id, registrant: rec.registrantId, registrantStatus: sealed.status, withheld: missing },
+        'travel report not recovered: its registration is no longer active, so its missing notifications are withheld',
+      );
+      result.withheld.push(rec.id);
+    }
+    return;
+  }
+  const ids = await recoverOne(deps, rec, sealed, missing);
+  if (ids.length > 0) {
+    ctx.metrics.travelReportRecovery.inc({ outcome: 'recovered' });
+    ctx.log.warn(
+      { travelReport: rec.id, notifications: ids },
+      'travel report recovered: notifications its request never submitted are submitted now',
+    );
+  }
+  result.submitted.push(...ids);
+}
+
+async function recoverOne(
+  deps: NationalDeps,
+  rec: TravelReportRecord,
+  sealed: SealedRegistrant,
+  missing: StateCode[],
+): Promise<string[]> {
+  const { ctx, keys } = deps;
+  if (rec.sealedReport === null) return [];
   const report = openReport(rec.sealedReport, rec.id, sealed, keys);
   const registrant = openRegistrant(sealed, keys);
   const { notifications } = toNotifications(report, registrant, ctx.config.state, ctx.config.pointOfContact, {
@@ -82,7 +159,7 @@ export async function runTravelReportRecovery(deps: NationalDeps): Promise<Recov
   const now = ctx.clock.now();
   const to = now - cfg.recoveryMinAgeSeconds * 1000;
   let from = now - cfg.recoveryLookbackHours * 3_600_000;
-  const result: RecoveryResult = { checked: 0, submitted: [] };
+  const result: RecoveryResult = { checked: 0, submitted: [], withheld: [], failed: [] };
   const seen = new Set<string>();
   for (;;) {
     const batch = (await ctx.store.travelReports.listActiveCreated(from, to, BATCH)).filter((r) => !seen.has(r.id));
@@ -91,16 +168,18 @@ export async function runTravelReportRecovery(deps: NationalDeps): Promise<Recov
       seen.add(rec.id);
       result.checked += 1;
       from = Math.max(from, rec.createdAt);
-      const missing = await missingDestinations(deps, rec);
-      if (missing.length === 0) continue;
-      const ids = await recoverOne(deps, rec, missing);
-      if (ids.length > 0) {
-        ctx.log.warn(
-          { travelReport: rec.id, notifications: ids },
-          'travel report recovered: notifications its request never submitted are submitted now',
+      try {
+        await checkOne(deps, rec, result);
+      } catch (err) {
+        // Ids and the code only: a message of an unknown error could quote personal data.
+        const code = isTnxError(err) ? err.code : 'internal';
+        ctx.metrics.travelReportRecovery.inc({ outcome: code });
+        ctx.log.error(
+          { travelReport: rec.id, registrant: rec.registrantId, code },
+          'travel report recovery failed for this report; the next pass tries it again',
         );
+        result.failed.push(rec.id);
       }
-      result.submitted.push(...ids);
     }
   }
 }
@@ -120,7 +199,7 @@ export async function startTravelReportRecovery(
   const intervalMs = options.intervalMs ?? deps.ctx.config.travelReports.recoveryIntervalSeconds * 1000;
   const job = await jobs.schedule(options.name ?? RECOVERY_SCHEDULER_ID, intervalMs, async () => {
     const r = await runTravelReportRecovery(deps);
-    return { checked: r.checked, submitted: r.submitted.length };
+    return { checked: r.checked, submitted: r.submitted.length, withheld: r.withheld.length, failed: r.failed.length };
   });
   return { name: job.name, close: () => job.stop() };
 }

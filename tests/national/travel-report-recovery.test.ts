@@ -9,9 +9,9 @@ import { ManualClock } from '../../src/core/clock.js';
 import { endRegistration, createRegistrant } from '../../src/features/registry/registry-service.js';
 import type { NationalDeps } from '../../src/features/registry/deps.js';
 import { runTravelReportRecovery } from '../../src/features/travel-reports/recovery-job.js';
-import { createTravelReport } from '../../src/features/travel-reports/travel-report-service.js';
+import { changeTravelReport, createTravelReport } from '../../src/features/travel-reports/travel-report-service.js';
 import { openStore } from '../../src/runtime/open-store.js';
-import { DAY, NOW } from '../travel-reports/fixtures.js';
+import { DAY, HOUR, NOW } from '../travel-reports/fixtures.js';
 import { nationalGateway, type NationalGateway } from './setup.js';
 import { registrantBody, travelBody } from './samples.js';
 
@@ -119,5 +119,37 @@ describe('travel report recovery job', function () {
     const again = await runTravelReportRecovery(gw.national);
     assert.deepEqual(again.failed, [broken.id]);
     assert.equal(await metric('personal_data_unreadable'), before + 2);
+  });
+
+  it('leaves a report alone while a change is young, then submits what it added as that change would', async () => {
+    const registrantId = (await createRegistrant(gw.national, staff, registrantBody())).id;
+    const t0 = clock.now();
+    const travel = travelBody(t0 + 30 * DAY, t0);
+    const created = await createTravelReport(gw.national, staff, registrantId, { travel });
+    clock.advance(HOUR);
+    // Another member of staff adds GBR; the change is stored, its submissions have not happened yet.
+    const changer = { id: 'registry-2', role: 'registry' as const };
+    const addGbr = { ...travel, destinationCountries: [...travel.destinationCountries, 'GBR'] };
+    await assert.rejects(
+      changeTravelReport(await failingSubmissions(), changer, created.id, { travel: addGbr }),
+      'the change is stored, its submissions fail',
+    );
+    const v2 = (await gw.ctx.store.travelReports.get(created.id))!;
+    assert.equal(v2.version, 2);
+    const gbr = v2.notificationIds.GBR!;
+    assert.ok(gbr);
+
+    // The report is old, its change is not: the change request may still be submitting.
+    clock.advance(gw.config.travelReports.recoveryMinAgeSeconds * 1000 - 1);
+    const early = await runTravelReportRecovery(gw.national);
+    assert.deepEqual(early.submitted, []);
+    assert.equal(await gw.ctx.store.outbound.get(gbr), null, 'a change in progress is not raced');
+
+    clock.advance(2);
+    const late = await runTravelReportRecovery(gw.national);
+    assert.deepEqual(late.submitted, [gbr]);
+    const rec = (await gw.ctx.store.outbound.get(gbr))!;
+    assert.equal(rec.submittedBy, 'registry-2', 'the submitter of the change');
+    assert.equal(rec.idempotencyKey, `tr:${created.id}:v2:${gbr}`, "the change's idempotency key");
   });
 });

@@ -2,10 +2,13 @@
  * Travel reports whose notifications were never submitted. Creating a report stores it (with the
  * notification id of each destination) and then submits the notifications; a request that dies
  * between the two leaves a report that says "notified" while nothing was sent. This job finds active
- * reports old enough that their request is over, and submits each missing notification — built from
- * the stored report as the request built it, under the id the report holds and the request's
- * idempotency key and submitter. The outbound store refuses a second record with the same id, so the
- * request and the job (or two runs of the job) can never send one notification twice.
+ * reports whose last version is old enough that the request that stored it is over (updatedAt, not
+ * createdAt: a change adds destinations too), and submits each missing notification — built from the
+ * stored report as the request built it, under the id the report holds and the idempotency key and
+ * submitter of the request that stored it: the creation's (`tr:<report>`, enteredBy) or, for a
+ * destination a change added, that change's (`tr:<report>:v<version>`, its actor), read from the
+ * change's audit event. The outbound store refuses a second record with the same id, so the request
+ * and the job (or two runs of the job) can never send one notification twice.
  *
  * Scope: the notifications of a report's creation and of destinations a change added. The amends and
  * cancels of a change or a cancellation are not rebuilt here.
@@ -30,7 +33,7 @@ import type { SealedRegistrant } from '../../domain/registry/sealed-registrant.j
 import type { TravelReportRecord } from '../../ports/store/index.js';
 import type { NationalDeps } from '../registry/deps.js';
 import { openReport } from './report-crypto.js';
-import { reportKey, submitAll } from './travel-report-service.js';
+import { changeKey, reportKey, submitAll } from './travel-report-service.js';
 
 export interface RecoveryResult {
   /** Reports looked at. */
@@ -115,6 +118,43 @@ async function checkOne(deps: NationalDeps, rec: TravelReportRecord, result: Rec
   result.submitted.push(...ids);
 }
 
+interface Origin {
+  /** Idempotency-key prefix and submitter of the request that stored the notification's id. */
+  key: string;
+  submitter: string;
+}
+
+/**
+ * Which request stored each missing destination's notification id: the newest change whose audit
+ * event lists it as added, else the creation. (An event lost on a MongoDB crash falls back to the
+ * creation; the request is long over by then, so at worst a retry of it would answer 409.)
+ */
+async function originsOf(
+  deps: NationalDeps,
+  rec: TravelReportRecord,
+  missing: StateCode[],
+): Promise<Map<StateCode, Origin>> {
+  const origins = new Map<StateCode, Origin>();
+  if (rec.version > 1) {
+    const changes = await deps.ctx.store.audit.query(
+      { messageId: rec.id, action: 'personal_data.altered' },
+      { limit: CHANGES_READ },
+    );
+    for (const e of changes.items) {
+      const { version, added } = (e.detail ?? {}) as { version?: unknown; added?: unknown };
+      if (e.outcome !== 'amended' || typeof version !== 'number' || !Array.isArray(added)) continue;
+      for (const d of added as StateCode[]) {
+        if (!origins.has(d)) origins.set(d, { key: changeKey(rec.id, version), submitter: e.actor });
+      }
+    }
+  }
+  for (const d of missing) if (!origins.has(d)) origins.set(d, { key: reportKey(rec.id), submitter: rec.enteredBy });
+  return origins;
+}
+
+/** The newest change events of one report read to find who added a destination. */
+const CHANGES_READ = 200;
+
 async function recoverOne(
   deps: NationalDeps,
   rec: TravelReportRecord,
@@ -138,11 +178,12 @@ async function recoverOne(
       'convictions',
     ]),
   );
-  const principal = { id: rec.enteredBy, role: 'registry' } as const;
+  const origins = await originsOf(deps, rec, missing);
   const submitted: string[] = [];
   for (const n of notifications) {
+    const origin = origins.get(n.destination)!;
     try {
-      const [sent] = await submitAll(deps, principal, [n], reportKey(rec.id));
+      const [sent] = await submitAll(deps, { id: origin.submitter, role: 'registry' }, [n], origin.key);
       submitted.push(sent!.id);
     } catch (err) {
       // The request (or another run) stored it meanwhile with a body built at another instant.
@@ -152,7 +193,7 @@ async function recoverOne(
   return submitted;
 }
 
-/** One pass over the active reports created between lookback and minAge ago. */
+/** One pass over the active reports created since lookback and last stored at least minAge ago. */
 export async function runTravelReportRecovery(deps: NationalDeps): Promise<RecoveryResult> {
   const { ctx } = deps;
   const cfg = ctx.config.travelReports;
@@ -168,6 +209,8 @@ export async function runTravelReportRecovery(deps: NationalDeps): Promise<Recov
       seen.add(rec.id);
       result.checked += 1;
       from = Math.max(from, rec.createdAt);
+      // Changed too recently: the change request may still be submitting what it added.
+      if (rec.updatedAt >= to) continue;
       try {
         await checkOne(deps, rec, result);
       } catch (err) {

@@ -152,4 +152,15 @@ describe('travel report recovery job', function () {
     assert.equal(rec.submittedBy, 'registry-2', 'the submitter of the change');
     assert.equal(rec.idempotencyKey, `tr:${created.id}:v2:${gbr}`, "the change's idempotency key");
   });
+
+  it('pages past reports created in one millisecond: a full page of them does not stall the pass', async () => {
+    const made = [];
+    for (let i = 0; i < 3; i++)
+      made.push(await unsentReport((await createRegistrant(gw.national, staff, registrantBody())).id));
+    assert.equal(new Set(made.map((r) => r.createdAt)).size, 1, 'one millisecond');
+    clock.advance(gw.config.travelReports.recoveryMinAgeSeconds * 1000 + 1);
+    const pass = await runTravelReportRecovery(gw.national, { batchSize: 2 });
+    const expected = made.flatMap((r) => Object.values(r.notificationIds));
+    assert.deepEqual(pass.submitted.filter((id) => expected.includes(id)).sort(), expected.sort());
+  });
 });

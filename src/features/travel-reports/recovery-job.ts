@@ -193,22 +193,27 @@ async function recoverOne(
   return submitted;
 }
 
-/** One pass over the active reports created since lookback and last stored at least minAge ago. */
-export async function runTravelReportRecovery(deps: NationalDeps): Promise<RecoveryResult> {
+/**
+ * One pass over the active reports created since lookback and last stored at least minAge ago, in
+ * pages of `batchSize` by (createdAt, id): reports created in one millisecond never hold a page up.
+ */
+export async function runTravelReportRecovery(
+  deps: NationalDeps,
+  options: { batchSize?: number } = {},
+): Promise<RecoveryResult> {
   const { ctx } = deps;
   const cfg = ctx.config.travelReports;
   const now = ctx.clock.now();
   const to = now - cfg.recoveryMinAgeSeconds * 1000;
-  let from = now - cfg.recoveryLookbackHours * 3_600_000;
+  const from = now - cfg.recoveryLookbackHours * 3_600_000;
   const result: RecoveryResult = { checked: 0, submitted: [], withheld: [], failed: [] };
-  const seen = new Set<string>();
+  let after: { createdAt: number; id: string } | null = null;
   for (;;) {
-    const batch = (await ctx.store.travelReports.listActiveCreated(from, to, BATCH)).filter((r) => !seen.has(r.id));
+    const batch = await ctx.store.travelReports.listActiveCreated(from, to, options.batchSize ?? BATCH, after);
     if (batch.length === 0) return result;
     for (const rec of batch) {
-      seen.add(rec.id);
+      after = { createdAt: rec.createdAt, id: rec.id };
       result.checked += 1;
-      from = Math.max(from, rec.createdAt);
       // Changed too recently: the change request may still be submitting what it added.
       if (rec.updatedAt >= to) continue;
       try {

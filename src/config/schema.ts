@@ -526,7 +526,8 @@ const travelReports = Section(
       Type.Integer({
         minimum: 0,
         maximum: 86400,
-        description: 'A report younger than this is left to the request that stored it (still submitting), seconds.',
+        description:
+          'A report created or changed more recently than this is left to the request that stored it (still submitting), seconds.',
       }),
       60,
     ),

@@ -41,6 +41,11 @@ export class Metrics {
   readonly partnerCircuit: Gauge<'partner'>;
   /** Submissions shed by admission control: reason = in_flight | latency | queue_lag. */
   readonly overloaded: Counter<'reason'>;
+  /**
+   * Travel reports the recovery job acted on: outcome = recovered (notifications submitted) | withheld
+   * (registrant no longer active: not sent, recorded once) | <error code> (left for the next pass).
+   */
+  readonly travelReportRecovery: Counter<'outcome'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registry = new Registry();
@@ -136,6 +141,12 @@ export class Metrics {
       name: 'tnx_http_overloaded_total',
       help: 'Submissions answered 503 overloaded, by reason (in_flight, latency, queue_lag)',
       labelNames: ['reason'],
+      registers,
+    });
+    this.travelReportRecovery = new Counter({
+      name: 'tnx_travel_report_recovery_total',
+      help: 'Travel reports the recovery job acted on, by outcome (recovered, withheld, or the error code)',
+      labelNames: ['outcome'],
       registers,
     });
   }

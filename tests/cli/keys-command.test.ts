@@ -1,6 +1,7 @@
 /** `tnx keys …` run as the real command (node bin/tnx.mjs) against files in a temp folder. */
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { tempDir } from '../harness/tmp.js';
 import { tnx, ROOT } from './keys-spawn.js';
@@ -170,5 +171,71 @@ describe('cli: tnx keys', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /key_material_invalid/);
     assert.equal(readFileSync(bad, 'utf8'), '{"keys":[{"kty":"EC"}]}');
+  });
+
+  it('a store that cannot record the change stops the command with the key files as they were', async () => {
+    const gw = tempDir('keys-audit-refused');
+    const keysPath = join(gw, 'fra.private.jwks.json');
+    const publicPath = join(gw, 'fra.public.jwks.json');
+    const sqlitePath = join(gw, 'tnx.sqlite');
+    const configPath = join(gw, 'tnx.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        state: 'FRA',
+        pointOfContact: { unit: 'Desk', email: 'desk@fra.example.org', phone: '+33 1 00 00 00 00', hours: '24/7' },
+        keys: { privateJwksPath: keysPath },
+        store: { kind: 'sqlite', sqlitePath },
+        directoryPath: join(ROOT, 'config/directory.fra.json'),
+      }),
+    );
+    assert.equal(tnx(['keys', 'generate', '--state', 'FRA', '--out', gw, '--config', configPath]).status, 0);
+    const [privateBefore, publicBefore] = [readFileSync(keysPath, 'utf8'), readFileSync(publicPath, 'utf8')];
+    // The store opens, then refuses every audit event: as a full disk or a failing database would.
+    const db = new Database(sqlitePath);
+    db.exec(`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    db.close();
+
+    const rotate = tnx(['keys', 'rotate', '--config', configPath]);
+    assert.notEqual(rotate.status, 0, 'the command fails');
+    const retire = tnx(['keys', 'retire', '--kid', (read(keysPath).keys[0] as Jwk).kid, '--config', configPath]);
+    assert.notEqual(retire.status, 0);
+    assert.equal(readFileSync(keysPath, 'utf8'), privateBefore, 'the private key file is unchanged');
+    assert.equal(readFileSync(publicPath, 'utf8'), publicBefore, 'the public key file is unchanged');
+    const other = join(gw, 'other');
+    const generate = tnx(['keys', 'generate', '--state', 'FRA', '--out', other, '--config', configPath]);
+    assert.notEqual(generate.status, 0);
+    assert.deepEqual(readdirSync(other), [], 'no key file, and no staged file left behind');
+    assert.deepEqual(
+      readdirSync(gw).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
+  });
+
+  it("generating the coordinator's key does not write to the gateway TNX_CONFIG names", async () => {
+    const gw = tempDir('keys-coordinator');
+    const sqlitePath = join(gw, 'tnx.sqlite');
+    const configPath = join(gw, 'tnx.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        state: 'FRA',
+        pointOfContact: { unit: 'Desk', email: 'desk@fra.example.org', phone: '+33 1 00 00 00 00', hours: '24/7' },
+        keys: { privateJwksPath: join(gw, 'fra.private.jwks.json') },
+        store: { kind: 'sqlite', sqlitePath },
+        directoryPath: join(ROOT, 'config/directory.fra.json'),
+      }),
+    );
+    assert.equal(tnx(['keys', 'generate', '--state', 'FRA', '--out', gw, '--config', configPath]).status, 0);
+    const c = tnx(['keys', 'generate', '--use', 'coordinator', '--out', join(gw, 'coord')], { TNX_CONFIG: configPath });
+    assert.equal(c.status, 0, c.stderr);
+    assert.match(c.stderr, /not audited/);
+    const store = await openStore({ kind: 'sqlite', sqlitePath } as never);
+    try {
+      const events = (await store.audit.query({ action: 'key.generated' }, { limit: 10 })).items;
+      assert.equal(events.length, 2, "only the gateway's own two keys");
+    } finally {
+      await store.close();
+    }
   });
 });

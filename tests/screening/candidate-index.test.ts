@@ -119,7 +119,7 @@ describe('screening: candidate index', () => {
     assert.deepEqual(blocked.sort(), ['reg-0', 'reg-1', 'reg-2', 'reg-3', 'reg-4']);
   });
 
-  it('keeps the newest expiry the registry gave, across a renewal, and screens an older unknown passport down', () => {
+  it('keeps the newest expiry of the current and past documents, and screens an older unknown passport down', () => {
     const idx = new CandidateIndex();
     const base: RegistrantForScreening = {
       id: 'reg-x',
@@ -132,10 +132,13 @@ describe('screening: candidate index', () => {
     idx.upsert(base);
     const newest = () => idx.subject(idx.slotOf('reg-x')!).newestDocument;
     assert.equal(newest()?.expiresOn, 20270301);
-    // The renewal replaces the passport: the newer expiry is kept, and an update that drops it does not forget it.
-    idx.upsert({ ...base, travelDocuments: [{ number: 'AC7654321', issuingState: 'POL', expiresOn: '2036-02-11' }] });
-    assert.deepEqual(newest(), { expiresOn: 20360211, issuingState: 'POL' });
-    idx.upsert({ ...base, travelDocuments: [{ number: 'AC7654321' }] });
+    // The renewal: the new passport is current, the old one past; the newer expiry is the one kept.
+    const renewed: RegistrantForScreening = {
+      ...base,
+      travelDocuments: [{ number: 'AC7654321', issuingState: 'POL', expiresOn: '2036-02-11' }],
+      pastTravelDocuments: base.travelDocuments,
+    };
+    idx.upsert(renewed);
     assert.deepEqual(newest(), { expiresOn: 20360211, issuingState: 'POL' });
     const screenWith = (expiresOn: string) =>
       screenPassenger(
@@ -165,6 +168,32 @@ describe('screening: candidate index', () => {
     assert.ok(idx.remove('reg-x'));
     idx.upsert({ ...base, id: 'reg-y', travelDocuments: [{ number: 'AB1234567' }] });
     assert.equal(idx.subject(idx.slotOf('reg-y')!).newestDocument, null, 'a reused slot keeps nothing');
+  });
+
+  it('takes the expiry from the latest upsert alone: a corrected date replaces a wrong one, as a rebuild would', () => {
+    const base: RegistrantForScreening = {
+      id: 'reg-typo',
+      name: { family: 'NOWAK', given: ['ANNA'] },
+      dateOfBirth: '1981-02-03',
+      sex: 'F',
+      citizenships: ['POL'],
+      travelDocuments: [{ number: 'EA1111111', issuingState: 'POL', expiresOn: '2093-04-05' }],
+    };
+    const corrected: RegistrantForScreening = {
+      ...base,
+      travelDocuments: [{ number: 'EA1111111', issuingState: 'POL', expiresOn: '2023-04-05' }],
+    };
+    const running = new CandidateIndex();
+    running.upsert(base);
+    running.upsert(corrected);
+    const rebuilt = new CandidateIndex();
+    rebuilt.upsert(corrected);
+    const newestIn = (idx: CandidateIndex) => idx.subject(idx.slotOf('reg-typo')!).newestDocument;
+    assert.deepEqual(newestIn(running), { expiresOn: 20230405, issuingState: 'POL' }, 'the typo is gone');
+    assert.deepEqual(newestIn(running), newestIn(rebuilt), 'the running index agrees with a rebuilt one');
+    // An update without any expiry leaves none known (a rebuilt index would know none either).
+    running.upsert({ ...corrected, travelDocuments: [{ number: 'EA1111111' }] });
+    assert.equal(newestIn(running), null);
   });
 
   it('finds a registrant by document number one edit away, whatever the name', () => {

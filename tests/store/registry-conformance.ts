@@ -228,6 +228,40 @@ export function runRegistryConformance(name: string, open: () => Promise<Store>)
       assert.deepEqual(await ids(base + 21, base + 100), []);
     });
 
+    it('travel reports: pages by (createdAt, id), so reports created in one millisecond are all reached', async () => {
+      const s = seal();
+      await store.registry.insert(s);
+      const base = T0 + 6_000 * 86_400_000; // a range no other case writes in
+      const same = Array.from({ length: 5 }, () => reportRecord(s.id, { createdAt: base + 7 }));
+      const next = reportRecord(s.id, { createdAt: base + 8 });
+      for (const r of [...same, next]) await store.travelReports.insert(r);
+      const expected = [...same.map((r) => r.id).sort(), next.id];
+      const seen: string[] = [];
+      let after: { createdAt: number; id: string } | null = null;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await other.travelReports.listActiveCreated(base, base + 100, 2, after);
+        if (page.length === 0) break;
+        assert.ok(page.length <= 2);
+        seen.push(...page.map((r) => r.id));
+        const last = page[page.length - 1]!;
+        after = { createdAt: last.createdAt, id: last.id };
+      }
+      assert.deepEqual(seen, expected, 'each once, in (createdAt, id) order, past the page boundary');
+      // A cursor before the range starts at `from`; the upper bound still holds.
+      const early = await other.travelReports.listActiveCreated(base + 8, base + 100, 10, {
+        createdAt: base,
+        id: 'zzzz',
+      });
+      assert.deepEqual(
+        early.map((r) => r.id),
+        [next.id],
+      );
+      assert.deepEqual(
+        await other.travelReports.listActiveCreated(base, base + 8, 10, { createdAt: base + 7, id: expected[4]! }),
+        [],
+      );
+    });
+
     it('trip index: one claim wins across instances, sources recorded once, release frees the trip', async () => {
       const tripKey = randomUUID();
       const entry = {

@@ -11,6 +11,7 @@ import { encodeAtSeqCursor, encodeSeqCursor } from '../../src/adapters/store-com
 import type { AuditFilter } from '../../src/ports/store/index.js';
 import { auditQuerySql } from '../../src/adapters/store-sqlite/audit-query.js';
 import { MIGRATIONS } from '../../src/adapters/store-sqlite/migrations.js';
+import { ACTIVE_CREATED_SQL } from '../../src/adapters/store-sqlite/travel-report-repo.js';
 import { openSqliteStore } from '../../src/adapters/store-sqlite/open-sqlite-store.js';
 import { tempDir } from '../harness/tmp.js';
 import { runStoreConformance, verifyWholeChain } from './conformance.js';
@@ -57,6 +58,7 @@ describe('sqlite store specifics', function () {
         'ix_outbound_at_risk',
         'ix_audit_action_at',
         'ix_audit_at',
+        'ix_travel_reports_active',
       ]) {
         assert.ok(indexes.includes(ix), `index ${ix} exists`);
       }
@@ -105,6 +107,24 @@ describe('sqlite store specifics', function () {
         db.close();
       }
     });
+  });
+
+  it("pages the recovery job's active travel reports from the partial index, in order, without a sort", async () => {
+    const path = join(tempDir('tnx-store'), 'travel-plans.sqlite');
+    await (await openSqliteStore({ path })).close();
+    const db = new Database(path, { readonly: true });
+    try {
+      const steps = (
+        db.prepare(`EXPLAIN QUERY PLAN ${ACTIVE_CREATED_SQL}`).all({ at: 1, id: 'x', to: 2, limit: 500 }) as {
+          detail: string;
+        }[]
+      ).map((r) => r.detail);
+      assert.equal(steps.length, 1, steps.join(' | '));
+      assert.match(steps[0]!, /^SEARCH travel_reports USING INDEX ix_travel_reports_active \(/, steps[0]);
+      assert.doesNotMatch(steps[0]!, /TEMP B-TREE/);
+    } finally {
+      db.close();
+    }
   });
 
   it('answers every combination of audit filters from one index in sort order: no sort step, no full scan', async () => {

@@ -68,6 +68,8 @@ export const travelReportSchema = new Schema(
   { ...opts, collection: 'travel_reports' },
 );
 travelReportSchema.index({ registrantId: 1, createdAt: 1 });
+// The recovery job's pages, in (createdAt, _id) order; cancelled reports are never asked for.
+travelReportSchema.index({ createdAt: 1, _id: 1 }, { partialFilterExpression: { state: { $eq: 'active' } } });
 
 export const tripSchema = new Schema(
   {

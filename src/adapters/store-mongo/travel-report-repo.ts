@@ -51,10 +51,19 @@ export function mongoTravelReportRepo(
           .exec();
         return docs.map((d) => fromReportDoc(d as Record<string, unknown>));
       }),
-    listActiveCreated: (from, to, limit) =>
+    listActiveCreated: (from, to, limit, after) =>
       guard('travelReports.listActiveCreated', async () => {
+        const start =
+          after && after.createdAt >= from
+            ? {
+                $or: [
+                  { createdAt: { $gt: after.createdAt } },
+                  { createdAt: { $eq: after.createdAt }, _id: { $gt: after.id } },
+                ],
+              }
+            : { createdAt: { $gte: from } };
         const docs = await reports
-          .find({ state: { $eq: 'active' }, createdAt: { $gte: from, $lt: to } })
+          .find({ state: { $eq: 'active' }, $and: [start, { createdAt: { $lt: to } }] })
           .sort({ createdAt: 1, _id: 1 })
           .limit(limit)
           .lean()

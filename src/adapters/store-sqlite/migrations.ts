@@ -32,6 +32,7 @@
  *   ux_registrants_external_reference (partial)       the registry's reference: unique; import and create look-up
  *   registrant_index PK(term, registrant_id)          blind-index search (one probe per term)
  *   travel_reports PK(id); ix_travel_reports_registrant   reports of one registrant
+ *   ix_travel_reports_active (partial: active)        recovery job pages, by (created_at, id)
  *   trip_index PK(trip_key)                           de-duplication of one trip across sources
  *   stats_daily PK(dir, day, partner, …)              statistics counts: whole days of a range (rollup kept by triggers)
  *   ix_outbound_type / ix_inbound_type                statistics counts: the partial first and last day of a range
@@ -339,6 +340,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE registrants ADD COLUMN external_reference TEXT;
       CREATE UNIQUE INDEX ux_registrants_external_reference ON registrants (external_reference)
         WHERE external_reference IS NOT NULL;
+    `,
+  },
+  {
+    // The recovery job pages through the active reports every minute: without it each page scanned and
+    // sorted the whole table. Partial: cancelled reports are never asked for.
+    version: 13,
+    name: 'active travel reports by creation time',
+    sql: `
+      CREATE INDEX ix_travel_reports_active ON travel_reports (created_at, id) WHERE state = 'active';
     `,
   },
   {

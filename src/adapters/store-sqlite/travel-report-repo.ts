@@ -31,6 +31,15 @@ interface TripRow {
   createdAt: number;
 }
 
+/**
+ * The recovery job's page: served by the partial index ix_travel_reports_active (created_at, id)
+ * WHERE state = 'active', in index order, so no sort and no look at cancelled reports
+ * (tests/store/sqlite.test.ts checks the plan).
+ */
+export const ACTIVE_CREATED_SQL = `SELECT record FROM travel_reports
+    WHERE state = 'active' AND (created_at, id) > (@at, @id) AND created_at < @to
+    ORDER BY created_at, id LIMIT @limit`;
+
 export function sqliteTravelReportRepo(db: Database.Database, chain: SqliteChain, batch: WriteBatch): TravelReportRepo {
   const insert = db.prepare(`INSERT INTO travel_reports (id, registrant_id, state, version, created_at, record)
     VALUES (@id, @registrantId, @state, @version, @createdAt, @record)`);
@@ -38,8 +47,7 @@ export function sqliteTravelReportRepo(db: Database.Database, chain: SqliteChain
     WHERE id = @id AND version = @version - 1`);
   const byId = db.prepare('SELECT record FROM travel_reports WHERE id = ?');
   const byRegistrant = db.prepare('SELECT record FROM travel_reports WHERE registrant_id = ? ORDER BY created_at, id');
-  const activeCreated = db.prepare(`SELECT record FROM travel_reports
-    WHERE state = 'active' AND created_at >= ? AND created_at < ? ORDER BY created_at, id LIMIT ?`);
+  const activeCreated = db.prepare(ACTIVE_CREATED_SQL);
   const shred = db.prepare(`UPDATE travel_reports SET record = json_set(record, '$.sealedReport', json('null'))
     WHERE registrant_id = ? AND json_extract(record, '$.sealedReport') IS NOT NULL`);
   const parse = (row: ReportRow | undefined): TravelReportRecord | null =>
@@ -70,9 +78,17 @@ export function sqliteTravelReportRepo(db: Database.Database, chain: SqliteChain
       ),
     listByRegistrant: (id) =>
       guard('travelReports.list', () => (byRegistrant.all(id) as ReportRow[]).map((x) => parse(x)!)),
-    listActiveCreated: (from, to, limit) =>
+    listActiveCreated: (from, to, limit, after) =>
       guard('travelReports.listActiveCreated', () =>
-        (activeCreated.all(from, to, limit) as ReportRow[]).map((x) => parse(x)!),
+        (
+          activeCreated.all({
+            // No cursor: (created_at, id) > (from, '') is created_at >= from, ids being non-empty.
+            at: after ? Math.max(after.createdAt, from) : from,
+            id: after && after.createdAt >= from ? after.id : '',
+            to,
+            limit,
+          }) as ReportRow[]
+        ).map((x) => parse(x)!),
       ),
     shredForRegistrant: (id) => guard('travelReports.shred', () => shred.run(id).changes),
   };

@@ -1,7 +1,8 @@
 /**
  * The audit trail of the gateway whose keys `tnx keys` changes: one `key.*` event per key, through the
  * one audit writer (the recording subscriber), never by hand. Opened before the key file is touched,
- * so a configuration or store that cannot record the change stops the command before it makes one.
+ * and its events recorded before the new key files are put in place (src/cli/commands/keys.ts), so a
+ * configuration or store that cannot record the change stops the command before it makes one.
  */
 import type { AuditAction } from '../../domain/audit/actions.js';
 import { EventBus } from '../../domain/audit/event-bus.js';

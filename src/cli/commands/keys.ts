@@ -15,8 +15,9 @@
  *
  * With a gateway configuration (--config or TNX_CONFIG) each key generated, added or retired is written
  * to that gateway's audit trail (`key.generated`, `key.rotated`, `key.retired`: kid, use, algorithm),
- * and rotate/retire default --keys to the configured key file. The store is opened before the key
- * file is touched, so a store that cannot record the change stops the command first.
+ * and rotate/retire default --keys to the configured key file. The new files are staged, the events
+ * recorded, and only then are the files put in place: a store that cannot record the change stops
+ * the command with the key files as they were. The coordinator's generation ignores TNX_CONFIG.
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -32,12 +33,7 @@ import {
   type KeyProfile,
 } from '../../domain/keys/generate.js';
 import { COORDINATOR, rotateKeySet, retireKey, stateOfKeySet } from '../../domain/keys/rotate.js';
-import {
-  publicJwksOf,
-  readPrivateJwksFile,
-  writePrivateJwksFile,
-  writePublicJwksFile,
-} from '../../domain/keys/files.js';
+import { publicJwksOf, readPrivateJwksFile, stageJwksFiles, type StagedJwksFiles } from '../../domain/keys/files.js';
 import { writeFileSync } from 'node:fs';
 import type { Jwks, TnxJwk } from '../../domain/keys/jwk.js';
 import { KeyAudit } from './key-audit.js';
@@ -129,7 +125,9 @@ async function generate(values: Values<typeof GENERATE>, io: CliIo): Promise<num
   const name = values.name ?? state.toLowerCase();
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError('--name may hold A-Z a-z 0-9 . _ - only');
   const profile = profileOption(values.profile) ?? 'ec';
-  const trail = await KeyAudit.open(values, io);
+  // The coordinator's key belongs to no gateway: TNX_CONFIG (set for a gateway's own commands) does not
+  // send its generation to that gateway's trail; an explicit --config still does.
+  const trail = await KeyAudit.open(values, io, coordinator ? {} : process.env);
   try {
     return await generateInto(coordinator, state, out, name, profile, values.force === true, io, trail);
   } finally {
@@ -154,20 +152,39 @@ async function generateInto(
   mkdirSync(out, { recursive: true, mode: 0o700 });
   const privatePath = join(out, `${name}.private.jwks.json`);
   const publicPath = join(out, `${name}.public.jwks.json`);
-  writePrivateJwksFile(privatePath, jwks, { overwrite });
-  writePublicJwksFile(publicPath, jwks, { overwrite });
+  await install(stageJwksFiles(privatePath, publicPath, jwks, { overwrite }), () =>
+    trail?.record('key.generated', jwks.keys),
+  );
   io.out(`private JWKS (mode 0600): ${privatePath}`);
   io.out(`public JWKS:              ${publicPath}`);
   describe(io, '  new', jwks.keys);
-  await trail?.record('key.generated', jwks.keys);
   if (coordinator) io.out('the public JWKS is the trust anchor: give it to every gateway (directory.trustAnchorsPath)');
   return 0;
 }
 
-function writeBoth(privatePath: string, publicPath: string | undefined, jwks: Jwks, io: CliIo): void {
-  writePrivateJwksFile(privatePath, jwks, { overwrite: true });
+/**
+ * The change is recorded first and the files replaced after: a store that cannot record it leaves
+ * the key files as they were (the staged ones are removed), so a key never changes without its event.
+ */
+async function install(staged: StagedJwksFiles, record: () => Promise<void> | undefined): Promise<void> {
+  try {
+    await record();
+  } catch (err) {
+    staged.discard();
+    throw err;
+  }
+  staged.commit();
+}
+
+async function replaceBoth(
+  privatePath: string,
+  publicPath: string | undefined,
+  jwks: Jwks,
+  io: CliIo,
+  record: () => Promise<void> | undefined,
+): Promise<void> {
+  await install(stageJwksFiles(privatePath, publicPath, jwks, { overwrite: true }), record);
   if (publicPath) {
-    writePublicJwksFile(publicPath, jwks, { overwrite: true });
     io.out(`public JWKS updated: ${publicPath} (send it to every partner)`);
   } else {
     io.out('no public JWKS path (pass --public FILE); partners need the new public keys');
@@ -203,9 +220,8 @@ async function rotate(values: Values<typeof ROTATE>, io: CliIo): Promise<number>
   try {
     const path = keysPath(values, trail);
     const { jwks, added } = await rotateKeySet(readPrivateJwksFile(path), systemClock, profile ? { profile } : {});
-    writeBoth(path, publicPathFor(path, values.public), jwks, io);
+    await replaceBoth(path, publicPathFor(path, values.public), jwks, io, () => trail?.record('key.rotated', added));
     describe(io, '  added', added);
-    await trail?.record('key.rotated', added);
     io.out('older keys stay valid for opening and verifying until retired (tnx keys retire)');
     directoryEntry(jwks, io, values.entry);
     return 0;
@@ -220,10 +236,9 @@ async function retire(values: Values<typeof RETIRE>, io: CliIo): Promise<number>
   try {
     const path = keysPath(values, trail);
     const jwks = retireKey(readPrivateJwksFile(path), kid, systemClock);
-    writeBoth(path, publicPathFor(path, values.public), jwks, io);
     const retired = jwks.keys.filter((k) => k.kid === kid);
+    await replaceBoth(path, publicPathFor(path, values.public), jwks, io, () => trail?.record('key.retired', retired));
     describe(io, '  retired', retired);
-    await trail?.record('key.retired', retired);
     directoryEntry(jwks, io, values.entry);
     return 0;
   } finally {

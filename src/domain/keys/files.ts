@@ -3,7 +3,7 @@
  * (created with that mode, then renamed into place), so there is no window in which another local
  * account could read it; an existing file is only replaced when the caller says so.
  */
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, basename } from 'node:path';
 import { TnxError } from '../../core/errors.js';
@@ -20,17 +20,62 @@ export function readPrivateJwksFile(path: string): Jwks {
   return checkJwks(value, 'keys', 'private');
 }
 
-function writeAtomically(path: string, text: string, mode: number): void {
+/** Written in full next to `path` (mode set from the first byte), not yet in place: its temp name. */
+function stage(path: string, text: string, mode: number): string {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   writeFileSync(tmp, text, { mode, flag: 'wx' });
   chmodSync(tmp, mode); // the umask may have narrowed or (with odd umasks) not applied the mode
-  renameSync(tmp, path);
+  return tmp;
+}
+
+function writeAtomically(path: string, text: string, mode: number): void {
+  renameSync(stage(path, text, mode), path);
+}
+
+function refuseOverwrite(path: string, overwrite: boolean): void {
+  if (!overwrite && existsSync(path)) throw new TnxError('conflict', `${path} exists; pass --force to replace it`);
+}
+
+/** A private JWKS and its public one written beside their paths: `commit` puts them in place, `discard` removes them. */
+export interface StagedJwksFiles {
+  commit(): void;
+  discard(): void;
+}
+
+/**
+ * Stage a private JWKS (0600) and, when `publicPath` is given, its public JWKS (0644), so the caller
+ * can do what must come first (record the change in the audit trail) before either file changes.
+ */
+export function stageJwksFiles(
+  privatePath: string,
+  publicPath: string | undefined,
+  jwks: Jwks,
+  options: { overwrite: boolean },
+): StagedJwksFiles {
+  refuseOverwrite(privatePath, options.overwrite);
+  if (publicPath) refuseOverwrite(publicPath, options.overwrite);
+  const staged: [string, string][] = [];
+  const discard = () => {
+    for (const [tmp] of staged.splice(0)) rmSync(tmp, { force: true });
+  };
+  try {
+    staged.push([stage(privatePath, `${JSON.stringify(jwks, null, 2)}\n`, 0o600), privatePath]);
+    if (publicPath)
+      staged.push([stage(publicPath, `${JSON.stringify(publicJwksOf(jwks), null, 2)}\n`, 0o644), publicPath]);
+  } catch (err) {
+    discard();
+    throw err;
+  }
+  return {
+    commit() {
+      for (const [tmp, path] of staged.splice(0)) renameSync(tmp, path);
+    },
+    discard,
+  };
 }
 
 export function writePrivateJwksFile(path: string, jwks: Jwks, options: { overwrite: boolean }): void {
-  if (!options.overwrite && existsSync(path)) {
-    throw new TnxError('conflict', `${path} exists; pass --force to replace it`);
-  }
+  refuseOverwrite(path, options.overwrite);
   writeAtomically(path, `${JSON.stringify(jwks, null, 2)}\n`, 0o600);
 }
 
@@ -40,8 +85,6 @@ export function publicJwksOf(jwks: Jwks): Jwks {
 }
 
 export function writePublicJwksFile(path: string, jwks: Jwks, options: { overwrite: boolean }): void {
-  if (!options.overwrite && existsSync(path)) {
-    throw new TnxError('conflict', `${path} exists; pass --force to replace it`);
-  }
+  refuseOverwrite(path, options.overwrite);
   writeAtomically(path, `${JSON.stringify(publicJwksOf(jwks), null, 2)}\n`, 0o644);
 }

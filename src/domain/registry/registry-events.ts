@@ -151,6 +151,12 @@ export function travelReportRecorded(
   actor: string,
   at: number,
   change: 'created' | 'amended' | 'cancelled' = 'created',
+  /**
+   * A change: the version it stored and the destinations it added. The recovery job reads them to
+   * submit an added notification the change request never submitted under that request's idempotency
+   * key (`tr:<report>:v<version>`) and submitter (the event's actor).
+   */
+  stored?: { version: number; added: readonly string[] },
 ): DomainEvent {
   return {
     action: change === 'created' ? 'personal_data.created' : 'personal_data.altered',
@@ -164,6 +170,7 @@ export function travelReportRecorded(
       late: deadline.late,
       daysOfNotice: deadline.daysOfNotice,
       emergency: deadline.emergency,
+      ...(stored ? { version: stored.version, added: [...stored.added] } : {}),
     },
   };
 }

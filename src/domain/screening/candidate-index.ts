@@ -135,8 +135,9 @@ export class CandidateIndex {
   upsert(r: RegistrantForScreening): void {
     const known = this.slotById.get(r.id);
     const earlier = known === undefined ? [] : this.documentsOf(known);
-    // Like the numbers, the newest expiry an earlier upsert gave survives an update that drops it.
-    let newest = known === undefined ? null : this.newestDocumentOf(known);
+    // Unlike the numbers, the expiry is the registry's current word only: an earlier upsert's date
+    // would keep a corrected typo forever, and an index rebuilt after a restart would not have it.
+    let newest: DocumentExpiry | null = null;
     for (const d of [...r.travelDocuments, ...(r.pastTravelDocuments ?? [])]) {
       const e = packExpiry(d.expiresOn);
       if (e !== 0 && (newest === null || e > newest.expiresOn))

@@ -86,6 +86,11 @@ export function reportKey(reportId: string): string {
   return `tr:${reportId}`;
 }
 
+/** The idempotency-key prefix of the messages of a change that stored `version`. */
+export function changeKey(reportId: string, version: number): string {
+  return `tr:${reportId}:v${version}`;
+}
+
 export async function submitAll(
   deps: NationalDeps,
   principal: Principal,
@@ -326,9 +331,16 @@ export async function changeTravelReport(
     updatedAt: now,
     version: rec.version + 1,
   };
-  const amended = () => [travelReportRecorded(id, rec.registrantId, deadline, principal.id, now, 'amended')];
+  const amended = () => [
+    travelReportRecorded(id, rec.registrantId, deadline, principal.id, now, 'amended', {
+      version: updated.version,
+      added: added.map((n) => n.destination),
+    }),
+  ];
   await storeVersion(deps, updated, amended);
-  const sent = await submitAll(deps, principal, [...plan.updates, ...added], `tr:${id}:v${updated.version}`);
+  // As after a creation: a request dying here leaves added destinations without notifications, which
+  // the recovery job submits under this key and this submitter (found in the event above).
+  const sent = await submitAll(deps, principal, [...plan.updates, ...added], changeKey(id, updated.version));
   return view(updated, sent);
 }
 

@@ -54,10 +54,16 @@ export interface TravelReportRepo {
   update(rec: TravelReportRecord, audit?: AuditWith<TravelReportRecord>): Promise<TravelReportRecord | null>;
   listByRegistrant(registrantId: string): Promise<TravelReportRecord[]>;
   /**
-   * Active reports created in [from, to), oldest first, at most `limit`: what the recovery job checks
-   * for notifications never submitted.
+   * Active reports created in [from, to), in (createdAt, id) order, at most `limit`: what the recovery
+   * job checks for notifications never submitted. `after` (the last report of the previous page)
+   * starts the page after it, so any number of reports created in one millisecond are paged through.
    */
-  listActiveCreated(from: number, to: number, limit: number): Promise<TravelReportRecord[]>;
+  listActiveCreated(
+    from: number,
+    to: number,
+    limit: number,
+    after?: { createdAt: number; id: string } | null,
+  ): Promise<TravelReportRecord[]>;
   /** Drop the sealed report of every report of a registrant (erasure); returns how many. */
   shredForRegistrant(registrantId: string): Promise<number>;
 }

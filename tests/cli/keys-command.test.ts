@@ -18,6 +18,24 @@ interface Jwk {
 }
 const read = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as { keys: Jwk[] };
 
+/** A FRA gateway's configuration in `gw` (SQLite store there, keys to be generated there): for `--config`. */
+function fraGateway(gw: string): { keysPath: string; sqlitePath: string; configPath: string } {
+  const keysPath = join(gw, 'fra.private.jwks.json');
+  const sqlitePath = join(gw, 'tnx.sqlite');
+  const configPath = join(gw, 'tnx.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      state: 'FRA',
+      pointOfContact: { unit: 'Desk', email: 'desk@fra.example.org', phone: '+33 1 00 00 00 00', hours: '24/7' },
+      keys: { privateJwksPath: keysPath },
+      store: { kind: 'sqlite', sqlitePath },
+      directoryPath: join(ROOT, 'config/directory.fra.json'),
+    }),
+  );
+  return { keysPath, sqlitePath, configPath };
+}
+
 describe('cli: tnx keys', () => {
   let dir: string;
   let priv: string;
@@ -121,19 +139,7 @@ describe('cli: tnx keys', () => {
 
   it("with --config, generate, rotate and retire are written to that gateway's audit trail", async () => {
     const gw = tempDir('keys-audit');
-    const keysPath = join(gw, 'fra.private.jwks.json');
-    const sqlitePath = join(gw, 'tnx.sqlite');
-    const configPath = join(gw, 'tnx.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        state: 'FRA',
-        pointOfContact: { unit: 'Desk', email: 'desk@fra.example.org', phone: '+33 1 00 00 00 00', hours: '24/7' },
-        keys: { privateJwksPath: keysPath },
-        store: { kind: 'sqlite', sqlitePath },
-        directoryPath: join(ROOT, 'config/directory.fra.json'),
-      }),
-    );
+    const { keysPath, sqlitePath, configPath } = fraGateway(gw);
     const g = tnx(['keys', 'generate', '--state', 'FRA', '--out', gw, '--config', configPath]);
     assert.equal(g.status, 0, g.stderr);
     const generated = read(keysPath).keys.map((k) => k.kid);
@@ -175,20 +181,8 @@ describe('cli: tnx keys', () => {
 
   it('a store that cannot record the change stops the command with the key files as they were', async () => {
     const gw = tempDir('keys-audit-refused');
-    const keysPath = join(gw, 'fra.private.jwks.json');
+    const { keysPath, sqlitePath, configPath } = fraGateway(gw);
     const publicPath = join(gw, 'fra.public.jwks.json');
-    const sqlitePath = join(gw, 'tnx.sqlite');
-    const configPath = join(gw, 'tnx.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        state: 'FRA',
-        pointOfContact: { unit: 'Desk', email: 'desk@fra.example.org', phone: '+33 1 00 00 00 00', hours: '24/7' },
-        keys: { privateJwksPath: keysPath },
-        store: { kind: 'sqlite', sqlitePath },
-        directoryPath: join(ROOT, 'config/directory.fra.json'),
-      }),
-    );
     assert.equal(tnx(['keys', 'generate', '--state', 'FRA', '--out', gw, '--config', configPath]).status, 0);
     const [privateBefore, publicBefore] = [readFileSync(keysPath, 'utf8'), readFileSync(publicPath, 'utf8')];
     // The store opens, then refuses every audit event: as a full disk or a failing database would.
@@ -214,18 +208,7 @@ describe('cli: tnx keys', () => {
 
   it("generating the coordinator's key does not write to the gateway TNX_CONFIG names", async () => {
     const gw = tempDir('keys-coordinator');
-    const sqlitePath = join(gw, 'tnx.sqlite');
-    const configPath = join(gw, 'tnx.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        state: 'FRA',
-        pointOfContact: { unit: 'Desk', email: 'desk@fra.example.org', phone: '+33 1 00 00 00 00', hours: '24/7' },
-        keys: { privateJwksPath: join(gw, 'fra.private.jwks.json') },
-        store: { kind: 'sqlite', sqlitePath },
-        directoryPath: join(ROOT, 'config/directory.fra.json'),
-      }),
-    );
+    const { sqlitePath, configPath } = fraGateway(gw);
     assert.equal(tnx(['keys', 'generate', '--state', 'FRA', '--out', gw, '--config', configPath]).status, 0);
     const c = tnx(['keys', 'generate', '--use', 'coordinator', '--out', join(gw, 'coord')], { TNX_CONFIG: configPath });
     assert.equal(c.status, 0, c.stderr);

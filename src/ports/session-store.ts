@@ -41,5 +41,13 @@ export interface SessionStore {
   /** Create or replace, living `ttlSeconds` from now. */
   put(id: string, record: SessionRecord, ttlSeconds: number): Promise<void>;
   delete(id: string): Promise<void>;
+  /**
+   * Use the one-time `token` of a form in session `id`: true the first time, false ever after (for
+   * `ttlSeconds`, the session's remaining life) — atomic across processes, so a form sent twice at once
+   * is taken once.
+   */
+  claimOnce(id: string, token: string, ttlSeconds: number): Promise<boolean>;
+  /** Give a claimed token back (its form was not carried out: it may be sent again). */
+  releaseOnce(id: string, token: string): Promise<void>;
   close(): Promise<void>;
 }

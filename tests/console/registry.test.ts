@@ -453,9 +453,28 @@ describe('console: registry officer journey (Chromium)', function () {
     await p.page.waitForSelector('h1:has-text("Check the travel report")');
     const record = p.page.locator('button:has-text("Record the travel report")');
     assert.equal(await record.getAttribute('data-prevent-double-click'), 'true');
+    // What the form sends, to send it again as a browser without JavaScript (or its resend) would.
+    const form = record.locator('xpath=ancestor::form');
+    const action = new URL((await form.getAttribute('action'))!, usaUrl).href;
+    const sent = await form
+      .locator('input[type=hidden]')
+      .evaluateAll((els) =>
+        Object.fromEntries(
+          els.map((e) => [
+            (e as unknown as { name: string; value: string }).name,
+            (e as unknown as { name: string; value: string }).value,
+          ]),
+        ),
+      );
+    assert.match(sent._once ?? '', /^[0-9a-f-]{36}$/, 'the form carries a one-time token');
     await record.dblclick();
     await p.page.waitForSelector('text=Travel report recorded');
     assert.equal((await world.usa.ctx.store.travelReports.listByRegistrant(id)).length, 1, 'recorded once');
+    // The same form sent again: refused on the server, nothing recorded twice.
+    const again = await p.page.request.post(action, { form: sent, maxRedirects: 0 });
+    assert.equal(again.status(), 409);
+    assert.match(await again.text(), /This form was already sent/);
+    assert.equal((await world.usa.ctx.store.travelReports.listByRegistrant(id)).length, 1, 'still once');
     await p.context.close();
   });
 

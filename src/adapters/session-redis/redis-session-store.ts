@@ -19,7 +19,9 @@ export function redisSessionStore(options: RedisSessionOptions): SessionStore {
   client.on('error', () => {
     // Reconnects on its own; a request meanwhile fails and is logged where it fails.
   });
-  const key = (id: string) => `${options.prefix}:session:${createHash('sha256').update(id).digest('hex')}`;
+  const digest = (id: string) => createHash('sha256').update(id).digest('hex');
+  const key = (id: string) => `${options.prefix}:session:${digest(id)}`;
+  const onceKey = (id: string, token: string) => `${options.prefix}:once:${digest(id)}:${digest(token)}`;
   return {
     async get(id) {
       const text = await client.get(key(id));
@@ -30,6 +32,13 @@ export function redisSessionStore(options: RedisSessionOptions): SessionStore {
     },
     async delete(id) {
       await client.del(key(id));
+    },
+    async claimOnce(id, token, ttlSeconds) {
+      const done = await client.set(onceKey(id, token), '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX');
+      return done === 'OK';
+    },
+    async releaseOnce(id, token) {
+      await client.del(onceKey(id, token));
     },
     close: () => quitConnection(client),
   };

@@ -3,6 +3,7 @@
  * form carries, buttons, tables, summary lists, tags, the pager of cursor-paged lists, error summaries.
  * Markup follows the design system's documented HTML so its CSS and accessibility hold.
  */
+import { randomUUID } from 'node:crypto';
 import { html, type Html, type Interpolation } from './html.js';
 
 /** The synchronizer token: every console form has it, every POST is refused without it. */
@@ -13,16 +14,27 @@ export function csrfField(token: string): Html {
 }
 
 /** A POST form with its CSRF field; `body` holds the fields and the button. */
+/**
+ * A POST form carrying the session's CSRF token. `once`: a form that creates something (a record, a
+ * report) also carries a token of its own, which the console takes on the first send and refuses
+ * after (409): a page sent twice — a double click without JavaScript, the browser's resend, the back
+ * button — records once.
+ */
 export function postForm(
   action: string,
   csrf: string,
   body: Interpolation,
-  attrs: { novalidate?: boolean } = {},
+  attrs: { novalidate?: boolean; once?: boolean } = {},
 ): Html {
+  const once = attrs.once ? html`<input type="hidden" name="${ONCE_FIELD}" value="${randomUUID()}" />` : '';
   return html`<form method="post" action="${action}" ${attrs.novalidate ? html` novalidate` : ''}>
-    ${csrfField(csrf)}${body}
+    ${csrfField(csrf)}${once}${body}
   </form>`;
 }
+
+export const ONCE_FIELD = '_once';
+/** What a one-time token looks like (a UUID as postForm writes it). */
+export const ONCE_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * A submit button. `once`: a button that creates something (a record, a report) ignores a second click

@@ -2,7 +2,8 @@
  * Compiling a console page (src/features/console/page.ts) into its express steps, once at start-up:
  *
  *   page name → signed in? (else 303 to sign-in, keeping the path) → role (else 403 page)
- *   → CSRF on POST (else 403 page) → query by the page's schema → params → handle → render
+ *   → CSRF on POST (else 403 page) → the form's one-time token, if it has one (else 409 page)
+ *   → query by the page's schema → params → handle → render
  *
  * A service's TnxError becomes a page with its status and, where the error may be shown, its message;
  * anything else is a generic 500 page, the cause going to the log only.
@@ -10,7 +11,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isTnxError } from '../../core/errors.js';
 import type { Logger } from 'pino';
-import { CSRF_FIELD } from '../../features/console/components.js';
+import { CSRF_FIELD, ONCE_FIELD, ONCE_TOKEN } from '../../features/console/components.js';
 import type { html } from '../../features/console/html.js';
 import { layout, type NavLink } from '../../features/console/layout.js';
 import { actingRole, type ConsoleUser, type Page, type PageResult } from '../../features/console/page.js';
@@ -107,6 +108,12 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
   return async function consolePage(req: Request, res: Response, next: NextFunction): Promise<void> {
     stateOf(res).route = page.name;
     const path = req.path === '/' ? '/console' : `/console${req.path.replace(/\/$/, '')}`;
+    // A one-time token taken by this request: given back when the request is not carried out.
+    let claimed: { session: CurrentSession; token: string } | null = null;
+    const giveBack = async (): Promise<void> => {
+      if (claimed) await rt.sessions.releaseOnce(claimed.session, claimed.token).catch(() => undefined);
+      claimed = null;
+    };
     try {
       const session = await rt.sessions.current(req);
       if (!session) return loginRedirect(req, res);
@@ -141,6 +148,24 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
           );
         }
         delete fields[CSRF_FIELD];
+        const once = fields[ONCE_FIELD];
+        delete fields[ONCE_FIELD];
+        if (once !== undefined) {
+          if (!ONCE_TOKEN.test(once) || !(await rt.sessions.claimOnce(session, once))) {
+            return sendPage(
+              res,
+              409,
+              'Already sent',
+              errorBody(
+                'This form was already sent',
+                'It was carried out once and is not carried out again. Open the page again to see the result, or to send a new form.',
+              ),
+              viewer,
+              path,
+            );
+          }
+          claimed = { session, token: once };
+        }
         form = fields;
       }
       for (const [name, pattern] of checks) {
@@ -169,6 +194,8 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
         },
         ctx,
       );
+      // Refused (a field to correct, a conflict): nothing was carried out, the form may come again.
+      if (result.kind === 'page' && (result.status ?? 200) >= 400) await giveBack();
       if (result.kind === 'redirect') {
         if (result.flash) {
           session.record.flash = result.flash;
@@ -193,6 +220,7 @@ export function compilePage(page: Page, rt: ConsoleRuntime) {
         page.method === 'GET' ? flash : undefined,
       );
     } catch (err) {
+      await giveBack();
       if (isTnxError(err)) {
         const title = err.status === 404 ? 'Not found' : err.status === 403 ? 'Not allowed' : 'Request refused';
         const message = err.expose ? err.message : 'The request could not be completed.';

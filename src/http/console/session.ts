@@ -96,6 +96,15 @@ export class ConsoleSessions {
     return Math.max(1, Math.min(s.idleTimeoutSeconds, absoluteLeft));
   }
 
+  /** Take a form's one-time token (see the port): false when it was taken before. */
+  claimOnce(session: CurrentSession, token: string): Promise<boolean> {
+    return this.#store.claimOnce(session.id, token, this.#ttl(session.record));
+  }
+
+  releaseOnce(session: CurrentSession, token: string): Promise<void> {
+    return this.#store.releaseOnce(session.id, token);
+  }
+
   async save(session: CurrentSession): Promise<void> {
     await this.#store.put(session.id, session.record, this.#ttl(session.record));
   }

@@ -509,7 +509,7 @@ function registrantForm(
         hint: 'Optional: the registry’s own record number',
       })}
       ${button(submit, 'primary', { once: true })}`,
-    { novalidate: true },
+    { novalidate: true, once: true },
   );
 }
 
@@ -936,6 +936,7 @@ export const travelCheckPage = definePage({
               'primary',
               { once: true },
             )}`,
+            { once: true },
           )}
           ${postForm(
             `/console/registry/registrants/${params.id}/travel/check`,

@@ -40,7 +40,8 @@ import { when } from './format.js';
 
 const roles = ROLES_BY_CONCERN.registry;
 const id = { pattern: ID } as const;
-const criterion = { type: 'string', maxLength: 200 } as const;
+/** The longest search criterion accepted (the API's query schema bound). */
+const MAX_CRITERION = 200;
 type Form = Readonly<Record<string, string>>;
 
 const registrantHref = (rid: string, purpose?: string, tail = '') =>
@@ -49,78 +50,121 @@ const nameOf = (p: Pick<Person, 'name'>) => `${p.name.family}, ${p.name.given.jo
 
 // ——— search ———
 
+/** What an officer searches by. Sent by POST: names, dates of birth and document numbers stay out of
+ * URLs, so out of the browser's history, the sign-in return path and any proxy's access log. */
+interface Criteria {
+  name?: string;
+  dateOfBirth?: string;
+  documentNumber?: string;
+  purpose?: string;
+}
+
+function criteriaOf(form: Form): Criteria {
+  const c: Criteria = {};
+  for (const k of ['name', 'dateOfBirth', 'documentNumber', 'purpose'] as const) {
+    const v = fieldOf(form, k).trim();
+    if (v !== '') c[k] = v;
+  }
+  return c;
+}
+
 export const searchPage = definePage({
   name: 'console.registry.search',
   method: 'GET',
   path: '/registry',
   part: 'registry',
   roles,
-  query: { name: criterion, dateOfBirth: criterion, documentNumber: criterion, purpose: PURPOSE },
+  query: {},
   nav: {
     label: 'Registry',
     description: 'Search registrants, open, create and change records, record travel reports.',
     order: 45,
   },
-  async handle({ principal, query }, deps) {
-    const asked = query.name !== undefined || query.dateOfBirth !== undefined || query.documentNumber !== undefined;
-    const errors: FieldErrors = {};
-    let hits: Awaited<ReturnType<typeof searchRegistrants>>['items'] | null = null;
-    if (asked && (query.purpose ?? '').trim() === '') errors.purpose = 'Give the purpose of the search';
-    else if (asked) {
-      try {
-        hits = (await searchRegistrants(deps, principal, query)).items;
-      } catch (err) {
-        if (!isTnxError(err, 'invalid_request')) throw err;
-        // The refusal names the criterion at fault; a search with nothing to search by names none.
-        if (err.pointer === 'dateOfBirth')
-          errors.dateOfBirth = 'Enter the date of birth as YYYY-MM-DD, or YYYY to search by the year';
-        else errors.name = 'Give a name, a date of birth or a document number to search by';
-      }
-    } else if (query.purpose !== undefined) errors.name = 'Give a name, a date of birth or a document number';
-    // The service returns at most SEARCH_LIMIT hits: a full page may not be all of them.
-    const limited = hits !== null && hits.length >= SEARCH_LIMIT;
-    const results =
-      hits === null
-        ? ''
-        : html`${
-            limited
-              ? html`<div class="govuk-inset-text">
-                  Only the first ${String(SEARCH_LIMIT)} matches are shown; there may be more. Narrow the search: add
-                  the date of birth or a document number, or give more of the name.
-                </div>`
-              : ''
-          }
-          ${table(
-            limited
-              ? `The first ${SEARCH_LIMIT} registrants found`
-              : `${hits.length} registrant${hits.length === 1 ? '' : 's'} found`,
-            [
-              { header: 'Name', cell: (h) => nameOf(h) },
-              { header: 'Date of birth', cell: (h) => h.dateOfBirth },
-              { header: 'Status', cell: (h) => statusTag(h.status) },
-              {
-                header: 'Record',
-                cell: (h) =>
-                  link(
-                    registrantHref(h.id, query.purpose),
-                    html`Open<span class="govuk-visually-hidden"> the record of ${nameOf(h)}</span>`,
-                  ),
-              },
-            ],
-            hits,
-            'Nobody on the registry matches. Names are matched whole, after folding accents and case.',
-          )}`;
-    return {
-      kind: 'page',
-      status: Object.keys(errors).length > 0 ? 400 : 200,
-      title: 'Registry',
-      body: html`${summaryOf(errors)} ${heading('Search the registry', 'Registry')}
-        <p class="govuk-body">
-          The search is recorded in the audit trail with its purpose.
-          ${link('/console/registry/new', 'Create a registrant')}
-        </p>
-        <form method="get" action="/console/registry">
-          <div class="govuk-grid-row">
+  handle: ({ principal, csrf }, deps) => searchResult(deps, principal, csrf, null),
+});
+
+export const searchPostPage = definePage({
+  name: 'console.registry.search.send',
+  method: 'POST',
+  path: '/registry',
+  part: 'registry',
+  roles,
+  query: {},
+  handle: ({ principal, form, csrf }, deps) => searchResult(deps, principal, csrf, criteriaOf(form)),
+});
+
+async function searchResult(
+  deps: Parameters<typeof searchRegistrants>[0],
+  principal: Parameters<typeof searchRegistrants>[1],
+  csrf: string,
+  sent: Criteria | null,
+): Promise<PageResult> {
+  const query: Criteria = sent ?? {};
+  const asked = query.name !== undefined || query.dateOfBirth !== undefined || query.documentNumber !== undefined;
+  const errors: FieldErrors = {};
+  for (const k of ['name', 'dateOfBirth', 'documentNumber'] as const)
+    if ((query[k]?.length ?? 0) > MAX_CRITERION) errors[k] = `Give at most ${MAX_CRITERION} characters`;
+  let hits: Awaited<ReturnType<typeof searchRegistrants>>['items'] | null = null;
+  if (Object.keys(errors).length > 0) hits = null;
+  else if (asked && (query.purpose ?? '').trim() === '') errors.purpose = 'Give the purpose of the search';
+  else if (asked) {
+    try {
+      hits = (await searchRegistrants(deps, principal, query)).items;
+    } catch (err) {
+      if (!isTnxError(err, 'invalid_request') && !isTnxError(err, 'purpose_required')) throw err;
+      // The refusal names the criterion at fault; a search with nothing to search by names none.
+      if (err.pointer === 'purpose') errors.purpose = 'Give the purpose as plain text of at most 200 characters';
+      else if (err.pointer === 'dateOfBirth')
+        errors.dateOfBirth = 'Enter the date of birth as YYYY-MM-DD, or YYYY to search by the year';
+      else errors.name = 'Give a name, a date of birth or a document number to search by';
+    }
+  } else if (sent !== null) errors.name = 'Give a name, a date of birth or a document number';
+  // The service returns at most SEARCH_LIMIT hits: a full page may not be all of them.
+  const limited = hits !== null && hits.length >= SEARCH_LIMIT;
+  const results =
+    hits === null
+      ? ''
+      : html`${
+          limited
+            ? html`<div class="govuk-inset-text">
+                Only the first ${String(SEARCH_LIMIT)} matches are shown; there may be more. Narrow the search: add the
+                date of birth or a document number, or give more of the name.
+              </div>`
+            : ''
+        }
+        ${table(
+          limited
+            ? `The first ${SEARCH_LIMIT} registrants found`
+            : `${hits.length} registrant${hits.length === 1 ? '' : 's'} found`,
+          [
+            { header: 'Name', cell: (h) => nameOf(h) },
+            { header: 'Date of birth', cell: (h) => h.dateOfBirth },
+            { header: 'Status', cell: (h) => statusTag(h.status) },
+            {
+              header: 'Record',
+              cell: (h) =>
+                link(
+                  registrantHref(h.id, query.purpose),
+                  html`Open<span class="govuk-visually-hidden"> the record of ${nameOf(h)}</span>`,
+                ),
+            },
+          ],
+          hits,
+          'Nobody on the registry matches. Names are matched whole, after folding accents and case.',
+        )}`;
+  return {
+    kind: 'page',
+    status: Object.keys(errors).length > 0 ? 400 : 200,
+    title: 'Registry',
+    body: html`${summaryOf(errors)} ${heading('Search the registry', 'Registry')}
+      <p class="govuk-body">
+        The search is recorded in the audit trail with its purpose.
+        ${link('/console/registry/new', 'Create a registrant')}
+      </p>
+      ${postForm(
+        '/console/registry',
+        csrf,
+        html` <div class="govuk-grid-row">
             <div class="govuk-grid-column-one-third">
               ${inputField('name', 'Name', query.name, { error: errors.name, hint: 'Family or given name' })}
             </div>
@@ -140,12 +184,11 @@ export const searchPage = definePage({
             hint: 'For example: travel report by phone, case 2026-114',
             width: 20,
           })}
-          ${button('Search')}
-        </form>
-        ${results}`,
-    };
-  },
-});
+          ${button('Search')}`,
+      )}
+      ${results}`,
+  };
+}
 
 function statusTag(s: Registrant['status']): Html {
   return s === 'active'
@@ -1003,6 +1046,7 @@ export const deadlinePage = definePage({
 
 export const registryPages = [
   searchPage,
+  searchPostPage,
   newRegistrantPage,
   createRegistrantPage,
   registrantPage,
